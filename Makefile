@@ -1,0 +1,81 @@
+# DebtFlow — the commands of the README.
+#   make run     install what is missing, start PostgreSQL, migrate, seed, build the SPA, serve :8080
+#   make test    every test: lint, unit, property, HTTP integration on real PostgreSQL, OpenAPI drift, wasm build
+#   make bench   release build + load figures (see README "Benchmarks")
+# Without DATABASE_URL, a project-local PostgreSQL under .data/pg is used (scripts/pg.sh).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PG := scripts/pg.sh
+ifeq ($(origin DATABASE_URL), undefined)
+LOCAL_PG := 1
+RUN_DATABASE_URL := $(shell $(PG) url debtflow)
+TEST_DATABASE_URL := $(shell $(PG) url postgres)
+else
+RUN_DATABASE_URL := $(DATABASE_URL)
+TEST_DATABASE_URL := $(DATABASE_URL)
+endif
+
+NEXTEST := $(shell command -v cargo-nextest >/dev/null 2>&1 && echo "cargo nextest run" || echo "cargo test")
+
+.PHONY: help run serve test lint unit wasm-check bench openapi spa tools db db-stop clean-data
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+tools:
+	@scripts/tools.sh
+
+db:
+ifdef LOCAL_PG
+	@$(PG) start
+endif
+
+db-stop:
+	@$(PG) stop
+
+spa: tools
+	@scripts/build-spa.sh
+
+run: spa db
+ifdef LOCAL_PG
+	@$(PG) createdb debtflow
+endif
+	cargo build --release -p debtflow-api
+	DATABASE_URL='$(RUN_DATABASE_URL)' target/release/debtflow migrate
+	DATABASE_URL='$(RUN_DATABASE_URL)' target/release/debtflow seed-demo
+	@echo "DebtFlow: http://127.0.0.1:8080 (Swagger UI: /api/v1/docs/) — Ctrl-C stops it"
+	DATABASE_URL='$(RUN_DATABASE_URL)' exec target/release/debtflow serve
+
+test: lint unit wasm-check
+	@echo "make test: all green"
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --exclude debtflow-frontend -- -D warnings
+
+unit: db
+ifdef LOCAL_PG
+	@# Databases of an interrupted earlier run.
+	@$(PG) psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 't\_%'" \
+	  | while read -r db; do $(PG) psql -d postgres -c "DROP DATABASE \"$$db\" WITH (FORCE)"; done
+endif
+	DATABASE_URL='$(TEST_DATABASE_URL)' $(NEXTEST) --no-fail-fast
+
+# The domain crate must stay free of IO and build for the browser, like the SPA.
+wasm-check:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	cargo check -p debtflow-domain -p debtflow-frontend --target wasm32-unknown-unknown
+	@if cargo tree -p debtflow-domain -e normal --prefix none | grep -Eq '^(sqlx|tokio|actix|reqwest|hyper|mio) '; then \
+	  echo "debtflow-domain depends on an IO crate:"; cargo tree -p debtflow-domain -e normal; exit 1; fi
+
+bench: db tools
+	scripts/bench.sh
+
+openapi:
+	cargo run -q -p debtflow-api -- openapi > openapi/openapi.json
+
+clean-data: db-stop
+	rm -rf .data

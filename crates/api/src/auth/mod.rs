@@ -1,0 +1,3 @@
+//! Authentication: password hashing now; tokens and the role policy with identity.
+
+pub mod password;

@@ -1,0 +1,216 @@
+//! Typed configuration, read once from the environment at start.
+//!
+//! Every setting has a default that works on a developer's machine, except the
+//! secrets in `APP_ENV=production`. A missing or malformed value stops the process
+//! with one line naming the variable ([`ConfigError`]).
+
+use std::{
+    collections::HashMap, fmt, net::SocketAddr, num::NonZeroU32, path::PathBuf, str::FromStr,
+};
+
+/// The JWT secret used when none is configured outside production.
+const DEV_JWT_SECRET: &str = "debtflow-local-development-secret-not-for-production";
+
+/// Where the process runs; production refuses development defaults for secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Local,
+    Production,
+}
+
+impl FromStr for Environment {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "local" | "development" | "test" => Ok(Environment::Local),
+            "production" => Ok(Environment::Production),
+            _ => Err("expected `local` or `production`".into()),
+        }
+    }
+}
+
+/// A secret string that never prints.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub environment: Environment,
+    /// `DATABASE_URL`: a PostgreSQL URL (a `host=/dir` query selects a Unix socket).
+    pub database_url: Secret,
+    /// `DATABASE_MAX_CONNECTIONS`: pool size per process.
+    pub database_max_connections: u32,
+    /// `BIND_ADDR`: where `serve` listens.
+    pub bind_addr: SocketAddr,
+    /// `WORKERS`: HTTP worker threads (default: one per core).
+    pub workers: Option<usize>,
+    /// `JWT_SECRET`: HMAC key for access tokens (≥ 32 bytes).
+    pub jwt_secret: Secret,
+    /// `SPA_DIR`: the built SPA served at `/`.
+    pub spa_dir: PathBuf,
+    /// `BODY_LIMIT_BYTES`: the largest request body accepted.
+    pub body_limit_bytes: usize,
+    /// `RATE_LIMIT_PER_IP`: requests per minute per client IP (anonymous requests).
+    pub rate_limit_per_ip: NonZeroU32,
+    /// `RATE_LIMIT_PER_TOKEN`: requests per minute per bearer token.
+    pub rate_limit_per_token: NonZeroU32,
+    /// `SHUTDOWN_TIMEOUT_SECS`: how long a stop waits for in-flight requests.
+    pub shutdown_timeout_secs: u64,
+}
+
+/// One bad or missing variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error: {var}: {problem}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Self::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    /// Reads the configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Env(&lookup);
+        let environment = env.parse_or("APP_ENV", Environment::Local)?;
+        let jwt_secret = match (env.get("JWT_SECRET"), environment) {
+            (Some(secret), _) if secret.len() >= 32 => Secret(secret),
+            (Some(_), _) => return Err(env.error("JWT_SECRET", "must be at least 32 bytes long")),
+            (None, Environment::Production) => {
+                return Err(env.error("JWT_SECRET", "is required when APP_ENV=production"))
+            }
+            (None, Environment::Local) => Secret(DEV_JWT_SECRET.to_owned()),
+        };
+        let database_url = env
+            .get("DATABASE_URL")
+            .unwrap_or_else(|| "postgres://debtflow:debtflow@127.0.0.1:5432/debtflow".to_owned());
+        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(env.error("DATABASE_URL", "must be a postgres:// URL"));
+        }
+        Ok(Config {
+            environment,
+            database_url: Secret(database_url),
+            database_max_connections: env.parse_or("DATABASE_MAX_CONNECTIONS", 10)?,
+            bind_addr: env.parse_or("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
+            workers: env.parse_opt("WORKERS")?,
+            jwt_secret,
+            spa_dir: env.parse_or("SPA_DIR", PathBuf::from("frontend/dist"))?,
+            body_limit_bytes: env.parse_or("BODY_LIMIT_BYTES", 1024 * 1024)?,
+            rate_limit_per_ip: env.parse_or("RATE_LIMIT_PER_IP", NonZeroU32::new(600).unwrap())?,
+            rate_limit_per_token: env
+                .parse_or("RATE_LIMIT_PER_TOKEN", NonZeroU32::new(1200).unwrap())?,
+            shutdown_timeout_secs: env.parse_or("SHUTDOWN_TIMEOUT_SECS", 30)?,
+        })
+    }
+}
+
+struct Env<'a, F: Fn(&str) -> Option<String>>(&'a F);
+
+impl<F: Fn(&str) -> Option<String>> Env<'_, F> {
+    /// A set, non-blank value.
+    fn get(&self, var: &str) -> Option<String> {
+        (self.0)(var).filter(|v| !v.trim().is_empty())
+    }
+
+    fn error(&self, var: &'static str, problem: impl Into<String>) -> ConfigError {
+        ConfigError {
+            var,
+            problem: problem.into(),
+        }
+    }
+
+    fn parse_opt<T: FromStr>(&self, var: &'static str) -> Result<Option<T>, ConfigError>
+    where
+        T::Err: fmt::Display,
+    {
+        self.get(var)
+            .map(|raw| {
+                raw.trim()
+                    .parse::<T>()
+                    .map_err(|e| self.error(var, format!("`{raw}` is invalid: {e}")))
+            })
+            .transpose()
+    }
+
+    fn parse_or<T: FromStr>(&self, var: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T::Err: fmt::Display,
+    {
+        Ok(self.parse_opt(var)?.unwrap_or(default))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_work_locally() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.bind_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.environment, Environment::Local);
+        assert_eq!(c.body_limit_bytes, 1024 * 1024);
+        assert!(c.jwt_secret.expose().len() >= 32);
+    }
+
+    #[test]
+    fn a_malformed_value_names_its_variable() {
+        let err = config(&[("BIND_ADDR", "localhost")]).unwrap_err();
+        assert_eq!(err.var, "BIND_ADDR");
+        assert!(err
+            .to_string()
+            .starts_with("configuration error: BIND_ADDR: `localhost` is invalid"));
+        assert_eq!(
+            config(&[("RATE_LIMIT_PER_IP", "0")]).unwrap_err().var,
+            "RATE_LIMIT_PER_IP"
+        );
+        assert_eq!(
+            config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            config(&[("APP_ENV", "staging")]).unwrap_err().var,
+            "APP_ENV"
+        );
+    }
+
+    #[test]
+    fn production_requires_a_real_jwt_secret() {
+        let err = config(&[("APP_ENV", "production")]).unwrap_err();
+        assert_eq!(err.var, "JWT_SECRET");
+        let err = config(&[("APP_ENV", "production"), ("JWT_SECRET", "short")]).unwrap_err();
+        assert_eq!(err.var, "JWT_SECRET");
+        let secret = "x".repeat(32);
+        assert!(config(&[("APP_ENV", "production"), ("JWT_SECRET", &secret)]).is_ok());
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let c = config(&[("DATABASE_URL", "postgres://u:hunter2@h/db")]).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,58 @@
+//! The PostgreSQL pool and the schema's migrations.
+//!
+//! Migrations are the plain SQL files of `migrations/`, embedded in the binary, applied
+//! by `debtflow migrate` and at the start of `debtflow serve` (sqlx takes an advisory
+//! lock, so replicas starting together apply them once).
+
+use crate::config::Config;
+use sqlx::{migrate::Migrator, postgres::PgPoolOptions, PgPool};
+use std::{collections::HashSet, str::FromStr, time::Duration};
+
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
+
+/// A pool that connects on first use; a database that is down fails requests and
+/// readiness, not the start of the process.
+pub fn pool(config: &Config) -> Result<PgPool, sqlx::Error> {
+    let options = sqlx::postgres::PgConnectOptions::from_str(config.database_url.expose())?
+        .application_name("debtflow");
+    Ok(PgPoolOptions::new()
+        .max_connections(config.database_max_connections)
+        .acquire_timeout(Duration::from_secs(3))
+        .connect_lazy_with(options))
+}
+
+pub async fn migrate(db: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(db).await
+}
+
+/// What `/health/ready` found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Readiness {
+    Ready,
+    /// These embedded migrations are not applied (or failed) in the database.
+    MigrationsPending(Vec<i64>),
+}
+
+pub async fn readiness(db: &PgPool) -> Result<Readiness, sqlx::Error> {
+    let applied: HashSet<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(db)
+            .await
+            .or_else(|err| match &err {
+                // No migrations table yet: nothing is applied.
+                sqlx::Error::Database(e) if e.code().as_deref() == Some("42P01") => Ok(Vec::new()),
+                _ => Err(err),
+            })?
+            .into_iter()
+            .collect();
+    let pending: Vec<i64> = MIGRATOR
+        .iter()
+        .map(|m| m.version)
+        .filter(|v| !applied.contains(v))
+        .collect();
+    Ok(if pending.is_empty() {
+        Readiness::Ready
+    } else {
+        Readiness::MigrationsPending(pending)
+    })
+}

@@ -1,0 +1,213 @@
+//! The JSON body extractor of every handler.
+//!
+//! Unlike `actix_web::web::Json` it names the failing field: a body that is not JSON
+//! is a 400, a body of the wrong shape a 422 whose `errors` key is the field's dotted
+//! path (`debtor.full_name`), a non-JSON content type a 415, a body over
+//! `BODY_LIMIT_BYTES` a 413 — each as problem+json.
+
+use crate::problem::ApiError;
+use actix_web::{dev::Payload, http::header, web::BytesMut, FromRequest, HttpRequest};
+use futures_util::{future::LocalBoxFuture, StreamExt};
+use serde::de::DeserializeOwned;
+
+/// The largest body accepted, in bytes (from `BODY_LIMIT_BYTES`), as app data.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A request body parsed from JSON.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
+        return false;
+    };
+    let Ok(mime) = value.to_str() else {
+        return false;
+    };
+    let essence = mime
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let json = is_json(req);
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared.is_some_and(|len| len > limit) {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            if !json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let mut body = BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk
+                    .map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(ApiError::PayloadTooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse(&body).map(Json)
+        })
+    }
+}
+
+/// Parses a JSON document, naming the field that does not fit `T`.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let message = without_position(&inner);
+                ApiError::field(field_name(&path, &message), message)
+            }
+            _ => ApiError::BadRequest(format!("the body is not valid JSON: {inner}")),
+        }
+    })?;
+    de.end()
+        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    Ok(value)
+}
+
+/// serde reports a missing field at its parent; name the field itself.
+fn field_name(path: &str, message: &str) -> String {
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match (path, missing) {
+        (".", Some(field)) => field.to_owned(),
+        (parent, Some(field)) => format!("{parent}.{field}"),
+        (".", None) => "body".to_owned(),
+        (path, None) => path.to_owned(),
+    }
+}
+
+fn without_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Debtor {
+        full_name: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct NewAccount {
+        priority: u8,
+        debtor: Debtor,
+    }
+
+    fn field_of(body: &str) -> String {
+        match parse::<NewAccount>(body.as_bytes()).unwrap_err() {
+            ApiError::Validation { errors, .. } => errors.into_keys().next().unwrap(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn shape_errors_name_the_field() {
+        assert_eq!(
+            field_of(r#"{"priority":7000,"debtor":{"full_name":"A"}}"#),
+            "priority"
+        );
+        assert_eq!(
+            field_of(r#"{"priority":1,"debtor":{}}"#),
+            "debtor.full_name"
+        );
+        assert_eq!(field_of(r#"{"debtor":{"full_name":"A"}}"#), "priority");
+        assert_eq!(
+            field_of(r#"{"priority":1,"status":"x","debtor":{"full_name":"A"}}"#),
+            "status"
+        );
+        assert_eq!(field_of(r#"[1]"#), "body");
+    }
+
+    #[actix_web::test]
+    async fn over_http_each_bad_body_gets_its_status() {
+        use actix_web::{http::header::ContentType, test, web, App, HttpResponse};
+        let app =
+            test::init_service(App::new().app_data(BodyLimit(64)).route(
+                "/echo",
+                web::post().to(|body: Json<serde_json::Value>| async move {
+                    HttpResponse::Ok().json(body.0)
+                }),
+            ))
+            .await;
+        let cases = [
+            (ContentType::json(), "{\"a\":1}".to_owned(), 200),
+            (ContentType::plaintext(), "{\"a\":1}".to_owned(), 415),
+            (ContentType::json(), "{\"a\":".to_owned(), 400),
+            (
+                ContentType::json(),
+                format!("{{\"a\":\"{}\"}}", "x".repeat(100)),
+                413,
+            ),
+        ];
+        for (content_type, body, status) in cases {
+            let req = test::TestRequest::post()
+                .uri("/echo")
+                .insert_header(content_type)
+                .set_payload(body);
+            let res = test::call_service(&app, req.to_request()).await;
+            assert_eq!(res.status().as_u16(), status);
+            if status != 200 {
+                assert_eq!(res.headers().get("content-type").unwrap(), crate::problem::PROBLEM_JSON);
+            }
+        }
+    }
+
+    #[test]
+    fn syntax_errors_are_bad_requests() {
+        for body in [
+            r#"{"priority":"#,
+            "not json",
+            r#"{"priority":1,"debtor":{"full_name":"A"}} x"#,
+        ] {
+            assert!(
+                matches!(
+                    parse::<NewAccount>(body.as_bytes()),
+                    Err(ApiError::BadRequest(_))
+                ),
+                "{body}"
+            );
+        }
+    }
+}

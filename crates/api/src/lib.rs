@@ -1,0 +1,18 @@
+//! DebtFlow's API: the actix-web application and what the `debtflow` command runs.
+//!
+//! A request goes route (`routes`) → extractors (`edge`, `auth`) → a service function
+//! that owns the transaction → domain rules (`debtflow_domain`) → `store` (the only
+//! SQL) → JSON. Errors leave through `problem::ApiError` as problem+json.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod edge;
+pub mod openapi;
+pub mod problem;
+pub mod routes;
+pub mod seed;
+pub mod spa;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,212 @@
+//! Errors at the HTTP edge: one [`ApiError`], written once as RFC 9457
+//! `application/problem+json`.
+//!
+//! Every error response of the API — from a handler, an extractor, the router or a
+//! middleware — leaves through [`ApiError`] (or [`normalize`] for the few the
+//! framework writes itself), so clients parse one shape. The `type` of each kind is a
+//! stable URN (`urn:debtflow:problem:<code>`); `errors` maps a field (JSON pointer-ish
+//! dotted path) to its messages for validation failures. A 5xx logs its cause chain
+//! and returns an opaque detail: no stack trace, no SQL.
+
+use actix_web::{
+    dev::ServiceResponse,
+    http::{header, StatusCode},
+    middleware::ErrorHandlerResponse,
+    HttpResponse, ResponseError,
+};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Field name → messages, for validation failures.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+/// An RFC 9457 problem details object.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:debtflow:problem:validation",
+    "title": "Validation failed",
+    "status": 422,
+    "detail": "The request body has invalid fields.",
+    "errors": {"amount": ["must be greater than zero"]}
+}))]
+pub struct Problem {
+    /// Stable identifier of the kind of problem: `urn:debtflow:problem:<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short human summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this occurrence.
+    pub detail: String,
+    /// Per-field messages, for validation problems only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<FieldErrors>,
+}
+
+/// Every way a request can fail, each with its status and problem type.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{detail}")]
+    Validation { detail: String, errors: FieldErrors },
+    #[error("the body must be JSON (Content-Type: application/json)")]
+    UnsupportedMediaType,
+    #[error("the body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("no such resource")]
+    NotFound,
+    #[error("method not allowed on this resource")]
+    MethodNotAllowed,
+    #[error("too many requests; retry after {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    /// A validation failure on one field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let field = field.into();
+        let detail = format!("`{field}` is invalid.");
+        ApiError::Validation {
+            detail,
+            errors: BTreeMap::from([(field, vec![message.into()])]),
+        }
+    }
+
+    pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
+        ApiError::Internal(Box::new(err))
+    }
+
+    /// The stable code of this kind of problem (the last part of its `type`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "bad-request",
+            ApiError::Validation { .. } => "validation",
+            ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::NotFound => "not-found",
+            ApiError::MethodNotAllowed => "method-not-allowed",
+            ApiError::RateLimited { .. } => "rate-limited",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "Bad request",
+            ApiError::Validation { .. } => "Validation failed",
+            ApiError::UnsupportedMediaType => "Unsupported media type",
+            ApiError::PayloadTooLarge { .. } => "Payload too large",
+            ApiError::NotFound => "Not found",
+            ApiError::MethodNotAllowed => "Method not allowed",
+            ApiError::RateLimited { .. } => "Too many requests",
+            ApiError::Unavailable(_) => "Service unavailable",
+            ApiError::Internal(_) => "Internal server error",
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        let detail = match self {
+            // Never leak the cause of a 5xx; it is logged instead.
+            ApiError::Internal(_) => "An unexpected error occurred. It has been logged.".to_owned(),
+            other => other.to_string(),
+        };
+        let errors = match self {
+            ApiError::Validation { errors, .. } => Some(errors.clone()),
+            _ => None,
+        };
+        Problem {
+            kind: format!("urn:debtflow:problem:{}", self.code()),
+            title: self.title().to_owned(),
+            status: self.status_code().as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(error.cause_chain = %cause_chain(cause.as_ref()), "request failed");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type(PROBLEM_JSON);
+        if let ApiError::RateLimited { retry_after_secs } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        response.json(self.to_problem())
+    }
+}
+
+fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut chain = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    chain
+}
+
+/// Rewrites an error response that the framework produced itself (an unmatched
+/// method, a panic turned 500) into problem+json; responses that already are
+/// problem+json pass untouched. Installed as the default `ErrorHandlers` handler.
+pub fn normalize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let replacement = match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound.error_response(),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed.error_response(),
+        _ => {
+            if status.is_server_error() {
+                tracing::error!(%status, "the framework answered with a server error");
+            }
+            let reason = status.canonical_reason().unwrap_or("Error");
+            HttpResponse::build(status)
+                .content_type(PROBLEM_JSON)
+                .json(Problem {
+                    kind: format!("urn:debtflow:problem:http-{}", status.as_u16()),
+                    title: reason.to_owned(),
+                    status: status.as_u16(),
+                    detail: reason.to_owned(),
+                    errors: None,
+                })
+        }
+    };
+    let (req, _) = res.into_parts();
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, replacement).map_into_right_body(),
+    ))
+}

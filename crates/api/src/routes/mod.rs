@@ -1,0 +1,3 @@
+//! HTTP handlers, one module per resource. Routes are wired in `crate::startup`.
+
+pub mod health;

@@ -1,0 +1,121 @@
+//! Builds the HTTP server: shared state, the edge middleware in order, and every
+//! route in one place.
+
+use crate::{
+    config::Config,
+    edge::{
+        json::BodyLimit, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits,
+        request_id,
+    },
+    openapi::ApiDoc,
+    problem::{self, ApiError},
+    routes, spa,
+};
+use actix_web::{
+    dev::Server,
+    middleware::{from_fn, ErrorHandlers},
+    web, App, HttpServer,
+};
+use sqlx::PgPool;
+use std::{net::TcpListener, sync::Arc, time::Duration};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// A bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `config.bind_addr` (port 0 picks a free port) and prepares the server.
+    pub fn build(config: &Config, db: PgPool) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(config.bind_addr)?;
+        let port = listener.local_addr()?.port();
+        let server = server(listener, config, db)?;
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT/SIGTERM, then stops accepting and lets in-flight requests
+    /// finish for up to `SHUTDOWN_TIMEOUT_SECS`.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn server(listener: TcpListener, config: &Config, db: PgPool) -> std::io::Result<Server> {
+    let db = web::Data::new(db);
+    let metrics = web::Data::new(Metrics::new());
+    let limits = web::Data::new(RateLimits::new(
+        config.rate_limit_per_ip,
+        config.rate_limit_per_token,
+    ));
+    forget_idle_clients(Arc::downgrade(&limits.clone().into_inner()));
+    let body_limit = config.body_limit_bytes;
+    let spa_dir = config.spa_dir.clone();
+    let openapi = ApiDoc::openapi();
+
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(db.clone())
+            .app_data(metrics.clone())
+            .app_data(limits.clone())
+            .app_data(BodyLimit(body_limit))
+            .app_data(web::PayloadConfig::new(body_limit))
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|err, _| ApiError::BadRequest(err.to_string()).into()),
+            )
+            .app_data(
+                web::PathConfig::default()
+                    .error_handler(|err, _| ApiError::BadRequest(err.to_string()).into()),
+            )
+            // Outermost last: request id → metrics → path → problem bodies → rate limit.
+            .wrap(from_fn(rate_limit::middleware))
+            .wrap(ErrorHandlers::new().default_handler(problem::normalize))
+            .wrap(from_fn(path::middleware))
+            .wrap(from_fn(metrics::middleware))
+            .wrap(from_fn(request_id::middleware))
+            .service(routes::health::live)
+            .service(routes::health::ready)
+            .service(metrics::exposition)
+            // Swagger UI before the /api/v1 scope, which would swallow its prefix.
+            .service(web::redirect(
+                path::DOCS_PREFIX,
+                format!("{}/", path::DOCS_PREFIX),
+            ))
+            .service(
+                SwaggerUi::new(format!("{}/{{_:.*}}", path::DOCS_PREFIX))
+                    .url("/api/v1/schema", openapi.clone()),
+            )
+            .service(web::scope("/api/v1").default_service(web::to(|| async {
+                Err::<actix_web::HttpResponse, _>(ApiError::NotFound)
+            })))
+            .service(spa::service(&spa_dir))
+    })
+    .listen(listener)?
+    .shutdown_timeout(config.shutdown_timeout_secs);
+    if let Some(workers) = config.workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}
+
+/// Prunes the rate limiters' per-client state every minute, for as long as the
+/// server that owns them lives.
+fn forget_idle_clients(limits: std::sync::Weak<RateLimits>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match limits.upgrade() {
+                Some(limits) => limits.forget_idle(),
+                None => break,
+            }
+        }
+    });
+}

@@ -1,0 +1,11 @@
+//! DebtFlow's domain: the business rules, free of IO.
+//!
+//! Nothing here talks to a database, a network or a clock: functions take `today`
+//! or `now` as arguments. The crate builds for `wasm32-unknown-unknown`, so the SPA
+//! uses the very same rules the API enforces (`make test` checks that build).
+
+pub mod money;
+pub mod role;
+
+pub use money::{Currency, Money, MoneyError};
+pub use role::Role;

@@ -1,0 +1,328 @@
+//! Money: an exact decimal amount in one ISO 4217 currency.
+//!
+//! The one rounding rule of DebtFlow lives here: **banker's rounding (half to even) to
+//! the currency's minor unit** ([`Money::round`]). Amounts typed by people are never
+//! rounded silently: [`Money::new`] refuses more decimals than the currency has.
+//! Amounts are `rust_decimal::Decimal`, stored as `NUMERIC(19,4)`; never `f64`.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+use std::{fmt, str::FromStr};
+
+/// Amounts must stay below 10^15: `NUMERIC(19,4)` holds 15 integer digits.
+const MAX_ABS: i64 = 1_000_000_000_000_000;
+
+/// Why an amount or currency was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("`{0}` is not an ISO 4217 currency code (three upper-case letters)")]
+    BadCurrency(String),
+    #[error("{currency} has {minor_units} decimal places; `{amount}` has more")]
+    TooPrecise {
+        amount: Decimal,
+        currency: Currency,
+        minor_units: u32,
+    },
+    #[error("`{0}` is out of range")]
+    OutOfRange(Decimal),
+    #[error("cannot combine {0} with {1}")]
+    CurrencyMismatch(Currency, Currency),
+    #[error("cannot split an amount into {0} parts")]
+    BadSplit(usize),
+}
+
+/// An ISO 4217 alphabetic currency code, e.g. `USD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    pub const USD: Currency = Currency(*b"USD");
+
+    pub fn parse(code: &str) -> Result<Self, MoneyError> {
+        match code.as_bytes() {
+            &[a, b, c] if [a, b, c].iter().all(u8::is_ascii_uppercase) => Ok(Currency([a, b, c])),
+            _ => Err(MoneyError::BadCurrency(code.to_owned())),
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        // Built only from three ASCII letters.
+        std::str::from_utf8(&self.0).unwrap_or("XXX")
+    }
+
+    /// Decimal places of the currency's minor unit (ISO 4217 exponent).
+    pub fn minor_units(&self) -> u32 {
+        match &self.0 {
+            b"BIF" | b"CLP" | b"DJF" | b"GNF" | b"ISK" | b"JPY" | b"KMF" | b"KRW" | b"PYG"
+            | b"RWF" | b"UGX" | b"UYI" | b"VND" | b"VUV" | b"XAF" | b"XOF" | b"XPF" => 0,
+            b"BHD" | b"IQD" | b"JOD" | b"KWD" | b"LYD" | b"OMR" | b"TND" => 3,
+            _ => 2,
+        }
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Currency {
+    type Err = MoneyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Currency::parse(s)
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Currency::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An amount of one currency, always within the currency's minor unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// An exact amount as given by a person or a file: more decimals than the
+    /// currency has is an error, not a rounding.
+    pub fn new(amount: Decimal, currency: Currency) -> Result<Self, MoneyError> {
+        let minor_units = currency.minor_units();
+        if amount.normalize().scale() > minor_units {
+            return Err(MoneyError::TooPrecise {
+                amount,
+                currency,
+                minor_units,
+            });
+        }
+        Self::checked(amount, currency)
+    }
+
+    /// A computed amount (a rate applied, a share taken) rounded half-to-even to the
+    /// currency's minor unit. The only place DebtFlow rounds money.
+    pub fn round(amount: Decimal, currency: Currency) -> Result<Self, MoneyError> {
+        let rounded = amount.round_dp_with_strategy(
+            currency.minor_units(),
+            RoundingStrategy::MidpointNearestEven,
+        );
+        Self::checked(rounded, currency)
+    }
+
+    pub fn zero(currency: Currency) -> Self {
+        Money {
+            amount: Decimal::ZERO.with_minor(currency),
+            currency,
+        }
+    }
+
+    fn checked(amount: Decimal, currency: Currency) -> Result<Self, MoneyError> {
+        if amount.abs() >= Decimal::from(MAX_ABS) {
+            return Err(MoneyError::OutOfRange(amount));
+        }
+        Ok(Money {
+            amount: amount.with_minor(currency),
+            currency,
+        })
+    }
+
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    pub fn is_positive(&self) -> bool {
+        self.amount > Decimal::ZERO
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.amount.is_zero()
+    }
+
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        Self::checked(self.amount + other.amount, self.currency)
+    }
+
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        Self::checked(self.amount - other.amount, self.currency)
+    }
+
+    fn same_currency(&self, other: Money) -> Result<(), MoneyError> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(MoneyError::CurrencyMismatch(self.currency, other.currency))
+        }
+    }
+
+    /// Splits into `parts` amounts of equal size in the minor unit, the last one
+    /// absorbing the remainder, so the parts always sum to the whole.
+    pub fn split(self, parts: usize) -> Result<Vec<Money>, MoneyError> {
+        if parts == 0 {
+            return Err(MoneyError::BadSplit(parts));
+        }
+        let n = Decimal::from(parts as u64);
+        let share = (self.amount / n)
+            .round_dp_with_strategy(self.currency.minor_units(), RoundingStrategy::ToZero);
+        let last = self.amount - share * Decimal::from(parts as u64 - 1);
+        let mut out = vec![
+            Money {
+                amount: share.with_minor(self.currency),
+                currency: self.currency
+            };
+            parts - 1
+        ];
+        out.push(Money {
+            amount: last.with_minor(self.currency),
+            currency: self.currency,
+        });
+        Ok(out)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency)
+    }
+}
+
+/// Gives every amount of a currency the same number of decimals ("12.50", not "12.5").
+trait WithMinor {
+    fn with_minor(self, currency: Currency) -> Decimal;
+}
+
+impl WithMinor for Decimal {
+    fn with_minor(mut self, currency: Currency) -> Decimal {
+        self.rescale(currency.minor_units());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn currency_codes_are_three_upper_case_letters() {
+        assert_eq!(Currency::parse("EUR").unwrap().code(), "EUR");
+        for bad in ["eur", "EURO", "E1R", "", "€"] {
+            assert!(Currency::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn amounts_carry_the_currency_minor_unit() {
+        assert_eq!(
+            Money::new(d("12.5"), Currency::USD)
+                .unwrap()
+                .amount()
+                .to_string(),
+            "12.50"
+        );
+        let jpy = Currency::parse("JPY").unwrap();
+        assert_eq!(
+            Money::new(d("1200"), jpy).unwrap().amount().to_string(),
+            "1200"
+        );
+        let kwd = Currency::parse("KWD").unwrap();
+        assert_eq!(
+            Money::new(d("1.005"), kwd).unwrap().amount().to_string(),
+            "1.005"
+        );
+    }
+
+    #[test]
+    fn typed_amounts_are_never_rounded_silently() {
+        let err = Money::new(d("10.005"), Currency::USD).unwrap_err();
+        assert!(matches!(err, MoneyError::TooPrecise { minor_units: 2, .. }));
+        // Trailing zeros are not extra precision.
+        assert!(Money::new(d("10.5000"), Currency::USD).is_ok());
+    }
+
+    #[test]
+    fn computed_amounts_round_half_to_even() {
+        let r = |s| {
+            Money::round(d(s), Currency::USD)
+                .unwrap()
+                .amount()
+                .to_string()
+        };
+        assert_eq!(r("2.345"), "2.34");
+        assert_eq!(r("2.355"), "2.36");
+        assert_eq!(r("-2.345"), "-2.34");
+        assert_eq!(r("2.3451"), "2.35");
+    }
+
+    #[test]
+    fn amounts_beyond_numeric_19_4_are_refused() {
+        assert!(Money::new(d("999999999999999.99"), Currency::USD).is_ok());
+        assert!(matches!(
+            Money::new(d("1000000000000000"), Currency::USD),
+            Err(MoneyError::OutOfRange(_))
+        ));
+    }
+
+    #[test]
+    fn currencies_do_not_mix() {
+        let eur = Money::new(d("1"), Currency::parse("EUR").unwrap()).unwrap();
+        let usd = Money::new(d("1"), Currency::USD).unwrap();
+        assert!(matches!(
+            usd.checked_add(eur),
+            Err(MoneyError::CurrencyMismatch(..))
+        ));
+    }
+
+    #[test]
+    fn split_gives_the_remainder_to_the_last_part() {
+        let parts = Money::new(d("100"), Currency::USD)
+            .unwrap()
+            .split(3)
+            .unwrap();
+        let amounts: Vec<String> = parts.iter().map(|m| m.amount().to_string()).collect();
+        assert_eq!(amounts, ["33.33", "33.33", "33.34"]);
+        assert!(Money::zero(Currency::USD).split(0).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn split_parts_always_sum_to_the_whole(cents in 0i64..10_000_000_000, parts in 1usize..400) {
+            let whole = Money::new(Decimal::new(cents, 2), Currency::USD).unwrap();
+            let split = whole.split(parts).unwrap();
+            prop_assert_eq!(split.len(), parts);
+            let sum = split.iter().try_fold(Money::zero(Currency::USD), |acc, m| acc.checked_add(*m)).unwrap();
+            prop_assert_eq!(sum, whole);
+            prop_assert!(split.iter().all(|m| m.amount() >= Decimal::ZERO));
+            // Equal shares, the last one at most `parts - 1` cents bigger.
+            let spread = split[parts - 1].amount() - split[0].amount();
+            prop_assert!(spread >= Decimal::ZERO && spread < Decimal::new(parts as i64, 2));
+        }
+
+        #[test]
+        fn rounding_is_within_half_a_minor_unit(units in -1_000_000_000_000i64..1_000_000_000_000, scale in 0u32..8) {
+            let raw = Decimal::new(units, scale);
+            let rounded = Money::round(raw, Currency::USD).unwrap();
+            prop_assert!((rounded.amount() - raw).abs() <= Decimal::new(5, 3));
+            prop_assert_eq!(Money::new(rounded.amount(), Currency::USD).unwrap(), rounded);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the build tools the project needs, when missing: the wasm32 target and
+# wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock. `make run`,
+# `make test` and `make bench` call it; a second call finds everything and is quick.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "tools: adding the wasm32-unknown-unknown target" >&2
+  rustup target add wasm32-unknown-unknown >&2
+fi
+
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+if [ "$have" != "$want" ]; then
+  echo "tools: installing wasm-bindgen-cli $want (a few minutes, once)" >&2
+  cargo install wasm-bindgen-cli --version "$want" --force >&2
+fi

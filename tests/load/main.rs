@@ -1,0 +1,134 @@
+//! `debtflow-load`: the HTTP load generator of `make bench`.
+//!
+//! `debtflow-load NAME URL [--concurrency N] [--seconds S] [--max-requests R]
+//! [--header 'Name: value']` keeps N requests in flight (keep-alive connections) for S
+//! seconds or R requests, whichever ends first, then prints one table row: scenario,
+//! concurrency, requests, throughput, p50/p95/p99 latency and non-2xx count. Traffic
+//! goes only to the URL given, which `make bench` points at 127.0.0.1.
+
+use std::time::{Duration, Instant};
+
+struct Args {
+    name: String,
+    url: String,
+    concurrency: usize,
+    seconds: u64,
+    max_requests: usize,
+    headers: Vec<(String, String)>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut raw = std::env::args().skip(1);
+    let name = raw.next().ok_or("missing scenario name")?;
+    let url = raw.next().ok_or("missing URL")?;
+    let mut args = Args {
+        name,
+        url,
+        concurrency: 16,
+        seconds: 10,
+        max_requests: 2_000_000,
+        headers: vec![],
+    };
+    while let Some(flag) = raw.next() {
+        let value = raw.next().ok_or(format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--concurrency" => {
+                args.concurrency = value.parse().map_err(|e| format!("--concurrency: {e}"))?
+            }
+            "--seconds" => args.seconds = value.parse().map_err(|e| format!("--seconds: {e}"))?,
+            "--max-requests" => {
+                args.max_requests = value.parse().map_err(|e| format!("--max-requests: {e}"))?
+            }
+            "--header" => {
+                let (k, v) = value
+                    .split_once(':')
+                    .ok_or("--header wants 'Name: value'")?;
+                args.headers
+                    .push((k.trim().to_owned(), v.trim().to_owned()));
+            }
+            other => return Err(format!("unknown flag {other}")),
+        }
+    }
+    Ok(args)
+}
+
+/// Latencies (µs) and failures of one worker.
+#[derive(Default)]
+struct Tally {
+    latencies_us: Vec<u64>,
+    failures: usize,
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1] as f64 / 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("debtflow-load: {e}");
+            std::process::exit(2);
+        }
+    };
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("an HTTP client");
+    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let per_worker = args.max_requests.div_ceil(args.concurrency);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..args.concurrency)
+        .map(|_| {
+            let client = client.clone();
+            let url = args.url.clone();
+            let headers = args.headers.clone();
+            tokio::spawn(async move {
+                let mut tally = Tally::default();
+                while Instant::now() < deadline && tally.latencies_us.len() < per_worker {
+                    let mut request = client.get(&url);
+                    for (k, v) in &headers {
+                        request = request.header(k, v);
+                    }
+                    let sent = Instant::now();
+                    let ok = match request.send().await {
+                        Ok(response) => {
+                            let ok = response.status().is_success();
+                            ok && response.bytes().await.is_ok()
+                        }
+                        Err(_) => false,
+                    };
+                    tally.latencies_us.push(sent.elapsed().as_micros() as u64);
+                    tally.failures += usize::from(!ok);
+                }
+                tally
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    let mut failures = 0;
+    for worker in workers {
+        let tally = worker.await.expect("a load worker");
+        latencies.extend(tally.latencies_us);
+        failures += tally.failures;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort_unstable();
+    println!(
+        "| {:<28} | {:>4} | {:>8} | {:>9.0} | {:>7.2} | {:>7.2} | {:>7.2} | {:>6} |",
+        args.name,
+        args.concurrency,
+        latencies.len(),
+        latencies.len() as f64 / elapsed,
+        percentile(&latencies, 50.0),
+        percentile(&latencies, 95.0),
+        percentile(&latencies, 99.0),
+        failures,
+    );
+}

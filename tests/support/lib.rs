@@ -1,0 +1,246 @@
+//! Test support: a real server on a random port over a fresh PostgreSQL database.
+//!
+//! `DATABASE_URL` (set by `make test`) points at the test cluster. The first test
+//! that needs it creates a template database with every migration applied (named by
+//! the migrations' checksums, so a changed migration makes a new one); each test then
+//! gets its own `CREATE DATABASE … TEMPLATE …` copy, dropped when the test ends.
+//! Tests run in parallel and never see each other's rows.
+
+use debtflow_api::{config::Config, db, startup::Application};
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    ConnectOptions, Connection, PgConnection, PgPool,
+};
+use std::{collections::HashMap, str::FromStr};
+
+/// A running app and a handle on its database.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`
+    pub address: String,
+    pub db: PgPool,
+    pub client: reqwest::Client,
+    pub database: TestDatabase,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
+    }
+}
+
+/// The admin connection options, from `DATABASE_URL`.
+pub fn admin_options() -> PgConnectOptions {
+    let url = std::env::var("DATABASE_URL")
+        .expect("DATABASE_URL must point at the test PostgreSQL (run the tests with `make test`)");
+    PgConnectOptions::from_str(&url).expect("DATABASE_URL is a valid PostgreSQL URL")
+}
+
+/// A configuration for tests: port 0, generous rate limits, then `overrides`.
+pub fn test_config(overrides: &[(&str, &str)]) -> Config {
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("BIND_ADDR".into(), "127.0.0.1:0".into()),
+        ("WORKERS".into(), "2".into()),
+        ("RATE_LIMIT_PER_IP".into(), "100000".into()),
+        ("RATE_LIMIT_PER_TOKEN".into(), "100000".into()),
+    ]);
+    vars.extend(
+        overrides
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
+    Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration is valid")
+}
+
+/// Spawns the app on a fresh migrated database.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Spawns the app with configuration `overrides` on a fresh migrated database.
+pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    let database = TestDatabase::migrated().await;
+    spawn_on(database, overrides).await
+}
+
+/// Spawns the app on `database` as it is.
+pub async fn spawn_on(database: TestDatabase, overrides: &[(&str, &str)]) -> TestApp {
+    let config = test_config(overrides);
+    let db = database.pool();
+    let app = Application::build(&config, db.clone()).expect("the app binds a port");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a reqwest client");
+    TestApp {
+        address,
+        db,
+        client,
+        database,
+    }
+}
+
+/// A database of its own for one test, dropped when the test ends.
+pub struct TestDatabase {
+    pub name: String,
+}
+
+impl TestDatabase {
+    /// A copy of the migrated template.
+    pub async fn migrated() -> Self {
+        let template = ensure_template().await;
+        Self::create(&format!("TEMPLATE \"{template}\"")).await
+    }
+
+    /// An empty database: no migrations applied.
+    pub async fn empty() -> Self {
+        Self::create("").await
+    }
+
+    async fn create(clause: &str) -> Self {
+        let name = format!("t_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = admin_connection().await;
+        sqlx::query(&format!("CREATE DATABASE \"{name}\" {clause}"))
+            .execute(&mut admin)
+            .await
+            .expect("CREATE DATABASE for a test");
+        TestDatabase { name }
+    }
+
+    pub fn options(&self) -> PgConnectOptions {
+        admin_options().database(&self.name)
+    }
+
+    pub fn pool(&self) -> PgPool {
+        PgPoolOptions::new()
+            .max_connections(5)
+            .connect_lazy_with(self.options())
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let name = std::mem::take(&mut self.name);
+        // Drop runs inside the test's runtime: use a thread with a runtime of its own.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let mut admin = admin_options().connect().await.ok()?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(_))) {
+            eprintln!("warning: a test database was not dropped (make test drops leftovers)");
+        }
+    }
+}
+
+async fn admin_connection() -> PgConnection {
+    PgConnection::connect_with(&admin_options())
+        .await
+        .expect("connect to the test PostgreSQL")
+}
+
+/// Creates, once per migration set, the migrated template database; returns its name.
+async fn ensure_template() -> String {
+    let fingerprint = db::MIGRATOR
+        .iter()
+        .flat_map(|m| m.checksum.iter().copied())
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+    let template = format!("debtflow_template_{fingerprint:016x}");
+    let mut admin = admin_connection().await;
+    // Test processes start together: one builds the template, the others wait.
+    sqlx::query("SELECT pg_advisory_lock(727001)")
+        .execute(&mut admin)
+        .await
+        .expect("lock");
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&template)
+            .fetch_one(&mut admin)
+            .await
+            .expect("look up the template");
+    if !exists {
+        let building = format!("{template}_building");
+        sqlx::query(&format!(
+            "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
+        ))
+        .execute(&mut admin)
+        .await
+        .expect("drop a half-built template");
+        sqlx::query(&format!("CREATE DATABASE \"{building}\""))
+            .execute(&mut admin)
+            .await
+            .expect("create template");
+        let mut conn = PgConnection::connect_with(&admin_options().database(&building))
+            .await
+            .expect("connect to the template");
+        db::MIGRATOR
+            .run(&mut conn)
+            .await
+            .expect("migrate the template");
+        conn.close().await.expect("close the template connection");
+        sqlx::query(&format!(
+            "ALTER DATABASE \"{building}\" RENAME TO \"{template}\""
+        ))
+        .execute(&mut admin)
+        .await
+        .expect("publish the template");
+    }
+    sqlx::query("SELECT pg_advisory_unlock(727001)")
+        .execute(&mut admin)
+        .await
+        .expect("unlock");
+    template
+}
+
+/// Asserts a problem+json response with `status` and returns its body.
+pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_json::Value {
+    assert_eq!(
+        response.status().as_u16(),
+        status,
+        "unexpected status for {}",
+        response.url()
+    );
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert_eq!(
+        content_type, "application/problem+json",
+        "not a problem document"
+    );
+    let body: serde_json::Value = response.json().await.expect("a JSON problem body");
+    assert_eq!(body["status"], status, "problem status field: {body}");
+    assert!(
+        body["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("urn:debtflow:problem:")),
+        "{body}"
+    );
+    assert!(
+        body["title"].is_string() && body["detail"].is_string(),
+        "{body}"
+    );
+    body
+}
