@@ -189,7 +189,10 @@ mod tests {
             let res = test::call_service(&app, req.to_request()).await;
             assert_eq!(res.status().as_u16(), status);
             if status != 200 {
-                assert_eq!(res.headers().get("content-type").unwrap(), crate::problem::PROBLEM_JSON);
+                assert_eq!(
+                    res.headers().get("content-type").unwrap(),
+                    crate::problem::PROBLEM_JSON
+                );
             }
         }
     }
