@@ -35,8 +35,14 @@ echo "DebtFlow benchmark — $(nproc) cores, ${SECONDS_PER_SCENARIO}s per scenar
 echo
 echo "| scenario                     |    c | requests |     req/s | p50 ms  | p95 ms  | p99 ms  | errors |"
 echo "|------------------------------|------|----------|-----------|---------|---------|---------|--------|"
+login() {
+  curl -fs "$base/api/v1/auth/token" -H 'content-type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"$2\"}" | python3 -c 'import json, sys; print(json.load(sys.stdin)["access"])'
+}
+token=$(login sarah.mitchell Collector@2026)
 load "GET /health" /health
 load "GET /health/ready (1 query)" /health/ready
+load "GET /api/v1/auth/me (authed)" /api/v1/auth/me --header "Authorization: Bearer $token"
 echo
 echo "API peak RSS under load: $(rss_mb) MB (target < 100 MB)"
 if [ -f frontend/dist/debtflow_bg.wasm ]; then

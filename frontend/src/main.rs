@@ -13,10 +13,7 @@ struct Health {
 }
 
 async fn readiness() -> Result<Health, String> {
-    let response = gloo_net::http::Request::get("/health/ready")
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+    let response = gloo_net::http::Request::get("/health/ready").send().await.map_err(|e| e.to_string())?;
     if !response.ok() {
         return Err(format!("the API answered {}", response.status()));
     }

@@ -7,12 +7,7 @@ use debtflow_tests::{assert_problem, spawn_app, spawn_app_with};
 async fn unknown_routes_are_404_problems() {
     let app = spawn_app().await;
 
-    for path in [
-        "/api/v1/nothing-here",
-        "/api/v1",
-        "/api/v2/accounts",
-        "/health/nothing",
-    ] {
+    for path in ["/api/v1/nothing-here", "/api/v1", "/api/v2/accounts", "/health/nothing"] {
         let body = assert_problem(app.get(path).await, 404).await;
         assert_eq!(body["type"], "urn:debtflow:problem:not-found", "{path}");
     }
@@ -43,32 +38,15 @@ async fn every_response_carries_a_request_id() {
 
     let ok = app.get("/health").await;
     let generated = ok.headers()["x-request-id"].to_str().unwrap().to_owned();
-    assert!(
-        uuid::Uuid::parse_str(&generated).is_ok(),
-        "a UUID: {generated}"
-    );
+    assert!(uuid::Uuid::parse_str(&generated).is_ok(), "a UUID: {generated}");
 
     let not_found = app.get("/api/v1/nope").await;
-    assert!(
-        not_found.headers().contains_key("x-request-id"),
-        "errors carry one too"
-    );
+    assert!(not_found.headers().contains_key("x-request-id"), "errors carry one too");
 
-    let echoed = app
-        .client
-        .get(app.url("/health"))
-        .header("x-request-id", "trace-abc-123")
-        .send()
-        .await
-        .unwrap();
+    let echoed = app.client.get(app.url("/health")).header("x-request-id", "trace-abc-123").send().await.unwrap();
     assert_eq!(echoed.headers()["x-request-id"], "trace-abc-123");
 
-    let replaced = app
-        .client
-        .get(app.url("/health"))
-        .header("x-request-id", "bad id\u{7f}")
-        .send()
-        .await;
+    let replaced = app.client.get(app.url("/health")).header("x-request-id", "bad id\u{7f}").send().await;
     if let Ok(replaced) = replaced {
         assert_ne!(replaced.headers()["x-request-id"], "bad id\u{7f}");
     }
@@ -83,32 +61,16 @@ async fn over_the_rate_limit_is_a_429_with_retry_after() {
     }
     let response = app.get("/api/v1/schema").await;
 
-    let retry_after: u64 = response.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(
-        (1..=20).contains(&retry_after),
-        "3 per minute refills one in 20 s: {retry_after}"
-    );
+    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=20).contains(&retry_after), "3 per minute refills one in 20 s: {retry_after}");
     assert_problem(response, 429).await;
-    assert_eq!(
-        app.get("/health/ready").await.status(),
-        200,
-        "probes are not limited"
-    );
+    assert_eq!(app.get("/health/ready").await.status(), 200, "probes are not limited");
 }
 
 #[tokio::test]
 async fn a_token_has_its_own_allowance_within_the_ip_limit() {
     let app = spawn_app_with(&[("RATE_LIMIT_PER_TOKEN", "2")]).await;
-    let with_token = |token: &'static str| {
-        app.client
-            .get(app.url("/api/v1/schema"))
-            .bearer_auth(token)
-            .send()
-    };
+    let with_token = |token: &'static str| app.client.get(app.url("/api/v1/schema")).bearer_auth(token).send();
 
     assert_eq!(with_token("aaa").await.unwrap().status(), 200);
     assert_eq!(with_token("aaa").await.unwrap().status(), 200);

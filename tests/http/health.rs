@@ -29,31 +29,17 @@ async fn not_ready_while_migrations_are_pending() {
 
     let body = assert_problem(app.get("/health/ready").await, 503).await;
 
-    assert!(
-        body["detail"]
-            .as_str()
-            .unwrap()
-            .contains("migrations not applied"),
-        "{body}"
-    );
+    assert!(body["detail"].as_str().unwrap().contains("migrations not applied"), "{body}");
 }
 
 #[tokio::test]
 async fn not_ready_when_the_database_is_unreachable() {
-    let missing = TestDatabase {
-        name: format!("t_missing_{}", uuid::Uuid::now_v7().simple()),
-    };
+    let missing = TestDatabase { name: format!("t_missing_{}", uuid::Uuid::now_v7().simple()) };
     let app = spawn_on(missing, &[]).await;
 
     let body = assert_problem(app.get("/health/ready").await, 503).await;
 
-    assert_eq!(
-        body["detail"],
-        "service unavailable: the database is unreachable"
-    );
+    assert_eq!(body["detail"], "service unavailable: the database is unreachable");
     let text = body.to_string();
-    assert!(
-        !text.contains("does not exist") && !text.contains("t_missing"),
-        "no database detail leaks: {text}"
-    );
+    assert!(!text.contains("does not exist") && !text.contains("t_missing"), "no database detail leaks: {text}");
 }

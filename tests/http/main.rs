@@ -1,8 +1,14 @@
 //! Black-box HTTP tests: the real server on a random port, a fresh database each.
 
+mod audit;
+mod auth;
+mod collectors;
 mod docs;
 mod edge;
 mod health;
+mod matrix;
 mod metrics;
 mod seed;
+mod shutdown;
 mod spa;
+mod tenancy;

@@ -23,14 +23,8 @@ async fn seeding_the_demo_twice_changes_nothing() {
     assert_eq!(second.users_created, 0);
     assert_eq!(snapshot().await, before, "a second run changes no row");
     let agencies: Vec<String> = before.iter().map(|(_, _, a, _)| a.clone()).collect();
-    assert!(
-        agencies.contains(&"Demo Recovery Agency".into())
-            && agencies.contains(&"Northwind Collections".into())
-    );
+    assert!(agencies.contains(&"Demo Recovery Agency".into()) && agencies.contains(&"Northwind Collections".into()));
     let sarah = before.iter().find(|(u, ..)| u == "sarah.mitchell").unwrap();
     assert_eq!(sarah.1, "collector");
-    assert!(debtflow_api::auth::password::verify(
-        "Collector@2026",
-        &sarah.3
-    ));
+    assert!(debtflow_api::auth::password::verify("Collector@2026", &sarah.3));
 }

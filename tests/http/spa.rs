@@ -5,11 +5,7 @@ use debtflow_tests::{assert_problem, spawn_app_with};
 fn spa_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("debtflow-spa-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("index.html"),
-        "<!doctype html><title>DebtFlow SPA</title>",
-    )
-    .unwrap();
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>DebtFlow SPA</title>").unwrap();
     std::fs::write(dir.join("app.js"), "console.log('spa')").unwrap();
     dir
 }
@@ -22,15 +18,9 @@ async fn the_spa_is_served_at_the_root_and_page_routes_fall_back_to_it() {
     for path in ["/", "/accounts/42", "/worklist?status=new"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
-        assert!(
-            response.text().await.unwrap().contains("DebtFlow SPA"),
-            "{path}"
-        );
+        assert!(response.text().await.unwrap().contains("DebtFlow SPA"), "{path}");
     }
-    assert_eq!(
-        app.get("/app.js").await.text().await.unwrap(),
-        "console.log('spa')"
-    );
+    assert_eq!(app.get("/app.js").await.text().await.unwrap(), "console.log('spa')");
 }
 
 #[tokio::test]
@@ -40,9 +30,5 @@ async fn missing_files_and_api_paths_do_not_fall_back() {
 
     assert_problem(app.get("/missing.js").await, 404).await;
     assert_problem(app.get("/api/v1/missing").await, 404).await;
-    assert_problem(
-        app.client.post(app.url("/accounts")).send().await.unwrap(),
-        405,
-    )
-    .await;
+    assert_problem(app.client.post(app.url("/accounts")).send().await.unwrap(), 405).await;
 }

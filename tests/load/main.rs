@@ -21,30 +21,16 @@ fn parse_args() -> Result<Args, String> {
     let mut raw = std::env::args().skip(1);
     let name = raw.next().ok_or("missing scenario name")?;
     let url = raw.next().ok_or("missing URL")?;
-    let mut args = Args {
-        name,
-        url,
-        concurrency: 16,
-        seconds: 10,
-        max_requests: 2_000_000,
-        headers: vec![],
-    };
+    let mut args = Args { name, url, concurrency: 16, seconds: 10, max_requests: 2_000_000, headers: vec![] };
     while let Some(flag) = raw.next() {
         let value = raw.next().ok_or(format!("{flag} needs a value"))?;
         match flag.as_str() {
-            "--concurrency" => {
-                args.concurrency = value.parse().map_err(|e| format!("--concurrency: {e}"))?
-            }
+            "--concurrency" => args.concurrency = value.parse().map_err(|e| format!("--concurrency: {e}"))?,
             "--seconds" => args.seconds = value.parse().map_err(|e| format!("--seconds: {e}"))?,
-            "--max-requests" => {
-                args.max_requests = value.parse().map_err(|e| format!("--max-requests: {e}"))?
-            }
+            "--max-requests" => args.max_requests = value.parse().map_err(|e| format!("--max-requests: {e}"))?,
             "--header" => {
-                let (k, v) = value
-                    .split_once(':')
-                    .ok_or("--header wants 'Name: value'")?;
-                args.headers
-                    .push((k.trim().to_owned(), v.trim().to_owned()));
+                let (k, v) = value.split_once(':').ok_or("--header wants 'Name: value'")?;
+                args.headers.push((k.trim().to_owned(), v.trim().to_owned()));
             }
             other => return Err(format!("unknown flag {other}")),
         }

@@ -28,13 +28,122 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request failed")
+    }
+
+    /// An authenticated request.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<&serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path)).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("request failed")
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.send(reqwest::Method::GET, path, token, None).await
+    }
+
+    /// `POST /api/v1/auth/token`, as it answered.
+    pub async fn login_response(&self, username: &str, password: &str) -> reqwest::Response {
         self.client
-            .get(self.url(path))
+            .post(self.url("/api/v1/auth/token"))
+            .json(&serde_json::json!({ "username": username, "password": password }))
             .send()
             .await
             .expect("request failed")
     }
+
+    /// Logs in and returns `{access, refresh, …}`; panics unless 200.
+    pub async fn login(&self, username: &str, password: &str) -> serde_json::Value {
+        let response = self.login_response(username, password).await;
+        assert_eq!(response.status(), 200, "login of {username} failed");
+        response.json().await.expect("a token pair")
+    }
+
+    /// An access token of a seeded user (see [`demo_password`]).
+    pub async fn token(&self, username: &str) -> String {
+        self.login(username, demo_password(username)).await["access"].as_str().unwrap().to_owned()
+    }
+
+    /// Seeds the demo agencies and users, plus a platform admin (`platform.admin`)
+    /// and an auditor (`demo.auditor`), so every role has a user.
+    pub async fn seed(&self) -> Demo {
+        debtflow_api::seed::seed_demo(&self.db).await.expect("seed the demo");
+        let demo = self.id_of("SELECT id FROM agencies WHERE name = $1", "Demo Recovery Agency").await;
+        let northwind = self.id_of("SELECT id FROM agencies WHERE name = $1", "Northwind Collections").await;
+        for (username, agency_id, role) in [
+            ("platform.admin", None, debtflow_domain::Role::Admin),
+            ("demo.auditor", Some(demo), debtflow_domain::Role::Auditor),
+        ] {
+            let hash = debtflow_api::auth::password::hash(demo_password(username)).unwrap();
+            let user = debtflow_api::store::users::NewUser {
+                agency_id,
+                username,
+                full_name: username,
+                email: None,
+                role,
+                password_hash: &hash,
+                commission_rate: None,
+                account_limit: None,
+            };
+            debtflow_api::store::users::insert_if_absent(&self.db, &user).await.unwrap();
+        }
+        let user = "SELECT id FROM users WHERE username = $1";
+        Demo {
+            agency: demo,
+            northwind,
+            sarah: self.id_of(user, "sarah.mitchell").await,
+            james: self.id_of(user, "james.carter").await,
+        }
+    }
+
+    async fn id_of(&self, sql: &str, key: &str) -> uuid::Uuid {
+        sqlx::query_scalar(sql).bind(key).fetch_one(&self.db).await.expect("a seeded row")
+    }
 }
+
+/// Ids of the seeded demo data.
+#[derive(Debug, Clone, Copy)]
+pub struct Demo {
+    /// "Demo Recovery Agency".
+    pub agency: uuid::Uuid,
+    /// "Northwind Collections".
+    pub northwind: uuid::Uuid,
+    /// Collector `sarah.mitchell`.
+    pub sarah: uuid::Uuid,
+    /// Collector `james.carter`.
+    pub james: uuid::Uuid,
+}
+
+/// The password of a user [`TestApp::seed`] creates.
+pub fn demo_password(username: &str) -> &'static str {
+    match username {
+        "demo.admin" => "Demo@2026",
+        "demo.manager" => "Manager@2026",
+        "demo.compliance" => "Compliance@2026",
+        "nw.admin" => "Northwind@2026",
+        "platform.admin" => "Platform-admin@2026",
+        "demo.auditor" => "Auditor-demo@2026",
+        _ => "Collector@2026",
+    }
+}
+
+/// A seeded user of each role.
+pub const USER_OF_ROLE: [(debtflow_domain::Role, &str); 6] = [
+    (debtflow_domain::Role::Admin, "platform.admin"),
+    (debtflow_domain::Role::AgencyAdmin, "demo.admin"),
+    (debtflow_domain::Role::Manager, "demo.manager"),
+    (debtflow_domain::Role::Collector, "sarah.mitchell"),
+    (debtflow_domain::Role::Compliance, "demo.compliance"),
+    (debtflow_domain::Role::Auditor, "demo.auditor"),
+];
 
 /// The admin connection options, from `DATABASE_URL`.
 pub fn admin_options() -> PgConnectOptions {
@@ -43,6 +152,9 @@ pub fn admin_options() -> PgConnectOptions {
     PgConnectOptions::from_str(&url).expect("DATABASE_URL is a valid PostgreSQL URL")
 }
 
+/// The HMAC key of test servers, so tests can forge tokens of every kind.
+pub const JWT_SECRET: &str = "test-secret-for-debtflow-integration-tests";
+
 /// A configuration for tests: port 0, generous rate limits, then `overrides`.
 pub fn test_config(overrides: &[(&str, &str)]) -> Config {
     let mut vars: HashMap<String, String> = HashMap::from([
@@ -50,12 +162,9 @@ pub fn test_config(overrides: &[(&str, &str)]) -> Config {
         ("WORKERS".into(), "2".into()),
         ("RATE_LIMIT_PER_IP".into(), "100000".into()),
         ("RATE_LIMIT_PER_TOKEN".into(), "100000".into()),
+        ("JWT_SECRET".into(), JWT_SECRET.into()),
     ]);
-    vars.extend(
-        overrides
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string())),
-    );
+    vars.extend(overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration is valid")
 }
 
@@ -77,16 +186,9 @@ pub async fn spawn_on(database: TestDatabase, overrides: &[(&str, &str)]) -> Tes
     let app = Application::build(&config, db.clone()).expect("the app binds a port");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("a reqwest client");
-    TestApp {
-        address,
-        db,
-        client,
-        database,
-    }
+    let client =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a reqwest client");
+    TestApp { address, db, client, database }
 }
 
 /// A database of its own for one test, dropped when the test ends.
@@ -121,9 +223,7 @@ impl TestDatabase {
     }
 
     pub fn pool(&self) -> PgPool {
-        PgPoolOptions::new()
-            .max_connections(5)
-            .connect_lazy_with(self.options())
+        PgPoolOptions::new().max_connections(5).connect_lazy_with(self.options())
     }
 }
 
@@ -132,16 +232,10 @@ impl Drop for TestDatabase {
         let name = std::mem::take(&mut self.name);
         // Drop runs inside the test's runtime: use a thread with a runtime of its own.
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             runtime.block_on(async {
                 let mut admin = admin_options().connect().await.ok()?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .execute(&mut admin)
-                    .await
-                    .ok()
+                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut admin).await.ok()
             })
         })
         .join();
@@ -152,9 +246,7 @@ impl Drop for TestDatabase {
 }
 
 async fn admin_connection() -> PgConnection {
-    PgConnection::connect_with(&admin_options())
-        .await
-        .expect("connect to the test PostgreSQL")
+    PgConnection::connect_with(&admin_options()).await.expect("connect to the test PostgreSQL")
 }
 
 /// Creates, once per migration set, the migrated template database; returns its name.
@@ -162,85 +254,44 @@ async fn ensure_template() -> String {
     let fingerprint = db::MIGRATOR
         .iter()
         .flat_map(|m| m.checksum.iter().copied())
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     let template = format!("debtflow_template_{fingerprint:016x}");
     let mut admin = admin_connection().await;
     // Test processes start together: one builds the template, the others wait.
-    sqlx::query("SELECT pg_advisory_lock(727001)")
-        .execute(&mut admin)
+    sqlx::query("SELECT pg_advisory_lock(727001)").execute(&mut admin).await.expect("lock");
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+        .bind(&template)
+        .fetch_one(&mut admin)
         .await
-        .expect("lock");
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(&template)
-            .fetch_one(&mut admin)
-            .await
-            .expect("look up the template");
+        .expect("look up the template");
     if !exists {
         let building = format!("{template}_building");
-        sqlx::query(&format!(
-            "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
-        ))
-        .execute(&mut admin)
-        .await
-        .expect("drop a half-built template");
-        sqlx::query(&format!("CREATE DATABASE \"{building}\""))
+        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"))
             .execute(&mut admin)
             .await
-            .expect("create template");
-        let mut conn = PgConnection::connect_with(&admin_options().database(&building))
-            .await
-            .expect("connect to the template");
-        db::MIGRATOR
-            .run(&mut conn)
-            .await
-            .expect("migrate the template");
+            .expect("drop a half-built template");
+        sqlx::query(&format!("CREATE DATABASE \"{building}\"")).execute(&mut admin).await.expect("create template");
+        let mut conn =
+            PgConnection::connect_with(&admin_options().database(&building)).await.expect("connect to the template");
+        db::MIGRATOR.run(&mut conn).await.expect("migrate the template");
         conn.close().await.expect("close the template connection");
-        sqlx::query(&format!(
-            "ALTER DATABASE \"{building}\" RENAME TO \"{template}\""
-        ))
-        .execute(&mut admin)
-        .await
-        .expect("publish the template");
+        sqlx::query(&format!("ALTER DATABASE \"{building}\" RENAME TO \"{template}\""))
+            .execute(&mut admin)
+            .await
+            .expect("publish the template");
     }
-    sqlx::query("SELECT pg_advisory_unlock(727001)")
-        .execute(&mut admin)
-        .await
-        .expect("unlock");
+    sqlx::query("SELECT pg_advisory_unlock(727001)").execute(&mut admin).await.expect("unlock");
     template
 }
 
 /// Asserts a problem+json response with `status` and returns its body.
 pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_json::Value {
-    assert_eq!(
-        response.status().as_u16(),
-        status,
-        "unexpected status for {}",
-        response.url()
-    );
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    assert_eq!(
-        content_type, "application/problem+json",
-        "not a problem document"
-    );
+    assert_eq!(response.status().as_u16(), status, "unexpected status for {}", response.url());
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert_eq!(content_type, "application/problem+json", "not a problem document");
     let body: serde_json::Value = response.json().await.expect("a JSON problem body");
     assert_eq!(body["status"], status, "problem status field: {body}");
-    assert!(
-        body["type"]
-            .as_str()
-            .is_some_and(|t| t.starts_with("urn:debtflow:problem:")),
-        "{body}"
-    );
-    assert!(
-        body["title"].is_string() && body["detail"].is_string(),
-        "{body}"
-    );
+    assert!(body["type"].as_str().is_some_and(|t| t.starts_with("urn:debtflow:problem:")), "{body}");
+    assert!(body["title"].is_string() && body["detail"].is_string(), "{body}");
     body
 }

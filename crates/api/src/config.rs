@@ -4,9 +4,7 @@
 //! secrets in `APP_ENV=production`. A missing or malformed value stops the process
 //! with one line naming the variable ([`ConfigError`]).
 
-use std::{
-    collections::HashMap, fmt, net::SocketAddr, num::NonZeroU32, path::PathBuf, str::FromStr,
-};
+use std::{collections::HashMap, fmt, net::SocketAddr, num::NonZeroU32, path::PathBuf, str::FromStr};
 
 /// The JWT secret used when none is configured outside production.
 const DEV_JWT_SECRET: &str = "debtflow-local-development-secret-not-for-production";
@@ -68,6 +66,18 @@ pub struct Config {
     pub rate_limit_per_token: NonZeroU32,
     /// `SHUTDOWN_TIMEOUT_SECS`: how long a stop waits for in-flight requests.
     pub shutdown_timeout_secs: u64,
+    /// `ACCESS_TOKEN_TTL_SECS`: lifetime of an access token (15 minutes).
+    pub access_token_ttl_secs: i64,
+    /// `REFRESH_TOKEN_TTL_SECS`: lifetime of a refresh token (7 days).
+    pub refresh_token_ttl_secs: i64,
+    /// `LOGIN_LOCKOUT_THRESHOLD`: failed logins of one username, within the window,
+    /// that lock it until the window has passed (423).
+    pub login_lockout_threshold: u32,
+    /// `LOGIN_IP_THRESHOLD`: failed logins from one IP, within the window, that
+    /// throttle it (429).
+    pub login_ip_threshold: u32,
+    /// `LOGIN_WINDOW_SECS`: the window of both login limits (15 minutes).
+    pub login_window_secs: i64,
 }
 
 /// One bad or missing variable.
@@ -113,9 +123,13 @@ impl Config {
             spa_dir: env.parse_or("SPA_DIR", PathBuf::from("frontend/dist"))?,
             body_limit_bytes: env.parse_or("BODY_LIMIT_BYTES", 1024 * 1024)?,
             rate_limit_per_ip: env.parse_or("RATE_LIMIT_PER_IP", NonZeroU32::new(600).unwrap())?,
-            rate_limit_per_token: env
-                .parse_or("RATE_LIMIT_PER_TOKEN", NonZeroU32::new(1200).unwrap())?,
+            rate_limit_per_token: env.parse_or("RATE_LIMIT_PER_TOKEN", NonZeroU32::new(1200).unwrap())?,
             shutdown_timeout_secs: env.parse_or("SHUTDOWN_TIMEOUT_SECS", 30)?,
+            access_token_ttl_secs: env.parse_positive("ACCESS_TOKEN_TTL_SECS", 15 * 60)?,
+            refresh_token_ttl_secs: env.parse_positive("REFRESH_TOKEN_TTL_SECS", 7 * 24 * 3600)?,
+            login_lockout_threshold: env.parse_positive("LOGIN_LOCKOUT_THRESHOLD", 5)?,
+            login_ip_threshold: env.parse_positive("LOGIN_IP_THRESHOLD", 20)?,
+            login_window_secs: env.parse_positive("LOGIN_WINDOW_SECS", 15 * 60)?,
         })
     }
 }
@@ -129,10 +143,7 @@ impl<F: Fn(&str) -> Option<String>> Env<'_, F> {
     }
 
     fn error(&self, var: &'static str, problem: impl Into<String>) -> ConfigError {
-        ConfigError {
-            var,
-            problem: problem.into(),
-        }
+        ConfigError { var, problem: problem.into() }
     }
 
     fn parse_opt<T: FromStr>(&self, var: &'static str) -> Result<Option<T>, ConfigError>
@@ -140,11 +151,7 @@ impl<F: Fn(&str) -> Option<String>> Env<'_, F> {
         T::Err: fmt::Display,
     {
         self.get(var)
-            .map(|raw| {
-                raw.trim()
-                    .parse::<T>()
-                    .map_err(|e| self.error(var, format!("`{raw}` is invalid: {e}")))
-            })
+            .map(|raw| raw.trim().parse::<T>().map_err(|e| self.error(var, format!("`{raw}` is invalid: {e}"))))
             .transpose()
     }
 
@@ -154,6 +161,17 @@ impl<F: Fn(&str) -> Option<String>> Env<'_, F> {
     {
         Ok(self.parse_opt(var)?.unwrap_or(default))
     }
+
+    fn parse_positive<T: FromStr + PartialOrd + Default>(&self, var: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T::Err: fmt::Display,
+    {
+        let value = self.parse_or(var, default)?;
+        if value <= T::default() {
+            return Err(self.error(var, "must be greater than zero"));
+        }
+        Ok(value)
+    }
 }
 
 #[cfg(test)]
@@ -161,10 +179,7 @@ mod tests {
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -181,21 +196,10 @@ mod tests {
     fn a_malformed_value_names_its_variable() {
         let err = config(&[("BIND_ADDR", "localhost")]).unwrap_err();
         assert_eq!(err.var, "BIND_ADDR");
-        assert!(err
-            .to_string()
-            .starts_with("configuration error: BIND_ADDR: `localhost` is invalid"));
-        assert_eq!(
-            config(&[("RATE_LIMIT_PER_IP", "0")]).unwrap_err().var,
-            "RATE_LIMIT_PER_IP"
-        );
-        assert_eq!(
-            config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var,
-            "DATABASE_URL"
-        );
-        assert_eq!(
-            config(&[("APP_ENV", "staging")]).unwrap_err().var,
-            "APP_ENV"
-        );
+        assert!(err.to_string().starts_with("configuration error: BIND_ADDR: `localhost` is invalid"));
+        assert_eq!(config(&[("RATE_LIMIT_PER_IP", "0")]).unwrap_err().var, "RATE_LIMIT_PER_IP");
+        assert_eq!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var, "DATABASE_URL");
+        assert_eq!(config(&[("APP_ENV", "staging")]).unwrap_err().var, "APP_ENV");
     }
 
     #[test]

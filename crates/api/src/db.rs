@@ -13,8 +13,8 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 /// A pool that connects on first use; a database that is down fails requests and
 /// readiness, not the start of the process.
 pub fn pool(config: &Config) -> Result<PgPool, sqlx::Error> {
-    let options = sqlx::postgres::PgConnectOptions::from_str(config.database_url.expose())?
-        .application_name("debtflow");
+    let options =
+        sqlx::postgres::PgConnectOptions::from_str(config.database_url.expose())?.application_name("debtflow");
     Ok(PgPoolOptions::new()
         .max_connections(config.database_max_connections)
         .acquire_timeout(Duration::from_secs(3))
@@ -34,25 +34,39 @@ pub enum Readiness {
 }
 
 pub async fn readiness(db: &PgPool) -> Result<Readiness, sqlx::Error> {
-    let applied: HashSet<i64> =
-        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-            .fetch_all(db)
-            .await
-            .or_else(|err| match &err {
-                // No migrations table yet: nothing is applied.
-                sqlx::Error::Database(e) if e.code().as_deref() == Some("42P01") => Ok(Vec::new()),
-                _ => Err(err),
-            })?
-            .into_iter()
-            .collect();
-    let pending: Vec<i64> = MIGRATOR
-        .iter()
-        .map(|m| m.version)
-        .filter(|v| !applied.contains(v))
+    let applied: HashSet<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+        .fetch_all(db)
+        .await
+        .or_else(|err| match &err {
+            // No migrations table yet: nothing is applied.
+            sqlx::Error::Database(e) if e.code().as_deref() == Some("42P01") => Ok(Vec::new()),
+            _ => Err(err),
+        })?
+        .into_iter()
         .collect();
-    Ok(if pending.is_empty() {
-        Readiness::Ready
-    } else {
-        Readiness::MigrationsPending(pending)
-    })
+    let pending: Vec<i64> = MIGRATOR.iter().map(|m| m.version).filter(|v| !applied.contains(v)).collect();
+    Ok(if pending.is_empty() { Readiness::Ready } else { Readiness::MigrationsPending(pending) })
+}
+
+/// Whose rows a transaction may see: one agency's, or every agency's (login, platform
+/// admins). Row-level security enforces it below the application's own filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Agency(uuid::Uuid),
+    Platform,
+}
+
+/// Begins a transaction as the `debtflow_app` role, scoped to `scope` (see
+/// migrations/0002_identity.sql). Every request's database work goes through one.
+pub async fn begin(db: &PgPool, scope: Scope) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let agency = match scope {
+        Scope::Agency(id) => id.to_string(),
+        Scope::Platform => "*".to_owned(),
+    };
+    sqlx::query("SELECT set_config('role', 'debtflow_app', true), set_config('app.agency_id', $1, true)")
+        .bind(agency)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
 }

@@ -4,11 +4,13 @@
 //! that owns the transaction → domain rules (`debtflow_domain`) → `store` (the only
 //! SQL) → JSON. Errors leave through `problem::ApiError` as problem+json.
 
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod edge;
 pub mod openapi;
+pub mod pagination;
 pub mod problem;
 pub mod routes;
 pub mod seed;

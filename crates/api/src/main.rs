@@ -8,11 +8,7 @@ use debtflow_api::{config::Config, db, openapi, seed, startup::Application, tele
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "debtflow",
-    version,
-    about = "DebtFlow debt-collection platform"
-)]
+#[command(name = "debtflow", version, about = "DebtFlow debt-collection platform")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -46,10 +42,7 @@ fn main() -> ExitCode {
         }
     };
     telemetry::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             tracing::error!(error = %err, "could not start the async runtime");

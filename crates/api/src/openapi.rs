@@ -2,8 +2,41 @@
 //! Served at `/api/v1/schema`, browsed at `/api/v1/docs/`, printed by
 //! `debtflow openapi` into `openapi/openapi.json` (a test fails when they differ).
 
-use crate::{edge, problem::Problem, routes};
-use utoipa::OpenApi;
+use crate::{edge, problem, routes};
+use utoipa::{
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    Modify, OpenApi,
+};
+
+/// The routes under `/api/v1`, nested below.
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        routes::auth::token::create,
+        routes::auth::refresh::create,
+        routes::auth::logout::create,
+        routes::auth::me::get,
+        routes::agencies::list::list,
+        routes::agencies::get::get,
+        routes::agencies::update::update,
+        routes::collectors::list::list,
+        routes::collectors::get::get,
+        routes::collectors::create::create,
+        routes::collectors::update::update,
+        routes::users::list::list,
+        routes::audit_logs::list::list,
+    ),
+    components(responses(
+        problem::responses::Unauthorized,
+        problem::responses::Forbidden,
+        problem::responses::NotFound,
+        problem::responses::Invalid,
+        problem::responses::BadRequest,
+        problem::responses::Conflict,
+        problem::responses::TooManyRequests,
+    ))
+)]
+struct V1;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -11,18 +44,69 @@ use utoipa::OpenApi;
         title = "DebtFlow API",
         description = "Debt collection for agencies: accounts, worklists, payment plans, \
                        payments on a double-entry ledger, and an audit trail.\n\n\
-                       Errors are RFC 9457 `application/problem+json` documents.",
+                       Authenticate with `POST /api/v1/auth/token`, then send \
+                       `Authorization: Bearer <access>`. Errors are RFC 9457 \
+                       `application/problem+json` documents. Lists are keyset-paginated: \
+                       `?limit=&cursor=` → `{\"items\": [...], \"next_cursor\": ...}`.",
         license(name = "Proprietary"),
     ),
+    nest((path = "/api/v1", api = V1)),
     paths(routes::health::live, routes::health::ready, edge::metrics::exposition),
-    components(schemas(Problem, routes::health::Health)),
-    tags((name = "operations", description = "Health probes and metrics")),
+    components(schemas(problem::Problem, routes::health::Health)),
+    modifiers(&BearerAuth, &EveryApiResponse),
+    tags(
+        (name = "auth", description = "Login, token refresh with rotation, logout"),
+        (name = "agencies", description = "The tenants"),
+        (name = "collectors", description = "Collectors: commission rate, account limit, deactivation"),
+        (name = "users", description = "Every user of the agency"),
+        (name = "audit", description = "The append-only audit trail"),
+        (name = "operations", description = "Health probes and metrics"),
+    ),
 )]
 pub struct ApiDoc;
 
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// Every `/api/v1` operation can also answer 429 (the rate limits of `edge`) and
+/// 500; they are added here once instead of on each handler.
+struct EveryApiResponse;
+
+impl Modify for EveryApiResponse {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Ref, RefOr, ResponseBuilder};
+        let internal = ResponseBuilder::new()
+            .description("Unexpected error; the detail is opaque and the cause is logged with the request id")
+            .content(
+                "application/problem+json",
+                utoipa::openapi::ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+            )
+            .build();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/v1/") {
+                continue;
+            }
+            for operation in
+                [&mut item.get, &mut item.post, &mut item.patch, &mut item.put, &mut item.delete].into_iter().flatten()
+            {
+                let responses = &mut operation.responses.responses;
+                responses.entry("429".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("TooManyRequests")));
+                responses.entry("500".into()).or_insert_with(|| RefOr::T(internal.clone()));
+            }
+        }
+    }
+}
+
 /// The document as pretty JSON, as committed in `openapi/openapi.json`.
 pub fn json() -> String {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .expect("the OpenAPI document serializes")
+    ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serializes")
 }

@@ -43,8 +43,10 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong in this occurrence.
     pub detail: String,
-    /// Per-field messages, for validation problems only.
+    /// Per-field messages, for validation problems only: the field's dotted path →
+    /// what is wrong with it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(inline)]
     pub errors: Option<FieldErrors>,
 }
 
@@ -59,8 +61,16 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("the body is larger than the limit of {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    #[error("your role may not do this")]
+    Forbidden,
     #[error("no such resource")]
     NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many failed logins; the account is locked for {retry_after_secs} s")]
+    Locked { retry_after_secs: u64 },
     #[error("method not allowed on this resource")]
     MethodNotAllowed,
     #[error("too many requests; retry after {retry_after_secs} s")]
@@ -76,10 +86,7 @@ impl ApiError {
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
         let field = field.into();
         let detail = format!("`{field}` is invalid.");
-        ApiError::Validation {
-            detail,
-            errors: BTreeMap::from([(field, vec![message.into()])]),
-        }
+        ApiError::Validation { detail, errors: BTreeMap::from([(field, vec![message.into()])]) }
     }
 
     pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
@@ -93,7 +100,11 @@ impl ApiError {
             ApiError::Validation { .. } => "validation",
             ApiError::UnsupportedMediaType => "unsupported-media-type",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not-found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::Locked { .. } => "locked",
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::RateLimited { .. } => "rate-limited",
             ApiError::Unavailable(_) => "unavailable",
@@ -107,7 +118,11 @@ impl ApiError {
             ApiError::Validation { .. } => "Validation failed",
             ApiError::UnsupportedMediaType => "Unsupported media type",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
+            ApiError::Unauthorized(_) => "Unauthorized",
+            ApiError::Forbidden => "Forbidden",
             ApiError::NotFound => "Not found",
+            ApiError::Conflict(_) => "Conflict",
+            ApiError::Locked { .. } => "Locked",
             ApiError::MethodNotAllowed => "Method not allowed",
             ApiError::RateLimited { .. } => "Too many requests",
             ApiError::Unavailable(_) => "Service unavailable",
@@ -142,7 +157,11 @@ impl ResponseError for ApiError {
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Locked { .. } => StatusCode::LOCKED,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -156,10 +175,51 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.content_type(PROBLEM_JSON);
-        if let ApiError::RateLimited { retry_after_secs } = self {
-            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        match self {
+            ApiError::RateLimited { retry_after_secs } | ApiError::Locked { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::Unauthorized(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            _ => {}
         }
         response.json(self.to_problem())
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> Self {
+        ApiError::internal(err)
+    }
+}
+
+/// `validator` failures, flattened to dotted field paths.
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut fields = FieldErrors::new();
+        flatten_validation("", &errors, &mut fields);
+        let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+        let detail = format!("Invalid fields: {}.", names.join(", "));
+        ApiError::Validation { detail, errors: fields }
+    }
+}
+
+fn flatten_validation(prefix: &str, errors: &validator::ValidationErrors, out: &mut FieldErrors) {
+    use validator::ValidationErrorsKind as Kind;
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        match kind {
+            Kind::Field(list) => out.entry(path).or_default().extend(
+                list.iter().map(|e| e.message.as_ref().map_or_else(|| e.code.to_string(), ToString::to_string)),
+            ),
+            Kind::Struct(inner) => flatten_validation(&path, inner, out),
+            Kind::List(items) => {
+                for (i, inner) in items {
+                    flatten_validation(&format!("{path}.{i}"), inner, out);
+                }
+            }
+        }
     }
 }
 
@@ -178,10 +238,8 @@ fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
 /// method, a panic turned 500) into problem+json; responses that already are
 /// problem+json pass untouched. Installed as the default `ErrorHandlers` handler.
 pub fn normalize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    let is_problem =
+        res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
     if is_problem {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
@@ -194,19 +252,65 @@ pub fn normalize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRe
                 tracing::error!(%status, "the framework answered with a server error");
             }
             let reason = status.canonical_reason().unwrap_or("Error");
-            HttpResponse::build(status)
-                .content_type(PROBLEM_JSON)
-                .json(Problem {
-                    kind: format!("urn:debtflow:problem:http-{}", status.as_u16()),
-                    title: reason.to_owned(),
-                    status: status.as_u16(),
-                    detail: reason.to_owned(),
-                    errors: None,
-                })
+            HttpResponse::build(status).content_type(PROBLEM_JSON).json(Problem {
+                kind: format!("urn:debtflow:problem:http-{}", status.as_u16()),
+                title: reason.to_owned(),
+                status: status.as_u16(),
+                detail: reason.to_owned(),
+                errors: None,
+            })
         }
     };
     let (req, _) = res.into_parts();
-    Ok(ErrorHandlerResponse::Response(
-        ServiceResponse::new(req, replacement).map_into_right_body(),
-    ))
+    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, replacement).map_into_right_body()))
+}
+
+/// Reusable OpenAPI responses for the errors most endpoints share.
+pub mod responses {
+    use super::Problem;
+    use utoipa::ToResponse;
+
+    /// Missing, invalid, expired or revoked access token.
+    #[derive(ToResponse)]
+    #[response(
+        description = "Missing, invalid, expired or revoked access token",
+        content_type = "application/problem+json"
+    )]
+    pub struct Unauthorized(#[allow(dead_code)] Problem);
+
+    /// The caller's role may not perform the operation.
+    #[derive(ToResponse)]
+    #[response(description = "The caller's role may not do this", content_type = "application/problem+json")]
+    pub struct Forbidden(#[allow(dead_code)] Problem);
+
+    /// No such resource in the caller's agency.
+    #[derive(ToResponse)]
+    #[response(description = "No such resource in the caller's agency", content_type = "application/problem+json")]
+    pub struct NotFound(#[allow(dead_code)] Problem);
+
+    /// A field or parameter is invalid; `errors` names it.
+    #[derive(ToResponse)]
+    #[response(
+        description = "Invalid field or parameter; `errors` names it",
+        content_type = "application/problem+json"
+    )]
+    pub struct Invalid(#[allow(dead_code)] Problem);
+
+    /// Malformed JSON, or a bad request.
+    #[derive(ToResponse)]
+    #[response(description = "Malformed JSON or request", content_type = "application/problem+json")]
+    pub struct BadRequest(#[allow(dead_code)] Problem);
+
+    /// Conflicts with the current state (a duplicate, say).
+    #[derive(ToResponse)]
+    #[response(description = "Conflicts with existing data", content_type = "application/problem+json")]
+    pub struct Conflict(#[allow(dead_code)] Problem);
+
+    /// Too many requests; see `Retry-After`.
+    #[derive(ToResponse)]
+    #[response(
+        description = "Too many requests; retry after `Retry-After` seconds",
+        content_type = "application/problem+json"
+    )]
+    pub struct TooManyRequests(#[allow(dead_code)] Problem);
 }

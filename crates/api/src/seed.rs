@@ -18,66 +18,21 @@ struct DemoUser {
     password: &'static str,
 }
 
-const fn user(
-    username: &'static str,
-    full_name: &'static str,
-    role: Role,
-    password: &'static str,
-) -> DemoUser {
-    DemoUser {
-        username,
-        full_name,
-        role,
-        password,
-    }
+const fn user(username: &'static str, full_name: &'static str, role: Role, password: &'static str) -> DemoUser {
+    DemoUser { username, full_name, role, password }
 }
 
 const DEMO_AGENCY: [DemoUser; 7] = [
     user("demo.admin", "Demo Admin", Role::AgencyAdmin, "Demo@2026"),
-    user(
-        "demo.manager",
-        "Morgan Reyes",
-        Role::Manager,
-        "Manager@2026",
-    ),
-    user(
-        "demo.compliance",
-        "Casey Lin",
-        Role::Compliance,
-        "Compliance@2026",
-    ),
-    user(
-        "sarah.mitchell",
-        "Sarah Mitchell",
-        Role::Collector,
-        "Collector@2026",
-    ),
-    user(
-        "james.carter",
-        "James Carter",
-        Role::Collector,
-        "Collector@2026",
-    ),
-    user(
-        "maria.gonzalez",
-        "Maria Gonzalez",
-        Role::Collector,
-        "Collector@2026",
-    ),
-    user(
-        "david.thompson",
-        "David Thompson",
-        Role::Collector,
-        "Collector@2026",
-    ),
+    user("demo.manager", "Morgan Reyes", Role::Manager, "Manager@2026"),
+    user("demo.compliance", "Casey Lin", Role::Compliance, "Compliance@2026"),
+    user("sarah.mitchell", "Sarah Mitchell", Role::Collector, "Collector@2026"),
+    user("james.carter", "James Carter", Role::Collector, "Collector@2026"),
+    user("maria.gonzalez", "Maria Gonzalez", Role::Collector, "Collector@2026"),
+    user("david.thompson", "David Thompson", Role::Collector, "Collector@2026"),
 ];
 
-const NORTHWIND: [DemoUser; 1] = [user(
-    "nw.admin",
-    "Nora Whitfield",
-    Role::AgencyAdmin,
-    "Northwind@2026",
-)];
+const NORTHWIND: [DemoUser; 1] = [user("nw.admin", "Nora Whitfield", Role::AgencyAdmin, "Northwind@2026")];
 
 /// What a run created.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -117,10 +72,7 @@ pub async fn seed_demo(db: &PgPool) -> Result<SeedReport, SeedError> {
     .await?;
 
     let mut report = SeedReport::default();
-    for (agency_id, demo_user) in DEMO_AGENCY
-        .iter()
-        .map(|u| (demo, u))
-        .chain(NORTHWIND.iter().map(|u| (northwind, u)))
+    for (agency_id, demo_user) in DEMO_AGENCY.iter().map(|u| (demo, u)).chain(NORTHWIND.iter().map(|u| (northwind, u)))
     {
         // Hashing is the slow part: skip it for users already there.
         if users::exists(&mut *tx, demo_user.username).await? {
@@ -134,6 +86,7 @@ pub async fn seed_demo(db: &PgPool) -> Result<SeedReport, SeedError> {
                 agency_id: Some(agency_id),
                 username: demo_user.username,
                 full_name: demo_user.full_name,
+                email: None,
                 role: demo_user.role,
                 password_hash: &hash,
                 commission_rate: collector.then(|| Decimal::new(10, 2)),
@@ -141,7 +94,7 @@ pub async fn seed_demo(db: &PgPool) -> Result<SeedReport, SeedError> {
             },
         )
         .await?;
-        report.users_created += usize::from(created);
+        report.users_created += usize::from(created.is_some());
     }
     tx.commit().await?;
     Ok(report)

@@ -15,36 +15,27 @@ use actix_web::{
 use std::path::{Path, PathBuf};
 
 fn falls_back_to_index(method: &Method, path: &str) -> bool {
-    let api = ["/api", "/health", "/metrics"]
-        .iter()
-        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")));
-    let looks_like_file = path
-        .rsplit('/')
-        .next()
-        .is_some_and(|last| last.contains('.'));
+    let api =
+        ["/api", "/health", "/metrics"].iter().any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")));
+    let looks_like_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
     (method == Method::GET || method == Method::HEAD) && !api && !looks_like_file
 }
 
 pub fn service(dir: &Path) -> Files {
     let index: PathBuf = dir.join("index.html");
-    Files::new("/", dir)
-        .index_file("index.html")
-        .default_handler(fn_service(move |req: ServiceRequest| {
-            let index = index.clone();
-            async move {
-                let (req, _) = req.into_parts();
-                if falls_back_to_index(req.method(), req.path()) {
-                    if let Ok(file) = NamedFile::open_async(&index).await {
-                        let res = file.into_response(&req);
-                        return Ok(ServiceResponse::new(req, res));
-                    }
+    Files::new("/", dir).index_file("index.html").default_handler(fn_service(move |req: ServiceRequest| {
+        let index = index.clone();
+        async move {
+            let (req, _) = req.into_parts();
+            if falls_back_to_index(req.method(), req.path()) {
+                if let Ok(file) = NamedFile::open_async(&index).await {
+                    let res = file.into_response(&req);
+                    return Ok(ServiceResponse::new(req, res));
                 }
-                Ok(ServiceResponse::new(
-                    req,
-                    ApiError::NotFound.error_response(),
-                ))
             }
-        }))
+            Ok(ServiceResponse::new(req, ApiError::NotFound.error_response()))
+        }
+    }))
 }
 
 #[cfg(test)]

@@ -2,11 +2,9 @@
 //! route in one place.
 
 use crate::{
+    auth::{session::LoginLimits, token::TokenKeys},
     config::Config,
-    edge::{
-        json::BodyLimit, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits,
-        request_id,
-    },
+    edge::{json::BodyLimit, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits, request_id},
     openapi::ApiDoc,
     problem::{self, ApiError},
     routes, spa,
@@ -40,6 +38,11 @@ impl Application {
         self.port
     }
 
+    /// Stops the server from elsewhere (`stop(true)` is the graceful stop of SIGTERM).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Serves until SIGINT/SIGTERM, then stops accepting and lets in-flight requests
     /// finish for up to `SHUTDOWN_TIMEOUT_SECS`.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
@@ -50,11 +53,10 @@ impl Application {
 fn server(listener: TcpListener, config: &Config, db: PgPool) -> std::io::Result<Server> {
     let db = web::Data::new(db);
     let metrics = web::Data::new(Metrics::new());
-    let limits = web::Data::new(RateLimits::new(
-        config.rate_limit_per_ip,
-        config.rate_limit_per_token,
-    ));
+    let limits = web::Data::new(RateLimits::new(config.rate_limit_per_ip, config.rate_limit_per_token));
     forget_idle_clients(Arc::downgrade(&limits.clone().into_inner()));
+    let keys = web::Data::new(TokenKeys::new(config));
+    let login_limits = web::Data::new(LoginLimits::new(config));
     let body_limit = config.body_limit_bytes;
     let spa_dir = config.spa_dir.clone();
     let openapi = ApiDoc::openapi();
@@ -64,16 +66,12 @@ fn server(listener: TcpListener, config: &Config, db: PgPool) -> std::io::Result
             .app_data(db.clone())
             .app_data(metrics.clone())
             .app_data(limits.clone())
+            .app_data(keys.clone())
+            .app_data(login_limits.clone())
             .app_data(BodyLimit(body_limit))
             .app_data(web::PayloadConfig::new(body_limit))
-            .app_data(
-                web::QueryConfig::default()
-                    .error_handler(|err, _| ApiError::BadRequest(err.to_string()).into()),
-            )
-            .app_data(
-                web::PathConfig::default()
-                    .error_handler(|err, _| ApiError::BadRequest(err.to_string()).into()),
-            )
+            .app_data(web::QueryConfig::default().error_handler(|err, _| ApiError::BadRequest(err.to_string()).into()))
+            .app_data(web::PathConfig::default().error_handler(|err, _| ApiError::BadRequest(err.to_string()).into()))
             // Outermost last: request id → metrics → path → problem bodies → rate limit.
             .wrap(from_fn(rate_limit::middleware))
             .wrap(ErrorHandlers::new().default_handler(problem::normalize))
@@ -84,17 +82,13 @@ fn server(listener: TcpListener, config: &Config, db: PgPool) -> std::io::Result
             .service(routes::health::ready)
             .service(metrics::exposition)
             // Swagger UI before the /api/v1 scope, which would swallow its prefix.
-            .service(web::redirect(
-                path::DOCS_PREFIX,
-                format!("{}/", path::DOCS_PREFIX),
-            ))
+            .service(web::redirect(path::DOCS_PREFIX, format!("{}/", path::DOCS_PREFIX)))
+            .service(SwaggerUi::new(format!("{}/{{_:.*}}", path::DOCS_PREFIX)).url("/api/v1/schema", openapi.clone()))
             .service(
-                SwaggerUi::new(format!("{}/{{_:.*}}", path::DOCS_PREFIX))
-                    .url("/api/v1/schema", openapi.clone()),
+                web::scope("/api/v1")
+                    .configure(routes::configure)
+                    .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound) })),
             )
-            .service(web::scope("/api/v1").default_service(web::to(|| async {
-                Err::<actix_web::HttpResponse, _>(ApiError::NotFound)
-            })))
             .service(spa::service(&spa_dir))
     })
     .listen(listener)?

@@ -4,8 +4,7 @@ use std::process::Command;
 
 fn debtflow() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_debtflow"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
     cmd
 }
 
@@ -19,27 +18,16 @@ fn bad_configuration_stops_with_one_line_naming_the_variable() {
     ] {
         let output = debtflow().arg("serve").env(var, value).output().unwrap();
 
-        assert_eq!(
-            output.status.code(),
-            Some(78),
-            "{var}: exits with EX_CONFIG"
-        );
+        assert_eq!(output.status.code(), Some(78), "{var}: exits with EX_CONFIG");
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert_eq!(stderr.lines().count(), 1, "{var}: one line, got {stderr:?}");
-        assert!(
-            stderr.starts_with(&format!("configuration error: {var}:")),
-            "{stderr}"
-        );
+        assert!(stderr.starts_with(&format!("configuration error: {var}:")), "{stderr}");
     }
 }
 
 #[test]
 fn production_without_a_jwt_secret_does_not_start() {
-    let output = debtflow()
-        .arg("migrate")
-        .env("APP_ENV", "production")
-        .output()
-        .unwrap();
+    let output = debtflow().arg("migrate").env("APP_ENV", "production").output().unwrap();
 
     assert_eq!(output.status.code(), Some(78));
     assert!(String::from_utf8_lossy(&output.stderr).contains("JWT_SECRET"));

@@ -18,11 +18,7 @@ pub enum MoneyError {
     #[error("`{0}` is not an ISO 4217 currency code (three upper-case letters)")]
     BadCurrency(String),
     #[error("{currency} has {minor_units} decimal places; `{amount}` has more")]
-    TooPrecise {
-        amount: Decimal,
-        currency: Currency,
-        minor_units: u32,
-    },
+    TooPrecise { amount: Decimal, currency: Currency, minor_units: u32 },
     #[error("`{0}` is out of range")]
     OutOfRange(Decimal),
     #[error("cannot combine {0} with {1}")]
@@ -53,8 +49,8 @@ impl Currency {
     /// Decimal places of the currency's minor unit (ISO 4217 exponent).
     pub fn minor_units(&self) -> u32 {
         match &self.0 {
-            b"BIF" | b"CLP" | b"DJF" | b"GNF" | b"ISK" | b"JPY" | b"KMF" | b"KRW" | b"PYG"
-            | b"RWF" | b"UGX" | b"UYI" | b"VND" | b"VUV" | b"XAF" | b"XOF" | b"XPF" => 0,
+            b"BIF" | b"CLP" | b"DJF" | b"GNF" | b"ISK" | b"JPY" | b"KMF" | b"KRW" | b"PYG" | b"RWF" | b"UGX"
+            | b"UYI" | b"VND" | b"VUV" | b"XAF" | b"XOF" | b"XPF" => 0,
             b"BHD" | b"IQD" | b"JOD" | b"KWD" | b"LYD" | b"OMR" | b"TND" => 3,
             _ => 2,
         }
@@ -100,11 +96,7 @@ impl Money {
     pub fn new(amount: Decimal, currency: Currency) -> Result<Self, MoneyError> {
         let minor_units = currency.minor_units();
         if amount.normalize().scale() > minor_units {
-            return Err(MoneyError::TooPrecise {
-                amount,
-                currency,
-                minor_units,
-            });
+            return Err(MoneyError::TooPrecise { amount, currency, minor_units });
         }
         Self::checked(amount, currency)
     }
@@ -112,28 +104,19 @@ impl Money {
     /// A computed amount (a rate applied, a share taken) rounded half-to-even to the
     /// currency's minor unit. The only place DebtFlow rounds money.
     pub fn round(amount: Decimal, currency: Currency) -> Result<Self, MoneyError> {
-        let rounded = amount.round_dp_with_strategy(
-            currency.minor_units(),
-            RoundingStrategy::MidpointNearestEven,
-        );
+        let rounded = amount.round_dp_with_strategy(currency.minor_units(), RoundingStrategy::MidpointNearestEven);
         Self::checked(rounded, currency)
     }
 
     pub fn zero(currency: Currency) -> Self {
-        Money {
-            amount: Decimal::ZERO.with_minor(currency),
-            currency,
-        }
+        Money { amount: Decimal::ZERO.with_minor(currency), currency }
     }
 
     fn checked(amount: Decimal, currency: Currency) -> Result<Self, MoneyError> {
         if amount.abs() >= Decimal::from(MAX_ABS) {
             return Err(MoneyError::OutOfRange(amount));
         }
-        Ok(Money {
-            amount: amount.with_minor(currency),
-            currency,
-        })
+        Ok(Money { amount: amount.with_minor(currency), currency })
     }
 
     pub fn amount(&self) -> Decimal {
@@ -177,20 +160,10 @@ impl Money {
             return Err(MoneyError::BadSplit(parts));
         }
         let n = Decimal::from(parts as u64);
-        let share = (self.amount / n)
-            .round_dp_with_strategy(self.currency.minor_units(), RoundingStrategy::ToZero);
+        let share = (self.amount / n).round_dp_with_strategy(self.currency.minor_units(), RoundingStrategy::ToZero);
         let last = self.amount - share * Decimal::from(parts as u64 - 1);
-        let mut out = vec![
-            Money {
-                amount: share.with_minor(self.currency),
-                currency: self.currency
-            };
-            parts - 1
-        ];
-        out.push(Money {
-            amount: last.with_minor(self.currency),
-            currency: self.currency,
-        });
+        let mut out = vec![Money { amount: share.with_minor(self.currency), currency: self.currency }; parts - 1];
+        out.push(Money { amount: last.with_minor(self.currency), currency: self.currency });
         Ok(out)
     }
 }
@@ -232,23 +205,11 @@ mod tests {
 
     #[test]
     fn amounts_carry_the_currency_minor_unit() {
-        assert_eq!(
-            Money::new(d("12.5"), Currency::USD)
-                .unwrap()
-                .amount()
-                .to_string(),
-            "12.50"
-        );
+        assert_eq!(Money::new(d("12.5"), Currency::USD).unwrap().amount().to_string(), "12.50");
         let jpy = Currency::parse("JPY").unwrap();
-        assert_eq!(
-            Money::new(d("1200"), jpy).unwrap().amount().to_string(),
-            "1200"
-        );
+        assert_eq!(Money::new(d("1200"), jpy).unwrap().amount().to_string(), "1200");
         let kwd = Currency::parse("KWD").unwrap();
-        assert_eq!(
-            Money::new(d("1.005"), kwd).unwrap().amount().to_string(),
-            "1.005"
-        );
+        assert_eq!(Money::new(d("1.005"), kwd).unwrap().amount().to_string(), "1.005");
     }
 
     #[test]
@@ -261,12 +222,7 @@ mod tests {
 
     #[test]
     fn computed_amounts_round_half_to_even() {
-        let r = |s| {
-            Money::round(d(s), Currency::USD)
-                .unwrap()
-                .amount()
-                .to_string()
-        };
+        let r = |s| Money::round(d(s), Currency::USD).unwrap().amount().to_string();
         assert_eq!(r("2.345"), "2.34");
         assert_eq!(r("2.355"), "2.36");
         assert_eq!(r("-2.345"), "-2.34");
@@ -276,28 +232,19 @@ mod tests {
     #[test]
     fn amounts_beyond_numeric_19_4_are_refused() {
         assert!(Money::new(d("999999999999999.99"), Currency::USD).is_ok());
-        assert!(matches!(
-            Money::new(d("1000000000000000"), Currency::USD),
-            Err(MoneyError::OutOfRange(_))
-        ));
+        assert!(matches!(Money::new(d("1000000000000000"), Currency::USD), Err(MoneyError::OutOfRange(_))));
     }
 
     #[test]
     fn currencies_do_not_mix() {
         let eur = Money::new(d("1"), Currency::parse("EUR").unwrap()).unwrap();
         let usd = Money::new(d("1"), Currency::USD).unwrap();
-        assert!(matches!(
-            usd.checked_add(eur),
-            Err(MoneyError::CurrencyMismatch(..))
-        ));
+        assert!(matches!(usd.checked_add(eur), Err(MoneyError::CurrencyMismatch(..))));
     }
 
     #[test]
     fn split_gives_the_remainder_to_the_last_part() {
-        let parts = Money::new(d("100"), Currency::USD)
-            .unwrap()
-            .split(3)
-            .unwrap();
+        let parts = Money::new(d("100"), Currency::USD).unwrap().split(3).unwrap();
         let amounts: Vec<String> = parts.iter().map(|m| m.amount().to_string()).collect();
         assert_eq!(amounts, ["33.33", "33.33", "33.34"]);
         assert!(Money::zero(Currency::USD).split(0).is_err());

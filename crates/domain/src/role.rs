@@ -6,6 +6,7 @@ use std::{fmt, str::FromStr};
 
 /// A user's role. Every user has exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Platform operator: sees every agency.
@@ -23,14 +24,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Admin,
-        Role::AgencyAdmin,
-        Role::Manager,
-        Role::Collector,
-        Role::Compliance,
-        Role::Auditor,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::Admin, Role::AgencyAdmin, Role::Manager, Role::Collector, Role::Compliance, Role::Auditor];
 
     /// The stable wire and database name (`agency_admin`).
     pub fn as_str(self) -> &'static str {
@@ -60,10 +55,7 @@ impl FromStr for Role {
     type Err = UnknownRole;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownRole(s.to_owned()))
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| UnknownRole(s.to_owned()))
     }
 }
 

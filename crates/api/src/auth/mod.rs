@@ -1,3 +1,135 @@
-//! Authentication: password hashing now; tokens and the role policy with identity.
+//! Authentication and authorization.
+//!
+//! - `password`: argon2id hashes and the password policy;
+//! - `token`: access (JWT) and refresh tokens;
+//! - `session`: login, refresh rotation with reuse detection, logout;
+//! - `policy`: the role matrix, the one table of who may do what;
+//! - here: [`AuthUser`], the extractor every protected handler takes.
 
 pub mod password;
+pub mod policy;
+pub mod session;
+pub mod token;
+
+use crate::{db::Scope, problem::ApiError, store};
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
+use debtflow_domain::Role;
+use futures_util::future::LocalBoxFuture;
+use policy::Operation;
+use sqlx::PgPool;
+use std::net::IpAddr;
+use token::{TokenError, TokenKeys};
+use uuid::Uuid;
+
+/// A user as tokens describe them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub id: Uuid,
+    pub agency_id: Option<Uuid>,
+    pub role: Role,
+    pub token_version: i32,
+}
+
+/// Where a request came from, for the audit trail.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestContext {
+    /// The TCP peer (forwarded headers are not trusted).
+    pub ip: Option<IpAddr>,
+    pub request_id: Option<String>,
+}
+
+impl RequestContext {
+    pub fn of(req: &HttpRequest) -> Self {
+        RequestContext {
+            ip: req.peer_addr().map(|a| a.ip()),
+            request_id: req.extensions().get::<crate::edge::request_id::RequestId>().map(|r| r.0.clone()),
+        }
+    }
+}
+
+impl FromRequest for RequestContext {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(RequestContext::of(req)))
+    }
+}
+
+/// The authenticated caller: a valid access token whose user is active, whose token
+/// version is current and whose session is not revoked.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: Uuid,
+    pub agency_id: Option<Uuid>,
+    pub role: Role,
+    pub session_id: Uuid,
+    pub context: RequestContext,
+}
+
+impl AuthUser {
+    /// The rows this caller may see: their agency's, or all for platform admins.
+    pub fn scope(&self) -> Scope {
+        self.agency_id.map_or(Scope::Platform, Scope::Agency)
+    }
+
+    /// 403 unless the role matrix lets this caller's role do `operation`.
+    pub fn require(&self, operation: Operation) -> Result<(), ApiError> {
+        if policy::allows(self.role, operation) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// Whether a row of `agency_id` is this caller's to see.
+    pub fn sees(&self, agency_id: Option<Uuid>) -> bool {
+        self.agency_id.is_none() || self.agency_id == agency_id
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let keys = req.app_data::<web::Data<TokenKeys>>().cloned();
+        let db = req.app_data::<web::Data<PgPool>>().cloned();
+        let context = RequestContext::of(req);
+        Box::pin(async move {
+            let token = token.ok_or(ApiError::Unauthorized("a bearer access token is required"))?;
+            let (keys, db) = keys
+                .zip(db)
+                .ok_or_else(|| ApiError::internal(std::io::Error::other("token keys or pool missing from app data")))?;
+            let claims = keys.verify(&token).map_err(|e| match e {
+                TokenError::Expired => ApiError::Unauthorized("the access token has expired"),
+                TokenError::Invalid => ApiError::Unauthorized("the access token is invalid"),
+            })?;
+            let state = store::users::access_state(db.get_ref(), claims.sub, claims.sid).await?;
+            let current = state.is_some_and(|s| {
+                s.is_active
+                    && s.session_live
+                    && s.token_version == claims.ver
+                    && s.role == claims.role
+                    && s.agency_id == claims.agency
+            });
+            if !current {
+                return Err(ApiError::Unauthorized("the access token has been revoked"));
+            }
+            Ok(AuthUser {
+                id: claims.sub,
+                agency_id: claims.agency,
+                role: claims.role,
+                session_id: claims.sid,
+                context,
+            })
+        })
+    }
+}

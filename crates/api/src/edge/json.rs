@@ -3,12 +3,14 @@
 //! Unlike `actix_web::web::Json` it names the failing field: a body that is not JSON
 //! is a 400, a body of the wrong shape a 422 whose `errors` key is the field's dotted
 //! path (`debtor.full_name`), a non-JSON content type a 415, a body over
-//! `BODY_LIMIT_BYTES` a 413 — each as problem+json.
+//! `BODY_LIMIT_BYTES` a 413 — each as problem+json. Then the body's `validator`
+//! rules run: a failing rule is a 422 naming the field too.
 
 use crate::problem::ApiError;
 use actix_web::{dev::Payload, http::header, web::BytesMut, FromRequest, HttpRequest};
 use futures_util::{future::LocalBoxFuture, StreamExt};
 use serde::de::DeserializeOwned;
+use validator::Validate;
 
 /// The largest body accepted, in bytes (from `BODY_LIMIT_BYTES`), as app data.
 #[derive(Debug, Clone, Copy)]
@@ -31,17 +33,11 @@ fn is_json(req: &HttpRequest) -> bool {
     let Ok(mime) = value.to_str() else {
         return false;
     };
-    let essence = mime
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
@@ -63,14 +59,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             }
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk
-                    .map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
+                let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
                 if body.len() + chunk.len() > limit {
                     return Err(ApiError::PayloadTooLarge { limit });
                 }
                 body.extend_from_slice(&chunk);
             }
-            parse(&body).map(Json)
+            let value: T = parse(&body)?;
+            value.validate()?;
+            Ok(Json(value))
         })
     }
 }
@@ -89,16 +86,13 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             _ => ApiError::BadRequest(format!("the body is not valid JSON: {inner}")),
         }
     })?;
-    de.end()
-        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    de.end().map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
     Ok(value)
 }
 
 /// serde reports a missing field at its parent; name the field itself.
-fn field_name(path: &str, message: &str) -> String {
-    let missing = message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next());
+pub(crate) fn field_name(path: &str, message: &str) -> String {
+    let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
     match (path, missing) {
         (".", Some(field)) => field.to_owned(),
         (parent, Some(field)) => format!("{parent}.{field}"),
@@ -107,7 +101,7 @@ fn field_name(path: &str, message: &str) -> String {
     }
 }
 
-fn without_position(err: &serde_json::Error) -> String {
+pub(crate) fn without_position(err: &impl std::fmt::Display) -> String {
     let text = err.to_string();
     match text.rfind(" at line ") {
         Some(at) => text[..at].to_owned(),
@@ -144,73 +138,49 @@ mod tests {
 
     #[test]
     fn shape_errors_name_the_field() {
-        assert_eq!(
-            field_of(r#"{"priority":7000,"debtor":{"full_name":"A"}}"#),
-            "priority"
-        );
-        assert_eq!(
-            field_of(r#"{"priority":1,"debtor":{}}"#),
-            "debtor.full_name"
-        );
+        assert_eq!(field_of(r#"{"priority":7000,"debtor":{"full_name":"A"}}"#), "priority");
+        assert_eq!(field_of(r#"{"priority":1,"debtor":{}}"#), "debtor.full_name");
         assert_eq!(field_of(r#"{"debtor":{"full_name":"A"}}"#), "priority");
-        assert_eq!(
-            field_of(r#"{"priority":1,"status":"x","debtor":{"full_name":"A"}}"#),
-            "status"
-        );
+        assert_eq!(field_of(r#"{"priority":1,"status":"x","debtor":{"full_name":"A"}}"#), "status");
         assert_eq!(field_of(r#"[1]"#), "body");
     }
 
     #[actix_web::test]
     async fn over_http_each_bad_body_gets_its_status() {
         use actix_web::{http::header::ContentType, test, web, App, HttpResponse};
-        let app =
-            test::init_service(App::new().app_data(BodyLimit(64)).route(
-                "/echo",
-                web::post().to(|body: Json<serde_json::Value>| async move {
-                    HttpResponse::Ok().json(body.0)
-                }),
-            ))
-            .await;
+        #[derive(serde::Serialize, Deserialize, Validate)]
+        struct Echo {
+            #[validate(length(min = 1))]
+            a: String,
+        }
+        let app = test::init_service(
+            App::new()
+                .app_data(BodyLimit(64))
+                .route("/echo", web::post().to(|body: Json<Echo>| async move { HttpResponse::Ok().json(body.0) })),
+        )
+        .await;
         let cases = [
-            (ContentType::json(), "{\"a\":1}".to_owned(), 200),
-            (ContentType::plaintext(), "{\"a\":1}".to_owned(), 415),
+            (ContentType::json(), "{\"a\":\"x\"}".to_owned(), 200),
+            (ContentType::json(), "{\"a\":\"\"}".to_owned(), 422),
+            (ContentType::json(), "{\"a\":1}".to_owned(), 422),
+            (ContentType::plaintext(), "{\"a\":\"x\"}".to_owned(), 415),
             (ContentType::json(), "{\"a\":".to_owned(), 400),
-            (
-                ContentType::json(),
-                format!("{{\"a\":\"{}\"}}", "x".repeat(100)),
-                413,
-            ),
+            (ContentType::json(), format!("{{\"a\":\"{}\"}}", "x".repeat(100)), 413),
         ];
         for (content_type, body, status) in cases {
-            let req = test::TestRequest::post()
-                .uri("/echo")
-                .insert_header(content_type)
-                .set_payload(body);
+            let req = test::TestRequest::post().uri("/echo").insert_header(content_type).set_payload(body);
             let res = test::call_service(&app, req.to_request()).await;
-            assert_eq!(res.status().as_u16(), status);
+            assert_eq!(res.status().as_u16(), status, "{status}");
             if status != 200 {
-                assert_eq!(
-                    res.headers().get("content-type").unwrap(),
-                    crate::problem::PROBLEM_JSON
-                );
+                assert_eq!(res.headers().get("content-type").unwrap(), crate::problem::PROBLEM_JSON);
             }
         }
     }
 
     #[test]
     fn syntax_errors_are_bad_requests() {
-        for body in [
-            r#"{"priority":"#,
-            "not json",
-            r#"{"priority":1,"debtor":{"full_name":"A"}} x"#,
-        ] {
-            assert!(
-                matches!(
-                    parse::<NewAccount>(body.as_bytes()),
-                    Err(ApiError::BadRequest(_))
-                ),
-                "{body}"
-            );
+        for body in [r#"{"priority":"#, "not json", r#"{"priority":1,"debtor":{"full_name":"A"}} x"#] {
+            assert!(matches!(parse::<NewAccount>(body.as_bytes()), Err(ApiError::BadRequest(_))), "{body}");
         }
     }
 }

@@ -12,8 +12,7 @@ use actix_web::{
     web, HttpResponse,
 };
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 use sqlx::PgPool;
 use std::time::Instant;
@@ -27,30 +26,22 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn new() -> Self {
-        let registry = Registry::new_custom(Some("debtflow".into()), None)
-            .expect("the metric prefix is a valid name");
+        let registry = Registry::new_custom(Some("debtflow".into()), None).expect("the metric prefix is a valid name");
         let requests = IntCounterVec::new(
             Opts::new("http_requests_total", "HTTP requests served"),
             &["method", "route", "status"],
         )
         .expect("valid metric");
         let latency = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(
-                vec![
-                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
-                ],
-            ),
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency")
+                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),
             &["method", "route"],
         )
         .expect("valid metric");
-        let pool = IntGaugeVec::new(
-            Opts::new("db_pool_connections", "Database pool connections by state"),
-            &["state"],
-        )
-        .expect("valid metric");
+        let pool = IntGaugeVec::new(Opts::new("db_pool_connections", "Database pool connections by state"), &["state"])
+            .expect("valid metric");
         let build_info = IntGauge::with_opts(
-            Opts::new("build_info", "Build information")
-                .const_label("version", env!("CARGO_PKG_VERSION")),
+            Opts::new("build_info", "Build information").const_label("version", env!("CARGO_PKG_VERSION")),
         )
         .expect("valid metric");
         build_info.set(1);
@@ -60,34 +51,21 @@ impl Metrics {
             Box::new(pool.clone()),
             Box::new(build_info),
         ] {
-            registry
-                .register(collector)
-                .expect("metric names are unique");
+            registry.register(collector).expect("metric names are unique");
         }
-        Metrics {
-            registry,
-            requests,
-            latency,
-            pool,
-        }
+        Metrics { registry, requests, latency, pool }
     }
 
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        self.requests
-            .with_label_values(&[method, route, &status.to_string()])
-            .inc();
-        self.latency
-            .with_label_values(&[method, route])
-            .observe(seconds);
+        self.requests.with_label_values(&[method, route, &status.to_string()]).inc();
+        self.latency.with_label_values(&[method, route]).observe(seconds);
     }
 
     /// The text exposition, with pool gauges read now.
     pub fn render(&self, db: &PgPool) -> String {
         let idle = db.num_idle() as i64;
         self.pool.with_label_values(&["idle"]).set(idle);
-        self.pool
-            .with_label_values(&["in_use"])
-            .set(i64::from(db.size()) - idle);
+        self.pool.with_label_values(&["in_use"]).set(i64::from(db.size()) - idle);
         let mut out = Vec::new();
         // Encoding into a Vec cannot fail for well-formed metrics.
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
@@ -110,16 +88,8 @@ pub async fn middleware(
     let started = Instant::now();
     let res = next.call(req).await?;
     if let Some(metrics) = metrics {
-        let route = res
-            .request()
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".to_owned());
-        metrics.observe(
-            method.as_str(),
-            &route,
-            res.status().as_u16(),
-            started.elapsed().as_secs_f64(),
-        );
+        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+        metrics.observe(method.as_str(), &route, res.status().as_u16(), started.elapsed().as_secs_f64());
     }
     Ok(res)
 }
@@ -131,7 +101,5 @@ pub async fn middleware(
 )]
 #[get("/metrics")]
 pub async fn exposition(metrics: web::Data<Metrics>, db: web::Data<PgPool>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(metrics.render(&db))
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(metrics.render(&db))
 }

@@ -5,5 +5,6 @@
 pub mod json;
 pub mod metrics;
 pub mod path;
+pub mod query;
 pub mod rate_limit;
 pub mod request_id;

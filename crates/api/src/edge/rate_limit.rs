@@ -53,15 +53,11 @@ impl RateLimits {
     pub fn check(&self, ip: Option<IpAddr>, bearer: Option<&str>) -> Result<(), Duration> {
         let now = self.clock.now();
         if let Some(ip) = ip {
-            self.per_ip
-                .check_key(&ip)
-                .map_err(|n| n.wait_time_from(now))?;
+            self.per_ip.check_key(&ip).map_err(|n| n.wait_time_from(now))?;
         }
         if let Some(token) = bearer {
             let key = self.hasher.hash_one(token);
-            self.per_token
-                .check_key(&key)
-                .map_err(|n| n.wait_time_from(now))?;
+            self.per_token.check_key(&key).map_err(|n| n.wait_time_from(now))?;
         }
         Ok(())
     }
@@ -82,9 +78,7 @@ fn exempt(path: &str) -> bool {
 fn bearer(req: &ServiceRequest) -> Option<&str> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then_some(token.trim())
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
 }
 
 pub async fn middleware(
@@ -92,23 +86,15 @@ pub async fn middleware(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let verdict = match req.app_data::<web::Data<RateLimits>>() {
-        Some(limits) if !exempt(req.path()) => {
-            limits.check(req.peer_addr().map(|a| a.ip()), bearer(&req))
-        }
+        Some(limits) if !exempt(req.path()) => limits.check(req.peer_addr().map(|a| a.ip()), bearer(&req)),
         _ => Ok(()),
     };
     match verdict {
-        Ok(()) => next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_left_body),
+        Ok(()) => next.call(req).await.map(ServiceResponse::map_into_left_body),
         Err(wait) => {
             // Round up: a client retrying after `Retry-After` must succeed.
             let retry_after_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            let response = ApiError::RateLimited {
-                retry_after_secs: retry_after_secs.max(1),
-            }
-            .error_response();
+            let response = ApiError::RateLimited { retry_after_secs: retry_after_secs.max(1) }.error_response();
             Ok(req.into_response(response).map_into_right_body())
         }
     }
@@ -126,19 +112,10 @@ mod tests {
             assert!(limits.check(Some(a), None).is_ok());
         }
         let wait = limits.check(Some(a), None).unwrap_err();
-        assert!(
-            wait > Duration::ZERO && wait <= Duration::from_secs(20),
-            "{wait:?}"
-        );
+        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(20), "{wait:?}");
         assert!(limits.check(Some(b), Some("t1")).is_ok());
         assert!(limits.check(Some(b), Some("t1")).is_ok());
-        assert!(
-            limits.check(Some(b), Some("t1")).is_err(),
-            "token t1 is spent"
-        );
-        assert!(
-            limits.check(None, Some("t2")).is_ok(),
-            "another token has its own allowance"
-        );
+        assert!(limits.check(Some(b), Some("t1")).is_err(), "token t1 is spent");
+        assert!(limits.check(None, Some("t2")).is_ok(), "another token has its own allowance");
     }
 }

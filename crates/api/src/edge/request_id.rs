@@ -31,11 +31,7 @@ pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let id = req
-        .headers()
-        .get(X_REQUEST_ID)
-        .and_then(client_id)
-        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    let id = req.headers().get(X_REQUEST_ID).and_then(client_id).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!("request", request_id = %id);
     let (method, path) = (req.method().clone(), req.path().to_owned());
@@ -65,14 +61,8 @@ mod tests {
 
     #[test]
     fn client_ids_are_kept_only_when_printable_and_short() {
-        assert_eq!(
-            client_id(&HeaderValue::from_static("abc-123")),
-            Some("abc-123".into())
-        );
+        assert_eq!(client_id(&HeaderValue::from_static("abc-123")), Some("abc-123".into()));
         assert_eq!(client_id(&HeaderValue::from_static("has space")), None);
-        assert_eq!(
-            client_id(&HeaderValue::from_str(&"a".repeat(129)).unwrap()),
-            None
-        );
+        assert_eq!(client_id(&HeaderValue::from_str(&"a".repeat(129)).unwrap()), None);
     }
 }

@@ -18,33 +18,29 @@ pub struct Health {
 }
 
 /// Liveness: the process is up. Touches nothing else.
-#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
+#[utoipa::path(tag = "operations", responses((status = 200, description = "The process is up", body = Health)))]
 #[get("/health")]
 pub async fn live() -> HttpResponse {
-    HttpResponse::Ok().json(Health {
-        status: "ok",
-        version: env!("CARGO_PKG_VERSION"),
-    })
+    HttpResponse::Ok().json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") })
 }
 
 /// Readiness: the database is reachable and every migration is applied.
 #[utoipa::path(
     tag = "operations",
     responses(
-        (status = 200, body = Health),
+        (status = 200, description = "Ready to serve", body = Health),
         (status = 503, description = "Database down or migrations pending", body = crate::problem::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/health/ready")]
 pub async fn ready(db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     match db::readiness(&db).await {
-        Ok(db::Readiness::Ready) => Ok(HttpResponse::Ok().json(Health {
-            status: "ready",
-            version: env!("CARGO_PKG_VERSION"),
-        })),
-        Ok(db::Readiness::MigrationsPending(versions)) => Err(ApiError::Unavailable(format!(
-            "migrations not applied: {versions:?}"
-        ))),
+        Ok(db::Readiness::Ready) => {
+            Ok(HttpResponse::Ok().json(Health { status: "ready", version: env!("CARGO_PKG_VERSION") }))
+        }
+        Ok(db::Readiness::MigrationsPending(versions)) => {
+            Err(ApiError::Unavailable(format!("migrations not applied: {versions:?}")))
+        }
         Err(err) => {
             tracing::warn!(error = %err, "readiness: database unreachable");
             Err(ApiError::Unavailable("the database is unreachable".into()))

@@ -1,3 +1,28 @@
-//! HTTP handlers, one module per resource. Routes are wired in `crate::startup`.
+//! HTTP handlers, one module per resource and one file per endpoint. Routes are
+//! wired in [`configure`], the one place every `/api/v1` route is listed.
 
+pub mod agencies;
+pub mod audit_logs;
+pub mod auth;
+pub mod collectors;
 pub mod health;
+pub mod users;
+
+use actix_web::web::ServiceConfig;
+
+/// Every route under `/api/v1`.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(auth::token::create)
+        .service(auth::refresh::create)
+        .service(auth::logout::create)
+        .service(auth::me::get)
+        .service(agencies::list::list)
+        .service(agencies::get::get)
+        .service(agencies::update::update)
+        .service(collectors::list::list)
+        .service(collectors::get::get)
+        .service(collectors::create::create)
+        .service(collectors::update::update)
+        .service(users::list::list)
+        .service(audit_logs::list::list);
+}

@@ -1,8 +1,24 @@
 //! Agencies, the tenants.
 
+use chrono::{DateTime, Utc};
 use debtflow_domain::Currency;
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
+
+const COLUMNS: &str =
+    "id, name, licence_number, currency::text AS currency, time_zone, settings, created_at, updated_at";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AgencyRow {
+    pub id: Uuid,
+    pub name: String,
+    pub licence_number: String,
+    pub currency: String,
+    pub time_zone: String,
+    pub settings: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
 
 pub struct NewAgency<'a> {
     pub name: &'a str,
@@ -30,4 +46,70 @@ pub async fn ensure(db: impl PgExecutor<'_>, agency: &NewAgency<'_>) -> Result<U
     .bind(agency.time_zone)
     .fetch_one(db)
     .await
+}
+
+/// `only`: the caller's agency, or `None` for every agency (platform admins).
+pub async fn get(tx: &mut PgConnection, only: Option<Uuid>, id: Uuid) -> Result<Option<AgencyRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM agencies WHERE id = $1 AND ($2::uuid IS NULL OR id = $2)"))
+        .bind(id)
+        .bind(only)
+        .fetch_optional(tx)
+        .await
+}
+
+/// A page ordered by id (UUID v7: creation order), after `after`.
+pub async fn list(
+    tx: &mut PgConnection,
+    only: Option<Uuid>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<AgencyRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM agencies
+         WHERE ($1::uuid IS NULL OR id = $1) AND ($2::uuid IS NULL OR id > $2)
+         ORDER BY id LIMIT $3"
+    ))
+    .bind(only)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(tx)
+    .await
+}
+
+#[derive(Debug, Default)]
+pub struct AgencyChanges<'a> {
+    pub name: Option<&'a str>,
+    pub licence_number: Option<&'a str>,
+    pub time_zone: Option<&'a str>,
+    pub settings: Option<&'a serde_json::Value>,
+}
+
+/// Applies `changes`; settings are merged key by key into the existing ones.
+pub async fn update(
+    tx: &mut PgConnection,
+    id: Uuid,
+    changes: &AgencyChanges<'_>,
+) -> Result<Option<AgencyRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "UPDATE agencies SET
+             name = coalesce($2, name),
+             licence_number = coalesce($3, licence_number),
+             time_zone = coalesce($4, time_zone),
+             settings = settings || coalesce($5, '{{}}'::jsonb),
+             updated_at = now()
+         WHERE id = $1
+         RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(changes.name)
+    .bind(changes.licence_number)
+    .bind(changes.time_zone)
+    .bind(changes.settings)
+    .fetch_optional(tx)
+    .await
+}
+
+/// Whether PostgreSQL knows the IANA time zone `name`.
+pub async fn time_zone_exists(tx: &mut PgConnection, name: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)").bind(name).fetch_one(tx).await
 }

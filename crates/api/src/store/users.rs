@@ -1,14 +1,49 @@
 //! Users of every role.
 
+use crate::auth::Principal;
+use chrono::{DateTime, Utc};
 use debtflow_domain::Role;
 use rust_decimal::Decimal;
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
+
+/// The columns every read shares, `role` as text for [`UserRow`].
+const COLUMNS: &str = "id, agency_id, username, full_name, email, role::text AS role, is_active,
+                       commission_rate, account_limit, created_at, updated_at";
+
+/// A user as the API shows it (no password hash).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub agency_id: Option<Uuid>,
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub role: RoleColumn,
+    pub is_active: bool,
+    pub commission_rate: Option<Decimal>,
+    pub account_limit: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `user_role` read as text and parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleColumn(pub Role);
+
+impl TryFrom<String> for RoleColumn {
+    type Error = debtflow_domain::role::UnknownRole;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse().map(RoleColumn)
+    }
+}
 
 pub struct NewUser<'a> {
     pub agency_id: Option<Uuid>,
     pub username: &'a str,
     pub full_name: &'a str,
+    pub email: Option<&'a str>,
     pub role: Role,
     pub password_hash: &'a str,
     pub commission_rate: Option<Decimal>,
@@ -16,32 +51,162 @@ pub struct NewUser<'a> {
 }
 
 pub async fn exists(db: impl PgExecutor<'_>, username: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = $1)")
-        .bind(username)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = $1)").bind(username).fetch_one(db).await
 }
 
-/// Inserts the user; `false` when the username is taken (nothing changes then).
-pub async fn insert_if_absent(
-    db: impl PgExecutor<'_>,
-    user: &NewUser<'_>,
-) -> Result<bool, sqlx::Error> {
-    let inserted = sqlx::query(
-        "INSERT INTO users (id, agency_id, username, full_name, role, password_hash,
+/// Inserts the user; `None` when the username is taken (nothing changes then).
+pub async fn insert_if_absent(db: impl PgExecutor<'_>, user: &NewUser<'_>) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "INSERT INTO users (id, agency_id, username, full_name, email, role, password_hash,
                             commission_rate, account_limit)
-         VALUES ($1, $2, $3, $4, $5::user_role, $6, $7, $8)
-         ON CONFLICT (username) DO NOTHING",
-    )
+         VALUES ($1, $2, $3, $4, $5, $6::user_role, $7, $8, $9)
+         ON CONFLICT (username) DO NOTHING
+         RETURNING {COLUMNS}"
+    ))
     .bind(Uuid::now_v7())
     .bind(user.agency_id)
     .bind(user.username)
     .bind(user.full_name)
+    .bind(user.email)
     .bind(user.role.as_str())
     .bind(user.password_hash)
     .bind(user.commission_rate)
     .bind(user.account_limit)
-    .execute(db)
+    .fetch_optional(db)
+    .await
+}
+
+/// What login needs to know about a username.
+pub struct LoginUser {
+    pub principal: Principal,
+    pub password_hash: String,
+    pub is_active: bool,
+}
+
+pub async fn find_for_login(tx: &mut PgConnection, username: &str) -> Result<Option<LoginUser>, sqlx::Error> {
+    let row: Option<(Uuid, Option<Uuid>, String, i32, String, bool)> = sqlx::query_as(
+        "SELECT id, agency_id, role::text, token_version, password_hash, is_active FROM users WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(tx)
     .await?;
-    Ok(inserted.rows_affected() == 1)
+    Ok(row.and_then(|(id, agency_id, role, token_version, password_hash, is_active)| {
+        Some(LoginUser {
+            principal: Principal { id, agency_id, role: role.parse().ok()?, token_version },
+            password_hash,
+            is_active,
+        })
+    }))
+}
+
+/// The user's current principal and whether they are active.
+pub async fn principal(tx: &mut PgConnection, id: Uuid) -> Result<Option<(Principal, bool)>, sqlx::Error> {
+    let row: Option<(Option<Uuid>, String, i32, bool)> =
+        sqlx::query_as("SELECT agency_id, role::text, token_version, is_active FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(tx)
+            .await?;
+    Ok(row.and_then(|(agency_id, role, token_version, active)| {
+        Some((Principal { id, agency_id, role: role.parse().ok()?, token_version }, active))
+    }))
+}
+
+/// What an access token is checked against on every request.
+pub struct AccessState {
+    pub is_active: bool,
+    pub token_version: i32,
+    pub role: Role,
+    pub agency_id: Option<Uuid>,
+    pub session_live: bool,
+}
+
+/// One indexed lookup per authenticated request (primary keys of `users` and
+/// `auth_sessions`); it runs outside any tenant scope because it establishes it.
+pub async fn access_state(db: &PgPool, user_id: Uuid, session_id: Uuid) -> Result<Option<AccessState>, sqlx::Error> {
+    let row: Option<(bool, i32, String, Option<Uuid>, bool)> = sqlx::query_as(
+        "SELECT u.is_active, u.token_version, u.role::text, u.agency_id,
+                EXISTS (SELECT 1 FROM auth_sessions s
+                        WHERE s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL)
+         FROM users u WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .bind(session_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(|(is_active, token_version, role, agency_id, session_live)| {
+        Some(AccessState { is_active, token_version, role: role.parse().ok()?, agency_id, session_live })
+    }))
+}
+
+pub async fn get(tx: &mut PgConnection, agency_id: Option<Uuid>, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1 AND ($2::uuid IS NULL OR agency_id = $2)"))
+        .bind(id)
+        .bind(agency_id)
+        .fetch_optional(tx)
+        .await
+}
+
+/// A page of users ordered by username, after `after` (exclusive).
+pub async fn list(
+    tx: &mut PgConnection,
+    agency_id: Option<Uuid>,
+    role: Option<Role>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<UserRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM users
+         WHERE ($1::uuid IS NULL OR agency_id = $1)
+           AND ($2::user_role IS NULL OR role = $2::user_role)
+           AND ($3::text IS NULL OR username > $3)
+         ORDER BY username
+         LIMIT $4"
+    ))
+    .bind(agency_id)
+    .bind(role.map(Role::as_str))
+    .bind(after)
+    .bind(limit)
+    .fetch_all(tx)
+    .await
+}
+
+/// Changes to a collector; `None` leaves a field as it is.
+#[derive(Debug, Default)]
+pub struct CollectorChanges<'a> {
+    pub full_name: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub commission_rate: Option<Decimal>,
+    pub account_limit: Option<i32>,
+    pub is_active: Option<bool>,
+}
+
+/// Applies `changes`; deactivation bumps the token version, so every token of the
+/// user stops working at once.
+pub async fn update_collector(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    id: Uuid,
+    changes: &CollectorChanges<'_>,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "UPDATE users SET
+             full_name = coalesce($3, full_name),
+             email = coalesce($4, email),
+             commission_rate = coalesce($5, commission_rate),
+             account_limit = coalesce($6, account_limit),
+             token_version = token_version + CASE WHEN $7 = false AND is_active THEN 1 ELSE 0 END,
+             is_active = coalesce($7, is_active),
+             updated_at = now()
+         WHERE id = $1 AND agency_id = $2 AND role = 'collector'
+         RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(agency_id)
+    .bind(changes.full_name)
+    .bind(changes.email)
+    .bind(changes.commission_rate)
+    .bind(changes.account_limit)
+    .bind(changes.is_active)
+    .fetch_optional(tx)
+    .await
 }

@@ -1,0 +1,138 @@
+//! The audit trail: who did what to which entity, when, from where, and what changed.
+//!
+//! Every write appends one row in the same transaction as the write itself, so the
+//! trail has exactly the writes that committed. Rows are append-only (a database
+//! trigger refuses UPDATE, DELETE and TRUNCATE). An update records only the fields
+//! that changed, before and after; secrets (password hashes, SSNs) never enter the
+//! trail because the snapshots are built from public DTOs.
+
+use crate::{auth::AuthUser, auth::Principal, auth::RequestContext, store};
+use debtflow_domain::Role;
+use serde_json::{Map, Value};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// Who acted.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub role: Option<Role>,
+    pub agency_id: Option<Uuid>,
+    pub context: RequestContext,
+}
+
+impl Actor {
+    pub fn of(principal: &Principal, context: RequestContext) -> Self {
+        Actor { user_id: Some(principal.id), role: Some(principal.role), agency_id: principal.agency_id, context }
+    }
+
+    pub fn anonymous(context: RequestContext) -> Self {
+        Actor { user_id: None, role: None, agency_id: None, context }
+    }
+}
+
+impl From<&AuthUser> for Actor {
+    fn from(user: &AuthUser) -> Self {
+        Actor {
+            user_id: Some(user.id),
+            role: Some(user.role),
+            agency_id: user.agency_id,
+            context: user.context.clone(),
+        }
+    }
+}
+
+/// What happened to one entity.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub action: &'static str,
+    pub entity_type: &'static str,
+    pub entity_id: String,
+    /// The entity's agency, when it differs from the actor's (platform admins).
+    pub agency_id: Option<Uuid>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+impl Change {
+    /// A creation or an event: no before, `after` as given.
+    pub fn created(action: &'static str, entity_type: &'static str, id: impl ToString, after: Value) -> Self {
+        Change { action, entity_type, entity_id: id.to_string(), agency_id: None, before: None, after: Some(after) }
+    }
+
+    /// An update: keeps only the fields whose values differ.
+    pub fn updated(action: &'static str, entity_type: &'static str, id: Uuid, before: &Value, after: &Value) -> Self {
+        let (before, after) = diff(before, after);
+        Change {
+            action,
+            entity_type,
+            entity_id: id.to_string(),
+            agency_id: None,
+            before: Some(before),
+            after: Some(after),
+        }
+    }
+
+    pub fn revoked(action: &'static str, session: Uuid, reason: &str) -> Self {
+        Change::created(action, "session", session, serde_json::json!({ "revoked_reason": reason }))
+    }
+
+    pub fn in_agency(mut self, agency_id: Option<Uuid>) -> Self {
+        self.agency_id = agency_id;
+        self
+    }
+}
+
+/// The fields of two JSON objects that differ: `(before, after)`.
+pub fn diff(before: &Value, after: &Value) -> (Value, Value) {
+    let (Value::Object(b), Value::Object(a)) = (before, after) else {
+        return (before.clone(), after.clone());
+    };
+    let mut old = Map::new();
+    let mut new = Map::new();
+    for key in b.keys().chain(a.keys().filter(|k| !b.contains_key(*k))) {
+        let (x, y) = (b.get(key).unwrap_or(&Value::Null), a.get(key).unwrap_or(&Value::Null));
+        if x != y {
+            old.insert(key.clone(), x.clone());
+            new.insert(key.clone(), y.clone());
+        }
+    }
+    (Value::Object(old), Value::Object(new))
+}
+
+/// Appends the audit row of `change` by `actor`.
+pub async fn record(tx: &mut PgConnection, actor: &Actor, change: Change) -> Result<(), sqlx::Error> {
+    store::audit::insert(
+        tx,
+        &store::audit::NewEntry {
+            agency_id: change.agency_id.or(actor.agency_id),
+            actor_id: actor.user_id,
+            actor_role: actor.role,
+            action: change.action,
+            entity_type: change.entity_type,
+            entity_id: &change.entity_id,
+            before: change.before.as_ref(),
+            after: change.after.as_ref(),
+            ip: actor.context.ip,
+            request_id: actor.context.request_id.as_deref(),
+        },
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_diff_keeps_only_changed_fields() {
+        let before = json!({"name": "A", "tz": "UTC", "gone": 1});
+        let after = json!({"name": "B", "tz": "UTC", "new": true});
+        assert_eq!(
+            diff(&before, &after),
+            (json!({"name": "A", "gone": 1, "new": null}), json!({"name": "B", "gone": null, "new": true}))
+        );
+        assert_eq!(diff(&before, &before), (json!({}), json!({})));
+    }
+}

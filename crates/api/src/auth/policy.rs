@@ -1,0 +1,105 @@
+//! The role matrix: which role may perform which operation. The one place this is
+//! decided; every handler asks [`AuthUser::require`](super::AuthUser::require), the
+//! README's table is generated from [`markdown_table`] (a test keeps them equal), and
+//! an integration test walks every role against every route.
+
+use debtflow_domain::Role;
+
+/// Everything a caller can ask for, by what it does rather than by route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    ReadOwnProfile,
+    ReadAgencies,
+    UpdateAgency,
+    ReadCollectors,
+    ManageCollectors,
+    ReadUsers,
+    ReadAuditLog,
+}
+
+use Role::*;
+
+impl Operation {
+    pub const ALL: [Operation; 7] = [
+        Operation::ReadOwnProfile,
+        Operation::ReadAgencies,
+        Operation::UpdateAgency,
+        Operation::ReadCollectors,
+        Operation::ManageCollectors,
+        Operation::ReadUsers,
+        Operation::ReadAuditLog,
+    ];
+
+    /// The roles allowed to perform the operation.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            Operation::ReadOwnProfile => &Role::ALL,
+            // Everyone sees their own agency; platform admins see all of them.
+            Operation::ReadAgencies => &Role::ALL,
+            Operation::UpdateAgency => &[Admin, AgencyAdmin],
+            // Managers pick collectors when they assign accounts.
+            Operation::ReadCollectors => &[Admin, AgencyAdmin, Manager],
+            Operation::ManageCollectors => &[AgencyAdmin],
+            Operation::ReadUsers => &[Admin, AgencyAdmin],
+            Operation::ReadAuditLog => &[Admin, AgencyAdmin, Compliance, Auditor],
+        }
+    }
+
+    /// The routes that perform it, for the README.
+    pub fn routes(self) -> &'static str {
+        match self {
+            Operation::ReadOwnProfile => "`GET /auth/me`",
+            Operation::ReadAgencies => "`GET /agencies`, `GET /agencies/{id}`",
+            Operation::UpdateAgency => "`PATCH /agencies/{id}`",
+            Operation::ReadCollectors => "`GET /collectors`, `GET /collectors/{id}`",
+            Operation::ManageCollectors => "`POST /collectors`, `PATCH /collectors/{id}`",
+            Operation::ReadUsers => "`GET /users`",
+            Operation::ReadAuditLog => "`GET /audit-logs`",
+        }
+    }
+}
+
+pub fn allows(role: Role, operation: Operation) -> bool {
+    operation.roles().contains(&role)
+}
+
+/// The matrix as a Markdown table (roles across, operations down).
+pub fn markdown_table() -> String {
+    let mut out = String::from("| operation (under `/api/v1`) |");
+    for role in Role::ALL {
+        out.push_str(&format!(" {role} |"));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---|".repeat(Role::ALL.len()));
+    for op in Operation::ALL {
+        out.push_str(&format!("\n| {} |", op.routes()));
+        for role in Role::ALL {
+            out.push_str(if allows(role, op) { " ✓ |" } else { " |" });
+        }
+    }
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_shows_the_matrix_as_the_code_has_it() {
+        let readme = include_str!("../../../../README.md");
+        assert!(
+            readme.contains(&markdown_table()),
+            "README.md's role matrix is stale; replace it with:\n{}",
+            markdown_table()
+        );
+    }
+
+    #[test]
+    fn only_reading_roles_read_the_audit_trail() {
+        assert!(!allows(Collector, Operation::ReadAuditLog));
+        assert!(!allows(Manager, Operation::ReadAuditLog));
+        assert!(allows(Auditor, Operation::ReadAuditLog));
+        assert!(!allows(Compliance, Operation::ManageCollectors));
+    }
+}

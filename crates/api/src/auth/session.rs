@@ -1,0 +1,191 @@
+//! Sessions: login, refresh-token rotation with reuse detection, logout.
+//!
+//! A login opens a session and returns an access token and a refresh token. Each
+//! refresh marks the presented refresh token used and issues a new pair in the same
+//! session. A used refresh token presented again means it was copied: the whole
+//! session is revoked, and every access token of it stops working at once (the
+//! extractor checks the session). Logout revokes the session.
+//!
+//! Login throttling lives in the database, so it holds across replicas: after
+//! `LOGIN_LOCKOUT_THRESHOLD` failures for one username within `LOGIN_WINDOW_SECS` the
+//! username is locked (423) until the window passes; after `LOGIN_IP_THRESHOLD`
+//! failures from one IP the IP is throttled (429). Both answer with `Retry-After`. A
+//! wrong username and a wrong password get the same answer in the same time.
+
+use super::{password, token::TokenKeys, Principal, RequestContext};
+use crate::{
+    audit::{self, Actor, Change},
+    config::Config,
+    db::{self, Scope},
+    problem::ApiError,
+    store::{login_failures, sessions, users},
+};
+use chrono::{Duration, Utc};
+use serde::Serialize;
+use sqlx::PgPool;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The tokens a login or refresh returns.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenPair {
+    /// JWT for `Authorization: Bearer …`.
+    pub access: String,
+    /// Opaque; send it to `/auth/token/refresh` for a new pair. Single use.
+    pub refresh: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until `access` expires.
+    #[schema(example = 900)]
+    pub expires_in: i64,
+}
+
+const BAD_CREDENTIALS: &str = "invalid username or password";
+const BAD_REFRESH: &str = "the refresh token is invalid, expired or already used";
+
+/// Login limits, from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginLimits {
+    pub lockout_threshold: u32,
+    pub ip_threshold: u32,
+    pub window_secs: i64,
+}
+
+impl LoginLimits {
+    pub fn new(config: &Config) -> Self {
+        LoginLimits {
+            lockout_threshold: config.login_lockout_threshold,
+            ip_threshold: config.login_ip_threshold,
+            window_secs: config.login_window_secs,
+        }
+    }
+}
+
+pub async fn login(
+    db: &PgPool,
+    keys: &TokenKeys,
+    limits: LoginLimits,
+    username: &str,
+    password: &str,
+    context: RequestContext,
+) -> Result<TokenPair, ApiError> {
+    let username = username.trim().to_lowercase();
+    let mut tx = db::begin(db, Scope::Platform).await?;
+    if let Some(ip) = context.ip {
+        if let Some(wait) = login_failures::ip_wait(&mut tx, ip, limits.ip_threshold, limits.window_secs).await? {
+            return Err(ApiError::RateLimited { retry_after_secs: wait });
+        }
+    }
+    if let Some(wait) =
+        login_failures::username_wait(&mut tx, &username, limits.lockout_threshold, limits.window_secs).await?
+    {
+        return Err(ApiError::Locked { retry_after_secs: wait });
+    }
+
+    let user = users::find_for_login(&mut tx, &username).await?;
+    let verified = match &user {
+        Some(u) => password::verify(password, &u.password_hash),
+        None => password::verify(password, password::decoy_hash()),
+    };
+    let user = match user {
+        Some(user) if verified && user.is_active => user,
+        other => {
+            login_failures::record(&mut tx, &username, context.ip).await?;
+            // The attempt is on the user's agency's trail; unknown names, on the platform's.
+            let (entity_id, agency) = match &other {
+                Some(u) => (u.principal.id.to_string(), u.principal.agency_id),
+                None => (username.clone(), None),
+            };
+            let change =
+                Change::created("auth.login_failed", "user", entity_id, serde_json::json!({ "username": username }));
+            audit::record(&mut tx, &Actor::anonymous(context), change.in_agency(agency)).await?;
+            tx.commit().await?;
+            return Err(ApiError::Unauthorized(BAD_CREDENTIALS));
+        }
+    };
+    login_failures::clear(&mut tx, &username).await?;
+    let pair = open_session(&mut tx, keys, &user.principal, &context).await?;
+    tx.commit().await?;
+    Ok(pair)
+}
+
+async fn open_session(
+    tx: &mut sqlx::PgConnection,
+    keys: &TokenKeys,
+    principal: &Principal,
+    context: &RequestContext,
+) -> Result<TokenPair, ApiError> {
+    let now = Utc::now();
+    let session = Uuid::now_v7();
+    let (refresh, hash) = super::token::new_refresh_token();
+    sessions::open(&mut *tx, session, principal.id, &hash, now + Duration::seconds(keys.refresh_ttl_secs)).await?;
+    audit::record(
+        &mut *tx,
+        &Actor::of(principal, context.clone()),
+        Change::created("auth.login", "session", session, serde_json::json!({ "user_id": principal.id })),
+    )
+    .await?;
+    Ok(pair(keys, principal, session, refresh, now))
+}
+
+fn pair(
+    keys: &TokenKeys,
+    principal: &Principal,
+    session: Uuid,
+    refresh: String,
+    now: chrono::DateTime<Utc>,
+) -> TokenPair {
+    TokenPair {
+        access: keys.sign(&keys.claims(principal, session, now)),
+        refresh,
+        token_type: "Bearer",
+        expires_in: keys.access_ttl_secs,
+    }
+}
+
+pub async fn refresh(
+    db: &PgPool,
+    keys: &TokenKeys,
+    presented: &str,
+    context: RequestContext,
+) -> Result<TokenPair, ApiError> {
+    let mut tx = db::begin(db, Scope::Platform).await?;
+    let hash = super::token::refresh_token_hash(presented);
+    let Some(token) = sessions::find_refresh_for_update(&mut tx, &hash).await? else {
+        return Err(ApiError::Unauthorized(BAD_REFRESH));
+    };
+    let principal = users::principal(&mut tx, token.user_id).await?;
+    let actor = Actor { user_id: Some(token.user_id), ..Actor::anonymous(context.clone()) };
+    if token.used_at.is_some() && token.session_revoked_at.is_none() {
+        // A rotated token came back: someone holds a copy. End the session for both.
+        sessions::revoke(&mut tx, token.session_id, "reuse_detected").await?;
+        let actor = principal.as_ref().map_or(actor, |(p, _)| Actor::of(p, context.clone()));
+        audit::record(&mut tx, &actor, Change::revoked("auth.refresh_reuse", token.session_id, "reuse_detected"))
+            .await?;
+        tx.commit().await?;
+        return Err(ApiError::Unauthorized(BAD_REFRESH));
+    }
+    let now = Utc::now();
+    let live = token.used_at.is_none() && token.session_revoked_at.is_none() && token.expires_at > now;
+    let principal = match principal {
+        Some((principal, true)) if live => principal,
+        _ => return Err(ApiError::Unauthorized(BAD_REFRESH)),
+    };
+    let (refresh, new_hash) = super::token::new_refresh_token();
+    sessions::rotate(&mut tx, token.id, token.session_id, &new_hash, now + Duration::seconds(keys.refresh_ttl_secs))
+        .await?;
+    let change =
+        Change::created("auth.refresh", "session", token.session_id, serde_json::json!({ "rotated": token.id }));
+    audit::record(&mut tx, &Actor::of(&principal, context), change).await?;
+    tx.commit().await?;
+    Ok(pair(keys, &principal, token.session_id, refresh, now))
+}
+
+/// Ends the caller's session: its refresh tokens and access tokens stop working.
+pub async fn logout(db: &PgPool, user: &super::AuthUser) -> Result<(), ApiError> {
+    let mut tx = db::begin(db, user.scope()).await?;
+    sessions::revoke(&mut tx, user.session_id, "logout").await?;
+    audit::record(&mut tx, &Actor::from(user), Change::revoked("auth.logout", user.session_id, "logout")).await?;
+    tx.commit().await?;
+    Ok(())
+}

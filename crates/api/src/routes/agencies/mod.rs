@@ -1,0 +1,46 @@
+//! `/agencies`: the tenants. Everyone reads their own; platform admins read all;
+//! agency admins change their own.
+
+pub mod get;
+pub mod list;
+pub mod update;
+
+use crate::store::agencies::AgencyRow;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Agency {
+    pub id: Uuid,
+    #[schema(example = "Demo Recovery Agency")]
+    pub name: String,
+    #[schema(example = "DRA-2026-0001")]
+    pub licence_number: String,
+    /// ISO 4217; fixed once the agency exists.
+    #[schema(example = "USD")]
+    pub currency: String,
+    /// IANA time zone of the agency's business dates.
+    #[schema(example = "America/New_York")]
+    pub time_zone: String,
+    /// Agency settings (an object); later issues define its keys.
+    pub settings: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<AgencyRow> for Agency {
+    fn from(r: AgencyRow) -> Self {
+        Agency {
+            id: r.id,
+            name: r.name,
+            licence_number: r.licence_number,
+            currency: r.currency,
+            time_zone: r.time_zone,
+            settings: r.settings,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}

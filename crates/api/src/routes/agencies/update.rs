@@ -1,0 +1,83 @@
+use super::Agency;
+use crate::{
+    audit::{self, Actor, Change},
+    auth::{policy::Operation, AuthUser},
+    db,
+    edge::json::Json,
+    problem::{responses, ApiError},
+    store::{self, agencies::AgencyChanges},
+};
+use actix_web::{patch, web, HttpResponse};
+use serde::Deserialize;
+use sqlx::PgPool;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+/// The fields an agency admin may change. `currency` is fixed once balances exist
+/// in it; naming it (or any other field) is a 422.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyPatch {
+    #[validate(length(min = 1, max = 200))]
+    pub name: Option<String>,
+    #[validate(length(min = 1, max = 100))]
+    pub licence_number: Option<String>,
+    /// An IANA time zone, e.g. `Europe/London`.
+    #[validate(length(min = 1, max = 64))]
+    pub time_zone: Option<String>,
+    /// Merged key by key into the current settings.
+    pub settings: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Change the caller's agency (platform admins: any agency).
+#[utoipa::path(
+    tag = "agencies",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Agency id")),
+    request_body = AgencyPatch,
+    responses(
+        (status = 200, description = "The agency as changed", body = Agency),
+        (status = 400, response = responses::BadRequest),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[patch("/agencies/{id}")]
+pub async fn update(
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Json<AgencyPatch>,
+    db: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::UpdateAgency)?;
+    let patch = body.into_inner();
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let before = store::agencies::get(&mut tx, user.agency_id, *id).await?.ok_or(ApiError::NotFound)?;
+    if let Some(zone) = &patch.time_zone {
+        if !store::agencies::time_zone_exists(&mut tx, zone).await? {
+            return Err(ApiError::field("time_zone", "is not an IANA time zone"));
+        }
+    }
+    let settings = patch.settings.map(serde_json::Value::Object);
+    let changes = AgencyChanges {
+        name: patch.name.as_deref(),
+        licence_number: patch.licence_number.as_deref(),
+        time_zone: patch.time_zone.as_deref(),
+        settings: settings.as_ref(),
+    };
+    let after =
+        store::agencies::update(&mut tx, *id, &changes).await.map_err(|e| match store::unique_violation(&e) {
+            Some("agencies_licence_number_key") => ApiError::Conflict("another agency has this licence number".into()),
+            _ => e.into(),
+        })?;
+    let (before, after) = (Agency::from(before), Agency::from(after.ok_or(ApiError::NotFound)?));
+    let snapshot = |a: &Agency| serde_json::json!({"name": a.name, "licence_number": a.licence_number, "time_zone": a.time_zone, "settings": a.settings});
+    let change = Change::updated("agency.update", "agency", after.id, &snapshot(&before), &snapshot(&after));
+    audit::record(&mut tx, &Actor::from(&user), change.in_agency(Some(after.id))).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(after))
+}

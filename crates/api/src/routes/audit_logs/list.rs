@@ -1,0 +1,125 @@
+use crate::{
+    auth::{policy::Operation, AuthUser},
+    db,
+    edge::query::Query,
+    pagination::{self, Page},
+    problem::{responses, ApiError},
+    store::{self, audit::Filter},
+};
+use actix_web::{get, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+/// One audited write.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub agency_id: Option<Uuid>,
+    pub actor_id: Option<Uuid>,
+    pub actor_role: Option<String>,
+    /// What was done, e.g. `collector.update`, `auth.login`.
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    /// The changed fields before the write (`null` for a creation).
+    pub before: Option<serde_json::Value>,
+    /// The changed fields after the write.
+    pub after: Option<serde_json::Value>,
+    #[schema(value_type = Option<String>)]
+    pub ip: Option<std::net::IpAddr>,
+    pub request_id: Option<String>,
+}
+
+impl From<store::audit::AuditRow> for AuditEntry {
+    fn from(r: store::audit::AuditRow) -> Self {
+        AuditEntry {
+            id: r.id,
+            occurred_at: r.occurred_at,
+            agency_id: r.agency_id,
+            actor_id: r.actor_id,
+            actor_role: r.actor_role,
+            action: r.action,
+            entity_type: r.entity_type,
+            entity_id: r.entity_id,
+            before: r.before,
+            after: r.after,
+            ip: r.ip,
+            request_id: r.request_id,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListAuditLogs {
+    /// e.g. `user`, `agency`, `session`.
+    #[validate(length(max = 64))]
+    pub entity_type: Option<String>,
+    #[validate(length(max = 128))]
+    pub entity_id: Option<String>,
+    pub actor_id: Option<Uuid>,
+    #[validate(length(max = 64))]
+    pub action: Option<String>,
+    /// From this instant (inclusive), RFC 3339.
+    pub from: Option<DateTime<Utc>>,
+    /// Until this instant (exclusive), RFC 3339.
+    pub to: Option<DateTime<Utc>>,
+    /// Page size, 1–200 (default 50).
+    #[validate(range(min = 1, max = 200))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The audit trail of the caller's agency, newest first (platform admins: every agency).
+#[utoipa::path(
+    tag = "audit",
+    security(("bearer" = [])),
+    params(ListAuditLogs),
+    responses(
+        (status = 200, description = "A page of audit entries, newest first", body = Page<AuditEntry>),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[get("/audit-logs")]
+pub async fn list(
+    user: AuthUser,
+    query: Query<ListAuditLogs>,
+    db: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadAuditLog)?;
+    let q = query.0;
+    let limit = pagination::limit(q.limit);
+    let before = match &q.cursor {
+        Some(c) => {
+            let key = pagination::decode("audit-logs", c, 2)?;
+            let bad = || ApiError::field("cursor", "is not a cursor of this list");
+            Some((key[0].parse().map_err(|_| bad())?, key[1].parse().map_err(|_| bad())?))
+        }
+        None => None,
+    };
+    let filter = Filter {
+        agency_id: user.agency_id,
+        entity_type: q.entity_type.as_deref(),
+        entity_id: q.entity_id.as_deref(),
+        actor_id: q.actor_id,
+        action: q.action.as_deref(),
+        from: q.from,
+        to: q.to,
+        before,
+    };
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let rows = store::audit::list(&mut tx, &filter, limit + 1).await?;
+    tx.commit().await?;
+    let key = |r: &store::audit::AuditRow| {
+        vec![r.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), r.id.to_string()]
+    };
+    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "audit-logs", key, AuditEntry::from)))
+}

@@ -1,0 +1,3 @@
+//! `/audit-logs`: the audit trail, for compliance, auditors and admins.
+
+pub mod list;

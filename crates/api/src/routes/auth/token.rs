@@ -1,0 +1,54 @@
+use crate::{
+    auth::{
+        session::{self, LoginLimits, TokenPair},
+        token::TokenKeys,
+        RequestContext,
+    },
+    edge::json::Json,
+    problem::{responses, ApiError, Problem},
+};
+use actix_web::{post, web, HttpResponse};
+use serde::Deserialize;
+use sqlx::PgPool;
+use utoipa::ToSchema;
+use validator::Validate;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    #[validate(length(min = 1, max = 64))]
+    #[schema(example = "sarah.mitchell")]
+    pub username: String,
+    #[validate(length(min = 1, max = 128))]
+    #[schema(example = "Collector@2026")]
+    pub password: String,
+}
+
+/// Log in: exchange a username and password for an access and a refresh token.
+///
+/// Wrong usernames and wrong passwords get the same 401. Repeated failures lock the
+/// username (423) or throttle the client IP (429), both with `Retry-After`.
+#[utoipa::path(
+    tag = "auth",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Logged in", body = TokenPair),
+        (status = 400, response = responses::BadRequest),
+        (status = 401, description = "Invalid username or password", body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = responses::Invalid),
+        (status = 423, description = "Too many failed logins for this username; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, response = responses::TooManyRequests),
+    )
+)]
+#[post("/auth/token")]
+pub async fn create(
+    body: Json<Credentials>,
+    context: RequestContext,
+    db: web::Data<PgPool>,
+    keys: web::Data<TokenKeys>,
+    limits: web::Data<LoginLimits>,
+) -> Result<HttpResponse, ApiError> {
+    let Credentials { username, password } = body.into_inner();
+    let pair = session::login(&db, &keys, **limits, &username, &password, context).await?;
+    Ok(HttpResponse::Ok().json(pair))
+}

@@ -1,0 +1,64 @@
+use super::User;
+use crate::{
+    auth::{policy::Operation, AuthUser},
+    db,
+    edge::query::Query,
+    pagination::{self, Page},
+    problem::{responses, ApiError},
+    store,
+};
+use actix_web::{get, web, HttpResponse};
+use debtflow_domain::Role;
+use serde::Deserialize;
+use sqlx::PgPool;
+use utoipa::IntoParams;
+use validator::Validate;
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListUsers {
+    /// Only users of this role.
+    pub role: Option<Role>,
+    /// Page size, 1–200 (default 50).
+    #[validate(range(min = 1, max = 200))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Users of the caller's agency, by username.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(ListUsers),
+    responses(
+        (status = 200, description = "A page of users", body = Page<User>),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[get("/users")]
+pub async fn list(user: AuthUser, query: Query<ListUsers>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadUsers)?;
+    let page = page_of_users(&user, &db, query.0.role, query.0.limit, query.0.cursor.as_deref(), "users").await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// A page of the caller's agency's users of `role`, by username; shared with
+/// `/collectors`, whose cursors are their own.
+pub async fn page_of_users(
+    user: &AuthUser,
+    db: &PgPool,
+    role: Option<Role>,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+    list_name: &str,
+) -> Result<Page<User>, ApiError> {
+    let limit = pagination::limit(limit);
+    let after = cursor.map(|c| pagination::decode(list_name, c, 1)).transpose()?.map(|mut k| k.remove(0));
+    let mut tx = db::begin(db, user.scope()).await?;
+    let rows = store::users::list(&mut tx, user.agency_id, role, after.as_deref(), limit + 1).await?;
+    tx.commit().await?;
+    Ok(Page::from_rows(rows, limit, list_name, |r| vec![r.username.clone()], User::from))
+}

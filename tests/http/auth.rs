@@ -1,0 +1,241 @@
+//! Login, refresh rotation with reuse detection, logout, throttling and lockout, and
+//! every kind of bad token.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use debtflow_tests::{assert_problem, spawn_app, spawn_app_with, JWT_SECRET};
+use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+async fn refresh(app: &debtflow_tests::TestApp, token: &str) -> reqwest::Response {
+    app.client.post(app.url("/api/v1/auth/token/refresh")).json(&json!({ "refresh": token })).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn login_returns_tokens_that_identify_the_user() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+
+    let pair = app.login("sarah.mitchell", "Collector@2026").await;
+
+    assert_eq!(pair["token_type"], "Bearer");
+    assert_eq!(pair["expires_in"], 900);
+    let me: Value = app.get_as(pair["access"].as_str().unwrap(), "/api/v1/auth/me").await.json().await.unwrap();
+    assert_eq!(me["id"], demo.sarah.to_string());
+    assert_eq!(me["username"], "sarah.mitchell");
+    assert_eq!(me["full_name"], "Sarah Mitchell");
+    assert_eq!(me["role"], "collector");
+    assert_eq!(me["agency"]["name"], "Demo Recovery Agency");
+    assert_eq!(me["agency"]["currency"], "USD");
+}
+
+#[tokio::test]
+async fn a_wrong_username_and_a_wrong_password_answer_the_same() {
+    let app = spawn_app().await;
+    app.seed().await;
+
+    let wrong_password = assert_problem(app.login_response("sarah.mitchell", "nope-nope-nope").await, 401).await;
+    let wrong_user = assert_problem(app.login_response("nobody.here", "nope-nope-nope").await, 401).await;
+
+    assert_eq!(wrong_password, wrong_user);
+    assert_eq!(wrong_user["detail"], "invalid username or password");
+}
+
+#[tokio::test]
+async fn a_refresh_rotates_the_pair_and_kills_the_old_refresh_token() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let first = app.login("sarah.mitchell", "Collector@2026").await;
+
+    let response = refresh(&app, first["refresh"].as_str().unwrap()).await;
+    assert_eq!(response.status(), 200);
+    let second: Value = response.json().await.unwrap();
+
+    assert_ne!(second["refresh"], first["refresh"]);
+    assert_eq!(app.get_as(second["access"].as_str().unwrap(), "/api/v1/auth/me").await.status(), 200);
+    assert_eq!(refresh(&app, second["refresh"].as_str().unwrap()).await.status(), 200, "the new one works once");
+}
+
+#[tokio::test]
+async fn reusing_a_refresh_token_revokes_the_whole_session() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let first = app.login("sarah.mitchell", "Collector@2026").await;
+    let second: Value = refresh(&app, first["refresh"].as_str().unwrap()).await.json().await.unwrap();
+
+    // An attacker replays the first refresh token.
+    assert_problem(refresh(&app, first["refresh"].as_str().unwrap()).await, 401).await;
+
+    assert_problem(refresh(&app, second["refresh"].as_str().unwrap()).await, 401).await;
+    let me = app.get_as(second["access"].as_str().unwrap(), "/api/v1/auth/me").await;
+    let body = assert_problem(me, 401).await;
+    assert_eq!(body["detail"], "the access token has been revoked");
+    let other_session = app.login("sarah.mitchell", "Collector@2026").await;
+    assert_eq!(app.get_as(other_session["access"].as_str().unwrap(), "/api/v1/auth/me").await.status(), 200);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_at_once() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let pair = app.login("demo.manager", "Manager@2026").await;
+    let access = pair["access"].as_str().unwrap();
+
+    let response = app.send(Method::POST, "/api/v1/auth/logout", access, None).await;
+
+    assert_eq!(response.status(), 204);
+    assert_problem(app.get_as(access, "/api/v1/auth/me").await, 401).await;
+    assert_problem(refresh(&app, pair["refresh"].as_str().unwrap()).await, 401).await;
+}
+
+#[tokio::test]
+async fn a_deactivated_collector_is_locked_out_at_once() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let collector = app.login("james.carter", "Collector@2026").await;
+    let admin = app.token("demo.admin").await;
+
+    let response = app
+        .send(Method::PATCH, &format!("/api/v1/collectors/{}", demo.james), &admin, Some(&json!({"is_active": false})))
+        .await;
+    assert_eq!(response.status(), 200);
+
+    assert_problem(app.get_as(collector["access"].as_str().unwrap(), "/api/v1/auth/me").await, 401).await;
+    assert_problem(refresh(&app, collector["refresh"].as_str().unwrap()).await, 401).await;
+    assert_problem(app.login_response("james.carter", "Collector@2026").await, 401).await;
+}
+
+fn claims(exp_offset: i64) -> Value {
+    let now = chrono::Utc::now().timestamp();
+    json!({
+        "sub": uuid::Uuid::now_v7(), "agency": null, "role": "admin", "ver": 0,
+        "sid": uuid::Uuid::now_v7(), "iat": now, "exp": now + exp_offset,
+        "iss": "debtflow", "aud": "debtflow-api"
+    })
+}
+
+#[tokio::test]
+async fn every_kind_of_bad_token_is_a_401_problem() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let good = app.token("demo.admin").await;
+    let key = EncodingKey::from_secret(JWT_SECRET.as_bytes());
+    let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
+    let mut tampered = good.clone();
+    let payload_end = tampered.rfind('.').unwrap();
+    tampered.replace_range(payload_end - 4..payload_end, "AAAA");
+
+    let cases: Vec<(&str, Option<String>)> = vec![
+        ("missing", None),
+        ("garbage", Some("not.a.jwt".into())),
+        ("tampered", Some(tampered)),
+        ("expired", Some(encode(&Header::new(Algorithm::HS256), &claims(-3600), &key).unwrap())),
+        (
+            "wrong secret",
+            Some(
+                encode(
+                    &Header::new(Algorithm::HS256),
+                    &claims(600),
+                    &EncodingKey::from_secret(b"another-secret-of-thirty-two-bytes!!"),
+                )
+                .unwrap(),
+            ),
+        ),
+        ("alg none", Some(format!("{}.{}.", b64(&json!({"alg": "none", "typ": "JWT"})), b64(&claims(600))))),
+        ("HS512", Some(encode(&Header::new(Algorithm::HS512), &claims(600), &key).unwrap())),
+        // RS/HS confusion: an "RS256" token whose signature is an HMAC with the secret.
+        ("RS256 header", {
+            let signed = encode(&Header::new(Algorithm::HS256), &claims(600), &key).unwrap();
+            let sig = signed.rsplit('.').next().unwrap().to_owned();
+            Some(format!("{}.{}.{}", b64(&json!({"alg": "RS256", "typ": "JWT"})), b64(&claims(600)), sig))
+        }),
+        ("unknown user", Some(encode(&Header::new(Algorithm::HS256), &claims(600), &key).unwrap())),
+    ];
+    for (kind, token) in cases {
+        let mut request = app.client.get(app.url("/api/v1/auth/me"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.headers().get("www-authenticate").map(|v| v.to_str().unwrap()), Some("Bearer"), "{kind}");
+        let body = assert_problem(response, 401).await;
+        assert_eq!(body["type"], "urn:debtflow:problem:unauthorized", "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_username_with_retry_after() {
+    let app = spawn_app_with(&[("LOGIN_LOCKOUT_THRESHOLD", "3")]).await;
+    app.seed().await;
+
+    for _ in 0..3 {
+        assert_problem(app.login_response("sarah.mitchell", "wrong-password!").await, 401).await;
+    }
+    let locked = app.login_response("sarah.mitchell", "Collector@2026").await;
+
+    let retry_after: u64 = locked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    assert_problem(locked, 423).await;
+    assert_eq!(app.login_response("james.carter", "Collector@2026").await.status(), 200, "others are not locked");
+    // The lock holds for a username that does not exist, too: no enumeration.
+    for _ in 0..3 {
+        app.login_response("ghost.user", "wrong-password!").await;
+    }
+    assert_problem(app.login_response("ghost.user", "wrong-password!").await, 423).await;
+}
+
+#[tokio::test]
+async fn repeated_failures_from_one_ip_are_throttled() {
+    let app = spawn_app_with(&[("LOGIN_IP_THRESHOLD", "4")]).await;
+    app.seed().await;
+
+    for name in ["a.one", "b.two", "c.three", "d.four"] {
+        assert_problem(app.login_response(name, "wrong-password!").await, 401).await;
+    }
+    let throttled = app.login_response("sarah.mitchell", "Collector@2026").await;
+
+    assert!(throttled.headers().contains_key("retry-after"));
+    assert_problem(throttled, 429).await;
+}
+
+#[tokio::test]
+async fn a_successful_login_forgives_earlier_failures() {
+    let app = spawn_app_with(&[("LOGIN_LOCKOUT_THRESHOLD", "3")]).await;
+    app.seed().await;
+
+    for _ in 0..2 {
+        app.login_response("sarah.mitchell", "wrong-password!").await;
+    }
+    app.login("sarah.mitchell", "Collector@2026").await;
+    for _ in 0..2 {
+        app.login_response("sarah.mitchell", "wrong-password!").await;
+    }
+
+    assert_eq!(app.login_response("sarah.mitchell", "Collector@2026").await.status(), 200);
+}
+
+#[tokio::test]
+async fn login_bodies_are_validated() {
+    let app = spawn_app().await;
+
+    let missing = app.client.post(app.url("/api/v1/auth/token")).json(&json!({"username": "x"})).send().await.unwrap();
+    let body = assert_problem(missing, 422).await;
+    assert!(body["errors"]["password"].is_array(), "{body}");
+
+    let malformed = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .header("content-type", "application/json")
+        .body("{\"username\":")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(malformed, 400).await;
+
+    let form = app.client.post(app.url("/api/v1/auth/token")).body("username=x&password=y").send().await.unwrap();
+    assert_problem(form, 415).await;
+
+    let huge = json!({"username": "x", "password": "y".repeat(2 * 1024 * 1024)});
+    let oversized = app.client.post(app.url("/api/v1/auth/token")).json(&huge).send().await.unwrap();
+    assert_problem(oversized, 413).await;
+}

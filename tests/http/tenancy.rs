@@ -1,0 +1,83 @@
+//! One agency never sees another's rows: the application scopes every query, and
+//! PostgreSQL row-level security is the second wall.
+
+use debtflow_api::db::{self, Scope};
+use debtflow_tests::{assert_problem, spawn_app};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn another_agencys_rows_are_404_on_every_read_and_write() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let northwind = app.token("nw.admin").await;
+
+    let cases = [
+        (Method::GET, format!("/api/v1/agencies/{}", demo.agency), None),
+        (Method::PATCH, format!("/api/v1/agencies/{}", demo.agency), Some(json!({"name": "Taken over"}))),
+        (Method::GET, format!("/api/v1/collectors/{}", demo.sarah), None),
+        (Method::PATCH, format!("/api/v1/collectors/{}", demo.sarah), Some(json!({"is_active": false}))),
+    ];
+    for (method, path, body) in cases {
+        let response = app.send(method.clone(), &path, &northwind, body.as_ref()).await;
+        assert_problem(response, 404).await;
+    }
+
+    // Nothing changed, and the lists show Northwind's rows only.
+    let admin = app.token("demo.admin").await;
+    let agency: Value = app.get_as(&admin, &format!("/api/v1/agencies/{}", demo.agency)).await.json().await.unwrap();
+    assert_eq!(agency["name"], "Demo Recovery Agency");
+    assert_eq!(app.login_response("sarah.mitchell", "Collector@2026").await.status(), 200);
+    let agencies: Value = app.get_as(&northwind, "/api/v1/agencies").await.json().await.unwrap();
+    let names: Vec<&str> = agencies["items"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Northwind Collections"]);
+    let users: Value = app.get_as(&northwind, "/api/v1/users").await.json().await.unwrap();
+    let usernames: Vec<&str> =
+        users["items"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
+    assert_eq!(usernames, ["nw.admin"]);
+    let collectors: Value = app.get_as(&northwind, "/api/v1/collectors").await.json().await.unwrap();
+    assert_eq!(collectors["items"], json!([]));
+}
+
+#[tokio::test]
+async fn a_platform_admin_sees_every_agency() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.token("platform.admin").await;
+
+    let agencies: Value = app.get_as(&admin, "/api/v1/agencies").await.json().await.unwrap();
+
+    assert_eq!(agencies["items"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn row_level_security_hides_rows_outside_the_transactions_scope() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+
+    // Scoped to Northwind: only its rows, even with no WHERE clause at all.
+    let mut tx = db::begin(&app.db, Scope::Agency(demo.northwind)).await.unwrap();
+    let users: Vec<String> = sqlx::query_scalar("SELECT username FROM users").fetch_all(&mut *tx).await.unwrap();
+    let agencies: i64 = sqlx::query_scalar("SELECT count(*) FROM agencies").fetch_one(&mut *tx).await.unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(users, ["nw.admin"]);
+    assert_eq!(agencies, 1);
+
+    // The application role without a scope sees nothing.
+    let mut tx = app.db.begin().await.unwrap();
+    sqlx::query("SET LOCAL ROLE debtflow_app").execute(&mut *tx).await.unwrap();
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&mut *tx).await.unwrap();
+    let audit: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_logs").fetch_one(&mut *tx).await.unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!((users, audit), (0, 0));
+
+    // Nor can it write into another agency.
+    let mut tx = db::begin(&app.db, Scope::Agency(demo.northwind)).await.unwrap();
+    let updated = sqlx::query("UPDATE users SET full_name = 'x' WHERE id = $1")
+        .bind(demo.sarah)
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(updated, 0);
+}
