@@ -81,11 +81,6 @@ impl AuthUser {
             Err(ApiError::Forbidden)
         }
     }
-
-    /// Whether a row of `agency_id` is this caller's to see.
-    pub fn sees(&self, agency_id: Option<Uuid>) -> bool {
-        self.agency_id.is_none() || self.agency_id == agency_id
-    }
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {

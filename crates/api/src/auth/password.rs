@@ -18,6 +18,19 @@ pub fn verify(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// [`verify`] on the blocking pool: hashing takes tens of milliseconds of CPU, which
+/// must not stall the async worker serving other requests.
+pub async fn verify_off_thread(password: &str, phc: String) -> bool {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || verify(&password, &phc)).await.unwrap_or(false)
+}
+
+/// [`hash`] on the blocking pool.
+pub async fn hash_off_thread(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash(&password)).await.unwrap_or(Err(argon2::password_hash::Error::Crypto))
+}
+
 /// The password policy (NIST SP 800-63B): 12 to 128 characters, not one character
 /// repeated. Only `seed-demo` may set shorter (demo) passwords.
 pub fn check_policy(password: &str) -> Result<(), &'static str> {

@@ -83,10 +83,8 @@ pub async fn login(
     }
 
     let user = users::find_for_login(&mut tx, &username).await?;
-    let verified = match &user {
-        Some(u) => password::verify(password, &u.password_hash),
-        None => password::verify(password, password::decoy_hash()),
-    };
+    let hash = user.as_ref().map_or_else(|| password::decoy_hash().to_owned(), |u| u.password_hash.clone());
+    let verified = password::verify_off_thread(password, hash).await;
     let user = match user {
         Some(user) if verified && user.is_active => user,
         other => {
@@ -154,29 +152,28 @@ pub async fn refresh(
     let Some(token) = sessions::find_refresh_for_update(&mut tx, &hash).await? else {
         return Err(ApiError::Unauthorized(BAD_REFRESH));
     };
-    let principal = users::principal(&mut tx, token.user_id).await?;
-    let actor = Actor { user_id: Some(token.user_id), ..Actor::anonymous(context.clone()) };
+    let Some((principal, active)) = users::principal(&mut tx, token.user_id).await? else {
+        return Err(ApiError::Unauthorized(BAD_REFRESH));
+    };
+    let actor = Actor::of(&principal, context);
     if token.used_at.is_some() && token.session_revoked_at.is_none() {
         // A rotated token came back: someone holds a copy. End the session for both.
         sessions::revoke(&mut tx, token.session_id, "reuse_detected").await?;
-        let actor = principal.as_ref().map_or(actor, |(p, _)| Actor::of(p, context.clone()));
-        audit::record(&mut tx, &actor, Change::revoked("auth.refresh_reuse", token.session_id, "reuse_detected"))
-            .await?;
+        let change = Change::revoked("auth.refresh_reuse", token.session_id, "reuse_detected");
+        audit::record(&mut tx, &actor, change).await?;
         tx.commit().await?;
         return Err(ApiError::Unauthorized(BAD_REFRESH));
     }
     let now = Utc::now();
-    let live = token.used_at.is_none() && token.session_revoked_at.is_none() && token.expires_at > now;
-    let principal = match principal {
-        Some((principal, true)) if live => principal,
-        _ => return Err(ApiError::Unauthorized(BAD_REFRESH)),
-    };
+    if !active || token.used_at.is_some() || token.session_revoked_at.is_some() || token.expires_at <= now {
+        return Err(ApiError::Unauthorized(BAD_REFRESH));
+    }
     let (refresh, new_hash) = super::token::new_refresh_token();
     sessions::rotate(&mut tx, token.id, token.session_id, &new_hash, now + Duration::seconds(keys.refresh_ttl_secs))
         .await?;
     let change =
         Change::created("auth.refresh", "session", token.session_id, serde_json::json!({ "rotated": token.id }));
-    audit::record(&mut tx, &Actor::of(&principal, context), change).await?;
+    audit::record(&mut tx, &actor, change).await?;
     tx.commit().await?;
     Ok(pair(keys, &principal, token.session_id, refresh, now))
 }
