@@ -1,5 +1,6 @@
 //! Black-box HTTP tests: the real server on a random port, a fresh database each.
 
+mod accounts;
 mod audit;
 mod auth;
 mod collectors;

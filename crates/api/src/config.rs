@@ -6,6 +6,9 @@
 
 use std::{collections::HashMap, fmt, net::SocketAddr, num::NonZeroU32, path::PathBuf, str::FromStr};
 
+/// The field-encryption key used when none is configured outside production.
+const DEV_DATA_KEY: [u8; 32] = *b"debtflow-local-dev-key-not-prod!";
+
 /// The JWT secret used when none is configured outside production.
 const DEV_JWT_SECRET: &str = "debtflow-local-development-secret-not-for-production";
 
@@ -78,6 +81,33 @@ pub struct Config {
     pub login_ip_threshold: u32,
     /// `LOGIN_WINDOW_SECS`: the window of both login limits (15 minutes).
     pub login_window_secs: i64,
+    /// `DATA_ENCRYPTION_KEY`: 64 hex digits, the AES-256-GCM key of encrypted fields.
+    pub data_encryption_key: DataKey,
+}
+
+/// A 32-byte key that never prints.
+#[derive(Clone)]
+pub struct DataKey(pub [u8; 32]);
+
+impl fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DataKey(***)")
+    }
+}
+
+impl FromStr for DataKey {
+    type Err = &'static str;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.len() != 64 || !s.is_ascii() {
+            return Err("must be 64 hex digits (32 bytes)");
+        }
+        let mut key = [0u8; 32];
+        for (i, byte) in key.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).map_err(|_| "must be 64 hex digits (32 bytes)")?;
+        }
+        Ok(DataKey(key))
+    }
 }
 
 /// One bad or missing variable.
@@ -107,6 +137,13 @@ impl Config {
             }
             (None, Environment::Local) => Secret(DEV_JWT_SECRET.to_owned()),
         };
+        let data_encryption_key = match (env.parse_opt::<DataKey>("DATA_ENCRYPTION_KEY")?, environment) {
+            (Some(key), _) => key,
+            (None, Environment::Production) => {
+                return Err(env.error("DATA_ENCRYPTION_KEY", "is required when APP_ENV=production"))
+            }
+            (None, Environment::Local) => DataKey(DEV_DATA_KEY),
+        };
         let database_url = env
             .get("DATABASE_URL")
             .unwrap_or_else(|| "postgres://debtflow:debtflow@127.0.0.1:5432/debtflow".to_owned());
@@ -130,6 +167,7 @@ impl Config {
             login_lockout_threshold: env.parse_positive("LOGIN_LOCKOUT_THRESHOLD", 5)?,
             login_ip_threshold: env.parse_positive("LOGIN_IP_THRESHOLD", 20)?,
             login_window_secs: env.parse_positive("LOGIN_WINDOW_SECS", 15 * 60)?,
+            data_encryption_key,
         })
     }
 }
@@ -209,7 +247,11 @@ mod tests {
         let err = config(&[("APP_ENV", "production"), ("JWT_SECRET", "short")]).unwrap_err();
         assert_eq!(err.var, "JWT_SECRET");
         let secret = "x".repeat(32);
-        assert!(config(&[("APP_ENV", "production"), ("JWT_SECRET", &secret)]).is_ok());
+        let key = "ab".repeat(32);
+        let production = [("APP_ENV", "production"), ("JWT_SECRET", secret.as_str())];
+        assert_eq!(config(&production).unwrap_err().var, "DATA_ENCRYPTION_KEY");
+        assert!(config(&[production[0], production[1], ("DATA_ENCRYPTION_KEY", &key)]).is_ok());
+        assert_eq!(config(&[("DATA_ENCRYPTION_KEY", "abcd")]).unwrap_err().var, "DATA_ENCRYPTION_KEY");
     }
 
     #[test]

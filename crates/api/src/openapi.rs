@@ -25,6 +25,12 @@ use utoipa::{
         routes::collectors::update::update,
         routes::users::list::list,
         routes::audit_logs::list::list,
+        routes::accounts::create::create,
+        routes::accounts::get::get,
+        routes::accounts::update::update,
+        routes::accounts::transition::transition,
+        routes::accounts::notes::create,
+        routes::accounts::timeline::timeline,
     ),
     components(responses(
         problem::responses::Unauthorized,
@@ -60,6 +66,7 @@ struct V1;
         (name = "collectors", description = "Collectors: commission rate, account limit, deactivation"),
         (name = "users", description = "Every user of the agency"),
         (name = "audit", description = "The append-only audit trail"),
+        (name = "accounts", description = "Debtors' accounts: lifecycle, notes, timeline"),
         (name = "operations", description = "Health probes and metrics"),
     ),
 )]

@@ -48,6 +48,9 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(inline)]
     pub errors: Option<FieldErrors>,
+    /// For a refused account transition: the statuses it may move to from here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_transitions: Option<Vec<String>>,
 }
 
 /// Every way a request can fail, each with its status and problem type.
@@ -69,6 +72,8 @@ pub enum ApiError {
     NotFound,
     #[error("{0}")]
     Conflict(String),
+    #[error("{detail}")]
+    InvalidTransition { detail: String, allowed: Vec<String> },
     #[error("too many failed logins; the account is locked for {retry_after_secs} s")]
     Locked { retry_after_secs: u64 },
     #[error("method not allowed on this resource")]
@@ -104,6 +109,7 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not-found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::InvalidTransition { .. } => "invalid-transition",
             ApiError::Locked { .. } => "locked",
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::RateLimited { .. } => "rate-limited",
@@ -122,6 +128,7 @@ impl ApiError {
             ApiError::Forbidden => "Forbidden",
             ApiError::NotFound => "Not found",
             ApiError::Conflict(_) => "Conflict",
+            ApiError::InvalidTransition { .. } => "Transition not allowed",
             ApiError::Locked { .. } => "Locked",
             ApiError::MethodNotAllowed => "Method not allowed",
             ApiError::RateLimited { .. } => "Too many requests",
@@ -140,12 +147,17 @@ impl ApiError {
             ApiError::Validation { errors, .. } => Some(errors.clone()),
             _ => None,
         };
+        let allowed_transitions = match self {
+            ApiError::InvalidTransition { allowed, .. } => Some(allowed.clone()),
+            _ => None,
+        };
         Problem {
             kind: format!("urn:debtflow:problem:{}", self.code()),
             title: self.title().to_owned(),
             status: self.status_code().as_u16(),
             detail,
             errors,
+            allowed_transitions,
         }
     }
 }
@@ -160,7 +172,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
             ApiError::Locked { .. } => StatusCode::LOCKED,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -258,6 +270,7 @@ pub fn normalize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRe
                 status: status.as_u16(),
                 detail: reason.to_owned(),
                 errors: None,
+                allowed_transitions: None,
             })
         }
     };

@@ -57,6 +57,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool) -> std::io::Result
     forget_idle_clients(Arc::downgrade(&limits.clone().into_inner()));
     let keys = web::Data::new(TokenKeys::new(config));
     let login_limits = web::Data::new(LoginLimits::new(config));
+    let cipher = web::Data::new(crate::crypto::FieldCipher::new(&config.data_encryption_key.0));
     let body_limit = config.body_limit_bytes;
     let spa_dir = config.spa_dir.clone();
     let openapi = ApiDoc::openapi();
@@ -68,6 +69,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool) -> std::io::Result
             .app_data(limits.clone())
             .app_data(keys.clone())
             .app_data(login_limits.clone())
+            .app_data(cipher.clone())
             .app_data(BodyLimit(body_limit))
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(web::QueryConfig::default().error_handler(|err, _| ApiError::BadRequest(err.to_string()).into()))

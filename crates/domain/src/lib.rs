@@ -4,8 +4,10 @@
 //! or `now` as arguments. The crate builds for `wasm32-unknown-unknown`, so the SPA
 //! uses the very same rules the API enforces (`make test` checks that build).
 
+pub mod account;
 pub mod money;
 pub mod role;
 
+pub use account::{AccountStatus, Bucket};
 pub use money::{Currency, Money, MoneyError};
 pub use role::Role;

@@ -15,12 +15,16 @@ pub enum Operation {
     ManageCollectors,
     ReadUsers,
     ReadAuditLog,
+    ReadAccounts,
+    CreateAccount,
+    WorkAccount,
+    AddNote,
 }
 
 use Role::*;
 
 impl Operation {
-    pub const ALL: [Operation; 7] = [
+    pub const ALL: [Operation; 11] = [
         Operation::ReadOwnProfile,
         Operation::ReadAgencies,
         Operation::UpdateAgency,
@@ -28,6 +32,10 @@ impl Operation {
         Operation::ManageCollectors,
         Operation::ReadUsers,
         Operation::ReadAuditLog,
+        Operation::ReadAccounts,
+        Operation::CreateAccount,
+        Operation::WorkAccount,
+        Operation::AddNote,
     ];
 
     /// The roles allowed to perform the operation.
@@ -42,6 +50,12 @@ impl Operation {
             Operation::ManageCollectors => &[AgencyAdmin],
             Operation::ReadUsers => &[Admin, AgencyAdmin],
             Operation::ReadAuditLog => &[Admin, AgencyAdmin, Compliance, Auditor],
+            // Collectors reach only their own accounts (another's is a 404).
+            Operation::ReadAccounts => &Role::ALL,
+            Operation::CreateAccount => &[AgencyAdmin, Manager],
+            Operation::WorkAccount => &[AgencyAdmin, Manager, Collector],
+            // Compliance and auditors write nothing but notes.
+            Operation::AddNote => &[AgencyAdmin, Manager, Collector, Compliance, Auditor],
         }
     }
 
@@ -55,6 +69,10 @@ impl Operation {
             Operation::ManageCollectors => "`POST /collectors`, `PATCH /collectors/{id}`",
             Operation::ReadUsers => "`GET /users`",
             Operation::ReadAuditLog => "`GET /audit-logs`",
+            Operation::ReadAccounts => "`GET /accounts/{id}`, `GET /accounts/{id}/timeline`",
+            Operation::CreateAccount => "`POST /accounts`",
+            Operation::WorkAccount => "`PATCH /accounts/{id}`, `POST /accounts/{id}/transition`",
+            Operation::AddNote => "`POST /accounts/{id}/notes`",
         }
     }
 }

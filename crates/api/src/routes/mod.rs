@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource and one file per endpoint. Routes are
 //! wired in [`configure`], the one place every `/api/v1` route is listed.
 
+pub mod accounts;
 pub mod agencies;
 pub mod audit_logs;
 pub mod auth;
@@ -24,5 +25,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(collectors::create::create)
         .service(collectors::update::update)
         .service(users::list::list)
-        .service(audit_logs::list::list);
+        .service(audit_logs::list::list)
+        .service(accounts::create::create)
+        .service(accounts::get::get)
+        .service(accounts::update::update)
+        .service(accounts::transition::transition)
+        .service(accounts::notes::create)
+        .service(accounts::timeline::timeline);
 }

@@ -1,5 +1,7 @@
 //! The only place with SQL: one module per aggregate.
 
+pub mod account_events;
+pub mod accounts;
 pub mod agencies;
 pub mod audit;
 pub mod login_failures;

@@ -1,0 +1,126 @@
+//! `/accounts`: debtors' accounts — create, read, change contact data and priority,
+//! move through the lifecycle, add notes, read the timeline. Collectors reach only
+//! the accounts assigned to them; another's is a 404.
+
+pub mod create;
+pub mod get;
+pub mod notes;
+pub mod timeline;
+pub mod transition;
+pub mod update;
+
+use crate::{auth::AuthUser, crypto::FieldCipher, store::accounts::AccountRow, store::accounts::Reach};
+use chrono::{DateTime, NaiveDate, Utc};
+use debtflow_domain::{account::days_past_due, AccountStatus, Bucket, Role};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The accounts `user` may reach.
+pub fn reach(user: &AuthUser) -> Reach {
+    Reach { agency_id: user.agency_id, collector_id: (user.role == Role::Collector).then_some(user.id) }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Debtor {
+    pub id: Uuid,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    /// Masked: `***-**-1234`. Stored encrypted (AES-256-GCM).
+    #[schema(example = "***-**-1234")]
+    pub ssn_last4: Option<String>,
+}
+
+/// An account as the API shows it. Status, balances, days past due and bucket are
+/// computed by DebtFlow and read-only.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Account {
+    pub id: Uuid,
+    pub external_ref: String,
+    pub status: AccountStatus,
+    /// 0 (lowest) to 3.
+    pub priority: i16,
+    #[schema(value_type = String, example = "1250.00")]
+    pub original_balance: Decimal,
+    #[schema(value_type = String, example = "1250.00")]
+    pub current_balance: Decimal,
+    pub currency: String,
+    /// Days since the delinquency date, in the agency's time zone.
+    pub days_past_due: u32,
+    pub bucket: Bucket,
+    pub collector_id: Option<Uuid>,
+    pub delinquency_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub creditor: String,
+    pub original_creditor: Option<String>,
+    pub debtor: Debtor,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The account detail: the account and the statuses a person may move it to.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccountDetail {
+    #[serde(flatten)]
+    pub account: Account,
+    pub allowed_transitions: Vec<AccountStatus>,
+}
+
+impl Account {
+    pub fn from_row(r: AccountRow, cipher: &FieldCipher) -> Self {
+        // Balances carry the currency's minor unit, as every amount of the API does.
+        let scale = debtflow_domain::Currency::parse(&r.currency).map_or(2, |c| c.minor_units());
+        let money = |mut d: Decimal| {
+            d.rescale(scale);
+            d
+        };
+        let dpd = days_past_due(r.delinquency_date, r.today);
+        Account {
+            id: r.id,
+            external_ref: r.external_ref,
+            status: r.status.0,
+            priority: r.priority,
+            original_balance: money(r.original_balance),
+            current_balance: money(r.current_balance),
+            currency: r.currency,
+            days_past_due: dpd,
+            bucket: Bucket::of(dpd),
+            collector_id: r.collector_id,
+            delinquency_date: r.delinquency_date,
+            due_date: r.due_date,
+            creditor: r.creditor,
+            original_creditor: r.original_creditor,
+            debtor: Debtor {
+                id: r.debtor_id,
+                full_name: r.debtor_full_name,
+                phone: r.debtor_phone,
+                email: r.debtor_email,
+                address: r.debtor_address,
+                date_of_birth: r.debtor_date_of_birth,
+                ssn_last4: r.debtor_ssn_last4_enc.and_then(|enc| cipher.decrypt(&enc)).map(|d| format!("***-**-{d}")),
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+
+    pub fn detail(self) -> AccountDetail {
+        let allowed_transitions = self.status.allowed_transitions();
+        AccountDetail { account: self, allowed_transitions }
+    }
+
+    /// What an audit row shows: the account's own fields, the SSN left out.
+    pub fn audit_snapshot(&self) -> serde_json::Value {
+        serde_json::json!({
+            "external_ref": self.external_ref, "status": self.status, "priority": self.priority,
+            "original_balance": self.original_balance, "due_date": self.due_date,
+            "collector_id": self.collector_id, "creditor": self.creditor,
+            "debtor": {"full_name": self.debtor.full_name, "phone": self.debtor.phone,
+                       "email": self.debtor.email, "address": self.debtor.address},
+        })
+    }
+}

@@ -1,0 +1,90 @@
+use super::reach;
+use crate::{
+    auth::{policy::Operation, AuthUser},
+    db,
+    edge::query::Query,
+    pagination::{self, Page},
+    problem::{responses, ApiError},
+    store::{self, account_events::EventRow},
+};
+use actix_web::{get, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+/// One thing that happened to an account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEvent {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    /// `created`, `note`, `status_change`, `assignment`.
+    pub kind: String,
+    pub actor_id: Option<Uuid>,
+    /// The note, or the reason of a status change.
+    pub body: Option<String>,
+    /// Kind-specific details, e.g. `{"from": "assigned", "to": "in_contact"}`.
+    pub data: serde_json::Value,
+}
+
+impl From<EventRow> for TimelineEvent {
+    fn from(r: EventRow) -> Self {
+        TimelineEvent {
+            id: r.id,
+            occurred_at: r.occurred_at,
+            kind: r.kind,
+            actor_id: r.actor_id,
+            body: r.body,
+            data: r.data,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineQuery {
+    /// Page size, 1–200 (default 50).
+    #[validate(range(min = 1, max = 200))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The account's timeline, newest first: creation, notes, status changes, assignments.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Account id"), TimelineQuery),
+    responses(
+        (status = 200, description = "A page of events, newest first", body = Page<TimelineEvent>),
+        (status = 401, response = responses::Unauthorized),
+        (status = 404, response = responses::NotFound),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[get("/accounts/{id}/timeline")]
+pub async fn timeline(
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    query: Query<TimelineQuery>,
+    db: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadAccounts)?;
+    let limit = pagination::limit(query.0.limit);
+    let before = match &query.0.cursor {
+        Some(c) => {
+            let key = pagination::decode("timeline", c, 2)?;
+            let bad = || ApiError::field("cursor", "is not a cursor of this list");
+            Some((key[0].parse().map_err(|_| bad())?, key[1].parse().map_err(|_| bad())?))
+        }
+        None => None,
+    };
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let rows = store::account_events::list(&mut tx, account.agency_id, account.id, before, limit + 1).await?;
+    tx.commit().await?;
+    let key = |r: &EventRow| vec![r.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), r.id.to_string()];
+    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "timeline", key, TimelineEvent::from)))
+}

@@ -1,0 +1,65 @@
+//! The account timeline (append-only).
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+pub struct NewEvent<'a> {
+    pub agency_id: Uuid,
+    pub account_id: Uuid,
+    /// `created`, `note`, `status_change`, `assignment` (checked by the database).
+    pub kind: &'a str,
+    pub actor_id: Option<Uuid>,
+    pub body: Option<&'a str>,
+    pub data: serde_json::Value,
+}
+
+pub async fn insert(tx: &mut PgConnection, e: &NewEvent<'_>) -> Result<EventRow, sqlx::Error> {
+    sqlx::query_as(
+        "INSERT INTO account_events (agency_id, id, account_id, kind, actor_id, body, data)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING id, occurred_at, kind, actor_id, body, data",
+    )
+    .bind(e.agency_id)
+    .bind(Uuid::now_v7())
+    .bind(e.account_id)
+    .bind(e.kind)
+    .bind(e.actor_id)
+    .bind(e.body)
+    .bind(&e.data)
+    .fetch_one(tx)
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub kind: String,
+    pub actor_id: Option<Uuid>,
+    pub body: Option<String>,
+    pub data: serde_json::Value,
+}
+
+/// Newest first, older than `before` (keyset).
+pub async fn list(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    account_id: Uuid,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, occurred_at, kind, actor_id, body, data FROM account_events
+         WHERE agency_id = $1 AND account_id = $2
+           AND ($3::timestamptz IS NULL OR (occurred_at, id) < ($3, $4))
+         ORDER BY occurred_at DESC, id DESC LIMIT $5",
+    )
+    .bind(agency_id)
+    .bind(account_id)
+    .bind(before.map(|b| b.0))
+    .bind(before.map(|b| b.1))
+    .bind(limit)
+    .fetch_all(tx)
+    .await
+}

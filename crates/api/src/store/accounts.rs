@@ -1,0 +1,212 @@
+//! Accounts and their debtors.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use debtflow_domain::AccountStatus;
+use rust_decimal::Decimal;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// An account with its debtor, and the agency's business date today.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub agency_id: Uuid,
+    pub id: Uuid,
+    pub external_ref: String,
+    pub creditor: String,
+    pub original_creditor: Option<String>,
+    pub original_balance: Decimal,
+    pub current_balance: Decimal,
+    pub currency: String,
+    #[sqlx(try_from = "String")]
+    pub status: StatusColumn,
+    pub priority: i16,
+    pub delinquency_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub collector_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub debtor_id: Uuid,
+    pub debtor_full_name: String,
+    pub debtor_phone: Option<String>,
+    pub debtor_email: Option<String>,
+    pub debtor_address: Option<String>,
+    pub debtor_date_of_birth: Option<NaiveDate>,
+    pub debtor_ssn_last4_enc: Option<Vec<u8>>,
+    /// Today in the agency's time zone: days past due are counted to it.
+    pub today: NaiveDate,
+}
+
+/// `account_status` read as text and parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusColumn(pub AccountStatus);
+
+impl TryFrom<String> for StatusColumn {
+    type Error = debtflow_domain::account::status::UnknownStatus;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse().map(StatusColumn)
+    }
+}
+
+const SELECT: &str = "
+    SELECT a.agency_id, a.id, a.external_ref, a.creditor, a.original_creditor, a.original_balance,
+           a.current_balance, a.currency::text AS currency, a.status::text AS status, a.priority,
+           a.delinquency_date, a.due_date, a.collector_id, a.created_at, a.updated_at,
+           d.id AS debtor_id, d.full_name AS debtor_full_name, d.phone AS debtor_phone,
+           d.email AS debtor_email, d.address AS debtor_address,
+           d.date_of_birth AS debtor_date_of_birth, d.ssn_last4_enc AS debtor_ssn_last4_enc,
+           (now() AT TIME ZONE ag.time_zone)::date AS today
+    FROM accounts a
+    JOIN debtors d ON d.agency_id = a.agency_id AND d.id = a.debtor_id
+    JOIN agencies ag ON ag.id = a.agency_id";
+
+pub struct NewDebtor<'a> {
+    pub full_name: &'a str,
+    pub phone: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub ssn_last4_enc: Option<Vec<u8>>,
+}
+
+pub struct NewAccount<'a> {
+    pub agency_id: Uuid,
+    pub external_ref: &'a str,
+    pub creditor: &'a str,
+    pub original_creditor: Option<&'a str>,
+    pub original_balance: Decimal,
+    pub currency: &'a str,
+    pub priority: i16,
+    pub delinquency_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub days_past_due: i32,
+    pub bucket: &'a str,
+    pub debtor: NewDebtor<'a>,
+}
+
+/// Creates the debtor and the account; `None` if the agency has the external
+/// reference already (nothing is written then).
+pub async fn insert(tx: &mut PgConnection, new: &NewAccount<'_>) -> Result<Option<Uuid>, sqlx::Error> {
+    let taken: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM accounts WHERE agency_id = $1 AND external_ref = $2)")
+            .bind(new.agency_id)
+            .bind(new.external_ref)
+            .fetch_one(&mut *tx)
+            .await?;
+    if taken {
+        return Ok(None);
+    }
+    let (debtor_id, account_id) = (Uuid::now_v7(), Uuid::now_v7());
+    let d = &new.debtor;
+    sqlx::query(
+        "INSERT INTO debtors (agency_id, id, full_name, phone, email, address, date_of_birth, ssn_last4_enc)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(new.agency_id)
+    .bind(debtor_id)
+    .bind(d.full_name)
+    .bind(d.phone)
+    .bind(d.email)
+    .bind(d.address)
+    .bind(d.date_of_birth)
+    .bind(d.ssn_last4_enc.as_deref())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO accounts (agency_id, id, debtor_id, external_ref, creditor, original_creditor,
+                               original_balance, current_balance, currency, priority, delinquency_date,
+                               due_date, days_past_due, bucket)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(new.agency_id)
+    .bind(account_id)
+    .bind(debtor_id)
+    .bind(new.external_ref)
+    .bind(new.creditor)
+    .bind(new.original_creditor)
+    .bind(new.original_balance)
+    .bind(new.currency)
+    .bind(new.priority)
+    .bind(new.delinquency_date)
+    .bind(new.due_date)
+    .bind(new.days_past_due)
+    .bind(new.bucket)
+    .execute(&mut *tx)
+    .await?;
+    Ok(Some(account_id))
+}
+
+/// Which accounts a caller may reach.
+#[derive(Debug, Clone, Copy)]
+pub struct Reach {
+    /// The caller's agency; `None` for platform admins.
+    pub agency_id: Option<Uuid>,
+    /// Collectors reach only the accounts assigned to them.
+    pub collector_id: Option<Uuid>,
+}
+
+/// The account, if within `reach`; `lock` takes a row lock until the transaction ends.
+pub async fn get(tx: &mut PgConnection, reach: Reach, id: Uuid, lock: bool) -> Result<Option<AccountRow>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE a.id = $1 AND ($2::uuid IS NULL OR a.agency_id = $2)
+                  AND ($3::uuid IS NULL OR a.collector_id = $3) {}",
+        if lock { "FOR UPDATE OF a" } else { "" }
+    );
+    sqlx::query_as(&sql).bind(id).bind(reach.agency_id).bind(reach.collector_id).fetch_optional(tx).await
+}
+
+pub async fn set_status(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    id: Uuid,
+    status: AccountStatus,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET status = $3::account_status, updated_at = now() WHERE agency_id = $1 AND id = $2")
+        .bind(agency_id)
+        .bind(id)
+        .bind(status.as_str())
+        .execute(tx)
+        .await
+        .map(drop)
+}
+
+/// The fields a PATCH may change; `None` leaves one as it is.
+#[derive(Debug, Default)]
+pub struct AccountChanges<'a> {
+    pub priority: Option<i16>,
+    pub due_date: Option<NaiveDate>,
+    pub phone: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub address: Option<&'a str>,
+}
+
+pub async fn update(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    id: Uuid,
+    debtor_id: Uuid,
+    c: &AccountChanges<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE accounts SET priority = coalesce($3, priority), due_date = coalesce($4, due_date), updated_at = now()
+         WHERE agency_id = $1 AND id = $2",
+    )
+    .bind(agency_id)
+    .bind(id)
+    .bind(c.priority)
+    .bind(c.due_date)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE debtors SET phone = coalesce($3, phone), email = coalesce($4, email),
+                            address = coalesce($5, address), updated_at = now()
+         WHERE agency_id = $1 AND id = $2",
+    )
+    .bind(agency_id)
+    .bind(debtor_id)
+    .bind(c.phone)
+    .bind(c.email)
+    .bind(c.address)
+    .execute(tx)
+    .await
+    .map(drop)
+}

@@ -1,0 +1,90 @@
+//! Days past due and aging buckets: computed, never typed in.
+//!
+//! Days past due count whole calendar days from the delinquency date (the first
+//! missed payment) to the as-of date, both business dates in the agency's time zone;
+//! never negative. Buckets: 0-30, 31-60, 61-90, 90+ (91 days and more).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Days past due on `as_of` of an account delinquent since `delinquency_date`.
+pub fn days_past_due(delinquency_date: chrono::NaiveDate, as_of: chrono::NaiveDate) -> u32 {
+    u32::try_from((as_of - delinquency_date).num_days()).unwrap_or(0)
+}
+
+/// An aging bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Bucket {
+    #[serde(rename = "0-30")]
+    Current,
+    #[serde(rename = "31-60")]
+    Days31To60,
+    #[serde(rename = "61-90")]
+    Days61To90,
+    #[serde(rename = "90+")]
+    Over90,
+}
+
+impl Bucket {
+    pub const ALL: [Bucket; 4] = [Bucket::Current, Bucket::Days31To60, Bucket::Days61To90, Bucket::Over90];
+
+    pub fn of(days_past_due: u32) -> Bucket {
+        match days_past_due {
+            0..=30 => Bucket::Current,
+            31..=60 => Bucket::Days31To60,
+            61..=90 => Bucket::Days61To90,
+            _ => Bucket::Over90,
+        }
+    }
+
+    /// The wire and database name (`31-60`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bucket::Current => "0-30",
+            Bucket::Days31To60 => "31-60",
+            Bucket::Days61To90 => "61-90",
+            Bucket::Over90 => "90+",
+        }
+    }
+}
+
+impl fmt::Display for Bucket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Bucket {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Bucket::ALL.into_iter().find(|b| b.as_str() == s).ok_or_else(|| format!("unknown bucket `{s}`"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn buckets_change_at_31_61_and_91_days() {
+        let cases =
+            [(0, "0-30"), (30, "0-30"), (31, "31-60"), (60, "31-60"), (61, "61-90"), (90, "61-90"), (91, "90+")];
+        for (days, bucket) in cases {
+            assert_eq!(Bucket::of(days).as_str(), bucket, "{days} days");
+            assert_eq!(bucket.parse::<Bucket>(), Ok(Bucket::of(days)));
+        }
+    }
+
+    #[test]
+    fn days_past_due_count_calendar_days_and_never_go_negative() {
+        assert_eq!(days_past_due(date("2026-01-31"), date("2026-03-02")), 30);
+        assert_eq!(days_past_due(date("2024-02-28"), date("2024-03-01")), 2, "leap year");
+        assert_eq!(days_past_due(date("2026-05-01"), date("2026-04-01")), 0, "not yet delinquent");
+    }
+}

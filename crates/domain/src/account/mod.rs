@@ -1,0 +1,7 @@
+//! Collection accounts: their lifecycle and their aging.
+
+pub mod aging;
+pub mod status;
+
+pub use aging::{days_past_due, Bucket};
+pub use status::{AccountStatus, Cause, TransitionError};

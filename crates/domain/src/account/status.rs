@@ -1,0 +1,224 @@
+//! The account lifecycle (shared/DESIGN.md, seed 002): one enum, and one table of
+//! every allowed move with what may cause it.
+//!
+//! ```text
+//! NEW ─assign→ ASSIGNED → IN_CONTACT → NEGOTIATING ─plan activated→ PAYMENT_PLAN
+//!                                        │   ↑ plan defaulted ─────────┘   │
+//!                                        └→ DISPUTED ←─────────────────────┘
+//! DISPUTED → IN_CONTACT | NEGOTIATING | CLOSED         (the dispute resolved)
+//! any working status ─balance zero / settlement accepted→ SETTLED → CLOSED
+//! SETTLED ─refund→ the working status it was settled from
+//! ```
+//!
+//! A person asks for a move with [`Cause::Manual`]; the moves that only events may
+//! make (assignment, plan activation and default, settlement, refund) refuse it, so
+//! PAYMENT_PLAN is entered only by activating a plan and SETTLED only through money.
+
+use serde::{Deserialize, Serialize};
+use std::{fmt, str::FromStr};
+
+/// Where an account is in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    New,
+    Assigned,
+    InContact,
+    Negotiating,
+    PaymentPlan,
+    Settled,
+    Closed,
+    Disputed,
+}
+
+/// What makes an account move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cause {
+    /// A person's `POST /accounts/{id}/transition`.
+    Manual,
+    /// A collector was assigned.
+    Assignment,
+    /// A payment plan was approved and activated.
+    PlanActivated,
+    /// The active plan defaulted.
+    PlanDefaulted,
+    /// The balance reached zero, or a settlement was accepted.
+    Settlement,
+    /// A refund reopened a settled account.
+    Refund,
+}
+
+use AccountStatus::*;
+
+/// The statuses in which an account is being worked (the ones SETTLED can come
+/// from and a refund can return to).
+const WORKING: [AccountStatus; 5] = [Assigned, InContact, Negotiating, PaymentPlan, Disputed];
+
+impl AccountStatus {
+    pub const ALL: [AccountStatus; 8] = [New, Assigned, InContact, Negotiating, PaymentPlan, Settled, Closed, Disputed];
+
+    /// The stable wire and database name (`in_contact`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            New => "new",
+            Assigned => "assigned",
+            InContact => "in_contact",
+            Negotiating => "negotiating",
+            PaymentPlan => "payment_plan",
+            Settled => "settled",
+            Closed => "closed",
+            Disputed => "disputed",
+        }
+    }
+
+    /// What may cause the move `self → to`, if anything may: the one table.
+    pub fn cause_of(self, to: AccountStatus) -> Option<Cause> {
+        match (self, to) {
+            (New, Assigned) => Some(Cause::Assignment),
+            (Assigned, InContact) | (InContact, Negotiating) => Some(Cause::Manual),
+            (Negotiating | PaymentPlan, Disputed) => Some(Cause::Manual),
+            (Disputed, InContact | Negotiating | Closed) => Some(Cause::Manual),
+            (Settled, Closed) => Some(Cause::Manual),
+            (Negotiating, PaymentPlan) => Some(Cause::PlanActivated),
+            (PaymentPlan, Negotiating) => Some(Cause::PlanDefaulted),
+            (from, Settled) if WORKING.contains(&from) => Some(Cause::Settlement),
+            (Settled, to) if WORKING.contains(&to) => Some(Cause::Refund),
+            _ => None,
+        }
+    }
+
+    /// The statuses a person may move the account to from here (what the SPA offers).
+    pub fn allowed_transitions(self) -> Vec<AccountStatus> {
+        Self::ALL.into_iter().filter(|to| self.cause_of(*to) == Some(Cause::Manual)).collect()
+    }
+
+    /// Moves to `to` for `cause`, or says why not.
+    pub fn transition(self, to: AccountStatus, cause: Cause) -> Result<AccountStatus, TransitionError> {
+        match self.cause_of(to) {
+            Some(allowed) if allowed == cause => Ok(to),
+            Some(allowed) => Err(TransitionError::NeedsEvent { from: self, to, cause: allowed }),
+            None => Err(TransitionError::NotAllowed { from: self, to, allowed: self.allowed_transitions() }),
+        }
+    }
+
+    /// Whether collection work on the account has ended.
+    pub fn is_terminal(self) -> bool {
+        self == Closed
+    }
+}
+
+impl fmt::Display for AccountStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The name given is not a status.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown status `{0}`")]
+pub struct UnknownStatus(pub String);
+
+impl FromStr for AccountStatus {
+    type Err = UnknownStatus;
+
+    /// Accepts the wire names and the seed's upper-case ones (`IN_CONTACT`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let lower = s.to_ascii_lowercase();
+        Self::ALL.into_iter().find(|st| st.as_str() == lower).ok_or_else(|| UnknownStatus(s.to_owned()))
+    }
+}
+
+/// A move the lifecycle does not allow.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("cannot move from {from} to {to}")]
+    NotAllowed { from: AccountStatus, to: AccountStatus, allowed: Vec<AccountStatus> },
+    #[error("{from} → {to} happens only through {cause:?}")]
+    NeedsEvent { from: AccountStatus, to: AccountStatus, cause: Cause },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manual_moves_are_exactly_the_designed_ones() {
+        let manual: Vec<(AccountStatus, Vec<AccountStatus>)> =
+            AccountStatus::ALL.into_iter().map(|s| (s, s.allowed_transitions())).collect();
+        assert_eq!(
+            manual,
+            vec![
+                (New, vec![]),
+                (Assigned, vec![InContact]),
+                (InContact, vec![Negotiating]),
+                (Negotiating, vec![Disputed]),
+                (PaymentPlan, vec![Disputed]),
+                (Settled, vec![Closed]),
+                (Closed, vec![]),
+                (Disputed, vec![InContact, Negotiating, Closed]),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_pair_is_allowed_only_for_its_cause() {
+        let causes = [
+            Cause::Manual,
+            Cause::Assignment,
+            Cause::PlanActivated,
+            Cause::PlanDefaulted,
+            Cause::Settlement,
+            Cause::Refund,
+        ];
+        for from in AccountStatus::ALL {
+            for to in AccountStatus::ALL {
+                for cause in causes {
+                    let allowed = from.cause_of(to) == Some(cause);
+                    assert_eq!(from.transition(to, cause).is_ok(), allowed, "{from} → {to} by {cause:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn events_own_their_moves() {
+        assert_eq!(New.transition(Assigned, Cause::Assignment), Ok(Assigned));
+        assert!(matches!(
+            Negotiating.transition(PaymentPlan, Cause::Manual),
+            Err(TransitionError::NeedsEvent { cause: Cause::PlanActivated, .. })
+        ));
+        assert!(matches!(InContact.transition(Settled, Cause::Manual), Err(TransitionError::NeedsEvent { .. })));
+        assert_eq!(PaymentPlan.transition(Settled, Cause::Settlement), Ok(Settled));
+        assert_eq!(Settled.transition(PaymentPlan, Cause::Refund), Ok(PaymentPlan));
+        assert_eq!(PaymentPlan.transition(Negotiating, Cause::PlanDefaulted), Ok(Negotiating));
+    }
+
+    #[test]
+    fn a_refused_move_lists_the_allowed_targets() {
+        let err = Closed.transition(New, Cause::Manual).unwrap_err();
+        assert_eq!(err, TransitionError::NotAllowed { from: Closed, to: New, allowed: vec![] });
+        let err = Disputed.transition(Settled, Cause::Manual).unwrap_err();
+        assert!(matches!(err, TransitionError::NeedsEvent { .. }));
+        let err = Assigned.transition(Closed, Cause::Manual).unwrap_err();
+        assert_eq!(err, TransitionError::NotAllowed { from: Assigned, to: Closed, allowed: vec![InContact] });
+    }
+
+    #[test]
+    fn nothing_leaves_closed_and_new_leaves_only_by_assignment() {
+        for to in AccountStatus::ALL {
+            assert_eq!(Closed.cause_of(to), None, "closed → {to}");
+            assert!(New.cause_of(to).is_none() || (to == Assigned), "new → {to}");
+        }
+    }
+
+    #[test]
+    fn names_round_trip_and_accept_the_seed_spelling() {
+        for status in AccountStatus::ALL {
+            assert_eq!(status.as_str().parse::<AccountStatus>(), Ok(status));
+        }
+        assert_eq!("IN_CONTACT".parse::<AccountStatus>(), Ok(InContact));
+        assert!("in contact".parse::<AccountStatus>().is_err());
+        assert_eq!(serde_json::to_value(PaymentPlan).unwrap(), "payment_plan");
+    }
+}

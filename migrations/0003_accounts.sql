@@ -1,0 +1,76 @@
+-- Debtors, their collection accounts, the account timeline and disputes.
+
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TYPE account_status AS ENUM
+    ('new', 'assigned', 'in_contact', 'negotiating', 'payment_plan', 'settled', 'closed', 'disputed');
+
+CREATE TABLE debtors (
+    agency_id     uuid NOT NULL REFERENCES agencies (id),
+    id            uuid NOT NULL,
+    full_name     text NOT NULL CHECK (length(btrim(full_name)) BETWEEN 1 AND 200),
+    phone         text,
+    email         text,
+    address       text,
+    date_of_birth date,
+    -- AES-256-GCM: 12-byte nonce || ciphertext of the last four SSN digits.
+    ssn_last4_enc bytea,
+    external_ref  text,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    updated_at    timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (agency_id, id)
+);
+CREATE INDEX debtors_name_trgm_idx ON debtors USING gin (full_name gin_trgm_ops);
+
+CREATE TABLE accounts (
+    agency_id         uuid NOT NULL REFERENCES agencies (id),
+    id                uuid NOT NULL,
+    debtor_id         uuid NOT NULL,
+    external_ref      text NOT NULL CHECK (length(btrim(external_ref)) BETWEEN 1 AND 100),
+    creditor          text NOT NULL CHECK (length(btrim(creditor)) BETWEEN 1 AND 200),
+    original_creditor text,
+    original_balance  numeric(19, 4) NOT NULL CHECK (original_balance > 0),
+    -- Changes only through ledger postings (the money issue).
+    current_balance   numeric(19, 4) NOT NULL CHECK (current_balance >= 0),
+    currency          char(3) NOT NULL,
+    status            account_status NOT NULL DEFAULT 'new',
+    priority          smallint NOT NULL DEFAULT 0 CHECK (priority BETWEEN 0 AND 3),
+    delinquency_date  date NOT NULL,
+    due_date          date,
+    collector_id      uuid REFERENCES users (id),
+    -- Computed by the daily job and on read; never written by the API.
+    days_past_due     integer NOT NULL DEFAULT 0 CHECK (days_past_due >= 0),
+    bucket            text NOT NULL DEFAULT '0-30' CHECK (bucket IN ('0-30', '31-60', '61-90', '90+')),
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    updated_at        timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (agency_id, id),
+    CONSTRAINT accounts_external_ref_key UNIQUE (agency_id, external_ref),
+    FOREIGN KEY (agency_id, debtor_id) REFERENCES debtors (agency_id, id)
+);
+CREATE INDEX accounts_agency_collector_idx ON accounts (agency_id, collector_id, status);
+CREATE INDEX accounts_agency_created_idx ON accounts (agency_id, created_at DESC, id DESC);
+
+-- The timeline: everything that happened to an account, newest first.
+CREATE TABLE account_events (
+    agency_id   uuid NOT NULL REFERENCES agencies (id),
+    id          uuid NOT NULL,
+    account_id  uuid NOT NULL,
+    occurred_at timestamptz NOT NULL DEFAULT now(),
+    kind        text NOT NULL CHECK (kind IN ('created', 'note', 'status_change', 'assignment')),
+    actor_id    uuid REFERENCES users (id),
+    body        text,
+    data        jsonb NOT NULL DEFAULT '{}'::jsonb,
+    PRIMARY KEY (agency_id, id),
+    FOREIGN KEY (agency_id, account_id) REFERENCES accounts (agency_id, id)
+);
+CREATE INDEX account_events_timeline_idx ON account_events (agency_id, account_id, occurred_at DESC, id DESC);
+CREATE TRIGGER account_events_append_only BEFORE UPDATE OR DELETE ON account_events
+    FOR EACH ROW EXECUTE FUNCTION reject_change();
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON debtors, accounts, account_events TO debtflow_app;
+ALTER TABLE debtors ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON debtors USING (app_sees(agency_id));
+ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON accounts USING (app_sees(agency_id));
+ALTER TABLE account_events ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON account_events USING (app_sees(agency_id));
