@@ -105,6 +105,28 @@ fn routes(demo: &Demo, account: &str, caller: &str) -> Vec<Route> {
             Some(json!({"body": "matrix"})),
             Operation::AddNote,
         ),
+        route(
+            Method::POST,
+            "/accounts/{id}/assign",
+            format!("/api/v1/accounts/{account}/assign"),
+            Some(json!({"collector_id": demo.sarah})),
+            Operation::AssignAccounts,
+        ),
+        route(
+            Method::POST,
+            "/accounts/assign",
+            "/api/v1/accounts/assign".into(),
+            Some(json!({"account_ids": [account], "collector_ids": [demo.sarah]})),
+            Operation::AssignAccounts,
+        ),
+        route(Method::GET, "/notifications", "/api/v1/notifications".into(), None, Operation::ReadNotifications),
+        route(
+            Method::POST,
+            "/notifications/{id}/read",
+            format!("/api/v1/notifications/{}", uuid::Uuid::nil()) + "/read",
+            None,
+            Operation::ReadNotifications,
+        ),
     ]
 }
 

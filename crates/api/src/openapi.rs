@@ -31,6 +31,10 @@ use utoipa::{
         routes::accounts::transition::transition,
         routes::accounts::notes::create,
         routes::accounts::timeline::timeline,
+        routes::accounts::assign::assign_one,
+        routes::accounts::assign::assign_many,
+        routes::notifications::list,
+        routes::notifications::read,
     ),
     components(responses(
         problem::responses::Unauthorized,
@@ -66,7 +70,8 @@ struct V1;
         (name = "collectors", description = "Collectors: commission rate, account limit, deactivation"),
         (name = "users", description = "Every user of the agency"),
         (name = "audit", description = "The append-only audit trail"),
-        (name = "accounts", description = "Debtors' accounts: lifecycle, notes, timeline"),
+        (name = "accounts", description = "Debtors' accounts: lifecycle, assignment, notes, timeline"),
+        (name = "notifications", description = "The caller's notifications"),
         (name = "operations", description = "Health probes and metrics"),
     ),
 )]

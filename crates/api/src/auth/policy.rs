@@ -19,12 +19,14 @@ pub enum Operation {
     CreateAccount,
     WorkAccount,
     AddNote,
+    AssignAccounts,
+    ReadNotifications,
 }
 
 use Role::*;
 
 impl Operation {
-    pub const ALL: [Operation; 11] = [
+    pub const ALL: [Operation; 13] = [
         Operation::ReadOwnProfile,
         Operation::ReadAgencies,
         Operation::UpdateAgency,
@@ -36,6 +38,8 @@ impl Operation {
         Operation::CreateAccount,
         Operation::WorkAccount,
         Operation::AddNote,
+        Operation::AssignAccounts,
+        Operation::ReadNotifications,
     ];
 
     /// The roles allowed to perform the operation.
@@ -56,6 +60,9 @@ impl Operation {
             Operation::WorkAccount => &[AgencyAdmin, Manager, Collector],
             // Compliance and auditors write nothing but notes.
             Operation::AddNote => &[AgencyAdmin, Manager, Collector, Compliance, Auditor],
+            Operation::AssignAccounts => &[AgencyAdmin, Manager],
+            // Everyone reads their own.
+            Operation::ReadNotifications => &Role::ALL,
         }
     }
 
@@ -73,6 +80,8 @@ impl Operation {
             Operation::CreateAccount => "`POST /accounts`",
             Operation::WorkAccount => "`PATCH /accounts/{id}`, `POST /accounts/{id}/transition`",
             Operation::AddNote => "`POST /accounts/{id}/notes`",
+            Operation::AssignAccounts => "`POST /accounts/{id}/assign`, `POST /accounts/assign`",
+            Operation::ReadNotifications => "`GET /notifications`, `POST /notifications/{id}/read`",
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod audit_logs;
 pub mod auth;
 pub mod collectors;
 pub mod health;
+pub mod notifications;
 pub mod users;
 
 use actix_web::web::ServiceConfig;
@@ -26,10 +27,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(collectors::update::update)
         .service(users::list::list)
         .service(audit_logs::list::list)
+        .service(accounts::assign::assign_many)
         .service(accounts::create::create)
         .service(accounts::get::get)
         .service(accounts::update::update)
         .service(accounts::transition::transition)
         .service(accounts::notes::create)
-        .service(accounts::timeline::timeline);
+        .service(accounts::timeline::timeline)
+        .service(accounts::assign::assign_one)
+        .service(notifications::list)
+        .service(notifications::read);
 }

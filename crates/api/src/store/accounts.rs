@@ -210,3 +210,47 @@ pub async fn update(
     .await
     .map(drop)
 }
+
+/// Gives the account to `collector` and sets its status.
+pub async fn assign(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    id: Uuid,
+    collector: Uuid,
+    status: AccountStatus,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE accounts SET collector_id = $3, status = $4::account_status, updated_at = now()
+         WHERE agency_id = $1 AND id = $2",
+    )
+    .bind(agency_id)
+    .bind(id)
+    .bind(collector)
+    .bind(status.as_str())
+    .execute(tx)
+    .await
+    .map(drop)
+}
+
+/// Status, collector and balance of the agency's accounts among `ids`, locked in id
+/// order (so concurrent bulk assignments cannot deadlock).
+pub async fn lock_many(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, StatusColumn, Option<Uuid>, Decimal)>, sqlx::Error> {
+    let rows: Vec<(Uuid, String, Option<Uuid>, Decimal)> = sqlx::query_as(
+        "SELECT id, status::text, collector_id, current_balance FROM accounts
+         WHERE agency_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",
+    )
+    .bind(agency_id)
+    .bind(ids)
+    .fetch_all(tx)
+    .await?;
+    rows.into_iter()
+        .map(|(id, status, collector, balance)| {
+            let status = StatusColumn::try_from(status).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            Ok((id, status, collector, balance))
+        })
+        .collect()
+}

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod agencies;
 pub mod audit;
 pub mod login_failures;
+pub mod notifications;
 pub mod sessions;
 pub mod users;
 

@@ -210,3 +210,45 @@ pub async fn update_collector(
     .fetch_optional(tx)
     .await
 }
+
+/// A collector's standing for a new assignment.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CollectorLoad {
+    pub id: Uuid,
+    pub full_name: String,
+    pub is_active: bool,
+    pub account_limit: Option<i32>,
+    /// Accounts assigned and not yet settled or closed.
+    pub open_accounts: i64,
+}
+
+impl CollectorLoad {
+    /// How many more accounts the collector may take.
+    pub fn capacity(&self) -> u32 {
+        let limit = i64::from(self.account_limit.unwrap_or(i32::MAX));
+        u32::try_from((limit - self.open_accounts).max(0)).unwrap_or(u32::MAX)
+    }
+}
+
+/// The agency's collectors among `ids`, locked until the transaction ends so that
+/// concurrent assignments cannot overshoot an account limit.
+pub async fn lock_collectors(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<CollectorLoad>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.full_name, u.is_active, u.account_limit,
+                (SELECT count(*) FROM accounts a
+                 WHERE a.agency_id = u.agency_id AND a.collector_id = u.id
+                   AND a.status NOT IN ('settled', 'closed')) AS open_accounts
+         FROM users u
+         WHERE u.agency_id = $1 AND u.id = ANY($2) AND u.role = 'collector'
+         ORDER BY u.id
+         FOR UPDATE OF u",
+    )
+    .bind(agency_id)
+    .bind(ids)
+    .fetch_all(tx)
+    .await
+}

@@ -1,6 +1,7 @@
 //! Collection accounts: their lifecycle and their aging.
 
 pub mod aging;
+pub mod distribution;
 pub mod status;
 
 pub use aging::{days_past_due, Bucket};

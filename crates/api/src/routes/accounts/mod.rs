@@ -2,6 +2,7 @@
 //! move through the lifecycle, add notes, read the timeline. Collectors reach only
 //! the accounts assigned to them; another's is a 404.
 
+pub mod assign;
 pub mod create;
 pub mod get;
 pub mod notes;

@@ -1,0 +1,187 @@
+//! Assigning accounts: one or many, account limits, inactive collectors, the
+//! lifecycle after assignment, collector visibility and notifications.
+
+use crate::accounts::create_account;
+use debtflow_tests::{assert_problem, spawn_app};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn an_assigned_account_is_the_collectors_to_work() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    let account = create_account(&app, &manager, "ACME-0001").await;
+    let id = account["id"].as_str().unwrap();
+
+    let assigned = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/accounts/{id}/assign"),
+            &manager,
+            Some(&json!({"collector_id": demo.sarah})),
+        )
+        .await;
+    assert_eq!(assigned.status(), 200);
+    let assigned: Value = assigned.json().await.unwrap();
+    assert_eq!(assigned["status"], "assigned");
+    assert_eq!(assigned["collector_id"], demo.sarah.to_string());
+    assert_eq!(assigned["allowed_transitions"], json!(["in_contact"]));
+
+    // Sarah works it through the lifecycle; James cannot even see it.
+    let sarah = app.token("sarah.mitchell").await;
+    let james = app.token("james.carter").await;
+    assert_problem(app.get_as(&james, &format!("/api/v1/accounts/{id}")).await, 404).await;
+    for to in ["in_contact", "negotiating", "disputed", "negotiating"] {
+        let response = app
+            .send(
+                Method::POST,
+                &format!("/api/v1/accounts/{id}/transition"),
+                &sarah,
+                Some(&json!({"to": to.to_uppercase(), "reason": format!("to {to}")})),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "→ {to}");
+        assert_eq!(response.json::<Value>().await.unwrap()["status"], to);
+    }
+    let plan = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/accounts/{id}/transition"),
+            &sarah,
+            Some(&json!({"to": "payment_plan", "reason": "x"})),
+        )
+        .await;
+    let problem = assert_problem(plan, 409).await;
+    assert_eq!(problem["allowed_transitions"], json!(["disputed"]), "a plan is entered only by activating one");
+
+    let timeline: Value = app.get_as(&sarah, &format!("/api/v1/accounts/{id}/timeline")).await.json().await.unwrap();
+    let kinds: Vec<&str> = timeline["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["status_change", "status_change", "status_change", "status_change", "assignment", "created"]);
+    assert_eq!(timeline["items"][0]["data"], json!({"from": "disputed", "to": "negotiating"}));
+
+    let notifications: Value = app.get_as(&sarah, "/api/v1/notifications?unread=true").await.json().await.unwrap();
+    let notification = &notifications["items"][0];
+    assert_eq!(notification["kind"], "account_assigned");
+    assert_eq!(notification["entity_id"], id);
+    let read = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/notifications/{}/read", notification["id"].as_str().unwrap()),
+            &sarah,
+            None,
+        )
+        .await;
+    assert_eq!(read.status(), 200);
+    let unread: Value = app.get_as(&sarah, "/api/v1/notifications?unread=true").await.json().await.unwrap();
+    assert_eq!(unread["items"], json!([]));
+    let others = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/notifications/{}/read", notification["id"].as_str().unwrap()),
+            &james,
+            None,
+        )
+        .await;
+    assert_problem(others, 404).await;
+}
+
+#[tokio::test]
+async fn inactive_unknown_and_full_collectors_are_refused() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let admin = app.token("demo.admin").await;
+    let manager = app.token("demo.manager").await;
+    let first = create_account(&app, &manager, "ACME-0001").await;
+    let second = create_account(&app, &manager, "ACME-0002").await;
+    let assign = |account: &Value, collector: Value| {
+        let path = format!("/api/v1/accounts/{}/assign", account["id"].as_str().unwrap());
+        let body = json!({ "collector_id": collector });
+        let manager = manager.clone();
+        let app = &app;
+        async move { app.send(Method::POST, &path, &manager, Some(&body)).await }
+    };
+
+    let unknown = assign(&first, json!(uuid::Uuid::now_v7())).await;
+    assert!(assert_problem(unknown, 422).await["errors"]["collector_id"].is_array());
+    let not_a_collector = assign(&first, json!(uuid::Uuid::nil())).await;
+    assert_problem(not_a_collector, 422).await;
+
+    app.send(Method::PATCH, &format!("/api/v1/collectors/{}", demo.james), &admin, Some(&json!({"account_limit": 1})))
+        .await;
+    assert_eq!(assign(&first, json!(demo.james)).await.status(), 200);
+    let full = assert_problem(assign(&second, json!(demo.james)).await, 409).await;
+    assert!(full["detail"].as_str().unwrap().contains("account limit"), "{full}");
+
+    app.send(Method::PATCH, &format!("/api/v1/collectors/{}", demo.sarah), &admin, Some(&json!({"is_active": false})))
+        .await;
+    let inactive = assert_problem(assign(&second, json!(demo.sarah)).await, 422).await;
+    assert!(inactive["errors"]["collector_id"][0].as_str().unwrap().contains("inactive"));
+    let status: String = sqlx::query_scalar("SELECT status::text FROM accounts WHERE external_ref = 'ACME-0002'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(status, "new", "nothing changed");
+}
+
+#[tokio::test]
+async fn bulk_assignment_spreads_evenly_and_is_all_or_nothing() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    let mut ids = Vec::new();
+    for n in 0..7 {
+        ids.push(create_account(&app, &manager, &format!("BULK-{n}")).await["id"].clone());
+    }
+
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/accounts/assign",
+            &manager,
+            Some(&json!({"account_ids": ids, "collector_ids": [demo.sarah, demo.james]})),
+        )
+        .await;
+
+    assert_eq!(response.status(), 200);
+    let result: Value = response.json().await.unwrap();
+    assert_eq!(result["assignments"].as_array().unwrap().len(), 7);
+    let mut counts: Vec<u64> =
+        result["shares"].as_array().unwrap().iter().map(|s| s["accounts"].as_u64().unwrap()).collect();
+    counts.sort_unstable();
+    assert_eq!(counts, [3, 4]);
+    let assigned: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM accounts WHERE status = 'assigned'").fetch_one(&app.db).await.unwrap();
+    assert_eq!(assigned, 7);
+    let notified: i64 = sqlx::query_scalar("SELECT count(*) FROM notifications WHERE kind = 'account_assigned'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(notified, 2, "one notification per collector");
+
+    let extra = create_account(&app, &manager, "BULK-X").await;
+    let unknown = app
+        .send(
+            Method::POST,
+            "/api/v1/accounts/assign",
+            &manager,
+            Some(&json!({"account_ids": [extra["id"], uuid::Uuid::now_v7()], "collector_ids": [demo.sarah]})),
+        )
+        .await;
+    assert!(assert_problem(unknown, 422).await["errors"]["account_ids"].is_array());
+    let untouched: Option<uuid::Uuid> =
+        sqlx::query_scalar("SELECT collector_id FROM accounts WHERE external_ref = 'BULK-X'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(untouched, None, "all or nothing");
+    let empty = app
+        .send(
+            Method::POST,
+            "/api/v1/accounts/assign",
+            &manager,
+            Some(&json!({"account_ids": [], "collector_ids": [demo.sarah]})),
+        )
+        .await;
+    assert!(assert_problem(empty, 422).await["errors"]["account_ids"].is_array());
+}
