@@ -47,8 +47,15 @@ CREATE TABLE accounts (
     CONSTRAINT accounts_external_ref_key UNIQUE (agency_id, external_ref),
     FOREIGN KEY (agency_id, debtor_id) REFERENCES debtors (agency_id, id)
 );
-CREATE INDEX accounts_agency_collector_idx ON accounts (agency_id, collector_id, status);
-CREATE INDEX accounts_agency_created_idx ON accounts (agency_id, created_at DESC, id DESC);
+-- The worklist: one index per sort key (keyset pagination on (key, id)), for the
+-- agency's view and for a collector's own accounts.
+CREATE INDEX accounts_worklist_created_idx ON accounts (agency_id, created_at, id);
+CREATE INDEX accounts_worklist_balance_idx ON accounts (agency_id, current_balance, id);
+CREATE INDEX accounts_worklist_priority_idx ON accounts (agency_id, priority, id);
+CREATE INDEX accounts_worklist_delinquency_idx ON accounts (agency_id, delinquency_date, id);
+CREATE INDEX accounts_collector_created_idx ON accounts (agency_id, collector_id, created_at, id);
+CREATE INDEX accounts_collector_delinquency_idx ON accounts (agency_id, collector_id, delinquency_date, id);
+CREATE INDEX accounts_agency_status_idx ON accounts (agency_id, status);
 
 -- The timeline: everything that happened to an account, newest first.
 CREATE TABLE account_events (

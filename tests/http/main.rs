@@ -14,3 +14,4 @@ mod seed;
 mod shutdown;
 mod spa;
 mod tenancy;
+mod worklist;

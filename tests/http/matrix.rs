@@ -76,6 +76,7 @@ fn routes(demo: &Demo, account: &str, caller: &str) -> Vec<Route> {
             Some(crate::accounts::new_account(&format!("M-{caller}"))),
             Operation::CreateAccount,
         ),
+        route(Method::GET, "/accounts", "/api/v1/accounts".into(), None, Operation::ReadAccounts),
         route(Method::GET, "/accounts/{id}", format!("/api/v1/accounts/{account}"), None, Operation::ReadAccounts),
         route(
             Method::GET,

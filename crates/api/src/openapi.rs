@@ -26,6 +26,7 @@ use utoipa::{
         routes::users::list::list,
         routes::audit_logs::list::list,
         routes::accounts::create::create,
+        routes::accounts::list::list,
         routes::accounts::get::get,
         routes::accounts::update::update,
         routes::accounts::transition::transition,

@@ -76,7 +76,7 @@ impl Operation {
             Operation::ManageCollectors => "`POST /collectors`, `PATCH /collectors/{id}`",
             Operation::ReadUsers => "`GET /users`",
             Operation::ReadAuditLog => "`GET /audit-logs`",
-            Operation::ReadAccounts => "`GET /accounts/{id}`, `GET /accounts/{id}/timeline`",
+            Operation::ReadAccounts => "`GET /accounts`, `GET /accounts/{id}`, `GET /accounts/{id}/timeline`",
             Operation::CreateAccount => "`POST /accounts`",
             Operation::WorkAccount => "`PATCH /accounts/{id}`, `POST /accounts/{id}/transition`",
             Operation::AddNote => "`POST /accounts/{id}/notes`",

@@ -29,6 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(audit_logs::list::list)
         .service(accounts::assign::assign_many)
         .service(accounts::create::create)
+        .service(accounts::list::list)
         .service(accounts::get::get)
         .service(accounts::update::update)
         .service(accounts::transition::transition)

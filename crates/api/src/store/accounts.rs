@@ -254,3 +254,122 @@ pub async fn lock_many(
         })
         .collect()
 }
+
+/// What the worklist sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Created,
+    Balance,
+    Priority,
+    /// Days past due, i.e. the delinquency date in the opposite direction.
+    DaysPastDue,
+}
+
+/// A keyset position: the last row's sort value (as text) and id.
+#[derive(Debug, Clone)]
+pub struct After {
+    pub value: String,
+    pub id: Uuid,
+}
+
+/// The worklist's filters; every one optional.
+#[derive(Debug, Default, Clone)]
+pub struct Worklist {
+    pub reach: Option<Reach>,
+    pub statuses: Vec<AccountStatus>,
+    pub priorities: Vec<i16>,
+    pub balance_min: Option<Decimal>,
+    pub balance_max: Option<Decimal>,
+    /// Delinquency dates in `[from, to]` (the buckets, turned into dates).
+    pub delinquent_between: Vec<(Option<NaiveDate>, Option<NaiveDate>)>,
+    pub collector_id: Option<Uuid>,
+    /// A debtor name (trigram similarity or substring) or an exact external reference.
+    pub search: Option<String>,
+}
+
+/// A page of the worklist, ordered by `sort` then id.
+pub async fn worklist(
+    tx: &mut PgConnection,
+    w: &Worklist,
+    sort: SortKey,
+    descending: bool,
+    after: Option<&After>,
+    limit: i64,
+) -> Result<Vec<AccountRow>, sqlx::Error> {
+    let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(SELECT);
+    q.push(" WHERE true");
+    if let Some(reach) = w.reach {
+        if let Some(agency) = reach.agency_id {
+            q.push(" AND a.agency_id = ").push_bind(agency);
+        }
+        if let Some(collector) = reach.collector_id {
+            q.push(" AND a.collector_id = ").push_bind(collector);
+        }
+    }
+    if !w.statuses.is_empty() {
+        let names: Vec<&str> = w.statuses.iter().map(|s| s.as_str()).collect();
+        q.push(" AND a.status = ANY(").push_bind(names).push("::account_status[])");
+    }
+    if !w.priorities.is_empty() {
+        q.push(" AND a.priority = ANY(").push_bind(w.priorities.clone()).push(")");
+    }
+    if let Some(min) = w.balance_min {
+        q.push(" AND a.current_balance >= ").push_bind(min);
+    }
+    if let Some(max) = w.balance_max {
+        q.push(" AND a.current_balance <= ").push_bind(max);
+    }
+    if !w.delinquent_between.is_empty() {
+        q.push(" AND (false");
+        for (from, to) in &w.delinquent_between {
+            q.push(" OR (true");
+            if let Some(from) = from {
+                q.push(" AND a.delinquency_date >= ").push_bind(*from);
+            }
+            if let Some(to) = to {
+                q.push(" AND a.delinquency_date <= ").push_bind(*to);
+            }
+            q.push(")");
+        }
+        q.push(")");
+    }
+    if let Some(collector) = w.collector_id {
+        q.push(" AND a.collector_id = ").push_bind(collector);
+    }
+    if let Some(search) = &w.search {
+        // Names match by trigram word similarity ("smith" finds "Smyth") or substring.
+        sqlx::query("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)").execute(&mut *tx).await?;
+        let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        q.push(" AND (a.external_ref = ").push_bind(search.clone());
+        q.push(" OR a.debtor_id IN (SELECT id FROM debtors WHERE agency_id = a.agency_id AND (")
+            .push_bind(search.clone())
+            .push(" <% full_name")
+            .push(" OR full_name ILIKE ")
+            .push_bind(pattern)
+            .push(")))");
+    }
+    // DPD descending is the delinquency date ascending.
+    let (column, cast, ascending) = match sort {
+        SortKey::Created => ("a.created_at", "timestamptz", !descending),
+        SortKey::Balance => ("a.current_balance", "numeric", !descending),
+        SortKey::Priority => ("a.priority", "smallint", !descending),
+        SortKey::DaysPastDue => ("a.delinquency_date", "date", descending),
+    };
+    let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
+    if let Some(after) = after {
+        q.push(format_args!(" AND ({column}, a.id) {cmp} (")).push_bind(after.value.clone());
+        q.push(format_args!("::{cast}, ")).push_bind(after.id).push(")");
+    }
+    q.push(format_args!(" ORDER BY {column} {dir}, a.id {dir} LIMIT ")).push_bind(limit);
+    q.build_query_as().fetch_all(tx).await
+}
+
+/// The sort value of `row` as a cursor holds it.
+pub fn sort_value(row: &AccountRow, sort: SortKey) -> String {
+    match sort {
+        SortKey::Created => row.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        SortKey::Balance => row.current_balance.to_string(),
+        SortKey::Priority => row.priority.to_string(),
+        SortKey::DaysPastDue => row.delinquency_date.to_string(),
+    }
+}

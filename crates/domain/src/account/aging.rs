@@ -38,6 +38,16 @@ impl Bucket {
         }
     }
 
+    /// The days past due the bucket holds: `(first, last)`, `last` open for 90+.
+    pub fn days(self) -> (u32, Option<u32>) {
+        match self {
+            Bucket::Current => (0, Some(30)),
+            Bucket::Days31To60 => (31, Some(60)),
+            Bucket::Days61To90 => (61, Some(90)),
+            Bucket::Over90 => (91, None),
+        }
+    }
+
     /// The wire and database name (`31-60`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -78,6 +88,14 @@ mod tests {
         for (days, bucket) in cases {
             assert_eq!(Bucket::of(days).as_str(), bucket, "{days} days");
             assert_eq!(bucket.parse::<Bucket>(), Ok(Bucket::of(days)));
+        }
+    }
+
+    #[test]
+    fn each_bucket_holds_exactly_the_days_that_fall_in_it() {
+        for dpd in 0..400 {
+            let (first, last) = Bucket::of(dpd).days();
+            assert!(dpd >= first && last.is_none_or(|last| dpd <= last), "{dpd}");
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod assign;
 pub mod create;
 pub mod get;
+pub mod list;
 pub mod notes;
 pub mod timeline;
 pub mod transition;

@@ -1,0 +1,178 @@
+use super::{reach, Account};
+use crate::{
+    auth::{policy::Operation, AuthUser},
+    crypto::FieldCipher,
+    db,
+    edge::query::Query,
+    pagination::{self, Page},
+    problem::{responses, ApiError},
+    store::{
+        self,
+        accounts::{After, SortKey, Worklist},
+    },
+};
+use actix_web::{get, web, HttpResponse};
+use chrono::{Days, NaiveDate, Utc};
+use debtflow_domain::{AccountStatus, Bucket, Role};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use sqlx::PgPool;
+use std::str::FromStr;
+use utoipa::IntoParams;
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct WorklistQuery {
+    /// Statuses, comma-separated (`new,assigned`; upper-case accepted).
+    pub status: Option<String>,
+    /// Priorities, comma-separated (`2,3`).
+    pub priority: Option<String>,
+    /// Smallest current balance, a decimal string.
+    #[param(value_type = Option<String>)]
+    pub balance_min: Option<Decimal>,
+    /// Largest current balance, a decimal string.
+    #[param(value_type = Option<String>)]
+    pub balance_max: Option<Decimal>,
+    /// Aging buckets, comma-separated (`31-60,90+`).
+    pub bucket: Option<String>,
+    /// A collector's id, or `me`. Collectors always see only their own accounts.
+    pub collector: Option<String>,
+    /// A debtor's name (fuzzy) or an exact external reference.
+    #[validate(length(min = 1, max = 200))]
+    pub q: Option<String>,
+    /// `created` (default), `balance`, `priority` or `days_past_due`.
+    pub sort: Option<String>,
+    /// `desc` (default) or `asc`.
+    pub order: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[validate(range(min = 1, max = 200))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page (of the same sort and order).
+    pub cursor: Option<String>,
+}
+
+/// Parses a comma-separated list, naming `field` on a bad item.
+fn list_of<T: FromStr>(raw: &Option<String>, field: &str) -> Result<Vec<T>, ApiError> {
+    raw.iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|item| item.parse().map_err(|_| ApiError::field(field, format!("`{item}` is not a valid value"))))
+        .collect()
+}
+
+/// The worklist: the agency's accounts (a collector's own), filtered, sorted and
+/// keyset-paginated. Days past due and buckets are computed in the agency's time zone.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(WorklistQuery),
+    responses(
+        (status = 200, description = "A page of accounts", body = Page<Account>),
+        (status = 401, response = responses::Unauthorized),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[get("/accounts")]
+pub async fn list(
+    user: AuthUser,
+    query: Query<WorklistQuery>,
+    db: web::Data<PgPool>,
+    cipher: web::Data<FieldCipher>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadAccounts)?;
+    let q = query.0;
+    let statuses: Vec<AccountStatus> = list_of(&q.status, "status")?;
+    let priorities: Vec<i16> = list_of(&q.priority, "priority")?;
+    if priorities.iter().any(|p| !(0..=3).contains(p)) {
+        return Err(ApiError::field("priority", "must be between 0 and 3"));
+    }
+    let buckets: Vec<Bucket> = list_of(&q.bucket, "bucket")?;
+    let collector_id = match q.collector.as_deref() {
+        None => None,
+        Some("me") => Some(user.id),
+        Some(id) => Some(Uuid::parse_str(id).map_err(|_| ApiError::field("collector", "must be a UUID or `me`"))?),
+    };
+    let sort = match q.sort.as_deref().unwrap_or("created") {
+        "created" => SortKey::Created,
+        "balance" => SortKey::Balance,
+        "priority" => SortKey::Priority,
+        "days_past_due" => SortKey::DaysPastDue,
+        _ => return Err(ApiError::field("sort", "must be created, balance, priority or days_past_due")),
+    };
+    let descending = match q.order.as_deref().unwrap_or("desc") {
+        "desc" => true,
+        "asc" => false,
+        _ => return Err(ApiError::field("order", "must be asc or desc")),
+    };
+    let list_name = format!("accounts:{}:{}", q.sort.as_deref().unwrap_or("created"), descending);
+    let after = q.cursor.as_deref().map(|c| cursor(&list_name, c, sort)).transpose()?;
+    let limit = pagination::limit(q.limit);
+
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let today = match user.agency_id {
+        Some(agency) => store::agencies::today(&mut tx, agency).await?,
+        // Platform admins span time zones: their buckets use the UTC date.
+        None => Utc::now().date_naive(),
+    };
+    let worklist = Worklist {
+        reach: Some(reach(&user)),
+        statuses,
+        priorities,
+        balance_min: q.balance_min,
+        balance_max: q.balance_max,
+        delinquent_between: buckets.iter().map(|b| delinquency_dates(*b, today)).collect(),
+        collector_id: if user.role == Role::Collector { None } else { collector_id },
+        search: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+    };
+    let rows = store::accounts::worklist(&mut tx, &worklist, sort, descending, after.as_ref(), limit + 1).await?;
+    tx.commit().await?;
+    let key = |r: &store::accounts::AccountRow| vec![store::accounts::sort_value(r, sort), r.id.to_string()];
+    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, &list_name, key, |r| Account::from_row(r, &cipher))))
+}
+
+/// The delinquency dates whose days past due on `today` fall in `bucket`.
+fn delinquency_dates(bucket: Bucket, today: NaiveDate) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let (first, last) = bucket.days();
+    let latest = today.checked_sub_days(Days::new(u64::from(first)));
+    let earliest = last.and_then(|last| today.checked_sub_days(Days::new(u64::from(last))));
+    (earliest, latest)
+}
+
+/// A cursor of this sort and order, checked so the database never sees a bad value.
+fn cursor(list_name: &str, raw: &str, sort: SortKey) -> Result<After, ApiError> {
+    let key = pagination::decode(list_name, raw, 2)?;
+    let bad = || ApiError::field("cursor", "is not a cursor of this list");
+    let valid = match sort {
+        SortKey::Created => key[0].parse::<chrono::DateTime<Utc>>().is_ok(),
+        SortKey::Balance => key[0].parse::<Decimal>().is_ok(),
+        SortKey::Priority => key[0].parse::<i16>().is_ok(),
+        SortKey::DaysPastDue => key[0].parse::<NaiveDate>().is_ok(),
+    };
+    if !valid {
+        return Err(bad());
+    }
+    Ok(After { value: key[0].clone(), id: key[1].parse().map_err(|_| bad())? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_become_delinquency_date_ranges() {
+        let today: NaiveDate = "2026-06-30".parse().unwrap();
+        let d = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
+        assert_eq!(delinquency_dates(Bucket::Current, today), (d("2026-05-31"), d("2026-06-30")));
+        assert_eq!(delinquency_dates(Bucket::Days31To60, today), (d("2026-05-01"), d("2026-05-30")));
+        assert_eq!(delinquency_dates(Bucket::Over90, today), (None, d("2026-03-31")));
+        for (bucket, (from, to)) in Bucket::ALL.map(|b| (b, delinquency_dates(b, today))) {
+            for date in [from, to].into_iter().flatten() {
+                let dpd = debtflow_domain::account::days_past_due(date, today);
+                assert_eq!(Bucket::of(dpd), bucket, "{date}");
+            }
+        }
+    }
+}
