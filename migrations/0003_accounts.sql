@@ -81,3 +81,38 @@ ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant ON accounts USING (app_sees(agency_id));
 ALTER TABLE account_events ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant ON account_events USING (app_sees(agency_id));
+
+-- Disputes: opened when an account enters DISPUTED, resolved when it leaves.
+-- A resolved dispute is immutable; none is ever deleted.
+CREATE TABLE disputes (
+    agency_id       uuid NOT NULL REFERENCES agencies (id),
+    id              uuid NOT NULL,
+    account_id      uuid NOT NULL,
+    reason          text NOT NULL,
+    opened_by       uuid NOT NULL REFERENCES users (id),
+    opened_at       timestamptz NOT NULL DEFAULT now(),
+    -- The status the account left DISPUTED for, and why.
+    outcome         account_status CHECK (outcome IN ('in_contact', 'negotiating', 'closed')),
+    resolution      text,
+    resolved_by     uuid REFERENCES users (id),
+    resolved_at     timestamptz,
+    PRIMARY KEY (agency_id, id),
+    FOREIGN KEY (agency_id, account_id) REFERENCES accounts (agency_id, id),
+    CHECK ((resolved_at IS NULL) = (outcome IS NULL) AND (resolved_at IS NULL) = (resolved_by IS NULL))
+);
+CREATE UNIQUE INDEX disputes_one_open_per_account ON disputes (agency_id, account_id) WHERE resolved_at IS NULL;
+
+CREATE FUNCTION reject_resolved_dispute_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR OLD.resolved_at IS NOT NULL THEN
+        RAISE EXCEPTION 'a resolved dispute is immutable and no dispute is deleted'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER disputes_immutable BEFORE UPDATE OR DELETE ON disputes
+    FOR EACH ROW EXECUTE FUNCTION reject_resolved_dispute_change();
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON disputes TO debtflow_app;
+ALTER TABLE disputes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON disputes USING (app_sees(agency_id));

@@ -58,7 +58,10 @@ async fn an_assigned_account_is_the_collectors_to_work() {
     let timeline: Value = app.get_as(&sarah, &format!("/api/v1/accounts/{id}/timeline")).await.json().await.unwrap();
     let kinds: Vec<&str> = timeline["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["status_change", "status_change", "status_change", "status_change", "assignment", "created"]);
-    assert_eq!(timeline["items"][0]["data"], json!({"from": "disputed", "to": "negotiating"}));
+    let resolved = &timeline["items"][0]["data"];
+    assert_eq!((&resolved["from"], &resolved["to"]), (&json!("disputed"), &json!("negotiating")));
+    assert_eq!(resolved["dispute_id"], timeline["items"][1]["data"]["dispute_id"], "opened and resolved: one dispute");
+    assert_eq!(timeline["items"][2]["data"], json!({"from": "in_contact", "to": "negotiating"}));
 
     let notifications: Value = app.get_as(&sarah, "/api/v1/notifications?unread=true").await.json().await.unwrap();
     let notification = &notifications["items"][0];
@@ -184,4 +187,55 @@ async fn bulk_assignment_spreads_evenly_and_is_all_or_nothing() {
         )
         .await;
     assert!(assert_problem(empty, 422).await["errors"]["account_ids"].is_array());
+}
+
+#[tokio::test]
+async fn a_dispute_is_recorded_and_once_resolved_cannot_change() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    let id = create_account(&app, &manager, "DISPUTE-1").await["id"].as_str().unwrap().to_owned();
+    app.send(
+        Method::POST,
+        &format!("/api/v1/accounts/{id}/assign"),
+        &manager,
+        Some(&json!({"collector_id": demo.sarah})),
+    )
+    .await;
+    let sarah = app.token("sarah.mitchell").await;
+    let move_to = |to: &'static str, reason: &'static str| {
+        let (app, sarah, path) = (&app, sarah.clone(), format!("/api/v1/accounts/{id}/transition"));
+        async move {
+            let response = app.send(Method::POST, &path, &sarah, Some(&json!({"to": to, "reason": reason}))).await;
+            assert_eq!(response.status(), 200, "→ {to}");
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    move_to("in_contact", "reached by phone").await;
+    move_to("negotiating", "wants a plan").await;
+
+    let disputed = move_to("disputed", "debtor says the debt was paid in 2024").await;
+    assert_eq!(disputed["dispute"]["reason"], "debtor says the debt was paid in 2024");
+    assert_eq!(disputed["dispute"]["opened_by"], demo.sarah.to_string());
+    assert_eq!(disputed["allowed_transitions"], json!(["in_contact", "negotiating", "closed"]));
+    assert_eq!(disputed["collector"]["full_name"], "Sarah Mitchell");
+
+    let resolved = move_to("closed", "creditor confirmed payment").await;
+    assert_eq!(resolved["dispute"], Value::Null);
+    let (outcome, resolution): (String, String) =
+        sqlx::query_as("SELECT outcome::text, resolution FROM disputes").fetch_one(&app.db).await.unwrap();
+    assert_eq!((outcome.as_str(), resolution.as_str()), ("closed", "creditor confirmed payment"));
+    for sql in ["UPDATE disputes SET resolution = 'edited'", "DELETE FROM disputes"] {
+        let err = sqlx::query(sql).execute(&app.db).await.expect_err(sql);
+        assert!(err.to_string().contains("immutable"), "{sql}: {err}");
+    }
+    let closed = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/accounts/{id}/transition"),
+            &sarah,
+            Some(&json!({"to": "in_contact", "reason": "x"})),
+        )
+        .await;
+    assert_eq!(assert_problem(closed, 409).await["allowed_transitions"], json!([]));
 }

@@ -16,10 +16,8 @@ async fn create(
     priority: u8,
 ) -> String {
     // Days past due count in the agency's time zone.
-    let today: chrono::NaiveDate = sqlx::query_scalar("SELECT (now() AT TIME ZONE 'America/New_York')::date")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let today: chrono::NaiveDate =
+        sqlx::query_scalar("SELECT (now() AT TIME ZONE 'America/New_York')::date").fetch_one(&app.db).await.unwrap();
     let delinquent = today - chrono::Duration::days(days_ago as i64 + 1);
     let body = json!({
         "external_ref": format!("WL-{n:04}"), "original_balance": balance, "creditor": "Acme Bank",

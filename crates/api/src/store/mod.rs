@@ -4,6 +4,7 @@ pub mod account_events;
 pub mod accounts;
 pub mod agencies;
 pub mod audit;
+pub mod disputes;
 pub mod login_failures;
 pub mod notifications;
 pub mod sessions;

@@ -3,7 +3,7 @@
 //! collectors and collectors at their account limit are refused. Each collector is
 //! notified once per request.
 
-use super::{reach, Account, AccountDetail};
+use super::{reach, AccountDetail};
 use crate::{
     audit::{self, Actor, Change},
     auth::{policy::Operation, AuthUser},
@@ -193,9 +193,9 @@ pub async fn assign_one(
             [Move { account: account.id, status: account.status.0, from: account.collector_id, to: collector_id }];
         apply(&mut tx, &user, agency_id, &moves, Uuid::now_v7()).await?;
     }
-    let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let detail = super::get::detail(&mut tx, &user, *id, &cipher).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(Account::from_row(account, &cipher).detail()))
+    Ok(HttpResponse::Ok().json(detail))
 }
 
 /// Spread accounts over collectors, evenly by count and then by balance, within each

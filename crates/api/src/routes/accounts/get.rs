@@ -1,4 +1,4 @@
-use super::{reach, Account, AccountDetail};
+use super::{reach, Account, AccountDetail, CollectorRef, OpenDispute};
 use crate::{
     auth::{policy::Operation, AuthUser},
     crypto::FieldCipher,
@@ -30,7 +30,34 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let row = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let detail = detail(&mut tx, &user, *id, &cipher).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(Account::from_row(row, &cipher).detail()))
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+/// The account detail as `user` may see it: the account, its collector, its open
+/// dispute and the statuses a person may move it to.
+pub async fn detail(
+    tx: &mut sqlx::PgConnection,
+    user: &AuthUser,
+    id: Uuid,
+    cipher: &FieldCipher,
+) -> Result<AccountDetail, ApiError> {
+    let row = store::accounts::get(tx, reach(user), id, false).await?.ok_or(ApiError::NotFound)?;
+    let agency_id = row.agency_id;
+    let collector = match row.collector_id {
+        Some(collector) => store::users::get(tx, Some(agency_id), collector)
+            .await?
+            .map(|u| CollectorRef { id: u.id, full_name: u.full_name }),
+        None => None,
+    };
+    let dispute = store::disputes::open_one(tx, agency_id, id).await?.map(|d| OpenDispute {
+        id: d.id,
+        reason: d.reason,
+        opened_by: d.opened_by,
+        opened_at: d.opened_at,
+    });
+    let account = Account::from_row(row, cipher);
+    let allowed_transitions = account.status.allowed_transitions();
+    Ok(AccountDetail { account, collector, dispute, allowed_transitions })
 }

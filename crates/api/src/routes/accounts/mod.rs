@@ -64,12 +64,30 @@ pub struct Account {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The account detail: the account and the statuses a person may move it to.
+/// The account detail: the account, who works it, its open dispute, and the
+/// statuses a person may move it to.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AccountDetail {
     #[serde(flatten)]
     pub account: Account,
+    pub collector: Option<CollectorRef>,
+    /// The open dispute, while the account is DISPUTED.
+    pub dispute: Option<OpenDispute>,
     pub allowed_transitions: Vec<AccountStatus>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CollectorRef {
+    pub id: Uuid,
+    pub full_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OpenDispute {
+    pub id: Uuid,
+    pub reason: String,
+    pub opened_by: Uuid,
+    pub opened_at: DateTime<Utc>,
 }
 
 impl Account {
@@ -108,11 +126,6 @@ impl Account {
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
-    }
-
-    pub fn detail(self) -> AccountDetail {
-        let allowed_transitions = self.status.allowed_transitions();
-        AccountDetail { account: self, allowed_transitions }
     }
 
     /// What an audit row shows: the account's own fields, the SSN left out.

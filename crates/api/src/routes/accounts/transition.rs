@@ -1,4 +1,4 @@
-use super::{reach, Account, AccountDetail};
+use super::{reach, AccountDetail};
 use crate::{
     audit::{self, Actor, Change},
     auth::{policy::Operation, AuthUser},
@@ -72,7 +72,18 @@ pub async fn transition(
         ApiError::InvalidTransition { detail, allowed }
     })?;
     store::accounts::set_status(&mut tx, agency_id, *id, to).await?;
-    let data = serde_json::json!({ "from": from, "to": to });
+    // Entering DISPUTED opens a dispute; leaving it resolves the dispute for good.
+    let dispute = if to == AccountStatus::Disputed {
+        Some(store::disputes::open(&mut tx, agency_id, *id, reason, user.id).await?)
+    } else if from == AccountStatus::Disputed {
+        store::disputes::resolve(&mut tx, agency_id, *id, to, reason, user.id).await?
+    } else {
+        None
+    };
+    let mut data = serde_json::json!({ "from": from, "to": to });
+    if let Some(dispute) = dispute {
+        data["dispute_id"] = serde_json::json!(dispute);
+    }
     let event = NewEvent {
         agency_id,
         account_id: *id,
@@ -90,7 +101,7 @@ pub async fn transition(
         &serde_json::json!({ "status": to, "reason": reason }),
     );
     audit::record(&mut tx, &Actor::from(&user), change.in_agency(Some(agency_id))).await?;
-    let row = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let detail = super::get::detail(&mut tx, &user, *id, &cipher).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(Account::from_row(row, &cipher).detail()))
+    Ok(HttpResponse::Ok().json(detail))
 }

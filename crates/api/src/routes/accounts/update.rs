@@ -100,11 +100,10 @@ pub async fn update(
         address: patch.address.as_deref(),
     };
     store::accounts::update(&mut tx, agency_id, *id, debtor_id, &changes).await?;
-    let row = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
-    let after = Account::from_row(row, &cipher);
+    let after = super::get::detail(&mut tx, &user, *id, &cipher).await?;
     let change =
-        Change::updated("account.update", "account", after.id, &before.audit_snapshot(), &after.audit_snapshot());
+        Change::updated("account.update", "account", *id, &before.audit_snapshot(), &after.account.audit_snapshot());
     audit::record(&mut tx, &Actor::from(&user), change.in_agency(Some(agency_id))).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(after.detail()))
+    Ok(HttpResponse::Ok().json(after))
 }
