@@ -239,3 +239,57 @@ async fn a_dispute_is_recorded_and_once_resolved_cannot_change() {
         .await;
     assert_eq!(assert_problem(closed, 409).await["allowed_transitions"], json!([]));
 }
+
+#[tokio::test]
+async fn bulk_assignment_by_filter_takes_the_matching_accounts() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    for n in 0..4 {
+        create_account(&app, &manager, &format!("F-{n}")).await;
+    }
+    let first = app
+        .send(
+            Method::POST,
+            "/api/v1/accounts/assign",
+            &manager,
+            Some(&json!({"filter": {"q": "F-0"}, "collector_ids": [demo.james]})),
+        )
+        .await;
+    assert_eq!(first.status(), 200);
+
+    let rest = app
+        .send(
+            Method::POST,
+            "/api/v1/accounts/assign",
+            &manager,
+            Some(&json!({"filter": {"status": ["NEW"], "unassigned": true}, "collector_ids": [demo.sarah]})),
+        )
+        .await;
+
+    assert_eq!(rest.status(), 200);
+    let result: Value = rest.json().await.unwrap();
+    assert_eq!(result["assignments"].as_array().unwrap().len(), 3);
+    let none_left = app
+        .send(
+            Method::POST,
+            "/api/v1/accounts/assign",
+            &manager,
+            Some(&json!({"filter": {"unassigned": true}, "collector_ids": [demo.sarah]})),
+        )
+        .await;
+    assert!(assert_problem(none_left, 422).await["errors"]["filter"].is_array());
+    let bad = app
+        .send(
+            Method::POST,
+            "/api/v1/accounts/assign",
+            &manager,
+            Some(&json!({"filter": {"bucket": ["100+"]}, "collector_ids": [demo.sarah]})),
+        )
+        .await;
+    assert!(assert_problem(bad, 422).await["errors"]["filter.bucket"].is_array());
+    let both = app
+        .send(Method::POST, "/api/v1/accounts/assign", &manager, Some(&json!({"collector_ids": [demo.sarah]})))
+        .await;
+    assert!(assert_problem(both, 422).await["errors"]["account_ids"].is_array());
+}

@@ -63,6 +63,7 @@ async fn filters_and_sorts_select_the_right_accounts() {
     assert_eq!(ids(&app, &manager, "bucket=61-90,90%2B&sort=balance").await, ["WL-0004", "WL-0003"]);
     assert_eq!(ids(&app, &manager, "collector=me").await, Vec::<String>::new());
     assert_eq!(ids(&app, &manager, &format!("collector={}", demo.sarah)).await, ["WL-0001"]);
+    assert_eq!(ids(&app, &manager, "collector=none&sort=balance&order=asc").await, ["WL-0003", "WL-0002", "WL-0004"]);
     assert_eq!(ids(&app, &manager, "q=smith&sort=balance").await, ["WL-0002", "WL-0003"], "fuzzy: Smyth too");
     assert_eq!(ids(&app, &manager, "q=WL-0004").await, ["WL-0004"], "exact reference");
 

@@ -283,6 +283,8 @@ pub struct Worklist {
     /// Delinquency dates in `[from, to]` (the buckets, turned into dates).
     pub delinquent_between: Vec<(Option<NaiveDate>, Option<NaiveDate>)>,
     pub collector_id: Option<Uuid>,
+    /// Only accounts no collector holds.
+    pub unassigned_only: bool,
     /// A debtor name (trigram similarity or substring) or an exact external reference.
     pub search: Option<String>,
 }
@@ -297,6 +299,29 @@ pub async fn worklist(
     limit: i64,
 ) -> Result<Vec<AccountRow>, sqlx::Error> {
     let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(SELECT);
+    push_filters(tx, &mut q, w).await?;
+    // DPD descending is the delinquency date ascending.
+    let (column, cast, ascending) = match sort {
+        SortKey::Created => ("a.created_at", "timestamptz", !descending),
+        SortKey::Balance => ("a.current_balance", "numeric", !descending),
+        SortKey::Priority => ("a.priority", "smallint", !descending),
+        SortKey::DaysPastDue => ("a.delinquency_date", "date", descending),
+    };
+    let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
+    if let Some(after) = after {
+        q.push(format_args!(" AND ({column}, a.id) {cmp} (")).push_bind(after.value.clone());
+        q.push(format_args!("::{cast}, ")).push_bind(after.id).push(")");
+    }
+    q.push(format_args!(" ORDER BY {column} {dir}, a.id {dir} LIMIT ")).push_bind(limit);
+    q.build_query_as().fetch_all(tx).await
+}
+
+/// Appends the worklist's `WHERE` clause.
+async fn push_filters(
+    tx: &mut PgConnection,
+    q: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>,
+    w: &Worklist,
+) -> Result<(), sqlx::Error> {
     q.push(" WHERE true");
     if let Some(reach) = w.reach {
         if let Some(agency) = reach.agency_id {
@@ -336,6 +361,9 @@ pub async fn worklist(
     if let Some(collector) = w.collector_id {
         q.push(" AND a.collector_id = ").push_bind(collector);
     }
+    if w.unassigned_only {
+        q.push(" AND a.collector_id IS NULL");
+    }
     if let Some(search) = &w.search {
         // Names match by trigram word similarity ("smith" finds "Smyth") or substring.
         sqlx::query("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)").execute(&mut *tx).await?;
@@ -348,20 +376,15 @@ pub async fn worklist(
             .push_bind(pattern)
             .push(")))");
     }
-    // DPD descending is the delinquency date ascending.
-    let (column, cast, ascending) = match sort {
-        SortKey::Created => ("a.created_at", "timestamptz", !descending),
-        SortKey::Balance => ("a.current_balance", "numeric", !descending),
-        SortKey::Priority => ("a.priority", "smallint", !descending),
-        SortKey::DaysPastDue => ("a.delinquency_date", "date", descending),
-    };
-    let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
-    if let Some(after) = after {
-        q.push(format_args!(" AND ({column}, a.id) {cmp} (")).push_bind(after.value.clone());
-        q.push(format_args!("::{cast}, ")).push_bind(after.id).push(")");
-    }
-    q.push(format_args!(" ORDER BY {column} {dir}, a.id {dir} LIMIT ")).push_bind(limit);
-    q.build_query_as().fetch_all(tx).await
+    Ok(())
+}
+
+/// The ids of the accounts matching `w`, at most `limit`.
+pub async fn matching_ids(tx: &mut PgConnection, w: &Worklist, limit: i64) -> Result<Vec<Uuid>, sqlx::Error> {
+    let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new("SELECT a.id FROM accounts a");
+    push_filters(tx, &mut q, w).await?;
+    q.push(" ORDER BY a.id LIMIT ").push_bind(limit);
+    q.build_query_scalar().fetch_all(tx).await
 }
 
 /// The sort value of `row` as a cursor holds it.

@@ -11,7 +11,13 @@ use crate::{
     db,
     edge::json::Json,
     problem::{responses, ApiError},
-    store::{self, account_events::NewEvent, notifications::NewNotification, users::CollectorLoad},
+    store::{
+        self,
+        account_events::NewEvent,
+        accounts::{Reach, Worklist},
+        notifications::NewNotification,
+        users::CollectorLoad,
+    },
 };
 use actix_web::{post, web, HttpResponse};
 use debtflow_domain::{
@@ -19,7 +25,7 @@ use debtflow_domain::{
         distribution::{spread, Load},
         status::Cause,
     },
-    AccountStatus,
+    AccountStatus, Bucket,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -35,12 +41,39 @@ pub struct AssignRequest {
     pub collector_id: Uuid,
 }
 
+/// Which accounts a bulk assignment takes: the worklist's filters, as JSON.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountFilter {
+    /// Statuses (`new`; upper-case accepted).
+    pub status: Option<Vec<String>>,
+    /// Priorities, 0–3.
+    pub priority: Option<Vec<i16>>,
+    /// Aging buckets (`31-60`, `90+`).
+    pub bucket: Option<Vec<String>>,
+    #[schema(value_type = Option<String>)]
+    pub balance_min: Option<Decimal>,
+    #[schema(value_type = Option<String>)]
+    pub balance_max: Option<Decimal>,
+    /// Only accounts no collector holds.
+    pub unassigned: Option<bool>,
+    /// A debtor's name (fuzzy) or an exact external reference.
+    #[validate(length(min = 1, max = 200))]
+    pub q: Option<String>,
+}
+
+/// The most accounts one bulk assignment moves.
+const MAX_BULK: usize = 1000;
+
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkAssignRequest {
-    /// The accounts to distribute (at most 1,000).
+    /// The accounts to distribute (at most 1,000) — or give `filter` instead.
     #[validate(length(min = 1, max = 1000))]
-    pub account_ids: Vec<Uuid>,
+    pub account_ids: Option<Vec<Uuid>>,
+    /// The accounts matching this filter (at most 1,000) — or give `account_ids`.
+    #[validate(nested)]
+    pub filter: Option<AccountFilter>,
     /// The collectors to spread them over, evenly by count and then by balance.
     #[validate(length(min = 1, max = 100))]
     pub collector_ids: Vec<Uuid>,
@@ -221,14 +254,27 @@ pub async fn assign_many(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::AssignAccounts)?;
     let mut request = body.into_inner();
-    request.account_ids.sort_unstable();
-    request.account_ids.dedup();
     request.collector_ids.sort_unstable();
     request.collector_ids.dedup();
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let accounts = store::accounts::lock_many(&mut tx, agency_id, &request.account_ids).await?;
-    if let Some(missing) = request.account_ids.iter().find(|id| !accounts.iter().any(|a| a.0 == **id)) {
+    let mut account_ids = match (request.account_ids, request.filter) {
+        (Some(ids), None) => ids,
+        (None, Some(filter)) => {
+            let today = store::agencies::today(&mut tx, agency_id).await?;
+            let worklist = worklist_of(&filter, agency_id, today)?;
+            let ids = store::accounts::matching_ids(&mut tx, &worklist, MAX_BULK as i64 + 1).await?;
+            if ids.is_empty() || ids.len() > MAX_BULK {
+                return Err(ApiError::field("filter", format!("must match 1 to {MAX_BULK} accounts")));
+            }
+            ids
+        }
+        _ => return Err(ApiError::field("account_ids", "give either account_ids or filter")),
+    };
+    account_ids.sort_unstable();
+    account_ids.dedup();
+    let accounts = store::accounts::lock_many(&mut tx, agency_id, &account_ids).await?;
+    if let Some(missing) = account_ids.iter().find(|id| !accounts.iter().any(|a| a.0 == **id)) {
         return Err(ApiError::field("account_ids", format!("{missing} is not an account of this agency")));
     }
     let collectors = collectors(&mut tx, agency_id, &request.collector_ids, "collector_ids").await?;
@@ -254,4 +300,26 @@ pub async fn assign_many(
             .map(|l| CollectorShare { collector_id: l.collector, accounts: l.accounts, balance: l.balance })
             .collect(),
     }))
+}
+
+/// The worklist filter of a bulk assignment's `filter`.
+fn worklist_of(filter: &AccountFilter, agency_id: Uuid, today: chrono::NaiveDate) -> Result<Worklist, ApiError> {
+    let joined = |items: &Option<Vec<String>>| items.as_ref().map(|v| v.join(","));
+    let statuses: Vec<AccountStatus> = super::list::list_of(&joined(&filter.status), "filter.status")?;
+    let buckets: Vec<Bucket> = super::list::list_of(&joined(&filter.bucket), "filter.bucket")?;
+    let priorities = filter.priority.clone().unwrap_or_default();
+    if priorities.iter().any(|p| !(0..=3).contains(p)) {
+        return Err(ApiError::field("filter.priority", "must be between 0 and 3"));
+    }
+    Ok(Worklist {
+        reach: Some(Reach { agency_id: Some(agency_id), collector_id: None }),
+        statuses,
+        priorities,
+        balance_min: filter.balance_min,
+        balance_max: filter.balance_max,
+        delinquent_between: buckets.iter().map(|b| super::list::delinquency_dates(*b, today)).collect(),
+        collector_id: None,
+        unassigned_only: filter.unassigned.unwrap_or(false),
+        search: filter.q.clone(),
+    })
 }

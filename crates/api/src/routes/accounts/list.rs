@@ -37,7 +37,8 @@ pub struct WorklistQuery {
     pub balance_max: Option<Decimal>,
     /// Aging buckets, comma-separated (`31-60,90+`).
     pub bucket: Option<String>,
-    /// A collector's id, or `me`. Collectors always see only their own accounts.
+    /// A collector's id, `me`, or `none` (unassigned). Collectors always see only
+    /// their own accounts.
     pub collector: Option<String>,
     /// A debtor's name (fuzzy) or an exact external reference.
     #[validate(length(min = 1, max = 200))]
@@ -54,7 +55,7 @@ pub struct WorklistQuery {
 }
 
 /// Parses a comma-separated list, naming `field` on a bad item.
-fn list_of<T: FromStr>(raw: &Option<String>, field: &str) -> Result<Vec<T>, ApiError> {
+pub(super) fn list_of<T: FromStr>(raw: &Option<String>, field: &str) -> Result<Vec<T>, ApiError> {
     raw.iter()
         .flat_map(|s| s.split(','))
         .map(str::trim)
@@ -90,10 +91,14 @@ pub async fn list(
         return Err(ApiError::field("priority", "must be between 0 and 3"));
     }
     let buckets: Vec<Bucket> = list_of(&q.bucket, "bucket")?;
-    let collector_id = match q.collector.as_deref() {
-        None => None,
-        Some("me") => Some(user.id),
-        Some(id) => Some(Uuid::parse_str(id).map_err(|_| ApiError::field("collector", "must be a UUID or `me`"))?),
+    let (collector_id, unassigned_only) = match q.collector.as_deref() {
+        None => (None, false),
+        Some("me") => (Some(user.id), false),
+        Some("none") => (None, true),
+        Some(id) => {
+            let id = Uuid::parse_str(id).map_err(|_| ApiError::field("collector", "must be a UUID, `me` or `none`"))?;
+            (Some(id), false)
+        }
     };
     let sort = match q.sort.as_deref().unwrap_or("created") {
         "created" => SortKey::Created,
@@ -125,6 +130,7 @@ pub async fn list(
         balance_max: q.balance_max,
         delinquent_between: buckets.iter().map(|b| delinquency_dates(*b, today)).collect(),
         collector_id: if user.role == Role::Collector { None } else { collector_id },
+        unassigned_only,
         search: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
     };
     let rows = store::accounts::worklist(&mut tx, &worklist, sort, descending, after.as_ref(), limit + 1).await?;
@@ -134,7 +140,7 @@ pub async fn list(
 }
 
 /// The delinquency dates whose days past due on `today` fall in `bucket`.
-fn delinquency_dates(bucket: Bucket, today: NaiveDate) -> (Option<NaiveDate>, Option<NaiveDate>) {
+pub(super) fn delinquency_dates(bucket: Bucket, today: NaiveDate) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let (first, last) = bucket.days();
     let latest = today.checked_sub_days(Days::new(u64::from(first)));
     let earliest = last.and_then(|last| today.checked_sub_days(Days::new(u64::from(last))));
