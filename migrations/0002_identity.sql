@@ -92,8 +92,8 @@ CREATE TRIGGER audit_logs_no_truncate BEFORE TRUNCATE ON audit_logs
 -- The application runs each transaction as the role `debtflow_app` with the setting
 -- `app.agency_id` set to the caller's agency (or `*` for platform-wide work such as
 -- login and platform admins). Rows of other agencies are invisible; without the
--- setting, nothing is visible. (`app_sees(NULL)` is true only platform-wide, so
--- platform admins' own rows stay out of every agency's view.) Sessions, refresh
+-- setting, nothing is visible. (Rows without an agency — platform admins, failed
+-- logins of unknown names — are visible only platform-wide.) Sessions, refresh
 -- tokens and login failures are identity plumbing reached only through a user.
 DO $$
 BEGIN
@@ -108,17 +108,19 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO debtflow_
 ALTER DEFAULT PRIVILEGES IN SCHEMA public
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO debtflow_app;
 
-CREATE FUNCTION app_sees(row_agency uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT CASE coalesce(current_setting('app.agency_id', true), '')
-        WHEN '' THEN false
-        WHEN '*' THEN true
-        ELSE row_agency = current_setting('app.agency_id', true)::uuid
-    END
+-- The caller's agency (NULL when platform-wide or unset), and whether the transaction
+-- is platform-wide. `agency_id = app_agency()` is an equality the planner estimates
+-- and indexes like any other.
+CREATE FUNCTION app_agency() RETURNS uuid LANGUAGE sql STABLE AS $$
+    SELECT nullif(nullif(current_setting('app.agency_id', true), ''), '*')::uuid
+$$;
+CREATE FUNCTION app_platform() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT coalesce(current_setting('app.agency_id', true), '') = '*'
 $$;
 
 ALTER TABLE agencies ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant ON agencies USING (app_sees(id));
+CREATE POLICY tenant ON agencies USING (id = app_agency() OR app_platform());
 ALTER TABLE users ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant ON users USING (app_sees(agency_id));
+CREATE POLICY tenant ON users USING (agency_id = app_agency() OR app_platform());
 ALTER TABLE audit_logs ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant ON audit_logs USING (app_sees(agency_id));
+CREATE POLICY tenant ON audit_logs USING (agency_id = app_agency() OR app_platform());

@@ -56,6 +56,7 @@ CREATE INDEX accounts_worklist_delinquency_idx ON accounts (agency_id, delinquen
 CREATE INDEX accounts_collector_created_idx ON accounts (agency_id, collector_id, created_at, id);
 CREATE INDEX accounts_collector_delinquency_idx ON accounts (agency_id, collector_id, delinquency_date, id);
 CREATE INDEX accounts_agency_status_idx ON accounts (agency_id, status);
+CREATE INDEX accounts_debtor_idx ON accounts (agency_id, debtor_id);
 
 -- The timeline: everything that happened to an account, newest first.
 CREATE TABLE account_events (
@@ -76,11 +77,11 @@ CREATE TRIGGER account_events_append_only BEFORE UPDATE OR DELETE ON account_eve
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON debtors, accounts, account_events TO debtflow_app;
 ALTER TABLE debtors ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant ON debtors USING (app_sees(agency_id));
+CREATE POLICY tenant ON debtors USING (agency_id = app_agency() OR app_platform());
 ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant ON accounts USING (app_sees(agency_id));
+CREATE POLICY tenant ON accounts USING (agency_id = app_agency() OR app_platform());
 ALTER TABLE account_events ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant ON account_events USING (app_sees(agency_id));
+CREATE POLICY tenant ON account_events USING (agency_id = app_agency() OR app_platform());
 
 -- Disputes: opened when an account enters DISPUTED, resolved when it leaves.
 -- A resolved dispute is immutable; none is ever deleted.
@@ -115,4 +116,24 @@ CREATE TRIGGER disputes_immutable BEFORE UPDATE OR DELETE ON disputes
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON disputes TO debtflow_app;
 ALTER TABLE disputes ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant ON disputes USING (app_sees(agency_id));
+CREATE POLICY tenant ON disputes USING (agency_id = app_agency() OR app_platform());
+
+-- Debtor name search. Under row-level security PostgreSQL evaluates only leakproof
+-- operators before the policy, so the trigram and ILIKE operators could not use the
+-- trigram index; this function runs the search as its owner, restricted to the
+-- transaction's own scope (app_agency() / app_platform(), never an argument), so the
+-- index serves it and the second wall holds. Every word must match a word of the
+-- name (trigram word similarity), or the whole query must be a substring of it.
+CREATE FUNCTION matching_debtors(words text[], pattern text) RETURNS TABLE (agency_id uuid, id uuid)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    every_word text := 'true';
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(words, 1), 0) LOOP
+        every_word := every_word || format(' AND $1[%s] <%% d.full_name', i);
+    END LOOP;
+    RETURN QUERY EXECUTE format(
+        'SELECT d.agency_id, d.id FROM debtors d WHERE (d.agency_id = app_agency() OR app_platform()) AND ((%s) OR d.full_name ILIKE $2)',
+        every_word)
+    USING words, pattern;
+END $$;

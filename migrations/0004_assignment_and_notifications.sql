@@ -20,7 +20,7 @@ CREATE INDEX notifications_recipient_idx ON notifications (agency_id, recipient_
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON notifications TO debtflow_app;
 ALTER TABLE notifications ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant ON notifications USING (app_sees(agency_id));
+CREATE POLICY tenant ON notifications USING (agency_id = app_agency() OR app_platform());
 
 -- Open accounts per collector, for account limits and the worklist's "mine".
 CREATE INDEX accounts_open_by_collector_idx ON accounts (agency_id, collector_id)

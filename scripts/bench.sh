@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# `make bench`: release build, a bench database, the server on a free loopback port,
-# and the load scenarios — one table of figures, compared with the targets of
-# shared/DESIGN.md. Later issues add their scenarios here.
+# `make bench`: release build, a bench database with BENCH_ACCOUNTS accounts loaded by
+# COPY, the server on a free loopback port, the load scenarios — one table of figures
+# against the targets of shared/DESIGN.md — and the query plans of the worklist
+# queries, captured from PostgreSQL itself (auto_explain) for the exact SQL the API
+# runs. Later issues add their scenarios here.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 SECONDS_PER_SCENARIO=${BENCH_SECONDS:-10}
 CONCURRENCY=${BENCH_CONCURRENCY:-16}
+ACCOUNTS=${BENCH_ACCOUNTS:-1000000}
 
 cargo build --release -q -p debtflow-api -p debtflow-tests --bin debtflow --bin debtflow-load
 scripts/build-spa.sh 2>/dev/null
@@ -14,38 +17,123 @@ scripts/build-spa.sh 2>/dev/null
 if [ -z "${DATABASE_URL:-}" ]; then
   scripts/pg.sh psql -d postgres -c 'DROP DATABASE IF EXISTS debtflow_bench WITH (FORCE)' -c 'CREATE DATABASE debtflow_bench'
   export DATABASE_URL=$(scripts/pg.sh url debtflow_bench)
+  PG_LOG=.data/pg/postgres.log
+  sql() { scripts/pg.sh psql -d debtflow_bench "$@"; }
+else
+  PG_LOG=
+  sql() { psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" "$@"; }
 fi
 target/release/debtflow migrate >/dev/null
 target/release/debtflow seed-demo >/dev/null
 
+agency=$(sql -tAc "SELECT id FROM agencies WHERE name = 'Demo Recovery Agency'")
+collectors=$(sql -tAc "SELECT string_agg(id::text, ',' ORDER BY username) FROM users WHERE agency_id = '$agency' AND role = 'collector'")
+seed_started=$(date +%s)
+python3 scripts/bench_seed.py debtors "$agency" "$ACCOUNTS" "$collectors" \
+  | sql -c "\copy debtors (agency_id, id, full_name, phone) FROM STDIN WITH (FORMAT csv)"
+python3 scripts/bench_seed.py accounts "$agency" "$ACCOUNTS" "$collectors" \
+  | sql -c "\copy accounts (agency_id, id, debtor_id, external_ref, creditor, original_balance, current_balance, currency, status, priority, delinquency_date, collector_id, days_past_due, bucket) FROM STDIN WITH (FORMAT csv)"
+python3 scripts/bench_seed.py events "$agency" "$ACCOUNTS" "$collectors" \
+  | sql -c "\copy account_events (agency_id, id, account_id, kind, body) FROM STDIN WITH (FORMAT csv)"
+sql -c "ANALYZE"
+seed_secs=$(( $(date +%s) - seed_started ))
+
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 mkdir -p .data
-BIND_ADDR="127.0.0.1:$port" WORKERS=2 RATE_LIMIT_PER_IP=100000000 RATE_LIMIT_PER_TOKEN=100000000 \
-  target/release/debtflow serve > .data/bench-server.log 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -fs "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
-
-rss_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$server/status"; }
-load() { target/release/debtflow-load "$1" "$base$2" --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_SCENARIO" "${@:3}"; }
-
-echo
-echo "DebtFlow benchmark — $(nproc) cores, ${SECONDS_PER_SCENARIO}s per scenario, release build, 2 HTTP workers"
-echo
-echo "| scenario                     |    c | requests |     req/s | p50 ms  | p95 ms  | p99 ms  | errors |"
-echo "|------------------------------|------|----------|-----------|---------|---------|---------|--------|"
+server=
+start_server() {
+  BIND_ADDR="127.0.0.1:$port" WORKERS=2 DATABASE_MAX_CONNECTIONS=16 RATE_LIMIT_PER_IP=100000000 \
+    RATE_LIMIT_PER_TOKEN=100000000 RUST_LOG=warn target/release/debtflow serve > .data/bench-server.log 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do curl -fs "$base/health" >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "bench: the server did not start; see .data/bench-server.log" >&2; exit 1
+}
+stop_server() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
+trap stop_server EXIT
 login() {
   curl -fs "$base/api/v1/auth/token" -H 'content-type: application/json' \
     -d "{\"username\":\"$1\",\"password\":\"$2\"}" | python3 -c 'import json, sys; print(json.load(sys.stdin)["access"])'
 }
-token=$(login sarah.mitchell Collector@2026)
-load "GET /health" /health
-load "GET /health/ready (1 query)" /health/ready
-load "GET /api/v1/auth/me (authed)" /api/v1/auth/me --header "Authorization: Bearer $token"
+
+# The worklist scenarios: name | user | query.
+WORKLISTS=(
+  "worklist: newest first|manager|"
+  "worklist: 2 statuses by balance|manager|status=assigned,in_contact&sort=balance"
+  "worklist: 90+ by days past due|manager|bucket=90%2B&sort=days_past_due"
+  "worklist: priority 2-3, balance range|manager|priority=2,3&balance_min=1000&balance_max=20000&sort=priority"
+  "worklist: collector's own by DPD|collector|collector=me&sort=days_past_due"
+)
+token_for() { if [ "$1" = collector ]; then echo "$collector_token"; else echo "$manager_token"; fi; }
+
+# 1. Plans: auto_explain logs the plan of every statement the API runs, one request each.
+plans=.data/bench-plans.txt
+: > "$plans"
+if [ -n "$PG_LOG" ]; then
+  sql -c "ALTER DATABASE debtflow_bench SET session_preload_libraries = 'auto_explain'" \
+      -c "ALTER DATABASE debtflow_bench SET auto_explain.log_min_duration = 0" \
+      -c "ALTER DATABASE debtflow_bench SET auto_explain.log_analyze = on"
+  start_server
+  manager_token=$(login demo.manager Manager@2026); collector_token=$(login sarah.mitchell Collector@2026)
+  for scenario in "${WORKLISTS[@]}" "search by name|manager|q=maria%20lopez"; do
+    IFS='|' read -r name user query <<< "$scenario"
+    offset=$(stat -c %s "$PG_LOG")
+    curl -fs "$base/api/v1/accounts?$query" -H "Authorization: Bearer $(token_for "$user")" >/dev/null
+    sleep 0.3
+    { echo "── $name  (GET /api/v1/accounts?$query)"
+      tail -c +"$((offset + 1))" "$PG_LOG" | python3 -c '
+import re, sys
+for block in re.split(r"\n(?=\S[^\n]*LOG:  duration:)", sys.stdin.read()):
+    if "FROM accounts a" in block and "ORDER BY" in block:
+        lines = block.split("\n")
+        first = next(i for i, line in enumerate(lines) if "(cost=" in line)
+        print("\n".join("  " + line.lstrip("\t") for line in lines[first:] if line.startswith("\t")))
+' ; echo; } >> "$plans"
+  done
+  stop_server
+  sql -c "ALTER DATABASE debtflow_bench RESET ALL"
+fi
+
+# 2. Load.
+start_server
+manager_token=$(login demo.manager Manager@2026); collector_token=$(login sarah.mitchell Collector@2026)
+sql -tAc "SELECT '/api/v1/accounts/' || id FROM accounts WHERE agency_id = '$agency' ORDER BY id LIMIT 1000" > .data/bench-detail.txt
+sed 's|$|/timeline|' .data/bench-detail.txt > .data/bench-timeline.txt
+python3 - > .data/bench-search.txt <<'PY'
+import sys
+sys.path.insert(0, "scripts")
+from bench_seed import FIRST, LAST
+for i, first in enumerate(FIRST):
+    print(f"/api/v1/accounts?q={first}%20{LAST[i % len(LAST)]}")
+PY
+load() { target/release/debtflow-load "$1" "$base$2" --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_SCENARIO" "${@:3}"; }
+auth() { echo "Authorization: Bearer $(token_for "$1")"; }
+
 echo
-echo "API peak RSS under load: $(rss_mb) MB (target < 100 MB)"
+echo "DebtFlow benchmark — $(nproc) cores, ${SECONDS_PER_SCENARIO}s per scenario, release build, 2 HTTP workers,"
+echo "$ACCOUNTS accounts in one agency (loaded by COPY in ${seed_secs} s)"
+echo
+echo "| scenario                                 |    c | requests |     req/s | p50 ms  | p95 ms  | p99 ms  | errors |"
+echo "|------------------------------------------|------|----------|-----------|---------|---------|---------|--------|"
+load "GET /health" /health
+load "GET /health/ready" /health/ready
+load "GET /api/v1/auth/me" /api/v1/auth/me --header "$(auth manager)"
+for scenario in "${WORKLISTS[@]}"; do
+  IFS='|' read -r name user query <<< "$scenario"
+  load "$name" "/api/v1/accounts?$query" --header "$(auth "$user")"
+done
+load "search by name (30 names)" "" --paths .data/bench-search.txt --header "$(auth manager)"
+load "account detail (1,000 accounts)" "" --paths .data/bench-detail.txt --header "$(auth manager)"
+load "account timeline (1,000 accounts)" "" --paths .data/bench-timeline.txt --header "$(auth manager)"
+echo
+echo "Targets: worklist p95 < 30 ms; account detail with timeline p95 < 20 ms."
+echo "API peak RSS under load: $(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$server/status") MB (target < 100 MB)"
 if [ -f frontend/dist/debtflow_bg.wasm ]; then
   spa_gz=$(cat frontend/dist/debtflow_bg.wasm frontend/dist/debtflow.js | gzip -9 | wc -c)
   echo "SPA wasm + js: $((spa_gz / 1024)) KB gzip (target ≤ 600 KB)"
+fi
+if [ -s "$plans" ]; then
+  echo
+  echo "Query plans of the worklist (EXPLAIN ANALYZE by auto_explain, the API's own SQL):"
+  cat "$plans"
 fi

@@ -1,10 +1,12 @@
 //! `debtflow-load`: the HTTP load generator of `make bench`.
 //!
 //! `debtflow-load NAME URL [--concurrency N] [--seconds S] [--max-requests R]
-//! [--header 'Name: value']` keeps N requests in flight (keep-alive connections) for S
-//! seconds or R requests, whichever ends first, then prints one table row: scenario,
-//! concurrency, requests, throughput, p50/p95/p99 latency and non-2xx count. Traffic
-//! goes only to the URL given, which `make bench` points at 127.0.0.1.
+//! [--header 'Name: value'] [--paths FILE]` keeps N requests in flight (keep-alive
+//! connections) for S seconds or R requests, whichever ends first, then prints one
+//! table row: scenario, concurrency, requests, throughput, p50/p95/p99 latency and
+//! non-2xx count. With `--paths`, requests cycle through the file's paths (one per
+//! line) appended to URL. Traffic goes only to the URL given, which `make bench`
+//! points at 127.0.0.1.
 
 use std::time::{Duration, Instant};
 
@@ -15,13 +17,14 @@ struct Args {
     seconds: u64,
     max_requests: usize,
     headers: Vec<(String, String)>,
+    paths: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut raw = std::env::args().skip(1);
     let name = raw.next().ok_or("missing scenario name")?;
     let url = raw.next().ok_or("missing URL")?;
-    let mut args = Args { name, url, concurrency: 16, seconds: 10, max_requests: 2_000_000, headers: vec![] };
+    let mut args = Args { name, url, concurrency: 16, seconds: 10, max_requests: 2_000_000, headers: vec![], paths: vec![] };
     while let Some(flag) = raw.next() {
         let value = raw.next().ok_or(format!("{flag} needs a value"))?;
         match flag.as_str() {
@@ -31,6 +34,10 @@ fn parse_args() -> Result<Args, String> {
             "--header" => {
                 let (k, v) = value.split_once(':').ok_or("--header wants 'Name: value'")?;
                 args.headers.push((k.trim().to_owned(), v.trim().to_owned()));
+            }
+            "--paths" => {
+                let text = std::fs::read_to_string(&value).map_err(|e| format!("--paths {value}: {e}"))?;
+                args.paths = text.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect();
             }
             other => return Err(format!("unknown flag {other}")),
         }
@@ -71,14 +78,19 @@ async fn main() {
     let per_worker = args.max_requests.div_ceil(args.concurrency);
     let started = Instant::now();
     let workers: Vec<_> = (0..args.concurrency)
-        .map(|_| {
+        .map(|worker| {
             let client = client.clone();
-            let url = args.url.clone();
+            let urls: Vec<String> = if args.paths.is_empty() {
+                vec![args.url.clone()]
+            } else {
+                args.paths.iter().map(|p| format!("{}{p}", args.url)).collect()
+            };
             let headers = args.headers.clone();
             tokio::spawn(async move {
                 let mut tally = Tally::default();
                 while Instant::now() < deadline && tally.latencies_us.len() < per_worker {
-                    let mut request = client.get(&url);
+                    let url = &urls[(worker + tally.latencies_us.len() * 7) % urls.len()];
+                    let mut request = client.get(url);
                     for (k, v) in &headers {
                         request = request.header(k, v);
                     }
@@ -107,7 +119,7 @@ async fn main() {
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort_unstable();
     println!(
-        "| {:<28} | {:>4} | {:>8} | {:>9.0} | {:>7.2} | {:>7.2} | {:>7.2} | {:>6} |",
+        "| {:<40} | {:>4} | {:>8} | {:>9.0} | {:>7.2} | {:>7.2} | {:>7.2} | {:>6} |",
         args.name,
         args.concurrency,
         latencies.len(),

@@ -53,6 +53,8 @@ pub struct Config {
     pub database_url: Secret,
     /// `DATABASE_MAX_CONNECTIONS`: pool size per process.
     pub database_max_connections: u32,
+    /// `DATABASE_STATEMENT_TIMEOUT_MS`: the longest an API statement may run.
+    pub database_statement_timeout_ms: u64,
     /// `BIND_ADDR`: where `serve` listens.
     pub bind_addr: SocketAddr,
     /// `WORKERS`: HTTP worker threads (default: one per core).
@@ -154,6 +156,7 @@ impl Config {
             environment,
             database_url: Secret(database_url),
             database_max_connections: env.parse_or("DATABASE_MAX_CONNECTIONS", 10)?,
+            database_statement_timeout_ms: env.parse_positive("DATABASE_STATEMENT_TIMEOUT_MS", 5000)?,
             bind_addr: env.parse_or("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             workers: env.parse_opt("WORKERS")?,
             jwt_secret,

@@ -298,6 +298,13 @@ pub async fn worklist(
     after: Option<&After>,
     limit: i64,
 ) -> Result<Vec<AccountRow>, sqlx::Error> {
+    if w.search.is_none() {
+        // Row-level security hides column statistics from the planner for operators
+        // that are not leakproof (numeric comparisons among them), so a balance filter
+        // can make it expect one row and sort the whole table. Every sort key has an
+        // index: walk it instead. (A search narrows the rows first; it sorts them.)
+        sqlx::query("SET LOCAL enable_sort = off").execute(&mut *tx).await?;
+    }
     let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(SELECT);
     push_filters(tx, &mut q, w).await?;
     // DPD descending is the delinquency date ascending.
@@ -365,16 +372,19 @@ async fn push_filters(
         q.push(" AND a.collector_id IS NULL");
     }
     if let Some(search) = &w.search {
-        // Names match by trigram word similarity ("smith" finds "Smyth") or substring.
+        // Every word of the query must match a word of the debtor's name by trigram
+        // similarity ("smith" finds "Smyth"; "maria lopez" needs both), or the query
+        // must be a substring of the name (`matching_debtors`, migrations/0003), or be
+        // exactly the account's external reference.
         sqlx::query("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)").execute(&mut *tx).await?;
         let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        q.push(" AND (a.external_ref = ").push_bind(search.clone());
-        q.push(" OR a.debtor_id IN (SELECT id FROM debtors WHERE agency_id = a.agency_id AND (")
-            .push_bind(search.clone())
-            .push(" <% full_name")
-            .push(" OR full_name ILIKE ")
-            .push_bind(pattern)
-            .push(")))");
+        let words: Vec<String> = search.split_whitespace().map(str::to_owned).collect();
+        q.push(" AND a.id IN (SELECT r.id FROM accounts r WHERE r.external_ref = ").push_bind(search.clone());
+        if let Some(agency) = w.reach.and_then(|r| r.agency_id) {
+            q.push(" AND r.agency_id = ").push_bind(agency);
+        }
+        q.push(" UNION ALL SELECT m.id FROM matching_debtors(").push_bind(words).push(", ").push_bind(pattern);
+        q.push(") n JOIN accounts m ON m.agency_id = n.agency_id AND m.debtor_id = n.id)");
     }
     Ok(())
 }

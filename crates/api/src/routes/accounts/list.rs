@@ -117,10 +117,11 @@ pub async fn list(
     let limit = pagination::limit(q.limit);
 
     let mut tx = db::begin(&db, user.scope()).await?;
+    // Buckets are date ranges relative to today in the agency's time zone; platform
+    // admins span time zones, so theirs use the UTC date.
     let today = match user.agency_id {
-        Some(agency) => store::agencies::today(&mut tx, agency).await?,
-        // Platform admins span time zones: their buckets use the UTC date.
-        None => Utc::now().date_naive(),
+        Some(agency) if !buckets.is_empty() => store::agencies::today(&mut tx, agency).await?,
+        _ => Utc::now().date_naive(),
     };
     let worklist = Worklist {
         reach: Some(reach(&user)),

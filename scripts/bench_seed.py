@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Writes the bench data set as CSV for PostgreSQL's COPY (make bench).
+
+    bench_seed.py debtors|accounts|events AGENCY_ID COUNT COLLECTOR_IDS(comma) > rows.csv
+
+Deterministic (seeded): the same COUNT always gives the same rows. Debtor and account
+ids derive from the row number, so the three outputs line up.
+"""
+import random
+import sys
+import uuid
+from datetime import date, timedelta
+
+FIRST = ["James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "William", "Elizabeth",
+         "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen",
+         "Maria", "Jose", "Ana", "Luis", "Wei", "Mohammed", "Fatima", "Olga", "Ivan", "Priya"]
+LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
+        "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
+        "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson",
+        "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores"]
+STATUSES = (["new"] * 10 + ["assigned"] * 25 + ["in_contact"] * 20 + ["negotiating"] * 15 + ["payment_plan"] * 10
+            + ["settled"] * 8 + ["closed"] * 8 + ["disputed"] * 4)
+TODAY = date.today()
+
+
+def ids(n):
+    return uuid.UUID(int=(1 << 126) | (2 * n)), uuid.UUID(int=(1 << 126) | (2 * n + 1))
+
+
+def main():
+    kind, agency, count, collectors = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4].split(",")
+    rng = random.Random(42)
+    out = sys.stdout
+    for n in range(count):
+        debtor, account = ids(n)
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        status = rng.choice(STATUSES)
+        balance = rng.randint(5_000, 5_000_000) / 100
+        delinquent = TODAY - timedelta(days=rng.randint(1, 400))
+        priority = rng.randint(0, 3)
+        collector = "" if status == "new" else rng.choice(collectors)
+        if kind == "debtors":
+            out.write(f"{agency},{debtor},{name},+1 555 {n % 10000:04d}\n")
+        elif kind == "accounts":
+            dpd = (TODAY - delinquent).days
+            bucket = "0-30" if dpd <= 30 else "31-60" if dpd <= 60 else "61-90" if dpd <= 90 else "90+"
+            out.write(f"{agency},{account},{debtor},BENCH-{n:07d},Acme Bank,{balance:.2f},{balance:.2f},USD,"
+                      f"{status},{priority},{delinquent},{collector},{dpd},{bucket}\n")
+        elif kind == "events" and n < 10_000:
+            for e in range(5):
+                event = uuid.UUID(int=(1 << 125) | (n * 8 + e))
+                out.write(f"{agency},{event},{account},note,Called the debtor (attempt {e + 1})\n")
+
+
+if __name__ == "__main__":
+    main()
