@@ -188,6 +188,12 @@ async fn notes_and_events_form_the_timeline_newest_first() {
     .map(|(k, b)| (k.to_string(), b.to_string()))
     .collect();
     assert_eq!(bodies, expected);
+    let alias = app
+        .send(Method::POST, &format!("/api/v1/accounts/{id}/add_note/"), &manager, Some(&json!({"body": "alias"})))
+        .await;
+    assert_eq!(alias.status(), 201, "the seed's add_note works too");
+    let malformed = app.get_as(&manager, "/api/v1/accounts/not-a-uuid").await;
+    assert!(assert_problem(malformed, 422).await["errors"]["id"].is_array());
     let blank =
         app.send(Method::POST, &format!("/api/v1/accounts/{id}/notes"), &manager, Some(&json!({"body": "  "}))).await;
     assert!(assert_problem(blank, 422).await["errors"]["body"].is_array());

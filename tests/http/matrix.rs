@@ -108,6 +108,13 @@ fn routes(demo: &Demo, account: &str, caller: &str) -> Vec<Route> {
         ),
         route(
             Method::POST,
+            "/accounts/{id}/add_note",
+            format!("/api/v1/accounts/{account}/add_note/"),
+            Some(json!({"body": "matrix, the seed's way"})),
+            Operation::AddNote,
+        ),
+        route(
+            Method::POST,
             "/accounts/{id}/assign",
             format!("/api/v1/accounts/{account}/assign"),
             Some(json!({"collector_id": demo.sarah})),

@@ -24,7 +24,8 @@ fn parse_args() -> Result<Args, String> {
     let mut raw = std::env::args().skip(1);
     let name = raw.next().ok_or("missing scenario name")?;
     let url = raw.next().ok_or("missing URL")?;
-    let mut args = Args { name, url, concurrency: 16, seconds: 10, max_requests: 2_000_000, headers: vec![], paths: vec![] };
+    let mut args =
+        Args { name, url, concurrency: 16, seconds: 10, max_requests: 2_000_000, headers: vec![], paths: vec![] };
     while let Some(flag) = raw.next() {
         let value = raw.next().ok_or(format!("{flag} needs a value"))?;
         match flag.as_str() {

@@ -31,6 +31,7 @@ use utoipa::{
         routes::accounts::update::update,
         routes::accounts::transition::transition,
         routes::accounts::notes::create,
+        routes::accounts::notes::add_note,
         routes::accounts::timeline::timeline,
         routes::accounts::assign::assign_one,
         routes::accounts::assign::assign_many,

@@ -73,7 +73,8 @@ fn server(listener: TcpListener, config: &Config, db: PgPool) -> std::io::Result
             .app_data(BodyLimit(body_limit))
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(web::QueryConfig::default().error_handler(|err, _| ApiError::BadRequest(err.to_string()).into()))
-            .app_data(web::PathConfig::default().error_handler(|err, _| ApiError::BadRequest(err.to_string()).into()))
+            // Every path parameter of the API is an `{id}`.
+            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::field("id", "must be a UUID").into()))
             // Outermost last: request id → metrics → path → problem bodies → rate limit.
             .wrap(from_fn(rate_limit::middleware))
             .wrap(ErrorHandlers::new().default_handler(problem::normalize))

@@ -79,7 +79,7 @@ impl Operation {
             Operation::ReadAccounts => "`GET /accounts`, `GET /accounts/{id}`, `GET /accounts/{id}/timeline`",
             Operation::CreateAccount => "`POST /accounts`",
             Operation::WorkAccount => "`PATCH /accounts/{id}`, `POST /accounts/{id}/transition`",
-            Operation::AddNote => "`POST /accounts/{id}/notes`",
+            Operation::AddNote => "`POST /accounts/{id}/notes` (or `/add_note`)",
             Operation::AssignAccounts => "`POST /accounts/{id}/assign`, `POST /accounts/assign`",
             Operation::ReadNotifications => "`GET /notifications`, `POST /notifications/{id}/read`",
         }

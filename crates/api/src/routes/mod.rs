@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::update::update)
         .service(accounts::transition::transition)
         .service(accounts::notes::create)
+        .service(accounts::notes::add_note)
         .service(accounts::timeline::timeline)
         .service(accounts::assign::assign_one)
         .service(notifications::list)

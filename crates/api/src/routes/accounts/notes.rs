@@ -44,14 +44,42 @@ pub async fn create(
     body: Json<NewNote>,
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
+    add(user, *id, body.into_inner(), &db).await
+}
+
+/// The product overview's name for adding a note: the same as `POST /accounts/{id}/notes`.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Account id")),
+    request_body = NewNote,
+    responses(
+        (status = 201, description = "The note, as a timeline event", body = TimelineEvent),
+        (status = 400, response = responses::BadRequest),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 404, response = responses::NotFound),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[post("/accounts/{id}/add_note")]
+pub async fn add_note(
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Json<NewNote>,
+    db: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    add(user, *id, body.into_inner(), &db).await
+}
+
+async fn add(user: AuthUser, id: Uuid, note: NewNote, db: &PgPool) -> Result<HttpResponse, ApiError> {
     user.require(Operation::AddNote)?;
-    let note = body.into_inner();
     let note = note.body.trim();
     if note.is_empty() {
         return Err(ApiError::field("body", "must not be blank"));
     }
-    let mut tx = db::begin(&db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let mut tx = db::begin(db, user.scope()).await?;
+    let account = store::accounts::get(&mut tx, reach(&user), id, false).await?.ok_or(ApiError::NotFound)?;
     let event = NewEvent {
         agency_id: account.agency_id,
         account_id: account.id,
