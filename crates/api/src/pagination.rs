@@ -79,6 +79,22 @@ pub fn decode(list: &str, cursor: &str, n: usize) -> Result<Vec<String>, ApiErro
     Ok(parts)
 }
 
+/// Most lists page newest first by `(time, id)`: the cursor key of a row.
+pub fn time_key(at: chrono::DateTime<chrono::Utc>, id: uuid::Uuid) -> Vec<String> {
+    vec![at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), id.to_string()]
+}
+
+/// The `(time, id)` position in a cursor of `list` made by [`time_key`].
+pub fn decode_time(
+    list: &str,
+    cursor: Option<&str>,
+) -> Result<Option<(chrono::DateTime<chrono::Utc>, uuid::Uuid)>, ApiError> {
+    let Some(cursor) = cursor else { return Ok(None) };
+    let key = decode(list, cursor, 2)?;
+    let invalid = || ApiError::field("cursor", "is not a cursor of this list");
+    Ok(Some((key[0].parse().map_err(|_| invalid())?, key[1].parse().map_err(|_| invalid())?)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +107,16 @@ mod tests {
         assert!(decode("users", &cursor, 2).is_err());
         assert!(decode("users", "zz", 1).is_err());
         assert!(decode("users", "abc", 1).is_err());
+    }
+
+    #[test]
+    fn time_cursors_round_trip() {
+        let (at, id) = (chrono::Utc::now(), uuid::Uuid::now_v7());
+        let cursor = encode("events", &time_key(at, id));
+        let (back_at, back_id) = decode_time("events", Some(&cursor)).unwrap().unwrap();
+        assert_eq!((back_at.timestamp_micros(), back_id), (at.timestamp_micros(), id));
+        assert!(decode_time("events", Some(&encode("events", &["x".into(), "y".into()]))).is_err());
+        assert_eq!(decode_time("events", None).unwrap(), None);
     }
 
     #[test]

@@ -73,18 +73,11 @@ pub async fn timeline(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
     let limit = pagination::limit(query.0.limit);
-    let before = match &query.0.cursor {
-        Some(c) => {
-            let key = pagination::decode("timeline", c, 2)?;
-            let bad = || ApiError::field("cursor", "is not a cursor of this list");
-            Some((key[0].parse().map_err(|_| bad())?, key[1].parse().map_err(|_| bad())?))
-        }
-        None => None,
-    };
+    let before = pagination::decode_time("timeline", query.0.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
     let rows = store::account_events::list(&mut tx, account.agency_id, account.id, before, limit + 1).await?;
     tx.commit().await?;
-    let key = |r: &EventRow| vec![r.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), r.id.to_string()];
+    let key = |r: &EventRow| pagination::time_key(r.occurred_at, r.id);
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "timeline", key, TimelineEvent::from)))
 }

@@ -97,14 +97,7 @@ pub async fn list(
     user.require(Operation::ReadAuditLog)?;
     let q = query.0;
     let limit = pagination::limit(q.limit);
-    let before = match &q.cursor {
-        Some(c) => {
-            let key = pagination::decode("audit-logs", c, 2)?;
-            let bad = || ApiError::field("cursor", "is not a cursor of this list");
-            Some((key[0].parse().map_err(|_| bad())?, key[1].parse().map_err(|_| bad())?))
-        }
-        None => None,
-    };
+    let before = pagination::decode_time("audit-logs", q.cursor.as_deref())?;
     let filter = Filter {
         agency_id: user.agency_id,
         entity_type: q.entity_type.as_deref(),
@@ -118,8 +111,6 @@ pub async fn list(
     let mut tx = db::begin(&db, user.scope()).await?;
     let rows = store::audit::list(&mut tx, &filter, limit + 1).await?;
     tx.commit().await?;
-    let key = |r: &store::audit::AuditRow| {
-        vec![r.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), r.id.to_string()]
-    };
+    let key = |r: &store::audit::AuditRow| pagination::time_key(r.occurred_at, r.id);
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "audit-logs", key, AuditEntry::from)))
 }

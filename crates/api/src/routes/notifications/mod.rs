@@ -78,19 +78,11 @@ pub async fn list(
     user.require(Operation::ReadNotifications)?;
     let q = query.0;
     let limit = pagination::limit(q.limit);
-    let before = match &q.cursor {
-        Some(c) => {
-            let key = pagination::decode("notifications", c, 2)?;
-            let bad = || ApiError::field("cursor", "is not a cursor of this list");
-            Some((key[0].parse().map_err(|_| bad())?, key[1].parse().map_err(|_| bad())?))
-        }
-        None => None,
-    };
+    let before = pagination::decode_time("notifications", q.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let rows = store::notifications::list(&mut tx, user.id, q.unread.unwrap_or(false), before, limit + 1).await?;
     tx.commit().await?;
-    let key =
-        |r: &NotificationRow| vec![r.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), r.id.to_string()];
+    let key = |r: &NotificationRow| pagination::time_key(r.created_at, r.id);
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "notifications", key, Notification::from)))
 }
 
