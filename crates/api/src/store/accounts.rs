@@ -136,7 +136,7 @@ pub async fn insert(tx: &mut PgConnection, new: &NewAccount<'_>) -> Result<Optio
 }
 
 /// Which accounts a caller may reach.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Reach {
     /// The caller's agency; `None` for platform admins.
     pub agency_id: Option<Uuid>,
@@ -275,7 +275,7 @@ pub struct After {
 /// The worklist's filters; every one optional.
 #[derive(Debug, Default, Clone)]
 pub struct Worklist {
-    pub reach: Option<Reach>,
+    pub reach: Reach,
     pub statuses: Vec<AccountStatus>,
     pub priorities: Vec<i16>,
     pub balance_min: Option<Decimal>,
@@ -330,13 +330,11 @@ async fn push_filters(
     w: &Worklist,
 ) -> Result<(), sqlx::Error> {
     q.push(" WHERE true");
-    if let Some(reach) = w.reach {
-        if let Some(agency) = reach.agency_id {
-            q.push(" AND a.agency_id = ").push_bind(agency);
-        }
-        if let Some(collector) = reach.collector_id {
-            q.push(" AND a.collector_id = ").push_bind(collector);
-        }
+    if let Some(agency) = w.reach.agency_id {
+        q.push(" AND a.agency_id = ").push_bind(agency);
+    }
+    if let Some(collector) = w.reach.collector_id {
+        q.push(" AND a.collector_id = ").push_bind(collector);
     }
     if !w.statuses.is_empty() {
         let names: Vec<&str> = w.statuses.iter().map(|s| s.as_str()).collect();
@@ -380,7 +378,7 @@ async fn push_filters(
         let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let words: Vec<String> = search.split_whitespace().map(str::to_owned).collect();
         q.push(" AND a.id IN (SELECT r.id FROM accounts r WHERE r.external_ref = ").push_bind(search.clone());
-        if let Some(agency) = w.reach.and_then(|r| r.agency_id) {
+        if let Some(agency) = w.reach.agency_id {
             q.push(" AND r.agency_id = ").push_bind(agency);
         }
         q.push(" UNION ALL SELECT m.id FROM matching_debtors(").push_bind(words).push(", ").push_bind(pattern);

@@ -312,7 +312,7 @@ fn worklist_of(filter: &AccountFilter, agency_id: Uuid, today: chrono::NaiveDate
         return Err(ApiError::field("filter.priority", "must be between 0 and 3"));
     }
     Ok(Worklist {
-        reach: Some(Reach { agency_id: Some(agency_id), collector_id: None }),
+        reach: Reach { agency_id: Some(agency_id), collector_id: None },
         statuses,
         priorities,
         balance_min: filter.balance_min,

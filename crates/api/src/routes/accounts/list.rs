@@ -124,7 +124,7 @@ pub async fn list(
         _ => Utc::now().date_naive(),
     };
     let worklist = Worklist {
-        reach: Some(reach(&user)),
+        reach: reach(&user),
         statuses,
         priorities,
         balance_min: q.balance_min,
