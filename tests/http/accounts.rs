@@ -10,7 +10,8 @@ pub fn new_account(external_ref: &str) -> Value {
         "external_ref": external_ref, "original_balance": "1250.5", "creditor": "Acme Bank",
         "delinquency_date": "2026-01-15", "priority": 2,
         "debtor": {"full_name": "John Doe", "phone": "+1 555 0100", "email": "john@example.com",
-                   "address": "1 Main St", "date_of_birth": "1980-04-01", "ssn_last4": "1234"}
+                   "address": "1 Main St", "date_of_birth": "1980-04-01", "ssn_last4": "1234",
+                   "external_ref": "CUST-77"}
     })
 }
 
@@ -35,6 +36,8 @@ async fn a_manager_creates_an_account_with_computed_fields() {
     assert_eq!(account["priority"], 2);
     assert_eq!(account["collector_id"], Value::Null);
     assert_eq!(account["debtor"]["ssn_last4"], "***-**-1234");
+    assert_eq!(account["debtor"]["external_ref"], "CUST-77");
+    assert_eq!(account["debtor"]["date_of_birth"], "1980-04-01");
     let today: chrono::NaiveDate =
         sqlx::query_scalar("SELECT (now() AT TIME ZONE 'America/New_York')::date").fetch_one(&app.db).await.unwrap();
     let dpd = (today - chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()).num_days();

@@ -32,6 +32,7 @@ pub struct AccountRow {
     pub debtor_address: Option<String>,
     pub debtor_date_of_birth: Option<NaiveDate>,
     pub debtor_ssn_last4_enc: Option<Vec<u8>>,
+    pub debtor_external_ref: Option<String>,
     /// Today in the agency's time zone: days past due are counted to it.
     pub today: NaiveDate,
 }
@@ -54,6 +55,7 @@ const SELECT: &str = "
            d.id AS debtor_id, d.full_name AS debtor_full_name, d.phone AS debtor_phone,
            d.email AS debtor_email, d.address AS debtor_address,
            d.date_of_birth AS debtor_date_of_birth, d.ssn_last4_enc AS debtor_ssn_last4_enc,
+           d.external_ref AS debtor_external_ref,
            (now() AT TIME ZONE ag.time_zone)::date AS today
     FROM accounts a
     JOIN debtors d ON d.agency_id = a.agency_id AND d.id = a.debtor_id
@@ -66,6 +68,7 @@ pub struct NewDebtor<'a> {
     pub address: Option<&'a str>,
     pub date_of_birth: Option<NaiveDate>,
     pub ssn_last4_enc: Option<Vec<u8>>,
+    pub external_ref: Option<&'a str>,
 }
 
 pub struct NewAccount<'a> {
@@ -98,8 +101,9 @@ pub async fn insert(tx: &mut PgConnection, new: &NewAccount<'_>) -> Result<Optio
     let (debtor_id, account_id) = (Uuid::now_v7(), Uuid::now_v7());
     let d = &new.debtor;
     sqlx::query(
-        "INSERT INTO debtors (agency_id, id, full_name, phone, email, address, date_of_birth, ssn_last4_enc)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO debtors (agency_id, id, full_name, phone, email, address, date_of_birth, ssn_last4_enc,
+                              external_ref)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(new.agency_id)
     .bind(debtor_id)
@@ -109,6 +113,7 @@ pub async fn insert(tx: &mut PgConnection, new: &NewAccount<'_>) -> Result<Optio
     .bind(d.address)
     .bind(d.date_of_birth)
     .bind(d.ssn_last4_enc.as_deref())
+    .bind(d.external_ref)
     .execute(&mut *tx)
     .await?;
     sqlx::query(

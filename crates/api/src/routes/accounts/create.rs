@@ -36,6 +36,9 @@ pub struct NewDebtor {
     /// The last four digits of the SSN; stored encrypted, shown masked.
     #[validate(length(equal = 4), custom(function = "digits"))]
     pub ssn_last4: Option<String>,
+    /// The creditor's own reference of the debtor.
+    #[validate(length(min = 1, max = 100))]
+    pub external_ref: Option<String>,
 }
 
 fn digits(s: &str) -> Result<(), validator::ValidationError> {
@@ -126,6 +129,7 @@ pub async fn create(
             address: d.address.as_deref(),
             date_of_birth: d.date_of_birth,
             ssn_last4_enc: d.ssn_last4.as_deref().map(|s| cipher.encrypt(s)),
+            external_ref: d.external_ref.as_deref(),
         },
     };
     let id = store::accounts::insert(&mut tx, &row)

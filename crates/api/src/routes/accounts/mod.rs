@@ -35,6 +35,7 @@ pub struct Debtor {
     /// Masked: `***-**-1234`. Stored encrypted (AES-256-GCM).
     #[schema(example = "***-**-1234")]
     pub ssn_last4: Option<String>,
+    pub external_ref: Option<String>,
 }
 
 /// An account as the API shows it. Status, balances, days past due and bucket are
@@ -122,6 +123,7 @@ impl Account {
                 address: r.debtor_address,
                 date_of_birth: r.debtor_date_of_birth,
                 ssn_last4: r.debtor_ssn_last4_enc.and_then(|enc| cipher.decrypt(&enc)).map(|d| format!("***-**-{d}")),
+                external_ref: r.debtor_external_ref,
             },
             created_at: r.created_at,
             updated_at: r.updated_at,
