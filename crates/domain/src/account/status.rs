@@ -102,9 +102,15 @@ impl AccountStatus {
         }
     }
 
-    /// Whether collection work on the account has ended.
-    pub fn is_terminal(self) -> bool {
-        self == Closed
+    /// The status after (re)assigning the account to a collector: NEW becomes
+    /// ASSIGNED, a worked account keeps its status, and a settled or closed one cannot
+    /// be assigned (`None`).
+    pub fn after_assignment(self) -> Option<AccountStatus> {
+        match self {
+            New => self.transition(Assigned, Cause::Assignment).ok(),
+            working if WORKING.contains(&working) => Some(working),
+            _ => None,
+        }
     }
 }
 
@@ -192,6 +198,24 @@ mod tests {
         assert_eq!(PaymentPlan.transition(Settled, Cause::Settlement), Ok(Settled));
         assert_eq!(Settled.transition(PaymentPlan, Cause::Refund), Ok(PaymentPlan));
         assert_eq!(PaymentPlan.transition(Negotiating, Cause::PlanDefaulted), Ok(Negotiating));
+    }
+
+    #[test]
+    fn assignment_moves_only_new_accounts_and_refuses_finished_ones() {
+        let after: Vec<Option<AccountStatus>> = AccountStatus::ALL.map(AccountStatus::after_assignment).to_vec();
+        assert_eq!(
+            after,
+            vec![
+                Some(Assigned),
+                Some(Assigned),
+                Some(InContact),
+                Some(Negotiating),
+                Some(PaymentPlan),
+                None,
+                None,
+                Some(Disputed)
+            ]
+        );
     }
 
     #[test]

@@ -21,10 +21,7 @@ use crate::{
 };
 use actix_web::{post, web, HttpResponse};
 use debtflow_domain::{
-    account::{
-        distribution::{spread, Load},
-        status::Cause,
-    },
+    account::distribution::{spread, Load},
     AccountStatus, Bucket,
 };
 use rust_decimal::Decimal;
@@ -136,12 +133,9 @@ async fn apply(
 ) -> Result<(), ApiError> {
     let mut received: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
     for m in moves {
-        let status = match m.status {
-            AccountStatus::New => AccountStatus::New.transition(AccountStatus::Assigned, Cause::Assignment).ok(),
-            AccountStatus::Settled | AccountStatus::Closed => None,
-            working => Some(working),
-        }
-        .ok_or_else(|| ApiError::Conflict(format!("account {} is {} and cannot be assigned", m.account, m.status)))?;
+        let status = m.status.after_assignment().ok_or_else(|| {
+            ApiError::Conflict(format!("account {} is {} and cannot be assigned", m.account, m.status))
+        })?;
         store::accounts::assign(tx, agency_id, m.account, m.to, status).await?;
         let data = serde_json::json!({ "from": m.from, "to": m.to });
         let event = NewEvent {
