@@ -38,9 +38,9 @@ CREATE TABLE accounts (
     delinquency_date  date NOT NULL,
     due_date          date,
     collector_id      uuid REFERENCES users (id),
-    -- Computed by the daily job and on read; never written by the API.
-    days_past_due     integer NOT NULL DEFAULT 0 CHECK (days_past_due >= 0),
-    bucket            text NOT NULL DEFAULT '0-30' CHECK (bucket IN ('0-30', '31-60', '61-90', '90+')),
+    -- Days past due and the bucket are not stored: they follow from the delinquency
+    -- date and today, and are computed on read (worklist filters turn buckets into
+    -- delinquency-date ranges).
     created_at        timestamptz NOT NULL DEFAULT now(),
     updated_at        timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (agency_id, id),

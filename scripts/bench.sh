@@ -32,7 +32,7 @@ seed_started=$(date +%s)
 python3 scripts/bench_seed.py debtors "$agency" "$ACCOUNTS" "$collectors" \
   | sql -c "\copy debtors (agency_id, id, full_name, phone) FROM STDIN WITH (FORMAT csv)"
 python3 scripts/bench_seed.py accounts "$agency" "$ACCOUNTS" "$collectors" \
-  | sql -c "\copy accounts (agency_id, id, debtor_id, external_ref, creditor, original_balance, current_balance, currency, status, priority, delinquency_date, collector_id, days_past_due, bucket) FROM STDIN WITH (FORMAT csv)"
+  | sql -c "\copy accounts (agency_id, id, debtor_id, external_ref, creditor, original_balance, current_balance, currency, status, priority, delinquency_date, collector_id) FROM STDIN WITH (FORMAT csv)"
 python3 scripts/bench_seed.py events "$agency" "$ACCOUNTS" "$collectors" \
   | sql -c "\copy account_events (agency_id, id, account_id, kind, body) FROM STDIN WITH (FORMAT csv)"
 sql -c "ANALYZE"

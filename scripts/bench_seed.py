@@ -42,10 +42,8 @@ def main():
         if kind == "debtors":
             out.write(f"{agency},{debtor},{name},+1 555 {n % 10000:04d}\n")
         elif kind == "accounts":
-            dpd = (TODAY - delinquent).days
-            bucket = "0-30" if dpd <= 30 else "31-60" if dpd <= 60 else "61-90" if dpd <= 90 else "90+"
             out.write(f"{agency},{account},{debtor},BENCH-{n:07d},Acme Bank,{balance:.2f},{balance:.2f},USD,"
-                      f"{status},{priority},{delinquent},{collector},{dpd},{bucket}\n")
+                      f"{status},{priority},{delinquent},{collector}\n")
         elif kind == "events" and n < 10_000:
             for e in range(5):
                 event = uuid.UUID(int=(1 << 125) | (n * 8 + e))

@@ -1,16 +1,34 @@
-//! Keyset pagination, the same on every list: `?limit=` (1–200, default 50) and
+//! Keyset pagination, the same on every list: `?limit=` ([`PageSize`]) and
 //! `?cursor=`, answered `{"items": […], "next_cursor": "…" | null}`.
 //!
 //! A cursor is opaque to clients: the hex of the list's name and the last row's sort
 //! key. A cursor of another list, or garbage, is a 422 naming `cursor`.
 
 use crate::problem::ApiError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 use utoipa::ToSchema;
 
-pub const DEFAULT_LIMIT: u32 = 50;
-pub const MAX_LIMIT: u32 = 200;
+/// A page size: 1 to 200 rows, 50 when not given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "u32")]
+pub struct PageSize(u32);
+
+impl PageSize {
+    const DEFAULT: u32 = 50;
+    const MAX: u32 = 200;
+}
+
+impl TryFrom<u32> for PageSize {
+    type Error = String;
+    fn try_from(n: u32) -> Result<Self, Self::Error> {
+        if (1..=Self::MAX).contains(&n) {
+            Ok(PageSize(n))
+        } else {
+            Err(format!("must be between 1 and {}", Self::MAX))
+        }
+    }
+}
 
 /// One page of a list.
 #[derive(Debug, Serialize, ToSchema)]
@@ -38,8 +56,8 @@ impl<T: ToSchema> Page<T> {
 }
 
 /// The page size to fetch (`limit + 1` rows are read to learn whether more exist).
-pub fn limit(requested: Option<u32>) -> i64 {
-    i64::from(requested.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT))
+pub fn limit(requested: Option<PageSize>) -> i64 {
+    i64::from(requested.map_or(PageSize::DEFAULT, |p| p.0))
 }
 
 const SEPARATOR: char = '\u{1f}';

@@ -71,8 +71,6 @@ fn server(listener: TcpListener, config: &Config, db: PgPool) -> std::io::Result
             .app_data(login_limits.clone())
             .app_data(cipher.clone())
             .app_data(BodyLimit(body_limit))
-            .app_data(web::PayloadConfig::new(body_limit))
-            .app_data(web::QueryConfig::default().error_handler(|err, _| ApiError::BadRequest(err.to_string()).into()))
             // Every path parameter of the API is an `{id}`.
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::field("id", "must be a UUID").into()))
             // Outermost last: request id → metrics → path → problem bodies → rate limit.

@@ -8,6 +8,6 @@ pub mod account;
 pub mod money;
 pub mod role;
 
-pub use account::{AccountStatus, Bucket};
+pub use account::{AccountStatus, Bucket, Priority};
 pub use money::{Currency, Money, MoneyError};
 pub use role::Role;

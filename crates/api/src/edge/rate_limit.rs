@@ -12,7 +12,6 @@ use crate::problem::ApiError;
 use actix_web::{
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
-    http::header,
     middleware::Next,
     web, ResponseError,
 };
@@ -75,18 +74,14 @@ fn exempt(path: &str) -> bool {
     path == "/metrics" || path == "/health" || path.starts_with("/health/")
 }
 
-fn bearer(req: &ServiceRequest) -> Option<&str> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
-}
-
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let verdict = match req.app_data::<web::Data<RateLimits>>() {
-        Some(limits) if !exempt(req.path()) => limits.check(req.peer_addr().map(|a| a.ip()), bearer(&req)),
+        Some(limits) if !exempt(req.path()) => {
+            limits.check(req.peer_addr().map(|a| a.ip()), crate::auth::bearer(req.request()))
+        }
         _ => Ok(()),
     };
     match verdict {

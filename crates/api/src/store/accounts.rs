@@ -1,7 +1,7 @@
 //! Accounts and their debtors.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use debtflow_domain::AccountStatus;
+use debtflow_domain::{AccountStatus, Priority};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -19,7 +19,8 @@ pub struct AccountRow {
     pub currency: String,
     #[sqlx(try_from = "String")]
     pub status: StatusColumn,
-    pub priority: i16,
+    #[sqlx(try_from = "i16")]
+    pub priority: Priority,
     pub delinquency_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
     pub collector_id: Option<Uuid>,
@@ -78,26 +79,16 @@ pub struct NewAccount<'a> {
     pub original_creditor: Option<&'a str>,
     pub original_balance: Decimal,
     pub currency: &'a str,
-    pub priority: i16,
+    pub priority: Priority,
     pub delinquency_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
-    pub days_past_due: i32,
-    pub bucket: &'a str,
     pub debtor: NewDebtor<'a>,
 }
 
 /// Creates the debtor and the account; `None` if the agency has the external
-/// reference already (nothing is written then).
+/// reference already (the unique constraint decides, so concurrent creations cannot
+/// both pass; the caller rolls back the debtor).
 pub async fn insert(tx: &mut PgConnection, new: &NewAccount<'_>) -> Result<Option<Uuid>, sqlx::Error> {
-    let taken: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM accounts WHERE agency_id = $1 AND external_ref = $2)")
-            .bind(new.agency_id)
-            .bind(new.external_ref)
-            .fetch_one(&mut *tx)
-            .await?;
-    if taken {
-        return Ok(None);
-    }
     let (debtor_id, account_id) = (Uuid::now_v7(), Uuid::now_v7());
     let d = &new.debtor;
     sqlx::query(
@@ -116,11 +107,12 @@ pub async fn insert(tx: &mut PgConnection, new: &NewAccount<'_>) -> Result<Optio
     .bind(d.external_ref)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO accounts (agency_id, id, debtor_id, external_ref, creditor, original_creditor,
-                               original_balance, current_balance, currency, priority, delinquency_date,
-                               due_date, days_past_due, bucket)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13)",
+                               original_balance, current_balance, currency, priority, delinquency_date, due_date)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11)
+         ON CONFLICT ON CONSTRAINT accounts_external_ref_key DO NOTHING
+         RETURNING id",
     )
     .bind(new.agency_id)
     .bind(account_id)
@@ -130,14 +122,11 @@ pub async fn insert(tx: &mut PgConnection, new: &NewAccount<'_>) -> Result<Optio
     .bind(new.original_creditor)
     .bind(new.original_balance)
     .bind(new.currency)
-    .bind(new.priority)
+    .bind(i16::from(new.priority))
     .bind(new.delinquency_date)
     .bind(new.due_date)
-    .bind(new.days_past_due)
-    .bind(new.bucket)
-    .execute(&mut *tx)
-    .await?;
-    Ok(Some(account_id))
+    .fetch_optional(&mut *tx)
+    .await
 }
 
 /// Which accounts a caller may reach.
@@ -177,7 +166,7 @@ pub async fn set_status(
 /// The fields a PATCH may change; `None` leaves one as it is.
 #[derive(Debug, Default)]
 pub struct AccountChanges<'a> {
-    pub priority: Option<i16>,
+    pub priority: Option<Priority>,
     pub due_date: Option<NaiveDate>,
     pub phone: Option<&'a str>,
     pub email: Option<&'a str>,
@@ -197,7 +186,7 @@ pub async fn update(
     )
     .bind(agency_id)
     .bind(id)
-    .bind(c.priority)
+    .bind(c.priority.map(i16::from))
     .bind(c.due_date)
     .execute(&mut *tx)
     .await?;
@@ -282,7 +271,7 @@ pub struct After {
 pub struct Worklist {
     pub reach: Reach,
     pub statuses: Vec<AccountStatus>,
-    pub priorities: Vec<i16>,
+    pub priorities: Vec<Priority>,
     pub balance_min: Option<Decimal>,
     pub balance_max: Option<Decimal>,
     /// Delinquency dates in `[from, to]` (the buckets, turned into dates).
@@ -346,7 +335,8 @@ async fn push_filters(
         q.push(" AND a.status = ANY(").push_bind(names).push("::account_status[])");
     }
     if !w.priorities.is_empty() {
-        q.push(" AND a.priority = ANY(").push_bind(w.priorities.clone()).push(")");
+        let priorities: Vec<i16> = w.priorities.iter().map(|p| i16::from(*p)).collect();
+        q.push(" AND a.priority = ANY(").push_bind(priorities).push(")");
     }
     if let Some(min) = w.balance_min {
         q.push(" AND a.current_balance >= ").push_bind(min);

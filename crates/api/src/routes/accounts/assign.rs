@@ -22,7 +22,7 @@ use crate::{
 use actix_web::{post, web, HttpResponse};
 use debtflow_domain::{
     account::distribution::{spread, Load},
-    AccountStatus, Bucket,
+    AccountStatus, Bucket, Priority,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -45,7 +45,7 @@ pub struct AccountFilter {
     /// Statuses (`new`; upper-case accepted).
     pub status: Option<Vec<String>>,
     /// Priorities, 0–3.
-    pub priority: Option<Vec<i16>>,
+    pub priority: Option<Vec<Priority>>,
     /// Aging buckets (`31-60`, `90+`).
     pub bucket: Option<Vec<String>>,
     #[schema(value_type = Option<String>)]
@@ -298,13 +298,9 @@ pub async fn assign_many(
 
 /// The worklist filter of a bulk assignment's `filter`.
 fn worklist_of(filter: &AccountFilter, agency_id: Uuid, today: chrono::NaiveDate) -> Result<Worklist, ApiError> {
-    let joined = |items: &Option<Vec<String>>| items.as_ref().map(|v| v.join(","));
-    let statuses: Vec<AccountStatus> = super::list::list_of(&joined(&filter.status), "filter.status")?;
-    let buckets: Vec<Bucket> = super::list::list_of(&joined(&filter.bucket), "filter.bucket")?;
+    let statuses: Vec<AccountStatus> = super::list::parse_each(filter.status.iter().flatten(), "filter.status")?;
+    let buckets: Vec<Bucket> = super::list::parse_each(filter.bucket.iter().flatten(), "filter.bucket")?;
     let priorities = filter.priority.clone().unwrap_or_default();
-    if priorities.iter().any(|p| !(0..=3).contains(p)) {
-        return Err(ApiError::field("filter.priority", "must be between 0 and 3"));
-    }
     Ok(Worklist {
         reach: Reach { agency_id: Some(agency_id), collector_id: None },
         statuses,

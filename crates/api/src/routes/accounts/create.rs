@@ -14,7 +14,7 @@ use crate::{
 };
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
-use debtflow_domain::{account::days_past_due, Bucket, Currency, Money};
+use debtflow_domain::{Currency, Money, Priority};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -66,8 +66,7 @@ pub struct NewAccount {
     pub delinquency_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
     /// 0 (lowest) to 3; default 0.
-    #[validate(range(min = 0, max = 3))]
-    pub priority: Option<i16>,
+    pub priority: Option<Priority>,
     #[validate(nested)]
     pub debtor: NewDebtor,
 }
@@ -108,7 +107,6 @@ pub async fn create(
     if new.delinquency_date > today {
         return Err(ApiError::field("delinquency_date", "must not be in the future"));
     }
-    let dpd = days_past_due(new.delinquency_date, today);
     let d = &new.debtor;
     let row = NewAccountRow {
         agency_id,
@@ -117,11 +115,9 @@ pub async fn create(
         original_creditor: new.original_creditor.as_deref(),
         original_balance: balance.amount(),
         currency: currency.code(),
-        priority: new.priority.unwrap_or(0),
+        priority: new.priority.unwrap_or_default(),
         delinquency_date: new.delinquency_date,
         due_date: new.due_date,
-        days_past_due: i32::try_from(dpd).unwrap_or(i32::MAX),
-        bucket: Bucket::of(dpd).as_str(),
         debtor: NewDebtorRow {
             full_name: d.full_name.trim(),
             phone: d.phone.as_deref(),

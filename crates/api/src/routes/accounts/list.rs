@@ -4,6 +4,7 @@ use crate::{
     crypto::FieldCipher,
     db,
     edge::query::Query,
+    pagination::PageSize,
     pagination::{self, Page},
     problem::{responses, ApiError},
     store::{
@@ -13,7 +14,7 @@ use crate::{
 };
 use actix_web::{get, web, HttpResponse};
 use chrono::{Days, NaiveDate, Utc};
-use debtflow_domain::{AccountStatus, Bucket, Role};
+use debtflow_domain::{AccountStatus, Bucket, Priority, Role};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -48,20 +49,28 @@ pub struct WorklistQuery {
     /// `desc` (default) or `asc`.
     pub order: Option<String>,
     /// Page size, 1–200 (default 50).
-    #[validate(range(min = 1, max = 200))]
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<PageSize>,
     /// `next_cursor` of the previous page (of the same sort and order).
     pub cursor: Option<String>,
 }
 
-/// Parses a comma-separated list, naming `field` on a bad item.
-pub(super) fn list_of<T: FromStr>(raw: &Option<String>, field: &str) -> Result<Vec<T>, ApiError> {
-    raw.iter()
-        .flat_map(|s| s.split(','))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+/// Parses each item, naming `field` on a bad one.
+pub(super) fn parse_each<T: FromStr>(
+    items: impl IntoIterator<Item = impl AsRef<str>>,
+    field: &str,
+) -> Result<Vec<T>, ApiError> {
+    items
+        .into_iter()
+        .map(|item| item.as_ref().trim().to_owned())
+        .filter(|item| !item.is_empty())
         .map(|item| item.parse().map_err(|_| ApiError::field(field, format!("`{item}` is not a valid value"))))
         .collect()
+}
+
+/// The items of a comma-separated parameter.
+fn commas(raw: &Option<String>) -> impl Iterator<Item = &str> {
+    raw.as_deref().into_iter().flat_map(|s| s.split(','))
 }
 
 /// The worklist: the agency's accounts (a collector's own), filtered, sorted and
@@ -85,12 +94,9 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
     let q = query.0;
-    let statuses: Vec<AccountStatus> = list_of(&q.status, "status")?;
-    let priorities: Vec<i16> = list_of(&q.priority, "priority")?;
-    if priorities.iter().any(|p| !(0..=3).contains(p)) {
-        return Err(ApiError::field("priority", "must be between 0 and 3"));
-    }
-    let buckets: Vec<Bucket> = list_of(&q.bucket, "bucket")?;
+    let statuses: Vec<AccountStatus> = parse_each(commas(&q.status), "status")?;
+    let priorities: Vec<Priority> = parse_each(commas(&q.priority), "priority")?;
+    let buckets: Vec<Bucket> = parse_each(commas(&q.bucket), "bucket")?;
     let (collector_id, unassigned_only) = match q.collector.as_deref() {
         None => (None, false),
         Some("me") => (Some(user.id), false),

@@ -13,7 +13,7 @@ pub mod update;
 
 use crate::{auth::AuthUser, crypto::FieldCipher, store::accounts::AccountRow, store::accounts::Reach};
 use chrono::{DateTime, NaiveDate, Utc};
-use debtflow_domain::{account::days_past_due, AccountStatus, Bucket, Role};
+use debtflow_domain::{account::days_past_due, AccountStatus, Bucket, Priority, Role};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -45,8 +45,7 @@ pub struct Account {
     pub id: Uuid,
     pub external_ref: String,
     pub status: AccountStatus,
-    /// 0 (lowest) to 3.
-    pub priority: i16,
+    pub priority: Priority,
     #[schema(value_type = String, example = "1250.00")]
     pub original_balance: Decimal,
     #[schema(value_type = String, example = "1250.00")]

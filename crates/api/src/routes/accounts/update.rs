@@ -10,6 +10,7 @@ use crate::{
 };
 use actix_web::{patch, web, HttpResponse};
 use chrono::NaiveDate;
+use debtflow_domain::Priority;
 use serde::{de::IgnoredAny, Deserialize};
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -21,8 +22,7 @@ use validator::Validate;
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountPatch {
-    #[validate(range(min = 0, max = 3))]
-    pub priority: Option<i16>,
+    pub priority: Option<Priority>,
     pub due_date: Option<NaiveDate>,
     #[validate(length(min = 1, max = 40))]
     pub phone: Option<String>,

@@ -3,6 +3,7 @@ use crate::{
     auth::{policy::Operation, AuthUser},
     db,
     edge::query::Query,
+    pagination::PageSize,
     pagination::{self, Page},
     problem::{responses, ApiError},
     store,
@@ -17,8 +18,8 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct ListAgencies {
     /// Page size, 1–200 (default 50).
-    #[validate(range(min = 1, max = 200))]
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<PageSize>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }

@@ -2,6 +2,7 @@ use crate::{
     auth::{policy::Operation, AuthUser},
     db,
     edge::query::Query,
+    pagination::PageSize,
     pagination::{self, Page},
     problem::{responses, ApiError},
     store::{self, audit::Filter},
@@ -70,8 +71,8 @@ pub struct ListAuditLogs {
     /// Until this instant (exclusive), RFC 3339.
     pub to: Option<DateTime<Utc>>,
     /// Page size, 1–200 (default 50).
-    #[validate(range(min = 1, max = 200))]
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<PageSize>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }

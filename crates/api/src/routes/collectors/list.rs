@@ -2,6 +2,7 @@ use crate::{
     auth::{policy::Operation, AuthUser},
     edge::query::Query,
     pagination::Page,
+    pagination::PageSize,
     problem::{responses, ApiError},
     routes::users::{list::page_of_users, User},
 };
@@ -16,8 +17,8 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct ListCollectors {
     /// Page size, 1–200 (default 50).
-    #[validate(range(min = 1, max = 200))]
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<PageSize>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }

@@ -5,6 +5,7 @@ use crate::{
     auth::{policy::Operation, AuthUser},
     db,
     edge::query::Query,
+    pagination::PageSize,
     pagination::{self, Page},
     problem::{responses, ApiError},
     store::{self, notifications::NotificationRow},
@@ -52,8 +53,8 @@ pub struct ListNotifications {
     /// Only the unread ones.
     pub unread: Option<bool>,
     /// Page size, 1–200 (default 50).
-    #[validate(range(min = 1, max = 200))]
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<PageSize>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }

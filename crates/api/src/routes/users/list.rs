@@ -3,6 +3,7 @@ use crate::{
     auth::{policy::Operation, AuthUser},
     db,
     edge::query::Query,
+    pagination::PageSize,
     pagination::{self, Page},
     problem::{responses, ApiError},
     store,
@@ -20,8 +21,8 @@ pub struct ListUsers {
     /// Only users of this role.
     pub role: Option<Role>,
     /// Page size, 1–200 (default 50).
-    #[validate(range(min = 1, max = 200))]
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<PageSize>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
@@ -51,7 +52,7 @@ pub async fn page_of_users(
     user: &AuthUser,
     db: &PgPool,
     role: Option<Role>,
-    limit: Option<u32>,
+    limit: Option<PageSize>,
     cursor: Option<&str>,
     list_name: &str,
 ) -> Result<Page<User>, ApiError> {
