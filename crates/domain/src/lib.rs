@@ -5,7 +5,10 @@
 //! uses the very same rules the API enforces (`make test` checks that build).
 
 pub mod account;
+pub mod fee;
+pub mod ledger;
 pub mod money;
+pub mod payment;
 pub mod role;
 
 pub use account::{AccountStatus, Bucket, Priority};

@@ -102,6 +102,13 @@ impl AccountStatus {
         }
     }
 
+    /// Whether payments may be recorded: only while the account is worked. A NEW
+    /// account is assigned first (NEW leaves only by assignment); a settled or closed
+    /// one owes nothing.
+    pub fn takes_payments(self) -> bool {
+        WORKING.contains(&self)
+    }
+
     /// The status after (re)assigning the account to a collector: NEW becomes
     /// ASSIGNED, a worked account keeps its status, and a settled or closed one cannot
     /// be assigned (`None`).
@@ -234,6 +241,12 @@ mod tests {
             assert_eq!(Closed.cause_of(to), None, "closed → {to}");
             assert!(New.cause_of(to).is_none() || (to == Assigned), "new → {to}");
         }
+    }
+
+    #[test]
+    fn only_worked_accounts_take_payments() {
+        let taking: Vec<_> = AccountStatus::ALL.into_iter().filter(|s| s.takes_payments()).collect();
+        assert_eq!(taking, vec![Assigned, InContact, Negotiating, PaymentPlan, Disputed]);
     }
 
     #[test]
