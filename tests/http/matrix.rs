@@ -17,7 +17,7 @@ struct Route {
     operation: Operation,
 }
 
-fn routes(demo: &Demo, account: &str, caller: &str) -> Vec<Route> {
+fn routes(demo: &Demo, account: &str, payment: &str, caller: &str) -> Vec<Route> {
     let route = |method, template: &'static str, path: String, body, operation| Route {
         method,
         template,
@@ -127,6 +127,71 @@ fn routes(demo: &Demo, account: &str, caller: &str) -> Vec<Route> {
             Some(json!({"account_ids": [account], "collector_ids": [demo.sarah]})),
             Operation::AssignAccounts,
         ),
+        route(Method::GET, "/payments", "/api/v1/payments".into(), None, Operation::ReadMoney),
+        route(Method::GET, "/payments/{id}", format!("/api/v1/payments/{payment}"), None, Operation::ReadMoney),
+        route(
+            Method::GET,
+            "/accounts/{id}/ledger",
+            format!("/api/v1/accounts/{account}/ledger"),
+            None,
+            Operation::ReadMoney,
+        ),
+        route(
+            Method::GET,
+            "/accounts/{id}/fees",
+            format!("/api/v1/accounts/{account}/fees"),
+            None,
+            Operation::ReadMoney,
+        ),
+        route(
+            Method::POST,
+            "/payments",
+            "/api/v1/payments".into(),
+            Some(json!({"account_id": account, "amount": "1.00", "method": "cash", "paid_on": yesterday()})),
+            Operation::RecordPayment,
+        ),
+        route(
+            Method::POST,
+            "/payments/{id}/approve",
+            format!("/api/v1/payments/{payment}/approve"),
+            Some(json!({"reason": "matrix"})),
+            Operation::DecidePayment,
+        ),
+        route(
+            Method::POST,
+            "/payments/{id}/reject",
+            format!("/api/v1/payments/{payment}/reject"),
+            None,
+            Operation::DecidePayment,
+        ),
+        route(
+            Method::POST,
+            "/payments/{id}/refund",
+            format!("/api/v1/payments/{payment}/refund"),
+            Some(json!({"amount": "0.01", "reason": "matrix"})),
+            Operation::RefundPayment,
+        ),
+        route(
+            Method::POST,
+            "/accounts/{id}/fees",
+            format!("/api/v1/accounts/{account}/fees"),
+            Some(json!({"kind": "late", "amount": "1.00", "reason": "matrix"})),
+            Operation::ManageFees,
+        ),
+        route(
+            Method::POST,
+            "/accounts/{id}/fees/{fee_id}/waive",
+            format!("/api/v1/accounts/{account}/fees/{}/waive", uuid::Uuid::nil()),
+            Some(json!({"reason": "matrix"})),
+            Operation::ManageFees,
+        ),
+        route(
+            Method::GET,
+            "/collectors/{id}/commission",
+            format!("/api/v1/collectors/{}/commission?from=2026-01-01&to=2026-12-31", demo.sarah),
+            None,
+            Operation::ReadCommission,
+        ),
         route(Method::GET, "/notifications", "/api/v1/notifications".into(), None, Operation::ReadNotifications),
         route(
             Method::POST,
@@ -136,6 +201,10 @@ fn routes(demo: &Demo, account: &str, caller: &str) -> Vec<Route> {
             Operation::ReadNotifications,
         ),
     ]
+}
+
+fn yesterday() -> String {
+    (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string()
 }
 
 #[tokio::test]
@@ -150,10 +219,14 @@ async fn every_role_against_every_route() {
         .execute(&app.db)
         .await
         .unwrap();
+    let manager = app.token("demo.manager").await;
+    let body = json!({"account_id": account, "amount": "5.00", "method": "cash", "paid_on": yesterday()});
+    let payment: Value = app.send(Method::POST, "/api/v1/payments", &manager, Some(&body)).await.json().await.unwrap();
+    let payment = payment["id"].as_str().expect("a payment");
 
     for (role, username) in USER_OF_ROLE {
         let token = app.token(username).await;
-        for route in routes(&demo, account, username) {
+        for route in routes(&demo, account, payment, username) {
             let response = app.send(route.method.clone(), &route.path, &token, route.body.as_ref()).await;
             let status = response.status().as_u16();
             let what = format!("{role} {} {}", route.method, route.path);
@@ -169,7 +242,8 @@ async fn every_role_against_every_route() {
 #[tokio::test]
 async fn the_walk_covers_every_authenticated_route_of_the_spec() {
     let spec: Value = serde_json::from_str(&debtflow_api::openapi::json()).unwrap();
-    let public = ["/api/v1/auth/token", "/api/v1/auth/token/refresh", "/api/v1/auth/logout"];
+    let public =
+        ["/api/v1/auth/token", "/api/v1/auth/token/refresh", "/api/v1/auth/logout", "/api/v1/payments/webhook/stripe"];
     let documented: BTreeSet<(String, String)> = spec["paths"]
         .as_object()
         .unwrap()
@@ -186,7 +260,7 @@ async fn the_walk_covers_every_authenticated_route_of_the_spec() {
         james: uuid::Uuid::nil(),
     };
     let walked: BTreeSet<(String, String)> =
-        routes(&demo, "x", "x").into_iter().map(|r| (r.method.to_string(), r.template.to_owned())).collect();
+        routes(&demo, "x", "x", "x").into_iter().map(|r| (r.method.to_string(), r.template.to_owned())).collect();
 
     assert_eq!(walked, documented, "add the new route to the matrix walk");
 }

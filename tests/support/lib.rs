@@ -32,6 +32,8 @@ impl TestApp {
     }
 
     /// An authenticated request.
+    /// A request as `token`; a POST carries a fresh `Idempotency-Key` (money tests that
+    /// care about the key use [`TestApp::send_with_key`]).
     pub async fn send(
         &self,
         method: reqwest::Method,
@@ -39,7 +41,23 @@ impl TestApp {
         token: &str,
         body: Option<&serde_json::Value>,
     ) -> reqwest::Response {
+        let key = (method == reqwest::Method::POST).then(|| uuid::Uuid::now_v7().to_string());
+        self.send_with_key(method, path, token, key.as_deref(), body).await
+    }
+
+    /// A request with the given `Idempotency-Key` (or none).
+    pub async fn send_with_key(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        key: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> reqwest::Response {
         let mut request = self.client.request(method, self.url(path)).bearer_auth(token);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
         if let Some(body) = body {
             request = request.json(body);
         }

@@ -12,6 +12,9 @@ const DEV_DATA_KEY: [u8; 32] = *b"debtflow-local-dev-key-not-prod!";
 /// The JWT secret used when none is configured outside production.
 const DEV_JWT_SECRET: &str = "debtflow-local-development-secret-not-for-production";
 
+/// The processor webhook's signing secret outside production (tests sign with it).
+pub const DEV_WEBHOOK_SECRET: &str = "whsec_debtflow_local_development";
+
 /// Where the process runs; production refuses development defaults for secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -85,6 +88,24 @@ pub struct Config {
     pub login_window_secs: i64,
     /// `DATA_ENCRYPTION_KEY`: 64 hex digits, the AES-256-GCM key of encrypted fields.
     pub data_encryption_key: DataKey,
+    pub money: MoneySettings,
+}
+
+/// Settings of the money endpoints (payments, refunds, fees, the processor webhook).
+#[derive(Debug, Clone)]
+pub struct MoneySettings {
+    /// Payments dated more than this many days back wait for a manager's approval
+    /// (`PAYMENT_APPROVAL_AFTER_DAYS`, default 7).
+    pub approval_after_days: u32,
+    /// How long an Idempotency-Key is remembered (`IDEMPOTENCY_KEY_TTL_SECS`, 24 h).
+    pub idempotency_ttl_secs: i64,
+    /// How long a retry waits for the first request with its key to finish before it
+    /// is answered 409 (`IDEMPOTENCY_WAIT_MS`, 5000).
+    pub idempotency_wait_ms: i32,
+    /// The processor's webhook signing secret (`STRIPE_WEBHOOK_SECRET`).
+    pub webhook_secret: Secret,
+    /// How old a webhook signature's timestamp may be (`WEBHOOK_TOLERANCE_SECS`, 300).
+    pub webhook_tolerance_secs: i64,
 }
 
 /// A 32-byte key that never prints.
@@ -146,6 +167,20 @@ impl Config {
             }
             (None, Environment::Local) => DataKey(DEV_DATA_KEY),
         };
+        let webhook_secret = match (env.get("STRIPE_WEBHOOK_SECRET"), environment) {
+            (Some(secret), _) => Secret(secret),
+            (None, Environment::Production) => {
+                return Err(env.error("STRIPE_WEBHOOK_SECRET", "is required when APP_ENV=production"))
+            }
+            (None, Environment::Local) => Secret(DEV_WEBHOOK_SECRET.to_owned()),
+        };
+        let money = MoneySettings {
+            approval_after_days: env.parse_or("PAYMENT_APPROVAL_AFTER_DAYS", 7)?,
+            idempotency_ttl_secs: env.parse_positive("IDEMPOTENCY_KEY_TTL_SECS", 24 * 3600)?,
+            idempotency_wait_ms: env.parse_positive("IDEMPOTENCY_WAIT_MS", 5000)?,
+            webhook_secret,
+            webhook_tolerance_secs: env.parse_positive("WEBHOOK_TOLERANCE_SECS", 300)?,
+        };
         let database_url = env
             .get("DATABASE_URL")
             .unwrap_or_else(|| "postgres://debtflow:debtflow@127.0.0.1:5432/debtflow".to_owned());
@@ -171,6 +206,7 @@ impl Config {
             login_ip_threshold: env.parse_positive("LOGIN_IP_THRESHOLD", 20)?,
             login_window_secs: env.parse_positive("LOGIN_WINDOW_SECS", 15 * 60)?,
             data_encryption_key,
+            money,
         })
     }
 }
@@ -253,7 +289,9 @@ mod tests {
         let key = "ab".repeat(32);
         let production = [("APP_ENV", "production"), ("JWT_SECRET", secret.as_str())];
         assert_eq!(config(&production).unwrap_err().var, "DATA_ENCRYPTION_KEY");
-        assert!(config(&[production[0], production[1], ("DATA_ENCRYPTION_KEY", &key)]).is_ok());
+        let with_key = [production[0], production[1], ("DATA_ENCRYPTION_KEY", &key)];
+        assert_eq!(config(&with_key).unwrap_err().var, "STRIPE_WEBHOOK_SECRET");
+        assert!(config(&[with_key[0], with_key[1], with_key[2], ("STRIPE_WEBHOOK_SECRET", "whsec_real")]).is_ok());
         assert_eq!(config(&[("DATA_ENCRYPTION_KEY", "abcd")]).unwrap_err().var, "DATA_ENCRYPTION_KEY");
     }
 

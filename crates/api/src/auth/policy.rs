@@ -21,12 +21,18 @@ pub enum Operation {
     AddNote,
     AssignAccounts,
     ReadNotifications,
+    ReadMoney,
+    RecordPayment,
+    DecidePayment,
+    RefundPayment,
+    ManageFees,
+    ReadCommission,
 }
 
 use Role::*;
 
 impl Operation {
-    pub const ALL: [Operation; 13] = [
+    pub const ALL: [Operation; 19] = [
         Operation::ReadOwnProfile,
         Operation::ReadAgencies,
         Operation::UpdateAgency,
@@ -40,6 +46,12 @@ impl Operation {
         Operation::AddNote,
         Operation::AssignAccounts,
         Operation::ReadNotifications,
+        Operation::ReadMoney,
+        Operation::RecordPayment,
+        Operation::DecidePayment,
+        Operation::RefundPayment,
+        Operation::ManageFees,
+        Operation::ReadCommission,
     ];
 
     /// The roles allowed to perform the operation.
@@ -63,6 +75,16 @@ impl Operation {
             Operation::AssignAccounts => &[AgencyAdmin, Manager],
             // Everyone reads their own.
             Operation::ReadNotifications => &Role::ALL,
+            // Like accounts: collectors see the money of their own accounts only.
+            Operation::ReadMoney => &Role::ALL,
+            // Compliance and auditors record nothing.
+            Operation::RecordPayment => &[AgencyAdmin, Manager, Collector],
+            // Managers approve backdated payments but cannot edit any payment.
+            Operation::DecidePayment => &[AgencyAdmin, Manager],
+            Operation::RefundPayment => &[AgencyAdmin, Manager],
+            Operation::ManageFees => &[AgencyAdmin, Manager],
+            // A collector reads their own commission only.
+            Operation::ReadCommission => &[Admin, AgencyAdmin, Manager, Collector],
         }
     }
 
@@ -82,6 +104,14 @@ impl Operation {
             Operation::AddNote => "`POST /accounts/{id}/notes` (or `/add_note`)",
             Operation::AssignAccounts => "`POST /accounts/{id}/assign`, `POST /accounts/assign`",
             Operation::ReadNotifications => "`GET /notifications`, `POST /notifications/{id}/read`",
+            Operation::ReadMoney => {
+                "`GET /payments`, `GET /payments/{id}`, `GET /accounts/{id}/ledger`, `GET /accounts/{id}/fees`"
+            }
+            Operation::RecordPayment => "`POST /payments`",
+            Operation::DecidePayment => "`POST /payments/{id}/approve`, `POST /payments/{id}/reject`",
+            Operation::RefundPayment => "`POST /payments/{id}/refund`",
+            Operation::ManageFees => "`POST /accounts/{id}/fees`, `POST /accounts/{id}/fees/{fee_id}/waive`",
+            Operation::ReadCommission => "`GET /collectors/{id}/commission`",
         }
     }
 }

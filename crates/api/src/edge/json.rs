@@ -72,6 +72,16 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
     }
 }
 
+/// A body that may be absent (empty): `None`, or the document parsed and validated.
+pub fn parse_optional<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<Option<T>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let value: T = parse(body)?;
+    value.validate()?;
+    Ok(Some(value))
+}
+
 /// Parses a JSON document, naming the field that does not fit `T`.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);

@@ -8,9 +8,17 @@ pub mod auth;
 pub mod collectors;
 pub mod health;
 pub mod notifications;
+pub mod payments;
 pub mod users;
 
 use actix_web::web::ServiceConfig;
+use rust_decimal::Decimal;
+
+/// An amount as the API shows it: with exactly the currency's minor unit ("12.50").
+pub fn amount(mut value: Decimal, currency: &str) -> Decimal {
+    value.rescale(debtflow_domain::Currency::parse(currency).map_or(2, |c| c.minor_units()));
+    value
+}
 
 /// Every route under `/api/v1`.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -37,6 +45,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::notes::add_note)
         .service(accounts::timeline::timeline)
         .service(accounts::assign::assign_one)
+        .service(accounts::ledger::ledger)
+        .service(accounts::fees::create)
+        .service(accounts::fees::list)
+        .service(accounts::fees::waive)
+        .service(collectors::commission::commission)
+        // The webhook before `/payments/{id}`, which would not match it anyway (POST).
+        .service(payments::webhook::stripe)
+        .service(payments::create::create)
+        .service(payments::list::list)
+        .service(payments::get::get)
+        .service(payments::decide::approve)
+        .service(payments::decide::reject)
+        .service(payments::refund::refund)
         .service(notifications::list)
         .service(notifications::read);
 }

@@ -88,6 +88,8 @@ pub struct NewAccount<'a> {
 /// Creates the debtor and the account; `None` if the agency has the external
 /// reference already (the unique constraint decides, so concurrent creations cannot
 /// both pass; the caller rolls back the debtor).
+/// The balance starts at zero: the caller posts the opening entry, which raises it
+/// to the original balance (the balance moves only through the ledger).
 pub async fn insert(tx: &mut PgConnection, new: &NewAccount<'_>) -> Result<Option<Uuid>, sqlx::Error> {
     let (debtor_id, account_id) = (Uuid::now_v7(), Uuid::now_v7());
     let d = &new.debtor;
@@ -110,7 +112,7 @@ pub async fn insert(tx: &mut PgConnection, new: &NewAccount<'_>) -> Result<Optio
     sqlx::query_scalar(
         "INSERT INTO accounts (agency_id, id, debtor_id, external_ref, creditor, original_creditor,
                                original_balance, current_balance, currency, priority, delinquency_date, due_date)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11)
          ON CONFLICT ON CONSTRAINT accounts_external_ref_key DO NOTHING
          RETURNING id",
     )
@@ -398,4 +400,64 @@ pub fn sort_value(row: &AccountRow, sort: SortKey) -> String {
         SortKey::Priority => row.priority.to_string(),
         SortKey::DaysPastDue => row.delinquency_date.to_string(),
     }
+}
+
+/// What posting money needs to know of an account, locked until the transaction ends.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MoneyAccount {
+    pub agency_id: Uuid,
+    pub id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub status: StatusColumn,
+    pub current_balance: Decimal,
+    pub currency: String,
+    pub collector_id: Option<Uuid>,
+    /// The collector's share of each completed payment.
+    pub commission_rate: Option<Decimal>,
+    /// The agency's `payment_allocation` setting.
+    #[sqlx(try_from = "String")]
+    pub allocation_order: super::payments::Named<debtflow_domain::payment::AllocationOrder>,
+    pub settled_from: Option<String>,
+    /// Today in the agency's time zone.
+    pub today: NaiveDate,
+}
+
+pub async fn lock_money(tx: &mut PgConnection, reach: Reach, id: Uuid) -> Result<Option<MoneyAccount>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.agency_id, a.id, a.status::text AS status, a.current_balance, a.currency::text AS currency,
+                a.collector_id, u.commission_rate,
+                coalesce(ag.settings ->> 'payment_allocation', 'principal_first') AS allocation_order,
+                a.settled_from::text AS settled_from, (now() AT TIME ZONE ag.time_zone)::date AS today
+         FROM accounts a
+         JOIN agencies ag ON ag.id = a.agency_id
+         LEFT JOIN users u ON u.id = a.collector_id
+         WHERE a.id = $1 AND ($2::uuid IS NULL OR a.agency_id = $2) AND ($3::uuid IS NULL OR a.collector_id = $3)
+         FOR UPDATE OF a",
+    )
+    .bind(id)
+    .bind(reach.agency_id)
+    .bind(reach.collector_id)
+    .fetch_optional(tx)
+    .await
+}
+
+/// Moves the account into or out of SETTLED, remembering where it was settled from.
+pub async fn set_settlement(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    id: Uuid,
+    status: AccountStatus,
+    settled_from: Option<AccountStatus>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE accounts SET status = $3::account_status, settled_from = $4::account_status, updated_at = now()
+         WHERE agency_id = $1 AND id = $2",
+    )
+    .bind(agency_id)
+    .bind(id)
+    .bind(status.as_str())
+    .bind(settled_from.map(AccountStatus::as_str))
+    .execute(tx)
+    .await
+    .map(drop)
 }

@@ -5,8 +5,11 @@ pub mod accounts;
 pub mod agencies;
 pub mod audit;
 pub mod disputes;
+pub mod fees;
+pub mod ledger;
 pub mod login_failures;
 pub mod notifications;
+pub mod payments;
 pub mod sessions;
 pub mod users;
 

@@ -252,3 +252,17 @@ pub async fn lock_collectors(
     .fetch_all(tx)
     .await
 }
+
+/// The ids of the agency's active users with one of `roles`.
+pub async fn active_with_roles(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    roles: &[Role],
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    sqlx::query_scalar("SELECT id FROM users WHERE agency_id = $1 AND is_active AND role::text = ANY($2) ORDER BY id")
+        .bind(agency_id)
+        .bind(&roles)
+        .fetch_all(tx)
+        .await
+}

@@ -10,11 +10,15 @@ use crate::{
         self,
         account_events::NewEvent,
         accounts::{NewAccount as NewAccountRow, NewDebtor as NewDebtorRow, Reach},
+        ledger::Links,
     },
 };
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
-use debtflow_domain::{Currency, Money, Priority};
+use debtflow_domain::{
+    ledger::{Entry, EntryKind},
+    Currency, Money, Priority,
+};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -131,6 +135,8 @@ pub async fn create(
     let id = store::accounts::insert(&mut tx, &row)
         .await?
         .ok_or_else(|| ApiError::Conflict(format!("the agency already has an account `{}`", row.external_ref)))?;
+    let opening = Entry::of(EntryKind::Opening, balance)?;
+    store::ledger::post(&mut tx, agency_id, id, &opening, Links::default()).await?;
     let reach = Reach { agency_id: Some(agency_id), collector_id: None };
     let account = store::accounts::get(&mut tx, reach, id, false).await?.ok_or(ApiError::NotFound)?;
     let account = Account::from_row(account, &cipher);

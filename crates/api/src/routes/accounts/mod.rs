@@ -4,7 +4,9 @@
 
 pub mod assign;
 pub mod create;
+pub mod fees;
 pub mod get;
+pub mod ledger;
 pub mod list;
 pub mod notes;
 pub mod timeline;
@@ -92,12 +94,7 @@ pub struct OpenDispute {
 
 impl Account {
     pub fn from_row(r: AccountRow, cipher: &FieldCipher) -> Self {
-        // Balances carry the currency's minor unit, as every amount of the API does.
-        let scale = debtflow_domain::Currency::parse(&r.currency).map_or(2, |c| c.minor_units());
-        let money = |mut d: Decimal| {
-            d.rescale(scale);
-            d
-        };
+        let money = |d: Decimal| super::amount(d, &r.currency);
         let dpd = days_past_due(r.delinquency_date, r.today);
         Account {
             id: r.id,

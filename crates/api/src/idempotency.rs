@@ -1,0 +1,229 @@
+//! Idempotency keys: a request that creates or moves money runs once, however often a
+//! client retries it (the IETF httpapi Idempotency-Key draft, with Stripe's
+//! behaviour).
+//!
+//! - The `Idempotency-Key` header is required ([`IdempotencyKey`]); it may be bare
+//!   (`abc-123`, Stripe) or a structured-field string (`"abc-123"`, the draft), 1 to
+//!   255 visible ASCII characters. Keys belong to one user of one agency.
+//! - [`begin`] claims the key inside the request's transaction. The key row, the
+//!   business rows and the saved response ([`finish`]) commit together, so a crash at
+//!   any point leaves all of them or none.
+//! - The same key and the same request again: the saved status and body, byte for
+//!   byte, with `Idempotent-Replayed: true`. The same key with another request (method,
+//!   path or canonical JSON body): 422. A retry that arrives while the first request is
+//!   still running waits for it (up to `IDEMPOTENCY_WAIT_MS`) and then replays its
+//!   answer; if the first is still running then, 409.
+//! - Only successes are saved: a refused request writes nothing, so it may be retried
+//!   with the same key once corrected.
+//! - Keys are forgotten after `IDEMPOTENCY_KEY_TTL_SECS` (24 h).
+
+use crate::{auth::AuthUser, config::MoneySettings, db, problem::ApiError};
+use actix_web::{dev::Payload, http::StatusCode, FromRequest, HttpRequest, HttpResponse};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+pub const HEADER: &str = "Idempotency-Key";
+pub const REPLAYED: &str = "Idempotent-Replayed";
+
+/// The `Idempotency-Key` of a request, with the method and path it came with.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    key: String,
+    method: String,
+    path: String,
+}
+
+impl IdempotencyKey {
+    /// Parses a header value: a bare key or a structured-field string.
+    pub fn parse(raw: &str) -> Result<String, &'static str> {
+        let raw = raw.trim();
+        let key = match raw.strip_prefix('"') {
+            Some(rest) => rest.strip_suffix('"').ok_or("a quoted key must end with a quote")?,
+            None => raw,
+        };
+        if key.is_empty() || key.len() > 255 {
+            return Err("must be 1 to 255 characters");
+        }
+        if !key.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\') {
+            return Err("must be visible ASCII characters without quotes or backslashes");
+        }
+        Ok(key.to_owned())
+    }
+}
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let key = match req.headers().get(HEADER).map(|v| v.to_str()) {
+            None => Err(ApiError::BadRequest(format!(
+                "the {HEADER} header is required on requests that create or move money"
+            ))),
+            Some(Err(_)) => Err(ApiError::BadRequest(format!("the {HEADER} header must be visible ASCII"))),
+            Some(Ok(raw)) => Self::parse(raw).map_err(|why| ApiError::BadRequest(format!("the {HEADER} header {why}"))),
+        };
+        std::future::ready(key.map(|key| IdempotencyKey {
+            key,
+            method: req.method().to_string(),
+            path: req.path().trim_end_matches('/').to_owned(),
+        }))
+    }
+}
+
+/// A claimed key: the request's transaction, which must end in [`finish`].
+pub struct Claim {
+    pub tx: Transaction<'static, Postgres>,
+    agency_id: Uuid,
+    user_id: Uuid,
+    key: String,
+}
+
+/// What [`begin`] found.
+pub enum Begin {
+    /// The key is new: do the work in `claim.tx`, then [`finish`].
+    Fresh(Claim),
+    /// The key was used for this very request: its saved response.
+    Replay(HttpResponse),
+}
+
+#[derive(sqlx::FromRow)]
+struct Claimed {
+    outcome: String,
+    fingerprint: Option<Vec<u8>>,
+    status: Option<i16>,
+    body: Option<Vec<u8>>,
+}
+
+/// Opens the request's transaction and claims its key for `request` (the parsed
+/// body, hashed in canonical JSON with the method and path).
+pub async fn begin(
+    db: &PgPool,
+    settings: &MoneySettings,
+    user: &AuthUser,
+    key: &IdempotencyKey,
+    request: &impl Serialize,
+) -> Result<Begin, ApiError> {
+    let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
+    let fingerprint = fingerprint(key, request)?;
+    let mut tx = db::begin(db, user.scope()).await?;
+    let claimed: Claimed = sqlx::query_as(
+        "SELECT outcome, fingerprint, status, body
+         FROM claim_idempotency_key($1, $2, $3, $4, $5, make_interval(secs => $6))",
+    )
+    .bind(agency_id)
+    .bind(user.id)
+    .bind(&key.key)
+    .bind(&fingerprint[..])
+    .bind(settings.idempotency_wait_ms)
+    .bind(settings.idempotency_ttl_secs as f64)
+    .fetch_one(&mut *tx)
+    .await?;
+    let in_flight =
+        || ApiError::Conflict(format!("a request with this {HEADER} is still in progress; retry it in a moment"));
+    match (claimed.outcome.as_str(), claimed.status, claimed.body) {
+        ("fresh", _, _) => Ok(Begin::Fresh(Claim { tx, agency_id, user_id: user.id, key: key.key.clone() })),
+        ("done", Some(status), Some(body)) => {
+            if claimed.fingerprint.as_deref() != Some(&fingerprint[..]) {
+                return Err(ApiError::field(HEADER, "was already used for a different request"));
+            }
+            let status = StatusCode::from_u16(status as u16).map_err(ApiError::internal)?;
+            Ok(Begin::Replay(
+                HttpResponse::build(status)
+                    .content_type("application/json")
+                    .insert_header((REPLAYED, "true"))
+                    .body(body),
+            ))
+        }
+        _ => Err(in_flight()),
+    }
+}
+
+/// Saves the response with the key and commits everything the request wrote.
+pub async fn finish(mut claim: Claim, status: StatusCode, response: &impl Serialize) -> Result<HttpResponse, ApiError> {
+    let body = serde_json::to_vec(response).map_err(ApiError::internal)?;
+    sqlx::query(
+        "UPDATE idempotency_keys SET status = $4, body = $5 WHERE agency_id = $1 AND user_id = $2 AND key = $3",
+    )
+    .bind(claim.agency_id)
+    .bind(claim.user_id)
+    .bind(&claim.key)
+    .bind(status.as_u16() as i16)
+    .bind(&body)
+    .execute(&mut *claim.tx)
+    .await?;
+    claim.tx.commit().await?;
+    Ok(HttpResponse::build(status).content_type("application/json").body(body))
+}
+
+/// SHA-256 of the method, the path and the canonical JSON of the request (keys
+/// sorted, no insignificant white space).
+fn fingerprint(key: &IdempotencyKey, request: &impl Serialize) -> Result<[u8; 32], ApiError> {
+    let canonical = serde_json::to_value(request).map_err(ApiError::internal)?;
+    let mut hash = Sha256::new();
+    hash.update(key.method.as_bytes());
+    hash.update([0]);
+    hash.update(key.path.as_bytes());
+    hash.update([0]);
+    write_canonical(&mut hash, &canonical);
+    Ok(hash.finalize().into())
+}
+
+/// Feeds `value` to the hash with object keys sorted, whatever order serde_json's map
+/// keeps them in.
+fn write_canonical(hash: &mut Sha256, value: &serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            hash.update(b"{");
+            for k in keys {
+                hash.update(serde_json::Value::String(k.clone()).to_string().as_bytes());
+                hash.update(b":");
+                write_canonical(hash, &map[k]);
+                hash.update(b",");
+            }
+            hash.update(b"}");
+        }
+        serde_json::Value::Array(items) => {
+            hash.update(b"[");
+            for item in items {
+                write_canonical(hash, item);
+                hash.update(b",");
+            }
+            hash.update(b"]");
+        }
+        scalar => hash.update(scalar.to_string().as_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_may_be_bare_or_quoted() {
+        assert_eq!(IdempotencyKey::parse("abc-123").unwrap(), "abc-123");
+        assert_eq!(IdempotencyKey::parse("\"abc-123\"").unwrap(), "abc-123");
+        assert_eq!(IdempotencyKey::parse(&"k".repeat(255)).unwrap().len(), 255);
+        assert!(IdempotencyKey::parse(&"k".repeat(256)).is_err());
+        assert!(IdempotencyKey::parse("").is_err());
+        assert!(IdempotencyKey::parse("\"\"").is_err());
+        assert!(IdempotencyKey::parse("\"abc").is_err());
+        assert!(IdempotencyKey::parse("a b").is_err());
+    }
+
+    #[test]
+    fn the_fingerprint_ignores_key_order_but_not_values() {
+        let key = IdempotencyKey { key: "k".into(), method: "POST".into(), path: "/api/v1/payments".into() };
+        let a = fingerprint(&key, &serde_json::json!({"amount": "1.00", "method": "cash"})).unwrap();
+        let b = fingerprint(&key, &serde_json::json!({"method": "cash", "amount": "1.00"})).unwrap();
+        let c = fingerprint(&key, &serde_json::json!({"method": "cash", "amount": "1.01"})).unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        let elsewhere = IdempotencyKey { path: "/api/v1/payments/x/refund".into(), ..key };
+        assert_ne!(a, fingerprint(&elsewhere, &serde_json::json!({"amount": "1.00", "method": "cash"})).unwrap());
+    }
+}

@@ -1,0 +1,205 @@
+//! Fees on an account: assess (raises the balance), list, waive (what is unpaid).
+
+use super::reach;
+use crate::{
+    audit::{self, Actor, Change},
+    auth::{policy::Operation, AuthUser},
+    config::MoneySettings,
+    db,
+    edge::json::Json,
+    idempotency::{self, Begin, IdempotencyKey},
+    posting,
+    problem::{responses, ApiError},
+    routes::amount,
+    store::{self, fees::FeeRow},
+};
+use actix_web::{get, http::StatusCode, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use debtflow_domain::{
+    fee::{FeeKind, FeeStatus},
+    Money,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Fee {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub kind: FeeKind,
+    #[schema(value_type = String, example = "25.00")]
+    pub amount: Decimal,
+    /// Paid by payments allocated to it.
+    #[schema(value_type = String, example = "0.00")]
+    pub paid_amount: Decimal,
+    #[schema(value_type = String, example = "0.00")]
+    pub waived_amount: Decimal,
+    pub status: FeeStatus,
+    pub reason: String,
+    pub assessed_by: Uuid,
+    pub waived_by: Option<Uuid>,
+    pub waive_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Fee {
+    fn from_row(r: FeeRow, currency: &str) -> Self {
+        Fee {
+            id: r.id,
+            account_id: r.account_id,
+            kind: r.kind.0,
+            amount: amount(r.amount, currency),
+            paid_amount: amount(r.paid_amount, currency),
+            waived_amount: amount(r.waived_amount, currency),
+            status: r.status.0,
+            reason: r.reason,
+            assessed_by: r.assessed_by,
+            waived_by: r.waived_by,
+            waive_reason: r.waive_reason,
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewFee {
+    pub kind: FeeKind,
+    #[schema(value_type = String, example = "25.00")]
+    pub amount: Decimal,
+    #[validate(length(min = 1, max = 1000))]
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    #[validate(length(min = 1, max = 1000))]
+    pub reason: String,
+}
+
+/// Assess a fee: it raises the balance at once, status `waiting` until payments cover
+/// it. Payments pay fees after the principal, or before it when the agency's setting
+/// `payment_allocation` is `fees_first`. Requires an `Idempotency-Key`.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Account id"),
+           ("Idempotency-Key" = String, Header, description = "A retry with the same key and body replays the answer")),
+    request_body = NewFee,
+    responses(
+        (status = 201, description = "The fee assessed", body = Fee),
+        (status = 400, response = responses::BadRequest),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[post("/accounts/{id}/fees")]
+pub async fn create(
+    user: AuthUser,
+    key: IdempotencyKey,
+    id: web::Path<Uuid>,
+    body: Json<NewFee>,
+    db: web::Data<PgPool>,
+    settings: web::Data<MoneySettings>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ManageFees)?;
+    let new = body.into_inner();
+    let mut claim = match idempotency::begin(&db, &settings, &user, &key, &new).await? {
+        Begin::Fresh(claim) => claim,
+        Begin::Replay(saved) => return Ok(saved),
+    };
+    let tx = &mut *claim.tx;
+    let mut account = store::accounts::lock_money(tx, reach(&user), *id).await?.ok_or(ApiError::NotFound)?;
+    let amount = Money::new(new.amount, account.currency()?).map_err(|e| ApiError::field("amount", e.to_string()))?;
+    if !amount.is_positive() {
+        return Err(ApiError::field("amount", "must be greater than zero"));
+    }
+    let actor = Actor::from(&user);
+    let fee = posting::assess_fee(tx, &mut account, new.kind, amount, new.reason.trim(), &actor).await?;
+    let fee = Fee::from_row(fee, &account.currency);
+    let snapshot = serde_json::to_value(&fee).map_err(ApiError::internal)?;
+    audit::record(tx, &actor, Change::created("fee.assess", "fee", fee.id, snapshot)).await?;
+    idempotency::finish(claim, StatusCode::CREATED, &fee).await
+}
+
+/// The account's fees, oldest first.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Account id")),
+    responses(
+        (status = 200, description = "Every fee of the account, oldest first", body = Vec<Fee>),
+        (status = 401, response = responses::Unauthorized),
+        (status = 404, response = responses::NotFound),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[get("/accounts/{id}/fees")]
+pub async fn list(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadMoney)?;
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let rows = store::fees::list(&mut tx, account.agency_id, account.id, false).await?;
+    tx.commit().await?;
+    let fees: Vec<Fee> = rows.into_iter().map(|r| Fee::from_row(r, &account.currency)).collect();
+    Ok(HttpResponse::Ok().json(fees))
+}
+
+/// Waive what a waiting fee still owes: a reversing entry for that part; the balance
+/// goes down (to zero settles the account). Requires an `Idempotency-Key`.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Account id"), ("fee_id" = Uuid, Path, description = "Fee id"),
+           ("Idempotency-Key" = String, Header, description = "A retry with the same key and body replays the answer")),
+    request_body = Waiver,
+    responses(
+        (status = 200, description = "The fee, waived", body = Fee),
+        (status = 400, response = responses::BadRequest),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[post("/accounts/{id}/fees/{fee_id}/waive")]
+pub async fn waive(
+    user: AuthUser,
+    key: IdempotencyKey,
+    path: web::Path<(Uuid, Uuid)>,
+    body: Json<Waiver>,
+    db: web::Data<PgPool>,
+    settings: web::Data<MoneySettings>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ManageFees)?;
+    let (id, fee_id) = path.into_inner();
+    let waiver = body.into_inner();
+    let mut claim = match idempotency::begin(&db, &settings, &user, &key, &waiver).await? {
+        Begin::Fresh(claim) => claim,
+        Begin::Replay(saved) => return Ok(saved),
+    };
+    let tx = &mut *claim.tx;
+    let mut account = store::accounts::lock_money(tx, reach(&user), id).await?.ok_or(ApiError::NotFound)?;
+    let before = store::fees::get(tx, account.agency_id, id, fee_id, false).await?.ok_or(ApiError::NotFound)?;
+    let actor = Actor::from(&user);
+    let fee = posting::waive_fee(tx, &mut account, fee_id, waiver.reason.trim(), &actor).await?;
+    let fee = Fee::from_row(fee, &account.currency);
+    let change = Change::updated(
+        "fee.waive",
+        "fee",
+        fee_id,
+        &serde_json::json!({ "status": before.status.0, "waived_amount": amount(before.waived_amount, &account.currency) }),
+        &serde_json::json!({ "status": fee.status, "waived_amount": fee.waived_amount, "reason": waiver.reason.trim() }),
+    );
+    audit::record(tx, &actor, change).await?;
+    idempotency::finish(claim, StatusCode::OK, &fee).await
+}

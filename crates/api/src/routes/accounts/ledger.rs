@@ -1,0 +1,120 @@
+use super::reach;
+use crate::{
+    auth::{policy::Operation, AuthUser},
+    db,
+    edge::query::Query,
+    pagination::{self, PageSize},
+    problem::{responses, ApiError},
+    routes::amount,
+    store::{self, ledger::EntryRow},
+};
+use actix_web::{get, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use debtflow_domain::ledger::{EntryKind, LedgerAccount};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+/// The account's ledger: its balance and its journal entries, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ledger {
+    /// The account's current balance: the sum of its receivable lines.
+    #[schema(value_type = String, example = "1250.00")]
+    pub balance: Decimal,
+    pub items: Vec<JournalEntry>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JournalEntry {
+    pub entry_id: Uuid,
+    pub kind: EntryKind,
+    pub posted_at: DateTime<Utc>,
+    /// The entry this one reverses (a refund its payment, a waiver its fee).
+    pub reverses: Option<Uuid>,
+    pub lines: Vec<JournalLine>,
+}
+
+/// One side of an entry: exactly one of `debit` and `credit` is non-zero.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JournalLine {
+    pub ledger_account: LedgerAccount,
+    #[schema(value_type = String, example = "125.50")]
+    pub debit: Decimal,
+    #[schema(value_type = String, example = "0.00")]
+    pub credit: Decimal,
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerQuery {
+    /// Page size, 1–200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<PageSize>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The account's double-entry ledger, newest entry first.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Account id"), LedgerQuery),
+    responses(
+        (status = 200, description = "The balance and a page of entries", body = Ledger),
+        (status = 401, response = responses::Unauthorized),
+        (status = 404, response = responses::NotFound),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[get("/accounts/{id}/ledger")]
+pub async fn ledger(
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    query: Query<LedgerQuery>,
+    db: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadMoney)?;
+    let limit = pagination::limit(query.0.limit);
+    let before = pagination::decode_time("ledger", query.0.cursor.as_deref())?;
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let mut rows = store::ledger::list(&mut tx, account.agency_id, account.id, before, limit + 1).await?;
+    tx.commit().await?;
+    let next_cursor = (rows.len() as i64 > limit)
+        .then(|| {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| pagination::encode("ledger", &pagination::time_key(r.posted_at, r.id)))
+        })
+        .flatten();
+    let currency = account.currency.as_str();
+    let items = rows.into_iter().map(|r| entry(r, currency)).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(Ledger { balance: amount(account.current_balance, currency), items, next_cursor }))
+}
+
+fn entry(r: EntryRow, currency: &str) -> Result<JournalEntry, ApiError> {
+    let unknown = |what: &str| ApiError::internal(std::io::Error::other(format!("unknown ledger name {what}")));
+    let lines = r
+        .lines
+        .0
+        .into_iter()
+        .map(|l| {
+            Ok(JournalLine {
+                ledger_account: LedgerAccount::parse(&l.ledger_account).ok_or_else(|| unknown(&l.ledger_account))?,
+                debit: amount(l.debit, currency),
+                credit: amount(l.credit, currency),
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    Ok(JournalEntry {
+        entry_id: r.id,
+        kind: EntryKind::parse(&r.kind).ok_or_else(|| unknown(&r.kind))?,
+        posted_at: r.posted_at,
+        reverses: r.reverses,
+        lines,
+    })
+}

@@ -1,0 +1,65 @@
+//! `/payments`: recording payments, approving backdated ones, refunds, and the card
+//! processor's webhook. Every request that moves money carries an Idempotency-Key
+//! ([`crate::idempotency`]); the money rules are in [`crate::posting`] and the domain.
+
+pub mod create;
+pub mod decide;
+pub mod get;
+pub mod list;
+pub mod refund;
+pub mod webhook;
+
+use crate::store::payments::PaymentRow;
+use chrono::{DateTime, NaiveDate, Utc};
+use debtflow_domain::payment::{PaymentMethod, PaymentStatus};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A payment as the API shows it. Amounts are decimal strings in the account's
+/// currency.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Payment {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    #[schema(value_type = String, example = "125.50")]
+    pub amount: Decimal,
+    #[schema(example = "USD")]
+    pub currency: String,
+    pub method: PaymentMethod,
+    pub status: PaymentStatus,
+    /// The business date the debtor paid.
+    pub paid_on: NaiveDate,
+    /// The bank's UTR or the processor's payment id; unique within the agency.
+    pub reference: Option<String>,
+    #[schema(value_type = String, example = "0.00")]
+    pub refunded_amount: Decimal,
+    pub metadata: serde_json::Value,
+    pub recorded_by: Option<Uuid>,
+    /// The manager who approved or rejected a backdated payment.
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<PaymentRow> for Payment {
+    fn from(r: PaymentRow) -> Self {
+        Payment {
+            id: r.id,
+            account_id: r.account_id,
+            amount: super::amount(r.amount, &r.currency),
+            refunded_amount: super::amount(r.refunded_amount, &r.currency),
+            currency: r.currency,
+            method: r.method.0,
+            status: r.status.0,
+            paid_on: r.paid_on,
+            reference: r.reference,
+            metadata: r.metadata,
+            recorded_by: r.recorded_by,
+            decided_by: r.decided_by,
+            decided_at: r.decided_at,
+            created_at: r.created_at,
+        }
+    }
+}
