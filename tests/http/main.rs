@@ -10,6 +10,7 @@ mod edge;
 mod health;
 mod matrix;
 mod metrics;
+mod payments;
 mod seed;
 mod shutdown;
 mod spa;

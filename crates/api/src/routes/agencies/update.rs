@@ -8,6 +8,7 @@ use crate::{
     store::{self, agencies::AgencyChanges},
 };
 use actix_web::{patch, web, HttpResponse};
+use debtflow_domain::payment::AllocationOrder;
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -26,7 +27,9 @@ pub struct AgencyPatch {
     /// An IANA time zone, e.g. `Europe/London`.
     #[validate(length(min = 1, max = 64))]
     pub time_zone: Option<String>,
-    /// Merged key by key into the current settings.
+    /// Merged key by key into the current settings. DebtFlow reads
+    /// `payment_allocation`: `principal_first` (the default) or `fees_first`, the
+    /// order in which payments pay the principal and the fees.
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -60,6 +63,13 @@ pub async fn update(
     if let Some(zone) = &patch.time_zone {
         if !store::agencies::time_zone_exists(&mut tx, zone).await? {
             return Err(ApiError::field("time_zone", "is not an IANA time zone"));
+        }
+    }
+    // Settings DebtFlow reads itself are checked; others are kept as given.
+    if let Some(order) = patch.settings.as_ref().and_then(|s| s.get("payment_allocation")) {
+        let known = order.as_str().and_then(|o| o.parse::<AllocationOrder>().ok());
+        if known.is_none() {
+            return Err(ApiError::field("settings.payment_allocation", "must be `principal_first` or `fees_first`"));
         }
     }
     let settings = patch.settings.map(serde_json::Value::Object);
