@@ -62,6 +62,8 @@ ifdef LOCAL_PG
 	@$(PG) psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 't\_%'" \
 	  | while read -r db; do $(PG) psql -d postgres -c "DROP DATABASE \"$$db\" WITH (FORCE)"; done
 endif
+	@# The reliability tests run real `debtflow serve` processes.
+	cargo build -p debtflow-api --bin debtflow
 	DATABASE_URL='$(TEST_DATABASE_URL)' $(NEXTEST) --no-fail-fast
 
 # The domain crate must stay free of IO and build for the browser, like the SPA.

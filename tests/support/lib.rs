@@ -313,3 +313,78 @@ pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_j
     assert!(body["title"].is_string() && body["detail"].is_string(), "{body}");
     body
 }
+
+impl TestDatabase {
+    /// The database's URL, for a server process.
+    pub fn url(&self) -> String {
+        let admin = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+        let (scheme, rest) = admin.split_once("://").expect("a URL");
+        let (authority, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        let query = tail.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+        format!("{scheme}://{authority}/{}{query}", self.name)
+    }
+}
+
+/// The `debtflow` binary of this build: `DEBTFLOW_BIN`, or the one beside the test
+/// executable (`make test` builds it first).
+pub fn debtflow_bin() -> std::path::PathBuf {
+    if let Ok(bin) = std::env::var("DEBTFLOW_BIN") {
+        return bin.into();
+    }
+    let exe = std::env::current_exe().expect("the test executable");
+    let bin = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps").join("debtflow");
+    assert!(bin.exists(), "{} is missing: run `cargo build -p debtflow-api` (make test does)", bin.display());
+    bin
+}
+
+/// A real `debtflow serve` process, killed when dropped.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub address: String,
+}
+
+impl ServerProcess {
+    /// Starts `debtflow serve` on `database` and waits until it is ready.
+    pub async fn start(database: &TestDatabase, overrides: &[(&str, &str)]) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut command = std::process::Command::new(debtflow_bin());
+        command
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", database.url())
+            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+            .env("WORKERS", "2")
+            .env("JWT_SECRET", JWT_SECRET)
+            .env("RATE_LIMIT_PER_IP", "100000")
+            .env("RATE_LIMIT_PER_TOKEN", "100000")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null());
+        for (k, v) in overrides {
+            command.env(k, v);
+        }
+        let child = command.spawn().expect("start debtflow serve");
+        let server = ServerProcess { child, address: format!("http://127.0.0.1:{port}") };
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            let ready = client.get(format!("{}/health/ready", server.address)).send().await;
+            if ready.is_ok_and(|r| r.status() == 200) {
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("debtflow serve did not become ready on port {port}");
+    }
+
+    /// SIGKILL: no graceful anything.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
