@@ -239,3 +239,19 @@ async fn login_bodies_are_validated() {
     let oversized = app.client.post(app.url("/api/v1/auth/token")).json(&huge).send().await.unwrap();
     assert_problem(oversized, 413).await;
 }
+
+#[tokio::test]
+async fn a_refused_token_leaves_the_pooled_connection_clean() {
+    // One connection: a refusal that left it inside an aborted transaction would fail
+    // the next request on it.
+    let app = spawn_app_with(&[("DATABASE_MAX_CONNECTIONS", "1")]).await;
+    app.seed().await;
+    let stale = app.token("sarah.mitchell").await;
+    let logout = app.send(reqwest::Method::POST, "/api/v1/auth/logout", &stale, None).await;
+    assert!(logout.status().is_success());
+    let fresh = app.token("sarah.mitchell").await;
+    for _ in 0..3 {
+        assert_problem(app.get_as(&stale, "/api/v1/auth/me").await, 401).await;
+        assert_eq!(app.get_as(&fresh, "/api/v1/auth/me").await.status(), 200);
+    }
+}

@@ -1,12 +1,13 @@
 //! `debtflow-load`: the HTTP load generator of `make bench`.
 //!
 //! `debtflow-load NAME URL [--concurrency N] [--seconds S] [--max-requests R]
-//! [--header 'Name: value'] [--paths FILE]` keeps N requests in flight (keep-alive
-//! connections) for S seconds or R requests, whichever ends first, then prints one
-//! table row: scenario, concurrency, requests, throughput, p50/p95/p99 latency and
-//! non-2xx count. With `--paths`, requests cycle through the file's paths (one per
-//! line) appended to URL. Traffic goes only to the URL given, which `make bench`
-//! points at 127.0.0.1.
+//! [--header 'Name: value'] [--paths FILE] [--bodies FILE]` keeps N requests in flight
+//! (keep-alive connections) for S seconds or R requests, whichever ends first, then
+//! prints one table row: scenario, concurrency, requests, throughput, p50/p95/p99
+//! latency and non-2xx count. With `--paths`, requests cycle through the file's paths
+//! (one per line) appended to URL. With `--bodies`, each request is a POST of the next
+//! line of the file (a JSON document) with a fresh `Idempotency-Key`. Traffic goes
+//! only to the URL given, which `make bench` points at 127.0.0.1.
 
 use std::time::{Duration, Instant};
 
@@ -18,14 +19,23 @@ struct Args {
     max_requests: usize,
     headers: Vec<(String, String)>,
     paths: Vec<String>,
+    bodies: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut raw = std::env::args().skip(1);
     let name = raw.next().ok_or("missing scenario name")?;
     let url = raw.next().ok_or("missing URL")?;
-    let mut args =
-        Args { name, url, concurrency: 16, seconds: 10, max_requests: 2_000_000, headers: vec![], paths: vec![] };
+    let mut args = Args {
+        name,
+        url,
+        concurrency: 16,
+        seconds: 10,
+        max_requests: 2_000_000,
+        headers: vec![],
+        paths: vec![],
+        bodies: vec![],
+    };
     while let Some(flag) = raw.next() {
         let value = raw.next().ok_or(format!("{flag} needs a value"))?;
         match flag.as_str() {
@@ -39,6 +49,10 @@ fn parse_args() -> Result<Args, String> {
             "--paths" => {
                 let text = std::fs::read_to_string(&value).map_err(|e| format!("--paths {value}: {e}"))?;
                 args.paths = text.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect();
+            }
+            "--bodies" => {
+                let text = std::fs::read_to_string(&value).map_err(|e| format!("--bodies {value}: {e}"))?;
+                args.bodies = text.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect();
             }
             other => return Err(format!("unknown flag {other}")),
         }
@@ -87,11 +101,22 @@ async fn main() {
                 args.paths.iter().map(|p| format!("{}{p}", args.url)).collect()
             };
             let headers = args.headers.clone();
+            let bodies = args.bodies.clone();
             tokio::spawn(async move {
                 let mut tally = Tally::default();
                 while Instant::now() < deadline && tally.latencies_us.len() < per_worker {
-                    let url = &urls[(worker + tally.latencies_us.len() * 7) % urls.len()];
-                    let mut request = client.get(url);
+                    let n = worker + tally.latencies_us.len() * 7;
+                    let url = &urls[n % urls.len()];
+                    let mut request = if bodies.is_empty() {
+                        client.get(url)
+                    } else {
+                        let key = format!("load-{worker}-{}-{}", tally.latencies_us.len(), std::process::id());
+                        client
+                            .post(url)
+                            .header("Content-Type", "application/json")
+                            .header("Idempotency-Key", key)
+                            .body(bodies[(n * 7919) % bodies.len()].clone())
+                    };
                     for (k, v) in &headers {
                         request = request.header(k, v);
                     }

@@ -58,15 +58,47 @@ pub async fn readiness(db: &PgPool) -> Result<Readiness, sqlx::Error> {
 pub enum Scope {
     Agency(uuid::Uuid),
     Platform,
+    /// An authenticated caller's: their agency's rows (every agency's for platform
+    /// admins), once their access token is found current.
+    Caller(Caller),
 }
+
+/// What an access token claims, to be checked against the database: the user is
+/// active, with this role, agency and token version, and the session is live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: uuid::Uuid,
+    pub session_id: uuid::Uuid,
+    pub token_version: i32,
+    pub role: debtflow_domain::Role,
+    pub agency_id: Option<uuid::Uuid>,
+}
+
+/// SQLSTATE of a revoked access token (`app_check_access`, migrations/0006).
+pub const REVOKED: &str = "28000";
 
 /// Begins a transaction as the `debtflow_app` role, scoped to `scope` (see
 /// migrations/0002_identity.sql). Every request's database work goes through one.
+///
+/// One round trip: for a caller, the check of their access token, BEGIN, the role and
+/// the scope travel in one simple-protocol message. A failed check aborts the whole
+/// message (error [`REVOKED`]) before the transaction opens. Every interpolated value
+/// is a UUID, an integer, a role name or `*`, never text from a request.
 pub async fn begin(db: &PgPool, scope: Scope) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-    let agency = match scope {
-        Scope::Agency(id) => id.to_string(),
-        Scope::Platform => "*".to_owned(),
+    let (agency, check) = match scope {
+        Scope::Agency(id) => (id.to_string(), String::new()),
+        Scope::Platform => ("*".to_owned(), String::new()),
+        Scope::Caller(c) => (
+            c.agency_id.map_or_else(|| "*".to_owned(), |id| id.to_string()),
+            format!(
+                "SELECT app_check_access('{}', '{}', {}, '{}', {}); ",
+                c.user_id,
+                c.session_id,
+                c.token_version,
+                c.role.as_str(),
+                c.agency_id.map_or_else(|| "NULL".to_owned(), |id| format!("'{id}'"))
+            ),
+        ),
     };
-    // One round trip. The value is a UUID or `*`, never text from a request.
-    db.begin_with(format!("BEGIN; SET LOCAL ROLE debtflow_app; SET LOCAL app.agency_id = '{agency}'")).await
+    db.begin_with(format!("{check}BEGIN; SET LOCAL ROLE debtflow_app; SET LOCAL app.agency_id = '{agency}'")).await
 }

@@ -202,7 +202,12 @@ impl ResponseError for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
-        ApiError::internal(err)
+        match &err {
+            sqlx::Error::Database(e) if e.code().as_deref() == Some(crate::db::REVOKED) => {
+                ApiError::Unauthorized("the access token has been revoked")
+            }
+            _ => ApiError::internal(err),
+        }
     }
 }
 

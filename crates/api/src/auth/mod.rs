@@ -11,12 +11,14 @@ pub mod policy;
 pub mod session;
 pub mod token;
 
-use crate::{db::Scope, problem::ApiError, store};
+use crate::{
+    db::{Caller, Scope},
+    problem::ApiError,
+};
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 use debtflow_domain::Role;
 use futures_util::future::LocalBoxFuture;
 use policy::Operation;
-use sqlx::PgPool;
 use std::net::IpAddr;
 use token::{TokenError, TokenKeys};
 use uuid::Uuid;
@@ -56,21 +58,32 @@ impl FromRequest for RequestContext {
     }
 }
 
-/// The authenticated caller: a valid access token whose user is active, whose token
-/// version is current and whose session is not revoked.
+/// The authenticated caller: a valid access token. That its user is active, its token
+/// version current and its session live is checked by the database as the request's
+/// transaction opens ([`AuthUser::scope`], `db::begin`), in the same round trip; a
+/// stale token is a 401 there. Every protected handler opens one before it answers
+/// anything but a refusal by the role matrix.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     pub id: Uuid,
     pub agency_id: Option<Uuid>,
     pub role: Role,
     pub session_id: Uuid,
+    pub token_version: i32,
     pub context: RequestContext,
 }
 
 impl AuthUser {
-    /// The rows this caller may see: their agency's, or all for platform admins.
+    /// The rows this caller may see (their agency's, or all for platform admins),
+    /// with their token to check.
     pub fn scope(&self) -> Scope {
-        self.agency_id.map_or(Scope::Platform, Scope::Agency)
+        Scope::Caller(Caller {
+            user_id: self.id,
+            session_id: self.session_id,
+            token_version: self.token_version,
+            role: self.role,
+            agency_id: self.agency_id,
+        })
     }
 
     /// 403 unless the role matrix lets this caller's role do `operation`.
@@ -97,33 +110,21 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer(req).map(str::to_owned);
         let keys = req.app_data::<web::Data<TokenKeys>>().cloned();
-        let db = req.app_data::<web::Data<PgPool>>().cloned();
         let context = RequestContext::of(req);
         Box::pin(async move {
             let token = token.ok_or(ApiError::Unauthorized("a bearer access token is required"))?;
-            let (keys, db) = keys
-                .zip(db)
-                .ok_or_else(|| ApiError::internal(std::io::Error::other("token keys or pool missing from app data")))?;
+            let keys =
+                keys.ok_or_else(|| ApiError::internal(std::io::Error::other("token keys missing from app data")))?;
             let claims = keys.verify(&token).map_err(|e| match e {
                 TokenError::Expired => ApiError::Unauthorized("the access token has expired"),
                 TokenError::Invalid => ApiError::Unauthorized("the access token is invalid"),
             })?;
-            let state = store::users::access_state(db.get_ref(), claims.sub, claims.sid).await?;
-            let current = state.is_some_and(|s| {
-                s.is_active
-                    && s.session_live
-                    && s.token_version == claims.ver
-                    && s.role == claims.role
-                    && s.agency_id == claims.agency
-            });
-            if !current {
-                return Err(ApiError::Unauthorized("the access token has been revoked"));
-            }
             Ok(AuthUser {
                 id: claims.sub,
                 agency_id: claims.agency,
                 role: claims.role,
                 session_id: claims.sid,
+                token_version: claims.ver,
                 context,
             })
         })

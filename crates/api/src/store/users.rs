@@ -4,7 +4,7 @@ use crate::auth::Principal;
 use chrono::{DateTime, Utc};
 use debtflow_domain::Role;
 use rust_decimal::Decimal;
-use sqlx::{PgConnection, PgExecutor, PgPool};
+use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 /// The columns every read shares, `role` as text for [`UserRow`].
@@ -108,33 +108,6 @@ pub async fn principal(tx: &mut PgConnection, id: Uuid) -> Result<Option<(Princi
             .await?;
     Ok(row.and_then(|(agency_id, role, token_version, active)| {
         Some((Principal { id, agency_id, role: role.parse().ok()?, token_version }, active))
-    }))
-}
-
-/// What an access token is checked against on every request.
-pub struct AccessState {
-    pub is_active: bool,
-    pub token_version: i32,
-    pub role: Role,
-    pub agency_id: Option<Uuid>,
-    pub session_live: bool,
-}
-
-/// One indexed lookup per authenticated request (primary keys of `users` and
-/// `auth_sessions`); it runs outside any tenant scope because it establishes it.
-pub async fn access_state(db: &PgPool, user_id: Uuid, session_id: Uuid) -> Result<Option<AccessState>, sqlx::Error> {
-    let row: Option<(bool, i32, String, Option<Uuid>, bool)> = sqlx::query_as(
-        "SELECT u.is_active, u.token_version, u.role::text, u.agency_id,
-                EXISTS (SELECT 1 FROM auth_sessions s
-                        WHERE s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL)
-         FROM users u WHERE u.id = $1",
-    )
-    .bind(user_id)
-    .bind(session_id)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.and_then(|(is_active, token_version, role, agency_id, session_live)| {
-        Some(AccessState { is_active, token_version, role: role.parse().ok()?, agency_id, session_live })
     }))
 }
 
