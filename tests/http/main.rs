@@ -11,6 +11,7 @@ mod health;
 mod matrix;
 mod metrics;
 mod payments;
+mod plans;
 mod reliability;
 mod seed;
 mod shutdown;

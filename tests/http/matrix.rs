@@ -17,7 +17,8 @@ struct Route {
     operation: Operation,
 }
 
-fn routes(demo: &Demo, account: &str, payment: &str, caller: &str) -> Vec<Route> {
+fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -> Vec<Route> {
+    let terms = json!({"total": "100.00", "installments": 2, "frequency": "monthly", "first_due_date": tomorrow()});
     let route = |method, template: &'static str, path: String, body, operation| Route {
         method,
         template,
@@ -192,6 +193,40 @@ fn routes(demo: &Demo, account: &str, payment: &str, caller: &str) -> Vec<Route>
             None,
             Operation::ReadCommission,
         ),
+        route(Method::GET, "/plans", "/api/v1/plans".into(), None, Operation::ReadMoney),
+        route(Method::GET, "/plans/{id}", format!("/api/v1/plans/{plan}"), None, Operation::ReadMoney),
+        route(
+            Method::GET,
+            "/accounts/{id}/plans",
+            format!("/api/v1/accounts/{account}/plans"),
+            None,
+            Operation::ReadMoney,
+        ),
+        route(
+            Method::POST,
+            "/accounts/{id}/plans",
+            format!("/api/v1/accounts/{account}/plans"),
+            Some(terms.clone()),
+            Operation::ProposePlan,
+        ),
+        route(Method::PATCH, "/plans/{id}", format!("/api/v1/plans/{plan}"), Some(terms), Operation::ProposePlan),
+        route(
+            Method::DELETE,
+            "/plans/{id}",
+            format!("/api/v1/plans/{}", uuid::Uuid::nil()),
+            None,
+            Operation::ProposePlan,
+        ),
+        route(Method::POST, "/plans/{id}/submit", format!("/api/v1/plans/{plan}/submit"), None, Operation::ProposePlan),
+        route(
+            Method::POST,
+            "/plans/{id}/approve",
+            format!("/api/v1/plans/{plan}/approve"),
+            None,
+            Operation::DecidePlan,
+        ),
+        route(Method::POST, "/plans/{id}/reject", format!("/api/v1/plans/{plan}/reject"), None, Operation::DecidePlan),
+        route(Method::POST, "/plans/{id}/cancel", format!("/api/v1/plans/{plan}/cancel"), None, Operation::DecidePlan),
         route(Method::GET, "/notifications", "/api/v1/notifications".into(), None, Operation::ReadNotifications),
         route(
             Method::POST,
@@ -201,6 +236,10 @@ fn routes(demo: &Demo, account: &str, payment: &str, caller: &str) -> Vec<Route>
             Operation::ReadNotifications,
         ),
     ]
+}
+
+fn tomorrow() -> String {
+    (chrono::Utc::now().date_naive() + chrono::Days::new(2)).to_string()
 }
 
 fn yesterday() -> String {
@@ -223,10 +262,14 @@ async fn every_role_against_every_route() {
     let body = json!({"account_id": account, "amount": "5.00", "method": "cash", "paid_on": yesterday()});
     let payment: Value = app.send(Method::POST, "/api/v1/payments", &manager, Some(&body)).await.json().await.unwrap();
     let payment = payment["id"].as_str().expect("a payment");
+    let terms = json!({"total": "100.00", "installments": 2, "frequency": "monthly", "first_due_date": tomorrow()});
+    let plan_path = format!("/api/v1/accounts/{account}/plans");
+    let plan: Value = app.send(Method::POST, &plan_path, &manager, Some(&terms)).await.json().await.unwrap();
+    let plan = plan["id"].as_str().expect("a plan");
 
     for (role, username) in USER_OF_ROLE {
         let token = app.token(username).await;
-        for route in routes(&demo, account, payment, username) {
+        for route in routes(&demo, account, payment, plan, username) {
             let response = app.send(route.method.clone(), &route.path, &token, route.body.as_ref()).await;
             let status = response.status().as_u16();
             let what = format!("{role} {} {}", route.method, route.path);
@@ -260,7 +303,7 @@ async fn the_walk_covers_every_authenticated_route_of_the_spec() {
         james: uuid::Uuid::nil(),
     };
     let walked: BTreeSet<(String, String)> =
-        routes(&demo, "x", "x", "x").into_iter().map(|r| (r.method.to_string(), r.template.to_owned())).collect();
+        routes(&demo, "x", "x", "x", "x").into_iter().map(|r| (r.method.to_string(), r.template.to_owned())).collect();
 
     assert_eq!(walked, documented, "add the new route to the matrix walk");
 }

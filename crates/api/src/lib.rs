@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod db;
 pub mod edge;
 pub mod idempotency;
+pub mod jobs;
 pub mod openapi;
 pub mod pagination;
 pub mod posting;

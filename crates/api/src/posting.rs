@@ -1,5 +1,6 @@
 //! Posting money: what happens, in the caller's transaction, when a payment posts, a
-//! payment is refunded, a fee is assessed or waived.
+//! payment is refunded, a fee is assessed or waived — including what a payment does to
+//! the account's active payment plan.
 //!
 //! Each function takes the account locked ([`store::accounts::lock_money`]), asks the
 //! domain for the rule (`debtflow_domain::{payment, ledger}`), and writes the journal
@@ -24,6 +25,7 @@ use debtflow_domain::{
     fee::{FeeKind, FeeStatus},
     ledger::{Entry, EntryKind, LedgerError},
     payment::{self, Part, PaymentError, PaymentStatus},
+    plan::PlanStatus,
     AccountStatus, Currency, Money, MoneyError,
 };
 use rust_decimal::Decimal;
@@ -124,7 +126,101 @@ pub async fn post_payment(
     account.current_balance -= amount.amount();
     let data = json!({ "payment_id": payment.id, "amount": amount.amount(), "method": payment.method.0 });
     event(tx, account, "payment", actor, None, data).await?;
+    pay_into_plan(tx, account, payment.id, amount, actor).await?;
     settle_if_paid(tx, account, actor).await
+}
+
+/// The active plan's installments take the payment, oldest first (overpayment rolls
+/// forward). Once every installment is paid the plan completes: a settlement plan's
+/// remaining balance is written off (the account then settles); otherwise an account
+/// that still owes (fees added since) goes back to NEGOTIATING.
+async fn pay_into_plan(
+    tx: &mut PgConnection,
+    account: &mut MoneyAccount,
+    payment_id: Uuid,
+    amount: Money,
+    actor: &Actor,
+) -> Result<(), ApiError> {
+    let Some(plan) = store::plans::active(tx, account.agency_id, account.id).await? else {
+        return Ok(());
+    };
+    let mut open = Vec::new();
+    for (_, i) in store::plans::installments(tx, account.agency_id, &[plan.id]).await? {
+        let owed = account.money(i.amount - i.paid_amount)?;
+        if owed.is_positive() {
+            open.push((i.seq, owed));
+        }
+    }
+    let (parts, _) = debtflow_domain::plan::allocate(amount, &open)?;
+    let rows: Vec<(i16, Decimal)> = parts.iter().map(|(seq, m)| (*seq, m.amount())).collect();
+    store::plans::add_paid(tx, account.agency_id, plan.id, payment_id, &rows).await?;
+    let owed: Decimal =
+        open.iter().map(|(_, m)| m.amount()).sum::<Decimal>() - rows.iter().map(|r| r.1).sum::<Decimal>();
+    if !owed.is_zero() {
+        return Ok(());
+    }
+    store::plans::set_status(
+        tx,
+        account.agency_id,
+        plan.id,
+        PlanStatus::Completed,
+        None,
+        Some("every installment paid"),
+    )
+    .await?;
+    plan_event(tx, account.agency_id, account.id, actor, plan.id, "completed", None).await?;
+    if plan.settlement && account.current_balance > Decimal::ZERO {
+        let rest = account.balance()?;
+        store::ledger::post(
+            tx,
+            account.agency_id,
+            account.id,
+            &Entry::of(EntryKind::WriteOff, rest)?,
+            Links::default(),
+        )
+        .await?;
+        account.current_balance = Decimal::ZERO;
+        let data = json!({ "plan_id": plan.id, "action": "written_off", "amount": rest.amount() });
+        event(tx, account, "plan", actor, Some("settlement discount written off"), data).await?;
+    } else if account.current_balance > Decimal::ZERO && account.status() == AccountStatus::PaymentPlan {
+        let why = "payment plan completed; a balance remains";
+        move_account(tx, account, actor, AccountStatus::Negotiating, Cause::PlanEnded, why).await?;
+    }
+    Ok(())
+}
+
+/// A refund takes back from plan installments what the refunded payment paid into
+/// them, newest first; a completed plan whose balance was not written off is active
+/// again.
+async fn take_back_from_plans(
+    tx: &mut PgConnection,
+    account: &MoneyAccount,
+    payment_id: Uuid,
+    amount: Money,
+    actor: &Actor,
+) -> Result<(), ApiError> {
+    let held = store::plans::paid_by(tx, account.agency_id, payment_id).await?;
+    let mut left = amount;
+    let mut plan_ids: Vec<Uuid> = held.iter().map(|h| h.0).collect();
+    plan_ids.dedup();
+    for plan_id in plan_ids {
+        let mut parts = Vec::new();
+        for (_, seq, paid) in held.iter().filter(|h| h.0 == plan_id) {
+            parts.push((*seq, account.money(*paid)?));
+        }
+        let (back, rest) = debtflow_domain::plan::unallocate(left, &parts)?;
+        left = rest;
+        let rows: Vec<(i16, Decimal)> = back.iter().map(|(seq, m)| (*seq, -m.amount())).collect();
+        store::plans::add_paid(tx, account.agency_id, plan_id, payment_id, &rows).await?;
+        let reach = store::accounts::Reach { agency_id: Some(account.agency_id), collector_id: None };
+        let plan = store::plans::get(tx, reach, plan_id, true).await?.ok_or(ApiError::NotFound)?;
+        if plan.status.0 == PlanStatus::Completed && !plan.settlement && !rows.is_empty() {
+            store::plans::set_status(tx, account.agency_id, plan_id, PlanStatus::Active, None, None).await?;
+            plan_event(tx, account.agency_id, account.id, actor, plan_id, "reopened", Some("a payment was refunded"))
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Refunds `amount` of a posted payment: a reversing entry, the allocation unwound
@@ -183,6 +279,7 @@ pub async fn refund_payment(
     account.current_balance += amount.amount();
     let data = json!({ "payment_id": payment.id, "amount": amount.amount() });
     event(tx, account, "refund", actor, Some(reason), data).await?;
+    take_back_from_plans(tx, account, payment.id, amount, actor).await?;
     reopen_if_settled(tx, account, actor).await?;
     Ok(status)
 }
@@ -270,6 +367,39 @@ async fn reopen_if_settled(tx: &mut PgConnection, account: &mut MoneyAccount, ac
     account.status.0 = to;
     account.settled_from = None;
     status_changed(tx, account, actor, from, to, "a refund reopened the balance").await
+}
+
+/// Moves the account for `cause` (plan activated or ended), on the timeline and in the
+/// audit trail.
+pub async fn move_account(
+    tx: &mut PgConnection,
+    account: &mut MoneyAccount,
+    actor: &Actor,
+    to: AccountStatus,
+    cause: Cause,
+    why: &str,
+) -> Result<(), ApiError> {
+    let from = account.status();
+    from.transition(to, cause).map_err(ApiError::internal)?;
+    store::accounts::set_status(tx, account.agency_id, account.id, to).await?;
+    account.status.0 = to;
+    status_changed(tx, account, actor, from, to, why).await
+}
+
+/// A plan's step on its account's timeline.
+pub async fn plan_event(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    account_id: Uuid,
+    actor: &Actor,
+    plan_id: Uuid,
+    action: &str,
+    body: Option<&str>,
+) -> Result<(), ApiError> {
+    let data = json!({ "plan_id": plan_id, "action": action });
+    let event = NewEvent { agency_id, account_id, kind: "plan", actor_id: actor.user_id, body, data };
+    store::account_events::insert(tx, &event).await?;
+    Ok(())
 }
 
 async fn status_changed(

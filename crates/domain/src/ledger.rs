@@ -18,6 +18,7 @@
 //! | `fee_waiver` | fee income | receivable |
 //! | `commission` | commission expense | commission payable |
 //! | `commission_reversal` | commission payable | commission expense |
+//! | `write_off` (a plan's settlement discount) | write-off | receivable |
 //!
 //! The receivable is per collection account: its debits minus credits *is* the
 //! account's balance ([`Entry::receivable_change`]).
@@ -91,10 +92,11 @@ pub enum EntryKind {
     FeeWaiver,
     Commission,
     CommissionReversal,
+    WriteOff,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 7] = [
+    pub const ALL: [EntryKind; 8] = [
         EntryKind::Opening,
         EntryKind::Payment,
         EntryKind::Refund,
@@ -102,6 +104,7 @@ impl EntryKind {
         EntryKind::FeeWaiver,
         EntryKind::Commission,
         EntryKind::CommissionReversal,
+        EntryKind::WriteOff,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -113,6 +116,7 @@ impl EntryKind {
             EntryKind::FeeWaiver => "fee_waiver",
             EntryKind::Commission => "commission",
             EntryKind::CommissionReversal => "commission_reversal",
+            EntryKind::WriteOff => "write_off",
         }
     }
 
@@ -131,6 +135,7 @@ impl EntryKind {
             EntryKind::FeeWaiver => (FeeIncome, Receivable),
             EntryKind::Commission => (CommissionExpense, CommissionPayable),
             EntryKind::CommissionReversal => (CommissionPayable, CommissionExpense),
+            EntryKind::WriteOff => (WriteOff, Receivable),
         }
     }
 }
@@ -248,6 +253,7 @@ mod tests {
             (EntryKind::FeeWaiver, "-10.00"),
             (EntryKind::Commission, "0"),
             (EntryKind::CommissionReversal, "0"),
+            (EntryKind::WriteOff, "-10.00"),
         ];
         for (kind, change) in expected {
             let entry = Entry::of(kind, usd("10.00")).unwrap();

@@ -27,12 +27,14 @@ pub enum Operation {
     RefundPayment,
     ManageFees,
     ReadCommission,
+    ProposePlan,
+    DecidePlan,
 }
 
 use Role::*;
 
 impl Operation {
-    pub const ALL: [Operation; 19] = [
+    pub const ALL: [Operation; 21] = [
         Operation::ReadOwnProfile,
         Operation::ReadAgencies,
         Operation::UpdateAgency,
@@ -52,6 +54,8 @@ impl Operation {
         Operation::RefundPayment,
         Operation::ManageFees,
         Operation::ReadCommission,
+        Operation::ProposePlan,
+        Operation::DecidePlan,
     ];
 
     /// The roles allowed to perform the operation.
@@ -85,6 +89,9 @@ impl Operation {
             Operation::ManageFees => &[AgencyAdmin, Manager],
             // A collector reads their own commission only.
             Operation::ReadCommission => &[Admin, AgencyAdmin, Manager, Collector],
+            // Collectors propose plans on their own accounts; managers decide.
+            Operation::ProposePlan => &[AgencyAdmin, Manager, Collector],
+            Operation::DecidePlan => &[AgencyAdmin, Manager],
         }
     }
 
@@ -105,13 +112,18 @@ impl Operation {
             Operation::AssignAccounts => "`POST /accounts/{id}/assign`, `POST /accounts/assign`",
             Operation::ReadNotifications => "`GET /notifications`, `POST /notifications/{id}/read`",
             Operation::ReadMoney => {
-                "`GET /payments`, `GET /payments/{id}`, `GET /accounts/{id}/ledger`, `GET /accounts/{id}/fees`"
+                "`GET /payments`, `GET /payments/{id}`, `GET /accounts/{id}/ledger`, `GET /accounts/{id}/fees`, \
+                 `GET /plans`, `GET /plans/{id}`, `GET /accounts/{id}/plans`"
             }
             Operation::RecordPayment => "`POST /payments`",
             Operation::DecidePayment => "`POST /payments/{id}/approve`, `POST /payments/{id}/reject`",
             Operation::RefundPayment => "`POST /payments/{id}/refund`",
             Operation::ManageFees => "`POST /accounts/{id}/fees`, `POST /accounts/{id}/fees/{fee_id}/waive`",
             Operation::ReadCommission => "`GET /collectors/{id}/commission`",
+            Operation::ProposePlan => {
+                "`POST /accounts/{id}/plans`, `PATCH`/`DELETE /plans/{id}`, `POST /plans/{id}/submit`"
+            }
+            Operation::DecidePlan => "`POST /plans/{id}/approve`, `/reject`, `/cancel`",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod collectors;
 pub mod health;
 pub mod notifications;
 pub mod payments;
+pub mod plans;
 pub mod users;
 
 use actix_web::web::ServiceConfig;
@@ -58,6 +59,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(payments::decide::approve)
         .service(payments::decide::reject)
         .service(payments::refund::refund)
+        .service(plans::create::create)
+        .service(plans::get::for_account)
+        .service(plans::list::list)
+        .service(plans::get::get)
+        .service(plans::create::update)
+        .service(plans::lifecycle::remove)
+        .service(plans::lifecycle::submit)
+        .service(plans::lifecycle::approve)
+        .service(plans::lifecycle::reject)
+        .service(plans::lifecycle::cancel)
         .service(notifications::list)
         .service(notifications::read);
 }

@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod login_failures;
 pub mod notifications;
 pub mod payments;
+pub mod plans;
 pub mod sessions;
 pub mod users;
 

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! NEW ─assign→ ASSIGNED → IN_CONTACT → NEGOTIATING ─plan activated→ PAYMENT_PLAN
-//!                                        │   ↑ plan defaulted ─────────┘   │
+//!                                        │   ↑ plan defaulted/cancelled ┘   │
 //!                                        └→ DISPUTED ←─────────────────────┘
 //! DISPUTED → IN_CONTACT | NEGOTIATING | CLOSED         (the dispute resolved)
 //! any working status ─balance zero / settlement accepted→ SETTLED → CLOSED
@@ -41,8 +41,8 @@ pub enum Cause {
     Assignment,
     /// A payment plan was approved and activated.
     PlanActivated,
-    /// The active plan defaulted.
-    PlanDefaulted,
+    /// The active plan defaulted or was cancelled.
+    PlanEnded,
     /// The balance reached zero, or a settlement was accepted.
     Settlement,
     /// A refund reopened a settled account.
@@ -81,7 +81,7 @@ impl AccountStatus {
             (Disputed, InContact | Negotiating | Closed) => Some(Cause::Manual),
             (Settled, Closed) => Some(Cause::Manual),
             (Negotiating, PaymentPlan) => Some(Cause::PlanActivated),
-            (PaymentPlan, Negotiating) => Some(Cause::PlanDefaulted),
+            (PaymentPlan, Negotiating) => Some(Cause::PlanEnded),
             (from, Settled) if WORKING.contains(&from) => Some(Cause::Settlement),
             (Settled, to) if WORKING.contains(&to) => Some(Cause::Refund),
             _ => None,
@@ -180,7 +180,7 @@ mod tests {
             Cause::Manual,
             Cause::Assignment,
             Cause::PlanActivated,
-            Cause::PlanDefaulted,
+            Cause::PlanEnded,
             Cause::Settlement,
             Cause::Refund,
         ];
@@ -204,7 +204,7 @@ mod tests {
         assert!(matches!(InContact.transition(Settled, Cause::Manual), Err(TransitionError::NeedsEvent { .. })));
         assert_eq!(PaymentPlan.transition(Settled, Cause::Settlement), Ok(Settled));
         assert_eq!(Settled.transition(PaymentPlan, Cause::Refund), Ok(PaymentPlan));
-        assert_eq!(PaymentPlan.transition(Negotiating, Cause::PlanDefaulted), Ok(Negotiating));
+        assert_eq!(PaymentPlan.transition(Negotiating, Cause::PlanEnded), Ok(Negotiating));
     }
 
     #[test]

@@ -1,0 +1,61 @@
+use super::{views, Plan};
+use crate::{
+    auth::{policy::Operation, AuthUser},
+    db,
+    edge::query::Query,
+    pagination::{self, Page, PageSize},
+    problem::{responses, ApiError},
+    routes::accounts::reach,
+    store,
+};
+use actix_web::{get, web, HttpResponse};
+use chrono::NaiveDate;
+use debtflow_domain::plan::PlanStatus;
+use serde::Deserialize;
+use sqlx::PgPool;
+use utoipa::IntoParams;
+use validator::Validate;
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PlanQuery {
+    pub status: Option<PlanStatus>,
+    /// Only plans with an installment still owing that fell or falls due on or before
+    /// this date: the upcoming and late installments of the worklist.
+    pub due_before: Option<NaiveDate>,
+    /// Page size, 1–200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<PageSize>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Plans, newest first (a collector's: on their own accounts).
+#[utoipa::path(
+    tag = "plans",
+    security(("bearer" = [])),
+    params(PlanQuery),
+    responses(
+        (status = 200, description = "A page of plans with their schedules", body = Page<Plan>),
+        (status = 401, response = responses::Unauthorized),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[get("/plans")]
+pub async fn list(user: AuthUser, query: Query<PlanQuery>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadMoney)?;
+    let q = query.0;
+    let limit = pagination::limit(q.limit);
+    let before = pagination::decode_time("plans", q.cursor.as_deref())?;
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let mut rows = store::plans::list(&mut tx, reach(&user), q.status, q.due_before, before, limit + 1).await?;
+    let next_cursor = (rows.len() as i64 > limit)
+        .then(|| {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| pagination::encode("plans", &pagination::time_key(r.created_at, r.id)))
+        })
+        .flatten();
+    let items = views(&mut tx, rows).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
