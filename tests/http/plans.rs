@@ -66,7 +66,9 @@ async fn a_plan_is_proposed_approved_and_paid_off_to_settled() {
     assert_problem(step(&app, &sarah, id, "approve", "a-0").await, 403).await;
     let active = ok(step(&app, &manager, id, "approve", "a-1").await, 200, "approve").await;
     assert_eq!(active["status"], "active");
-    assert_eq!(account_of(&app, &manager, &account).await["status"], "payment_plan");
+    let detail = account_of(&app, &manager, &account).await;
+    assert_eq!(detail["status"], "payment_plan");
+    assert_eq!((detail["plan"]["id"].as_str(), detail["plan"]["status"].as_str()), (Some(id), Some("active")));
     assert_problem(step(&app, &manager, id, "approve", "a-2").await, 409).await;
 
     let today = today(&app).await;

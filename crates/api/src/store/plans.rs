@@ -160,6 +160,23 @@ pub async fn active(tx: &mut PgConnection, agency_id: Uuid, account_id: Uuid) ->
     .await
 }
 
+/// The account's current plan: the active one, else the one waiting for approval,
+/// else the newest draft.
+pub async fn current(tx: &mut PgConnection, agency_id: Uuid, account_id: Uuid) -> Result<Option<PlanRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} {FROM}
+         WHERE p.agency_id = $1 AND p.account_id = $2 AND p.deleted_at IS NULL
+           AND p.status IN ('active', 'pending_approval', 'draft')
+         ORDER BY array_position(ARRAY['active', 'pending_approval', 'draft']::plan_status[], p.status),
+                  p.created_at DESC
+         LIMIT 1"
+    ))
+    .bind(agency_id)
+    .bind(account_id)
+    .fetch_optional(tx)
+    .await
+}
+
 /// The account's plans, newest first (deleted drafts left out).
 pub async fn for_account(
     tx: &mut PgConnection,

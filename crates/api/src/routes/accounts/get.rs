@@ -36,7 +36,7 @@ pub async fn get(
 }
 
 /// The account detail as `user` may see it: the account, its collector, its open
-/// dispute and the statuses a person may move it to.
+/// dispute, its current plan and the statuses a person may move it to.
 pub async fn detail(
     tx: &mut sqlx::PgConnection,
     user: &AuthUser,
@@ -57,7 +57,11 @@ pub async fn detail(
         opened_by: d.opened_by,
         opened_at: d.opened_at,
     });
+    let plan = match store::plans::current(tx, agency_id, id).await? {
+        Some(plan) => Some(crate::routes::plans::view(tx, plan).await?),
+        None => None,
+    };
     let account = Account::from_row(row, cipher);
     let allowed_transitions = account.status.allowed_transitions();
-    Ok(AccountDetail { account, collector, dispute, allowed_transitions })
+    Ok(AccountDetail { account, collector, dispute, plan, allowed_transitions })
 }

@@ -66,8 +66,8 @@ pub struct Account {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The account detail: the account, who works it, its open dispute, and the
-/// statuses a person may move it to.
+/// The account detail: the account, who works it, its open dispute, its current plan,
+/// and the statuses a person may move it to.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AccountDetail {
     #[serde(flatten)]
@@ -75,6 +75,9 @@ pub struct AccountDetail {
     pub collector: Option<CollectorRef>,
     /// The open dispute, while the account is DISPUTED.
     pub dispute: Option<OpenDispute>,
+    /// The plan being paid (active), or else the one waiting for approval, or else the
+    /// newest draft.
+    pub plan: Option<crate::routes::plans::Plan>,
     pub allowed_transitions: Vec<AccountStatus>,
 }
 

@@ -29,7 +29,8 @@ pub struct AgencyPatch {
     pub time_zone: Option<String>,
     /// Merged key by key into the current settings. DebtFlow reads
     /// `payment_allocation`: `principal_first` (the default) or `fees_first`, the
-    /// order in which payments pay the principal and the fees.
+    /// order in which payments pay the principal and the fees; `plan_grace_days` and
+    /// `plan_default_threshold_days`, the days new plans start with (3 and 30).
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -70,6 +71,13 @@ pub async fn update(
         let known = order.as_str().and_then(|o| o.parse::<AllocationOrder>().ok());
         if known.is_none() {
             return Err(ApiError::field("settings.payment_allocation", "must be `principal_first` or `fees_first`"));
+        }
+    }
+    for name in ["plan_grace_days", "plan_default_threshold_days"] {
+        if let Some(days) = patch.settings.as_ref().and_then(|s| s.get(name)) {
+            if !days.as_u64().is_some_and(|d| d <= 365) {
+                return Err(ApiError::field(format!("settings.{name}"), "must be a whole number of days, 0 to 365"));
+            }
         }
     }
     let settings = patch.settings.map(serde_json::Value::Object);
