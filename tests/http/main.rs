@@ -8,6 +8,7 @@ mod collectors;
 mod docs;
 mod edge;
 mod health;
+mod jobs;
 mod matrix;
 mod metrics;
 mod payments;

@@ -227,6 +227,23 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
         ),
         route(Method::POST, "/plans/{id}/reject", format!("/api/v1/plans/{plan}/reject"), None, Operation::DecidePlan),
         route(Method::POST, "/plans/{id}/cancel", format!("/api/v1/plans/{plan}/cancel"), None, Operation::DecidePlan),
+        route(
+            Method::POST,
+            "/accounts/{id}/pauses",
+            format!("/api/v1/accounts/{account}/pauses"),
+            Some(json!({"ends_on": tomorrow(), "reason": "matrix"})),
+            Operation::PauseAging,
+        ),
+        route(Method::GET, "/jobs/runs", "/api/v1/jobs/runs".into(), None, Operation::ReadJobRuns),
+        route(Method::POST, "/jobs/{name}/run", "/api/v1/jobs/idempotency_purge/run".into(), None, Operation::RunJobs),
+        route(Method::GET, "/settings", "/api/v1/settings".into(), None, Operation::ReadSettings),
+        route(
+            Method::PATCH,
+            "/settings",
+            "/api/v1/settings".into(),
+            Some(json!({"jobs_enabled": true})),
+            Operation::ManageSettings,
+        ),
         route(Method::GET, "/notifications", "/api/v1/notifications".into(), None, Operation::ReadNotifications),
         route(
             Method::POST,

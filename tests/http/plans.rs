@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 /// A working account of 1250.50, moved by sarah to NEGOTIATING (where plans activate).
-async fn negotiating_account(app: &TestApp, manager: &str, external_ref: &str) -> String {
+pub async fn negotiating_account(app: &TestApp, manager: &str, external_ref: &str) -> String {
     let account = working_account(app, manager, external_ref).await;
     let sarah = app.token("sarah.mitchell").await;
     for to in ["in_contact", "negotiating"] {
@@ -32,7 +32,13 @@ async fn account_of(app: &TestApp, token: &str, account: &str) -> Value {
 }
 
 /// An active plan of `total` in `installments` monthly installments from `first`.
-async fn active_plan(app: &TestApp, account: &str, total: &str, installments: u32, first: chrono::NaiveDate) -> Value {
+pub async fn active_plan(
+    app: &TestApp,
+    account: &str,
+    total: &str,
+    installments: u32,
+    first: chrono::NaiveDate,
+) -> Value {
     let manager = app.token("demo.manager").await;
     let terms = json!({"total": total, "installments": installments, "frequency": "monthly", "first_due_date": first});
     let plan = ok(propose(app, &manager, account, &format!("p-{account}-{total}"), &terms).await, 201, "propose").await;

@@ -89,6 +89,8 @@ pub struct Config {
     /// `DATA_ENCRYPTION_KEY`: 64 hex digits, the AES-256-GCM key of encrypted fields.
     pub data_encryption_key: DataKey,
     pub money: MoneySettings,
+    /// `JOB_SCHEDULER=on` runs the daily jobs inside `debtflow serve` (default off).
+    pub job_scheduler: bool,
 }
 
 /// Settings of the money endpoints (payments, refunds, fees, the processor webhook).
@@ -207,6 +209,11 @@ impl Config {
             login_window_secs: env.parse_positive("LOGIN_WINDOW_SECS", 15 * 60)?,
             data_encryption_key,
             money,
+            job_scheduler: match env.get("JOB_SCHEDULER").as_deref() {
+                None | Some("off") => false,
+                Some("on") => true,
+                Some(other) => return Err(env.error("JOB_SCHEDULER", format!("`{other}` is not `on` or `off`"))),
+            },
         })
     }
 }

@@ -1,10 +1,20 @@
-//! `debtflow`: serve the API, migrate the database, seed demo data, print the spec.
+//! `debtflow`: serve the API, migrate the database, seed demo data, run the daily jobs,
+//! print the spec.
 //!
-//! Exit codes: 0 success, 1 failure, 78 bad configuration (EX_CONFIG) — one line on
-//! stderr naming the variable.
+//! Exit codes: 0 success (a job skipped for its lock or its date counts), 1 failure,
+//! 2 a job run that partly failed (the records that worked are committed), 78 bad
+//! configuration (EX_CONFIG) — one line on stderr naming the variable.
 
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use debtflow_api::{config::Config, db, openapi, seed, startup::Application, telemetry};
+use debtflow_api::{
+    config::Config,
+    db,
+    jobs::{self, Job, JobContext, RunRequest},
+    openapi, seed,
+    startup::Application,
+    telemetry,
+};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -24,6 +34,27 @@ enum Command {
     SeedDemo,
     /// Print the OpenAPI document (JSON) on stdout.
     Openapi,
+    /// The daily jobs.
+    #[command(subcommand)]
+    Job(JobCommand),
+}
+
+#[derive(Subcommand)]
+enum JobCommand {
+    /// Run a job for every agency (one JSON line per run on stdout).
+    Run {
+        /// dpd_aging, installment_reminders, overdue_default_scan, stale_account_escalation,
+        /// data_quality or idempotency_purge.
+        name: Job,
+        /// The business date to run for (default: each agency's today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of_date: Option<NaiveDate>,
+        /// Run even if the date already has a successful run.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the jobs and their schedule.
+    List,
 }
 
 const EX_CONFIG: u8 = 78;
@@ -32,6 +63,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Openapi = cli.command {
         println!("{}", openapi::json());
+        return ExitCode::SUCCESS;
+    }
+    if let Command::Job(JobCommand::List) = cli.command {
+        for job in Job::ALL {
+            let (weekday, at) = job.schedule();
+            let when = weekday.map_or_else(|| format!("daily {at}"), |d| format!("{d} {at}"));
+            println!("{:<26} {:<16} {}", job.name(), when, job.description());
+        }
         return ExitCode::SUCCESS;
     }
     let config = match Config::from_env() {
@@ -50,7 +89,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(cli.command, config)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(err) => {
             tracing::error!(error = %err, "debtflow failed");
             eprintln!("debtflow: {err}");
@@ -59,11 +98,16 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(command: Command, config: Config) -> Result<u8, Box<dyn std::error::Error>> {
     let pool = db::pool(&config)?;
+    let ctx = JobContext { idempotency_ttl_secs: config.money.idempotency_ttl_secs };
     match command {
         Command::Serve => {
             db::migrate(&pool).await?;
+            if config.job_scheduler {
+                jobs::scheduler::spawn(pool.clone(), ctx);
+                tracing::info!("job scheduler on");
+            }
             let app = Application::build(&config, pool.clone())?;
             tracing::info!(addr = %config.bind_addr, port = app.port(), "serving");
             app.run_until_stopped().await?;
@@ -77,7 +121,15 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             let report = seed::seed_demo(&pool).await?;
             tracing::info!(users_created = report.users_created, "demo data seeded");
         }
-        Command::Openapi => unreachable!("handled before configuration is read"),
+        Command::Job(JobCommand::Run { name, as_of_date, force }) => {
+            let request = RunRequest { agency_id: None, as_of: as_of_date, force };
+            let reports = jobs::run(&pool, ctx, name, request).await?;
+            for report in &reports {
+                println!("{}", report.json_line());
+            }
+            return Ok(jobs::exit_code(&reports) as u8);
+        }
+        Command::Openapi | Command::Job(JobCommand::List) => unreachable!("handled before configuration is read"),
     }
-    Ok(())
+    Ok(0)
 }

@@ -29,12 +29,17 @@ pub enum Operation {
     ReadCommission,
     ProposePlan,
     DecidePlan,
+    PauseAging,
+    ReadJobRuns,
+    RunJobs,
+    ReadSettings,
+    ManageSettings,
 }
 
 use Role::*;
 
 impl Operation {
-    pub const ALL: [Operation; 21] = [
+    pub const ALL: [Operation; 26] = [
         Operation::ReadOwnProfile,
         Operation::ReadAgencies,
         Operation::UpdateAgency,
@@ -56,6 +61,11 @@ impl Operation {
         Operation::ReadCommission,
         Operation::ProposePlan,
         Operation::DecidePlan,
+        Operation::PauseAging,
+        Operation::ReadJobRuns,
+        Operation::RunJobs,
+        Operation::ReadSettings,
+        Operation::ManageSettings,
     ];
 
     /// The roles allowed to perform the operation.
@@ -92,6 +102,11 @@ impl Operation {
             // Collectors propose plans on their own accounts; managers decide.
             Operation::ProposePlan => &[AgencyAdmin, Manager, Collector],
             Operation::DecidePlan => &[AgencyAdmin, Manager],
+            Operation::PauseAging => &[AgencyAdmin, Manager],
+            Operation::ReadJobRuns => &[Admin, AgencyAdmin, Manager],
+            Operation::RunJobs => &[AgencyAdmin],
+            Operation::ReadSettings => &[AgencyAdmin, Manager],
+            Operation::ManageSettings => &[AgencyAdmin],
         }
     }
 
@@ -124,6 +139,11 @@ impl Operation {
                 "`POST /accounts/{id}/plans`, `PATCH`/`DELETE /plans/{id}`, `POST /plans/{id}/submit`"
             }
             Operation::DecidePlan => "`POST /plans/{id}/approve`, `/reject`, `/cancel`",
+            Operation::PauseAging => "`POST /accounts/{id}/pauses`",
+            Operation::ReadJobRuns => "`GET /jobs/runs`",
+            Operation::ReadSettings => "`GET /settings`",
+            Operation::RunJobs => "`POST /jobs/{name}/run`",
+            Operation::ManageSettings => "`PATCH /settings`",
         }
     }
 }

@@ -7,9 +7,11 @@ pub mod audit_logs;
 pub mod auth;
 pub mod collectors;
 pub mod health;
+pub mod jobs;
 pub mod notifications;
 pub mod payments;
 pub mod plans;
+pub mod settings;
 pub mod users;
 
 use actix_web::web::ServiceConfig;
@@ -69,6 +71,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(plans::lifecycle::approve)
         .service(plans::lifecycle::reject)
         .service(plans::lifecycle::cancel)
+        .service(accounts::pauses::create)
+        .service(jobs::runs)
+        .service(jobs::run)
+        .service(settings::get)
+        .service(settings::update)
         .service(notifications::list)
         .service(notifications::read);
 }

@@ -22,6 +22,9 @@ pub struct AccountRow {
     #[sqlx(try_from = "i16")]
     pub priority: Priority,
     pub delinquency_date: NaiveDate,
+    /// The delinquency date moved forward by the days spent disputed or paused: days
+    /// past due count from it (migrations/0008).
+    pub aging_anchor: NaiveDate,
     pub due_date: Option<NaiveDate>,
     pub collector_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
@@ -52,7 +55,7 @@ impl TryFrom<String> for StatusColumn {
 const SELECT: &str = "
     SELECT a.agency_id, a.id, a.external_ref, a.creditor, a.original_creditor, a.original_balance,
            a.current_balance, a.currency::text AS currency, a.status::text AS status, a.priority,
-           a.delinquency_date, a.due_date, a.collector_id, a.created_at, a.updated_at,
+           a.delinquency_date, a.aging_anchor, a.due_date, a.collector_id, a.created_at, a.updated_at,
            d.id AS debtor_id, d.full_name AS debtor_full_name, d.phone AS debtor_phone,
            d.email AS debtor_email, d.address AS debtor_address,
            d.date_of_birth AS debtor_date_of_birth, d.ssn_last4_enc AS debtor_ssn_last4_enc,
@@ -303,12 +306,12 @@ pub async fn worklist(
     }
     let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(SELECT);
     push_filters(tx, &mut q, w).await?;
-    // DPD descending is the delinquency date ascending.
+    // DPD descending is the aging anchor ascending.
     let (column, cast, ascending) = match sort {
         SortKey::Created => ("a.created_at", "timestamptz", !descending),
         SortKey::Balance => ("a.current_balance", "numeric", !descending),
         SortKey::Priority => ("a.priority", "smallint", !descending),
-        SortKey::DaysPastDue => ("a.delinquency_date", "date", descending),
+        SortKey::DaysPastDue => ("a.aging_anchor", "date", descending),
     };
     let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
     if let Some(after) = after {
@@ -351,10 +354,10 @@ async fn push_filters(
         for (from, to) in &w.delinquent_between {
             q.push(" OR (true");
             if let Some(from) = from {
-                q.push(" AND a.delinquency_date >= ").push_bind(*from);
+                q.push(" AND a.aging_anchor >= ").push_bind(*from);
             }
             if let Some(to) = to {
-                q.push(" AND a.delinquency_date <= ").push_bind(*to);
+                q.push(" AND a.aging_anchor <= ").push_bind(*to);
             }
             q.push(")");
         }
@@ -398,7 +401,7 @@ pub fn sort_value(row: &AccountRow, sort: SortKey) -> String {
         SortKey::Created => row.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         SortKey::Balance => row.current_balance.to_string(),
         SortKey::Priority => row.priority.to_string(),
-        SortKey::DaysPastDue => row.delinquency_date.to_string(),
+        SortKey::DaysPastDue => row.aging_anchor.to_string(),
     }
 }
 
@@ -460,4 +463,31 @@ pub async fn set_settlement(
     .execute(tx)
     .await
     .map(drop)
+}
+
+/// Records a delinquency pause; returns its id.
+pub async fn add_pause(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    account_id: Uuid,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    reason: &str,
+    by: Uuid,
+) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO delinquency_pauses (agency_id, id, account_id, starts_on, ends_on, reason, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(agency_id)
+    .bind(id)
+    .bind(account_id)
+    .bind(starts_on)
+    .bind(ends_on)
+    .bind(reason)
+    .bind(by)
+    .execute(tx)
+    .await?;
+    Ok(id)
 }

@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod audit;
 pub mod disputes;
 pub mod fees;
+pub mod jobs;
 pub mod ledger;
 pub mod login_failures;
 pub mod notifications;

@@ -354,18 +354,23 @@ pub async fn paid_by(
     .await
 }
 
-/// Active plans with an installment unpaid `default_threshold_days` after its due
-/// date, as of `as_of`: `(agency, plan, account)`.
-pub async fn overdue(tx: &mut PgConnection, as_of: NaiveDate) -> Result<Vec<(Uuid, Uuid, Uuid)>, sqlx::Error> {
+/// Active plans (of one agency, or all) with an installment unpaid
+/// `default_threshold_days` after its due date, as of `as_of`: `(agency, plan, account)`.
+pub async fn overdue(
+    tx: &mut PgConnection,
+    agency_id: Option<Uuid>,
+    as_of: NaiveDate,
+) -> Result<Vec<(Uuid, Uuid, Uuid)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.agency_id, p.id, p.account_id FROM plans p
-         WHERE p.status = 'active' AND EXISTS (
+         WHERE p.status = 'active' AND ($2::uuid IS NULL OR p.agency_id = $2) AND EXISTS (
              SELECT 1 FROM plan_installments i
              WHERE i.agency_id = p.agency_id AND i.plan_id = p.id AND i.paid_amount < i.amount
                AND i.due_date + p.default_threshold_days <= $1)
          ORDER BY p.agency_id, p.id",
     )
     .bind(as_of)
+    .bind(agency_id)
     .fetch_all(tx)
     .await
 }

@@ -2,12 +2,17 @@
 //!
 //! Days past due count whole calendar days from the delinquency date (the first
 //! missed payment) to the as-of date, both business dates in the agency's time zone;
-//! never negative. Buckets: 0-30, 31-60, 61-90, 90+ (91 days and more).
+//! never negative; and days the account spent disputed or in a delinquency pause do
+//! not count. So they are counted from the account's *aging anchor*, the delinquency
+//! date moved forward by those days, which the dpd_aging job keeps (a set-based SQL
+//! statement in crates/api/src/store/jobs.rs that mirrors [`Bucket::of`]). Buckets:
+//! 0-30, 31-60, 61-90, 90+ (91 days and more).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Days past due on `as_of` of an account delinquent since `delinquency_date`.
+/// Days past due on `as_of` of an account aging from `delinquency_date` (its aging
+/// anchor).
 pub fn days_past_due(delinquency_date: chrono::NaiveDate, as_of: chrono::NaiveDate) -> u32 {
     u32::try_from((as_of - delinquency_date).num_days()).unwrap_or(0)
 }

@@ -146,7 +146,8 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, &list_name, key, |r| Account::from_row(r, &cipher))))
 }
 
-/// The delinquency dates whose days past due on `today` fall in `bucket`.
+/// The aging anchors (delinquency dates, less frozen days) whose days past due on
+/// `today` fall in `bucket`.
 pub(super) fn delinquency_dates(bucket: Bucket, today: NaiveDate) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let (first, last) = bucket.days();
     let latest = today.checked_sub_days(Days::new(u64::from(first)));

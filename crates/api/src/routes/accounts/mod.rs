@@ -9,6 +9,7 @@ pub mod get;
 pub mod ledger;
 pub mod list;
 pub mod notes;
+pub mod pauses;
 pub mod timeline;
 pub mod transition;
 pub mod update;
@@ -53,7 +54,8 @@ pub struct Account {
     #[schema(value_type = String, example = "1250.00")]
     pub current_balance: Decimal,
     pub currency: String,
-    /// Days since the delinquency date, in the agency's time zone.
+    /// Days since the delinquency date, in the agency's time zone, not counting days
+    /// spent disputed or in a delinquency pause.
     pub days_past_due: u32,
     pub bucket: Bucket,
     pub collector_id: Option<Uuid>,
@@ -98,7 +100,7 @@ pub struct OpenDispute {
 impl Account {
     pub fn from_row(r: AccountRow, cipher: &FieldCipher) -> Self {
         let money = |d: Decimal| super::amount(d, &r.currency);
-        let dpd = days_past_due(r.delinquency_date, r.today);
+        let dpd = days_past_due(r.aging_anchor, r.today);
         Account {
             id: r.id,
             external_ref: r.external_ref,

@@ -75,7 +75,7 @@ pub async fn update(
     }
     for name in ["plan_grace_days", "plan_default_threshold_days"] {
         if let Some(days) = patch.settings.as_ref().and_then(|s| s.get(name)) {
-            if !days.as_u64().is_some_and(|d| d <= 365) {
+            if days.as_u64().is_none_or(|d| d > 365) {
                 return Err(ApiError::field(format!("settings.{name}"), "must be a whole number of days, 0 to 365"));
             }
         }

@@ -1,0 +1,34 @@
+//! overdue_default_scan: installments late after their grace days are flagged to the
+//! collector (once each); plans with an installment unpaid `default_threshold_days`
+//! after its due date default ([`super::plan_defaults`]), each in its own transaction,
+//! so one that fails leaves the others done (the run is then `partial`).
+
+use super::{plan_defaults, Tally};
+use crate::{
+    db::{self, Scope},
+    problem::ApiError,
+    store,
+};
+use chrono::NaiveDate;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+pub async fn run(db: &PgPool, agency_id: Option<Uuid>, as_of: NaiveDate) -> Result<Tally, ApiError> {
+    let agency_id = agency_id.ok_or(ApiError::NotFound)?;
+    let mut tx = db::begin(db, Scope::Platform).await?;
+    let (late, flagged) = store::jobs::flag_late_installments(&mut tx, agency_id, as_of).await?;
+    let overdue = store::plans::overdue(&mut tx, Some(agency_id), as_of).await?;
+    tx.commit().await?;
+    let mut tally = Tally { records_scanned: late, notifications_sent: flagged, ..Tally::default() };
+    for (agency_id, plan_id, account_id) in overdue {
+        match plan_defaults::default_plan(db, agency_id, plan_id, account_id, as_of).await {
+            Ok(Some(sent)) => {
+                tally.records_updated += 1;
+                tally.notifications_sent += sent;
+            }
+            Ok(None) => {}
+            Err(err) => tally.failed(format!("plan {plan_id}"), &err),
+        }
+    }
+    Ok(tally)
+}
