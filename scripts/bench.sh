@@ -43,6 +43,24 @@ sql -c "SET session_replication_role = replica" \
     -c "INSERT INTO journal_lines (agency_id, entry_id, line_no, ledger_account, debit, credit)
         SELECT agency_id, id, 1, 'receivable'::ledger_account, current_balance, 0 FROM accounts
         UNION ALL SELECT agency_id, id, 2, 'placement'::ledger_account, 0, current_balance FROM accounts"
+# A ledger of 5,000,000 lines for the data_quality job: 1,500,000 more entries (a
+# payment and its reversal per account of the first 750,000) on top of the openings;
+# and a dispute, opened and resolved, on each disputed account, for dpd_aging.
+sql -c "SET session_replication_role = replica" \
+    -c "CREATE TEMP TABLE extra AS
+        SELECT agency_id, id AS account_id, gen_random_uuid() AS paid, gen_random_uuid() AS back
+        FROM accounts ORDER BY id LIMIT 750000" \
+    -c "INSERT INTO journal_entries (agency_id, id, account_id, kind)
+        SELECT agency_id, paid, account_id, 'payment' FROM extra
+        UNION ALL SELECT agency_id, back, account_id, 'refund' FROM extra" \
+    -c "INSERT INTO journal_lines (agency_id, entry_id, line_no, ledger_account, debit, credit)
+        SELECT agency_id, paid, 1, 'cash_clearing'::ledger_account, 1, 0 FROM extra
+        UNION ALL SELECT agency_id, paid, 2, 'receivable'::ledger_account, 0, 1 FROM extra
+        UNION ALL SELECT agency_id, back, 1, 'receivable'::ledger_account, 1, 0 FROM extra
+        UNION ALL SELECT agency_id, back, 2, 'cash_clearing'::ledger_account, 0, 1 FROM extra" \
+    -c "INSERT INTO disputes (agency_id, id, account_id, reason, opened_by, opened_at)
+        SELECT a.agency_id, gen_random_uuid(), a.id, 'bench', u.id, now() - interval '20 days'
+        FROM accounts a, users u WHERE a.status = 'disputed' AND u.username = 'demo.manager'"
 # The accounts the payment scenarios pay 1.00 into: assigned, worked, far from zero.
 sql -c "CREATE TABLE bench_payment_accounts AS
         SELECT (row_number() OVER (ORDER BY id) - 1)::int AS i, id AS account_id FROM accounts
@@ -170,6 +188,20 @@ for c in 1 8 32; do
   echo "| $c | $api_rps (errors: $api_errors) | $api_p95 | $raw | $ratio |"
 done
 echo "Target: the API at >= 50% of the raw SQL's rate at each concurrency."
+
+# 4. Jobs, on the whole data set.
+echo
+echo "| job | records scanned | records updated | findings | seconds | target |"
+echo "|---|---|---|---|---|---|"
+lines=$(sql -tAc "SELECT count(*) FROM journal_lines")
+for job in "dpd_aging|< 30 s" "data_quality|< 60 s (${lines} ledger lines)"; do
+  IFS='|' read -r name target <<< "$job"
+  line=$(target/release/debtflow job run "$name" --force | grep "\"agency_id\":\"$agency\"")
+  echo "$line" | python3 -c "
+import json, sys
+r = json.loads(sys.stdin.read())
+print(f\"| {r['job']} | {r['records_scanned']:,} | {r['records_updated']:,} | {r['findings']:,} | {r['duration_ms'] / 1000:.1f} | $target |\")"
+done
 echo "Ledger after the run: $(sql -tAc "SELECT count(*) FILTER (WHERE d <> c) || ' unbalanced entries of ' || count(*)
   FROM (SELECT sum(debit) d, sum(credit) c FROM journal_lines GROUP BY agency_id, entry_id) x")"
 echo "API peak RSS under load: $(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$server/status") MB (target < 100 MB)"

@@ -5,7 +5,7 @@
 
 use super::{run, Job, JobContext, RunRequest};
 use crate::store;
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDateTime, NaiveTime, Weekday};
 use sqlx::PgPool;
 use std::time::Duration;
 
@@ -33,8 +33,7 @@ async fn due_runs(db: &PgPool, ctx: JobContext) -> Result<(), Box<dyn std::error
             let zone = agency_id.and_then(|id| agencies.iter().find(|a| a.0 == id)).map_or("UTC", |a| a.1.as_str());
             let local: chrono::NaiveDateTime =
                 sqlx::query_scalar("SELECT (now() AT TIME ZONE $1)::timestamp").bind(zone).fetch_one(db).await?;
-            let due = local.time() >= at && weekday.is_none_or(|d| local.weekday() == d);
-            if !due || store::jobs::succeeded(db, job.name(), agency_id, local.date()).await? {
+            if !is_due(weekday, at, local) || store::jobs::succeeded(db, job.name(), agency_id, local.date()).await? {
                 continue;
             }
             for report in run(db, ctx, job, RunRequest { agency_id, as_of: Some(local.date()), force: false }).await? {
@@ -43,4 +42,31 @@ async fn due_runs(db: &PgPool, ctx: JobContext) -> Result<(), Box<dyn std::error
         }
     }
     Ok(())
+}
+
+/// Whether a job scheduled at `at` (on `weekday`, for weekly jobs) is due at the local
+/// time `now`: from its time of day until midnight (so a scheduler that was down at
+/// the time catches up later that day).
+pub fn is_due(weekday: Option<Weekday>, at: NaiveTime, now: NaiveDateTime) -> bool {
+    now.time() >= at && weekday.is_none_or(|d| now.weekday() == d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_job_is_due_from_its_time_until_midnight_on_its_days() {
+        let seven = NaiveTime::from_hms_opt(7, 0, 0).unwrap();
+        assert!(!is_due(None, seven, at("2026-11-23T06:59:59")));
+        assert!(is_due(None, seven, at("2026-11-23T07:00:00")));
+        assert!(is_due(None, seven, at("2026-11-23T23:59:00")));
+        // 2026-11-23 is a Monday.
+        assert!(is_due(Some(Weekday::Mon), seven, at("2026-11-23T08:00:00")));
+        assert!(!is_due(Some(Weekday::Mon), seven, at("2026-11-24T08:00:00")));
+    }
 }
