@@ -42,17 +42,24 @@ impl<T: ToSchema> Page<T> {
     /// Builds a page from `limit + 1` fetched rows: the extra row only says that
     /// there is a next page, whose cursor `key` computes from the last item kept.
     pub fn from_rows<R>(
-        mut rows: Vec<R>,
+        rows: Vec<R>,
         limit: i64,
         list: &str,
         key: impl Fn(&R) -> Vec<String>,
         item: impl Fn(R) -> T,
     ) -> Self {
-        let more = rows.len() as i64 > limit;
-        rows.truncate(limit.max(0) as usize);
-        let next_cursor = more.then(|| rows.last().map(|r| encode(list, &key(r)))).flatten();
+        let (rows, next_cursor) = split(rows, limit, list, key);
         Page { items: rows.into_iter().map(item).collect(), next_cursor }
     }
+}
+
+/// Keeps the first `limit` of `limit + 1` fetched rows and the cursor of the next page,
+/// if there is one, for lists whose items are built from the rows asynchronously.
+pub fn split<R>(mut rows: Vec<R>, limit: i64, list: &str, key: impl Fn(&R) -> Vec<String>) -> (Vec<R>, Option<String>) {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit.max(0) as usize);
+    let next_cursor = more.then(|| rows.last().map(|r| encode(list, &key(r)))).flatten();
+    (rows, next_cursor)
 }
 
 /// The page size to fetch (`limit + 1` rows are read to learn whether more exist).

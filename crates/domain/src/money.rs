@@ -174,6 +174,28 @@ impl fmt::Display for Money {
     }
 }
 
+/// Fills `parts` in turn with `amount`, each up to what it has room for: the shares
+/// taken (parts that get nothing left out) and what is left over. Payments filling a
+/// balance's parts and plan installments, and refunds emptying them, are all this.
+pub fn fill<Id>(
+    amount: Money,
+    parts: impl IntoIterator<Item = (Id, Money)>,
+) -> Result<(Vec<(Id, Money)>, Money), MoneyError> {
+    let mut left = amount;
+    let mut shares = Vec::new();
+    for (id, room) in parts {
+        if !left.is_positive() {
+            break;
+        }
+        let share = if room.amount() < left.amount() { room } else { left };
+        if share.is_positive() {
+            shares.push((id, share));
+            left = left.checked_sub(share)?;
+        }
+    }
+    Ok((shares, left))
+}
+
 /// Gives every amount of a currency the same number of decimals ("12.50", not "12.5").
 trait WithMinor {
     fn with_minor(self, currency: Currency) -> Decimal;

@@ -194,25 +194,14 @@ pub fn unwind<Fee: Copy>(amount: Money, allocation: &Allocation<Fee>) -> Result<
     take(amount, allocation.iter().rev().copied())
 }
 
-/// Takes `amount` from the parts in turn, each up to what it holds.
+/// Takes `amount` from the parts in turn; more than they hold is refused.
 fn take<Fee>(amount: Money, parts: impl Iterator<Item = (Part<Fee>, Money)>) -> Result<Allocation<Fee>, PaymentError> {
-    let mut left = amount;
-    let mut out = Vec::new();
-    for (part, holds) in parts {
-        if left.is_zero() {
-            break;
-        }
-        let share = if holds.amount() < left.amount() { holds } else { left };
-        if share.is_positive() {
-            out.push((part, share));
-            left = left.checked_sub(share)?;
-        }
-    }
+    let (shares, left) = crate::money::fill(amount, parts)?;
     if left.is_positive() {
         let available = amount.checked_sub(left)?;
         return Err(PaymentError::ExceedsBalance { available, attempted: amount });
     }
-    Ok(out)
+    Ok(shares)
 }
 
 /// The collector's commission on a completed payment: `rate` (0–1) of it, rounded

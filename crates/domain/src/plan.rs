@@ -214,29 +214,13 @@ pub fn installment_status(
 /// `(id, still owed)`); returns the parts and what is left over once every
 /// installment is paid.
 pub fn allocate<Id: Copy>(amount: Money, open: &[(Id, Money)]) -> Result<(Vec<(Id, Money)>, Money), MoneyError> {
-    take(amount, open.iter().copied())
+    crate::money::fill(amount, open.iter().copied())
 }
 
 /// Gives back `amount` of what the installments were paid (`(id, paid)`, oldest
 /// first), newest first; returns the parts and what could not be given back.
 pub fn unallocate<Id: Copy>(amount: Money, paid: &[(Id, Money)]) -> Result<(Vec<(Id, Money)>, Money), MoneyError> {
-    take(amount, paid.iter().rev().copied())
-}
-
-fn take<Id>(amount: Money, parts: impl Iterator<Item = (Id, Money)>) -> Result<(Vec<(Id, Money)>, Money), MoneyError> {
-    let mut left = amount;
-    let mut out = Vec::new();
-    for (id, room) in parts {
-        if !left.is_positive() {
-            break;
-        }
-        let share = if room.amount() < left.amount() { room } else { left };
-        if share.is_positive() {
-            out.push((id, share));
-            left = left.checked_sub(share)?;
-        }
-    }
-    Ok((out, left))
+    crate::money::fill(amount, paid.iter().rev().copied())
 }
 
 #[cfg(test)]

@@ -83,14 +83,9 @@ pub async fn ledger(
     let before = pagination::decode_time("ledger", query.0.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
-    let mut rows = store::ledger::list(&mut tx, account.agency_id, account.id, before, limit + 1).await?;
+    let rows = store::ledger::list(&mut tx, account.agency_id, account.id, before, limit + 1).await?;
     tx.commit().await?;
-    let next_cursor = (rows.len() as i64 > limit)
-        .then(|| {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| pagination::encode("ledger", &pagination::time_key(r.posted_at, r.id)))
-        })
-        .flatten();
+    let (rows, next_cursor) = pagination::split(rows, limit, "ledger", |r| pagination::time_key(r.posted_at, r.id));
     let currency = account.currency.as_str();
     let items = rows.into_iter().map(|r| entry(r, currency)).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(Ledger { balance: amount(account.current_balance, currency), items, next_cursor }))

@@ -48,13 +48,8 @@ pub async fn list(user: AuthUser, query: Query<PlanQuery>, db: web::Data<PgPool>
     let limit = pagination::limit(q.limit);
     let before = pagination::decode_time("plans", q.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let mut rows = store::plans::list(&mut tx, reach(&user), q.status, q.due_before, before, limit + 1).await?;
-    let next_cursor = (rows.len() as i64 > limit)
-        .then(|| {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| pagination::encode("plans", &pagination::time_key(r.created_at, r.id)))
-        })
-        .flatten();
+    let rows = store::plans::list(&mut tx, reach(&user), q.status, q.due_before, before, limit + 1).await?;
+    let (rows, next_cursor) = pagination::split(rows, limit, "plans", |r| pagination::time_key(r.created_at, r.id));
     let items = views(&mut tx, rows).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
