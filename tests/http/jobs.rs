@@ -9,7 +9,7 @@ use debtflow_tests::{debtflow_bin, spawn_app, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-const CTX: JobContext = JobContext { idempotency_ttl_secs: 86_400 };
+const CTX: JobContext = JobContext { idempotency_ttl_secs: 86_400, login_window_secs: 900 };
 
 async fn run(app: &TestApp, job: Job, as_of: chrono::NaiveDate, force: bool) -> jobs::RunReport {
     let request = RunRequest { agency_id: Some(demo_agency(app).await), as_of: Some(as_of), force };
@@ -282,4 +282,40 @@ async fn the_jobs_api_runs_a_job_and_lists_the_runs() {
     let nw = app.token("nw.admin").await;
     let theirs = ok(app.get_as(&nw, "/api/v1/jobs/runs").await, 200, "another agency").await;
     assert_eq!(theirs["items"], json!([]), "another agency's runs are not shown");
+}
+
+#[tokio::test]
+async fn maintenance_keeps_the_audit_trail_partitioned_and_purges_old_failed_logins() {
+    let app = spawn_app().await;
+    sqlx::query(
+        "INSERT INTO login_failures (username, failed_at) VALUES ('x', now() - interval '1 day'), ('y', now())",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let partitions = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            let names: Vec<String> = sqlx::query_scalar(
+                "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                 WHERE i.inhparent = 'audit_logs'::regclass ORDER BY 1",
+            )
+            .fetch_all(&db)
+            .await
+            .unwrap();
+            names
+        }
+    };
+    let date = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let request = RunRequest { agency_id: None, as_of: Some(date("2028-12-15")), force: false };
+    let report = jobs::run(&app.db, CTX, Job::Maintenance, request).await.unwrap().remove(0);
+    assert_eq!(report.status, RunStatus::Succeeded);
+    let names = partitions(&app).await;
+    assert!(names.contains(&"audit_logs_2029_03".to_owned()), "three months ahead: {names:?}");
+    assert!(!names.contains(&"audit_logs_2026_11".to_owned()), "older than 24 months, detached: {names:?}");
+    assert!(names.contains(&"audit_logs_2026_12".to_owned()), "24 months kept: {names:?}");
+    assert_eq!(count(&app, "SELECT count(*) FROM login_failures").await, 1);
+    let again = RunRequest { agency_id: None, as_of: Some(date("2028-12-15")), force: true };
+    let report = jobs::run(&app.db, CTX, Job::Maintenance, again).await.unwrap().remove(0);
+    assert_eq!(report.tally.records_updated, 0, "a second run has nothing to do");
 }

@@ -44,7 +44,7 @@ enum JobCommand {
     /// Run a job for every agency (one JSON line per run on stdout).
     Run {
         /// dpd_aging, installment_reminders, overdue_default_scan, stale_account_escalation,
-        /// data_quality or idempotency_purge.
+        /// data_quality, idempotency_purge or maintenance.
         name: Job,
         /// The business date to run for (default: each agency's today).
         #[arg(long, value_name = "YYYY-MM-DD")]
@@ -100,7 +100,7 @@ fn main() -> ExitCode {
 
 async fn run(command: Command, config: Config) -> Result<u8, Box<dyn std::error::Error>> {
     let pool = db::pool(&config)?;
-    let ctx = JobContext { idempotency_ttl_secs: config.money.idempotency_ttl_secs };
+    let ctx = JobContext::of(&config);
     match command {
         Command::Serve => {
             db::migrate(&pool).await?;

@@ -21,6 +21,7 @@ pub mod data_quality;
 pub mod dpd_aging;
 pub mod idempotency_purge;
 pub mod installment_reminders;
+pub mod maintenance;
 pub mod overdue_default_scan;
 pub mod plan_defaults;
 pub mod scheduler;
@@ -44,6 +45,7 @@ pub enum Job {
     StaleAccountEscalation,
     DataQuality,
     IdempotencyPurge,
+    Maintenance,
 }
 
 /// Which kill switch, besides `jobs_enabled`, stops a job.
@@ -55,13 +57,14 @@ pub enum Switch {
 }
 
 impl Job {
-    pub const ALL: [Job; 6] = [
+    pub const ALL: [Job; 7] = [
         Job::DpdAging,
         Job::InstallmentReminders,
         Job::OverdueDefaultScan,
         Job::StaleAccountEscalation,
         Job::DataQuality,
         Job::IdempotencyPurge,
+        Job::Maintenance,
     ];
 
     pub fn name(self) -> &'static str {
@@ -72,6 +75,7 @@ impl Job {
             Job::StaleAccountEscalation => "stale_account_escalation",
             Job::DataQuality => "data_quality",
             Job::IdempotencyPurge => "idempotency_purge",
+            Job::Maintenance => "maintenance",
         }
     }
 
@@ -89,12 +93,15 @@ impl Job {
                 "balances against the ledger, balanced entries, plans on closed accounts, payments without entries"
             }
             Job::IdempotencyPurge => "idempotency keys older than IDEMPOTENCY_KEY_TTL_SECS deleted",
+            Job::Maintenance => {
+                "audit partitions made 3 months ahead, detached after 24 months; old failed logins deleted"
+            }
         }
     }
 
     /// Platform-wide jobs run once, not per agency.
     pub fn per_agency(self) -> bool {
-        self != Job::IdempotencyPurge
+        !matches!(self, Job::IdempotencyPurge | Job::Maintenance)
     }
 
     pub fn switch(self) -> Option<Switch> {
@@ -111,6 +118,7 @@ impl Job {
     pub fn schedule(self) -> (Option<Weekday>, NaiveTime) {
         let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
         match self {
+            Job::Maintenance => (None, at(5, 30)),
             Job::IdempotencyPurge => (None, at(6, 0)),
             Job::DpdAging => (None, at(6, 50)),
             Job::InstallmentReminders => (None, at(7, 0)),
@@ -262,6 +270,16 @@ pub struct RunRequest {
 #[derive(Debug, Clone, Copy)]
 pub struct JobContext {
     pub idempotency_ttl_secs: i64,
+    pub login_window_secs: i64,
+}
+
+impl JobContext {
+    pub fn of(config: &crate::config::Config) -> Self {
+        JobContext {
+            idempotency_ttl_secs: config.money.idempotency_ttl_secs,
+            login_window_secs: config.login_window_secs,
+        }
+    }
 }
 
 fn host() -> String {
@@ -344,6 +362,7 @@ async fn run_locked(
             Job::StaleAccountEscalation => stale_account_escalation::run(db, agency_id, as_of).await,
             Job::DataQuality => data_quality::run(db, agency_id, as_of, run_id).await,
             Job::IdempotencyPurge => idempotency_purge::run(db, ctx.idempotency_ttl_secs).await,
+            Job::Maintenance => maintenance::run(db, as_of, ctx.login_window_secs).await,
         };
         match result {
             Ok(tally) => {

@@ -18,6 +18,10 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+/// The login window (`LOGIN_WINDOW_SECS`), for the maintenance job.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginWindow(pub i64);
+
 /// One run of a job, for one agency (or platform-wide: `agency_id` null) and date.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JobRun {
@@ -149,7 +153,7 @@ impl From<RunReport> for TriggeredRun {
 #[utoipa::path(
     tag = "jobs",
     security(("bearer" = [])),
-    params(("name" = String, Path, description = "dpd_aging, installment_reminders, overdue_default_scan, stale_account_escalation, data_quality or idempotency_purge")),
+    params(("name" = String, Path, description = "dpd_aging, installment_reminders, overdue_default_scan, stale_account_escalation, data_quality, idempotency_purge or maintenance")),
     responses(
         (status = 200, description = "What the run did", body = Triggered),
         (status = 401, response = responses::Unauthorized),
@@ -163,13 +167,14 @@ pub async fn run(
     name: web::Path<String>,
     db: web::Data<PgPool>,
     settings: web::Data<MoneySettings>,
+    login_window: web::Data<LoginWindow>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::RunJobs)?;
     let job: Job = name.parse().map_err(|_| ApiError::NotFound)?;
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
     // The token check, before any work.
     db::begin(&db, user.scope()).await?.commit().await?;
-    let ctx = JobContext { idempotency_ttl_secs: settings.idempotency_ttl_secs };
+    let ctx = JobContext { idempotency_ttl_secs: settings.idempotency_ttl_secs, login_window_secs: login_window.0 };
     let request = RunRequest { agency_id: Some(agency_id), as_of: None, force: false };
     let reports = jobs::run(&db, ctx, job, request).await?;
     Ok(HttpResponse::Ok().json(Triggered { runs: reports.into_iter().map(TriggeredRun::from).collect() }))
