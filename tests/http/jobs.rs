@@ -319,3 +319,44 @@ async fn maintenance_keeps_the_audit_trail_partitioned_and_purges_old_failed_log
     let report = jobs::run(&app.db, CTX, Job::Maintenance, again).await.unwrap().remove(0);
     assert_eq!(report.tally.records_updated, 0, "a second run has nothing to do");
 }
+
+#[tokio::test]
+async fn stale_accounts_reach_the_managers_once_and_late_installments_their_collector() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let manager = app.token("demo.manager").await;
+    let today = today(&app).await;
+    let quiet = negotiating(&app, &manager, "STALE-1").await;
+    let busy = negotiating(&app, &manager, "STALE-2").await;
+    // The quiet account's last event was 20 days ago (the test moves it back, past the
+    // append-only trigger); the busy one's is today.
+    sqlx::query("ALTER TABLE account_events DISABLE TRIGGER account_events_append_only")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE account_events SET occurred_at = now() - interval '20 days' WHERE account_id = $1")
+        .bind(uuid::Uuid::parse_str(&quiet).unwrap())
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_ne!(quiet, busy);
+
+    let report = run(&app, Job::StaleAccountEscalation, today, false).await;
+    assert_eq!((report.tally.records_scanned, report.tally.records_updated), (2, 1), "one of two is stale");
+    assert_eq!(report.tally.notifications_sent, 1, "one digest for the one manager");
+    let again = run(&app, Job::StaleAccountEscalation, today, true).await;
+    assert_eq!(again.tally.notifications_sent, 0, "nothing twice for the date");
+
+    // An installment due 4 days ago (grace 3) is late: its collector hears once.
+    let plan = active_plan_due(&app, &busy, today).await;
+    let late_day = today + chrono::Days::new(4);
+    let report = run(&app, Job::OverdueDefaultScan, late_day, false).await;
+    assert_eq!((report.tally.records_scanned, report.tally.notifications_sent), (1, 1));
+    assert_eq!(report.tally.records_updated, 0, "not defaulted before the threshold");
+    let sarah = app.token("sarah.mitchell").await;
+    let notes: Value = app.get_as(&sarah, "/api/v1/notifications").await.json().await.unwrap();
+    assert_eq!(notes["items"][0]["kind"], "installment_late");
+    assert_eq!(notes["items"][0]["entity_id"], plan);
+    let on_grace_day = run(&app, Job::OverdueDefaultScan, today + chrono::Days::new(3), false).await;
+    assert_eq!(on_grace_day.tally.records_scanned, 0, "still within grace");
+}
