@@ -51,8 +51,8 @@ sql -c "SET session_replication_role = replica" \
         SELECT agency_id, id AS account_id, gen_random_uuid() AS paid, gen_random_uuid() AS back
         FROM accounts ORDER BY id LIMIT 750000" \
     -c "INSERT INTO journal_entries (agency_id, id, account_id, kind)
-        SELECT agency_id, paid, account_id, 'payment' FROM extra
-        UNION ALL SELECT agency_id, back, account_id, 'refund' FROM extra" \
+        SELECT agency_id, paid, account_id, 'payment'::entry_kind FROM extra
+        UNION ALL SELECT agency_id, back, account_id, 'refund'::entry_kind FROM extra" \
     -c "INSERT INTO journal_lines (agency_id, entry_id, line_no, ledger_account, debit, credit)
         SELECT agency_id, paid, 1, 'cash_clearing'::ledger_account, 1, 0 FROM extra
         UNION ALL SELECT agency_id, paid, 2, 'receivable'::ledger_account, 0, 1 FROM extra
