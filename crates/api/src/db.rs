@@ -74,6 +74,16 @@ pub struct Caller {
     pub agency_id: Option<uuid::Uuid>,
 }
 
+/// Begins a platform-wide transaction for a batch job: the request limits do not apply
+/// (no statement timeout, memory for set-based sorts and hashes of a million rows).
+pub async fn begin_batch(db: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    db.begin_with(
+        "BEGIN; SET LOCAL ROLE debtflow_app; SET LOCAL app.agency_id = '*'; \
+         SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB'",
+    )
+    .await
+}
+
 /// SQLSTATE of a revoked access token (`app_check_access`, migrations/0006).
 pub const REVOKED: &str = "28000";
 

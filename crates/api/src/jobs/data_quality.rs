@@ -5,7 +5,7 @@
 
 use super::Tally;
 use crate::{
-    db::{self, Scope},
+    db,
     problem::ApiError,
     store::{self, notifications::NewNotification},
 };
@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 pub async fn run(db: &PgPool, agency_id: Option<Uuid>, _as_of: NaiveDate, run_id: Uuid) -> Result<Tally, ApiError> {
     let agency_id = agency_id.ok_or(ApiError::NotFound)?;
-    let mut tx = db::begin(db, Scope::Platform).await?;
+    let mut tx = db::begin_batch(db).await?;
     let (scanned, findings) = store::jobs::check_quality(&mut tx, agency_id, run_id).await?;
     let mut sent = 0;
     if findings > 0 {

@@ -7,7 +7,7 @@
 
 use super::Tally;
 use crate::{
-    db::{self, Scope},
+    db,
     problem::ApiError,
     store,
 };
@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 pub async fn run(db: &PgPool, agency_id: Option<Uuid>, as_of: NaiveDate) -> Result<Tally, ApiError> {
     let agency_id = agency_id.ok_or(ApiError::NotFound)?;
-    let mut tx = db::begin(db, Scope::Platform).await?;
+    let mut tx = db::begin_batch(db).await?;
     let today = store::agencies::today(&mut tx, agency_id).await?;
     let (scanned, moves, anchors) = store::jobs::age(&mut tx, agency_id, as_of, as_of >= today).await?;
     tx.commit().await?;

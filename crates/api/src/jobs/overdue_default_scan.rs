@@ -5,7 +5,7 @@
 
 use super::{plan_defaults, Tally};
 use crate::{
-    db::{self, Scope},
+    db,
     problem::ApiError,
     store,
 };
@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 pub async fn run(db: &PgPool, agency_id: Option<Uuid>, as_of: NaiveDate) -> Result<Tally, ApiError> {
     let agency_id = agency_id.ok_or(ApiError::NotFound)?;
-    let mut tx = db::begin(db, Scope::Platform).await?;
+    let mut tx = db::begin_batch(db).await?;
     let (late, flagged) = store::jobs::flag_late_installments(&mut tx, agency_id, as_of).await?;
     let overdue = store::plans::overdue(&mut tx, Some(agency_id), as_of).await?;
     tx.commit().await?;

@@ -4,7 +4,7 @@
 
 use super::Tally;
 use crate::{
-    db::{self, Scope},
+    db,
     problem::ApiError,
     store,
 };
@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 pub async fn run(db: &PgPool, agency_id: Option<Uuid>, as_of: NaiveDate) -> Result<Tally, ApiError> {
     let agency_id = agency_id.ok_or(ApiError::NotFound)?;
-    let mut tx = db::begin(db, Scope::Platform).await?;
+    let mut tx = db::begin_batch(db).await?;
     let days = store::jobs::days_setting(&mut tx, agency_id, "stale_after_days", 14).await?;
     let (scanned, stale, sent) = store::jobs::escalate_stale(&mut tx, agency_id, as_of, days).await?;
     tx.commit().await?;

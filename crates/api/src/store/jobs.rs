@@ -382,21 +382,23 @@ pub async fn check_quality(tx: &mut PgConnection, agency_id: Uuid, run_id: Uuid)
     sqlx::query_as(
         "WITH receivable AS (
              SELECT e.account_id, sum(l.debit - l.credit) AS total
-             FROM journal_entries e JOIN journal_lines l ON l.agency_id = e.agency_id AND l.entry_id = e.id
-             WHERE e.agency_id = $1 AND l.ledger_account = 'receivable' GROUP BY e.account_id),
+             FROM journal_lines l JOIN journal_entries e ON e.agency_id = l.agency_id AND e.id = l.entry_id
+             WHERE l.agency_id = $1 AND l.ledger_account = 'receivable' GROUP BY e.account_id),
          balances AS (
              SELECT 'balance_matches_ledger' AS check_name, 'account' AS entity_type, a.id::text AS entity_id,
                     format('balance %s, receivable lines %s', a.current_balance, coalesce(r.total, 0)) AS detail
              FROM accounts a LEFT JOIN receivable r ON r.account_id = a.id
              WHERE a.agency_id = $1 AND a.current_balance <> coalesce(r.total, 0)),
          entries AS (
-             SELECT 'entry_balances', 'journal_entry', e.id::text,
-                    format('%s lines, debits %s, credits %s', count(l.line_no), coalesce(sum(l.debit), 0),
-                           coalesce(sum(l.credit), 0))
+             SELECT 'entry_balances', 'journal_entry', l.entry_id::text,
+                    format('%s lines, debits %s, credits %s', count(*), sum(l.debit), sum(l.credit))
+             FROM journal_lines l WHERE l.agency_id = $1
+             GROUP BY l.entry_id HAVING count(*) < 2 OR sum(l.debit) <> sum(l.credit)
+             UNION ALL
+             SELECT 'entry_balances', 'journal_entry', e.id::text, 'no lines'
              FROM journal_entries e
-             LEFT JOIN journal_lines l ON l.agency_id = e.agency_id AND l.entry_id = e.id
              WHERE e.agency_id = $1
-             GROUP BY e.id HAVING count(l.line_no) < 2 OR coalesce(sum(l.debit), 0) <> coalesce(sum(l.credit), 0)),
+               AND NOT EXISTS (SELECT 1 FROM journal_lines l WHERE l.agency_id = e.agency_id AND l.entry_id = e.id)),
          plans AS (
              SELECT 'no_active_plan_on_closed_account', 'plan', p.id::text, format('account %s is closed', p.account_id)
              FROM plans p JOIN accounts a ON a.agency_id = p.agency_id AND a.id = p.account_id
