@@ -1,6 +1,7 @@
 # DebtFlow — the commands of the README.
 #   make run     install what is missing, start PostgreSQL, migrate, seed, build the SPA, serve :8080
-#   make test    every test: lint, unit, property, HTTP integration on real PostgreSQL, OpenAPI drift, wasm build
+#   make test    every test: lint, unit, property, HTTP integration on real PostgreSQL, OpenAPI drift, wasm build,
+#                browser journeys of the SPA in headless Chromium
 #   make bench   release build + load figures (see README "Benchmarks")
 # Without DATABASE_URL, a project-local PostgreSQL under .data/pg is used (scripts/pg.sh).
 
@@ -20,7 +21,7 @@ endif
 
 NEXTEST := $(shell command -v cargo-nextest >/dev/null 2>&1 && echo "cargo nextest run" || echo "cargo test")
 
-.PHONY: help run serve test lint unit wasm-check bench openapi spa tools db db-stop clean-data
+.PHONY: help run serve test lint unit wasm-check e2e bench openapi spa tools db db-stop clean-data
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -49,12 +50,13 @@ endif
 	@echo "DebtFlow: http://127.0.0.1:8080 (Swagger UI: /api/v1/docs/) — Ctrl-C stops it"
 	DATABASE_URL='$(RUN_DATABASE_URL)' exec target/release/debtflow serve
 
-test: lint unit wasm-check
+test: lint unit wasm-check e2e
 	@echo "make test: all green"
 
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --exclude debtflow-frontend -- -D warnings
+	cargo clippy -p debtflow-frontend --target wasm32-unknown-unknown -- -D warnings
 
 unit: db
 ifdef LOCAL_PG
@@ -64,7 +66,7 @@ ifdef LOCAL_PG
 endif
 	@# The reliability tests run real `debtflow serve` processes.
 	cargo build -p debtflow-api --bin debtflow
-	DATABASE_URL='$(TEST_DATABASE_URL)' $(NEXTEST) --no-fail-fast
+	DATABASE_URL='$(TEST_DATABASE_URL)' $(NEXTEST) --workspace --no-fail-fast
 
 # The domain crate must stay free of IO and build for the browser, like the SPA.
 wasm-check:
@@ -72,6 +74,11 @@ wasm-check:
 	cargo check -p debtflow-domain -p debtflow-frontend --target wasm32-unknown-unknown
 	@if cargo tree -p debtflow-domain -e normal --prefix none | grep -Eq '^(sqlx|tokio|actix|reqwest|hyper|mio) '; then \
 	  echo "debtflow-domain depends on an IO crate:"; cargo tree -p debtflow-domain -e normal; exit 1; fi
+
+# The SPA's journeys in headless Chromium against a real server (scripts/e2e.sh
+# installs Chromium and playwright-core when missing).
+e2e: tools db
+	scripts/e2e.sh
 
 bench: db tools
 	scripts/bench.sh

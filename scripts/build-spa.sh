@@ -7,10 +7,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 out=frontend/dist
+target_dir=${CARGO_TARGET_DIR:-target}
 cargo build -p debtflow-frontend --target wasm32-unknown-unknown --profile wasm-release
 rm -rf "$out" && mkdir -p "$out"
 wasm-bindgen --target web --no-typescript --out-name debtflow --out-dir "$out" \
-  target/wasm32-unknown-unknown/wasm-release/debtflow-frontend.wasm
+  "$target_dir/wasm32-unknown-unknown/wasm-release/debtflow-frontend.wasm"
 if command -v wasm-opt >/dev/null 2>&1; then
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     -o "$out/debtflow_bg.wasm" "$out/debtflow_bg.wasm"

@@ -1,46 +1,122 @@
-//! DebtFlow's single-page app (Leptos, client-side rendered).
-//!
-//! Until the worklist screens land, the app is one page that shows the API's
-//! readiness and points integrators to the API documentation.
+//! DebtFlow's single-page app (Leptos, client-side rendered): login, the worklist,
+//! the account detail with its actions, and the managers' approvals.
 
+mod api;
+mod components;
+mod format;
+mod pages;
+mod session;
+
+use components::NotFound;
 use leptos::prelude::*;
-use serde::Deserialize;
-
-#[derive(Clone, Debug, Deserialize)]
-struct Health {
-    status: String,
-    version: String,
-}
-
-async fn readiness() -> Result<Health, String> {
-    let response = gloo_net::http::Request::get("/health/ready").send().await.map_err(|e| e.to_string())?;
-    if !response.ok() {
-        return Err(format!("the API answered {}", response.status()));
-    }
-    response.json::<Health>().await.map_err(|e| e.to_string())
-}
+use leptos_router::{
+    components::{Route, Router, Routes, A},
+    hooks::{use_location, use_navigate},
+    path, NavigateOptions,
+};
+use session::{can_manage, use_session, Session};
 
 #[component]
 fn App() -> impl IntoView {
-    let health = LocalResource::new(readiness);
+    let session = Session::new();
+    provide_context(session);
+    api::on_session_lost(move || session.user.set(None));
+    if api::has_session() {
+        leptos::task::spawn_local(async move {
+            if let Ok(me) = api::me().await {
+                session.user.set(Some(me));
+            }
+            session.checked.set(true);
+        });
+    } else {
+        session.checked.set(true);
+    }
     view! {
-        <main class="placeholder">
-            <h1>"DebtFlow"</h1>
-            <p class="tagline">"Debt collection for agencies: every step audited, every cent on the ledger."</p>
-            <section class="status" aria-live="polite">
-                <Suspense fallback=|| view! { <p>"Checking the API…"</p> }>
-                    {move || health.get().map(|result| match result {
-                        Ok(h) => view! {
-                            <p data-testid="api-status" class="ok">{format!("API {} — version {}", h.status, h.version)}</p>
-                        }.into_any(),
-                        Err(e) => view! {
-                            <p data-testid="api-status" class="error">{format!("API unavailable: {e}")}</p>
-                        }.into_any(),
-                    })}
-                </Suspense>
-            </section>
-            <p><a href="/api/v1/docs/">"API documentation (Swagger UI)"</a></p>
-        </main>
+        <Router>
+            <Nav />
+            <main id="main">
+                <Routes fallback=|| view! { <NotFound what="page" /> }>
+                    <Route path=path!("/login") view=pages::login::LoginPage />
+                    <Route path=path!("/") view=|| view! { <Protected><pages::worklist::WorklistPage /></Protected> } />
+                    <Route
+                        path=path!("/accounts")
+                        view=|| view! { <Protected><pages::worklist::WorklistPage /></Protected> }
+                    />
+                    <Route
+                        path=path!("/accounts/:id")
+                        view=|| view! { <Protected><pages::account::AccountPage /></Protected> }
+                    />
+                    <Route
+                        path=path!("/approvals")
+                        view=|| view! { <Protected><pages::approvals::ApprovalsPage /></Protected> }
+                    />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The page only for a signed-in user; anyone else goes to login, and back here after.
+#[component]
+fn Protected(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let location = use_location();
+    Effect::new(move |_| {
+        if session.checked.get() && session.user.with(|u| u.is_none()) {
+            let search = location.search.get_untracked();
+            let here = match search.as_str() {
+                "" => location.pathname.get_untracked(),
+                s if s.starts_with('?') => format!("{}{s}", location.pathname.get_untracked()),
+                s => format!("{}?{s}", location.pathname.get_untracked()),
+            };
+            navigate(
+                &format!("/login?next={}", api::enc(&here)),
+                NavigateOptions { replace: true, ..Default::default() },
+            );
+        }
+    });
+    view! {
+        <Show
+            when=move || session.user.with(|u| u.is_some())
+            fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }
+        >
+            {children()}
+        </Show>
+    }
+}
+
+#[component]
+fn Nav() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            api::logout().await;
+            navigate("/login", Default::default());
+            session.user.set(None);
+        });
+    };
+    view! {
+        <header class="topbar">
+            <a class="skip" href="#main">"Skip to content"</a>
+            <span class="brand">"DebtFlow"</span>
+            <Show when=move || session.user.with(|u| u.is_some())>
+                <nav aria-label="Main">
+                    <A href="/accounts">"Worklist"</A>
+                    <Show when=move || session.can(can_manage)>
+                        <A href="/approvals">"Approvals"</A>
+                    </Show>
+                </nav>
+                <span class="who" data-testid="who">
+                    {move || {
+                        session.user.with(|u| u.as_ref().map(|u| format!("{} ({})", u.full_name, format::label(u.role.as_str()))))
+                    }}
+                </span>
+                <button class="link" on:click=logout.clone() data-testid="logout">"Log out"</button>
+            </Show>
+        </header>
     }
 }
 

@@ -6,11 +6,7 @@
 //! ones the live run of that date recorded.
 
 use super::Tally;
-use crate::{
-    db,
-    problem::ApiError,
-    store,
-};
+use crate::{db, problem::ApiError, store};
 use chrono::NaiveDate;
 use sqlx::PgPool;
 use uuid::Uuid;

@@ -3,11 +3,7 @@
 //! falls due, once per installment.
 
 use super::Tally;
-use crate::{
-    db,
-    problem::ApiError,
-    store,
-};
+use crate::{db, problem::ApiError, store};
 use chrono::NaiveDate;
 use sqlx::PgPool;
 use uuid::Uuid;

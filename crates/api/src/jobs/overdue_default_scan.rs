@@ -4,11 +4,7 @@
 //! so one that fails leaves the others done (the run is then `partial`).
 
 use super::{plan_defaults, Tally};
-use crate::{
-    db,
-    problem::ApiError,
-    store,
-};
+use crate::{db, problem::ApiError, store};
 use chrono::NaiveDate;
 use sqlx::PgPool;
 use uuid::Uuid;

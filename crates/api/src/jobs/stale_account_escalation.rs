@@ -3,11 +3,7 @@
 //! gets one digest notification for the date.
 
 use super::Tally;
-use crate::{
-    db,
-    problem::ApiError,
-    store,
-};
+use crate::{db, problem::ApiError, store};
 use chrono::NaiveDate;
 use sqlx::PgPool;
 use uuid::Uuid;

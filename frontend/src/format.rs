@@ -1,0 +1,136 @@
+//! Pure display helpers: money, dates, labels, URL encoding. No browser calls except
+//! `today`, so everything else is unit-tested on the host.
+
+use chrono::NaiveDate;
+use debtflow_domain::Currency;
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::str::FromStr;
+
+/// `1250.5`, `USD` → `1,250.50 USD`; an unparsable amount is shown as given.
+pub fn money(amount: &str, currency: &str) -> String {
+    let Ok(value) = Decimal::from_str(amount.trim()) else {
+        return format!("{amount} {currency}");
+    };
+    let places = Currency::parse(currency).map(|c| c.minor_units()).unwrap_or(2);
+    let value = value.round_dp_with_strategy(places, RoundingStrategy::MidpointNearestEven);
+    let text = format!("{:.*}", places as usize, value.abs());
+    let (int, frac) = text.split_once('.').map(|(i, f)| (i, Some(f))).unwrap_or((text.as_str(), None));
+    let mut grouped = String::new();
+    for (n, ch) in int.chars().enumerate() {
+        if n > 0 && (int.len() - n) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if value.is_sign_negative() && !value.is_zero() { "-" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f} {currency}"),
+        None => format!("{sign}{grouped} {currency}"),
+    }
+}
+
+/// `2026-11-23T08:03:59.123Z` → `2026-11-23 08:03`.
+pub fn datetime(iso: &str) -> String {
+    match iso.split_once('T') {
+        Some((d, t)) => format!("{d} {}", t.get(..5).unwrap_or(t)),
+        None => iso.to_string(),
+    }
+}
+
+/// `in_contact` → `In contact`.
+pub fn label(snake: &str) -> String {
+    let text = snake.replace('_', " ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+/// The priority marker: 0 low … 3 urgent.
+pub fn priority(p: i16) -> &'static str {
+    match p {
+        3 => "Urgent",
+        2 => "High",
+        1 => "Normal",
+        _ => "Low",
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters kept).
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Days from `date` back to `today` (negative for a future date).
+pub fn days_back(date: &str, today: NaiveDate) -> Option<i64> {
+    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    Some((today - d).num_days())
+}
+
+/// A payment dated more than this many days back waits for a manager's approval.
+pub const APPROVAL_AFTER_DAYS: i64 = 7;
+
+/// Today in the browser's time zone.
+pub fn today() -> NaiveDate {
+    let d = js_sys::Date::new_0();
+    NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_groups_thousands_and_pads_minor_units() {
+        assert_eq!(money("1250.5", "USD"), "1,250.50 USD");
+        assert_eq!(money("0", "USD"), "0.00 USD");
+        assert_eq!(money("1234567.891", "EUR"), "1,234,567.89 EUR");
+        assert_eq!(money("999", "USD"), "999.00 USD");
+        assert_eq!(money("-45.1", "USD"), "-45.10 USD");
+    }
+
+    #[test]
+    fn money_follows_the_currency_exponent() {
+        assert_eq!(money("1500", "JPY"), "1,500 JPY");
+        assert_eq!(money("12.5", "KWD"), "12.500 KWD");
+    }
+
+    #[test]
+    fn money_shows_garbage_as_given() {
+        assert_eq!(money("n/a", "USD"), "n/a USD");
+    }
+
+    #[test]
+    fn labels_and_dates() {
+        assert_eq!(label("in_contact"), "In contact");
+        assert_eq!(label("payment_plan"), "Payment plan");
+        assert_eq!(datetime("2026-11-23T08:03:59.123Z"), "2026-11-23 08:03");
+        assert_eq!(datetime("2026-11-23"), "2026-11-23");
+        assert_eq!(priority(3), "Urgent");
+    }
+
+    #[test]
+    fn url_encoding_keeps_unreserved() {
+        assert_eq!(url_encode("90+"), "90%2B");
+        assert_eq!(url_encode("a b,c"), "a%20b%2Cc");
+        assert_eq!(url_encode("Smith-Jones_1.~"), "Smith-Jones_1.~");
+        assert_eq!(url_encode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn backdating() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        assert_eq!(days_back("2026-03-02", today), Some(8));
+        assert_eq!(days_back("2026-03-03", today), Some(7));
+        assert_eq!(days_back("2026-03-11", today), Some(-1));
+        assert_eq!(days_back("nope", today), None);
+    }
+}

@@ -1,0 +1,696 @@
+//! One account: summary, debtor, plan and schedule, timeline, ledger, and the actions
+//! the user's role allows (note, status change, payment, plan proposal and submission).
+
+use crate::{
+    api::{self, Account, AccountDetail, Plan, Problem},
+    components::{Empty, ErrorBox, FieldError, FormError, Loading, NotFound, StatusBadge},
+    format::{self, days_back, money, today, APPROVAL_AFTER_DAYS},
+    session::{can_note, can_work, use_session},
+};
+use chrono::{Days, NaiveDate};
+use debtflow_domain::{
+    plan::{generate, Frequency, Installment},
+    Currency, Money,
+};
+use leptos::{ev::SubmitEvent, prelude::*};
+use leptos_router::{components::A, hooks::use_params_map};
+use rust_decimal::Decimal;
+use serde_json::json;
+use std::str::FromStr;
+
+/// The live preview of a generated plan, with the same rules the API applies.
+pub fn preview(
+    total: &str,
+    currency: &str,
+    count: &str,
+    frequency: &str,
+    first_due: &str,
+) -> Result<Vec<Installment>, (&'static str, String)> {
+    let currency = Currency::parse(currency).map_err(|e| ("total", e.to_string()))?;
+    let amount =
+        Decimal::from_str(total.trim()).map_err(|_| ("total", "must be an amount, e.g. 1200.00".to_string()))?;
+    let total = Money::new(amount, currency).map_err(|e| ("total", e.to_string()))?;
+    let count: usize = count.trim().parse().map_err(|_| ("installments", "must be a whole number".to_string()))?;
+    let frequency = Frequency::from_str(frequency).map_err(|e| ("frequency", e))?;
+    let first =
+        NaiveDate::parse_from_str(first_due, "%Y-%m-%d").map_err(|_| ("first_due_date", "must be a date".into()))?;
+    generate(total, count, frequency, first).map_err(|e| (e.field(), e.to_string()))
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let version = RwSignal::new(0u32);
+    let detail = LocalResource::new(move || {
+        version.get();
+        let id = id.get();
+        async move { api::account(&id).await }
+    });
+    let reload = Callback::new(move |()| version.update(|v| *v += 1));
+    // What the last action did; kept here so it outlives the reload of the detail.
+    let flash = RwSignal::new(None::<String>);
+    provide_context(Flash(flash));
+    Effect::new(move |_| {
+        id.track();
+        flash.set(None);
+    });
+
+    view! {
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || {
+                detail
+                    .get()
+                    .map(|r| match r {
+                        Err(p) if p.status == 404 || p.status == 422 => view! { <NotFound what="account" /> }.into_any(),
+                        Err(p) => view! { <ErrorBox problem=p retry=move |_| detail.refetch() /> }.into_any(),
+                        Ok(d) => view! { <AccountView detail=d version=version reload=reload /> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+/// The outcome of the last action on the page.
+#[derive(Clone, Copy)]
+struct Flash(RwSignal<Option<String>>);
+
+#[component]
+fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<()>) -> impl IntoView {
+    let session = use_session();
+    let a = detail.account.clone();
+    let id = a.id.clone();
+    let worker = session.can(can_work);
+    let noter = session.can(can_note);
+    let takes_payments = a.status.takes_payments();
+    let collector = detail.collector.as_ref().map(|c| c.full_name.clone()).unwrap_or_else(|| "Unassigned".into());
+    let ssn = a.debtor.ssn_last4.clone().map(|s| if s.starts_with('*') { s } else { format!("***-**-{s}") });
+    let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
+    let plan = detail.plan.clone();
+    let transitions = detail.allowed_transitions.clone();
+
+    view! {
+        <article class="account" data-testid="account">
+            <p>
+                <A href="/accounts">"← Worklist"</A>
+            </p>
+            <h1>
+                {a.debtor.full_name.clone()} <small class="muted">{format!(" {}", a.external_ref)}</small>
+            </h1>
+            {move || {
+                expect_context::<Flash>()
+                    .0
+                    .get()
+                    .map(|m| view! { <p class="ok notice" role="status" data-testid="payment-done">{m}</p> })
+            }}
+            <div class="grid">
+                <section class="card" aria-labelledby="summary-h">
+                    <h2 id="summary-h">"Summary"</h2>
+                    <dl>
+                        <dt>"Status"</dt>
+                        <dd data-testid="account-status">
+                            <StatusBadge status=a.status.as_str() />
+                        </dd>
+                        <dt>"Current balance"</dt>
+                        <dd data-testid="current-balance" class="big">
+                            {money(&a.current_balance, &a.currency)}
+                        </dd>
+                        <dt>"Original balance"</dt>
+                        <dd>{money(&a.original_balance, &a.currency)}</dd>
+                        <dt>"Priority"</dt>
+                        <dd>{format::priority(a.priority)}</dd>
+                        <dt>"Days past due"</dt>
+                        <dd>{a.days_past_due}</dd>
+                        <dt>"Bucket"</dt>
+                        <dd>{a.bucket.clone()}</dd>
+                        <dt>"Collector"</dt>
+                        <dd>{collector}</dd>
+                        <dt>"Creditor"</dt>
+                        <dd>{a.creditor.clone()}</dd>
+                        <dt>"Delinquent since"</dt>
+                        <dd>{a.delinquency_date.clone()}</dd>
+                    </dl>
+                    {detail
+                        .dispute
+                        .as_ref()
+                        .map(|d| {
+                            let reason = d.get("reason").and_then(|r| r.as_str()).unwrap_or("").to_string();
+                            view! { <p class="notice">{format!("Open dispute: {reason}")}</p> }
+                        })}
+                </section>
+                <section class="card" aria-labelledby="debtor-h">
+                    <h2 id="debtor-h">"Debtor"</h2>
+                    <dl>
+                        <dt>"Name"</dt>
+                        <dd>{a.debtor.full_name.clone()}</dd>
+                        <dt>"Phone"</dt>
+                        <dd>{opt(&a.debtor.phone)}</dd>
+                        <dt>"Email"</dt>
+                        <dd>{opt(&a.debtor.email)}</dd>
+                        <dt>"Address"</dt>
+                        <dd>{opt(&a.debtor.address)}</dd>
+                        <dt>"Date of birth"</dt>
+                        <dd>{opt(&a.debtor.date_of_birth)}</dd>
+                        <dt>"SSN"</dt>
+                        <dd data-testid="ssn">{opt(&ssn)}</dd>
+                    </dl>
+                </section>
+            </div>
+
+            <section class="card" aria-labelledby="plan-h" data-testid="plan">
+                <h2 id="plan-h">"Payment plan"</h2>
+                {match plan {
+                    Some(p) => view! { <PlanView plan=p worker=worker reload=reload /> }.into_any(),
+                    None => view! { <Empty text="No payment plan." /> }.into_any(),
+                }}
+            </section>
+
+            <div class="grid">
+                <Show when=move || noter>
+                    <NoteForm id=id.clone() reload=reload />
+                </Show>
+                {(worker && !transitions.is_empty())
+                    .then(|| view! { <TransitionForm id=a.id.clone() allowed=transitions.clone() reload=reload /> })}
+                {(worker && takes_payments).then(|| view! { <PaymentForm account=a.clone() reload=reload /> })}
+                {(worker && takes_payments).then(|| view! { <PlanForm account=a.clone() reload=reload /> })}
+            </div>
+
+            <div class="grid">
+                <Timeline id=a.id.clone() version=version />
+                <LedgerView id=a.id.clone() currency=a.currency.clone() version=version />
+            </div>
+        </article>
+    }
+}
+
+#[component]
+fn PlanView(plan: Plan, worker: bool, reload: Callback<()>) -> impl IntoView {
+    let problem = RwSignal::new(None::<Problem>);
+    let pending = RwSignal::new(false);
+    let plan_id = plan.id.clone();
+    // One key per submission, reused if it has to be retried.
+    let key = StoredValue::new(api::new_idempotency_key());
+    let submit = move |_| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        problem.set(None);
+        let id = plan_id.clone();
+        let key = key.get_value();
+        leptos::task::spawn_local(async move {
+            let r = api::submit_plan(&id, &key).await;
+            pending.set(false);
+            match r {
+                Ok(_) => reload.run(()),
+                Err(p) => problem.set(Some(p)),
+            }
+        });
+    };
+    let cur = plan.currency.clone();
+    let rows = plan
+        .installments
+        .iter()
+        .map(|i| {
+            view! {
+                <tr>
+                    <td>{i.number}</td>
+                    <td>{i.due_date.clone()}</td>
+                    <td class="num">{money(&i.amount, &cur)}</td>
+                    <td class="num">{money(&i.paid, &cur)}</td>
+                    <td>{format::label(&i.status)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let is_draft = plan.status == "draft";
+    view! {
+        <p>
+            <span class=format!("badge plan-{}", plan.status) data-testid="plan-status">
+                {format::label(&plan.status)}
+            </span>
+            {format!(
+                " Total {} · paid {} · remaining {}{}{}",
+                money(&plan.total, &plan.currency),
+                money(&plan.paid, &plan.currency),
+                money(&plan.remaining, &plan.currency),
+                plan.frequency.as_deref().map(|f| format!(" · {f}")).unwrap_or_default(),
+                if plan.settlement { " · settlement" } else { "" },
+            )}
+        </p>
+        <div class="table-wrap">
+            <table data-testid="schedule">
+                <thead>
+                    <tr>
+                        <th>"#"</th>
+                        <th>"Due"</th>
+                        <th>"Amount"</th>
+                        <th>"Paid"</th>
+                        <th>"Status"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {(worker && is_draft)
+            .then(|| {
+                view! {
+                    <button class="primary" on:click=submit disabled=move || pending.get() data-testid="submit-plan">
+                        "Submit for approval"
+                    </button>
+                }
+            })}
+        <FormError problem=problem />
+    }
+}
+
+#[component]
+fn NoteForm(id: String, reload: Callback<()>) -> impl IntoView {
+    let body = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        problem.set(None);
+        let (id, text) = (id.clone(), body.get_untracked());
+        leptos::task::spawn_local(async move {
+            let r = api::add_note(&id, text.trim()).await;
+            pending.set(false);
+            match r {
+                Ok(_) => {
+                    body.set(String::new());
+                    reload.run(());
+                }
+                Err(p) => problem.set(Some(p)),
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=submit data-testid="note-form">
+            <h2>"Add a note"</h2>
+            <label for="note-body">"Note"</label>
+            <textarea id="note-body" name="body" rows="3" required bind:value=body></textarea>
+            <FieldError problem=problem field="body" />
+            <FormError problem=problem />
+            <button type="submit" class="primary" disabled=move || pending.get()>
+                "Add note"
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn TransitionForm(id: String, allowed: Vec<debtflow_domain::AccountStatus>, reload: Callback<()>) -> impl IntoView {
+    let to = RwSignal::new(allowed.first().map(|s| s.as_str().to_string()).unwrap_or_default());
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        problem.set(None);
+        let (id, t, r) = (id.clone(), to.get_untracked(), reason.get_untracked());
+        leptos::task::spawn_local(async move {
+            let result = api::transition(&id, &t, r.trim()).await;
+            pending.set(false);
+            match result {
+                Ok(_) => reload.run(()),
+                Err(p) => problem.set(Some(p)),
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=submit data-testid="transition-form">
+            <h2>"Change status"</h2>
+            <label for="transition-to">"New status"</label>
+            <select id="transition-to" name="to" bind:value=to>
+                {allowed
+                    .iter()
+                    .map(|s| view! { <option value=s.as_str()>{format::label(s.as_str())}</option> })
+                    .collect_view()}
+            </select>
+            <FieldError problem=problem field="to" />
+            <label for="transition-reason">"Reason"</label>
+            <input id="transition-reason" name="reason" required bind:value=reason />
+            <FieldError problem=problem field="reason" />
+            <FormError problem=problem />
+            <button type="submit" class="primary" disabled=move || pending.get()>
+                "Change status"
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoView {
+    let amount = RwSignal::new(String::new());
+    let method = RwSignal::new("bank_transfer".to_string());
+    let paid_on = RwSignal::new(today().to_string());
+    let reference = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let done = expect_context::<Flash>().0;
+    let pending = RwSignal::new(false);
+    // One key per submission, kept across retries until the payment is recorded.
+    let key = RwSignal::new(None::<String>);
+    let backdated = move || days_back(&paid_on.get(), today()).is_some_and(|d| d > APPROVAL_AFTER_DAYS);
+    let account_id = account.id.clone();
+    let currency = account.currency.clone();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        problem.set(None);
+        done.set(None);
+        let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
+        key.set(Some(k.clone()));
+        let reference_text = reference.get_untracked();
+        let body = json!({
+            "account_id": account_id,
+            "amount": amount.get_untracked().trim(),
+            "method": method.get_untracked(),
+            "paid_on": paid_on.get_untracked(),
+            "reference": if reference_text.trim().is_empty() { None } else { Some(reference_text.trim().to_string()) },
+        });
+        let currency = currency.clone();
+        leptos::task::spawn_local(async move {
+            let r = api::record_payment(&body, &k).await;
+            pending.set(false);
+            match r {
+                Ok(p) => {
+                    key.set(None);
+                    amount.set(String::new());
+                    reference.set(String::new());
+                    done.set(Some(if p.status == "pending_approval" {
+                        format!(
+                            "Payment of {} recorded: it waits for a manager's approval.",
+                            money(&p.amount, &currency)
+                        )
+                    } else {
+                        format!("Payment of {} recorded ({}).", money(&p.amount, &currency), format::label(&p.status))
+                    }));
+                    reload.run(());
+                }
+                Err(p) => problem.set(Some(p)),
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=submit data-testid="payment-form">
+            <h2>"Record a payment"</h2>
+            <label for="pay-amount">{format!("Amount ({})", account.currency)}</label>
+            <input id="pay-amount" name="amount" inputmode="decimal" required bind:value=amount />
+            <FieldError problem=problem field="amount" />
+            <label for="pay-method">"Method"</label>
+            <select id="pay-method" name="method" bind:value=method>
+                <option value="bank_transfer">"Bank transfer"</option>
+                <option value="check">"Check"</option>
+                <option value="cash">"Cash"</option>
+                <option value="card">"Card"</option>
+            </select>
+            <FieldError problem=problem field="method" />
+            <label for="pay-date">"Paid on"</label>
+            <input id="pay-date" name="paid_on" type="date" required bind:value=paid_on />
+            <FieldError problem=problem field="paid_on" />
+            <Show when=backdated>
+                <p class="notice" data-testid="backdated-notice">
+                    "Dated more than 7 days back: this payment will wait for a manager's approval."
+                </p>
+            </Show>
+            <label for="pay-ref">"Reference (optional)"</label>
+            <input id="pay-ref" name="reference" bind:value=reference />
+            <FieldError problem=problem field="reference" />
+            <FieldError problem=problem field="Idempotency-Key" />
+            <FormError problem=problem />
+            <button type="submit" class="primary" disabled=move || pending.get() data-testid="pay-submit">
+                {move || if pending.get() { "Recording…" } else { "Record payment" }}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn PlanForm(account: Account, reload: Callback<()>) -> impl IntoView {
+    let total = RwSignal::new(account.current_balance.clone());
+    let count = RwSignal::new("6".to_string());
+    let frequency = RwSignal::new("monthly".to_string());
+    let first_due = RwSignal::new(today().checked_add_days(Days::new(7)).unwrap_or_default().to_string());
+    let problem = RwSignal::new(None::<Problem>);
+    let pending = RwSignal::new(false);
+    let key = RwSignal::new(None::<String>);
+    let currency = account.currency.clone();
+    let cur2 = currency.clone();
+    let schedule = Memo::new(move |_| preview(&total.get(), &cur2, &count.get(), &frequency.get(), &first_due.get()));
+    let account_id = account.id.clone();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        if let Err((field, msg)) = schedule.get_untracked() {
+            problem.set(Some(Problem {
+                status: 422,
+                title: "Check the plan".into(),
+                detail: format!("{field}: {msg}"),
+                errors: Some([(field.to_string(), vec![msg])].into_iter().collect()),
+                ..Default::default()
+            }));
+            return;
+        }
+        pending.set(true);
+        problem.set(None);
+        let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
+        key.set(Some(k.clone()));
+        let body = json!({
+            "total": total.get_untracked().trim(),
+            "installments": count.get_untracked().trim().parse::<u32>().unwrap_or(0),
+            "frequency": frequency.get_untracked(),
+            "first_due_date": first_due.get_untracked(),
+        });
+        let id = account_id.clone();
+        leptos::task::spawn_local(async move {
+            let r = api::propose_plan(&id, &body, &k).await;
+            pending.set(false);
+            match r {
+                Ok(_) => {
+                    key.set(None);
+                    reload.run(());
+                }
+                Err(p) => problem.set(Some(p)),
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=submit data-testid="plan-form">
+            <h2>"Propose a payment plan"</h2>
+            <label for="plan-total">{format!("Total ({currency})")}</label>
+            <input id="plan-total" name="total" inputmode="decimal" required bind:value=total />
+            <FieldError problem=problem field="total" />
+            <label for="plan-count">"Installments"</label>
+            <input id="plan-count" name="installments" type="number" min="1" max="120" required bind:value=count />
+            <FieldError problem=problem field="installments" />
+            <label for="plan-frequency">"Frequency"</label>
+            <select id="plan-frequency" name="frequency" bind:value=frequency>
+                <option value="weekly">"Weekly"</option>
+                <option value="biweekly">"Every two weeks"</option>
+                <option value="monthly">"Monthly"</option>
+            </select>
+            <label for="plan-first">"First due date"</label>
+            <input id="plan-first" name="first_due_date" type="date" required bind:value=first_due />
+            <FieldError problem=problem field="first_due_date" />
+            <FormError problem=problem />
+            <div class="preview" aria-live="polite" data-testid="plan-preview">
+                {move || match schedule.get() {
+                    Ok(items) => {
+                        let n = items.len();
+                        let shown = items
+                            .iter()
+                            .take(12)
+                            .map(|i| {
+                                view! {
+                                    <li>
+                                        {format!("{} — {}", i.due_date, money(&i.amount.amount().to_string(), &currency))}
+                                    </li>
+                                }
+                            })
+                            .collect_view();
+                        view! {
+                            <p>{format!("{n} installment(s):")}</p>
+                            <ol>{shown}</ol>
+                            {(n > 12).then(|| view! { <p class="muted">{format!("… and {} more", n - 12)}</p> })}
+                        }
+                            .into_any()
+                    }
+                    Err((field, msg)) => view! { <p class="field-error">{format!("{}: {msg}", format::label(field))}</p> }.into_any(),
+                }}
+            </div>
+            <button type="submit" class="primary" disabled=move || pending.get() data-testid="plan-propose">
+                "Propose plan"
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn Timeline(id: String, version: RwSignal<u32>) -> impl IntoView {
+    let events = LocalResource::new(move || {
+        version.get();
+        let id = id.clone();
+        async move { api::timeline(&id).await }
+    });
+    view! {
+        <section class="card" aria-labelledby="timeline-h">
+            <h2 id="timeline-h">"Timeline"</h2>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || {
+                    events
+                        .get()
+                        .map(|r| match r {
+                            Err(p) => view! { <ErrorBox problem=p retry=move |_| events.refetch() /> }.into_any(),
+                            Ok(page) if page.items.is_empty() => view! { <Empty text="Nothing yet." /> }.into_any(),
+                            Ok(page) => {
+                                view! {
+                                    <ol class="timeline" data-testid="timeline">
+                                        {page
+                                            .items
+                                            .into_iter()
+                                            .map(|e| {
+                                                let summary = event_summary(&e.kind, &e.data);
+                                                view! {
+                                                    <li data-kind=e.kind.clone()>
+                                                        <time>{format::datetime(&e.occurred_at)}</time>
+                                                        <strong>{format::label(&e.kind)}</strong>
+                                                        {summary.map(|s| view! { <span>{format!(" {s}")}</span> })}
+                                                        {e.body.map(|b| view! { <p class="body">{b}</p> })}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ol>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+/// A short line for a timeline event's details.
+pub fn event_summary(kind: &str, data: &serde_json::Value) -> Option<String> {
+    let s = |k: &str| data.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    match kind {
+        "status_change" => Some(format!("{} → {}", format::label(&s("from")?), format::label(&s("to")?))),
+        _ => match (s("amount"), s("status")) {
+            (Some(a), Some(st)) => Some(format!("{a} ({})", format::label(&st))),
+            (Some(a), None) => Some(a),
+            _ => None,
+        },
+    }
+}
+
+#[component]
+fn LedgerView(id: String, currency: String, version: RwSignal<u32>) -> impl IntoView {
+    let ledger = LocalResource::new(move || {
+        version.get();
+        let id = id.clone();
+        async move { api::ledger(&id).await }
+    });
+    view! {
+        <section class="card" aria-labelledby="ledger-h">
+            <h2 id="ledger-h">"Ledger"</h2>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || {
+                    let currency = currency.clone();
+                    ledger
+                        .get()
+                        .map(|r| match r {
+                            Err(p) => view! { <ErrorBox problem=p retry=move |_| ledger.refetch() /> }.into_any(),
+                            Ok(l) if l.items.is_empty() => view! { <Empty text="No entries." /> }.into_any(),
+                            Ok(l) => {
+                                let rows = l
+                                    .items
+                                    .iter()
+                                    .flat_map(|e| {
+                                        e.lines
+                                            .iter()
+                                            .map(|line| {
+                                                view! {
+                                                    <tr>
+                                                        <td>{format::datetime(&e.posted_at)}</td>
+                                                        <td>{format::label(&e.kind)}</td>
+                                                        <td>{format::label(&line.ledger_account)}</td>
+                                                        <td class="num">{money(&line.debit, &currency)}</td>
+                                                        <td class="num">{money(&line.credit, &currency)}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect::<Vec<_>>()
+                                    })
+                                    .collect_view();
+                                view! {
+                                    <p>"Balance " <strong data-testid="ledger-balance">{money(&l.balance, &currency)}</strong></p>
+                                    <div class="table-wrap">
+                                        <table data-testid="ledger">
+                                            <thead>
+                                                <tr>
+                                                    <th>"Posted"</th>
+                                                    <th>"Entry"</th>
+                                                    <th>"Account"</th>
+                                                    <th>"Debit"</th>
+                                                    <th>"Credit"</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>{rows}</tbody>
+                                        </table>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_generates_the_domain_schedule() {
+        let s = preview("1000.00", "USD", "3", "monthly", "2026-01-31").unwrap();
+        let dates: Vec<String> = s.iter().map(|i| i.due_date.to_string()).collect();
+        assert_eq!(dates, ["2026-01-31", "2026-02-28", "2026-03-31"]);
+        let amounts: Vec<String> = s.iter().map(|i| i.amount.amount().to_string()).collect();
+        assert_eq!(amounts, ["333.33", "333.33", "333.34"]);
+    }
+
+    #[test]
+    fn preview_names_the_field_at_fault() {
+        assert_eq!(preview("abc", "USD", "3", "weekly", "2026-01-01").unwrap_err().0, "total");
+        assert_eq!(preview("100", "USD", "0", "weekly", "2026-01-01").unwrap_err().0, "installments");
+        assert_eq!(preview("100", "USD", "x", "weekly", "2026-01-01").unwrap_err().0, "installments");
+        assert_eq!(preview("100", "USD", "2", "weekly", "").unwrap_err().0, "first_due_date");
+        assert_eq!(preview("100.001", "USD", "2", "weekly", "2026-01-01").unwrap_err().0, "total");
+    }
+
+    #[test]
+    fn timeline_summaries() {
+        assert_eq!(
+            event_summary("status_change", &json!({"from": "assigned", "to": "in_contact"})).as_deref(),
+            Some("Assigned → In contact")
+        );
+        assert_eq!(event_summary("note", &json!({})), None);
+    }
+}

@@ -1,0 +1,4 @@
+pub mod account;
+pub mod approvals;
+pub mod login;
+pub mod worklist;

@@ -1,0 +1,272 @@
+// Browser journeys of the DebtFlow SPA against a real `debtflow serve` (BASE_URL) on a
+// fresh database with the demo data. Accounts are created through the API as the
+// demo manager; everything else happens in headless Chromium. Screenshots of every
+// screen go to tests/e2e/screenshots/.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:18080';
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+const RUN = Date.now().toString(36);
+const COLLECTOR = { username: 'sarah.mitchell', password: 'Collector@2026' };
+const OTHER = { username: 'james.carter', password: 'Collector@2026' };
+const MANAGER = { username: 'demo.manager', password: 'Manager@2026' };
+
+let browser, page;
+const acc = {}; // name → account id
+
+// ----- the API, for setup and for checks ------------------------------------------------
+async function api(token, method, path, body, headers = {}) {
+  const res = await fetch(`${BASE}/api/v1${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+  return json;
+}
+const tokenOf = async (user) => (await api(null, 'POST', '/auth/token', user)).access;
+
+function isoDaysAgo(days) {
+  const d = new Date();
+  d.setDate(d.getDate() - days);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+// ----- the browser ---------------------------------------------------------------------------
+async function shot(name) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function login(user) {
+  await page.fill('#username', user.username);
+  await page.fill('#password', user.password);
+  await page.click('form[data-testid=login-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=who]');
+}
+
+async function logout() {
+  await page.click('[data-testid=logout]');
+  await page.waitForSelector('[data-testid=login-form]');
+}
+
+async function openAccount(id) {
+  await page.goto(`${BASE}/accounts/${id}`);
+  await page.waitForSelector('[data-testid=account]');
+}
+
+const statusText = () => page.textContent('[data-testid=account-status]');
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const m = await tokenOf(MANAGER);
+  const collectors = (await api(m, 'GET', '/collectors?limit=200')).items;
+  const idOf = (u) => collectors.find((c) => c.username === u).id;
+  const create = async (key, name, balance, assignee) => {
+    const a = await api(m, 'POST', '/accounts', {
+      external_ref: `E2E-${RUN}-${key}`,
+      original_balance: balance,
+      creditor: 'Acme Bank',
+      delinquency_date: '2026-01-15',
+      debtor: { full_name: name, email: `${key}@example.com`, phone: '+1 555 0100' },
+    });
+    if (assignee) await api(m, 'POST', `/accounts/${a.id}/assign`, { collector_id: idOf(assignee) });
+    acc[key] = a.id;
+  };
+  await create('main', 'Eleanor Whitfield', '1250.50', COLLECTOR.username);
+  await create('backdated', 'Marcus Holloway', '800.00', COLLECTOR.username);
+  await create('extra', 'Priya Raman', '300.00', COLLECTOR.username);
+  await create('others', 'Oscar Lindqvist', '999.00', OTHER.username);
+  await create('unassigned', 'Nadia Petrova', '450.00', null);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+});
+
+afterEach(async (t) => {
+  // On a failure, the screen as it was, and what the page said.
+  if (page && t.passed === false) {
+    await shot(`failed-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}`).catch(() => {});
+    const errors = await page.$$eval('[role=alert]', (els) => els.map((e) => e.textContent)).catch(() => []);
+    if (errors.length) console.error('alerts on the page:', errors);
+  }
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('journey 1: a collector works an account; a double-clicked payment pays once', async () => {
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('[data-testid=login-form]');
+  await shot('01-login');
+  // A wrong password is told clearly.
+  await page.fill('#username', COLLECTOR.username);
+  await page.fill('#password', 'not-the-password');
+  await page.click('form[data-testid=login-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=login-error]');
+  assert.match(await page.textContent('[data-testid=login-error]'), /Wrong username or password/);
+  await shot('02-login-error');
+  await login(COLLECTOR);
+  await page.waitForSelector('[data-testid=worklist]');
+  await shot('03-worklist');
+
+  // Filter by status: the URL keeps it.
+  await page.selectOption('select[name=status]', 'assigned');
+  await page.waitForURL(/status=assigned/);
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid=account-row] [data-testid=status]')].every((b) => b.textContent === 'Assigned'));
+  // Another collector's account never shows up.
+  assert.equal(await page.locator('text=Oscar Lindqvist').count(), 0);
+
+  // Debounced search.
+  await page.fill('[data-testid=search]', 'Whitfield');
+  await page.waitForURL(/q=Whitfield/);
+  await page.waitForFunction((name) => {
+    const rows = [...document.querySelectorAll('[data-testid=account-row]')];
+    return rows.length > 0 && rows.some((r) => r.textContent.includes(name)) && rows.every((r) => r.textContent.includes('Whitfield'));
+  }, 'Eleanor Whitfield');
+  await shot('04-worklist-filtered');
+  // Sort by balance, then back: the filters came back from the URL.
+  await page.click('button[data-sort=balance]');
+  await page.waitForURL(/sort=balance/);
+  await page.goBack();
+  await page.waitForURL((u) => !u.search.includes('sort=') && u.search.includes('q=Whitfield'));
+  assert.equal(await page.inputValue('[data-testid=search]'), 'Whitfield');
+
+  await page.click(`a[href="/accounts/${acc.main}"]`);
+  await page.waitForSelector('[data-testid=account]');
+  assert.match(await page.textContent('[data-testid=current-balance]'), /1,250\.50 USD/);
+  await shot('05-account');
+
+  // A note lands on the timeline.
+  const note = `Called the debtor ${RUN}`;
+  await page.fill('#note-body', note);
+  await page.click('[data-testid=note-form] button[type=submit]');
+  await page.waitForSelector(`[data-testid=timeline] >> text=${note}`);
+
+  // assigned → in_contact → negotiating, only through the allowed moves.
+  for (const [to, label] of [['in_contact', 'In contact'], ['negotiating', 'Negotiating']]) {
+    await page.selectOption('#transition-to', to);
+    await page.fill('#transition-reason', `Moving to ${to}`);
+    await page.click('[data-testid=transition-form] button[type=submit]');
+    await page.waitForFunction((l) => document.querySelector('[data-testid=account-status]')?.textContent === l, label);
+  }
+  assert.equal(await statusText(), 'Negotiating');
+
+  // A double click on submit records exactly one payment.
+  await page.fill('#pay-amount', '100.00');
+  await page.dblclick('[data-testid=pay-submit]');
+  await page.waitForSelector('[data-testid=payment-done]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('1,150.50 USD'));
+  await page.waitForSelector('[data-testid=ledger] >> text=Payment');
+  await shot('06-account-after-payment');
+  const c = await tokenOf(COLLECTOR);
+  const payments = await api(c, 'GET', `/payments?account_id=${acc.main}`);
+  assert.equal(payments.items.length, 1, 'exactly one payment');
+  assert.equal(payments.items[0].amount, '100.00');
+  const timeline = await api(c, 'GET', `/accounts/${acc.main}/timeline`);
+  assert.ok(timeline.items.some((e) => e.kind !== 'note' && JSON.stringify(e).includes('100.00')), 'the payment is on the timeline');
+});
+
+test('journey 2: the collector proposes and submits a plan', async () => {
+  await openAccount(acc.main);
+  await page.fill('#plan-count', '3');
+  await page.selectOption('#plan-frequency', 'monthly');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=plan-preview] li').length === 3);
+  await shot('07-plan-preview');
+  await page.click('[data-testid=plan-propose]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=plan-status]')?.textContent === 'Draft');
+  await page.click('[data-testid=submit-plan]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=plan-status]')?.textContent === 'Pending approval');
+  await shot('08-plan-submitted');
+});
+
+test('journey 3 (part 1): a backdated payment waits for approval', async () => {
+  await openAccount(acc.backdated);
+  await page.fill('#pay-amount', '200.00');
+  await page.fill('#pay-date', isoDaysAgo(10));
+  await page.waitForSelector('[data-testid=backdated-notice]');
+  await page.click('[data-testid=pay-submit]');
+  await page.waitForSelector('[data-testid=payment-done]');
+  assert.match(await page.textContent('[data-testid=payment-done]'), /waits for a manager's approval/);
+  assert.match(await page.textContent('[data-testid=current-balance]'), /800\.00 USD/);
+  await shot('09-backdated-payment');
+});
+
+test("journey 4: a collector cannot open another collector's account", async () => {
+  await page.goto(`${BASE}/accounts/${acc.others}`);
+  await page.waitForSelector('[data-testid=not-found]');
+  await shot('10-not-found');
+  // No approvals for a collector.
+  assert.equal(await page.locator('nav >> text=Approvals').count(), 0);
+});
+
+test('a session that cannot refresh goes to login, then back to the page', async () => {
+  await openAccount(acc.extra);
+  await page.evaluate(() => {
+    sessionStorage.setItem('debtflow.session', JSON.stringify({ access: 'x', refresh: 'spent', expires_at: 0 }));
+  });
+  await page.reload();
+  await page.waitForSelector('[data-testid=login-form]');
+  assert.match(page.url(), /\/login\?next=/);
+  await login(COLLECTOR);
+  await page.waitForSelector('[data-testid=account]');
+  assert.ok(page.url().endsWith(`/accounts/${acc.extra}`));
+  await logout();
+});
+
+test('journeys 2 and 3 (part 2): the manager approves; the plan is active, the payment posts', async () => {
+  await login(MANAGER);
+  await page.waitForSelector('[data-testid=bulk]');
+  await page.click('nav >> text=Approvals');
+  await page.waitForSelector('[data-testid=pending-plans]');
+  await page.waitForSelector('[data-testid=pending-payments]');
+  await shot('11-approvals');
+  await page.click(`[data-testid=pending-plans] [data-account="${acc.main}"] [data-testid=approve]`);
+  await page.waitForSelector(`[data-testid=pending-plans] [data-account="${acc.main}"]`, { state: 'detached' });
+  await page.click(`[data-testid=pending-payments] [data-account="${acc.backdated}"] [data-testid=approve]`);
+  await page.waitForSelector(`[data-testid=pending-payments] [data-account="${acc.backdated}"]`, { state: 'detached' });
+  await shot('12-approvals-done');
+
+  await openAccount(acc.main);
+  await page.waitForFunction(() => document.querySelector('[data-testid=account-status]')?.textContent === 'Payment plan');
+  assert.equal(await page.textContent('[data-testid=plan-status]'), 'Active');
+  assert.equal(await page.locator('[data-testid=schedule] tbody tr').count(), 3);
+  await shot('13-account-payment-plan');
+
+  await openAccount(acc.backdated);
+  assert.match(await page.textContent('[data-testid=current-balance]'), /600\.00 USD/);
+});
+
+test('the manager bulk-assigns from the worklist', async () => {
+  await page.goto(`${BASE}/accounts?collector=none&q=Petrova`);
+  const row = `[data-testid=account-row]:has(a[href="/accounts/${acc.unassigned}"])`;
+  await page.check(`${row} input[type=checkbox]`);
+  const sarah = await page.$eval('select[name=assign_to]', (s) =>
+    [...s.options].find((o) => o.textContent.includes('Sarah'))?.value);
+  assert.ok(sarah, 'Sarah is a collector to choose');
+  await page.selectOption('select[name=assign_to]', sarah);
+  await page.click('[data-testid=bulk] button');
+  await page.waitForSelector(row, { state: 'detached' });
+  await shot('14-bulk-assigned');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openAccount(acc.unassigned);
+  assert.equal(await statusText(), 'Assigned');
+  await shot('15-account-phone');
+});
