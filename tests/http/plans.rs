@@ -75,6 +75,9 @@ async fn a_plan_is_proposed_approved_and_paid_off_to_settled() {
     let detail = account_of(&app, &manager, &account).await;
     assert_eq!(detail["status"], "payment_plan");
     assert_eq!((detail["plan"]["id"].as_str(), detail["plan"]["status"].as_str()), (Some(id), Some("active")));
+    assert_eq!(detail["next_installment_due"], json!(first));
+    let worklist: Value = app.get_as(&manager, "/api/v1/accounts").await.json().await.unwrap();
+    assert_eq!(worklist["items"][0]["next_installment_due"], json!(first), "the worklist shows it too");
     assert_problem(step(&app, &manager, id, "approve", "a-2").await, 409).await;
 
     let today = today(&app).await;

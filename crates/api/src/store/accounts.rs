@@ -37,6 +37,8 @@ pub struct AccountRow {
     pub debtor_date_of_birth: Option<NaiveDate>,
     pub debtor_ssn_last4_enc: Option<Vec<u8>>,
     pub debtor_external_ref: Option<String>,
+    /// The oldest unpaid installment's due date, of the active plan.
+    pub next_installment_due: Option<NaiveDate>,
     /// Today in the agency's time zone: days past due are counted to it.
     pub today: NaiveDate,
 }
@@ -60,6 +62,9 @@ const SELECT: &str = "
            d.email AS debtor_email, d.address AS debtor_address,
            d.date_of_birth AS debtor_date_of_birth, d.ssn_last4_enc AS debtor_ssn_last4_enc,
            d.external_ref AS debtor_external_ref,
+           (SELECT min(i.due_date) FROM plans p
+            JOIN plan_installments i ON i.agency_id = p.agency_id AND i.plan_id = p.id AND i.paid_amount < i.amount
+            WHERE p.agency_id = a.agency_id AND p.account_id = a.id AND p.status = 'active') AS next_installment_due,
            (now() AT TIME ZONE ag.time_zone)::date AS today
     FROM accounts a
     JOIN debtors d ON d.agency_id = a.agency_id AND d.id = a.debtor_id

@@ -61,6 +61,8 @@ pub struct Account {
     pub collector_id: Option<Uuid>,
     pub delinquency_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
+    /// The due date of the oldest unpaid installment of the active plan, if any.
+    pub next_installment_due: Option<NaiveDate>,
     pub creditor: String,
     pub original_creditor: Option<String>,
     pub debtor: Debtor,
@@ -114,6 +116,7 @@ impl Account {
             collector_id: r.collector_id,
             delinquency_date: r.delinquency_date,
             due_date: r.due_date,
+            next_installment_due: r.next_installment_due,
             creditor: r.creditor,
             original_creditor: r.original_creditor,
             debtor: Debtor {
