@@ -160,6 +160,15 @@ load "account timeline (1,000 accounts)" "" --paths .data/bench-timeline.txt --h
 echo
 echo "Targets: worklist p95 < 30 ms; account detail with timeline p95 < 20 ms."
 
+# The SPA: the worklist rendering 200 rows after navigation, in headless Chromium.
+if [ -f tests/e2e/render.mjs ] && [ -x /usr/bin/chromium ]; then
+  (cd tests/e2e && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund >/dev/null; })
+  render=$(cd tests/e2e && BASE_URL="$base" USERNAME=demo.manager PASSWORD=Manager@2026 node render.mjs | tail -n 1)
+  echo "SPA worklist, 200 rows rendered after navigation: $render (target < 1000 ms)"
+else
+  echo "SPA worklist render time: not measured (needs tests/e2e/render.mjs and /usr/bin/chromium)"
+fi
+
 # 3. Payments: the API (idempotency key, ledger, allocation, commission, audit) against
 # the same SQL run raw by pgbench (scripts/bench/payment.pgbench), concurrency 1, 8, 32.
 today=$(sql -tAc "SELECT (now() AT TIME ZONE time_zone)::date FROM agencies WHERE id = '$agency'")

@@ -133,6 +133,9 @@ pub struct Account {
     pub creditor: String,
     pub debtor: Debtor,
     pub collector_id: Option<String>,
+    /// The due date of the oldest unpaid installment of the active plan.
+    #[serde(default)]
+    pub next_installment_due: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -222,6 +225,20 @@ pub struct Payment {
     pub status: String,
     pub paid_on: String,
     pub reference: Option<String>,
+    #[serde(default)]
+    pub refunded_amount: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Fee {
+    pub id: String,
+    pub kind: String,
+    pub amount: String,
+    pub paid_amount: String,
+    pub waived_amount: String,
+    pub status: String,
+    #[serde(default)]
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -528,4 +545,27 @@ pub async fn pending_payments() -> ApiResult<Page<Payment>> {
 pub async fn decide(what: &str, id: &str, decision: &str, reason: &str, key: &str) -> ApiResult<Value> {
     let body = if reason.trim().is_empty() { json!({}) } else { json!({ "reason": reason.trim() }) };
     post(&format!("/{what}/{}/{decision}", enc(id)), &body, Some(key)).await
+}
+
+pub async fn payments_of(account_id: &str) -> ApiResult<Page<Payment>> {
+    get(&format!("/payments?account_id={}&limit=200", enc(account_id))).await
+}
+
+pub async fn refund(payment_id: &str, amount: &str, reason: &str, key: &str) -> ApiResult<Payment> {
+    post(&format!("/payments/{}/refund", enc(payment_id)), &json!({ "amount": amount, "reason": reason }), Some(key))
+        .await
+}
+
+pub async fn fees(account_id: &str) -> ApiResult<Vec<Fee>> {
+    get(&format!("/accounts/{}/fees", enc(account_id))).await
+}
+
+pub async fn assess_fee(account_id: &str, kind: &str, amount: &str, reason: &str, key: &str) -> ApiResult<Fee> {
+    let body = json!({ "kind": kind, "amount": amount, "reason": reason });
+    post(&format!("/accounts/{}/fees", enc(account_id)), &body, Some(key)).await
+}
+
+pub async fn waive_fee(account_id: &str, fee_id: &str, reason: &str, key: &str) -> ApiResult<Fee> {
+    let path = format!("/accounts/{}/fees/{}/waive", enc(account_id), enc(fee_id));
+    post(&path, &json!({ "reason": reason }), Some(key)).await
 }

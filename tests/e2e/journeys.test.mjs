@@ -248,10 +248,95 @@ test('journeys 2 and 3 (part 2): the manager approves; the plan is active, the p
   await page.waitForFunction(() => document.querySelector('[data-testid=account-status]')?.textContent === 'Payment plan');
   assert.equal(await page.textContent('[data-testid=plan-status]'), 'Active');
   assert.equal(await page.locator('[data-testid=schedule] tbody tr').count(), 3);
+  // The next installment due: the first unpaid one, in the summary and on the worklist.
+  const firstDue = (await page.textContent('[data-testid=schedule] tbody tr:first-child td:nth-child(2)')).trim();
+  assert.match(firstDue, /^\d{4}-\d{2}-\d{2}$/);
+  assert.equal((await page.textContent('[data-testid=next-installment-due]')).trim(), firstDue);
   await shot('13-account-payment-plan');
+  await page.goto(`${BASE}/accounts?q=Whitfield`);
+  const mainRow = `[data-testid=account-row]:has(a[href="/accounts/${acc.main}"])`;
+  await page.waitForSelector(mainRow);
+  assert.equal((await page.textContent(`${mainRow} [data-testid=next-due]`)).trim(), firstDue);
+  // No active plan, no date.
+  await page.goto(`${BASE}/accounts?q=Holloway`);
+  await page.waitForSelector(`[data-testid=account-row]:has(a[href="/accounts/${acc.backdated}"])`);
+  assert.equal(
+    (await page.textContent(`[data-testid=account-row]:has(a[href="/accounts/${acc.backdated}"]) [data-testid=next-due]`)).trim(), '');
+  await shot('13b-worklist-next-due');
+  // The page size goes into the URL, with the filters kept.
+  await page.selectOption('[data-testid=page-size]', '100');
+  await page.waitForURL(/limit=100/);
+  assert.match(page.url(), /q=Holloway/);
 
   await openAccount(acc.backdated);
   assert.match(await page.textContent('[data-testid=current-balance]'), /600\.00 USD/);
+});
+
+test('the manager refunds part of a payment, assesses a fee and waives it', async () => {
+  await openAccount(acc.backdated);
+  assert.match(await page.textContent('[data-testid=current-balance]'), /600\.00 USD/);
+  const form = '[data-testid=payments] [data-testid=refund-form]';
+  await page.waitForSelector(form);
+  // More than was paid: the API's message lands next to the amount.
+  await page.fill(`${form} input[name=amount]`, '5000.00');
+  await page.fill(`${form} input[name=reason]`, 'Too much');
+  await page.click(`${form} [data-testid=refund-submit]`);
+  await page.waitForSelector(`${form} .field-error[data-field=amount]`);
+  await shot('16-refund-error');
+  await page.fill(`${form} input[name=amount]`, '50.00');
+  await page.fill(`${form} input[name=reason]`, 'Charged twice by the bank');
+  await page.click(`${form} [data-testid=refund-submit]`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('650.00 USD'));
+  await page.waitForSelector('[data-testid=payment-status] >> text=Partially refunded');
+  await page.waitForFunction(() => document.querySelector('[data-testid=ledger-balance]')?.textContent.includes('650.00 USD'));
+
+  await page.selectOption('#fee-kind', 'late');
+  await page.fill('#fee-amount', '25.00');
+  await page.fill('#fee-reason', 'Missed the promised date');
+  await page.click('[data-testid=fee-submit]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('675.00 USD'));
+  await page.waitForSelector('[data-testid=fee] [data-testid=fee-status] >> text=Waiting');
+  await page.waitForSelector('[data-testid=ledger] >> text=Fee');
+  await shot('17-fee-assessed');
+  await page.fill('[data-testid=waive-form] input[name=reason]', 'Goodwill');
+  await page.click('[data-testid=waive-submit]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('650.00 USD'));
+  await page.waitForSelector('[data-testid=fee] [data-testid=fee-status] >> text=Waived');
+  await page.waitForFunction(() => document.querySelector('[data-testid=ledger-balance]')?.textContent.includes('650.00 USD'));
+  await shot('18-fee-waived');
+  const m = await tokenOf(MANAGER);
+  const payments = await api(m, 'GET', `/payments?account_id=${acc.backdated}`);
+  assert.equal(payments.items.length, 1);
+  assert.equal(payments.items[0].refunded_amount, '50.00');
+  const fees = await api(m, 'GET', `/accounts/${acc.backdated}/fees`);
+  assert.deepEqual(fees.map((f) => f.status), ['waived']);
+});
+
+test('a plan with a schedule entered by hand', async () => {
+  await openAccount(acc.extra);
+  await page.fill('#plan-total', '300.00');
+  await page.check('[data-testid=plan-by-hand]');
+  await page.waitForSelector('[data-testid=manual-row]');
+  const row = (n) => `[data-testid=manual-row]:nth-child(${n})`;
+  await page.fill(`${row(1)} input[type=date]`, '2027-01-15');
+  await page.fill(`${row(1)} input[aria-label=Amount]`, '100.00');
+  await page.click('[data-testid=add-row]');
+  await page.fill(`${row(2)} input[type=date]`, '2027-02-15');
+  await page.fill(`${row(2)} input[aria-label=Amount]`, '150.00');
+  // 250 of 300: the preview says so.
+  await page.waitForFunction(() => document.querySelector('[data-testid=preview-error]')?.textContent.includes('sum'));
+  await page.click('[data-testid=add-row]');
+  await page.fill(`${row(3)} input[type=date]`, '2027-03-15');
+  await page.fill(`${row(3)} input[aria-label=Amount]`, '1.00');
+  await page.click(`${row(3)} [data-testid=remove-row]`);
+  await page.fill(`${row(2)} input[aria-label=Amount]`, '200.00');
+  await page.waitForSelector('[data-testid=schedule-sums]');
+  assert.equal(await page.locator('[data-testid=plan-preview] li').count(), 2);
+  await shot('19-manual-schedule');
+  await page.click('[data-testid=plan-propose]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=plan-status]')?.textContent === 'Draft');
+  const due = await page.$$eval('[data-testid=schedule] tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent));
+  assert.deepEqual(due, ['2027-01-15', '2027-02-15']);
 });
 
 test('the manager bulk-assigns from the worklist', async () => {

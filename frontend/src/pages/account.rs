@@ -2,14 +2,14 @@
 //! the user's role allows (note, status change, payment, plan proposal and submission).
 
 use crate::{
-    api::{self, Account, AccountDetail, Plan, Problem},
+    api::{self, Account, AccountDetail, Fee, Payment, Plan, Problem},
     components::{Empty, ErrorBox, FieldError, FormError, Loading, NotFound, StatusBadge},
     format::{self, days_back, money, today, APPROVAL_AFTER_DAYS},
-    session::{can_note, can_work, use_session},
+    session::{can_manage, can_note, can_work, use_session},
 };
 use chrono::{Days, NaiveDate};
 use debtflow_domain::{
-    plan::{generate, Frequency, Installment},
+    plan::{generate, manual, Frequency, Installment},
     Currency, Money,
 };
 use leptos::{ev::SubmitEvent, prelude::*};
@@ -35,6 +35,30 @@ pub fn preview(
     let first =
         NaiveDate::parse_from_str(first_due, "%Y-%m-%d").map_err(|_| ("first_due_date", "must be a date".into()))?;
     generate(total, count, frequency, first).map_err(|e| (e.field(), e.to_string()))
+}
+
+/// The live check of a schedule entered by hand (`(due_date, amount)` rows), with the
+/// same rules the API applies.
+pub fn manual_preview(
+    total: &str,
+    currency: &str,
+    rows: &[(String, String)],
+) -> Result<Vec<Installment>, (&'static str, String)> {
+    let currency = Currency::parse(currency).map_err(|e| ("total", e.to_string()))?;
+    let amount =
+        Decimal::from_str(total.trim()).map_err(|_| ("total", "must be an amount, e.g. 1200.00".to_string()))?;
+    let total = Money::new(amount, currency).map_err(|e| ("total", e.to_string()))?;
+    let mut schedule = Vec::with_capacity(rows.len());
+    for (n, (due, amount)) in rows.iter().enumerate() {
+        let row = n + 1;
+        let due_date = NaiveDate::parse_from_str(due.trim(), "%Y-%m-%d")
+            .map_err(|_| ("schedule", format!("row {row}: the due date must be a date")))?;
+        let value = Decimal::from_str(amount.trim())
+            .map_err(|_| ("schedule", format!("row {row}: the amount must be an amount, e.g. 100.00")))?;
+        let amount = Money::new(value, currency).map_err(|e| ("schedule", format!("row {row}: {e}")))?;
+        schedule.push(Installment { due_date, amount });
+    }
+    manual(total, schedule).map_err(|e| (e.field(), e.to_string()))
 }
 
 #[component]
@@ -81,6 +105,7 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
     let a = detail.account.clone();
     let id = a.id.clone();
     let worker = session.can(can_work);
+    let manager = session.can(can_manage);
     let noter = session.can(can_note);
     let takes_payments = a.status.takes_payments();
     let collector = detail.collector.as_ref().map(|c| c.full_name.clone()).unwrap_or_else(|| "Unassigned".into());
@@ -129,6 +154,10 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
                         <dd>{a.creditor.clone()}</dd>
                         <dt>"Delinquent since"</dt>
                         <dd>{a.delinquency_date.clone()}</dd>
+                        <dt>"Next installment due"</dt>
+                        <dd data-testid="next-installment-due">
+                            {a.next_installment_due.clone().unwrap_or_else(|| "—".into())}
+                        </dd>
                     </dl>
                     {detail
                         .dispute
@@ -174,6 +203,16 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
                 {(worker && takes_payments).then(|| view! { <PaymentForm account=a.clone() reload=reload /> })}
                 {(worker && takes_payments).then(|| view! { <PlanForm account=a.clone() reload=reload /> })}
             </div>
+
+            {manager
+                .then(|| {
+                    view! {
+                        <div class="grid">
+                            <PaymentsCard account=a.clone() version=version reload=reload />
+                            <FeesCard account=a.clone() version=version reload=reload />
+                        </div>
+                    }
+                })}
 
             <div class="grid">
                 <Timeline id=a.id.clone() version=version />
@@ -437,18 +476,52 @@ fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoView {
     }
 }
 
+/// One row of a schedule entered by hand.
+#[derive(Clone, Copy)]
+struct ManualRow {
+    key: u32,
+    due: RwSignal<String>,
+    amount: RwSignal<String>,
+}
+
 #[component]
 fn PlanForm(account: Account, reload: Callback<()>) -> impl IntoView {
     let total = RwSignal::new(account.current_balance.clone());
     let count = RwSignal::new("6".to_string());
     let frequency = RwSignal::new("monthly".to_string());
     let first_due = RwSignal::new(today().checked_add_days(Days::new(7)).unwrap_or_default().to_string());
+    // "generated" (count, frequency, first due date) or "manual" (rows by hand).
+    let by_hand = RwSignal::new(false);
+    let next_key = StoredValue::new(1u32);
+    let new_row = move |due: String, amount: String| {
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        ManualRow { key, due: RwSignal::new(due), amount: RwSignal::new(amount) }
+    };
+    let rows = RwSignal::new(vec![new_row(first_due.get_untracked(), account.current_balance.clone())]);
+    let add_row = move |_| {
+        let last = rows.with_untracked(|r| r.last().map(|r| r.due.get_untracked()));
+        let due = last
+            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+            .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        rows.update(|r| r.push(new_row(due, String::new())));
+    };
     let problem = RwSignal::new(None::<Problem>);
     let pending = RwSignal::new(false);
     let key = RwSignal::new(None::<String>);
     let currency = account.currency.clone();
     let cur2 = currency.clone();
-    let schedule = Memo::new(move |_| preview(&total.get(), &cur2, &count.get(), &frequency.get(), &first_due.get()));
+    let manual_rows =
+        move || rows.with(|r| r.iter().map(|r| (r.due.get(), r.amount.get())).collect::<Vec<(String, String)>>());
+    let schedule = Memo::new(move |_| {
+        if by_hand.get() {
+            manual_preview(&total.get(), &cur2, &manual_rows())
+        } else {
+            preview(&total.get(), &cur2, &count.get(), &frequency.get(), &first_due.get())
+        }
+    });
     let account_id = account.id.clone();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -469,12 +542,21 @@ fn PlanForm(account: Account, reload: Callback<()>) -> impl IntoView {
         problem.set(None);
         let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
         key.set(Some(k.clone()));
-        let body = json!({
-            "total": total.get_untracked().trim(),
-            "installments": count.get_untracked().trim().parse::<u32>().unwrap_or(0),
-            "frequency": frequency.get_untracked(),
-            "first_due_date": first_due.get_untracked(),
-        });
+        let body = if by_hand.get_untracked() {
+            let schedule: Vec<_> = rows.with_untracked(|r| {
+                r.iter()
+                    .map(|r| json!({ "due_date": r.due.get_untracked().trim(), "amount": r.amount.get_untracked().trim() }))
+                    .collect()
+            });
+            json!({ "total": total.get_untracked().trim(), "schedule": schedule })
+        } else {
+            json!({
+                "total": total.get_untracked().trim(),
+                "installments": count.get_untracked().trim().parse::<u32>().unwrap_or(0),
+                "frequency": frequency.get_untracked(),
+                "first_due_date": first_due.get_untracked(),
+            })
+        };
         let id = account_id.clone();
         leptos::task::spawn_local(async move {
             let r = api::propose_plan(&id, &body, &k).await;
@@ -488,52 +570,472 @@ fn PlanForm(account: Account, reload: Callback<()>) -> impl IntoView {
             }
         });
     };
+    // The mode changes what is sent: a new submission, a new key.
+    Effect::new(move |_| {
+        by_hand.track();
+        key.set(None);
+    });
     view! {
         <form class="card" on:submit=submit data-testid="plan-form">
             <h2>"Propose a payment plan"</h2>
             <label for="plan-total">{format!("Total ({currency})")}</label>
             <input id="plan-total" name="total" inputmode="decimal" required bind:value=total />
             <FieldError problem=problem field="total" />
-            <label for="plan-count">"Installments"</label>
-            <input id="plan-count" name="installments" type="number" min="1" max="120" required bind:value=count />
-            <FieldError problem=problem field="installments" />
-            <label for="plan-frequency">"Frequency"</label>
-            <select id="plan-frequency" name="frequency" bind:value=frequency>
-                <option value="weekly">"Weekly"</option>
-                <option value="biweekly">"Every two weeks"</option>
-                <option value="monthly">"Monthly"</option>
-            </select>
-            <label for="plan-first">"First due date"</label>
-            <input id="plan-first" name="first_due_date" type="date" required bind:value=first_due />
-            <FieldError problem=problem field="first_due_date" />
+            <fieldset class="mode" data-testid="plan-mode">
+                <legend>"Schedule"</legend>
+                <label>
+                    <input
+                        type="radio"
+                        name="plan-mode"
+                        value="generated"
+                        prop:checked=move || !by_hand.get()
+                        on:change=move |_| by_hand.set(false)
+                    />
+                    " Generated"
+                </label>
+                <label>
+                    <input
+                        type="radio"
+                        name="plan-mode"
+                        value="manual"
+                        data-testid="plan-by-hand"
+                        prop:checked=move || by_hand.get()
+                        on:change=move |_| by_hand.set(true)
+                    />
+                    " By hand"
+                </label>
+            </fieldset>
+            <Show
+                when=move || by_hand.get()
+                fallback=move || {
+                    view! {
+                        <label for="plan-count">"Installments"</label>
+                        <input
+                            id="plan-count"
+                            name="installments"
+                            type="number"
+                            min="1"
+                            max="120"
+                            required
+                            bind:value=count
+                        />
+                        <FieldError problem=problem field="installments" />
+                        <label for="plan-frequency">"Frequency"</label>
+                        <select id="plan-frequency" name="frequency" bind:value=frequency>
+                            <option value="weekly">"Weekly"</option>
+                            <option value="biweekly">"Every two weeks"</option>
+                            <option value="monthly">"Monthly"</option>
+                        </select>
+                        <label for="plan-first">"First due date"</label>
+                        <input id="plan-first" name="first_due_date" type="date" required bind:value=first_due />
+                        <FieldError problem=problem field="first_due_date" />
+                    }
+                }
+            >
+                <table class="manual" data-testid="manual-schedule">
+                    <colgroup>
+                        <col class="n" />
+                        <col />
+                        <col />
+                        <col class="x" />
+                    </colgroup>
+                    <thead>
+                        <tr>
+                            <th>"#"</th>
+                            <th>"Due date"</th>
+                            <th>"Amount"</th>
+                            <th>
+                                <span class="sr-only">"Remove"</span>
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=move || rows.get() key=|r| r.key let:row>
+                            <tr data-testid="manual-row">
+                                <td>{move || rows.with(|r| r.iter().position(|x| x.key == row.key).unwrap_or(0) + 1)}</td>
+                                <td>
+                                    <input type="date" aria-label="Due date" required bind:value=row.due />
+                                </td>
+                                <td>
+                                    <input inputmode="decimal" aria-label="Amount" size="10" required bind:value=row.amount />
+                                </td>
+                                <td>
+                                    <button
+                                        type="button"
+                                        class="link"
+                                        data-testid="remove-row"
+                                        aria-label="Remove this installment"
+                                        disabled=move || rows.with(|r| r.len() <= 1)
+                                        on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))
+                                    >
+                                        "×"
+                                    </button>
+                                </td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+                <button type="button" on:click=add_row data-testid="add-row">
+                    "Add installment"
+                </button>
+                <FieldError problem=problem field="schedule" />
+            </Show>
             <FormError problem=problem />
             <div class="preview" aria-live="polite" data-testid="plan-preview">
-                {move || match schedule.get() {
-                    Ok(items) => {
-                        let n = items.len();
-                        let shown = items
-                            .iter()
-                            .take(12)
-                            .map(|i| {
-                                view! {
-                                    <li>
-                                        {format!("{} — {}", i.due_date, money(&i.amount.amount().to_string(), &currency))}
-                                    </li>
-                                }
-                            })
-                            .collect_view();
-                        view! {
-                            <p>{format!("{n} installment(s):")}</p>
-                            <ol>{shown}</ol>
-                            {(n > 12).then(|| view! { <p class="muted">{format!("… and {} more", n - 12)}</p> })}
+                {move || {
+                    let currency = currency.clone();
+                    match schedule.get() {
+                        Ok(items) => {
+                            let n = items.len();
+                            let shown = items
+                                .iter()
+                                .take(12)
+                                .map(|i| {
+                                    view! {
+                                        <li>
+                                            {format!("{} — {}", i.due_date, money(&i.amount.amount().to_string(), &currency))}
+                                        </li>
+                                    }
+                                })
+                                .collect_view();
+                            view! {
+                                <p>{format!("{n} installment(s):")}</p>
+                                <ol>{shown}</ol>
+                                {(n > 12).then(|| view! { <p class="muted">{format!("… and {} more", n - 12)}</p> })}
+                                {by_hand
+                                    .get()
+                                    .then(|| {
+                                        view! {
+                                            <p class="ok" data-testid="schedule-sums">
+                                                "The installments sum to the total."
+                                            </p>
+                                        }
+                                    })}
+                            }
+                                .into_any()
                         }
-                            .into_any()
+                        Err((field, msg)) => {
+                            let entered = by_hand
+                                .get()
+                                .then(|| {
+                                    manual_rows()
+                                        .into_iter()
+                                        .map(|(d, a)| {
+                                            let d = if d.is_empty() { "(no date)".to_string() } else { d };
+                                            view! { <li>{format!("{d} — {}", money(&a, &currency))}</li> }
+                                        })
+                                        .collect_view()
+                                });
+                            view! {
+                                {entered.map(|rows| view! { <ol>{rows}</ol> })}
+                                <p class="field-error" data-testid="preview-error">
+                                    {format!("{}: {msg}", format::label(field))}
+                                </p>
+                            }
+                                .into_any()
+                        }
                     }
-                    Err((field, msg)) => view! { <p class="field-error">{format!("{}: {msg}", format::label(field))}</p> }.into_any(),
                 }}
             </div>
             <button type="submit" class="primary" disabled=move || pending.get() data-testid="plan-propose">
                 "Propose plan"
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn PaymentsCard(account: Account, version: RwSignal<u32>, reload: Callback<()>) -> impl IntoView {
+    let id = account.id.clone();
+    let payments = LocalResource::new(move || {
+        version.get();
+        let id = id.clone();
+        async move { api::payments_of(&id).await }
+    });
+    view! {
+        <section class="card" aria-labelledby="payments-h" data-testid="payments">
+            <h2 id="payments-h">"Payments"</h2>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || {
+                    payments
+                        .get()
+                        .map(|r| match r {
+                            Err(p) => view! { <ErrorBox problem=p retry=move |_| payments.refetch() /> }.into_any(),
+                            Ok(page) if page.items.is_empty() => view! { <Empty text="No payments." /> }.into_any(),
+                            Ok(page) => {
+                                view! {
+                                    <ul class="payments">
+                                        {page
+                                            .items
+                                            .into_iter()
+                                            .map(|p| view! { <PaymentItem payment=p reload=reload /> })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn PaymentItem(payment: Payment, reload: Callback<()>) -> impl IntoView {
+    let refundable = matches!(payment.status.as_str(), "completed" | "partially_refunded");
+    let cur = payment.currency.clone();
+    let refunded = payment.refunded_amount.clone().filter(|r| Decimal::from_str(r).is_ok_and(|d| !d.is_zero()));
+    view! {
+        <li data-testid="payment" data-payment=payment.id.clone()>
+            <span>
+                {format!("{} · {} · {} ", payment.paid_on, money(&payment.amount, &cur), format::label(&payment.method))}
+            </span>
+            <span class="badge" data-testid="payment-status">
+                {format::label(&payment.status)}
+            </span>
+            {refunded
+                .map(|r| view! { <span class="muted" data-testid="refunded">{format!(" refunded {}", money(&r, &cur))}</span> })}
+            {refundable.then(|| view! { <RefundForm payment=payment.clone() reload=reload /> })}
+        </li>
+    }
+}
+
+#[component]
+fn RefundForm(payment: Payment, reload: Callback<()>) -> impl IntoView {
+    let amount = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let pending = RwSignal::new(false);
+    let done = expect_context::<Flash>().0;
+    // One key per submission, kept across retries until the refund is recorded.
+    let key = RwSignal::new(None::<String>);
+    let id = payment.id.clone();
+    let currency = payment.currency.clone();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        problem.set(None);
+        done.set(None);
+        let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
+        key.set(Some(k.clone()));
+        let (id, a, r, currency) = (id.clone(), amount.get_untracked(), reason.get_untracked(), currency.clone());
+        leptos::task::spawn_local(async move {
+            let result = api::refund(&id, a.trim(), r.trim(), &k).await;
+            pending.set(false);
+            match result {
+                Ok(p) => {
+                    key.set(None);
+                    done.set(Some(format!(
+                        "Refund of {} recorded ({}).",
+                        money(a.trim(), &currency),
+                        format::label(&p.status)
+                    )));
+                    reload.run(());
+                }
+                Err(p) => problem.set(Some(p)),
+            }
+        });
+    };
+    let amount_id = format!("refund-amount-{}", payment.id);
+    let reason_id = format!("refund-reason-{}", payment.id);
+    view! {
+        <form class="inline" on:submit=submit data-testid="refund-form">
+            <label for=amount_id.clone()>{format!("Refund ({})", payment.currency)}</label>
+            <input id=amount_id name="amount" inputmode="decimal" size="8" required bind:value=amount />
+            <FieldError problem=problem field="amount" />
+            <label for=reason_id.clone()>"Reason"</label>
+            <input id=reason_id name="reason" required bind:value=reason />
+            <FieldError problem=problem field="reason" />
+            <FieldError problem=problem field="Idempotency-Key" />
+            <FormError problem=problem />
+            <button type="submit" disabled=move || pending.get() data-testid="refund-submit">
+                {move || if pending.get() { "Refunding…" } else { "Refund" }}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn FeesCard(account: Account, version: RwSignal<u32>, reload: Callback<()>) -> impl IntoView {
+    let id = account.id.clone();
+    let fees = LocalResource::new(move || {
+        version.get();
+        let id = id.clone();
+        async move { api::fees(&id).await }
+    });
+    let account_id = account.id.clone();
+    let currency = account.currency.clone();
+    view! {
+        <section class="card" aria-labelledby="fees-h" data-testid="fees">
+            <h2 id="fees-h">"Fees"</h2>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || {
+                    let (account_id, currency) = (account_id.clone(), currency.clone());
+                    fees.get()
+                        .map(|r| match r {
+                            Err(p) => view! { <ErrorBox problem=p retry=move |_| fees.refetch() /> }.into_any(),
+                            Ok(list) if list.is_empty() => view! { <Empty text="No fees." /> }.into_any(),
+                            Ok(list) => {
+                                view! {
+                                    <ul class="fees">
+                                        {list
+                                            .into_iter()
+                                            .map(|f| {
+                                                view! {
+                                                    <FeeItem
+                                                        account_id=account_id.clone()
+                                                        currency=currency.clone()
+                                                        fee=f
+                                                        reload=reload
+                                                    />
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+            <FeeForm account=account.clone() reload=reload />
+        </section>
+    }
+}
+
+#[component]
+fn FeeItem(account_id: String, currency: String, fee: Fee, reload: Callback<()>) -> impl IntoView {
+    let cur = currency;
+    let waiting = fee.status == "waiting";
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let pending = RwSignal::new(false);
+    let done = expect_context::<Flash>().0;
+    let key = RwSignal::new(None::<String>);
+    let fee_id = fee.id.clone();
+    let waive = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        problem.set(None);
+        done.set(None);
+        let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
+        key.set(Some(k.clone()));
+        let (aid, fid, r) = (account_id.clone(), fee_id.clone(), reason.get_untracked());
+        leptos::task::spawn_local(async move {
+            let result = api::waive_fee(&aid, &fid, r.trim(), &k).await;
+            pending.set(false);
+            match result {
+                Ok(_) => {
+                    key.set(None);
+                    done.set(Some("Fee waived.".into()));
+                    reload.run(());
+                }
+                Err(p) => problem.set(Some(p)),
+            }
+        });
+    };
+    let reason_id = format!("waive-reason-{}", fee.id);
+    let waived = Decimal::from_str(&fee.waived_amount).is_ok_and(|d| !d.is_zero());
+    view! {
+        <li data-testid="fee" data-fee=fee.id.clone()>
+            <span>
+                {format!(
+                    "{} fee {} · paid {}{} ",
+                    format::label(&fee.kind),
+                    money(&fee.amount, &cur),
+                    money(&fee.paid_amount, &cur),
+                    if waived { format!(" · waived {}", money(&fee.waived_amount, &cur)) } else { String::new() },
+                )}
+            </span>
+            <span class="badge" data-testid="fee-status">
+                {format::label(&fee.status)}
+            </span>
+            {(!fee.reason.is_empty()).then(|| view! { <span class="muted">{format!(" {}", fee.reason)}</span> })}
+            {waiting
+                .then(|| {
+                    view! {
+                        <form class="inline" on:submit=waive data-testid="waive-form">
+                            <label for=reason_id.clone()>"Waive, reason"</label>
+                            <input id=reason_id name="reason" required bind:value=reason />
+                            <FieldError problem=problem field="reason" />
+                            <FormError problem=problem />
+                            <button type="submit" disabled=move || pending.get() data-testid="waive-submit">
+                                "Waive"
+                            </button>
+                        </form>
+                    }
+                })}
+        </li>
+    }
+}
+
+#[component]
+fn FeeForm(account: Account, reload: Callback<()>) -> impl IntoView {
+    let kind = RwSignal::new("collection".to_string());
+    let amount = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let pending = RwSignal::new(false);
+    let done = expect_context::<Flash>().0;
+    let key = RwSignal::new(None::<String>);
+    let account_id = account.id.clone();
+    let currency = account.currency.clone();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        problem.set(None);
+        done.set(None);
+        let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
+        key.set(Some(k.clone()));
+        let (id, kd, a, r) = (account_id.clone(), kind.get_untracked(), amount.get_untracked(), reason.get_untracked());
+        let currency = currency.clone();
+        leptos::task::spawn_local(async move {
+            let result = api::assess_fee(&id, &kd, a.trim(), r.trim(), &k).await;
+            pending.set(false);
+            match result {
+                Ok(f) => {
+                    key.set(None);
+                    done.set(Some(format!(
+                        "{} fee of {} assessed.",
+                        format::label(&f.kind),
+                        money(&f.amount, &currency)
+                    )));
+                    reload.run(());
+                }
+                Err(p) => problem.set(Some(p)),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit data-testid="fee-form">
+            <h3>"Assess a fee"</h3>
+            <label for="fee-kind">"Kind"</label>
+            <select id="fee-kind" name="kind" bind:value=kind>
+                <option value="collection">"Collection"</option>
+                <option value="late">"Late"</option>
+                <option value="legal">"Legal"</option>
+            </select>
+            <FieldError problem=problem field="kind" />
+            <label for="fee-amount">{format!("Amount ({})", account.currency)}</label>
+            <input id="fee-amount" name="amount" inputmode="decimal" required bind:value=amount />
+            <FieldError problem=problem field="amount" />
+            <label for="fee-reason">"Reason"</label>
+            <input id="fee-reason" name="reason" required bind:value=reason />
+            <FieldError problem=problem field="reason" />
+            <FieldError problem=problem field="Idempotency-Key" />
+            <FormError problem=problem />
+            <button type="submit" class="primary" disabled=move || pending.get() data-testid="fee-submit">
+                "Assess fee"
             </button>
         </form>
     }
@@ -683,6 +1185,24 @@ mod tests {
         assert_eq!(preview("100", "USD", "x", "weekly", "2026-01-01").unwrap_err().0, "installments");
         assert_eq!(preview("100", "USD", "2", "weekly", "").unwrap_err().0, "first_due_date");
         assert_eq!(preview("100.001", "USD", "2", "weekly", "2026-01-01").unwrap_err().0, "total");
+    }
+
+    #[test]
+    fn manual_preview_checks_the_sum_and_the_rows() {
+        let rows = |r: &[(&str, &str)]| r.iter().map(|(d, a)| (d.to_string(), a.to_string())).collect::<Vec<_>>();
+        let ok = manual_preview("300.00", "USD", &rows(&[("2026-01-10", "100.00"), ("2026-02-10", "200")])).unwrap();
+        assert_eq!(ok.len(), 2);
+        assert_eq!(ok[1].amount.amount().to_string(), "200.00");
+        let short = manual_preview("300.00", "USD", &rows(&[("2026-01-10", "100.00")])).unwrap_err();
+        assert_eq!(short.0, "total");
+        assert!(short.1.contains("sum"), "{}", short.1);
+        assert_eq!(
+            manual_preview("300", "USD", &rows(&[("2026-02-10", "100"), ("2026-01-10", "200")])).unwrap_err().0,
+            "schedule"
+        );
+        assert_eq!(manual_preview("300", "USD", &rows(&[("", "300")])).unwrap_err().0, "schedule");
+        assert_eq!(manual_preview("300", "USD", &rows(&[("2026-01-10", "x")])).unwrap_err().0, "schedule");
+        assert_eq!(manual_preview("300", "USD", &rows(&[])).unwrap_err().0, "installments");
     }
 
     #[test]

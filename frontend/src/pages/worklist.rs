@@ -19,6 +19,8 @@ pub const STATUSES: [&str; 8] =
     ["new", "assigned", "in_contact", "negotiating", "payment_plan", "disputed", "settled", "closed"];
 pub const BUCKETS: [&str; 4] = ["0-30", "31-60", "61-90", "90+"];
 const PAGE_SIZE: u32 = 25;
+/// The page sizes offered (`limit` in the URL); the API accepts up to 200.
+pub const PAGE_SIZES: [u32; 4] = [25, 50, 100, 200];
 
 /// The worklist's state, as kept in the URL query.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,6 +35,8 @@ pub struct Filters {
     pub sort: String,
     pub order: String,
     pub cursor: String,
+    /// The page size, when not the default.
+    pub limit: String,
 }
 
 impl Filters {
@@ -56,6 +60,13 @@ impl Filters {
             },
             order: if order == "asc" || order == "desc" { order } else { String::new() },
             cursor: v("cursor"),
+            limit: {
+                let l = v("limit");
+                match l.parse::<u32>() {
+                    Ok(n) if n != PAGE_SIZE && PAGE_SIZES.contains(&n) => l,
+                    _ => String::new(),
+                }
+            },
         }
     }
 
@@ -74,24 +85,29 @@ impl Filters {
         ]
     }
 
+    fn filter_query(&self) -> Vec<String> {
+        self.pairs().iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", url_encode(v))).collect()
+    }
+
     /// The page's query string: only what is set, in a fixed order.
     pub fn to_query(&self) -> String {
-        self.pairs()
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", url_encode(v)))
-            .collect::<Vec<_>>()
-            .join("&")
+        let mut q = self.filter_query();
+        if !self.limit.is_empty() {
+            q.push(format!("limit={}", self.limit));
+        }
+        q.join("&")
+    }
+
+    /// The page size in effect.
+    pub fn page_size(&self) -> u32 {
+        self.limit.parse().unwrap_or(PAGE_SIZE)
     }
 
     /// The API's query string (`GET /accounts?…`).
     pub fn api_query(&self) -> String {
-        let q = self.to_query();
-        if q.is_empty() {
-            format!("limit={PAGE_SIZE}")
-        } else {
-            format!("{q}&limit={PAGE_SIZE}")
-        }
+        let mut q = self.filter_query();
+        q.push(format!("limit={}", self.page_size()));
+        q.join("&")
     }
 
     /// The sort in effect (the API's default: newest first).
@@ -195,6 +211,8 @@ pub fn WorklistPage() -> impl IntoView {
             }
         }
     };
+
+    let on_page_size = set_filter(|f, v| f.limit = if v == PAGE_SIZE.to_string() { String::new() } else { v });
 
     let selected = RwSignal::new(HashSet::<String>::new());
     let assign_to = RwSignal::new(String::new());
@@ -370,6 +388,17 @@ pub fn WorklistPage() -> impl IntoView {
                         </select>
                     </label>
                 </Show>
+                <label>
+                    "Rows"
+                    <select
+                        name="limit"
+                        data-testid="page-size"
+                        prop:value=move || filters.get().page_size().to_string()
+                        on:change=on_page_size
+                    >
+                        {PAGE_SIZES.map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> })}
+                    </select>
+                </label>
                 {
                     let go = go.clone();
                     view! {
@@ -488,6 +517,9 @@ pub fn WorklistPage() -> impl IntoView {
                                                 </td>
                                                 <td class="num">{a.days_past_due}</td>
                                                 <td>{a.bucket.clone()}</td>
+                                                <td data-testid="next-due">
+                                                    {a.next_installment_due.clone().unwrap_or_default()}
+                                                </td>
                                                 <td>{collector}</td>
                                             </tr>
                                         }
@@ -509,6 +541,7 @@ pub fn WorklistPage() -> impl IntoView {
                                                     {sort_header("balance", "Balance")}
                                                     {sort_header("days_past_due", "DPD")}
                                                     <th>"Bucket"</th>
+                                                    <th>"Next installment due"</th>
                                                     <th>"Collector"</th>
                                                 </tr>
                                             </thead>
@@ -615,5 +648,18 @@ mod tests {
         let f = Filters { collector: "me".into(), cursor: "c1".into(), ..Default::default() };
         assert_eq!(f.api_query(), "collector=me&cursor=c1&limit=25");
         assert_eq!(f.first_page().api_query(), "collector=me&limit=25");
+    }
+
+    #[test]
+    fn page_size_is_kept_in_the_url() {
+        let f = Filters::from_lookup(lookup(&[("limit", "200"), ("status", "new")]));
+        assert_eq!(f.to_query(), "status=new&limit=200");
+        assert_eq!(f.api_query(), "status=new&limit=200");
+        assert_eq!(f.first_page().page_size(), 200);
+        // The default, and sizes not offered, are dropped.
+        for l in ["25", "7", "1000", "x"] {
+            let f = Filters::from_lookup(lookup(&[("limit", l)]));
+            assert_eq!((f.to_query().as_str(), f.api_query().as_str()), ("", "limit=25"));
+        }
     }
 }
