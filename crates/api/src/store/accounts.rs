@@ -37,7 +37,8 @@ pub struct AccountRow {
     pub debtor_date_of_birth: Option<NaiveDate>,
     pub debtor_ssn_last4_enc: Option<Vec<u8>>,
     pub debtor_external_ref: Option<String>,
-    /// The oldest unpaid installment's due date, of the active plan.
+    /// The oldest unpaid installment's due date, of the active plan: filled in for a
+    /// page at once by [`fill_next_installment_due`].
     pub next_installment_due: Option<NaiveDate>,
     /// Today in the agency's time zone: days past due are counted to it.
     pub today: NaiveDate,
@@ -62,9 +63,7 @@ const SELECT: &str = "
            d.email AS debtor_email, d.address AS debtor_address,
            d.date_of_birth AS debtor_date_of_birth, d.ssn_last4_enc AS debtor_ssn_last4_enc,
            d.external_ref AS debtor_external_ref,
-           (SELECT min(i.due_date) FROM plans p
-            JOIN plan_installments i ON i.agency_id = p.agency_id AND i.plan_id = p.id AND i.paid_amount < i.amount
-            WHERE p.agency_id = a.agency_id AND p.account_id = a.id AND p.status = 'active') AS next_installment_due,
+           NULL::date AS next_installment_due,
            (now() AT TIME ZONE ag.time_zone)::date AS today
     FROM accounts a
     JOIN debtors d ON d.agency_id = a.agency_id AND d.id = a.debtor_id
@@ -495,4 +494,29 @@ pub async fn add_pause(
     .execute(tx)
     .await?;
     Ok(id)
+}
+
+/// Fills in the accounts' next installment due, in one query for all of them (a
+/// subquery per row cost the worklist a quarter of its throughput).
+pub async fn fill_next_installment_due(tx: &mut PgConnection, rows: &mut [AccountRow]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let agencies: Vec<Uuid> = rows.iter().map(|r| r.agency_id).collect();
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let dues: Vec<(Uuid, NaiveDate)> = sqlx::query_as(
+        "SELECT p.account_id, min(i.due_date)
+         FROM unnest($1::uuid[], $2::uuid[]) AS x(agency_id, account_id)
+         JOIN plans p ON p.agency_id = x.agency_id AND p.account_id = x.account_id AND p.status = 'active'
+         JOIN plan_installments i ON i.agency_id = p.agency_id AND i.plan_id = p.id AND i.paid_amount < i.amount
+         GROUP BY p.account_id",
+    )
+    .bind(&agencies)
+    .bind(&ids)
+    .fetch_all(tx)
+    .await?;
+    for row in rows.iter_mut() {
+        row.next_installment_due = dues.iter().find(|(id, _)| *id == row.id).map(|(_, due)| *due);
+    }
+    Ok(())
 }

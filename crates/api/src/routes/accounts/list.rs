@@ -140,7 +140,8 @@ pub async fn list(
         unassigned_only,
         search: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
     };
-    let rows = store::accounts::worklist(&mut tx, &worklist, sort, descending, after.as_ref(), limit + 1).await?;
+    let mut rows = store::accounts::worklist(&mut tx, &worklist, sort, descending, after.as_ref(), limit + 1).await?;
+    store::accounts::fill_next_installment_due(&mut tx, &mut rows).await?;
     tx.commit().await?;
     let key = |r: &store::accounts::AccountRow| vec![store::accounts::sort_value(r, sort), r.id.to_string()];
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, &list_name, key, |r| Account::from_row(r, &cipher))))
