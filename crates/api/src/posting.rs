@@ -73,6 +73,15 @@ impl MoneyAccount {
     pub fn status(&self) -> AccountStatus {
         self.status.0
     }
+
+    /// 409 unless the account is being worked (`AccountStatus::takes_payments`).
+    pub fn ensure_takes_payments(&self) -> Result<(), ApiError> {
+        if self.status().takes_payments() {
+            Ok(())
+        } else {
+            Err(ApiError::Conflict(format!("an account in status {} takes no payments", self.status())))
+        }
+    }
 }
 
 /// Posts a payment that is now money in hand (cash at once, a card the processor
@@ -87,9 +96,7 @@ pub async fn post_payment(
     actor: &Actor,
 ) -> Result<(), ApiError> {
     let amount = account.money(payment.amount)?;
-    if !account.status().takes_payments() {
-        return Err(ApiError::Conflict(format!("an account in status {} takes no payments", account.status())));
-    }
+    account.ensure_takes_payments()?;
     payment::check_covered(amount, account.balance()?).map_err(|e| refused("amount", e))?;
     let fees = store::fees::list(tx, account.agency_id, account.id, true).await?;
     let mut open = Vec::with_capacity(fees.len());

@@ -59,7 +59,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool) -> std::io::Result
     let login_limits = web::Data::new(LoginLimits::new(config));
     let cipher = web::Data::new(crate::crypto::FieldCipher::new(&config.data_encryption_key.0));
     let money = web::Data::new(config.money.clone());
-    let login_window = web::Data::new(routes::jobs::LoginWindow(config.login_window_secs));
+    let job_context = web::Data::new(crate::jobs::JobContext::of(config));
     let body_limit = config.body_limit_bytes;
     let spa_dir = config.spa_dir.clone();
     let openapi = ApiDoc::openapi();
@@ -73,7 +73,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool) -> std::io::Result
             .app_data(login_limits.clone())
             .app_data(cipher.clone())
             .app_data(money.clone())
-            .app_data(login_window.clone())
+            .app_data(job_context.clone())
             .app_data(BodyLimit(body_limit))
             // Every path parameter of the API is an `{id}`.
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::field("id", "must be a UUID").into()))

@@ -23,16 +23,16 @@ pub fn spawn(db: PgPool, ctx: JobContext) {
 }
 
 async fn due_runs(db: &PgPool, ctx: JobContext) -> Result<(), Box<dyn std::error::Error>> {
-    let agencies: Vec<(uuid::Uuid, String)> =
-        sqlx::query_as("SELECT id, time_zone FROM agencies ORDER BY id").fetch_all(db).await?;
+    // Every agency's local time, and UTC's for the platform-wide jobs, in one query.
+    let clocks: Vec<(Option<uuid::Uuid>, NaiveDateTime)> = sqlx::query_as(
+        "SELECT id, (now() AT TIME ZONE time_zone)::timestamp FROM agencies
+         UNION ALL SELECT NULL, (now() AT TIME ZONE 'UTC')::timestamp",
+    )
+    .fetch_all(db)
+    .await?;
     for job in Job::ALL {
         let (weekday, at) = job.schedule();
-        let targets: Vec<Option<uuid::Uuid>> =
-            if job.per_agency() { agencies.iter().map(|a| Some(a.0)).collect() } else { vec![None] };
-        for agency_id in targets {
-            let zone = agency_id.and_then(|id| agencies.iter().find(|a| a.0 == id)).map_or("UTC", |a| a.1.as_str());
-            let local: chrono::NaiveDateTime =
-                sqlx::query_scalar("SELECT (now() AT TIME ZONE $1)::timestamp").bind(zone).fetch_one(db).await?;
+        for &(agency_id, local) in clocks.iter().filter(|(agency, _)| agency.is_some() == job.per_agency()) {
             if !is_due(weekday, at, local) || store::jobs::succeeded(db, job.name(), agency_id, local.date()).await? {
                 continue;
             }

@@ -2,7 +2,6 @@
 
 use crate::{
     auth::{policy::Operation, AuthUser},
-    config::MoneySettings,
     db,
     edge::query::Query,
     jobs::{self, Job, JobContext, RunReport, RunRequest},
@@ -17,10 +16,6 @@ use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
-
-/// The login window (`LOGIN_WINDOW_SECS`), for the maintenance job.
-#[derive(Debug, Clone, Copy)]
-pub struct LoginWindow(pub i64);
 
 /// One run of a job, for one agency (or platform-wide: `agency_id` null) and date.
 #[derive(Debug, Serialize, ToSchema)]
@@ -166,16 +161,14 @@ pub async fn run(
     user: AuthUser,
     name: web::Path<String>,
     db: web::Data<PgPool>,
-    settings: web::Data<MoneySettings>,
-    login_window: web::Data<LoginWindow>,
+    ctx: web::Data<JobContext>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::RunJobs)?;
     let job: Job = name.parse().map_err(|_| ApiError::NotFound)?;
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
     // The token check, before any work.
     db::begin(&db, user.scope()).await?.commit().await?;
-    let ctx = JobContext { idempotency_ttl_secs: settings.idempotency_ttl_secs, login_window_secs: login_window.0 };
     let request = RunRequest { agency_id: Some(agency_id), as_of: None, force: false };
-    let reports = jobs::run(&db, ctx, job, request).await?;
+    let reports = jobs::run(&db, **ctx, job, request).await?;
     Ok(HttpResponse::Ok().json(Triggered { runs: reports.into_iter().map(TriggeredRun::from).collect() }))
 }

@@ -2,7 +2,7 @@
 //! (migrations/0008). Platform-wide work runs on the pool's own role; tenant rows are
 //! reached through `db::begin(Scope::Platform)` transactions by the callers.
 
-use crate::jobs::{RunReport, RunStatus};
+use crate::jobs::RunReport;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -50,28 +50,25 @@ pub async fn succeeded(db: &PgPool, job: &str, agency_id: Option<Uuid>, as_of: N
     .await
 }
 
-/// Records a run that did not start (skipped or disabled).
+/// Records a run that did not start (skipped or disabled), as it ended.
 pub async fn record(db: &PgPool, r: &RunReport, forced: bool, host: &str, pid: i32) -> Result<(), sqlx::Error> {
-    insert(db, r, r.status, forced, host, pid).await?;
+    insert(db, r, r.status.as_str(), forced, host, pid).await?;
     finish(db, r).await
 }
 
-/// Records a run as started.
+/// Records a run as started (`running`).
 pub async fn start(db: &PgPool, r: &RunReport, forced: bool, host: &str, pid: i32) -> Result<(), sqlx::Error> {
-    insert(db, r, RunStatus::Succeeded, forced, host, pid).await.map(drop)?;
-    sqlx::query("UPDATE job_runs SET status = 'running' WHERE id = $1").bind(r.run_id).execute(db).await.map(drop)
+    insert(db, r, "running", forced, host, pid).await
 }
 
 async fn insert(
     db: &PgPool,
     r: &RunReport,
-    status: RunStatus,
+    status: &str,
     forced: bool,
     host: &str,
     pid: i32,
 ) -> Result<(), sqlx::Error> {
-    // Inserted as 'running' first would be simpler, but a skipped run is written once.
-    let status = if status == RunStatus::Succeeded { "running" } else { status.as_str() };
     sqlx::query(
         "INSERT INTO job_runs (id, job, agency_id, as_of_date, status, forced, host, pid)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

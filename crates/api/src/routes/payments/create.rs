@@ -81,9 +81,7 @@ pub async fn create(
         .await?
         .ok_or_else(|| ApiError::field("account_id", "no such account"))?;
     let amount = Money::new(new.amount, account.currency()?).map_err(|e| ApiError::field("amount", e.to_string()))?;
-    if !account.status().takes_payments() {
-        return Err(ApiError::Conflict(format!("an account in status {} takes no payments", account.status())));
-    }
+    account.ensure_takes_payments()?;
     let pending = store::payments::pending_total(tx, account.agency_id, account.id, None).await?;
     let available = account.money(account.current_balance - pending)?;
     let intake = Intake { amount, method: new.method, paid_on: new.paid_on };
