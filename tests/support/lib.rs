@@ -6,7 +6,7 @@
 //! gets its own `CREATE DATABASE … TEMPLATE …` copy, dropped when the test ends.
 //! Tests run in parallel and never see each other's rows.
 
-use debtflow_api::{config::Config, db, startup::Application};
+use debtflow_api::{clock::Clock, config::Config, db, startup::Application};
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
     ConnectOptions, Connection, PgConnection, PgPool,
@@ -20,6 +20,8 @@ pub struct TestApp {
     pub db: PgPool,
     pub client: reqwest::Client,
     pub database: TestDatabase,
+    /// The server's clock: the system's, or frozen ([`spawn_app_at`]).
+    pub clock: Clock,
 }
 
 impl TestApp {
@@ -197,16 +199,26 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     spawn_on(database, overrides).await
 }
 
+/// Spawns the app on a fresh migrated database with its clock frozen at `at`
+/// ([`TestApp::clock`] moves it).
+pub async fn spawn_app_at(at: chrono::DateTime<chrono::Utc>) -> TestApp {
+    spawn_with_clock(TestDatabase::migrated().await, &[], Clock::frozen(at)).await
+}
+
 /// Spawns the app on `database` as it is.
 pub async fn spawn_on(database: TestDatabase, overrides: &[(&str, &str)]) -> TestApp {
+    spawn_with_clock(database, overrides, Clock::system()).await
+}
+
+async fn spawn_with_clock(database: TestDatabase, overrides: &[(&str, &str)], clock: Clock) -> TestApp {
     let config = test_config(overrides);
     let db = database.pool();
-    let app = Application::build(&config, db.clone()).expect("the app binds a port");
+    let app = Application::build_with_clock(&config, db.clone(), clock.clone()).expect("the app binds a port");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a reqwest client");
-    TestApp { address, db, client, database }
+    TestApp { address, db, client, database, clock }
 }
 
 /// A database of its own for one test, dropped when the test ends.

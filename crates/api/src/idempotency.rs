@@ -17,7 +17,7 @@
 //!   with the same key once corrected.
 //! - Keys are forgotten after `IDEMPOTENCY_KEY_TTL_SECS` (24 h).
 
-use crate::{auth::AuthUser, config::MoneySettings, db, problem::ApiError};
+use crate::{auth::AuthUser, config::MoneySettings, db, problem::ApiError, services::Refusal};
 use actix_web::{dev::Payload, http::StatusCode, FromRequest, HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -121,8 +121,7 @@ pub async fn begin(
     .bind(settings.idempotency_ttl_secs as f64)
     .fetch_one(&mut *tx)
     .await?;
-    let in_flight =
-        || ApiError::Conflict(format!("a request with this {HEADER} is still in progress; retry it in a moment"));
+    let in_flight = || ApiError::Refused(Refusal::RequestInProgress);
     match (claimed.outcome.as_str(), claimed.status, claimed.body) {
         ("fresh", _, _) => Ok(Begin::Fresh(Claim { tx, agency_id, user_id: user.id, key: key.key.clone() })),
         ("done", Some(status), Some(body)) => {

@@ -6,9 +6,9 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod crypto;
-pub mod db;
 pub mod edge;
 pub mod idempotency;
 pub mod jobs;
@@ -18,7 +18,9 @@ pub mod posting;
 pub mod problem;
 pub mod routes;
 pub mod seed;
+pub mod services;
 pub mod spa;
 pub mod startup;
 pub mod store;
+pub use store::db;
 pub mod telemetry;

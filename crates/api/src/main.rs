@@ -99,7 +99,8 @@ fn main() -> ExitCode {
 }
 
 async fn run(command: Command, config: Config) -> Result<u8, Box<dyn std::error::Error>> {
-    let pool = db::pool(&config)?;
+    let pool =
+        db::pool(config.database_url.expose(), config.database_max_connections, config.database_statement_timeout_ms)?;
     let ctx = JobContext::of(&config);
     match command {
         Command::Serve => {

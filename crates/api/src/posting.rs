@@ -11,6 +11,7 @@
 use crate::{
     audit::{self, Actor, Change},
     problem::ApiError,
+    services::{Entity, Refusal},
     store::{
         self,
         account_events::NewEvent,
@@ -50,7 +51,12 @@ impl From<MoneyError> for ApiError {
 /// in the wrong status.
 pub fn refused(field: &'static str, err: PaymentError) -> ApiError {
     match err {
-        PaymentError::WrongStatus(_) => ApiError::Conflict(err.to_string()),
+        PaymentError::WrongStatus(status) => ApiError::Refused(Refusal::wrong_status(
+            Entity::Payment,
+            status,
+            "a refund",
+            [PaymentStatus::Completed, PaymentStatus::PartiallyRefunded],
+        )),
         PaymentError::Money(err) => ApiError::internal(err),
         other => ApiError::field(field, other.to_string()),
     }
@@ -79,7 +85,7 @@ impl MoneyAccount {
         if self.status().takes_payments() {
             Ok(())
         } else {
-            Err(ApiError::Conflict(format!("an account in status {} takes no payments", self.status())))
+            Err(ApiError::Refused(Refusal::AccountTakesNoPayments { status: self.status() }))
         }
     }
 }
@@ -301,7 +307,7 @@ pub async fn assess_fee(
     actor: &Actor,
 ) -> Result<FeeRow, ApiError> {
     if matches!(account.status(), AccountStatus::Settled | AccountStatus::Closed) {
-        return Err(ApiError::Conflict(format!("an account in status {} takes no fees", account.status())));
+        return Err(ApiError::Refused(Refusal::AccountTakesNoFees { status: account.status() }));
     }
     let id = Uuid::now_v7();
     let assessed_by = actor.user_id.ok_or(ApiError::Forbidden)?;
@@ -325,7 +331,12 @@ pub async fn waive_fee(
 ) -> Result<FeeRow, ApiError> {
     let fee = store::fees::get(tx, account.agency_id, account.id, fee_id, true).await?.ok_or(ApiError::NotFound)?;
     if fee.status.0 != FeeStatus::Waiting {
-        return Err(ApiError::Conflict(format!("the fee is {}: only a waiting fee can be waived", fee.status.0)));
+        return Err(ApiError::Refused(Refusal::wrong_status(
+            Entity::Fee,
+            fee.status.0,
+            "a waiver",
+            [FeeStatus::Waiting],
+        )));
     }
     let owed = account.money(fee.outstanding())?;
     let reverses = store::ledger::fee_entry(tx, account.agency_id, fee_id).await?;

@@ -8,6 +8,10 @@
 //! dotted path) to its messages for validation failures. A 5xx logs its cause chain
 //! and returns an opaque detail: no stack trace, no SQL.
 
+use crate::{
+    services::{Refusal, ServiceError},
+    store::StoreError,
+};
 use actix_web::{
     dev::ServiceResponse,
     http::{header, StatusCode},
@@ -51,6 +55,17 @@ pub struct Problem {
     /// For a refused account transition: the statuses it may move to from here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_transitions: Option<Vec<String>>,
+    /// For `wrong-status`, `account-takes-no-payments`, `account-takes-no-fees`: the
+    /// status the entity is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<String>,
+    /// For `wrong-status`: the statuses the step needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_statuses: Option<Vec<String>>,
+    /// For `duplicate-reference` and `plan-already-active`: the entity that holds what
+    /// was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_id: Option<uuid::Uuid>,
 }
 
 /// Every way a request can fail, each with its status and problem type.
@@ -70,10 +85,9 @@ pub enum ApiError {
     Forbidden,
     #[error("no such resource")]
     NotFound,
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{detail}")]
-    InvalidTransition { detail: String, allowed: Vec<String> },
+    /// A business rule refused the request (409), with its own problem type.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error("too many failed logins; the account is locked for {retry_after_secs} s")]
     Locked { retry_after_secs: u64 },
     #[error("method not allowed on this resource")]
@@ -108,8 +122,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not-found",
-            ApiError::Conflict(_) => "conflict",
-            ApiError::InvalidTransition { .. } => "invalid-transition",
+            ApiError::Refused(refusal) => refusal.code(),
             ApiError::Locked { .. } => "locked",
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::RateLimited { .. } => "rate-limited",
@@ -127,8 +140,8 @@ impl ApiError {
             ApiError::Unauthorized(_) => "Unauthorized",
             ApiError::Forbidden => "Forbidden",
             ApiError::NotFound => "Not found",
-            ApiError::Conflict(_) => "Conflict",
-            ApiError::InvalidTransition { .. } => "Transition not allowed",
+            ApiError::Refused(Refusal::InvalidTransition { .. }) => "Transition not allowed",
+            ApiError::Refused(_) => "Refused by a business rule",
             ApiError::Locked { .. } => "Locked",
             ApiError::MethodNotAllowed => "Method not allowed",
             ApiError::RateLimited { .. } => "Too many requests",
@@ -147,18 +160,41 @@ impl ApiError {
             ApiError::Validation { errors, .. } => Some(errors.clone()),
             _ => None,
         };
-        let allowed_transitions = match self {
-            ApiError::InvalidTransition { allowed, .. } => Some(allowed.clone()),
-            _ => None,
-        };
-        Problem {
+        let mut problem = Problem {
             kind: format!("urn:debtflow:problem:{}", self.code()),
             title: self.title().to_owned(),
             status: self.status_code().as_u16(),
             detail,
             errors,
-            allowed_transitions,
+            allowed_transitions: None,
+            current_status: None,
+            allowed_statuses: None,
+            existing_id: None,
+        };
+        if let ApiError::Refused(refusal) = self {
+            match refusal {
+                Refusal::WrongStatus { current, allowed, .. } => {
+                    problem.current_status = Some(current.clone());
+                    problem.allowed_statuses = Some(allowed.clone());
+                }
+                Refusal::InvalidTransition { from, allowed, .. } => {
+                    problem.current_status = Some(from.to_string());
+                    problem.allowed_transitions = Some(allowed.iter().map(ToString::to_string).collect());
+                }
+                Refusal::AccountTakesNoPayments { status } | Refusal::AccountTakesNoFees { status } => {
+                    problem.current_status = Some(status.to_string());
+                }
+                Refusal::DuplicateReference { existing, .. } | Refusal::PlanAlreadyActive { existing } => {
+                    problem.existing_id = *existing;
+                }
+                Refusal::DuplicateAccountReference { .. }
+                | Refusal::CollectorAtLimit { .. }
+                | Refusal::UsernameTaken { .. }
+                | Refusal::DuplicateLicence
+                | Refusal::RequestInProgress => {}
+            }
         }
+        problem
     }
 }
 
@@ -172,7 +208,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) | ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
+            ApiError::Refused(_) => StatusCode::CONFLICT,
             ApiError::Locked { .. } => StatusCode::LOCKED,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -202,11 +238,30 @@ impl ResponseError for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
-        match &err {
-            sqlx::Error::Database(e) if e.code().as_deref() == Some(crate::db::REVOKED) => {
-                ApiError::Unauthorized("the access token has been revoked")
+        StoreError::from(err).into()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Revoked => ApiError::Unauthorized("the access token has been revoked"),
+            other @ (StoreError::Duplicate { .. } | StoreError::Violation { .. } | StoreError::Unexpected(_)) => {
+                ApiError::internal(other)
             }
-            _ => ApiError::internal(err),
+        }
+    }
+}
+
+/// A use case's failure, as the client sees it.
+impl From<ServiceError> for ApiError {
+    fn from(err: ServiceError) -> Self {
+        match err {
+            ServiceError::NotFound => ApiError::NotFound,
+            ServiceError::Invalid { field, message } => ApiError::field(field, message),
+            ServiceError::Refused(refusal) => ApiError::Refused(refusal),
+            ServiceError::Store(err) => err.into(),
+            invariant @ ServiceError::Invariant(_) => ApiError::internal(invariant),
         }
     }
 }
@@ -276,6 +331,9 @@ pub fn normalize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRe
                 detail: reason.to_owned(),
                 errors: None,
                 allowed_transitions: None,
+                current_status: None,
+                allowed_statuses: None,
+                existing_id: None,
             })
         }
     };
@@ -319,9 +377,13 @@ pub mod responses {
     #[response(description = "Malformed JSON or request", content_type = "application/problem+json")]
     pub struct BadRequest(#[allow(dead_code)] Problem);
 
-    /// Conflicts with the current state (a duplicate, say).
+    /// A business rule refuses the request in the current state; the problem's `type`
+    /// says which (see the README's "Problem types").
     #[derive(ToResponse)]
-    #[response(description = "Conflicts with existing data", content_type = "application/problem+json")]
+    #[response(
+        description = "Refused by a business rule; `type` names it (`urn:debtflow:problem:wrong-status`, …)",
+        content_type = "application/problem+json"
+    )]
     pub struct Conflict(#[allow(dead_code)] Problem);
 
     /// Too many requests; see `Retry-After`.

@@ -3,6 +3,7 @@
 
 use crate::{
     auth::{session::LoginLimits, token::TokenKeys},
+    clock::Clock,
     config::Config,
     edge::{json::BodyLimit, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits, request_id},
     openapi::ApiDoc,
@@ -26,11 +27,17 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds `config.bind_addr` (port 0 picks a free port) and prepares the server.
+    /// Binds `config.bind_addr` (port 0 picks a free port) and prepares the server,
+    /// on the system clock.
     pub fn build(config: &Config, db: PgPool) -> std::io::Result<Self> {
+        Self::build_with_clock(config, db, Clock::system())
+    }
+
+    /// [`Application::build`] on `clock` (tests freeze it).
+    pub fn build_with_clock(config: &Config, db: PgPool, clock: Clock) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.bind_addr)?;
         let port = listener.local_addr()?.port();
-        let server = server(listener, config, db)?;
+        let server = server(listener, config, db, clock)?;
         Ok(Application { port, server })
     }
 
@@ -50,8 +57,9 @@ impl Application {
     }
 }
 
-fn server(listener: TcpListener, config: &Config, db: PgPool) -> std::io::Result<Server> {
+fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock) -> std::io::Result<Server> {
     let db = web::Data::new(db);
+    let clock = web::Data::new(clock);
     let metrics = web::Data::new(Metrics::new());
     let limits = web::Data::new(RateLimits::new(config.rate_limit_per_ip, config.rate_limit_per_token));
     forget_idle_clients(Arc::downgrade(&limits.clone().into_inner()));
@@ -67,6 +75,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool) -> std::io::Result
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(db.clone())
+            .app_data(clock.clone())
             .app_data(metrics.clone())
             .app_data(limits.clone())
             .app_data(keys.clone())

@@ -11,10 +11,10 @@ use std::{fmt, str::FromStr};
 
 named_enum!(
     /// What the fee is for.
-    FeeKind { Collection => "collection", Late => "late", Legal => "legal" }
+    FeeKind as "fee_kind" { Collection => "collection", Late => "late", Legal => "legal" }
 );
 
 named_enum!(
     /// `waiting` → `paid` | `waived`.
-    FeeStatus { Waiting => "waiting", Paid => "paid", Waived => "waived" }
+    FeeStatus as "fee_status" { Waiting => "waiting", Paid => "paid", Waived => "waived" }
 );

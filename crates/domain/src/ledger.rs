@@ -30,6 +30,7 @@ use std::fmt;
 /// An account of the agency's chart of accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(type_name = "ledger_account", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum LedgerAccount {
     /// What the debtor owes on one collection account.
@@ -83,6 +84,7 @@ impl fmt::Display for LedgerAccount {
 /// What an entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(type_name = "entry_kind", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     Opening,

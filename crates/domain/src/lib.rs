@@ -9,6 +9,7 @@ pub mod fee;
 pub mod ledger;
 pub mod money;
 pub mod payment;
+pub mod permission;
 pub mod plan;
 pub mod role;
 

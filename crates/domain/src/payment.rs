@@ -17,7 +17,17 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
 
+/// Declares a closed set of names with their wire and database spelling: serde, the
+/// OpenAPI schema (feature `openapi`), `as_str`, `Display`, `FromStr` and `ALL`; with
+/// `as "pg_type"`, the PostgreSQL enum type it maps to (feature `sqlx`).
 macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident as $pg:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $crate::payment::named_enum!(
+            $(#[$meta])*
+            #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(type_name = $pg, rename_all = "snake_case"))]
+            $name { $($variant => $text),+ }
+        );
+    };
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -49,13 +59,20 @@ macro_rules! named_enum {
                 })
             }
         }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, String> {
+                s.parse()
+            }
+        }
     };
 }
 pub(crate) use named_enum;
 
 named_enum!(
     /// How the debtor paid.
-    PaymentMethod { Card => "card", BankTransfer => "bank_transfer", Check => "check", Cash => "cash" }
+    PaymentMethod as "payment_method" { Card => "card", BankTransfer => "bank_transfer", Check => "check", Cash => "cash" }
 );
 
 named_enum!(
@@ -66,7 +83,7 @@ named_enum!(
     ///    └──processor fails──→ failed          └──────────refund in full──────────↗
     /// pending_approval ──approve──→ completed;  ──reject──→ rejected
     /// ```
-    PaymentStatus {
+    PaymentStatus as "payment_status" {
         Pending => "pending",
         PendingApproval => "pending_approval",
         Completed => "completed",

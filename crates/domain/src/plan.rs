@@ -23,12 +23,12 @@ use std::{fmt, str::FromStr};
 
 named_enum!(
     /// How often installments fall due.
-    Frequency { Weekly => "weekly", Biweekly => "biweekly", Monthly => "monthly" }
+    Frequency as "plan_frequency" { Weekly => "weekly", Biweekly => "biweekly", Monthly => "monthly" }
 );
 
 named_enum!(
     /// Where a plan is in its life.
-    PlanStatus {
+    PlanStatus as "plan_status" {
         Draft => "draft",
         PendingApproval => "pending_approval",
         Active => "active",

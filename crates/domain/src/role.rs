@@ -1,5 +1,5 @@
-//! The roles a user holds. Which role may call which operation is decided in one
-//! table in the API (`auth::policy`); this enum only names them.
+//! The roles a user holds. Which role may perform which operation is decided in one
+//! table, [`crate::permission`]; this enum only names them.
 
 use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
@@ -7,6 +7,7 @@ use std::{fmt, str::FromStr};
 /// A user's role. Every user has exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(type_name = "user_role", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Platform operator: sees every agency.

@@ -1,9 +1,16 @@
 //! The only place with SQL: one module per aggregate.
+//!
+//! The store is a leaf: it depends on sqlx and the domain's types, never on services,
+//! routes or HTTP. Domain enums are bound and read as their PostgreSQL enum types
+//! (the domain's `sqlx` feature). Functions return `sqlx::Error`; a caller that must
+//! tell one failure from another classifies it with [`StoreError`], which names the
+//! constraint a write broke.
 
 pub mod account_events;
 pub mod accounts;
 pub mod agencies;
 pub mod audit;
+pub mod db;
 pub mod disputes;
 pub mod fees;
 pub mod jobs;
@@ -15,10 +22,50 @@ pub mod plans;
 pub mod sessions;
 pub mod users;
 
-/// The constraint a unique violation broke, if `err` is one.
-pub fn unique_violation(err: &sqlx::Error) -> Option<&str> {
-    match err {
-        sqlx::Error::Database(e) if e.is_unique_violation() => e.constraint(),
-        _ => None,
+/// SQLSTATE of a revoked access token (`app_check_access`, migrations/0006).
+pub const REVOKED: &str = "28000";
+
+/// A database failure, classified.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the write; its name says which rule.
+    #[error("the unique constraint {constraint} refused the write")]
+    Duplicate { constraint: String },
+    /// A check, foreign-key or exclusion constraint (or a trigger) refused the write.
+    #[error("the constraint {constraint} refused the write")]
+    Violation { constraint: String },
+    /// The caller's access token is no longer current (checked as the transaction
+    /// opens).
+    #[error("the access token has been revoked")]
+    Revoked,
+    #[error(transparent)]
+    Unexpected(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        let sqlx::Error::Database(db) = &err else { return StoreError::Unexpected(err) };
+        let constraint = db.constraint().map(str::to_owned);
+        match (db.kind(), constraint) {
+            (sqlx::error::ErrorKind::UniqueViolation, Some(constraint)) => StoreError::Duplicate { constraint },
+            (
+                sqlx::error::ErrorKind::CheckViolation
+                | sqlx::error::ErrorKind::ForeignKeyViolation
+                | sqlx::error::ErrorKind::NotNullViolation,
+                Some(constraint),
+            ) => StoreError::Violation { constraint },
+            _ if db.code().as_deref() == Some(REVOKED) => StoreError::Revoked,
+            _ => StoreError::Unexpected(err),
+        }
+    }
+}
+
+impl StoreError {
+    /// The unique constraint that refused the write, if that is what happened.
+    pub fn duplicate(&self) -> Option<&str> {
+        match self {
+            StoreError::Duplicate { constraint } => Some(constraint),
+            _ => None,
+        }
     }
 }

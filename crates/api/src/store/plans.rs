@@ -294,8 +294,11 @@ pub async fn activate(
     .await;
     match result {
         Ok(_) => Ok(true),
-        Err(e) if super::unique_violation(&e) == Some("plans_one_active_per_account") => Ok(false),
-        Err(e) => Err(e),
+        Err(e) => match super::StoreError::from(e) {
+            super::StoreError::Duplicate { constraint } if constraint == "plans_one_active_per_account" => Ok(false),
+            super::StoreError::Unexpected(e) => Err(e),
+            other => Err(sqlx::Error::Protocol(other.to_string())),
+        },
     }
 }
 

@@ -20,6 +20,7 @@ use std::{fmt, str::FromStr};
 /// Where an account is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(type_name = "account_status", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountStatus {
     New,
@@ -51,11 +52,11 @@ pub enum Cause {
 
 use AccountStatus::*;
 
-/// The statuses in which an account is being worked (the ones SETTLED can come
-/// from and a refund can return to).
-const WORKING: [AccountStatus; 5] = [Assigned, InContact, Negotiating, PaymentPlan, Disputed];
-
 impl AccountStatus {
+    /// The statuses in which an account is being worked: it takes payments, SETTLED
+    /// can come from them and a refund can return to them.
+    pub const WORKING: [AccountStatus; 5] = [Assigned, InContact, Negotiating, PaymentPlan, Disputed];
+
     pub const ALL: [AccountStatus; 8] = [New, Assigned, InContact, Negotiating, PaymentPlan, Settled, Closed, Disputed];
 
     /// The stable wire and database name (`in_contact`).
@@ -82,8 +83,8 @@ impl AccountStatus {
             (Settled, Closed) => Some(Cause::Manual),
             (Negotiating, PaymentPlan) => Some(Cause::PlanActivated),
             (PaymentPlan, Negotiating) => Some(Cause::PlanEnded),
-            (from, Settled) if WORKING.contains(&from) => Some(Cause::Settlement),
-            (Settled, to) if WORKING.contains(&to) => Some(Cause::Refund),
+            (from, Settled) if Self::WORKING.contains(&from) => Some(Cause::Settlement),
+            (Settled, to) if Self::WORKING.contains(&to) => Some(Cause::Refund),
             _ => None,
         }
     }
@@ -106,7 +107,7 @@ impl AccountStatus {
     /// account is assigned first (NEW leaves only by assignment); a settled or closed
     /// one owes nothing.
     pub fn takes_payments(self) -> bool {
-        WORKING.contains(&self)
+        Self::WORKING.contains(&self)
     }
 
     /// The status after (re)assigning the account to a collector: NEW becomes
@@ -115,7 +116,7 @@ impl AccountStatus {
     pub fn after_assignment(self) -> Option<AccountStatus> {
         match self {
             New => self.transition(Assigned, Cause::Assignment).ok(),
-            working if WORKING.contains(&working) => Some(working),
+            working if Self::WORKING.contains(&working) => Some(working),
             _ => None,
         }
     }

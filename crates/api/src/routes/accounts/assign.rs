@@ -11,6 +11,7 @@ use crate::{
     db,
     edge::json::Json,
     problem::{responses, ApiError},
+    services::{Entity, Refusal},
     store::{
         self,
         account_events::NewEvent,
@@ -133,9 +134,10 @@ async fn apply(
 ) -> Result<(), ApiError> {
     let mut received: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
     for m in moves {
-        let status = m.status.after_assignment().ok_or_else(|| {
-            ApiError::Conflict(format!("account {} is {} and cannot be assigned", m.account, m.status))
-        })?;
+        let status = m
+            .status
+            .after_assignment()
+            .ok_or_else(|| Refusal::wrong_status(Entity::Account, m.status, "assignment", AccountStatus::WORKING))?;
         store::accounts::assign(tx, agency_id, m.account, m.to, status).await?;
         let data = serde_json::json!({ "from": m.from, "to": m.to });
         let event = NewEvent {
@@ -210,11 +212,12 @@ pub async fn assign_one(
     let collector = collectors(&mut tx, agency_id, &[collector_id], "collector_id").await?.remove(0);
     if account.collector_id != Some(collector_id) {
         if collector.capacity() == 0 {
-            return Err(ApiError::Conflict(format!(
+            let detail = format!(
                 "{} is at their account limit of {}",
                 collector.full_name,
                 collector.account_limit.unwrap_or_default()
-            )));
+            );
+            return Err(Refusal::CollectorAtLimit { collector_id: Some(collector_id), detail }.into());
         }
         let moves =
             [Move { account: account.id, status: account.status.0, from: account.collector_id, to: collector_id }];
@@ -274,7 +277,8 @@ pub async fn assign_many(
     let collectors = collectors(&mut tx, agency_id, &request.collector_ids, "collector_ids").await?;
     let mut loads: Vec<Load<Uuid>> = collectors.iter().map(|c| Load::new(c.id, c.capacity())).collect();
     let balances: Vec<(Uuid, Decimal)> = accounts.iter().map(|a| (a.0, a.3)).collect();
-    let plan = spread(&balances, &mut loads).map_err(|e| ApiError::Conflict(e.to_string()))?;
+    let plan = spread(&balances, &mut loads)
+        .map_err(|e| Refusal::CollectorAtLimit { collector_id: None, detail: e.to_string() })?;
     let moves: Vec<Move> = plan
         .iter()
         .map(|(account, to)| {

@@ -6,6 +6,7 @@ use crate::{
     db,
     edge::json::Json,
     problem::{responses, ApiError},
+    services::Refusal,
     store::{
         self,
         account_events::NewEvent,
@@ -134,7 +135,7 @@ pub async fn create(
     };
     let id = store::accounts::insert(&mut tx, &row)
         .await?
-        .ok_or_else(|| ApiError::Conflict(format!("the agency already has an account `{}`", row.external_ref)))?;
+        .ok_or_else(|| Refusal::DuplicateAccountReference { external_ref: row.external_ref.to_owned() })?;
     let opening = Entry::of(EntryKind::Opening, balance)?;
     store::ledger::post(&mut tx, agency_id, id, &opening, Links::default()).await?;
     let reach = Reach { agency_id: Some(agency_id), collector_id: None };

@@ -6,10 +6,11 @@ use crate::{
     db,
     edge::json::Json,
     problem::{responses, ApiError, Problem},
+    services::Refusal,
     store::{self, account_events::NewEvent},
 };
 use actix_web::{post, web, HttpResponse};
-use debtflow_domain::{account::status::Cause, account::TransitionError, AccountStatus};
+use debtflow_domain::{account::status::Cause, AccountStatus};
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -63,13 +64,10 @@ pub async fn transition(
     let mut tx = db::begin(&db, user.scope()).await?;
     let row = store::accounts::get(&mut tx, reach(&user), *id, true).await?.ok_or(ApiError::NotFound)?;
     let (agency_id, from) = (row.agency_id, row.status.0);
-    from.transition(to, Cause::Manual).map_err(|err| {
-        let allowed = from.allowed_transitions().iter().map(|s| s.as_str().to_owned()).collect();
-        let detail = match err {
-            TransitionError::NotAllowed { .. } => format!("an account in {from} cannot move to {to}"),
-            TransitionError::NeedsEvent { .. } => format!("{from} → {to} happens only through its own operation"),
-        };
-        ApiError::InvalidTransition { detail, allowed }
+    from.transition(to, Cause::Manual).map_err(|_| Refusal::InvalidTransition {
+        from,
+        to,
+        allowed: from.allowed_transitions(),
     })?;
     store::accounts::set_status(&mut tx, agency_id, *id, to).await?;
     // Entering DISPUTED opens a dispute; leaving it resolves the dispute for good.

@@ -5,7 +5,8 @@ use crate::{
     db,
     edge::json::Json,
     problem::{responses, ApiError},
-    store::{self, agencies::AgencyChanges},
+    services::Refusal,
+    store::{self, agencies::AgencyChanges, StoreError},
 };
 use actix_web::{patch, web, HttpResponse};
 use debtflow_domain::payment::AllocationOrder;
@@ -87,11 +88,12 @@ pub async fn update(
         time_zone: patch.time_zone.as_deref(),
         settings: settings.as_ref(),
     };
-    let after =
-        store::agencies::update(&mut tx, *id, &changes).await.map_err(|e| match store::unique_violation(&e) {
-            Some("agencies_licence_number_key") => ApiError::Conflict("another agency has this licence number".into()),
-            _ => e.into(),
-        })?;
+    let after = store::agencies::update(&mut tx, *id, &changes).await.map_err(StoreError::from).map_err(|e| match e
+        .duplicate()
+    {
+        Some("agencies_licence_number_key") => ApiError::Refused(Refusal::DuplicateLicence),
+        _ => e.into(),
+    })?;
     let (before, after) = (Agency::from(before), Agency::from(after.ok_or(ApiError::NotFound)?));
     let snapshot = |a: &Agency| serde_json::json!({"name": a.name, "licence_number": a.licence_number, "time_zone": a.time_zone, "settings": a.settings});
     let change = Change::updated("agency.update", "agency", after.id, &snapshot(&before), &snapshot(&after));

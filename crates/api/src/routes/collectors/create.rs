@@ -6,6 +6,7 @@ use crate::{
     edge::json::Json,
     problem::{responses, ApiError},
     routes::users::User,
+    services::Refusal,
     store::{self, users::NewUser},
 };
 use actix_web::{post, web, HttpResponse};
@@ -81,7 +82,7 @@ pub async fn create(user: AuthUser, body: Json<NewCollector>, db: web::Data<PgPo
         },
     )
     .await?
-    .ok_or_else(|| ApiError::Conflict(format!("the username `{}` is taken", new.username)))?;
+    .ok_or_else(|| Refusal::UsernameTaken { username: new.username.clone() })?;
     let collector = User::from(row);
     audit::record(
         &mut tx,

@@ -8,6 +8,7 @@ use crate::{
     posting,
     problem::{responses, ApiError},
     routes::accounts::reach,
+    services::Refusal,
     store::{self, notifications::NewNotification, payments::NewPayment as NewPaymentRow},
 };
 use actix_web::{http::StatusCode, post, web, HttpResponse};
@@ -106,11 +107,9 @@ pub async fn create(
     };
     let Some(payment) = store::payments::insert(tx, &row).await? else {
         let existing = store::payments::by_reference(tx, account.agency_id, reference.unwrap_or_default()).await?;
-        let existing = existing.map_or_else(String::new, |id| format!(" by payment {id}"));
-        return Err(ApiError::Conflict(format!(
-            "the reference `{}` is already used{existing}",
-            reference.unwrap_or_default()
-        )));
+        return Err(
+            Refusal::DuplicateReference { reference: reference.unwrap_or_default().to_owned(), existing }.into()
+        );
     };
     let actor = Actor::from(&user);
     match status {

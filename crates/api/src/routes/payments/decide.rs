@@ -10,6 +10,7 @@ use crate::{
     posting,
     problem::{responses, ApiError},
     routes::accounts::reach,
+    services::{Entity, Refusal},
     store,
 };
 use actix_web::{http::StatusCode, post, web, HttpResponse};
@@ -116,7 +117,8 @@ async fn decide(
     let mut account = store::accounts::lock_money(tx, reach, account_id).await?.ok_or(ApiError::NotFound)?;
     let before = store::payments::get(tx, reach, id, true).await?.ok_or(ApiError::NotFound)?;
     if before.status.0 != PaymentStatus::PendingApproval {
-        return Err(ApiError::Conflict(format!("the payment is {}, not waiting for approval", before.status.0)));
+        let pending = [PaymentStatus::PendingApproval];
+        return Err(Refusal::wrong_status(Entity::Payment, before.status.0, "a decision", pending).into());
     }
     let actor = Actor::from(&user);
     let action = match verdict {

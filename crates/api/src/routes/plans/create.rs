@@ -11,6 +11,7 @@ use crate::{
     idempotency::{self, Begin, IdempotencyKey},
     problem::{responses, ApiError},
     routes::accounts::reach,
+    services::{Entity, Refusal},
     store::{
         self,
         accounts::MoneyAccount,
@@ -222,7 +223,7 @@ pub async fn update(
     let mut tx = db::begin(&db, user.scope()).await?;
     let (account, before) = lock(&mut tx, &user, *id).await?;
     if before.status.0 != PlanStatus::Draft {
-        return Err(ApiError::Conflict(format!("the plan is {}: only a draft can be changed", before.status.0)));
+        return Err(Refusal::wrong_status(Entity::Plan, before.status.0, "a change", [PlanStatus::Draft]).into());
     }
     let (total, schedule, terms) = check(&mut tx, &account, &t).await?;
     store::plans::update_draft(&mut tx, account.agency_id, *id, &new_plan(&account, &t, total, terms, &user)).await?;

@@ -13,6 +13,7 @@ use crate::{
     posting,
     problem::{responses, ApiError},
     routes::accounts::reach,
+    services::{Entity, Refusal},
     store::{self, notifications::NewNotification},
 };
 use actix_web::{delete, http::StatusCode, post, web, HttpResponse};
@@ -121,7 +122,7 @@ async fn step(
     let tx = &mut *claim.tx;
     let (mut account, plan) = lock(tx, &user, id).await?;
     let from = plan.status.0;
-    let wrong = || ApiError::Conflict(format!("a plan in status {from} cannot be {}", step.name()));
+    let wrong = || ApiError::Refused(Refusal::wrong_status(Entity::Plan, from, step.name(), []));
     let actor = Actor::from(&user);
     let reason = decision.reason.as_deref().map(str::trim);
     match step {
@@ -155,12 +156,10 @@ async fn step(
                 .map_err(|e| ApiError::field("total", format!("{e}; change the plan before approving it")))?;
             let status = account.status();
             let to = status.transition(AccountStatus::PaymentPlan, Cause::PlanActivated).map_err(|_| {
-                ApiError::Conflict(format!(
-                    "the account is {status}: a plan is activated only on a negotiating account"
-                ))
+                Refusal::wrong_status(Entity::Account, status, "plan activation", [AccountStatus::Negotiating])
             })?;
             if !store::plans::activate(tx, account.agency_id, id, user.id, settlement).await? {
-                return Err(ApiError::Conflict("the account already has an active plan".into()));
+                return Err(Refusal::PlanAlreadyActive { existing: None }.into());
             }
             posting::move_account(tx, &mut account, &actor, to, Cause::PlanActivated, "payment plan approved").await?;
         }
@@ -216,7 +215,7 @@ pub async fn remove(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) 
     let mut tx = db::begin(&db, user.scope()).await?;
     let (account, plan) = lock(&mut tx, &user, *id).await?;
     if plan.status.0 != PlanStatus::Draft {
-        return Err(ApiError::Conflict(format!("the plan is {}: only a draft can be deleted", plan.status.0)));
+        return Err(Refusal::wrong_status(Entity::Plan, plan.status.0, "deletion", [PlanStatus::Draft]).into());
     }
     store::plans::soft_delete(&mut tx, account.agency_id, *id).await?;
     let actor = Actor::from(&user);

@@ -4,7 +4,6 @@
 //! by `debtflow migrate` and at the start of `debtflow serve` (sqlx takes an advisory
 //! lock, so replicas starting together apply them once).
 
-use crate::config::Config;
 use sqlx::{migrate::Migrator, postgres::PgPoolOptions, PgPool};
 use std::{collections::HashSet, str::FromStr, time::Duration};
 
@@ -12,15 +11,15 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 
 /// A pool that connects on first use; a database that is down fails requests and
 /// readiness, not the start of the process.
-pub fn pool(config: &Config) -> Result<PgPool, sqlx::Error> {
+pub fn pool(url: &str, max_connections: u32, statement_timeout_ms: u64) -> Result<PgPool, sqlx::Error> {
     // JIT compilation costs tens of milliseconds and pays off only for long analytic
     // queries; the API runs short ones. A statement that runs away is cancelled
     // rather than left to hold a connection (`DATABASE_STATEMENT_TIMEOUT_MS`).
-    let options = sqlx::postgres::PgConnectOptions::from_str(config.database_url.expose())?
+    let options = sqlx::postgres::PgConnectOptions::from_str(url)?
         .application_name("debtflow")
-        .options([("jit", "off"), ("statement_timeout", &config.database_statement_timeout_ms.to_string())]);
+        .options([("jit", "off"), ("statement_timeout", &statement_timeout_ms.to_string())]);
     Ok(PgPoolOptions::new()
-        .max_connections(config.database_max_connections)
+        .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(3))
         .connect_lazy_with(options))
 }
@@ -84,15 +83,12 @@ pub async fn begin_batch(db: &PgPool) -> Result<sqlx::Transaction<'static, sqlx:
     .await
 }
 
-/// SQLSTATE of a revoked access token (`app_check_access`, migrations/0006).
-pub const REVOKED: &str = "28000";
-
 /// Begins a transaction as the `debtflow_app` role, scoped to `scope` (see
 /// migrations/0002_identity.sql). Every request's database work goes through one.
 ///
 /// One round trip: for a caller, the check of their access token, BEGIN, the role and
 /// the scope travel in one simple-protocol message. A failed check aborts the whole
-/// message (error [`REVOKED`]) before the transaction opens. Every interpolated value
+/// message (error [`super::REVOKED`]) before the transaction opens. Every interpolated value
 /// is a UUID, an integer, a role name or `*`, never text from a request.
 pub async fn begin(db: &PgPool, scope: Scope) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
     let (agency, check) = match scope {

@@ -1,0 +1,152 @@
+//! Who may do what: every operation a caller can ask for, and the roles allowed to
+//! perform it. The one table of the role matrix: the API's handlers ask it
+//! (`AuthUser::require`), the SPA reads it to show only what the API would allow, and
+//! notifications choose their recipients from it.
+
+use crate::Role;
+
+/// Everything a caller can ask for, by what it does rather than by route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    ReadOwnProfile,
+    ReadAgencies,
+    UpdateAgency,
+    ReadCollectors,
+    ManageCollectors,
+    ReadUsers,
+    ReadAuditLog,
+    ReadAccounts,
+    CreateAccount,
+    WorkAccount,
+    AddNote,
+    AssignAccounts,
+    ReadNotifications,
+    ReadMoney,
+    RecordPayment,
+    DecidePayment,
+    RefundPayment,
+    ManageFees,
+    ReadCommission,
+    ProposePlan,
+    DecidePlan,
+    PauseAging,
+    ReadJobRuns,
+    RunJobs,
+    ReadSettings,
+    ManageSettings,
+}
+
+use Role::*;
+
+impl Operation {
+    pub const ALL: [Operation; 26] = [
+        Operation::ReadOwnProfile,
+        Operation::ReadAgencies,
+        Operation::UpdateAgency,
+        Operation::ReadCollectors,
+        Operation::ManageCollectors,
+        Operation::ReadUsers,
+        Operation::ReadAuditLog,
+        Operation::ReadAccounts,
+        Operation::CreateAccount,
+        Operation::WorkAccount,
+        Operation::AddNote,
+        Operation::AssignAccounts,
+        Operation::ReadNotifications,
+        Operation::ReadMoney,
+        Operation::RecordPayment,
+        Operation::DecidePayment,
+        Operation::RefundPayment,
+        Operation::ManageFees,
+        Operation::ReadCommission,
+        Operation::ProposePlan,
+        Operation::DecidePlan,
+        Operation::PauseAging,
+        Operation::ReadJobRuns,
+        Operation::RunJobs,
+        Operation::ReadSettings,
+        Operation::ManageSettings,
+    ];
+
+    /// The roles allowed to perform the operation.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            Operation::ReadOwnProfile => &Role::ALL,
+            // Everyone sees their own agency; platform admins see all of them.
+            Operation::ReadAgencies => &Role::ALL,
+            Operation::UpdateAgency => &[Admin, AgencyAdmin],
+            // Managers pick collectors when they assign accounts.
+            Operation::ReadCollectors => &[Admin, AgencyAdmin, Manager],
+            Operation::ManageCollectors => &[AgencyAdmin],
+            Operation::ReadUsers => &[Admin, AgencyAdmin],
+            Operation::ReadAuditLog => &[Admin, AgencyAdmin, Compliance, Auditor],
+            // Collectors reach only their own accounts (another's is a 404).
+            Operation::ReadAccounts => &Role::ALL,
+            Operation::CreateAccount => &[AgencyAdmin, Manager],
+            Operation::WorkAccount => &[AgencyAdmin, Manager, Collector],
+            // Compliance and auditors write nothing but notes.
+            Operation::AddNote => &[AgencyAdmin, Manager, Collector, Compliance, Auditor],
+            Operation::AssignAccounts => &[AgencyAdmin, Manager],
+            // Everyone reads their own.
+            Operation::ReadNotifications => &Role::ALL,
+            // Like accounts: collectors see the money of their own accounts only.
+            Operation::ReadMoney => &Role::ALL,
+            // Compliance and auditors record nothing.
+            Operation::RecordPayment => &[AgencyAdmin, Manager, Collector],
+            // Managers approve backdated payments but cannot edit any payment.
+            Operation::DecidePayment => &[AgencyAdmin, Manager],
+            Operation::RefundPayment => &[AgencyAdmin, Manager],
+            Operation::ManageFees => &[AgencyAdmin, Manager],
+            // A collector reads their own commission only.
+            Operation::ReadCommission => &[Admin, AgencyAdmin, Manager, Collector],
+            // Collectors propose plans on their own accounts; managers decide.
+            Operation::ProposePlan => &[AgencyAdmin, Manager, Collector],
+            Operation::DecidePlan => &[AgencyAdmin, Manager],
+            Operation::PauseAging => &[AgencyAdmin, Manager],
+            Operation::ReadJobRuns => &[Admin, AgencyAdmin, Manager],
+            Operation::RunJobs => &[AgencyAdmin],
+            Operation::ReadSettings => &[AgencyAdmin, Manager],
+            Operation::ManageSettings => &[AgencyAdmin],
+        }
+    }
+
+    /// The roles among `roles` allowed to perform it, in `Role::ALL` order: who is
+    /// told when something waits for this operation (say, a payment to approve).
+    pub fn deciders(self) -> impl Iterator<Item = Role> {
+        Role::ALL.into_iter().filter(move |role| *role != Admin && self.roles().contains(role))
+    }
+}
+
+/// Whether `role` may perform `operation`.
+pub fn allows(role: Role, operation: Operation) -> bool {
+    operation.roles().contains(&role)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_reading_roles_read_the_audit_trail() {
+        assert!(!allows(Collector, Operation::ReadAuditLog));
+        assert!(!allows(Manager, Operation::ReadAuditLog));
+        assert!(allows(Auditor, Operation::ReadAuditLog));
+        assert!(!allows(Compliance, Operation::ManageCollectors));
+    }
+
+    #[test]
+    fn every_operation_is_listed_once_and_someone_may_do_it() {
+        for (i, op) in Operation::ALL.iter().enumerate() {
+            assert!(!op.roles().is_empty(), "{op:?} has no role");
+            assert!(!Operation::ALL[..i].contains(op), "{op:?} is listed twice");
+        }
+    }
+
+    #[test]
+    fn deciders_are_the_agency_roles_of_the_operation() {
+        let deciders: Vec<Role> = Operation::DecidePayment.deciders().collect();
+        assert_eq!(deciders, vec![AgencyAdmin, Manager]);
+        let readers: Vec<Role> = Operation::ReadAuditLog.deciders().collect();
+        assert_eq!(readers, vec![AgencyAdmin, Compliance, Auditor], "platform admins belong to no agency");
+    }
+}
