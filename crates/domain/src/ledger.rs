@@ -19,6 +19,13 @@
 //! | `commission` | commission expense | commission payable |
 //! | `commission_reversal` | commission payable | commission expense |
 //! | `write_off` (a plan's settlement discount) | write-off | receivable |
+//! | `write_off_reversal` (a refund unpaid the plan) | receivable | write-off |
+//! | `unapplied` (money no account takes yet) | cash clearing | suspense |
+//! | `application` (unapplied money applied) | suspense | receivable |
+//! | `unapplied_refund` | suspense | cash clearing |
+//!
+//! Unapplied money sits in `suspense` until a manager applies it to an account or
+//! refunds it: the suspense account's balance is exactly the unapplied money held.
 //!
 //! The receivable is per collection account: its debits minus credits *is* the
 //! account's balance ([`Entry::receivable_change`]).
@@ -44,10 +51,12 @@ pub enum LedgerAccount {
     /// Owed to collectors.
     CommissionPayable,
     WriteOff,
+    /// Money received that no account has taken yet (unapplied cash).
+    Suspense,
 }
 
 impl LedgerAccount {
-    pub const ALL: [LedgerAccount; 7] = [
+    pub const ALL: [LedgerAccount; 8] = [
         LedgerAccount::Receivable,
         LedgerAccount::Placement,
         LedgerAccount::CashClearing,
@@ -55,6 +64,7 @@ impl LedgerAccount {
         LedgerAccount::CommissionExpense,
         LedgerAccount::CommissionPayable,
         LedgerAccount::WriteOff,
+        LedgerAccount::Suspense,
     ];
 
     /// The stable wire and database name.
@@ -67,6 +77,7 @@ impl LedgerAccount {
             LedgerAccount::CommissionExpense => "commission_expense",
             LedgerAccount::CommissionPayable => "commission_payable",
             LedgerAccount::WriteOff => "write_off",
+            LedgerAccount::Suspense => "suspense",
         }
     }
 
@@ -95,10 +106,14 @@ pub enum EntryKind {
     Commission,
     CommissionReversal,
     WriteOff,
+    WriteOffReversal,
+    Unapplied,
+    Application,
+    UnappliedRefund,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 8] = [
+    pub const ALL: [EntryKind; 12] = [
         EntryKind::Opening,
         EntryKind::Payment,
         EntryKind::Refund,
@@ -107,6 +122,10 @@ impl EntryKind {
         EntryKind::Commission,
         EntryKind::CommissionReversal,
         EntryKind::WriteOff,
+        EntryKind::WriteOffReversal,
+        EntryKind::Unapplied,
+        EntryKind::Application,
+        EntryKind::UnappliedRefund,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +138,10 @@ impl EntryKind {
             EntryKind::Commission => "commission",
             EntryKind::CommissionReversal => "commission_reversal",
             EntryKind::WriteOff => "write_off",
+            EntryKind::WriteOffReversal => "write_off_reversal",
+            EntryKind::Unapplied => "unapplied",
+            EntryKind::Application => "application",
+            EntryKind::UnappliedRefund => "unapplied_refund",
         }
     }
 
@@ -138,6 +161,10 @@ impl EntryKind {
             EntryKind::Commission => (CommissionExpense, CommissionPayable),
             EntryKind::CommissionReversal => (CommissionPayable, CommissionExpense),
             EntryKind::WriteOff => (WriteOff, Receivable),
+            EntryKind::WriteOffReversal => (Receivable, WriteOff),
+            EntryKind::Unapplied => (CashClearing, Suspense),
+            EntryKind::Application => (Suspense, Receivable),
+            EntryKind::UnappliedRefund => (Suspense, CashClearing),
         }
     }
 }
@@ -256,6 +283,10 @@ mod tests {
             (EntryKind::Commission, "0"),
             (EntryKind::CommissionReversal, "0"),
             (EntryKind::WriteOff, "-10.00"),
+            (EntryKind::WriteOffReversal, "10.00"),
+            (EntryKind::Unapplied, "0"),
+            (EntryKind::Application, "-10.00"),
+            (EntryKind::UnappliedRefund, "0"),
         ];
         for (kind, change) in expected {
             let entry = Entry::of(kind, usd("10.00")).unwrap();

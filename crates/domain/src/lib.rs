@@ -8,6 +8,7 @@ pub mod account;
 pub mod fee;
 pub mod ledger;
 pub mod money;
+mod names;
 pub mod payment;
 pub mod permission;
 pub mod plan;

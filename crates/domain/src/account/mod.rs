@@ -1,6 +1,7 @@
 //! Collection accounts: their lifecycle and their aging.
 
 pub mod aging;
+pub mod book;
 pub mod distribution;
 pub mod priority;
 pub mod status;

@@ -6,36 +6,33 @@
 //!   total). No installment is zero.
 //! - A plan's total is at most the account's balance; below it is a settlement
 //!   discount, written off when the plan completes ([`check_total`]).
-//! - Lifecycle: `draft` → `pending_approval` → `active` (a manager approves) →
-//!   `completed` | `defaulted` | `cancelled`; a pending plan a manager rejects goes
-//!   back to `draft`.
+//! - Lifecycle ([`status`]): `draft` → `pending_approval` → `active` (a manager
+//!   approves) → `completed` | `defaulted` | `cancelled`; a pending plan a manager
+//!   rejects goes back to `draft`; a refund that unpays a completed plan reopens it.
+//!   At most one plan of an account is active ([`activation`]; a partial unique index
+//!   in PostgreSQL is the last wall against a race).
+//! - Completion ([`completion`]): what paying the last installment implies — the
+//!   settlement discount written off, or the account back to NEGOTIATING when fees
+//!   added since still leave a balance.
 //! - An installment's status follows from what is paid and today
 //!   ([`installment_status`]): late once past its due date plus the plan's grace days,
 //!   missed — and the plan defaulted — once `default_threshold_days` past its due date.
 //! - Payments [`allocate`] to the oldest open installment first, overpayment rolling
 //!   forward; a refund [`unallocate`]s newest first.
 
-use crate::money::{Money, MoneyError};
-use crate::payment::named_enum;
+use crate::names::named_enum;
+use crate::{
+    account::{AccountStatus, Cause},
+    money::{Money, MoneyError},
+};
+
+pub mod status;
 use chrono::{Days, Months, NaiveDate};
-use serde::{Deserialize, Serialize};
-use std::{fmt, str::FromStr};
+pub use status::{PlanStatus, PlanStep, PlanStepError};
 
 named_enum!(
     /// How often installments fall due.
     Frequency as "plan_frequency" { Weekly => "weekly", Biweekly => "biweekly", Monthly => "monthly" }
-);
-
-named_enum!(
-    /// Where a plan is in its life.
-    PlanStatus as "plan_status" {
-        Draft => "draft",
-        PendingApproval => "pending_approval",
-        Active => "active",
-        Completed => "completed",
-        Defaulted => "defaulted",
-        Cancelled => "cancelled",
-    }
 );
 
 named_enum!(
@@ -122,6 +119,82 @@ pub fn check_total(total: Money, balance: Money) -> Result<bool, PlanError> {
         return Err(PlanError::AboveBalance { total, balance });
     }
     Ok(total.amount() < balance.amount())
+}
+
+/// What approving a plan implies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Activation {
+    /// The total is below the balance: the rest is written off when the plan completes.
+    pub settlement: bool,
+    /// The account's status once the plan is active (PAYMENT_PLAN).
+    pub account_to: AccountStatus,
+}
+
+/// Why a plan waiting for approval cannot become active.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ActivationError {
+    /// The plan's total no longer fits the balance (fees waived, payments since).
+    #[error("{0}; change the plan before approving it")]
+    Total(PlanError),
+    /// A plan is activated only on a NEGOTIATING account.
+    #[error("the account is {0}: a plan is activated only on a negotiating account")]
+    AccountNotNegotiating(AccountStatus),
+    /// An account has at most one active plan.
+    #[error("the account already has an active plan")]
+    AlreadyActive,
+}
+
+/// Whether a plan of `total` may become active on an account that owes `balance`, is
+/// in `account`, and has `other_active` plan(s) already — and what it implies.
+pub fn activation(
+    total: Money,
+    balance: Money,
+    account: AccountStatus,
+    other_active: bool,
+) -> Result<Activation, ActivationError> {
+    let settlement = check_total(total, balance).map_err(ActivationError::Total)?;
+    let account_to = account
+        .transition(AccountStatus::PaymentPlan, Cause::PlanActivated)
+        .map_err(|_| ActivationError::AccountNotNegotiating(account))?;
+    if other_active {
+        return Err(ActivationError::AlreadyActive);
+    }
+    Ok(Activation { settlement, account_to })
+}
+
+/// What paying a plan's last installment implies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completion {
+    /// A settlement plan's discount: the balance left, written off (the account then
+    /// settles, as any account whose balance reaches zero).
+    pub write_off: Option<Money>,
+    /// Where the account goes: back to NEGOTIATING when a balance remains that the
+    /// plan did not cover (fees added since) and nothing is written off.
+    pub account_to: Option<AccountStatus>,
+}
+
+/// What completing a plan implies for an account that still owes `balance` (after
+/// the payment that completed it) and is in `account`.
+pub fn completion(settlement: bool, balance: Money, account: AccountStatus) -> Completion {
+    if !balance.is_positive() {
+        return Completion { write_off: None, account_to: None };
+    }
+    if settlement {
+        return Completion { write_off: Some(balance), account_to: None };
+    }
+    Completion { write_off: None, account_to: account_after_end(account) }
+}
+
+/// Where the account goes when its active plan ends without settling it (cancelled,
+/// defaulted, completed with a balance left): PAYMENT_PLAN back to NEGOTIATING.
+pub fn account_after_end(account: AccountStatus) -> Option<AccountStatus> {
+    account.transition(AccountStatus::Negotiating, Cause::PlanEnded).ok()
+}
+
+/// Where the account goes when a refund reopens its completed plan: a NEGOTIATING
+/// account is on the plan again (a settled one is reopened by the refund itself).
+pub fn account_after_reopen(account: AccountStatus) -> Option<AccountStatus> {
+    account.transition(AccountStatus::PaymentPlan, Cause::PlanActivated).ok()
 }
 
 /// Checks the days of grace and default.
@@ -285,6 +358,47 @@ mod tests {
         assert_eq!(check_total(usd("0"), usd("100.00")), Err(PlanError::NotPositive));
         assert!(check_terms(Terms::default()).is_ok());
         assert!(check_terms(Terms { grace_days: 30, default_threshold_days: 30 }).is_err());
+    }
+
+    #[test]
+    fn a_plan_is_activated_on_a_negotiating_account_without_another_active_plan() {
+        use AccountStatus::*;
+        let ok = activation(usd("80.00"), usd("100.00"), Negotiating, false);
+        assert_eq!(ok, Ok(Activation { settlement: true, account_to: PaymentPlan }));
+        assert_eq!(activation(usd("100.00"), usd("100.00"), Negotiating, false).map(|a| a.settlement), Ok(false));
+        assert!(matches!(
+            activation(usd("100.01"), usd("100.00"), Negotiating, false),
+            Err(ActivationError::Total(PlanError::AboveBalance { .. }))
+        ));
+        for status in AccountStatus::ALL.into_iter().filter(|s| *s != Negotiating) {
+            assert_eq!(
+                activation(usd("1.00"), usd("100.00"), status, false),
+                Err(ActivationError::AccountNotNegotiating(status))
+            );
+        }
+        assert_eq!(activation(usd("1.00"), usd("100.00"), Negotiating, true), Err(ActivationError::AlreadyActive));
+    }
+
+    #[test]
+    fn completion_writes_off_a_settlement_discount_or_hands_the_account_back() {
+        use AccountStatus::*;
+        assert_eq!(
+            completion(true, usd("20.00"), PaymentPlan),
+            Completion { write_off: Some(usd("20.00")), account_to: None }
+        );
+        assert_eq!(
+            completion(false, usd("5.00"), PaymentPlan),
+            Completion { write_off: None, account_to: Some(Negotiating) },
+            "fees added since the plan leave a balance"
+        );
+        assert_eq!(completion(false, usd("5.00"), Disputed), Completion { write_off: None, account_to: None });
+        for settlement in [true, false] {
+            assert_eq!(completion(settlement, usd("0"), PaymentPlan), Completion { write_off: None, account_to: None });
+        }
+        assert_eq!(account_after_end(PaymentPlan), Some(Negotiating));
+        assert_eq!(account_after_end(Disputed), None);
+        assert_eq!(account_after_reopen(Negotiating), Some(PaymentPlan));
+        assert_eq!(account_after_reopen(Settled), None);
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! Payments: how one is taken in, which debts it pays, what it earns the collector,
 //! and how a refund undoes it.
 //!
+//! - [`status`]: the lifecycle table.
 //! - [`intake`]: the status a new payment starts in (or why it is refused). Cash,
 //!   checks and bank transfers are money in hand (`completed`); a card waits for its
 //!   processor (`pending`); a payment dated more than the agency's approval window back
-//!   waits for a manager (`pending_approval`) and posts nothing until approved.
+//!   waits for a manager (`pending_approval`) and posts nothing until approved. Money
+//!   for an account that is not worked (not yet assigned, settled, closed) is never
+//!   refused: in hand, it is `unapplied` ([`intake_unworked`], [`placement`]).
 //! - [`allocate`]: which parts of the balance a payment pays, principal first or fees
 //!   first (the agency's [`AllocationOrder`]); fees oldest first.
 //! - [`unwind`]: a refund gives back the last-allocated parts first.
@@ -12,86 +15,16 @@
 //!   rata by refunds so that a full refund reverses it to the cent.
 
 use crate::money::{Money, MoneyError};
+use crate::names::named_enum;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use std::{fmt, str::FromStr};
 
-/// Declares a closed set of names with their wire and database spelling: serde, the
-/// OpenAPI schema (feature `openapi`), `as_str`, `Display`, `FromStr` and `ALL`; with
-/// `as "pg_type"`, the PostgreSQL enum type it maps to (feature `sqlx`).
-macro_rules! named_enum {
-    ($(#[$meta:meta])* $name:ident as $pg:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $crate::payment::named_enum!(
-            $(#[$meta])*
-            #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(type_name = $pg, rename_all = "snake_case"))]
-            $name { $($variant => $text),+ }
-        );
-    };
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable wire and database name.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-                    let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                    format!("`{s}` is not one of {}", names.join(", "))
-                })
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = String;
-            fn try_from(s: String) -> Result<Self, String> {
-                s.parse()
-            }
-        }
-    };
-}
-pub(crate) use named_enum;
+pub mod status;
+pub use status::{PaymentCause, PaymentStatus, PaymentStatusError};
 
 named_enum!(
     /// How the debtor paid.
     PaymentMethod as "payment_method" { Card => "card", BankTransfer => "bank_transfer", Check => "check", Cash => "cash" }
-);
-
-named_enum!(
-    /// Where a payment is in its life.
-    ///
-    /// ```text
-    /// pending ──processor confirms──→ completed ──refund──→ partially_refunded ──→ refunded
-    ///    └──processor fails──→ failed          └──────────refund in full──────────↗
-    /// pending_approval ──approve──→ completed;  ──reject──→ rejected
-    /// ```
-    PaymentStatus as "payment_status" {
-        Pending => "pending",
-        PendingApproval => "pending_approval",
-        Completed => "completed",
-        Failed => "failed",
-        Rejected => "rejected",
-        Refunded => "refunded",
-        PartiallyRefunded => "partially_refunded",
-    }
 );
 
 named_enum!(
@@ -104,18 +37,6 @@ named_enum!(
 impl Default for AllocationOrder {
     fn default() -> Self {
         AllocationOrder::PrincipalFirst
-    }
-}
-
-impl PaymentStatus {
-    /// Whether the payment's money is on the ledger (and may be refunded).
-    pub fn is_posted(self) -> bool {
-        matches!(self, PaymentStatus::Completed | PaymentStatus::PartiallyRefunded | PaymentStatus::Refunded)
-    }
-
-    /// Waiting for a processor or a manager: its amount is promised, not yet posted.
-    pub fn is_pending(self) -> bool {
-        matches!(self, PaymentStatus::Pending | PaymentStatus::PendingApproval)
     }
 }
 
@@ -167,6 +88,31 @@ pub fn intake(
     } else {
         PaymentStatus::Completed
     })
+}
+
+/// The status a new payment for an account that takes no payments (not yet assigned,
+/// settled, closed) starts in: like [`intake`], but money in hand is `unapplied` —
+/// kept in suspense for a manager — rather than refused, and nothing is owed to
+/// check it against.
+pub fn intake_unworked(
+    payment: &NewPayment,
+    today: NaiveDate,
+    approval_after_days: u32,
+) -> Result<PaymentStatus, PaymentError> {
+    let status = intake(payment, today, approval_after_days, payment.amount)?;
+    Ok(if status == PaymentStatus::Completed { PaymentStatus::Unapplied } else { status })
+}
+
+/// Where money now in hand (a card confirmed, a backdated payment approved) goes:
+/// onto its account (`completed`) when the account is worked and `available` (its
+/// balance less other pending payments) covers it; otherwise into suspense
+/// (`unapplied`), never refused.
+pub fn placement(takes_payments: bool, amount: Money, available: Money) -> PaymentStatus {
+    if takes_payments && check_covered(amount, available).is_ok() {
+        PaymentStatus::Completed
+    } else {
+        PaymentStatus::Unapplied
+    }
 }
 
 /// Refuses an amount above what is owed: overpayment is not taken.
@@ -236,9 +182,10 @@ pub fn commission_reversal(commission: Money, paid: Money, before: Money, now: M
     share(before.checked_add(now)?)?.checked_sub(share(before)?)
 }
 
-/// The payment's status after refunding `now` on top of `before`, or why not.
+/// The payment's status after refunding `now` on top of `before`, or why not. An
+/// unapplied payment stays unapplied until refunded in full.
 pub fn refund(status: PaymentStatus, paid: Money, before: Money, now: Money) -> Result<PaymentStatus, PaymentError> {
-    if !matches!(status, PaymentStatus::Completed | PaymentStatus::PartiallyRefunded) {
+    if !matches!(status, PaymentStatus::Completed | PaymentStatus::PartiallyRefunded | PaymentStatus::Unapplied) {
         return Err(PaymentError::WrongStatus(status));
     }
     if !now.is_positive() {
@@ -248,7 +195,14 @@ pub fn refund(status: PaymentStatus, paid: Money, before: Money, now: Money) -> 
     if now.amount() > refundable.amount() {
         return Err(PaymentError::ExceedsRefundable { refundable, attempted: now });
     }
-    Ok(if now == refundable { PaymentStatus::Refunded } else { PaymentStatus::PartiallyRefunded })
+    let to = if now == refundable {
+        PaymentStatus::Refunded
+    } else if status == PaymentStatus::Unapplied {
+        PaymentStatus::Unapplied
+    } else {
+        PaymentStatus::PartiallyRefunded
+    };
+    status.transition(to, PaymentCause::Refund).map_err(|e| PaymentError::WrongStatus(e.from))
 }
 
 #[cfg(test)]
@@ -293,6 +247,42 @@ mod tests {
             intake(&p("100.00", PaymentMethod::Cash, "2026-11-20"), today, 7, owed),
             Ok(PaymentStatus::Completed)
         );
+    }
+
+    #[test]
+    fn money_for_an_unworked_account_waits_unapplied_and_is_never_refused() {
+        let today = date("2026-11-20");
+        let p =
+            |amount: &str, method, paid_on: &str| NewPayment { amount: usd(amount), method, paid_on: date(paid_on) };
+        let cash = p("5000.00", PaymentMethod::Cash, "2026-11-20");
+        assert_eq!(intake_unworked(&cash, today, 7), Ok(PaymentStatus::Unapplied));
+        let card = p("10.00", PaymentMethod::Card, "2026-11-20");
+        assert_eq!(intake_unworked(&card, today, 7), Ok(PaymentStatus::Pending));
+        let old = p("10.00", PaymentMethod::Check, "2026-11-01");
+        assert_eq!(intake_unworked(&old, today, 7), Ok(PaymentStatus::PendingApproval));
+        assert_eq!(
+            intake_unworked(&p("0", PaymentMethod::Cash, "2026-11-20"), today, 7),
+            Err(PaymentError::NotPositive)
+        );
+        assert_eq!(
+            intake_unworked(&p("1.00", PaymentMethod::Cash, "2026-11-21"), today, 7),
+            Err(PaymentError::InFuture)
+        );
+
+        assert_eq!(placement(true, usd("10.00"), usd("10.00")), PaymentStatus::Completed);
+        assert_eq!(placement(true, usd("10.01"), usd("10.00")), PaymentStatus::Unapplied, "more than owed");
+        assert_eq!(placement(false, usd("1.00"), usd("10.00")), PaymentStatus::Unapplied, "not worked");
+    }
+
+    #[test]
+    fn unapplied_money_is_refunded_in_parts_or_whole() {
+        let paid = usd("50.00");
+        assert_eq!(refund(PaymentStatus::Unapplied, paid, usd("0"), usd("20.00")), Ok(PaymentStatus::Unapplied));
+        assert_eq!(refund(PaymentStatus::Unapplied, paid, usd("20.00"), usd("30.00")), Ok(PaymentStatus::Refunded));
+        assert!(matches!(
+            refund(PaymentStatus::Unapplied, paid, usd("20.00"), usd("30.01")),
+            Err(PaymentError::ExceedsRefundable { .. })
+        ));
     }
 
     #[test]
