@@ -174,6 +174,13 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
         ),
         route(
             Method::POST,
+            "/payments/{id}/apply",
+            format!("/api/v1/payments/{payment}/apply"),
+            None,
+            Operation::DecidePayment,
+        ),
+        route(
+            Method::POST,
             "/accounts/{id}/fees",
             format!("/api/v1/accounts/{account}/fees"),
             Some(json!({"kind": "late", "amount": "1.00", "reason": "matrix"})),

@@ -297,3 +297,50 @@ async fn a_refund_takes_back_the_newest_installments_first() {
             .await;
     assert_eq!(upcoming["items"][0]["id"], id);
 }
+
+#[tokio::test]
+async fn a_refund_that_unpays_a_settlement_reinstates_the_discount_and_reopens_the_plan() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let manager = app.token("demo.manager").await;
+    let account = negotiating_account(&app, &manager, "PLAN-1").await;
+    let first = today(&app).await + chrono::Days::new(1);
+    let plan = active_plan(&app, &account, "1000.00", 1, first).await;
+    let id = plan["id"].as_str().unwrap();
+    let body = json!({"account_id": account, "amount": "1000.00", "method": "cash", "paid_on": today(&app).await});
+    let payment = ok(pay(&app, &manager, "pay", &body).await, 201, "pay").await;
+    assert_eq!(account_of(&app, &manager, &account).await["status"], "settled");
+
+    let refund = format!("/api/v1/payments/{}/refund", payment["id"].as_str().unwrap());
+    ok(post(&app, &manager, &refund, "r-1", &json!({"amount": "100.00", "reason": "chargeback"})).await, 200, "refund")
+        .await;
+
+    let plan = ok(app.get_as(&manager, &format!("/api/v1/plans/{id}")).await, 200, "plan").await;
+    assert_eq!((plan["status"].as_str(), plan["remaining"].as_str()), (Some("active"), Some("100.00")));
+    let detail = account_of(&app, &manager, &account).await;
+    assert_eq!(
+        (detail["status"].as_str(), detail["current_balance"].as_str()),
+        (Some("payment_plan"), Some("350.50")),
+        "the refund and the discount that no longer holds"
+    );
+    let ledger: Value = app.get_as(&manager, &format!("/api/v1/accounts/{account}/ledger")).await.json().await.unwrap();
+    let reversal =
+        ledger["items"].as_array().unwrap().iter().find(|e| e["kind"] == "write_off_reversal").expect("a reversal");
+    assert_eq!(
+        reversal["lines"],
+        json!([{"ledger_account": "receivable", "debit": "250.50", "credit": "0.00"},
+               {"ledger_account": "write_off", "debit": "0.00", "credit": "250.50"}])
+    );
+
+    // Paid again, the plan completes again and the discount is written off once more.
+    let again = json!({"account_id": account, "amount": "100.00", "method": "cash", "paid_on": today(&app).await});
+    ok(pay(&app, &manager, "pay-2", &again).await, 201, "pay again").await;
+    let detail = account_of(&app, &manager, &account).await;
+    assert_eq!((detail["status"].as_str(), detail["current_balance"].as_str()), (Some("settled"), Some("0.00")));
+    let written_off: rust_decimal::Decimal =
+        sqlx::query_scalar("SELECT sum(debit - credit) FROM journal_lines WHERE ledger_account = 'write_off'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(written_off, "250.50".parse().unwrap(), "written off once, net");
+}

@@ -14,7 +14,6 @@ pub mod idempotency;
 pub mod jobs;
 pub mod openapi;
 pub mod pagination;
-pub mod posting;
 pub mod problem;
 pub mod routes;
 pub mod seed;

@@ -46,6 +46,7 @@ use utoipa::{
         routes::payments::decide::approve,
         routes::payments::decide::reject,
         routes::payments::refund::refund,
+        routes::payments::apply::apply,
         routes::payments::webhook::stripe,
         routes::plans::create::create,
         routes::plans::get::for_account,
@@ -92,7 +93,7 @@ struct V1;
     nest((path = "/api/v1", api = V1)),
     paths(routes::health::live, routes::health::ready, edge::metrics::exposition),
     components(schemas(problem::Problem, routes::health::Health)),
-    modifiers(&BearerAuth, &EveryApiResponse),
+    modifiers(&BearerAuth, &EveryApiResponse, &ProblemTypes),
     tags(
         (name = "auth", description = "Login, token refresh with rotation, logout"),
         (name = "agencies", description = "The tenants"),
@@ -146,6 +147,29 @@ impl Modify for EveryApiResponse {
                 responses.entry("429".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("TooManyRequests")));
                 responses.entry("500".into()).or_insert_with(|| RefOr::T(internal.clone()));
             }
+        }
+    }
+}
+
+/// The `type` of a 409 names the business rule that refused the request: the list of
+/// them, on the `Problem` schema's `type`, so integrators can match on them.
+struct ProblemTypes;
+
+impl Modify for ProblemTypes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{schema::Schema, RefOr};
+        let Some(RefOr::T(Schema::Object(problem))) =
+            openapi.components.as_mut().and_then(|c| c.schemas.get_mut("Problem"))
+        else {
+            return;
+        };
+        if let Some(RefOr::T(Schema::Object(kind))) = problem.properties.get_mut("type") {
+            let mut description = kind.description.clone().unwrap_or_default();
+            description.push_str("\n\nThe business rules a 409 names:\n");
+            for (code, what) in crate::services::Refusal::CODES {
+                description.push_str(&format!("\n- `urn:debtflow:problem:{code}`: {what}"));
+            }
+            kind.description = Some(description);
         }
     }
 }

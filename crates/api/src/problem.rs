@@ -253,6 +253,19 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// An entry our own code built does not balance, or an amount left its currency: a bug.
+impl From<debtflow_domain::ledger::LedgerError> for ApiError {
+    fn from(err: debtflow_domain::ledger::LedgerError) -> Self {
+        ApiError::internal(err)
+    }
+}
+
+impl From<debtflow_domain::MoneyError> for ApiError {
+    fn from(err: debtflow_domain::MoneyError) -> Self {
+        ApiError::internal(err)
+    }
+}
+
 /// A use case's failure, as the client sees it.
 impl From<ServiceError> for ApiError {
     fn from(err: ServiceError) -> Self {

@@ -28,7 +28,7 @@ pub fn routes(operation: Operation) -> &'static str {
          `GET /plans`, `GET /plans/{id}`, `GET /accounts/{id}/plans`"
         }
         Operation::RecordPayment => "`POST /payments`",
-        Operation::DecidePayment => "`POST /payments/{id}/approve`, `POST /payments/{id}/reject`",
+        Operation::DecidePayment => "`POST /payments/{id}/approve`, `/reject`, `/apply`",
         Operation::RefundPayment => "`POST /payments/{id}/refund`",
         Operation::ManageFees => "`POST /accounts/{id}/fees`, `POST /accounts/{id}/fees/{fee_id}/waive`",
         Operation::ReadCommission => "`GET /collectors/{id}/commission`",

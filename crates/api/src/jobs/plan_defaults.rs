@@ -5,15 +5,14 @@
 //! nothing more to do.
 
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::RequestContext,
     db::{self, Scope},
-    posting,
     problem::ApiError,
-    store::{self, accounts::Reach, notifications::NewNotification},
+    services::plans::step,
+    store,
 };
-use chrono::NaiveDate;
-use debtflow_domain::{account::status::Cause, plan::PlanStatus, AccountStatus, Role};
+use chrono::{NaiveDate, NaiveTime};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -35,49 +34,14 @@ pub async fn default_plan(
     db: &PgPool,
     agency_id: Uuid,
     plan_id: Uuid,
-    account_id: Uuid,
+    _account_id: Uuid,
     as_of: NaiveDate,
 ) -> Result<Option<i64>, ApiError> {
     let mut tx = db::begin(db, Scope::Platform).await?;
-    let reach = Reach { agency_id: Some(agency_id), collector_id: None };
-    let Some(mut account) = store::accounts::lock_money(&mut tx, reach, account_id).await? else { return Ok(None) };
-    let Some(plan) = store::plans::get(&mut tx, reach, plan_id, true).await? else { return Ok(None) };
-    if plan.status.0 != PlanStatus::Active {
-        return Ok(None);
-    }
     let actor = Actor::anonymous(RequestContext::default());
-    let why = format!("an installment unpaid {} days after its due date", plan.default_threshold_days);
-    store::plans::set_status(&mut tx, agency_id, plan_id, PlanStatus::Defaulted, None, Some(&why)).await?;
-    posting::plan_event(&mut tx, agency_id, account_id, &actor, plan_id, "defaulted", Some(&why)).await?;
-    if account.status() == AccountStatus::PaymentPlan {
-        let to = AccountStatus::Negotiating;
-        posting::move_account(&mut tx, &mut account, &actor, to, Cause::PlanEnded, "payment plan defaulted").await?;
-    }
-    let mut recipients = store::users::active_with_roles(&mut tx, agency_id, &[Role::Manager]).await?;
-    recipients.extend(account.collector_id);
-    let mut sent = 0;
-    for recipient in recipients {
-        let key = format!("plan:{plan_id}:defaulted:{recipient}");
-        let notification = NewNotification {
-            agency_id,
-            recipient_id: recipient,
-            kind: "plan_defaulted",
-            title: "Payment plan defaulted",
-            body: &why,
-            entity_type: Some("plan"),
-            entity_id: Some(plan_id.to_string()),
-            idempotency_key: &key,
-        };
-        sent += i64::from(store::notifications::insert(&mut tx, &notification).await?);
-    }
-    let change = Change::updated(
-        "plan.default",
-        "plan",
-        plan_id,
-        &serde_json::json!({ "status": "active" }),
-        &serde_json::json!({ "status": "defaulted", "as_of": as_of, "reason": why }),
-    );
-    audit::record(&mut tx, &actor, change.in_agency(Some(agency_id))).await?;
+    // The run's instant: the start of its business date (nothing here depends on the hour).
+    let now = as_of.and_time(NaiveTime::MIN).and_utc();
+    let sent = step::default(&mut tx, &actor, agency_id, plan_id, as_of, now).await?;
     tx.commit().await?;
-    Ok(Some(sent))
+    Ok(sent)
 }

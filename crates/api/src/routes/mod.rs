@@ -61,6 +61,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(payments::decide::approve)
         .service(payments::decide::reject)
         .service(payments::refund::refund)
+        .service(payments::apply::apply)
         .service(plans::create::create)
         .service(plans::get::for_account)
         .service(plans::list::list)

@@ -14,7 +14,7 @@ pub enum ServiceError {
     NotFound,
     /// A field of the command is invalid: a 422 naming it.
     #[error("{message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid { field: String, message: String },
     /// A business rule refuses the command in the state it found.
     #[error(transparent)]
     Refused(#[from] Refusal),
@@ -28,8 +28,8 @@ pub enum ServiceError {
 }
 
 impl ServiceError {
-    pub fn invalid(field: &'static str, message: impl ToString) -> Self {
-        ServiceError::Invalid { field, message: message.to_string() }
+    pub fn invalid(field: impl Into<String>, message: impl ToString) -> Self {
+        ServiceError::Invalid { field: field.into(), message: message.to_string() }
     }
 
     pub fn invariant(err: impl std::fmt::Display) -> Self {
@@ -141,6 +141,15 @@ impl Refusal {
         }
     }
 
+    /// The codes as a Markdown table, for the README (a test keeps them equal).
+    pub fn markdown_table() -> String {
+        let mut out = String::from("| `type` (`urn:debtflow:problem:…`) | the rule that refused |\n|---|---|\n");
+        for (code, what) in Self::CODES {
+            out.push_str(&format!("| `{code}` | {what} |\n"));
+        }
+        out
+    }
+
     /// A refusal of `action` on `entity`, which is `current` and would need one of
     /// `allowed`.
     pub fn wrong_status<S: std::fmt::Display>(
@@ -180,6 +189,16 @@ mod tests {
         let listed: Vec<&str> = Refusal::CODES.iter().map(|(code, _)| *code).collect();
         let used: Vec<&str> = examples.iter().map(Refusal::code).collect();
         assert_eq!(used, listed, "every refusal once, in the listed order");
+    }
+
+    #[test]
+    fn the_readme_lists_every_refusal() {
+        let readme = include_str!("../../../../README.md");
+        assert!(
+            readme.contains(&Refusal::markdown_table()),
+            "README.md's problem types are stale; replace them with:\n{}",
+            Refusal::markdown_table()
+        );
     }
 
     #[test]

@@ -8,6 +8,10 @@
 //! respond; the processor webhook, approvals and jobs call the same functions, so a
 //! rule lives in one place.
 
+pub mod book;
 pub mod error;
+pub mod fees;
+pub mod payments;
+pub mod plans;
 
 pub use error::{Entity, Refusal, ServiceError};

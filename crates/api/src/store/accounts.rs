@@ -1,7 +1,7 @@
 //! Accounts and their debtors.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use debtflow_domain::{AccountStatus, Priority};
+use debtflow_domain::{payment::AllocationOrder, AccountStatus, Priority};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -409,13 +409,12 @@ pub fn sort_value(row: &AccountRow, sort: SortKey) -> String {
     }
 }
 
-/// What posting money needs to know of an account, locked until the transaction ends.
+/// What the money use cases need of an account, locked until the transaction ends.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct MoneyAccount {
+pub struct MoneyRow {
     pub agency_id: Uuid,
     pub id: Uuid,
-    #[sqlx(try_from = "String")]
-    pub status: StatusColumn,
+    pub status: AccountStatus,
     pub current_balance: Decimal,
     pub currency: String,
     pub collector_id: Option<Uuid>,
@@ -423,18 +422,25 @@ pub struct MoneyAccount {
     pub commission_rate: Option<Decimal>,
     /// The agency's `payment_allocation` setting.
     #[sqlx(try_from = "String")]
-    pub allocation_order: super::payments::Named<debtflow_domain::payment::AllocationOrder>,
-    pub settled_from: Option<String>,
-    /// Today in the agency's time zone.
+    pub allocation_order: AllocationOrder,
+    /// The status a SETTLED account was settled from.
+    pub settled_from: Option<AccountStatus>,
+    /// The agency's business date at the clock's `now`.
     pub today: NaiveDate,
 }
 
-pub async fn lock_money(tx: &mut PgConnection, reach: Reach, id: Uuid) -> Result<Option<MoneyAccount>, sqlx::Error> {
+/// The account within `reach`, locked, with the agency's today at `now`.
+pub async fn lock_money(
+    tx: &mut PgConnection,
+    reach: Reach,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<MoneyRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT a.agency_id, a.id, a.status::text AS status, a.current_balance, a.currency::text AS currency,
+        "SELECT a.agency_id, a.id, a.status, a.current_balance, a.currency::text AS currency,
                 a.collector_id, u.commission_rate,
                 coalesce(ag.settings ->> 'payment_allocation', 'principal_first') AS allocation_order,
-                a.settled_from::text AS settled_from, (now() AT TIME ZONE ag.time_zone)::date AS today
+                a.settled_from, ($4::timestamptz AT TIME ZONE ag.time_zone)::date AS today
          FROM accounts a
          JOIN agencies ag ON ag.id = a.agency_id
          LEFT JOIN users u ON u.id = a.collector_id
@@ -444,12 +450,14 @@ pub async fn lock_money(tx: &mut PgConnection, reach: Reach, id: Uuid) -> Result
     .bind(id)
     .bind(reach.agency_id)
     .bind(reach.collector_id)
+    .bind(now)
     .fetch_optional(tx)
     .await
 }
 
-/// Moves the account into or out of SETTLED, remembering where it was settled from.
-pub async fn set_settlement(
+/// Saves the status money moved the account to, and the status it was settled from
+/// (`None` unless SETTLED).
+pub async fn set_money_status(
     tx: &mut PgConnection,
     agency_id: Uuid,
     id: Uuid,
@@ -457,13 +465,12 @@ pub async fn set_settlement(
     settled_from: Option<AccountStatus>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE accounts SET status = $3::account_status, settled_from = $4::account_status, updated_at = now()
-         WHERE agency_id = $1 AND id = $2",
+        "UPDATE accounts SET status = $3, settled_from = $4, updated_at = now() WHERE agency_id = $1 AND id = $2",
     )
     .bind(agency_id)
     .bind(id)
-    .bind(status.as_str())
-    .bind(settled_from.map(AccountStatus::as_str))
+    .bind(status)
+    .bind(settled_from)
     .execute(tx)
     .await
     .map(drop)

@@ -1,33 +1,35 @@
 //! Fees assessed on accounts (migrations/0005). What a fee still owes is its amount
-//! less what payments paid and what was waived; its status follows from those.
+//! less what payments paid and what was waived; its status follows from those by the
+//! domain's table (`FeeStatus::after`), and the table's CHECK says the same.
 
-use super::payments::Named;
 use chrono::{DateTime, Utc};
 use debtflow_domain::fee::{FeeKind, FeeStatus};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-const COLUMNS: &str = "id, account_id, kind::text AS kind, amount, paid_amount, waived_amount, status::text AS status,
-    reason, assessed_by, waived_by, waive_reason, created_at, updated_at";
+const COLUMNS: &str = "id, account_id, kind, amount, paid_amount, waived_amount, status,
+    reason, assessed_by, waived_by, waive_reason, created_at, updated_at,
+    (SELECT a.currency::text FROM accounts a WHERE a.agency_id = fees.agency_id AND a.id = fees.account_id)
+        AS currency";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FeeRow {
     pub id: Uuid,
     pub account_id: Uuid,
-    #[sqlx(try_from = "String")]
-    pub kind: Named<FeeKind>,
+    pub kind: FeeKind,
     pub amount: Decimal,
     pub paid_amount: Decimal,
     pub waived_amount: Decimal,
-    #[sqlx(try_from = "String")]
-    pub status: Named<FeeStatus>,
+    pub status: FeeStatus,
     pub reason: String,
     pub assessed_by: Uuid,
     pub waived_by: Option<Uuid>,
     pub waive_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The account's currency.
+    pub currency: String,
 }
 
 impl FeeRow {
@@ -49,12 +51,12 @@ pub async fn insert(
 ) -> Result<FeeRow, sqlx::Error> {
     sqlx::query_as(&format!(
         "INSERT INTO fees (agency_id, id, account_id, kind, amount, reason, assessed_by)
-         VALUES ($1, $2, $3, $4::fee_kind, $5, $6, $7) RETURNING {COLUMNS}"
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
     ))
     .bind(agency_id)
     .bind(id)
     .bind(account_id)
-    .bind(kind.as_str())
+    .bind(kind)
     .bind(amount)
     .bind(reason)
     .bind(assessed_by)
@@ -62,16 +64,15 @@ pub async fn insert(
     .await
 }
 
-pub async fn get(
+/// The account's fee, locked until the transaction ends.
+pub async fn lock(
     tx: &mut PgConnection,
     agency_id: Uuid,
     account_id: Uuid,
     id: Uuid,
-    lock: bool,
 ) -> Result<Option<FeeRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM fees WHERE agency_id = $1 AND account_id = $2 AND id = $3 {}",
-        if lock { "FOR UPDATE" } else { "" }
+        "SELECT {COLUMNS} FROM fees WHERE agency_id = $1 AND account_id = $2 AND id = $3 FOR UPDATE"
     ))
     .bind(agency_id)
     .bind(account_id)
@@ -80,18 +81,10 @@ pub async fn get(
     .await
 }
 
-/// The account's fees, oldest first; `open_only` keeps those still owing, locked.
-pub async fn list(
-    tx: &mut PgConnection,
-    agency_id: Uuid,
-    account_id: Uuid,
-    open_only: bool,
-) -> Result<Vec<FeeRow>, sqlx::Error> {
+/// The account's fees, oldest first.
+pub async fn list(tx: &mut PgConnection, agency_id: Uuid, account_id: Uuid) -> Result<Vec<FeeRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM fees WHERE agency_id = $1 AND account_id = $2 {}
-         ORDER BY created_at, id {}",
-        if open_only { "AND status = 'waiting'" } else { "" },
-        if open_only { "FOR UPDATE" } else { "" }
+        "SELECT {COLUMNS} FROM fees WHERE agency_id = $1 AND account_id = $2 ORDER BY created_at, id"
     ))
     .bind(agency_id)
     .bind(account_id)
@@ -99,44 +92,74 @@ pub async fn list(
     .await
 }
 
-/// Adds `delta` to what each fee was paid (negative: a refund reopens it).
-pub async fn add_paid(tx: &mut PgConnection, agency_id: Uuid, changes: &[(Uuid, Decimal)]) -> Result<(), sqlx::Error> {
-    if changes.is_empty() {
+/// The account's fees still owing, oldest first, locked.
+pub async fn lock_open(tx: &mut PgConnection, agency_id: Uuid, account_id: Uuid) -> Result<Vec<FeeRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM fees WHERE agency_id = $1 AND account_id = $2 AND status = $3
+         ORDER BY created_at, id FOR UPDATE"
+    ))
+    .bind(agency_id)
+    .bind(account_id)
+    .bind(FeeStatus::Waiting)
+    .fetch_all(tx)
+    .await
+}
+
+/// The agency's fees among `ids`, locked in id order.
+pub async fn lock_many(tx: &mut PgConnection, agency_id: Uuid, ids: &[Uuid]) -> Result<Vec<FeeRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM fees WHERE agency_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE"))
+        .bind(agency_id)
+        .bind(ids)
+        .fetch_all(tx)
+        .await
+}
+
+/// A fee's new paid amount and status.
+#[derive(Debug, Clone, Copy)]
+pub struct Paid {
+    pub fee_id: Uuid,
+    pub paid_amount: Decimal,
+    pub status: FeeStatus,
+}
+
+/// Saves what payments (and refunds) left the fees paid, and their statuses.
+pub async fn set_paid(tx: &mut PgConnection, agency_id: Uuid, fees: &[Paid]) -> Result<(), sqlx::Error> {
+    if fees.is_empty() {
         return Ok(());
     }
-    // The status follows from the amounts (the table's CHECK says the same).
     sqlx::query(
-        "UPDATE fees f SET paid_amount = f.paid_amount + x.delta, updated_at = now(),
-                status = (CASE WHEN f.paid_amount + x.delta + f.waived_amount < f.amount THEN 'waiting'
-                               WHEN f.waived_amount > 0 THEN 'waived' ELSE 'paid' END)::fee_status
-         FROM unnest($2::uuid[], $3::numeric[]) AS x(id, delta)
+        "UPDATE fees f SET paid_amount = x.paid, status = x.status, updated_at = now()
+         FROM unnest($2::uuid[], $3::numeric[], $4::fee_status[]) AS x(id, paid, status)
          WHERE f.agency_id = $1 AND f.id = x.id",
     )
     .bind(agency_id)
-    .bind(changes.iter().map(|c| c.0).collect::<Vec<_>>())
-    .bind(changes.iter().map(|c| c.1).collect::<Vec<_>>())
+    .bind(fees.iter().map(|f| f.fee_id).collect::<Vec<_>>())
+    .bind(fees.iter().map(|f| f.paid_amount).collect::<Vec<_>>())
+    .bind(fees.iter().map(|f| f.status).collect::<Vec<_>>())
     .execute(tx)
     .await
     .map(drop)
 }
 
-/// Forgives what the fee still owes.
+/// Forgives what the fee still owes; `status` is what that leaves it in.
 pub async fn waive(
     tx: &mut PgConnection,
     agency_id: Uuid,
     id: Uuid,
     by: Uuid,
     reason: &str,
+    status: FeeStatus,
 ) -> Result<FeeRow, sqlx::Error> {
     sqlx::query_as(&format!(
         "UPDATE fees SET waived_amount = amount - paid_amount, waived_by = $3, waive_reason = $4,
-                status = 'waived', updated_at = now()
+                status = $5, updated_at = now()
          WHERE agency_id = $1 AND id = $2 RETURNING {COLUMNS}"
     ))
     .bind(agency_id)
     .bind(id)
     .bind(by)
     .bind(reason)
+    .bind(status)
     .fetch_one(tx)
     .await
 }

@@ -1,7 +1,7 @@
 //! The journal (migrations/0005): entries and their lines, append-only.
 
 use chrono::{DateTime, Utc};
-use debtflow_domain::ledger::{Entry, Side};
+use debtflow_domain::ledger::{Entry, LedgerAccount, Side};
 use rust_decimal::Decimal;
 use sqlx::{types::Json, PgConnection};
 use uuid::Uuid;
@@ -13,6 +13,7 @@ pub struct Links {
     pub payment_id: Option<Uuid>,
     pub fee_id: Option<Uuid>,
     pub collector_id: Option<Uuid>,
+    pub plan_id: Option<Uuid>,
 }
 
 /// Appends `entry` to the account's journal and moves the account's balance by the
@@ -27,26 +28,28 @@ pub async fn post(
     let id = Uuid::now_v7();
     let lines = entry.lines();
     let numbers: Vec<i16> = (1..=lines.len() as i16).collect();
-    let accounts: Vec<&str> = lines.iter().map(|l| l.account.as_str()).collect();
+    let accounts: Vec<LedgerAccount> = lines.iter().map(|l| l.account).collect();
     let side = |want: Side| -> Vec<Decimal> {
         lines.iter().map(|l| if l.side == want { l.amount.amount() } else { Decimal::ZERO }).collect()
     };
     sqlx::query(
         "WITH e AS (
-             INSERT INTO journal_entries (agency_id, id, account_id, kind, reverses, payment_id, fee_id, collector_id)
-             VALUES ($1, $2, $3, $4::entry_kind, $5, $6, $7, $8)
+             INSERT INTO journal_entries (agency_id, id, account_id, kind, reverses, payment_id, fee_id, collector_id,
+                                          plan_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $14)
              RETURNING agency_id, id),
          l AS (
              INSERT INTO journal_lines (agency_id, entry_id, line_no, ledger_account, debit, credit)
-             SELECT e.agency_id, e.id, x.no, x.account::ledger_account, x.debit, x.credit
-             FROM e, unnest($9::smallint[], $10::text[], $11::numeric[], $12::numeric[]) AS x(no, account, debit, credit))
+             SELECT e.agency_id, e.id, x.no, x.account, x.debit, x.credit
+             FROM e, unnest($9::smallint[], $10::ledger_account[], $11::numeric[], $12::numeric[])
+                     AS x(no, account, debit, credit))
          UPDATE accounts SET current_balance = current_balance + $13, updated_at = now()
          WHERE agency_id = $1 AND id = $3 AND $13 <> 0",
     )
     .bind(agency_id)
     .bind(id)
     .bind(account_id)
-    .bind(entry.kind().as_str())
+    .bind(entry.kind())
     .bind(links.reverses)
     .bind(links.payment_id)
     .bind(links.fee_id)
@@ -56,15 +59,19 @@ pub async fn post(
     .bind(side(Side::Debit))
     .bind(side(Side::Credit))
     .bind(entry.receivable_change())
+    .bind(links.plan_id)
     .execute(tx)
     .await?;
     Ok(id)
 }
 
-/// The entries a payment made: the payment's own, and its commission so far.
+/// The entries a payment made: the one that put it on its account (`payment`, or
+/// `application` for unapplied money applied), the one that put it in suspense
+/// (`unapplied`), and its commission so far.
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
 pub struct PaymentEntries {
     pub payment_entry: Option<Uuid>,
+    pub unapplied_entry: Option<Uuid>,
     pub commission_entry: Option<Uuid>,
     pub commission_collector: Option<Uuid>,
     pub commission: Decimal,
@@ -76,7 +83,8 @@ pub async fn payment_entries(
     payment_id: Uuid,
 ) -> Result<PaymentEntries, sqlx::Error> {
     sqlx::query_as(
-        "SELECT (array_agg(e.id) FILTER (WHERE e.kind = 'payment'))[1] AS payment_entry,
+        "SELECT (array_agg(e.id) FILTER (WHERE e.kind IN ('payment', 'application')))[1] AS payment_entry,
+                (array_agg(e.id) FILTER (WHERE e.kind = 'unapplied'))[1] AS unapplied_entry,
                 (array_agg(e.id) FILTER (WHERE e.kind = 'commission'))[1] AS commission_entry,
                 (array_agg(e.collector_id) FILTER (WHERE e.kind = 'commission'))[1] AS commission_collector,
                 coalesce(sum(l.debit) FILTER (WHERE e.kind = 'commission' AND l.ledger_account = 'commission_expense'), 0)
@@ -86,6 +94,20 @@ pub async fn payment_entries(
     )
     .bind(agency_id)
     .bind(payment_id)
+    .fetch_one(tx)
+    .await
+}
+
+/// What a plan's settlement discount wrote off and no reversal has given back yet.
+pub async fn plan_write_off(tx: &mut PgConnection, agency_id: Uuid, plan_id: Uuid) -> Result<Decimal, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT coalesce(sum(l.debit - l.credit), 0) FROM journal_entries e
+         JOIN journal_lines l ON l.agency_id = e.agency_id AND l.entry_id = e.id AND l.ledger_account = $3
+         WHERE e.agency_id = $1 AND e.plan_id = $2",
+    )
+    .bind(agency_id)
+    .bind(plan_id)
+    .bind(LedgerAccount::WriteOff)
     .fetch_one(tx)
     .await
 }

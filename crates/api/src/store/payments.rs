@@ -5,24 +5,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use debtflow_domain::payment::{PaymentMethod, PaymentStatus};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
-use std::str::FromStr;
 use uuid::Uuid;
 
-/// A column of one of the domain's named enums, read as text and parsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Named<T>(pub T);
-
-impl<T: FromStr<Err = String>> TryFrom<String> for Named<T> {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        s.parse().map(Named)
-    }
-}
-
 const COLUMNS: &str =
-    "p.agency_id, p.id, p.account_id, p.amount, p.currency::text AS currency, p.method::text AS method,
-    p.status::text AS status, p.paid_on, p.reference, p.refunded_amount, p.metadata, p.recorded_by, p.collector_id,
-    p.decided_by, p.decided_at, p.created_at";
+    "p.agency_id, p.id, p.account_id, p.amount, p.currency::text AS currency, p.method, p.status, p.paid_on,
+    p.reference, p.refunded_amount, p.metadata, p.recorded_by, p.collector_id, p.decided_by, p.decided_at,
+    p.created_at";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PaymentRow {
@@ -31,10 +19,8 @@ pub struct PaymentRow {
     pub account_id: Uuid,
     pub amount: Decimal,
     pub currency: String,
-    #[sqlx(try_from = "String")]
-    pub method: Named<PaymentMethod>,
-    #[sqlx(try_from = "String")]
-    pub status: Named<PaymentStatus>,
+    pub method: PaymentMethod,
+    pub status: PaymentStatus,
     pub paid_on: NaiveDate,
     pub reference: Option<String>,
     pub refunded_amount: Decimal,
@@ -56,15 +42,17 @@ pub struct NewPayment<'a> {
     pub paid_on: NaiveDate,
     pub reference: Option<&'a str>,
     pub metadata: &'a serde_json::Value,
-    pub recorded_by: Uuid,
+    pub recorded_by: Option<Uuid>,
+    /// The collector its commission went to, when it posts at once.
+    pub collector_id: Option<Uuid>,
 }
 
 /// Inserts the payment; `None` when the agency has a payment with its reference.
 pub async fn insert(tx: &mut PgConnection, p: &NewPayment<'_>) -> Result<Option<PaymentRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "INSERT INTO payments AS p (agency_id, id, account_id, amount, currency, method, status, paid_on, reference,
-                                    metadata, recorded_by)
-         VALUES ($1, $2, $3, $4, $5, $6::payment_method, $7::payment_status, $8, $9, $10, $11)
+                                    metadata, recorded_by, collector_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (agency_id, reference) WHERE reference IS NOT NULL DO NOTHING
          RETURNING {COLUMNS}"
     ))
@@ -73,12 +61,13 @@ pub async fn insert(tx: &mut PgConnection, p: &NewPayment<'_>) -> Result<Option<
     .bind(p.account_id)
     .bind(p.amount)
     .bind(p.currency)
-    .bind(p.method.as_str())
-    .bind(p.status.as_str())
+    .bind(p.method)
+    .bind(p.status)
     .bind(p.paid_on)
     .bind(p.reference)
     .bind(p.metadata)
     .bind(p.recorded_by)
+    .bind(p.collector_id)
     .fetch_optional(tx)
     .await
 }
@@ -104,21 +93,28 @@ pub async fn by_processor_ref(tx: &mut PgConnection, reference: &str) -> Result<
         .await
 }
 
-/// The payment, if within `reach` (a collector's: on their accounts only); `lock`
-/// locks it until the transaction ends.
-pub async fn get(tx: &mut PgConnection, reach: Reach, id: Uuid, lock: bool) -> Result<Option<PaymentRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM payments p
-         WHERE p.id = $1 AND ($2::uuid IS NULL OR p.agency_id = $2)
-           AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM accounts a WHERE a.agency_id = p.agency_id
-                                             AND a.id = p.account_id AND a.collector_id = $3)) {}",
-        if lock { "FOR UPDATE OF p" } else { "" }
-    ))
-    .bind(id)
-    .bind(reach.agency_id)
-    .bind(reach.collector_id)
-    .fetch_optional(tx)
-    .await
+const WITHIN_REACH: &str = "p.id = $1 AND ($2::uuid IS NULL OR p.agency_id = $2)
+    AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM accounts a WHERE a.agency_id = p.agency_id
+                                      AND a.id = p.account_id AND a.collector_id = $3))";
+
+/// The payment, if within `reach` (a collector's: on their accounts only).
+pub async fn get(tx: &mut PgConnection, reach: Reach, id: Uuid) -> Result<Option<PaymentRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM payments p WHERE {WITHIN_REACH}"))
+        .bind(id)
+        .bind(reach.agency_id)
+        .bind(reach.collector_id)
+        .fetch_optional(tx)
+        .await
+}
+
+/// [`get`], locked until the transaction ends.
+pub async fn lock(tx: &mut PgConnection, reach: Reach, id: Uuid) -> Result<Option<PaymentRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM payments p WHERE {WITHIN_REACH} FOR UPDATE OF p"))
+        .bind(id)
+        .bind(reach.agency_id)
+        .bind(reach.collector_id)
+        .fetch_optional(tx)
+        .await
 }
 
 /// The amounts promised to the account and not yet posted (pending and awaiting
@@ -131,12 +127,12 @@ pub async fn pending_total(
 ) -> Result<Decimal, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT coalesce(sum(amount), 0) FROM payments
-         WHERE agency_id = $1 AND account_id = $2 AND status IN ('pending', 'pending_approval')
-           AND ($3::uuid IS NULL OR id <> $3)",
+         WHERE agency_id = $1 AND account_id = $2 AND status = ANY($4) AND ($3::uuid IS NULL OR id <> $3)",
     )
     .bind(agency_id)
     .bind(account_id)
     .bind(except)
+    .bind(PaymentStatus::ALL.iter().copied().filter(|s| s.is_pending()).collect::<Vec<_>>())
     .fetch_one(tx)
     .await
 }
@@ -163,16 +159,16 @@ pub async fn list(
            AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM accounts a WHERE a.agency_id = p.agency_id
                                              AND a.id = p.account_id AND a.collector_id = $2))
            AND ($3::uuid IS NULL OR p.account_id = $3)
-           AND ($4::text IS NULL OR p.status = $4::payment_status)
-           AND ($5::text IS NULL OR p.method = $5::payment_method)
+           AND ($4::payment_status IS NULL OR p.status = $4)
+           AND ($5::payment_method IS NULL OR p.method = $5)
            AND ($6::timestamptz IS NULL OR (p.created_at, p.id) < ($6, $7))
          ORDER BY p.created_at DESC, p.id DESC LIMIT $8"
     ))
     .bind(reach.agency_id)
     .bind(reach.collector_id)
     .bind(filter.account_id)
-    .bind(filter.status.map(|s| s.as_str()))
-    .bind(filter.method.map(|m| m.as_str()))
+    .bind(filter.status)
+    .bind(filter.method)
     .bind(before.map(|b| b.0))
     .bind(before.map(|b| b.1))
     .bind(limit)
@@ -180,24 +176,33 @@ pub async fn list(
     .await
 }
 
-/// A pending payment posted: completed, with the collector its commission went to.
-pub async fn complete(
-    tx: &mut PgConnection,
-    agency_id: Uuid,
-    id: Uuid,
-    collector_id: Option<Uuid>,
-    decided_by: Option<Uuid>,
-) -> Result<(), sqlx::Error> {
+/// Where money now in hand went.
+#[derive(Debug, Clone, Copy)]
+pub struct Placed {
+    /// `completed` (on `account_id`) or `unapplied` (in suspense).
+    pub status: PaymentStatus,
+    /// The account it went to (unapplied money applied elsewhere moves).
+    pub account_id: Uuid,
+    /// The collector its commission went to.
+    pub collector_id: Option<Uuid>,
+    /// The manager who approved it, if one did.
+    pub decided_by: Option<Uuid>,
+}
+
+/// Records where a payment's money went.
+pub async fn place(tx: &mut PgConnection, agency_id: Uuid, id: Uuid, placed: &Placed) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE payments SET status = 'completed', collector_id = $3,
-                decided_by = coalesce($4, decided_by), decided_at = CASE WHEN $4 IS NULL THEN decided_at ELSE now() END,
+        "UPDATE payments SET status = $3, account_id = $4, collector_id = $5,
+                decided_by = coalesce($6, decided_by), decided_at = CASE WHEN $6 IS NULL THEN decided_at ELSE now() END,
                 updated_at = now()
          WHERE agency_id = $1 AND id = $2",
     )
     .bind(agency_id)
     .bind(id)
-    .bind(collector_id)
-    .bind(decided_by)
+    .bind(placed.status)
+    .bind(placed.account_id)
+    .bind(placed.collector_id)
+    .bind(placed.decided_by)
     .execute(tx)
     .await
     .map(drop)
@@ -213,13 +218,13 @@ pub async fn close_unposted(
     decided_by: Option<Uuid>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE payments SET status = $3::payment_status, decided_by = $4,
+        "UPDATE payments SET status = $3, decided_by = $4,
                 decided_at = CASE WHEN $4 IS NULL THEN NULL ELSE now() END, updated_at = now()
          WHERE agency_id = $1 AND id = $2",
     )
     .bind(agency_id)
     .bind(id)
-    .bind(status.as_str())
+    .bind(status)
     .bind(decided_by)
     .execute(tx)
     .await
@@ -234,12 +239,12 @@ pub async fn record_refund(
     refunded_amount: Decimal,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE payments SET status = $3::payment_status, refunded_amount = $4, updated_at = now()
+        "UPDATE payments SET status = $3, refunded_amount = $4, updated_at = now()
          WHERE agency_id = $1 AND id = $2",
     )
     .bind(agency_id)
     .bind(id)
-    .bind(status.as_str())
+    .bind(status)
     .bind(refunded_amount)
     .execute(tx)
     .await

@@ -1,17 +1,18 @@
-//! Payment plans and their installments (migrations/0007).
+//! Payment plans and their installments (migrations/0007). A plan row carries its
+//! agency's business date at the clock's instant (`$1` of every query that reads one),
+//! so installment statuses are computed for the right day.
 
-use super::{accounts::Reach, payments::Named};
+use super::accounts::Reach;
 use chrono::{DateTime, NaiveDate, Utc};
 use debtflow_domain::plan::{Frequency, Installment, PlanStatus};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-const COLUMNS: &str =
-    "p.agency_id, p.id, p.account_id, p.status::text AS status, p.total, p.frequency::text AS frequency,
-    p.grace_days, p.default_threshold_days, p.settlement, p.note, p.created_by, p.decided_by, p.decided_at, p.ended_at,
+const COLUMNS: &str = "p.agency_id, p.id, p.account_id, p.status, p.total, p.frequency, p.grace_days,
+    p.default_threshold_days, p.settlement, p.note, p.created_by, p.decided_by, p.decided_at, p.ended_at,
     p.end_reason, p.created_at, p.updated_at, a.currency::text AS currency,
-    (now() AT TIME ZONE ag.time_zone)::date AS today";
+    ($1::timestamptz AT TIME ZONE ag.time_zone)::date AS today";
 
 const FROM: &str = "FROM plans p
     JOIN accounts a ON a.agency_id = p.agency_id AND a.id = p.account_id
@@ -22,10 +23,9 @@ pub struct PlanRow {
     pub agency_id: Uuid,
     pub id: Uuid,
     pub account_id: Uuid,
-    #[sqlx(try_from = "String")]
-    pub status: Named<PlanStatus>,
+    pub status: PlanStatus,
     pub total: Decimal,
-    pub frequency: Option<String>,
+    pub frequency: Option<Frequency>,
     pub grace_days: i32,
     pub default_threshold_days: i32,
     /// Approved below the balance: the rest is written off when the plan completes.
@@ -39,12 +39,13 @@ pub struct PlanRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub currency: String,
-    /// Today in the agency's time zone.
+    /// The agency's business date at the clock's instant.
     pub today: NaiveDate,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InstallmentRow {
+    pub plan_id: Uuid,
     pub seq: i16,
     pub due_date: NaiveDate,
     pub amount: Decimal,
@@ -67,13 +68,13 @@ pub async fn insert(tx: &mut PgConnection, p: &NewPlan<'_>) -> Result<Uuid, sqlx
     sqlx::query(
         "INSERT INTO plans (agency_id, id, account_id, total, frequency, grace_days, default_threshold_days, note,
                             created_by)
-         VALUES ($1, $2, $3, $4, $5::plan_frequency, $6, $7, $8, $9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(p.agency_id)
     .bind(id)
     .bind(p.account_id)
     .bind(p.total)
-    .bind(p.frequency.map(Frequency::as_str))
+    .bind(p.frequency)
     .bind(p.grace_days)
     .bind(p.default_threshold_days)
     .bind(p.note)
@@ -91,14 +92,14 @@ pub async fn update_draft(
     p: &NewPlan<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE plans SET total = $3, frequency = $4::plan_frequency, grace_days = $5, default_threshold_days = $6,
+        "UPDATE plans SET total = $3, frequency = $4, grace_days = $5, default_threshold_days = $6,
                 note = $7, updated_at = now()
          WHERE agency_id = $1 AND id = $2",
     )
     .bind(agency_id)
     .bind(id)
     .bind(p.total)
-    .bind(p.frequency.map(Frequency::as_str))
+    .bind(p.frequency)
     .bind(p.grace_days)
     .bind(p.default_threshold_days)
     .bind(p.note)
@@ -134,45 +135,78 @@ pub async fn set_schedule(
     .map(drop)
 }
 
-/// The plan, if within `reach` and not deleted; `lock` locks it.
-pub async fn get(tx: &mut PgConnection, reach: Reach, id: Uuid, lock: bool) -> Result<Option<PlanRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} {FROM}
-         WHERE p.id = $1 AND p.deleted_at IS NULL AND ($2::uuid IS NULL OR p.agency_id = $2)
-           AND ($3::uuid IS NULL OR a.collector_id = $3) {}",
-        if lock { "FOR UPDATE OF p" } else { "" }
-    ))
-    .bind(id)
-    .bind(reach.agency_id)
-    .bind(reach.collector_id)
-    .fetch_optional(tx)
-    .await
+const WITHIN_REACH: &str = "p.id = $2 AND p.deleted_at IS NULL AND ($3::uuid IS NULL OR p.agency_id = $3)
+    AND ($4::uuid IS NULL OR a.collector_id = $4)";
+
+/// The plan, if within `reach` and not deleted.
+pub async fn get(
+    tx: &mut PgConnection,
+    reach: Reach,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<PlanRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} {FROM} WHERE {WITHIN_REACH}"))
+        .bind(now)
+        .bind(id)
+        .bind(reach.agency_id)
+        .bind(reach.collector_id)
+        .fetch_optional(tx)
+        .await
+}
+
+/// [`get`], locked until the transaction ends.
+pub async fn lock(
+    tx: &mut PgConnection,
+    reach: Reach,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<PlanRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} {FROM} WHERE {WITHIN_REACH} FOR UPDATE OF p"))
+        .bind(now)
+        .bind(id)
+        .bind(reach.agency_id)
+        .bind(reach.collector_id)
+        .fetch_optional(tx)
+        .await
 }
 
 /// The account's active plan, locked.
-pub async fn active(tx: &mut PgConnection, agency_id: Uuid, account_id: Uuid) -> Result<Option<PlanRow>, sqlx::Error> {
+pub async fn lock_active(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    account_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<PlanRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} {FROM} WHERE p.agency_id = $1 AND p.account_id = $2 AND p.status = 'active' FOR UPDATE OF p"
+        "SELECT {COLUMNS} {FROM} WHERE p.agency_id = $2 AND p.account_id = $3 AND p.status = $4 FOR UPDATE OF p"
     ))
+    .bind(now)
     .bind(agency_id)
     .bind(account_id)
+    .bind(PlanStatus::Active)
     .fetch_optional(tx)
     .await
 }
 
 /// The account's current plan: the active one, else the one waiting for approval,
 /// else the newest draft.
-pub async fn current(tx: &mut PgConnection, agency_id: Uuid, account_id: Uuid) -> Result<Option<PlanRow>, sqlx::Error> {
+pub async fn current(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    account_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<PlanRow>, sqlx::Error> {
+    let preference = [PlanStatus::Active, PlanStatus::PendingApproval, PlanStatus::Draft];
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} {FROM}
-         WHERE p.agency_id = $1 AND p.account_id = $2 AND p.deleted_at IS NULL
-           AND p.status IN ('active', 'pending_approval', 'draft')
-         ORDER BY array_position(ARRAY['active', 'pending_approval', 'draft']::plan_status[], p.status),
-                  p.created_at DESC
+         WHERE p.agency_id = $2 AND p.account_id = $3 AND p.deleted_at IS NULL AND p.status = ANY($4)
+         ORDER BY array_position($4, p.status), p.created_at DESC
          LIMIT 1"
     ))
+    .bind(now)
     .bind(agency_id)
     .bind(account_id)
+    .bind(&preference[..])
     .fetch_optional(tx)
     .await
 }
@@ -182,43 +216,53 @@ pub async fn for_account(
     tx: &mut PgConnection,
     agency_id: Uuid,
     account_id: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<Vec<PlanRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} {FROM} WHERE p.agency_id = $1 AND p.account_id = $2 AND p.deleted_at IS NULL
+        "SELECT {COLUMNS} {FROM} WHERE p.agency_id = $2 AND p.account_id = $3 AND p.deleted_at IS NULL
          ORDER BY p.created_at DESC, p.id DESC"
     ))
+    .bind(now)
     .bind(agency_id)
     .bind(account_id)
     .fetch_all(tx)
     .await
 }
 
-/// Plans within `reach`, newest first: of a status, and with an open installment due
-/// on or before `due_before`.
+/// The plan list's filters.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Filter {
+    pub status: Option<PlanStatus>,
+    /// With an open installment due on or before this date.
+    pub due_before: Option<NaiveDate>,
+}
+
+/// Plans within `reach`, newest first, older than `before`.
 pub async fn list(
     tx: &mut PgConnection,
     reach: Reach,
-    status: Option<PlanStatus>,
-    due_before: Option<NaiveDate>,
+    filter: Filter,
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
+    now: DateTime<Utc>,
 ) -> Result<Vec<PlanRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} {FROM}
-         WHERE p.deleted_at IS NULL AND ($1::uuid IS NULL OR p.agency_id = $1)
-           AND ($2::uuid IS NULL OR a.collector_id = $2)
-           AND ($3::text IS NULL OR p.status = $3::plan_status)
-           AND ($4::date IS NULL OR EXISTS (
+         WHERE p.deleted_at IS NULL AND ($2::uuid IS NULL OR p.agency_id = $2)
+           AND ($3::uuid IS NULL OR a.collector_id = $3)
+           AND ($4::plan_status IS NULL OR p.status = $4)
+           AND ($5::date IS NULL OR EXISTS (
                    SELECT 1 FROM plan_installments i
                    WHERE i.agency_id = p.agency_id AND i.plan_id = p.id AND i.paid_amount < i.amount
-                     AND i.due_date <= $4))
-           AND ($5::timestamptz IS NULL OR (p.created_at, p.id) < ($5, $6))
-         ORDER BY p.created_at DESC, p.id DESC LIMIT $7"
+                     AND i.due_date <= $5))
+           AND ($6::timestamptz IS NULL OR (p.created_at, p.id) < ($6, $7))
+         ORDER BY p.created_at DESC, p.id DESC LIMIT $8"
     ))
+    .bind(now)
     .bind(reach.agency_id)
     .bind(reach.collector_id)
-    .bind(status.map(PlanStatus::as_str))
-    .bind(due_before)
+    .bind(filter.status)
+    .bind(filter.due_before)
     .bind(before.map(|b| b.0))
     .bind(before.map(|b| b.1))
     .bind(limit)
@@ -226,81 +270,81 @@ pub async fn list(
     .await
 }
 
+/// The installments of the plans, by plan and in order.
 pub async fn installments(
     tx: &mut PgConnection,
     agency_id: Uuid,
     plan_ids: &[Uuid],
-) -> Result<Vec<(Uuid, InstallmentRow)>, sqlx::Error> {
-    let rows: Vec<(Uuid, i16, NaiveDate, Decimal, Decimal)> = sqlx::query_as(
+) -> Result<Vec<InstallmentRow>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT plan_id, seq, due_date, amount, paid_amount FROM plan_installments
          WHERE agency_id = $1 AND plan_id = ANY($2) ORDER BY plan_id, seq",
     )
     .bind(agency_id)
     .bind(plan_ids)
     .fetch_all(tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(plan, seq, due_date, amount, paid_amount)| (plan, InstallmentRow { seq, due_date, amount, paid_amount }))
-        .collect())
+    .await
 }
 
-/// Moves the plan to `status`; `decided_by` for approvals and rejections, `end` for
-/// the statuses that end it (with the reason).
+/// A plan's move: to `status`, with the manager who decided it (approvals and
+/// rejections) and, for the statuses that end it, why. A plan that is not ended has
+/// no end.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusChange<'a> {
+    pub status: PlanStatus,
+    pub decided_by: Option<Uuid>,
+    /// `Some` ends the plan now (completed, defaulted, cancelled).
+    pub end_reason: Option<&'a str>,
+}
+
 pub async fn set_status(
     tx: &mut PgConnection,
     agency_id: Uuid,
     id: Uuid,
-    status: PlanStatus,
-    decided_by: Option<Uuid>,
-    end_reason: Option<&str>,
+    change: StatusChange<'_>,
 ) -> Result<(), sqlx::Error> {
-    let ends = matches!(status, PlanStatus::Completed | PlanStatus::Defaulted | PlanStatus::Cancelled);
     sqlx::query(
-        "UPDATE plans SET status = $3::plan_status,
+        "UPDATE plans SET status = $3,
                 decided_by = coalesce($4, decided_by), decided_at = CASE WHEN $4 IS NULL THEN decided_at ELSE now() END,
-                ended_at = CASE WHEN $5 THEN now() END, end_reason = CASE WHEN $5 THEN $6 END, updated_at = now()
+                ended_at = CASE WHEN $5::text IS NULL THEN NULL ELSE now() END, end_reason = $5, updated_at = now()
          WHERE agency_id = $1 AND id = $2",
     )
     .bind(agency_id)
     .bind(id)
-    .bind(status.as_str())
-    .bind(decided_by)
-    .bind(ends)
-    .bind(end_reason)
+    .bind(change.status)
+    .bind(change.decided_by)
+    .bind(change.end_reason)
     .execute(tx)
     .await
     .map(drop)
 }
 
 /// Activates a pending plan, marking it a settlement when its total is below the
-/// balance. `false` when the account already has an active plan.
+/// balance. A second active plan of the account breaks the unique index
+/// `plans_one_active_per_account` (the last wall of the domain's one-active-plan rule).
 pub async fn activate(
     tx: &mut PgConnection,
     agency_id: Uuid,
     id: Uuid,
     decided_by: Uuid,
     settlement: bool,
-) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query(
-        "UPDATE plans SET status = 'active', settlement = $4, decided_by = $3, decided_at = now(), updated_at = now()
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE plans SET status = $5, settlement = $4, decided_by = $3, decided_at = now(), updated_at = now()
          WHERE agency_id = $1 AND id = $2",
     )
     .bind(agency_id)
     .bind(id)
     .bind(decided_by)
     .bind(settlement)
+    .bind(PlanStatus::Active)
     .execute(tx)
-    .await;
-    match result {
-        Ok(_) => Ok(true),
-        Err(e) => match super::StoreError::from(e) {
-            super::StoreError::Duplicate { constraint } if constraint == "plans_one_active_per_account" => Ok(false),
-            super::StoreError::Unexpected(e) => Err(e),
-            other => Err(sqlx::Error::Protocol(other.to_string())),
-        },
-    }
+    .await
+    .map(drop)
 }
+
+/// The unique index that keeps one active plan per account.
+pub const ONE_ACTIVE_PER_ACCOUNT: &str = "plans_one_active_per_account";
 
 pub async fn soft_delete(tx: &mut PgConnection, agency_id: Uuid, id: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE plans SET deleted_at = now(), updated_at = now() WHERE agency_id = $1 AND id = $2")
@@ -341,14 +385,18 @@ pub async fn add_paid(
     .map(drop)
 }
 
+/// What a payment still holds in one installment of a plan.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct Held {
+    pub plan_id: Uuid,
+    pub seq: i16,
+    pub amount: Decimal,
+}
+
 /// What a payment still holds in each installment of each plan, oldest first.
-pub async fn paid_by(
-    tx: &mut PgConnection,
-    agency_id: Uuid,
-    payment_id: Uuid,
-) -> Result<Vec<(Uuid, i16, Decimal)>, sqlx::Error> {
+pub async fn paid_by(tx: &mut PgConnection, agency_id: Uuid, payment_id: Uuid) -> Result<Vec<Held>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT plan_id, seq, sum(amount) FROM plan_allocations WHERE agency_id = $1 AND payment_id = $2
+        "SELECT plan_id, seq, sum(amount) AS amount FROM plan_allocations WHERE agency_id = $1 AND payment_id = $2
          GROUP BY plan_id, seq HAVING sum(amount) > 0 ORDER BY plan_id, seq",
     )
     .bind(agency_id)
@@ -366,7 +414,7 @@ pub async fn overdue(
 ) -> Result<Vec<(Uuid, Uuid, Uuid)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.agency_id, p.id, p.account_id FROM plans p
-         WHERE p.status = 'active' AND ($2::uuid IS NULL OR p.agency_id = $2) AND EXISTS (
+         WHERE p.status = $3 AND ($2::uuid IS NULL OR p.agency_id = $2) AND EXISTS (
              SELECT 1 FROM plan_installments i
              WHERE i.agency_id = p.agency_id AND i.plan_id = p.id AND i.paid_amount < i.amount
                AND i.due_date + p.default_threshold_days <= $1)
@@ -374,6 +422,7 @@ pub async fn overdue(
     )
     .bind(as_of)
     .bind(agency_id)
+    .bind(PlanStatus::Active)
     .fetch_all(tx)
     .await
 }

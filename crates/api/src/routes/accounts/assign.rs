@@ -7,6 +7,7 @@ use super::{reach, AccountDetail};
 use crate::{
     audit::{self, Actor, Change},
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     crypto::FieldCipher,
     db,
     edge::json::Json,
@@ -203,6 +204,7 @@ pub async fn assign_one(
     body: Json<AssignRequest>,
     db: web::Data<PgPool>,
     cipher: web::Data<FieldCipher>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::AssignAccounts)?;
     let collector_id = body.into_inner().collector_id;
@@ -223,7 +225,7 @@ pub async fn assign_one(
             [Move { account: account.id, status: account.status.0, from: account.collector_id, to: collector_id }];
         apply(&mut tx, &user, agency_id, &moves, Uuid::now_v7()).await?;
     }
-    let detail = super::get::detail(&mut tx, &user, *id, &cipher).await?;
+    let detail = super::get::detail(&mut tx, &user, *id, &cipher, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(detail))
 }

@@ -2,23 +2,21 @@
 
 use super::reach;
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     config::MoneySettings,
     db,
     edge::json::Json,
     idempotency::{self, Begin, IdempotencyKey},
-    posting,
     problem::{responses, ApiError},
     routes::amount,
+    services::fees::{self, AssessFee},
     store::{self, fees::FeeRow},
 };
 use actix_web::{get, http::StatusCode, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use debtflow_domain::{
-    fee::{FeeKind, FeeStatus},
-    Money,
-};
+use debtflow_domain::fee::{FeeKind, FeeStatus};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
@@ -46,16 +44,16 @@ pub struct Fee {
     pub created_at: DateTime<Utc>,
 }
 
-impl Fee {
-    fn from_row(r: FeeRow, currency: &str) -> Self {
+impl From<FeeRow> for Fee {
+    fn from(r: FeeRow) -> Self {
         Fee {
             id: r.id,
             account_id: r.account_id,
-            kind: r.kind.0,
-            amount: amount(r.amount, currency),
-            paid_amount: amount(r.paid_amount, currency),
-            waived_amount: amount(r.waived_amount, currency),
-            status: r.status.0,
+            kind: r.kind,
+            amount: amount(r.amount, &r.currency),
+            paid_amount: amount(r.paid_amount, &r.currency),
+            waived_amount: amount(r.waived_amount, &r.currency),
+            status: r.status,
             reason: r.reason,
             assessed_by: r.assessed_by,
             waived_by: r.waived_by,
@@ -109,6 +107,7 @@ pub async fn create(
     body: Json<NewFee>,
     db: web::Data<PgPool>,
     settings: web::Data<MoneySettings>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageFees)?;
     let new = body.into_inner();
@@ -116,18 +115,10 @@ pub async fn create(
         Begin::Fresh(claim) => claim,
         Begin::Replay(saved) => return Ok(saved),
     };
-    let tx = &mut *claim.tx;
-    let mut account = store::accounts::lock_money(tx, reach(&user), *id).await?.ok_or(ApiError::NotFound)?;
-    let amount = Money::new(new.amount, account.currency()?).map_err(|e| ApiError::field("amount", e.to_string()))?;
-    if !amount.is_positive() {
-        return Err(ApiError::field("amount", "must be greater than zero"));
-    }
-    let actor = Actor::from(&user);
-    let fee = posting::assess_fee(tx, &mut account, new.kind, amount, new.reason.trim(), &actor).await?;
-    let fee = Fee::from_row(fee, &account.currency);
-    let snapshot = serde_json::to_value(&fee).map_err(ApiError::internal)?;
-    audit::record(tx, &actor, Change::created("fee.assess", "fee", fee.id, snapshot)).await?;
-    idempotency::finish(claim, StatusCode::CREATED, &fee).await
+    let command =
+        AssessFee { account_id: *id, kind: new.kind, amount: new.amount, reason: new.reason.trim().to_owned() };
+    let fee = fees::assess(&mut claim.tx, &Actor::from(&user), reach(&user), command, clock.now()).await?;
+    idempotency::finish(claim, StatusCode::CREATED, &Fee::from(fee)).await
 }
 
 /// The account's fees, oldest first.
@@ -147,9 +138,9 @@ pub async fn list(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) ->
     user.require(Operation::ReadMoney)?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
-    let rows = store::fees::list(&mut tx, account.agency_id, account.id, false).await?;
+    let rows = store::fees::list(&mut tx, account.agency_id, account.id).await?;
     tx.commit().await?;
-    let fees: Vec<Fee> = rows.into_iter().map(|r| Fee::from_row(r, &account.currency)).collect();
+    let fees: Vec<Fee> = rows.into_iter().map(Fee::from).collect();
     Ok(HttpResponse::Ok().json(fees))
 }
 
@@ -179,6 +170,7 @@ pub async fn waive(
     body: Json<Waiver>,
     db: web::Data<PgPool>,
     settings: web::Data<MoneySettings>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageFees)?;
     let (id, fee_id) = path.into_inner();
@@ -187,19 +179,8 @@ pub async fn waive(
         Begin::Fresh(claim) => claim,
         Begin::Replay(saved) => return Ok(saved),
     };
-    let tx = &mut *claim.tx;
-    let mut account = store::accounts::lock_money(tx, reach(&user), id).await?.ok_or(ApiError::NotFound)?;
-    let before = store::fees::get(tx, account.agency_id, id, fee_id, false).await?.ok_or(ApiError::NotFound)?;
     let actor = Actor::from(&user);
-    let fee = posting::waive_fee(tx, &mut account, fee_id, waiver.reason.trim(), &actor).await?;
-    let fee = Fee::from_row(fee, &account.currency);
-    let change = Change::updated(
-        "fee.waive",
-        "fee",
-        fee_id,
-        &serde_json::json!({ "status": before.status.0, "waived_amount": amount(before.waived_amount, &account.currency) }),
-        &serde_json::json!({ "status": fee.status, "waived_amount": fee.waived_amount, "reason": waiver.reason.trim() }),
-    );
-    audit::record(tx, &actor, change).await?;
-    idempotency::finish(claim, StatusCode::OK, &fee).await
+    let reason = waiver.reason.trim();
+    let fee = fees::waive(&mut claim.tx, &actor, reach(&user), id, fee_id, reason, clock.now()).await?;
+    idempotency::finish(claim, StatusCode::OK, &Fee::from(fee)).await
 }

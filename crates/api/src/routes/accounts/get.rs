@@ -1,6 +1,7 @@
 use super::{reach, Account, AccountDetail, CollectorRef, OpenDispute};
 use crate::{
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     crypto::FieldCipher,
     db,
     problem::{responses, ApiError},
@@ -27,10 +28,11 @@ pub async fn get(
     id: web::Path<Uuid>,
     db: web::Data<PgPool>,
     cipher: web::Data<FieldCipher>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let detail = detail(&mut tx, &user, *id, &cipher).await?;
+    let detail = detail(&mut tx, &user, *id, &cipher, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(detail))
 }
@@ -42,6 +44,7 @@ pub async fn detail(
     user: &AuthUser,
     id: Uuid,
     cipher: &FieldCipher,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<AccountDetail, ApiError> {
     let mut row = store::accounts::get(tx, reach(user), id, false).await?.ok_or(ApiError::NotFound)?;
     store::accounts::fill_next_installment_due(tx, std::slice::from_mut(&mut row)).await?;
@@ -58,7 +61,7 @@ pub async fn detail(
         opened_by: d.opened_by,
         opened_at: d.opened_at,
     });
-    let plan = match store::plans::current(tx, agency_id, id).await? {
+    let plan = match store::plans::current(tx, agency_id, id, now).await? {
         Some(plan) => Some(crate::routes::plans::view(tx, plan).await?),
         None => None,
     };

@@ -2,6 +2,7 @@ use super::{reach, AccountDetail};
 use crate::{
     audit::{self, Actor, Change},
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     crypto::FieldCipher,
     db,
     edge::json::Json,
@@ -53,6 +54,7 @@ pub async fn transition(
     body: Json<TransitionRequest>,
     db: web::Data<PgPool>,
     cipher: web::Data<FieldCipher>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::WorkAccount)?;
     let request = body.into_inner();
@@ -99,7 +101,7 @@ pub async fn transition(
         &serde_json::json!({ "status": to, "reason": reason }),
     );
     audit::record(&mut tx, &Actor::from(&user), change.in_agency(Some(agency_id))).await?;
-    let detail = super::get::detail(&mut tx, &user, *id, &cipher).await?;
+    let detail = super::get::detail(&mut tx, &user, *id, &cipher, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(detail))
 }

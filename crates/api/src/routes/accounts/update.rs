@@ -2,6 +2,7 @@ use super::{reach, Account, AccountDetail};
 use crate::{
     audit::{self, Actor, Change},
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     crypto::FieldCipher,
     db,
     edge::json::Json,
@@ -82,6 +83,7 @@ pub async fn update(
     body: Json<AccountPatch>,
     db: web::Data<PgPool>,
     cipher: web::Data<FieldCipher>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::WorkAccount)?;
     let patch = body.into_inner();
@@ -100,7 +102,7 @@ pub async fn update(
         address: patch.address.as_deref(),
     };
     store::accounts::update(&mut tx, agency_id, *id, debtor_id, &changes).await?;
-    let after = super::get::detail(&mut tx, &user, *id, &cipher).await?;
+    let after = super::get::detail(&mut tx, &user, *id, &cipher, clock.now()).await?;
     let change =
         Change::updated("account.update", "account", *id, &before.audit_snapshot(), &after.account.audit_snapshot());
     audit::record(&mut tx, &Actor::from(&user), change.in_agency(Some(agency_id))).await?;

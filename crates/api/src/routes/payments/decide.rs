@@ -2,19 +2,17 @@
 
 use super::Payment;
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     config::MoneySettings,
     edge::json,
     idempotency::{self, Begin, IdempotencyKey},
-    posting,
     problem::{responses, ApiError},
     routes::accounts::reach,
-    services::{Entity, Refusal},
-    store,
+    services::payments::decide::{decide, Verdict},
 };
 use actix_web::{http::StatusCode, post, web, HttpResponse};
-use debtflow_domain::payment::{self, PaymentStatus};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -29,14 +27,9 @@ pub struct Decision {
     pub reason: Option<String>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Verdict {
-    Approve,
-    Reject,
-}
-
-/// Approve a payment waiting for approval: it posts now (the account must still owe
-/// its amount). Requires an `Idempotency-Key`.
+/// Approve a payment waiting for approval: it posts now — or, when its account can no
+/// longer take it (settled, closed, owing less), it is held `unapplied` for a manager
+/// to apply or refund. Requires an `Idempotency-Key`.
 #[utoipa::path(
     tag = "payments",
     security(("bearer" = [])),
@@ -61,8 +54,9 @@ pub async fn approve(
     body: web::Bytes,
     db: web::Data<PgPool>,
     settings: web::Data<MoneySettings>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    decide(user, key, *id, &body, db, settings, Verdict::Approve).await
+    handle(user, key, *id, &body, (&db, &settings, &clock), Verdict::Approve).await
 }
 
 /// Reject a payment waiting for approval: it never posts. Requires an
@@ -91,58 +85,27 @@ pub async fn reject(
     body: web::Bytes,
     db: web::Data<PgPool>,
     settings: web::Data<MoneySettings>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    decide(user, key, *id, &body, db, settings, Verdict::Reject).await
+    handle(user, key, *id, &body, (&db, &settings, &clock), Verdict::Reject).await
 }
 
-async fn decide(
+async fn handle(
     user: AuthUser,
     key: IdempotencyKey,
     id: Uuid,
     body: &[u8],
-    db: web::Data<PgPool>,
-    settings: web::Data<MoneySettings>,
+    (db, settings, clock): (&PgPool, &MoneySettings, &Clock),
     verdict: Verdict,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::DecidePayment)?;
     let decision: Decision = json::parse_optional(body)?.unwrap_or(Decision { reason: None });
-    let mut claim = match idempotency::begin(&db, &settings, &user, &key, &decision).await? {
+    let mut claim = match idempotency::begin(db, settings, &user, &key, &decision).await? {
         Begin::Fresh(claim) => claim,
         Begin::Replay(saved) => return Ok(saved),
     };
-    let tx = &mut *claim.tx;
-    let reach = reach(&user);
-    // The account first, then the payment: the order every money request locks in.
-    let account_id = store::payments::get(tx, reach, id, false).await?.ok_or(ApiError::NotFound)?.account_id;
-    let mut account = store::accounts::lock_money(tx, reach, account_id).await?.ok_or(ApiError::NotFound)?;
-    let before = store::payments::get(tx, reach, id, true).await?.ok_or(ApiError::NotFound)?;
-    if before.status.0 != PaymentStatus::PendingApproval {
-        let pending = [PaymentStatus::PendingApproval];
-        return Err(Refusal::wrong_status(Entity::Payment, before.status.0, "a decision", pending).into());
-    }
+    let reason = decision.reason.as_deref();
     let actor = Actor::from(&user);
-    let action = match verdict {
-        Verdict::Approve => {
-            let others = store::payments::pending_total(tx, account.agency_id, account.id, Some(id)).await?;
-            let available = account.money(account.current_balance - others)?;
-            payment::check_covered(account.money(before.amount)?, available)
-                .map_err(|e| posting::refused("amount", e))?;
-            posting::post_payment(tx, &mut account, &before, Some(user.id), &actor).await?;
-            "payment.approve"
-        }
-        Verdict::Reject => {
-            store::payments::close_unposted(tx, account.agency_id, id, PaymentStatus::Rejected, Some(user.id)).await?;
-            "payment.reject"
-        }
-    };
-    let after = store::payments::get(tx, reach, id, false).await?.ok_or(ApiError::NotFound)?;
-    let change = Change::updated(
-        action,
-        "payment",
-        id,
-        &serde_json::json!({ "status": before.status.0 }),
-        &serde_json::json!({ "status": after.status.0, "reason": decision.reason }),
-    );
-    audit::record(tx, &actor, change).await?;
-    idempotency::finish(claim, StatusCode::OK, &Payment::from(after)).await
+    let payment = decide(&mut claim.tx, &actor, reach(&user), id, verdict, reason, clock.now()).await?;
+    idempotency::finish(claim, StatusCode::OK, &Payment::from(payment)).await
 }

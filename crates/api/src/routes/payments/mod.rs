@@ -1,7 +1,9 @@
-//! `/payments`: recording payments, approving backdated ones, refunds, and the card
-//! processor's webhook. Every request that moves money carries an Idempotency-Key
-//! ([`crate::idempotency`]); the money rules are in [`crate::posting`] and the domain.
+//! `/payments`: recording payments, approving backdated ones, refunds, applying
+//! unapplied money, and the card processor's webhook. Every request that moves money
+//! carries an Idempotency-Key ([`crate::idempotency`]); each handler parses, checks the
+//! role table and calls one use case of [`crate::services::payments`].
 
+pub mod apply;
 pub mod create;
 pub mod decide;
 pub mod get;
@@ -51,8 +53,8 @@ impl From<PaymentRow> for Payment {
             amount: super::amount(r.amount, &r.currency),
             refunded_amount: super::amount(r.refunded_amount, &r.currency),
             currency: r.currency,
-            method: r.method.0,
-            status: r.status.0,
+            method: r.method,
+            status: r.status,
             paid_on: r.paid_on,
             reference: r.reference,
             metadata: r.metadata,

@@ -1,17 +1,16 @@
 use super::Payment;
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     config::MoneySettings,
     edge::json::Json,
     idempotency::{self, Begin, IdempotencyKey},
-    posting,
     problem::{responses, ApiError},
     routes::accounts::reach,
-    store,
+    services::payments::refund::refund as refund_payment,
 };
 use actix_web::{http::StatusCode, post, web, HttpResponse};
-use debtflow_domain::Money;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
@@ -31,8 +30,10 @@ pub struct NewRefund {
 
 /// Refund a completed payment in full or in part: a reversing ledger entry; the
 /// balance goes back up, fees it paid reopen, the collector's commission is reversed
-/// pro rata, and an account this refund reopens goes back to the status it was
-/// settled from. Requires an `Idempotency-Key`.
+/// pro rata, installments it paid are taken back newest first (a completed plan
+/// reopens and its settlement write-off is reversed), and an account this refund
+/// reopens goes back to the status it was settled from. An unapplied payment is
+/// refunded out of suspense. Requires an `Idempotency-Key`.
 #[utoipa::path(
     tag = "payments",
     security(("bearer" = [])),
@@ -57,6 +58,7 @@ pub async fn refund(
     body: Json<NewRefund>,
     db: web::Data<PgPool>,
     settings: web::Data<MoneySettings>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::RefundPayment)?;
     let new = body.into_inner();
@@ -64,23 +66,8 @@ pub async fn refund(
         Begin::Fresh(claim) => claim,
         Begin::Replay(saved) => return Ok(saved),
     };
-    let tx = &mut *claim.tx;
-    let reach = reach(&user);
-    let account_id = store::payments::get(tx, reach, *id, false).await?.ok_or(ApiError::NotFound)?.account_id;
-    let mut account = store::accounts::lock_money(tx, reach, account_id).await?.ok_or(ApiError::NotFound)?;
-    let before = store::payments::get(tx, reach, *id, true).await?.ok_or(ApiError::NotFound)?;
-    let amount = Money::new(new.amount, account.currency()?).map_err(|e| ApiError::field("amount", e.to_string()))?;
     let actor = Actor::from(&user);
-    posting::refund_payment(tx, &mut account, &before, amount, new.reason.trim(), &actor).await?;
-    let after = store::payments::get(tx, reach, *id, false).await?.ok_or(ApiError::NotFound)?;
-    let change = Change::updated(
-        "payment.refund",
-        "payment",
-        *id,
-        &serde_json::json!({ "status": before.status.0, "refunded_amount": before.refunded_amount }),
-        &serde_json::json!({ "status": after.status.0, "refunded_amount": after.refunded_amount,
-                             "reason": new.reason.trim() }),
-    );
-    audit::record(tx, &actor, change).await?;
-    idempotency::finish(claim, StatusCode::OK, &Payment::from(after)).await
+    let reason = new.reason.trim();
+    let payment = refund_payment(&mut claim.tx, &actor, reach(&user), *id, new.amount, reason, clock.now()).await?;
+    idempotency::finish(claim, StatusCode::OK, &Payment::from(payment)).await
 }

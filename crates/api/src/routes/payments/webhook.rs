@@ -5,7 +5,9 @@
 //! transaction, and a replayed event changes nothing.
 //!
 //! - `payment_intent.succeeded`: the pending card payment whose reference is the
-//!   intent's id posts.
+//!   intent's id posts — or, when its account can no longer take it, is held
+//!   `unapplied` for a manager: the answer is 2xx once the money is recorded, so the
+//!   processor does not retry money that has arrived.
 //! - `payment_intent.payment_failed`: it fails.
 //! - `charge.refunded`: the charge's `amount_refunded` (minor units, cumulative) is
 //!   refunded on the payment of its `payment_intent`, the part not refunded yet.
@@ -14,18 +16,16 @@
 //! does not know is a 404, so the processor retries it later.
 
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::RequestContext,
+    clock::Clock,
     config::MoneySettings,
     db::{self, Scope},
-    posting,
     problem::{responses, ApiError},
-    store::{self, accounts::Reach},
+    services::payments::processor::{handle, Handled, Happened, ProcessorEvent},
 };
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use debtflow_domain::{payment::PaymentStatus, Money};
 use hmac::{Hmac, Mac};
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use sha2::Sha256;
 use sqlx::PgPool;
@@ -103,70 +103,36 @@ pub async fn stripe(
     body: web::Bytes,
     db: web::Data<PgPool>,
     settings: web::Data<MoneySettings>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let header = req
         .headers()
         .get(SIGNATURE_HEADER)
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| ApiError::BadRequest(format!("the {SIGNATURE_HEADER} header is required")))?;
-    let now = chrono::Utc::now().timestamp();
-    verify(settings.webhook_secret.expose(), header, &body, now, settings.webhook_tolerance_secs)
+    let now = clock.now();
+    verify(settings.webhook_secret.expose(), header, &body, now.timestamp(), settings.webhook_tolerance_secs)
         .map_err(|why| ApiError::BadRequest(format!("bad {SIGNATURE_HEADER}: {why}")))?;
     let event: Event = serde_json::from_slice(&body)
         .map_err(|e| ApiError::BadRequest(format!("the body is not a processor event: {e}")))?;
-    let reference = match event.kind.as_str() {
-        "payment_intent.succeeded" | "payment_intent.payment_failed" => event.data.object.id.clone(),
-        "charge.refunded" => event
-            .data
-            .object
-            .payment_intent
-            .clone()
-            .ok_or_else(|| ApiError::BadRequest("a charge.refunded event must name its payment_intent".into()))?,
+    let object = event.data.object;
+    let (reference, happened) = match event.kind.as_str() {
+        "payment_intent.succeeded" => (object.id, Happened::Succeeded),
+        "payment_intent.payment_failed" => (object.id, Happened::Failed),
+        "charge.refunded" => (
+            object
+                .payment_intent
+                .ok_or_else(|| ApiError::BadRequest("a charge.refunded event must name its payment_intent".into()))?,
+            Happened::Refunded { total_minor: object.amount_refunded.unwrap_or(0) },
+        ),
         _ => return Ok(received(false)),
     };
-
+    let event = ProcessorEvent { id: event.id, kind: event.kind, reference, happened };
     let mut tx = db::begin(&db, Scope::Platform).await?;
-    let found = store::payments::by_processor_ref(&mut tx, &reference).await?.ok_or(ApiError::NotFound)?;
-    if !store::payments::record_processor_event(&mut tx, &event.id, &event.kind, found.agency_id, found.id).await? {
-        return Ok(received(true));
-    }
-    let reach = Reach { agency_id: Some(found.agency_id), collector_id: None };
-    let mut account = store::accounts::lock_money(&mut tx, reach, found.account_id).await?.ok_or(ApiError::NotFound)?;
-    let payment = store::payments::get(&mut tx, reach, found.id, true).await?.ok_or(ApiError::NotFound)?;
     let actor = Actor::anonymous(RequestContext::of(&req));
-    let status = payment.status.0;
-    match event.kind.as_str() {
-        "payment_intent.succeeded" if status == PaymentStatus::Pending => {
-            posting::post_payment(&mut tx, &mut account, &payment, None, &actor).await?;
-        }
-        "payment_intent.payment_failed" if status == PaymentStatus::Pending => {
-            store::payments::close_unposted(&mut tx, account.agency_id, payment.id, PaymentStatus::Failed, None)
-                .await?;
-        }
-        "charge.refunded" => {
-            let currency = account.currency()?;
-            let total = Decimal::new(event.data.object.amount_refunded.unwrap_or(0), currency.minor_units());
-            let now = Money::new(total - payment.refunded_amount, currency)?;
-            if now.is_positive() {
-                posting::refund_payment(&mut tx, &mut account, &payment, now, "refunded by the processor", &actor)
-                    .await?;
-            }
-        }
-        // The payment is past what the event could change (e.g. already failed).
-        _ => {}
-    }
-    let after = store::payments::get(&mut tx, reach, payment.id, false).await?.ok_or(ApiError::NotFound)?;
-    let change = Change::updated(
-        "payment.processor_event",
-        "payment",
-        payment.id,
-        &serde_json::json!({ "status": status, "refunded_amount": payment.refunded_amount }),
-        &serde_json::json!({ "status": after.status.0, "refunded_amount": after.refunded_amount,
-                             "event": event.id, "event_type": event.kind }),
-    );
-    audit::record(&mut tx, &actor, change.in_agency(Some(account.agency_id))).await?;
+    let handled = handle(&mut tx, &actor, &event, now).await?;
     tx.commit().await?;
-    Ok(received(false))
+    Ok(received(handled == Handled::Replay))
 }
 
 fn received(duplicate: bool) -> HttpResponse {

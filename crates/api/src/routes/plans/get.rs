@@ -1,6 +1,7 @@
 use super::{views, Plan};
 use crate::{
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     db,
     problem::{responses, ApiError},
     routes::accounts::reach,
@@ -23,10 +24,15 @@ use uuid::Uuid;
     )
 )]
 #[get("/plans/{id}")]
-pub async fn get(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let row = store::plans::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let row = store::plans::get(&mut tx, reach(&user), *id, clock.now()).await?.ok_or(ApiError::NotFound)?;
     let plan = super::view(&mut tx, row).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(plan))
@@ -45,11 +51,16 @@ pub async fn get(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> 
     )
 )]
 #[get("/accounts/{id}/plans")]
-pub async fn for_account(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+pub async fn for_account(
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
-    let rows = store::plans::for_account(&mut tx, account.agency_id, account.id).await?;
+    let rows = store::plans::for_account(&mut tx, account.agency_id, account.id, clock.now()).await?;
     let plans = views(&mut tx, rows).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(plans))

@@ -2,22 +2,21 @@
 //! (→ active, the account to PAYMENT_PLAN), reject (→ draft), cancel (→ cancelled; an
 //! active plan's account back to NEGOTIATING), delete a draft (soft).
 
-use super::{create::lock, Plan};
+use super::Plan;
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     config::MoneySettings,
     db,
     edge::json,
     idempotency::{self, Begin, IdempotencyKey},
-    posting,
     problem::{responses, ApiError},
     routes::accounts::reach,
-    services::{Entity, Refusal},
-    store::{self, notifications::NewNotification},
+    services::plans::{propose::delete, step::step as take_step},
 };
 use actix_web::{delete, http::StatusCode, post, web, HttpResponse};
-use debtflow_domain::{account::status::Cause, plan::PlanStatus, AccountStatus, Role};
+use debtflow_domain::plan::PlanStep;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -32,29 +31,12 @@ pub struct PlanDecision {
     pub reason: Option<String>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Step {
-    Submit,
-    Approve,
-    Reject,
-    Cancel,
-}
-
-impl Step {
-    fn operation(self) -> Operation {
-        match self {
-            Step::Submit => Operation::ProposePlan,
-            Step::Approve | Step::Reject | Step::Cancel => Operation::DecidePlan,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Step::Submit => "submitted",
-            Step::Approve => "approved",
-            Step::Reject => "rejected",
-            Step::Cancel => "cancelled",
-        }
+/// Who may take a person's step: proposers submit, deciders decide.
+fn operation(step: PlanStep) -> Operation {
+    match step {
+        PlanStep::Submit | PlanStep::Edit | PlanStep::Delete => Operation::ProposePlan,
+        PlanStep::Approve | PlanStep::Reject | PlanStep::Cancel => Operation::DecidePlan,
+        PlanStep::Complete | PlanStep::Default | PlanStep::Reopen => Operation::DecidePlan,
     }
 }
 
@@ -85,22 +67,23 @@ macro_rules! step_endpoint {
             body: web::Bytes,
             db: web::Data<PgPool>,
             settings: web::Data<MoneySettings>,
+            clock: web::Data<Clock>,
         ) -> Result<HttpResponse, ApiError> {
-            step(user, key, *id, &body, db, settings, $step).await
+            step(user, key, *id, &body, (&db, &settings, &clock), $step).await
         }
     };
 }
 
-step_endpoint!(submit, "/plans/{id}/submit", Step::Submit,
+step_endpoint!(submit, "/plans/{id}/submit", PlanStep::Submit,
     "Submit a draft for a manager's approval (`pending_approval`); the managers are notified. Requires an `Idempotency-Key`.",
     "The plan, waiting for approval");
-step_endpoint!(approve, "/plans/{id}/approve", Step::Approve,
+step_endpoint!(approve, "/plans/{id}/approve", PlanStep::Approve,
     "Approve a plan waiting for approval: it becomes `active` and the account (which must be NEGOTIATING) moves to PAYMENT_PLAN. An account has at most one active plan (409). Requires an `Idempotency-Key`.",
     "The plan, active");
-step_endpoint!(reject, "/plans/{id}/reject", Step::Reject,
+step_endpoint!(reject, "/plans/{id}/reject", PlanStep::Reject,
     "Reject a plan waiting for approval: it goes back to `draft`, to be changed and submitted again. Requires an `Idempotency-Key`.",
     "The plan, a draft again");
-step_endpoint!(cancel, "/plans/{id}/cancel", Step::Cancel,
+step_endpoint!(cancel, "/plans/{id}/cancel", PlanStep::Cancel,
     "Cancel a plan that has not ended; an active plan's account goes back to NEGOTIATING. Requires an `Idempotency-Key`.",
     "The plan, cancelled");
 
@@ -109,89 +92,19 @@ async fn step(
     key: IdempotencyKey,
     id: Uuid,
     body: &[u8],
-    db: web::Data<PgPool>,
-    settings: web::Data<MoneySettings>,
-    step: Step,
+    (db, settings, clock): (&PgPool, &MoneySettings, &Clock),
+    step: PlanStep,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(step.operation())?;
+    user.require(operation(step))?;
     let decision: PlanDecision = json::parse_optional(body)?.unwrap_or(PlanDecision { reason: None });
-    let mut claim = match idempotency::begin(&db, &settings, &user, &key, &decision).await? {
+    let mut claim = match idempotency::begin(db, settings, &user, &key, &decision).await? {
         Begin::Fresh(claim) => claim,
         Begin::Replay(saved) => return Ok(saved),
     };
-    let tx = &mut *claim.tx;
-    let (mut account, plan) = lock(tx, &user, id).await?;
-    let from = plan.status.0;
-    let wrong = || ApiError::Refused(Refusal::wrong_status(Entity::Plan, from, step.name(), []));
-    let actor = Actor::from(&user);
     let reason = decision.reason.as_deref().map(str::trim);
-    match step {
-        Step::Submit => {
-            if from != PlanStatus::Draft {
-                return Err(wrong());
-            }
-            store::plans::set_status(tx, account.agency_id, id, PlanStatus::PendingApproval, None, None).await?;
-            let deciders = store::users::active_with_roles(tx, account.agency_id, &[Role::Manager, Role::AgencyAdmin]);
-            for recipient in deciders.await? {
-                let key = format!("plan:{id}:submitted:{}:{recipient}", plan.updated_at.timestamp_micros());
-                let notification = NewNotification {
-                    agency_id: account.agency_id,
-                    recipient_id: recipient,
-                    kind: "plan_pending_approval",
-                    title: "Payment plan to approve",
-                    body: "A payment plan waits for your approval.",
-                    entity_type: Some("plan"),
-                    entity_id: Some(id.to_string()),
-                    idempotency_key: &key,
-                };
-                store::notifications::insert(tx, &notification).await?;
-            }
-        }
-        Step::Approve => {
-            if from != PlanStatus::PendingApproval {
-                return Err(wrong());
-            }
-            let total = account.money(plan.total)?;
-            let settlement = debtflow_domain::plan::check_total(total, account.balance()?)
-                .map_err(|e| ApiError::field("total", format!("{e}; change the plan before approving it")))?;
-            let status = account.status();
-            let to = status.transition(AccountStatus::PaymentPlan, Cause::PlanActivated).map_err(|_| {
-                Refusal::wrong_status(Entity::Account, status, "plan activation", [AccountStatus::Negotiating])
-            })?;
-            if !store::plans::activate(tx, account.agency_id, id, user.id, settlement).await? {
-                return Err(Refusal::PlanAlreadyActive { existing: None }.into());
-            }
-            posting::move_account(tx, &mut account, &actor, to, Cause::PlanActivated, "payment plan approved").await?;
-        }
-        Step::Reject => {
-            if from != PlanStatus::PendingApproval {
-                return Err(wrong());
-            }
-            store::plans::set_status(tx, account.agency_id, id, PlanStatus::Draft, Some(user.id), None).await?;
-        }
-        Step::Cancel => {
-            if !matches!(from, PlanStatus::Draft | PlanStatus::PendingApproval | PlanStatus::Active) {
-                return Err(wrong());
-            }
-            let why = reason.unwrap_or("cancelled");
-            store::plans::set_status(tx, account.agency_id, id, PlanStatus::Cancelled, None, Some(why)).await?;
-            if from == PlanStatus::Active && account.status() == AccountStatus::PaymentPlan {
-                let to = AccountStatus::Negotiating;
-                posting::move_account(tx, &mut account, &actor, to, Cause::PlanEnded, "payment plan cancelled").await?;
-            }
-        }
-    }
-    posting::plan_event(tx, account.agency_id, account.id, &actor, id, step.name(), reason).await?;
-    let after = store::plans::get(tx, reach(&user), id, false).await?.ok_or(ApiError::NotFound)?;
-    let change = Change::updated(
-        "plan.transition",
-        "plan",
-        id,
-        &serde_json::json!({ "status": from }),
-        &serde_json::json!({ "status": after.status.0, "reason": reason }),
-    );
-    audit::record(tx, &actor, change).await?;
-    let plan = super::view(tx, after).await?;
+    let tx = &mut *claim.tx;
+    let row = take_step(tx, &Actor::from(&user), reach(&user), id, step, reason, clock.now()).await?;
+    let plan = super::view(tx, row).await?;
     idempotency::finish(claim, StatusCode::OK, &plan).await
 }
 
@@ -210,18 +123,15 @@ async fn step(
     )
 )]
 #[delete("/plans/{id}")]
-pub async fn remove(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
-    user.require(Operation::ProposePlan)?;
+pub async fn remove(
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(operation(PlanStep::Delete))?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let (account, plan) = lock(&mut tx, &user, *id).await?;
-    if plan.status.0 != PlanStatus::Draft {
-        return Err(Refusal::wrong_status(Entity::Plan, plan.status.0, "deletion", [PlanStatus::Draft]).into());
-    }
-    store::plans::soft_delete(&mut tx, account.agency_id, *id).await?;
-    let actor = Actor::from(&user);
-    posting::plan_event(&mut tx, account.agency_id, account.id, &actor, *id, "deleted", None).await?;
-    audit::record(&mut tx, &actor, Change::created("plan.delete", "plan", *id, serde_json::json!({ "deleted": true })))
-        .await?;
+    delete(&mut tx, &Actor::from(&user), reach(&user), *id, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,12 +1,14 @@
 use super::{views, Plan};
 use crate::{
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     db,
     edge::query::Query,
     pagination::{self, Page, PageSize},
     problem::{responses, ApiError},
     routes::accounts::reach,
     store,
+    store::plans::Filter,
 };
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
@@ -42,13 +44,19 @@ pub struct PlanQuery {
     )
 )]
 #[get("/plans")]
-pub async fn list(user: AuthUser, query: Query<PlanQuery>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    user: AuthUser,
+    query: Query<PlanQuery>,
+    db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
     let q = query.0;
     let limit = pagination::limit(q.limit);
     let before = pagination::decode_time("plans", q.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let rows = store::plans::list(&mut tx, reach(&user), q.status, q.due_before, before, limit + 1).await?;
+    let filter = Filter { status: q.status, due_before: q.due_before };
+    let rows = store::plans::list(&mut tx, reach(&user), filter, before, limit + 1, clock.now()).await?;
     let (rows, next_cursor) = pagination::split(rows, limit, "plans", |r| pagination::time_key(r.created_at, r.id));
     let items = views(&mut tx, rows).await?;
     tx.commit().await?;

@@ -1,7 +1,7 @@
 //! Payment plans: `/accounts/{id}/plans` to propose and list, `/plans` for the rest of
 //! their life — edit or delete a draft, submit, approve, reject, cancel. Every POST
-//! carries an Idempotency-Key. The rules are in `debtflow_domain::plan`; what a plan
-//! does to money (installments paid, completion, write-off) is in [`crate::posting`].
+//! carries an Idempotency-Key. Each use case is a function of
+//! [`crate::services::plans`]; the rules are `debtflow_domain::plan`'s.
 
 pub mod create;
 pub mod get;
@@ -95,9 +95,9 @@ impl Plan {
         Ok(Plan {
             id: row.id,
             account_id: row.account_id,
-            status: row.status.0,
+            status: row.status,
             total: amount(row.total, &row.currency),
-            frequency: row.frequency.as_deref().and_then(|f| f.parse().ok()),
+            frequency: row.frequency,
             grace_days: terms.grace_days,
             default_threshold_days: terms.default_threshold_days,
             settlement: row.settlement,
@@ -128,8 +128,8 @@ pub async fn views(tx: &mut PgConnection, rows: Vec<PlanRow>) -> Result<Vec<Plan
     let Some(agency_id) = rows.first().map(|r| r.agency_id) else { return Ok(Vec::new()) };
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut schedules: HashMap<Uuid, Vec<InstallmentRow>> = HashMap::new();
-    for (plan, row) in store::plans::installments(tx, agency_id, &ids).await? {
-        schedules.entry(plan).or_default().push(row);
+    for row in store::plans::installments(tx, agency_id, &ids).await? {
+        schedules.entry(row.plan_id).or_default().push(row);
     }
     rows.into_iter()
         .map(|r| {
