@@ -6,7 +6,7 @@
 //! that changed, before and after; secrets (password hashes, SSNs) never enter the
 //! trail because the snapshots are built from public DTOs.
 
-use crate::{auth::AuthUser, auth::Principal, auth::RequestContext, store};
+use crate::store::{self, users::Principal};
 use debtflow_domain::Role;
 use serde_json::{Map, Value};
 use sqlx::PgConnection;
@@ -31,15 +31,12 @@ impl Actor {
     }
 }
 
-impl From<&AuthUser> for Actor {
-    fn from(user: &AuthUser) -> Self {
-        Actor {
-            user_id: Some(user.id),
-            role: Some(user.role),
-            agency_id: user.agency_id,
-            context: user.context.clone(),
-        }
-    }
+/// Where a request came from, for the audit trail.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestContext {
+    /// The TCP peer (forwarded headers are not trusted).
+    pub ip: Option<std::net::IpAddr>,
+    pub request_id: Option<String>,
 }
 
 /// What happened to one entity.

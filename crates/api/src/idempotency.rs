@@ -17,7 +17,14 @@
 //!   with the same key once corrected.
 //! - Keys are forgotten after `IDEMPOTENCY_KEY_TTL_SECS` (24 h).
 
-use crate::{auth::AuthUser, config::MoneySettings, db, problem::ApiError, services::Refusal};
+use crate::{
+    auth::AuthUser,
+    config::MoneySettings,
+    db,
+    problem::ApiError,
+    services::Refusal,
+    store::{self, idempotency::KeyOf},
+};
 use actix_web::{dev::Payload, http::StatusCode, FromRequest, HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -89,14 +96,6 @@ pub enum Begin {
     Replay(HttpResponse),
 }
 
-#[derive(sqlx::FromRow)]
-struct Claimed {
-    outcome: String,
-    fingerprint: Option<Vec<u8>>,
-    status: Option<i16>,
-    body: Option<Vec<u8>>,
-}
-
 /// Opens the request's transaction and claims its key for `request` (the parsed
 /// body, hashed in canonical JSON with the method and path).
 pub async fn begin(
@@ -109,17 +108,14 @@ pub async fn begin(
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
     let fingerprint = fingerprint(key, request)?;
     let mut tx = db::begin(db, user.scope()).await?;
-    let claimed: Claimed = sqlx::query_as(
-        "SELECT outcome, fingerprint, status, body
-         FROM claim_idempotency_key($1, $2, $3, $4, $5, make_interval(secs => $6))",
+    let of = KeyOf { agency_id, user_id: user.id, key: &key.key };
+    let claimed = store::idempotency::claim(
+        &mut tx,
+        of,
+        &fingerprint,
+        settings.idempotency_wait_ms,
+        settings.idempotency_ttl_secs,
     )
-    .bind(agency_id)
-    .bind(user.id)
-    .bind(&key.key)
-    .bind(&fingerprint[..])
-    .bind(settings.idempotency_wait_ms)
-    .bind(settings.idempotency_ttl_secs as f64)
-    .fetch_one(&mut *tx)
     .await?;
     let in_flight = || ApiError::Refused(Refusal::RequestInProgress);
     match (claimed.outcome.as_str(), claimed.status, claimed.body) {
@@ -143,16 +139,8 @@ pub async fn begin(
 /// Saves the response with the key and commits everything the request wrote.
 pub async fn finish(mut claim: Claim, status: StatusCode, response: &impl Serialize) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(response).map_err(ApiError::internal)?;
-    sqlx::query(
-        "UPDATE idempotency_keys SET status = $4, body = $5 WHERE agency_id = $1 AND user_id = $2 AND key = $3",
-    )
-    .bind(claim.agency_id)
-    .bind(claim.user_id)
-    .bind(&claim.key)
-    .bind(status.as_u16() as i16)
-    .bind(&body)
-    .execute(&mut *claim.tx)
-    .await?;
+    let of = KeyOf { agency_id: claim.agency_id, user_id: claim.user_id, key: &claim.key };
+    store::idempotency::save(&mut claim.tx, of, status.as_u16() as i16, &body).await?;
     claim.tx.commit().await?;
     Ok(HttpResponse::build(status).content_type("application/json").body(body))
 }

@@ -12,49 +12,29 @@ pub mod session;
 pub mod token;
 
 use crate::{
+    audit::Actor,
     db::{Caller, Scope},
     problem::ApiError,
+    store::accounts::Reach,
 };
-use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use debtflow_domain::Role;
 use futures_util::future::LocalBoxFuture;
 use policy::Operation;
-use std::net::IpAddr;
 use token::{TokenError, TokenKeys};
 use uuid::Uuid;
 
-/// A user as tokens describe them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    pub id: Uuid,
-    pub agency_id: Option<Uuid>,
-    pub role: Role,
-    pub token_version: i32,
-}
+pub use crate::audit::RequestContext;
+pub use crate::store::users::Principal;
 
-/// Where a request came from, for the audit trail.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RequestContext {
-    /// The TCP peer (forwarded headers are not trusted).
-    pub ip: Option<IpAddr>,
-    pub request_id: Option<String>,
-}
-
-impl RequestContext {
-    pub fn of(req: &HttpRequest) -> Self {
-        RequestContext {
-            ip: req.peer_addr().map(|a| a.ip()),
-            request_id: req.extensions().get::<crate::edge::request_id::RequestId>().map(|r| r.0.clone()),
+impl From<&AuthUser> for Actor {
+    fn from(user: &AuthUser) -> Self {
+        Actor {
+            user_id: Some(user.id),
+            role: Some(user.role),
+            agency_id: user.agency_id,
+            context: user.context.clone(),
         }
-    }
-}
-
-impl FromRequest for RequestContext {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(Ok(RequestContext::of(req)))
     }
 }
 
@@ -86,6 +66,12 @@ impl AuthUser {
         })
     }
 
+    /// The accounts this caller reaches: their agency's (every agency's for platform
+    /// admins), and for a collector only the ones assigned to them.
+    pub fn reach(&self) -> Reach {
+        Reach { agency_id: self.agency_id, collector_id: (self.role == Role::Collector).then_some(self.id) }
+    }
+
     /// 403 unless the role matrix lets this caller's role do `operation`.
     pub fn require(&self, operation: Operation) -> Result<(), ApiError> {
         if policy::allows(self.role, operation) {
@@ -96,19 +82,12 @@ impl AuthUser {
     }
 }
 
-/// The token of an `Authorization: Bearer …` header.
-pub fn bearer(req: &HttpRequest) -> Option<&str> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
-}
-
 impl FromRequest for AuthUser {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer(req).map(str::to_owned);
+        let token = crate::edge::bearer(req).map(str::to_owned);
         let keys = req.app_data::<web::Data<TokenKeys>>().cloned();
         let context = RequestContext::of(req);
         Box::pin(async move {

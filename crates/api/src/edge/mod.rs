@@ -8,3 +8,12 @@ pub mod path;
 pub mod query;
 pub mod rate_limit;
 pub mod request_id;
+
+use actix_web::{http::header, HttpRequest};
+
+/// The token of an `Authorization: Bearer …` header.
+pub fn bearer(req: &HttpRequest) -> Option<&str> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+}

@@ -80,7 +80,7 @@ pub async fn middleware(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let verdict = match req.app_data::<web::Data<RateLimits>>() {
         Some(limits) if !exempt(req.path()) => {
-            limits.check(req.peer_addr().map(|a| a.ip()), crate::auth::bearer(req.request()))
+            limits.check(req.peer_addr().map(|a| a.ip()), super::bearer(req.request()))
         }
         _ => Ok(()),
     };

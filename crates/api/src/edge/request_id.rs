@@ -5,12 +5,13 @@
 //! a tracing span around the whole request, so every log line written while serving
 //! it carries the id; one access-log line closes each request.
 
+use crate::{audit::RequestContext, problem::ApiError};
 use actix_web::{
     body::MessageBody,
-    dev::{ServiceRequest, ServiceResponse},
+    dev::{Payload, ServiceRequest, ServiceResponse},
     http::header::{HeaderName, HeaderValue},
     middleware::Next,
-    HttpMessage,
+    FromRequest, HttpMessage, HttpRequest,
 };
 use std::time::Instant;
 use tracing::Instrument;
@@ -53,6 +54,25 @@ pub async fn middleware(
         )
     });
     Ok(res)
+}
+
+/// Where a request came from: its TCP peer and its request id.
+impl RequestContext {
+    pub fn of(req: &HttpRequest) -> Self {
+        RequestContext {
+            ip: req.peer_addr().map(|a| a.ip()),
+            request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+        }
+    }
+}
+
+impl FromRequest for RequestContext {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(RequestContext::of(req)))
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod db;
 pub mod disputes;
 pub mod fees;
+pub mod idempotency;
 pub mod jobs;
 pub mod ledger;
 pub mod login_failures;

@@ -1,6 +1,5 @@
 //! Users of every role.
 
-use crate::auth::Principal;
 use chrono::{DateTime, Utc};
 use debtflow_domain::Role;
 use rust_decimal::Decimal;
@@ -100,6 +99,15 @@ pub async fn find_for_login(tx: &mut PgConnection, username: &str) -> Result<Opt
 }
 
 /// The user's current principal and whether they are active.
+/// A user as tokens describe them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub id: Uuid,
+    pub agency_id: Option<Uuid>,
+    pub role: Role,
+    pub token_version: i32,
+}
+
 pub async fn principal(tx: &mut PgConnection, id: Uuid) -> Result<Option<(Principal, bool)>, sqlx::Error> {
     let row: Option<(Option<Uuid>, String, i32, bool)> =
         sqlx::query_as("SELECT agency_id, role::text, token_version, is_active FROM users WHERE id = $1")

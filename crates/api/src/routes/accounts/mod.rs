@@ -16,7 +16,7 @@ pub mod update;
 
 use crate::{auth::AuthUser, crypto::FieldCipher, store::accounts::AccountRow, store::accounts::Reach};
 use chrono::{DateTime, NaiveDate, Utc};
-use debtflow_domain::{account::days_past_due, AccountStatus, Bucket, Priority, Role};
+use debtflow_domain::{account::days_past_due, AccountStatus, Bucket, Priority};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 /// The accounts `user` may reach.
 pub fn reach(user: &AuthUser) -> Reach {
-    Reach { agency_id: user.agency_id, collector_id: (user.role == Role::Collector).then_some(user.id) }
+    user.reach()
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -10,7 +10,6 @@ use crate::{
     edge::json,
     idempotency::{self, Begin, IdempotencyKey},
     problem::{responses, ApiError},
-    routes::accounts::reach,
     services::payments::apply::apply as apply_payment,
 };
 use actix_web::{http::StatusCode, post, web, HttpResponse};
@@ -65,6 +64,6 @@ pub async fn apply(
         Begin::Replay(saved) => return Ok(saved),
     };
     let actor = Actor::from(&user);
-    let payment = apply_payment(&mut claim.tx, &actor, reach(&user), *id, application.account_id, clock.now()).await?;
+    let payment = apply_payment(&mut claim.tx, &actor, user.reach(), *id, application.account_id, clock.now()).await?;
     idempotency::finish(claim, StatusCode::OK, &Payment::from(payment)).await
 }

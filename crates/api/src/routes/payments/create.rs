@@ -7,7 +7,6 @@ use crate::{
     edge::json::Json,
     idempotency::{self, Begin, IdempotencyKey},
     problem::{responses, ApiError},
-    routes::accounts::reach,
     services::payments::record::{record, RecordPayment},
 };
 use actix_web::{http::StatusCode, post, web, HttpResponse};
@@ -87,6 +86,6 @@ pub async fn create(
     };
     let actor = Actor::from(&user);
     let window = settings.approval_after_days;
-    let payment = record(&mut claim.tx, &actor, reach(&user), command, window, clock.now()).await?;
+    let payment = record(&mut claim.tx, &actor, user.reach(), command, window, clock.now()).await?;
     idempotency::finish(claim, StatusCode::CREATED, &Payment::from(payment)).await
 }

@@ -9,7 +9,6 @@ use crate::{
     edge::json,
     idempotency::{self, Begin, IdempotencyKey},
     problem::{responses, ApiError},
-    routes::accounts::reach,
     services::payments::decide::{decide, Verdict},
 };
 use actix_web::{http::StatusCode, post, web, HttpResponse};
@@ -106,6 +105,6 @@ async fn handle(
     };
     let reason = decision.reason.as_deref();
     let actor = Actor::from(&user);
-    let payment = decide(&mut claim.tx, &actor, reach(&user), id, verdict, reason, clock.now()).await?;
+    let payment = decide(&mut claim.tx, &actor, user.reach(), id, verdict, reason, clock.now()).await?;
     idempotency::finish(claim, StatusCode::OK, &Payment::from(payment)).await
 }

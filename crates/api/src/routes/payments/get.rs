@@ -3,7 +3,6 @@ use crate::{
     auth::{policy::Operation, AuthUser},
     db,
     problem::{responses, ApiError},
-    routes::accounts::reach,
     store,
 };
 use actix_web::{get, web, HttpResponse};
@@ -26,7 +25,7 @@ use uuid::Uuid;
 pub async fn get(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let row = store::payments::get(&mut tx, reach(&user), *id).await?.ok_or(ApiError::NotFound)?;
+    let row = store::payments::get(&mut tx, user.reach(), *id).await?.ok_or(ApiError::NotFound)?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(Payment::from(row)))
 }

@@ -5,7 +5,6 @@ use crate::{
     edge::query::Query,
     pagination::{self, Page, PageSize},
     problem::{responses, ApiError},
-    routes::accounts::reach,
     store::{self, payments::PaymentRow},
 };
 use actix_web::{get, web, HttpResponse};
@@ -49,7 +48,7 @@ pub async fn list(user: AuthUser, query: Query<PaymentQuery>, db: web::Data<PgPo
     let before = pagination::decode_time("payments", q.cursor.as_deref())?;
     let filter = store::payments::Filter { account_id: q.account_id, status: q.status, method: q.method };
     let mut tx = db::begin(&db, user.scope()).await?;
-    let rows = store::payments::list(&mut tx, reach(&user), &filter, before, limit + 1).await?;
+    let rows = store::payments::list(&mut tx, user.reach(), &filter, before, limit + 1).await?;
     tx.commit().await?;
     let key = |r: &PaymentRow| pagination::time_key(r.created_at, r.id);
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "payments", key, Payment::from)))

@@ -7,7 +7,6 @@ use crate::{
     edge::json::Json,
     idempotency::{self, Begin, IdempotencyKey},
     problem::{responses, ApiError},
-    routes::accounts::reach,
     services::payments::refund::refund as refund_payment,
 };
 use actix_web::{http::StatusCode, post, web, HttpResponse};
@@ -68,6 +67,6 @@ pub async fn refund(
     };
     let actor = Actor::from(&user);
     let reason = new.reason.trim();
-    let payment = refund_payment(&mut claim.tx, &actor, reach(&user), *id, new.amount, reason, clock.now()).await?;
+    let payment = refund_payment(&mut claim.tx, &actor, user.reach(), *id, new.amount, reason, clock.now()).await?;
     idempotency::finish(claim, StatusCode::OK, &Payment::from(payment)).await
 }

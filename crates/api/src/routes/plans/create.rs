@@ -11,7 +11,6 @@ use crate::{
     edge::json::Json,
     idempotency::{self, Begin, IdempotencyKey},
     problem::{responses, ApiError},
-    routes::accounts::reach,
     services::plans::propose::{edit, propose, ProposedTerms, Schedule},
 };
 use actix_web::{http::StatusCode, patch, post, web, HttpResponse};
@@ -125,7 +124,7 @@ pub async fn create(
     };
     let now = clock.now();
     let tx = &mut *claim.tx;
-    let row = propose(tx, &Actor::from(&user), reach(&user), *id, terms.proposed()?, now).await?;
+    let row = propose(tx, &Actor::from(&user), user.reach(), *id, terms.proposed()?, now).await?;
     let plan = super::view(tx, row).await?;
     idempotency::finish(claim, StatusCode::CREATED, &plan).await
 }
@@ -157,7 +156,7 @@ pub async fn update(
     user.require(Operation::ProposePlan)?;
     let terms = body.into_inner().proposed()?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let row = edit(&mut tx, &Actor::from(&user), reach(&user), *id, terms, clock.now()).await?;
+    let row = edit(&mut tx, &Actor::from(&user), user.reach(), *id, terms, clock.now()).await?;
     let plan = super::view(&mut tx, row).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(plan))

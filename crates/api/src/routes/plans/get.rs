@@ -4,7 +4,6 @@ use crate::{
     clock::Clock,
     db,
     problem::{responses, ApiError},
-    routes::accounts::reach,
     store,
 };
 use actix_web::{get, web, HttpResponse};
@@ -32,7 +31,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let row = store::plans::get(&mut tx, reach(&user), *id, clock.now()).await?.ok_or(ApiError::NotFound)?;
+    let row = store::plans::get(&mut tx, user.reach(), *id, clock.now()).await?.ok_or(ApiError::NotFound)?;
     let plan = super::view(&mut tx, row).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(plan))
@@ -59,7 +58,7 @@ pub async fn for_account(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let account = store::accounts::get(&mut tx, user.reach(), *id, false).await?.ok_or(ApiError::NotFound)?;
     let rows = store::plans::for_account(&mut tx, account.agency_id, account.id, clock.now()).await?;
     let plans = views(&mut tx, rows).await?;
     tx.commit().await?;

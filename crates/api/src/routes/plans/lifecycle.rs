@@ -12,7 +12,6 @@ use crate::{
     edge::json,
     idempotency::{self, Begin, IdempotencyKey},
     problem::{responses, ApiError},
-    routes::accounts::reach,
     services::plans::{propose::delete, step::step as take_step},
 };
 use actix_web::{delete, http::StatusCode, post, web, HttpResponse};
@@ -103,7 +102,7 @@ async fn step(
     };
     let reason = decision.reason.as_deref().map(str::trim);
     let tx = &mut *claim.tx;
-    let row = take_step(tx, &Actor::from(&user), reach(&user), id, step, reason, clock.now()).await?;
+    let row = take_step(tx, &Actor::from(&user), user.reach(), id, step, reason, clock.now()).await?;
     let plan = super::view(tx, row).await?;
     idempotency::finish(claim, StatusCode::OK, &plan).await
 }
@@ -131,7 +130,7 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     user.require(operation(PlanStep::Delete))?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    delete(&mut tx, &Actor::from(&user), reach(&user), *id, clock.now()).await?;
+    delete(&mut tx, &Actor::from(&user), user.reach(), *id, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -6,7 +6,6 @@ use crate::{
     edge::query::Query,
     pagination::{self, Page, PageSize},
     problem::{responses, ApiError},
-    routes::accounts::reach,
     store,
     store::plans::Filter,
 };
@@ -56,7 +55,7 @@ pub async fn list(
     let before = pagination::decode_time("plans", q.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let filter = Filter { status: q.status, due_before: q.due_before };
-    let rows = store::plans::list(&mut tx, reach(&user), filter, before, limit + 1, clock.now()).await?;
+    let rows = store::plans::list(&mut tx, user.reach(), filter, before, limit + 1, clock.now()).await?;
     let (rows, next_cursor) = pagination::split(rows, limit, "plans", |r| pagination::time_key(r.created_at, r.id));
     let items = views(&mut tx, rows).await?;
     tx.commit().await?;
