@@ -1,8 +1,12 @@
 //! DebtFlow's API: the actix-web application and what the `debtflow` command runs.
 //!
-//! A request goes route (`routes`) → extractors (`edge`, `auth`) → a service function
-//! that owns the transaction → domain rules (`debtflow_domain`) → `store` (the only
-//! SQL) → JSON. Errors leave through `problem::ApiError` as problem+json.
+//! A request goes route (`routes`: parse, authorise with the role table, open the
+//! transaction) → one use case of `services` (HTTP-free: a function of the
+//! transaction, who acts, a command and the clock's instant, returning a typed error) →
+//! domain rules (`debtflow_domain`) → `store` (the only SQL; a leaf that depends on
+//! sqlx and the domain only) → JSON. Errors leave through `problem::ApiError` as
+//! problem+json, each business rule with its own problem type. `scripts/module-cycles.py`
+//! keeps the module graph free of cycles.
 
 pub mod audit;
 pub mod auth;
