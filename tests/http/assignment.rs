@@ -2,7 +2,7 @@
 //! lifecycle after assignment, collector visibility and notifications.
 
 use crate::accounts::create_account;
-use debtflow_tests::{assert_problem, spawn_app};
+use debtflow_tests::{assert_problem, spawn_app, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -292,4 +292,100 @@ async fn bulk_assignment_by_filter_takes_the_matching_accounts() {
         .send(Method::POST, "/api/v1/accounts/assign", &manager, Some(&json!({"collector_ids": [demo.sarah]})))
         .await;
     assert!(assert_problem(both, 422).await["errors"]["account_ids"].is_array());
+}
+
+/// Sets `collector`'s account limit (as the agency admin).
+async fn set_limit(app: &TestApp, collector: uuid::Uuid, limit: u32) {
+    let admin = app.token("demo.admin").await;
+    let path = format!("/api/v1/collectors/{collector}");
+    let response = app.send(Method::PATCH, &path, &admin, Some(&json!({ "account_limit": limit }))).await;
+    assert_eq!(response.status(), 200, "set the account limit of {collector}");
+}
+
+/// How many accounts `collector` holds, as the database says.
+async fn held_by(app: &TestApp, collector: uuid::Uuid) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM accounts WHERE collector_id = $1")
+        .bind(collector)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+/// The answers to `requests` sent all at once, as (status, body).
+async fn all_at_once(app: &TestApp, token: &str, requests: Vec<(String, Value)>) -> Vec<(u16, Value)> {
+    let sent = requests.into_iter().map(|(path, body)| async move {
+        let response = app.send(Method::POST, &path, token, Some(&body)).await;
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().await.unwrap_or(Value::Null))
+    });
+    futures_util::future::join_all(sent).await
+}
+
+/// Asserts a 409 `collector-at-limit` answer.
+fn assert_at_limit((status, body): &(u16, Value)) {
+    assert_eq!(*status, 409, "{body}");
+    assert_eq!(body["type"], "urn:debtflow:problem:collector-at-limit", "{body}");
+}
+
+#[tokio::test]
+async fn concurrent_single_assignments_never_overshoot_a_collectors_limit() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    set_limit(&app, demo.james, 2).await;
+    let mut requests = Vec::new();
+    for n in 0..8 {
+        let account = create_account(&app, &manager, &format!("RACE-{n}")).await;
+        let path = format!("/api/v1/accounts/{}/assign", account["id"].as_str().unwrap());
+        requests.push((path, json!({ "collector_id": demo.james })));
+    }
+
+    let answers = all_at_once(&app, &manager, requests).await;
+
+    let (assigned, refused): (Vec<_>, Vec<_>) = answers.iter().partition(|(status, _)| *status == 200);
+    let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
+    assert_eq!(assigned.len(), 2, "room for two: {statuses:?}");
+    refused.into_iter().for_each(assert_at_limit);
+    assert_eq!(held_by(&app, demo.james).await, 2, "the database agrees");
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM account_events WHERE kind = 'assignment'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let new: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM accounts WHERE status = 'new'").fetch_one(&app.db).await.unwrap();
+    assert_eq!((events, new), (2, 6), "the refused ones left nothing behind");
+}
+
+#[tokio::test]
+async fn a_bulk_assignment_racing_single_ones_shares_the_same_limit() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    set_limit(&app, demo.james, 2).await;
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        ids.push(create_account(&app, &manager, &format!("MIX-{n}")).await["id"].clone());
+    }
+    // Two accounts in one bulk request, three single ones, all for a collector with room for two.
+    let mut requests = vec![(
+        "/api/v1/accounts/assign".to_owned(),
+        json!({ "account_ids": [ids[0], ids[1]], "collector_ids": [demo.james] }),
+    )];
+    for id in &ids[2..] {
+        let path = format!("/api/v1/accounts/{}/assign", id.as_str().unwrap());
+        requests.push((path, json!({ "collector_id": demo.james })));
+    }
+
+    let answers = all_at_once(&app, &manager, requests).await;
+
+    let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
+    let singles_assigned = answers[1..].iter().filter(|(status, _)| *status == 200).count();
+    if answers[0].0 == 200 {
+        assert_eq!(singles_assigned, 0, "the bulk filled the collector: {statuses:?}");
+    } else {
+        assert_at_limit(&answers[0]);
+        assert_eq!(singles_assigned, 2, "the singles filled the collector: {statuses:?}");
+    }
+    answers[1..].iter().filter(|(status, _)| *status != 200).for_each(assert_at_limit);
+    assert_eq!(held_by(&app, demo.james).await, 2, "the database agrees");
 }

@@ -146,7 +146,7 @@ pub async fn create(
 pub async fn list(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let account = store::accounts::get(&mut tx, reach(&user), *id).await?.ok_or(ApiError::NotFound)?;
     let rows = store::fees::list(&mut tx, account.agency_id, account.id, false).await?;
     tx.commit().await?;
     let fees: Vec<Fee> = rows.into_iter().map(|r| Fee::from_row(r, &account.currency)).collect();

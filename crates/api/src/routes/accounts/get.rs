@@ -43,7 +43,7 @@ pub async fn detail(
     id: Uuid,
     cipher: &FieldCipher,
 ) -> Result<AccountDetail, ApiError> {
-    let mut row = store::accounts::get(tx, reach(user), id, false).await?.ok_or(ApiError::NotFound)?;
+    let mut row = store::accounts::get(tx, reach(user), id).await?.ok_or(ApiError::NotFound)?;
     store::accounts::fill_next_installment_due(tx, std::slice::from_mut(&mut row)).await?;
     let agency_id = row.agency_id;
     let collector = match row.collector_id {

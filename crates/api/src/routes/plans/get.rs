@@ -48,7 +48,7 @@ pub async fn get(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> 
 pub async fn for_account(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let account = store::accounts::get(&mut tx, reach(&user), *id).await?.ok_or(ApiError::NotFound)?;
     let rows = store::plans::for_account(&mut tx, account.agency_id, account.id).await?;
     let plans = views(&mut tx, rows).await?;
     tx.commit().await?;
