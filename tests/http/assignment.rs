@@ -389,3 +389,74 @@ async fn a_bulk_assignment_racing_single_ones_shares_the_same_limit() {
     answers[1..].iter().filter(|(status, _)| *status != 200).for_each(assert_at_limit);
     assert_eq!(held_by(&app, demo.james).await, 2, "the database agrees");
 }
+
+#[tokio::test]
+async fn a_closed_account_cannot_be_assigned_and_leaves_its_collector_room() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    set_limit(&app, demo.james, 1).await;
+    let closed = create_account(&app, &manager, "CLOSED-1").await["id"].as_str().unwrap().to_owned();
+    let next = create_account(&app, &manager, "NEXT-1").await["id"].as_str().unwrap().to_owned();
+    let assign_one = |account: &str, collector: uuid::Uuid| {
+        let (app, manager, path) = (&app, manager.clone(), format!("/api/v1/accounts/{account}/assign"));
+        async move { app.send(Method::POST, &path, &manager, Some(&json!({ "collector_id": collector }))).await }
+    };
+    assert_eq!(assign_one(&closed, demo.james).await.status(), 200);
+    for to in ["in_contact", "negotiating", "disputed", "closed"] {
+        let path = format!("/api/v1/accounts/{closed}/transition");
+        let response = app.send(Method::POST, &path, &manager, Some(&json!({ "to": to, "reason": to }))).await;
+        assert_eq!(response.status(), 200, "→ {to}");
+    }
+
+    assert_eq!(assign_one(&next, demo.james).await.status(), 200, "a closed account does not count against the limit");
+    let single = assert_problem(assign_one(&closed, demo.sarah).await, 409).await;
+    let bulk = app
+        .send(
+            Method::POST,
+            "/api/v1/accounts/assign",
+            &manager,
+            Some(&json!({ "account_ids": [closed], "collector_ids": [demo.sarah] })),
+        )
+        .await;
+    let bulk = assert_problem(bulk, 409).await;
+
+    for problem in [single, bulk] {
+        assert_eq!(problem["type"], "urn:debtflow:problem:wrong-status", "{problem}");
+        assert_eq!(problem["current_status"], "closed", "{problem}");
+    }
+    let holder: Option<uuid::Uuid> =
+        sqlx::query_scalar("SELECT collector_id FROM accounts WHERE external_ref = 'CLOSED-1'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(holder, Some(demo.james), "nothing changed");
+}
+
+#[tokio::test]
+async fn a_dispute_opens_and_resolves_at_the_clocks_instant() {
+    let opened: chrono::DateTime<chrono::Utc> = "2026-11-23T15:00:00Z".parse().unwrap();
+    let app = debtflow_tests::spawn_app_at(opened).await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    let id = create_account(&app, &manager, "CLOCK-1").await["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/accounts/{id}/assign");
+    app.send(Method::POST, &path, &manager, Some(&json!({ "collector_id": demo.sarah }))).await;
+    let move_to = |to: &'static str, reason: &'static str| {
+        let (app, manager, path) = (&app, manager.clone(), format!("/api/v1/accounts/{id}/transition"));
+        async move { app.send(Method::POST, &path, &manager, Some(&json!({ "to": to, "reason": reason }))).await }
+    };
+    for to in ["in_contact", "negotiating", "disputed"] {
+        assert_eq!(move_to(to, "worked").await.status(), 200, "→ {to}");
+    }
+    let blank = assert_problem(move_to("negotiating", "   ").await, 422).await;
+    assert!(blank["errors"]["reason"].is_array(), "{blank}");
+
+    app.clock.advance(chrono::Duration::days(3));
+    assert_eq!(move_to("negotiating", "the creditor confirmed the debt").await.status(), 200);
+
+    let (opened_at, resolved_at, outcome): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, String) =
+        sqlx::query_as("SELECT opened_at, resolved_at, outcome::text FROM disputes").fetch_one(&app.db).await.unwrap();
+    assert_eq!((opened_at, resolved_at), (opened, opened + chrono::Duration::days(3)));
+    assert_eq!(outcome, "negotiating");
+}

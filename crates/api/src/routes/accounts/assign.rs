@@ -97,7 +97,7 @@ pub struct BulkAssignment {
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
         (status = 404, response = responses::NotFound),
-        (status = 409, description = "The collector is at their account limit, or the account is settled or closed", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`collector-at-limit`: the collector holds as many accounts as their limit allows; `wrong-status`: the account is settled or closed", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, response = responses::Invalid),
     )
 )]
@@ -130,7 +130,7 @@ pub async fn assign_one(
         (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
-        (status = 409, description = "Not enough capacity, or an account is settled or closed", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`collector-at-limit`: the collectors have not room enough for the accounts; `wrong-status`: an account is settled or closed", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, response = responses::Invalid),
     )
 )]

@@ -124,14 +124,22 @@ pub async fn assign(
         .collect();
     let balances: Vec<(Uuid, Decimal)> = accounts.iter().map(|a| (a.id, a.current_balance)).collect();
     let plan = spread(&balances, &mut loads).map_err(|no_room| {
-        let refusal = match collectors.as_slice() {
-            [one] => Refusal::CollectorAtLimit {
-                collector_id: Some(one.id),
-                detail: format!("{} is at their account limit of {}", one.full_name, limit(one).unwrap_or_default()),
-            },
-            _ => Refusal::CollectorAtLimit { collector_id: None, detail: no_room.to_string() },
+        let (collector_id, detail) = match collectors.as_slice() {
+            [one] => {
+                let limit = limit(one).unwrap_or_default();
+                let detail = if no_room.capacity == 0 {
+                    format!("{} is at their account limit of {limit}", one.full_name)
+                } else {
+                    format!(
+                        "{} has room for {} more accounts within their limit of {limit}, not {}",
+                        one.full_name, no_room.capacity, no_room.accounts
+                    )
+                };
+                (Some(one.id), detail)
+            }
+            _ => (None, no_room.to_string()),
         };
-        ServiceError::Refused(refusal)
+        ServiceError::Refused(Refusal::CollectorAtLimit { collector_id, detail })
     })?;
 
     let mut received: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
