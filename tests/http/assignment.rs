@@ -2,7 +2,7 @@
 //! lifecycle after assignment, collector visibility and notifications.
 
 use crate::accounts::create_account;
-use debtflow_tests::{assert_problem, spawn_app};
+use debtflow_tests::{assert_problem, spawn_app, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -292,4 +292,171 @@ async fn bulk_assignment_by_filter_takes_the_matching_accounts() {
         .send(Method::POST, "/api/v1/accounts/assign", &manager, Some(&json!({"collector_ids": [demo.sarah]})))
         .await;
     assert!(assert_problem(both, 422).await["errors"]["account_ids"].is_array());
+}
+
+/// Sets `collector`'s account limit (as the agency admin).
+async fn set_limit(app: &TestApp, collector: uuid::Uuid, limit: u32) {
+    let admin = app.token("demo.admin").await;
+    let path = format!("/api/v1/collectors/{collector}");
+    let response = app.send(Method::PATCH, &path, &admin, Some(&json!({ "account_limit": limit }))).await;
+    assert_eq!(response.status(), 200, "set the account limit of {collector}");
+}
+
+/// How many accounts `collector` holds, as the database says.
+async fn held_by(app: &TestApp, collector: uuid::Uuid) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM accounts WHERE collector_id = $1")
+        .bind(collector)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+/// The answers to `requests` sent all at once, as (status, body).
+async fn all_at_once(app: &TestApp, token: &str, requests: Vec<(String, Value)>) -> Vec<(u16, Value)> {
+    let sent = requests.into_iter().map(|(path, body)| async move {
+        let response = app.send(Method::POST, &path, token, Some(&body)).await;
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().await.unwrap_or(Value::Null))
+    });
+    futures_util::future::join_all(sent).await
+}
+
+/// Asserts a 409 `collector-at-limit` answer.
+fn assert_at_limit((status, body): &(u16, Value)) {
+    assert_eq!(*status, 409, "{body}");
+    assert_eq!(body["type"], "urn:debtflow:problem:collector-at-limit", "{body}");
+}
+
+#[tokio::test]
+async fn concurrent_single_assignments_never_overshoot_a_collectors_limit() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    set_limit(&app, demo.james, 2).await;
+    let mut requests = Vec::new();
+    for n in 0..8 {
+        let account = create_account(&app, &manager, &format!("RACE-{n}")).await;
+        let path = format!("/api/v1/accounts/{}/assign", account["id"].as_str().unwrap());
+        requests.push((path, json!({ "collector_id": demo.james })));
+    }
+
+    let answers = all_at_once(&app, &manager, requests).await;
+
+    let (assigned, refused): (Vec<_>, Vec<_>) = answers.iter().partition(|(status, _)| *status == 200);
+    let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
+    assert_eq!(assigned.len(), 2, "room for two: {statuses:?}");
+    refused.into_iter().for_each(assert_at_limit);
+    assert_eq!(held_by(&app, demo.james).await, 2, "the database agrees");
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM account_events WHERE kind = 'assignment'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let new: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM accounts WHERE status = 'new'").fetch_one(&app.db).await.unwrap();
+    assert_eq!((events, new), (2, 6), "the refused ones left nothing behind");
+}
+
+#[tokio::test]
+async fn a_bulk_assignment_racing_single_ones_shares_the_same_limit() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    set_limit(&app, demo.james, 2).await;
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        ids.push(create_account(&app, &manager, &format!("MIX-{n}")).await["id"].clone());
+    }
+    // Two accounts in one bulk request, three single ones, all for a collector with room for two.
+    let mut requests = vec![(
+        "/api/v1/accounts/assign".to_owned(),
+        json!({ "account_ids": [ids[0], ids[1]], "collector_ids": [demo.james] }),
+    )];
+    for id in &ids[2..] {
+        let path = format!("/api/v1/accounts/{}/assign", id.as_str().unwrap());
+        requests.push((path, json!({ "collector_id": demo.james })));
+    }
+
+    let answers = all_at_once(&app, &manager, requests).await;
+
+    let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
+    let singles_assigned = answers[1..].iter().filter(|(status, _)| *status == 200).count();
+    if answers[0].0 == 200 {
+        assert_eq!(singles_assigned, 0, "the bulk filled the collector: {statuses:?}");
+    } else {
+        assert_at_limit(&answers[0]);
+        assert_eq!(singles_assigned, 2, "the singles filled the collector: {statuses:?}");
+    }
+    answers[1..].iter().filter(|(status, _)| *status != 200).for_each(assert_at_limit);
+    assert_eq!(held_by(&app, demo.james).await, 2, "the database agrees");
+}
+
+#[tokio::test]
+async fn a_closed_account_cannot_be_assigned_and_leaves_its_collector_room() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    set_limit(&app, demo.james, 1).await;
+    let closed = create_account(&app, &manager, "CLOSED-1").await["id"].as_str().unwrap().to_owned();
+    let next = create_account(&app, &manager, "NEXT-1").await["id"].as_str().unwrap().to_owned();
+    let assign_one = |account: &str, collector: uuid::Uuid| {
+        let (app, manager, path) = (&app, manager.clone(), format!("/api/v1/accounts/{account}/assign"));
+        async move { app.send(Method::POST, &path, &manager, Some(&json!({ "collector_id": collector }))).await }
+    };
+    assert_eq!(assign_one(&closed, demo.james).await.status(), 200);
+    for to in ["in_contact", "negotiating", "disputed", "closed"] {
+        let path = format!("/api/v1/accounts/{closed}/transition");
+        let response = app.send(Method::POST, &path, &manager, Some(&json!({ "to": to, "reason": to }))).await;
+        assert_eq!(response.status(), 200, "→ {to}");
+    }
+
+    assert_eq!(assign_one(&next, demo.james).await.status(), 200, "a closed account does not count against the limit");
+    let single = assert_problem(assign_one(&closed, demo.sarah).await, 409).await;
+    let bulk = app
+        .send(
+            Method::POST,
+            "/api/v1/accounts/assign",
+            &manager,
+            Some(&json!({ "account_ids": [closed], "collector_ids": [demo.sarah] })),
+        )
+        .await;
+    let bulk = assert_problem(bulk, 409).await;
+
+    for problem in [single, bulk] {
+        assert_eq!(problem["type"], "urn:debtflow:problem:wrong-status", "{problem}");
+        assert_eq!(problem["current_status"], "closed", "{problem}");
+    }
+    let holder: Option<uuid::Uuid> =
+        sqlx::query_scalar("SELECT collector_id FROM accounts WHERE external_ref = 'CLOSED-1'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(holder, Some(demo.james), "nothing changed");
+}
+
+#[tokio::test]
+async fn a_dispute_opens_and_resolves_at_the_clocks_instant() {
+    let opened: chrono::DateTime<chrono::Utc> = "2026-11-23T15:00:00Z".parse().unwrap();
+    let app = debtflow_tests::spawn_app_at(opened).await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    let id = create_account(&app, &manager, "CLOCK-1").await["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/accounts/{id}/assign");
+    app.send(Method::POST, &path, &manager, Some(&json!({ "collector_id": demo.sarah }))).await;
+    let move_to = |to: &'static str, reason: &'static str| {
+        let (app, manager, path) = (&app, manager.clone(), format!("/api/v1/accounts/{id}/transition"));
+        async move { app.send(Method::POST, &path, &manager, Some(&json!({ "to": to, "reason": reason }))).await }
+    };
+    for to in ["in_contact", "negotiating", "disputed"] {
+        assert_eq!(move_to(to, "worked").await.status(), 200, "→ {to}");
+    }
+    let blank = assert_problem(move_to("negotiating", "   ").await, 422).await;
+    assert!(blank["errors"]["reason"].is_array(), "{blank}");
+
+    app.clock.advance(chrono::Duration::days(3));
+    assert_eq!(move_to("negotiating", "the creditor confirmed the debt").await.status(), 200);
+
+    let (opened_at, resolved_at, outcome): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, String) =
+        sqlx::query_as("SELECT opened_at, resolved_at, outcome::text FROM disputes").fetch_one(&app.db).await.unwrap();
+    assert_eq!((opened_at, resolved_at), (opened, opened + chrono::Duration::days(3)));
+    assert_eq!(outcome, "negotiating");
 }

@@ -6,7 +6,7 @@
 //! that changed, before and after; secrets (password hashes, SSNs) never enter the
 //! trail because the snapshots are built from public DTOs.
 
-use crate::store::{self, users::Principal};
+use crate::store;
 use debtflow_domain::Role;
 use serde_json::{Map, Value};
 use sqlx::PgConnection;
@@ -22,10 +22,6 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub fn of(principal: &Principal, context: RequestContext) -> Self {
-        Actor { user_id: Some(principal.id), role: Some(principal.role), agency_id: principal.agency_id, context }
-    }
-
     pub fn anonymous(context: RequestContext) -> Self {
         Actor { user_id: None, role: None, agency_id: None, context }
     }

@@ -25,7 +25,21 @@ use token::{TokenError, TokenKeys};
 use uuid::Uuid;
 
 pub use crate::audit::RequestContext;
-pub use crate::store::users::Principal;
+
+/// A user as tokens describe them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub id: Uuid,
+    pub agency_id: Option<Uuid>,
+    pub role: Role,
+    pub token_version: i32,
+}
+
+impl Actor {
+    pub fn of(principal: &Principal, context: RequestContext) -> Self {
+        Actor { user_id: Some(principal.id), role: Some(principal.role), agency_id: principal.agency_id, context }
+    }
+}
 
 impl From<&AuthUser> for Actor {
     fn from(user: &AuthUser) -> Self {
@@ -69,7 +83,7 @@ impl AuthUser {
     /// The accounts this caller reaches: their agency's (every agency's for platform
     /// admins), and for a collector only the ones assigned to them.
     pub fn reach(&self) -> Reach {
-        Reach { agency_id: self.agency_id, collector_id: (self.role == Role::Collector).then_some(self.id) }
+        Reach::of(self.agency_id, self.id, self.role)
     }
 
     /// 403 unless the role matrix lets this caller's role do `operation`.

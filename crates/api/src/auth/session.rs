@@ -86,12 +86,12 @@ pub async fn login(
     let hash = user.as_ref().map_or_else(|| password::decoy_hash().to_owned(), |u| u.password_hash.clone());
     let verified = password::verify_off_thread(password, hash).await;
     let user = match user {
-        Some(user) if verified && user.is_active => user,
+        Some(user) if verified && user.standing.is_active => user.standing,
         other => {
             login_failures::record(&mut tx, &username, context.ip).await?;
             // The attempt is on the user's agency's trail; unknown names, on the platform's.
             let (entity_id, agency) = match &other {
-                Some(u) => (u.principal.id.to_string(), u.principal.agency_id),
+                Some(u) => (u.standing.id.to_string(), u.standing.agency_id),
                 None => (username.clone(), None),
             };
             let change =
@@ -102,9 +102,14 @@ pub async fn login(
         }
     };
     login_failures::clear(&mut tx, &username).await?;
-    let pair = open_session(&mut tx, keys, &user.principal, &context).await?;
+    let pair = open_session(&mut tx, keys, &principal(&user), &context).await?;
     tx.commit().await?;
     Ok(pair)
+}
+
+/// What the user's tokens claim.
+fn principal(user: &users::Standing) -> Principal {
+    Principal { id: user.id, agency_id: user.agency_id, role: user.role, token_version: user.token_version }
 }
 
 async fn open_session(
@@ -152,9 +157,10 @@ pub async fn refresh(
     let Some(token) = sessions::find_refresh_for_update(&mut tx, &hash).await? else {
         return Err(ApiError::Unauthorized(BAD_REFRESH));
     };
-    let Some((principal, active)) = users::principal(&mut tx, token.user_id).await? else {
+    let Some(user) = users::standing(&mut tx, token.user_id).await? else {
         return Err(ApiError::Unauthorized(BAD_REFRESH));
     };
+    let (principal, active) = (principal(&user), user.is_active);
     let actor = Actor::of(&principal, context);
     if token.used_at.is_some() && token.session_revoked_at.is_none() {
         // A rotated token came back: someone holds a copy. End the session for both.

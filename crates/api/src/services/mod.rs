@@ -8,6 +8,7 @@
 //! respond; the processor webhook, approvals and jobs call the same functions, so a
 //! rule lives in one place.
 
+pub mod accounts;
 pub mod book;
 pub mod error;
 pub mod fees;

@@ -1,7 +1,7 @@
 //! Accounts and their debtors.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use debtflow_domain::{payment::AllocationOrder, AccountStatus, Priority};
+use debtflow_domain::{payment::AllocationOrder, AccountStatus, Priority, Role};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -17,8 +17,7 @@ pub struct AccountRow {
     pub original_balance: Decimal,
     pub current_balance: Decimal,
     pub currency: String,
-    #[sqlx(try_from = "String")]
-    pub status: StatusColumn,
+    pub status: AccountStatus,
     #[sqlx(try_from = "i16")]
     pub priority: Priority,
     pub delinquency_date: NaiveDate,
@@ -57,7 +56,7 @@ impl TryFrom<String> for StatusColumn {
 
 const SELECT: &str = "
     SELECT a.agency_id, a.id, a.external_ref, a.creditor, a.original_creditor, a.original_balance,
-           a.current_balance, a.currency::text AS currency, a.status::text AS status, a.priority,
+           a.current_balance, a.currency::text AS currency, a.status, a.priority,
            a.delinquency_date, a.aging_anchor, a.due_date, a.collector_id, a.created_at, a.updated_at,
            d.id AS debtor_id, d.full_name AS debtor_full_name, d.phone AS debtor_phone,
            d.email AS debtor_email, d.address AS debtor_address,
@@ -147,12 +146,32 @@ pub struct Reach {
     pub collector_id: Option<Uuid>,
 }
 
-/// The account, if within `reach`; `lock` takes a row lock until the transaction ends.
-pub async fn get(tx: &mut PgConnection, reach: Reach, id: Uuid, lock: bool) -> Result<Option<AccountRow>, sqlx::Error> {
+impl Reach {
+    /// The accounts a user of `role` in `agency_id` reaches: a collector, their own.
+    pub fn of(agency_id: Option<Uuid>, user_id: Uuid, role: Role) -> Self {
+        Reach { agency_id, collector_id: (role == Role::Collector).then_some(user_id) }
+    }
+}
+
+/// The account, if within `reach`.
+pub async fn get(tx: &mut PgConnection, reach: Reach, id: Uuid) -> Result<Option<AccountRow>, sqlx::Error> {
+    select_one(tx, reach, id, "").await
+}
+
+/// The account, if within `reach`, locked until the transaction ends.
+pub async fn lock(tx: &mut PgConnection, reach: Reach, id: Uuid) -> Result<Option<AccountRow>, sqlx::Error> {
+    select_one(tx, reach, id, "FOR UPDATE OF a").await
+}
+
+async fn select_one(
+    tx: &mut PgConnection,
+    reach: Reach,
+    id: Uuid,
+    locking: &'static str,
+) -> Result<Option<AccountRow>, sqlx::Error> {
     let sql = format!(
         "{SELECT} WHERE a.id = $1 AND ($2::uuid IS NULL OR a.agency_id = $2)
-                  AND ($3::uuid IS NULL OR a.collector_id = $3) {}",
-        if lock { "FOR UPDATE OF a" } else { "" }
+                  AND ($3::uuid IS NULL OR a.collector_id = $3) {locking}"
     );
     sqlx::query_as(&sql).bind(id).bind(reach.agency_id).bind(reach.collector_id).fetch_optional(tx).await
 }
@@ -163,10 +182,10 @@ pub async fn set_status(
     id: Uuid,
     status: AccountStatus,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE accounts SET status = $3::account_status, updated_at = now() WHERE agency_id = $1 AND id = $2")
+    sqlx::query("UPDATE accounts SET status = $3, updated_at = now() WHERE agency_id = $1 AND id = $2")
         .bind(agency_id)
         .bind(id)
-        .bind(status.as_str())
+        .bind(status)
         .execute(tx)
         .await
         .map(drop)
@@ -223,39 +242,70 @@ pub async fn assign(
     status: AccountStatus,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE accounts SET collector_id = $3, status = $4::account_status, updated_at = now()
+        "UPDATE accounts SET collector_id = $3, status = $4, updated_at = now()
          WHERE agency_id = $1 AND id = $2",
     )
     .bind(agency_id)
     .bind(id)
     .bind(collector)
-    .bind(status.as_str())
+    .bind(status)
     .execute(tx)
     .await
     .map(drop)
 }
 
-/// Status, collector and balance of the agency's accounts among `ids`, locked in id
-/// order (so concurrent bulk assignments cannot deadlock).
+/// What assignment needs to know of an account it moves.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LockedAccount {
+    pub id: Uuid,
+    pub status: AccountStatus,
+    pub collector_id: Option<Uuid>,
+    pub current_balance: Decimal,
+}
+
+/// The agency's accounts among `ids`, locked in id order (so concurrent assignments
+/// cannot deadlock) until the transaction ends.
 pub async fn lock_many(
     tx: &mut PgConnection,
     agency_id: Uuid,
     ids: &[Uuid],
-) -> Result<Vec<(Uuid, StatusColumn, Option<Uuid>, Decimal)>, sqlx::Error> {
-    let rows: Vec<(Uuid, String, Option<Uuid>, Decimal)> = sqlx::query_as(
-        "SELECT id, status::text, collector_id, current_balance FROM accounts
+) -> Result<Vec<LockedAccount>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, status, collector_id, current_balance FROM accounts
          WHERE agency_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",
     )
     .bind(agency_id)
     .bind(ids)
     .fetch_all(tx)
-    .await?;
-    rows.into_iter()
-        .map(|(id, status, collector, balance)| {
-            let status = StatusColumn::try_from(status).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-            Ok((id, status, collector, balance))
-        })
-        .collect()
+    .await
+}
+
+/// How many accounts a collector holds in the given statuses.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct Holding {
+    pub collector_id: Uuid,
+    pub accounts: i64,
+}
+
+/// How many of the agency's accounts in `statuses` each of `collectors` holds (a
+/// collector holding none is left out). Read after locking the collectors, it counts
+/// every assignment that committed before.
+pub async fn held_by(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    collectors: &[Uuid],
+    statuses: &[AccountStatus],
+) -> Result<Vec<Holding>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT collector_id, count(*) AS accounts FROM accounts
+         WHERE agency_id = $1 AND collector_id = ANY($2) AND status = ANY($3)
+         GROUP BY collector_id",
+    )
+    .bind(agency_id)
+    .bind(collectors)
+    .bind(statuses)
+    .fetch_all(tx)
+    .await
 }
 
 /// What the worklist sorts by.
@@ -476,28 +526,30 @@ pub async fn set_money_status(
     .map(drop)
 }
 
+/// A delinquency pause: the account does not age from `starts_on` to `ends_on`.
+pub struct NewPause<'a> {
+    pub agency_id: Uuid,
+    pub account_id: Uuid,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub reason: &'a str,
+    pub created_by: Uuid,
+}
+
 /// Records a delinquency pause; returns its id.
-pub async fn add_pause(
-    tx: &mut PgConnection,
-    agency_id: Uuid,
-    account_id: Uuid,
-    starts_on: NaiveDate,
-    ends_on: NaiveDate,
-    reason: &str,
-    by: Uuid,
-) -> Result<Uuid, sqlx::Error> {
+pub async fn add_pause(tx: &mut PgConnection, pause: &NewPause<'_>) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::now_v7();
     sqlx::query(
         "INSERT INTO delinquency_pauses (agency_id, id, account_id, starts_on, ends_on, reason, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(agency_id)
+    .bind(pause.agency_id)
     .bind(id)
-    .bind(account_id)
-    .bind(starts_on)
-    .bind(ends_on)
-    .bind(reason)
-    .bind(by)
+    .bind(pause.account_id)
+    .bind(pause.starts_on)
+    .bind(pause.ends_on)
+    .bind(pause.reason)
+    .bind(pause.created_by)
     .execute(tx)
     .await?;
     Ok(id)

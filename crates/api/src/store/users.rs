@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-/// The columns every read shares, `role` as text for [`UserRow`].
-const COLUMNS: &str = "id, agency_id, username, full_name, email, role::text AS role, is_active,
+/// The columns of a [`UserRow`].
+const COLUMNS: &str = "id, agency_id, username, full_name, email, role, is_active,
                        commission_rate, account_limit, created_at, updated_at";
 
 /// A user as the API shows it (no password hash).
@@ -18,24 +18,12 @@ pub struct UserRow {
     pub username: String,
     pub full_name: String,
     pub email: Option<String>,
-    #[sqlx(try_from = "String")]
-    pub role: RoleColumn,
+    pub role: Role,
     pub is_active: bool,
     pub commission_rate: Option<Decimal>,
     pub account_limit: Option<i32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// `user_role` read as text and parsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RoleColumn(pub Role);
-
-impl TryFrom<String> for RoleColumn {
-    type Error = debtflow_domain::role::UnknownRole;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse().map(RoleColumn)
-    }
 }
 
 pub struct NewUser<'a> {
@@ -58,7 +46,7 @@ pub async fn insert_if_absent(db: impl PgExecutor<'_>, user: &NewUser<'_>) -> Re
     sqlx::query_as(&format!(
         "INSERT INTO users (id, agency_id, username, full_name, email, role, password_hash,
                             commission_rate, account_limit)
-         VALUES ($1, $2, $3, $4, $5, $6::user_role, $7, $8, $9)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (username) DO NOTHING
          RETURNING {COLUMNS}"
     ))
@@ -67,7 +55,7 @@ pub async fn insert_if_absent(db: impl PgExecutor<'_>, user: &NewUser<'_>) -> Re
     .bind(user.username)
     .bind(user.full_name)
     .bind(user.email)
-    .bind(user.role.as_str())
+    .bind(user.role)
     .bind(user.password_hash)
     .bind(user.commission_rate)
     .bind(user.account_limit)
@@ -75,48 +63,38 @@ pub async fn insert_if_absent(db: impl PgExecutor<'_>, user: &NewUser<'_>) -> Re
     .await
 }
 
-/// What login needs to know about a username.
-pub struct LoginUser {
-    pub principal: Principal,
-    pub password_hash: String,
-    pub is_active: bool,
-}
-
-pub async fn find_for_login(tx: &mut PgConnection, username: &str) -> Result<Option<LoginUser>, sqlx::Error> {
-    let row: Option<(Uuid, Option<Uuid>, String, i32, String, bool)> = sqlx::query_as(
-        "SELECT id, agency_id, role::text, token_version, password_hash, is_active FROM users WHERE username = $1",
-    )
-    .bind(username)
-    .fetch_optional(tx)
-    .await?;
-    Ok(row.and_then(|(id, agency_id, role, token_version, password_hash, is_active)| {
-        Some(LoginUser {
-            principal: Principal { id, agency_id, role: role.parse().ok()?, token_version },
-            password_hash,
-            is_active,
-        })
-    }))
-}
-
-/// The user's current principal and whether they are active.
-/// A user as tokens describe them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
+/// Who a user is for their tokens (what an access token claims), and whether they
+/// may still sign in.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Standing {
     pub id: Uuid,
     pub agency_id: Option<Uuid>,
     pub role: Role,
     pub token_version: i32,
+    pub is_active: bool,
 }
 
-pub async fn principal(tx: &mut PgConnection, id: Uuid) -> Result<Option<(Principal, bool)>, sqlx::Error> {
-    let row: Option<(Option<Uuid>, String, i32, bool)> =
-        sqlx::query_as("SELECT agency_id, role::text, token_version, is_active FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(tx)
-            .await?;
-    Ok(row.and_then(|(agency_id, role, token_version, active)| {
-        Some((Principal { id, agency_id, role: role.parse().ok()?, token_version }, active))
-    }))
+/// What login needs to know about a username.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Credentials {
+    #[sqlx(flatten)]
+    pub standing: Standing,
+    pub password_hash: String,
+}
+
+pub async fn find_for_login(tx: &mut PgConnection, username: &str) -> Result<Option<Credentials>, sqlx::Error> {
+    sqlx::query_as("SELECT id, agency_id, role, token_version, is_active, password_hash FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(tx)
+        .await
+}
+
+/// The user's standing now.
+pub async fn standing(tx: &mut PgConnection, id: Uuid) -> Result<Option<Standing>, sqlx::Error> {
+    sqlx::query_as("SELECT id, agency_id, role, token_version, is_active FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(tx)
+        .await
 }
 
 pub async fn get(tx: &mut PgConnection, agency_id: Option<Uuid>, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
@@ -138,13 +116,13 @@ pub async fn list(
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM users
          WHERE ($1::uuid IS NULL OR agency_id = $1)
-           AND ($2::user_role IS NULL OR role = $2::user_role)
+           AND ($2::user_role IS NULL OR role = $2)
            AND ($3::text IS NULL OR username > $3)
          ORDER BY username
          LIMIT $4"
     ))
     .bind(agency_id)
-    .bind(role.map(Role::as_str))
+    .bind(role)
     .bind(after)
     .bind(limit)
     .fetch_all(tx)
@@ -192,58 +170,48 @@ pub async fn update_collector(
     .await
 }
 
-/// A collector's standing for a new assignment.
+/// A collector, as assignment sees them.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct CollectorLoad {
+pub struct CollectorRow {
     pub id: Uuid,
     pub full_name: String,
     pub is_active: bool,
+    /// The most accounts they may hold (none: no limit).
     pub account_limit: Option<i32>,
-    /// Accounts assigned and not yet settled or closed.
-    pub open_accounts: i64,
 }
 
-impl CollectorLoad {
-    /// How many more accounts the collector may take.
-    pub fn capacity(&self) -> u32 {
-        let limit = i64::from(self.account_limit.unwrap_or(i32::MAX));
-        u32::try_from((limit - self.open_accounts).max(0)).unwrap_or(u32::MAX)
-    }
-}
-
-/// The agency's collectors among `ids`, locked until the transaction ends so that
-/// concurrent assignments cannot overshoot an account limit.
+/// The agency's collectors among `ids`, locked in id order until the transaction ends:
+/// concurrent assignments to one collector take turns, so each counts the accounts
+/// the one before it gave (`accounts::held_by`, read after this) and no account limit
+/// is overshot.
 pub async fn lock_collectors(
     tx: &mut PgConnection,
     agency_id: Uuid,
     ids: &[Uuid],
-) -> Result<Vec<CollectorLoad>, sqlx::Error> {
+) -> Result<Vec<CollectorRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT u.id, u.full_name, u.is_active, u.account_limit,
-                (SELECT count(*) FROM accounts a
-                 WHERE a.agency_id = u.agency_id AND a.collector_id = u.id
-                   AND a.status NOT IN ('settled', 'closed')) AS open_accounts
-         FROM users u
-         WHERE u.agency_id = $1 AND u.id = ANY($2) AND u.role = 'collector'
-         ORDER BY u.id
-         FOR UPDATE OF u",
+        "SELECT id, full_name, is_active, account_limit FROM users
+         WHERE agency_id = $1 AND id = ANY($2) AND role = $3
+         ORDER BY id
+         FOR UPDATE",
     )
     .bind(agency_id)
     .bind(ids)
+    .bind(Role::Collector)
     .fetch_all(tx)
     .await
 }
 
-/// The ids of the agency's active users with one of `roles`.
+/// The ids of the agency's active users with one of `roles` (say, the deciders of an
+/// operation: `Operation::deciders`).
 pub async fn active_with_roles(
     tx: &mut PgConnection,
     agency_id: Uuid,
     roles: &[Role],
 ) -> Result<Vec<Uuid>, sqlx::Error> {
-    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    sqlx::query_scalar("SELECT id FROM users WHERE agency_id = $1 AND is_active AND role::text = ANY($2) ORDER BY id")
+    sqlx::query_scalar("SELECT id FROM users WHERE agency_id = $1 AND is_active AND role = ANY($2) ORDER BY id")
         .bind(agency_id)
-        .bind(&roles)
+        .bind(roles)
         .fetch_all(tx)
         .await
 }

@@ -53,6 +53,16 @@ impl Bucket {
         }
     }
 
+    /// The aging anchors an account in this bucket has on `today`: `(earliest,
+    /// latest)`, the earliest open for 90+ (a worklist filter by bucket is a range of
+    /// anchors, which an index serves).
+    pub fn anchors(self, today: chrono::NaiveDate) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+        let (first, last) = self.days();
+        let latest = today.checked_sub_days(chrono::Days::new(u64::from(first)));
+        let earliest = last.and_then(|last| today.checked_sub_days(chrono::Days::new(u64::from(last))));
+        (earliest, latest)
+    }
+
     /// The wire and database name (`31-60`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -101,6 +111,19 @@ mod tests {
         for dpd in 0..400 {
             let (first, last) = Bucket::of(dpd).days();
             assert!(dpd >= first && last.is_none_or(|last| dpd <= last), "{dpd}");
+        }
+    }
+
+    #[test]
+    fn an_anchor_is_in_a_bucket_exactly_when_its_days_past_due_are() {
+        let today = date("2026-11-23");
+        for bucket in Bucket::ALL {
+            let (earliest, latest) = bucket.anchors(today);
+            for days in 0..400 {
+                let anchor = today - chrono::Days::new(days);
+                let within = earliest.is_none_or(|e| anchor >= e) && latest.is_none_or(|l| anchor <= l);
+                assert_eq!(within, Bucket::of(days_past_due(anchor, today)) == bucket, "{bucket}, {days} days");
+            }
         }
     }
 

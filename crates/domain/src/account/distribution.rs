@@ -24,6 +24,16 @@ impl<C> Load<C> {
     }
 }
 
+/// How many more accounts a collector may take: their account limit (none: no limit)
+/// less the accounts they hold that are still worked. Never negative: a limit lowered
+/// below what the collector holds leaves no room, and takes nothing away.
+pub fn capacity(limit: Option<u32>, held: u64) -> u32 {
+    match limit {
+        None => u32::MAX,
+        Some(limit) => u32::try_from(u64::from(limit).saturating_sub(held)).unwrap_or(u32::MAX),
+    }
+}
+
 /// The batch does not fit the collectors' remaining capacity.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{accounts} accounts exceed the chosen collectors' remaining capacity of {capacity}")]
@@ -35,19 +45,23 @@ pub struct NoCapacity {
 /// Which collector gets which account; `loads` ends with each collector's share.
 pub fn spread<A: Copy, C: Copy>(accounts: &[(A, Decimal)], loads: &mut [Load<C>]) -> Result<Vec<(A, C)>, NoCapacity> {
     let capacity: u64 = loads.iter().map(|l| u64::from(l.capacity)).sum();
+    let no_capacity = NoCapacity { accounts: accounts.len(), capacity };
     if accounts.len() as u64 > capacity {
-        return Err(NoCapacity { accounts: accounts.len(), capacity });
+        return Err(no_capacity);
     }
     let mut order: Vec<usize> = (0..accounts.len()).collect();
     order.sort_by(|&a, &b| accounts[b].1.cmp(&accounts[a].1));
     let mut plan = Vec::with_capacity(accounts.len());
     for i in order {
         let (account, balance) = accounts[i];
-        let load = loads
+        // The total capacity was checked: some collector has room.
+        let Some(load) = loads
             .iter_mut()
             .filter(|l| l.accounts < l.capacity)
             .min_by(|a, b| a.accounts.cmp(&b.accounts).then(a.balance.cmp(&b.balance)))
-            .expect("total capacity was checked");
+        else {
+            return Err(no_capacity);
+        };
         load.accounts += 1;
         load.balance += balance;
         plan.push((account, load.collector));
@@ -77,6 +91,16 @@ mod tests {
         assert_eq!(plan.iter().filter(|(_, c)| *c == 'a').count(), 1);
         let mut full = vec![Load::new('a', 1), Load::new('b', 1)];
         assert_eq!(spread(&accounts, &mut full), Err(NoCapacity { accounts: 3, capacity: 2 }));
+    }
+
+    #[test]
+    fn capacity_is_the_limit_less_what_is_held_and_never_negative() {
+        assert_eq!(capacity(Some(2), 0), 2);
+        assert_eq!(capacity(Some(2), 1), 1);
+        assert_eq!(capacity(Some(2), 2), 0);
+        assert_eq!(capacity(Some(2), 5), 0, "a limit lowered below what is held");
+        assert_eq!(capacity(Some(0), 0), 0);
+        assert_eq!(capacity(None, 1_000_000), u32::MAX);
     }
 
     proptest! {

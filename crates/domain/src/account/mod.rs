@@ -1,7 +1,9 @@
-//! Collection accounts: their lifecycle and their aging.
+//! Collection accounts: their lifecycle, their disputes, their aging and how they are
+//! spread over collectors.
 
 pub mod aging;
 pub mod book;
+pub mod dispute;
 pub mod distribution;
 pub mod priority;
 pub mod status;

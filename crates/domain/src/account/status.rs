@@ -50,6 +50,11 @@ pub enum Cause {
     Refund,
 }
 
+impl Cause {
+    pub const ALL: [Cause; 6] =
+        [Cause::Manual, Cause::Assignment, Cause::PlanActivated, Cause::PlanEnded, Cause::Settlement, Cause::Refund];
+}
+
 use AccountStatus::*;
 
 impl AccountStatus {
@@ -177,17 +182,9 @@ mod tests {
 
     #[test]
     fn every_pair_is_allowed_only_for_its_cause() {
-        let causes = [
-            Cause::Manual,
-            Cause::Assignment,
-            Cause::PlanActivated,
-            Cause::PlanEnded,
-            Cause::Settlement,
-            Cause::Refund,
-        ];
         for from in AccountStatus::ALL {
             for to in AccountStatus::ALL {
-                for cause in causes {
+                for cause in Cause::ALL {
                     let allowed = from.cause_of(to) == Some(cause);
                     assert_eq!(from.transition(to, cause).is_ok(), allowed, "{from} → {to} by {cause:?}");
                 }

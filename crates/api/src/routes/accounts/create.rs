@@ -1,25 +1,19 @@
+//! `POST /accounts`: a debtor and their account (`services::accounts::create`).
+
 use super::Account;
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     crypto::FieldCipher,
     db,
     edge::json::Json,
     problem::{responses, ApiError},
-    services::Refusal,
-    store::{
-        self,
-        account_events::NewEvent,
-        accounts::{NewAccount as NewAccountRow, NewDebtor as NewDebtorRow, Reach},
-        ledger::Links,
-    },
+    services::accounts::create as service,
 };
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
-use debtflow_domain::{
-    ledger::{Entry, EntryKind},
-    Currency, Money, Priority,
-};
+use debtflow_domain::Priority;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -95,67 +89,32 @@ pub async fn create(
     user: AuthUser,
     body: Json<NewAccount>,
     db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
     cipher: web::Data<FieldCipher>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::CreateAccount)?;
     let new = body.into_inner();
-    let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
-    let mut tx = db::begin(&db, user.scope()).await?;
-    let agency = store::agencies::get(&mut tx, Some(agency_id), agency_id).await?.ok_or(ApiError::NotFound)?;
-    let currency = Currency::parse(&agency.currency).map_err(ApiError::internal)?;
-    let balance =
-        Money::new(new.original_balance, currency).map_err(|e| ApiError::field("original_balance", e.to_string()))?;
-    if !balance.is_positive() {
-        return Err(ApiError::field("original_balance", "must be greater than zero"));
-    }
-    let today = store::agencies::today(&mut tx, agency_id).await?;
-    if new.delinquency_date > today {
-        return Err(ApiError::field("delinquency_date", "must not be in the future"));
-    }
-    let d = &new.debtor;
-    let row = NewAccountRow {
-        agency_id,
-        external_ref: new.external_ref.trim(),
-        creditor: new.creditor.trim(),
-        original_creditor: new.original_creditor.as_deref(),
-        original_balance: balance.amount(),
-        currency: currency.code(),
-        priority: new.priority.unwrap_or_default(),
+    let d = new.debtor;
+    let cmd = service::NewAccount {
+        external_ref: new.external_ref,
+        original_balance: new.original_balance,
+        creditor: new.creditor,
+        original_creditor: new.original_creditor,
         delinquency_date: new.delinquency_date,
         due_date: new.due_date,
-        debtor: NewDebtorRow {
-            full_name: d.full_name.trim(),
-            phone: d.phone.as_deref(),
-            email: d.email.as_deref(),
-            address: d.address.as_deref(),
+        priority: new.priority.unwrap_or_default(),
+        debtor: service::NewDebtor {
+            full_name: d.full_name,
+            phone: d.phone,
+            email: d.email,
+            address: d.address,
             date_of_birth: d.date_of_birth,
             ssn_last4_enc: d.ssn_last4.as_deref().map(|s| cipher.encrypt(s)),
-            external_ref: d.external_ref.as_deref(),
+            external_ref: d.external_ref,
         },
     };
-    let id = store::accounts::insert(&mut tx, &row)
-        .await?
-        .ok_or_else(|| Refusal::DuplicateAccountReference { external_ref: row.external_ref.to_owned() })?;
-    let opening = Entry::of(EntryKind::Opening, balance)?;
-    store::ledger::post(&mut tx, agency_id, id, &opening, Links::default()).await?;
-    let reach = Reach { agency_id: Some(agency_id), collector_id: None };
-    let account = store::accounts::get(&mut tx, reach, id, false).await?.ok_or(ApiError::NotFound)?;
-    let account = Account::from_row(account, &cipher);
-    let event = NewEvent {
-        agency_id,
-        account_id: id,
-        kind: "created",
-        actor_id: Some(user.id),
-        body: None,
-        data: serde_json::json!({}),
-    };
-    store::account_events::insert(&mut tx, &event).await?;
-    audit::record(
-        &mut tx,
-        &Actor::from(&user),
-        Change::created("account.create", "account", id, account.audit_snapshot()),
-    )
-    .await?;
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let row = service::create(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Created().json(account))
+    Ok(HttpResponse::Created().json(Account::from_row(row, &cipher)))
 }

@@ -1,6 +1,5 @@
 //! Fees on an account: assess (raises the balance), list, waive (what is unpaid).
 
-use super::reach;
 use crate::{
     audit::Actor,
     auth::{policy::Operation, AuthUser},
@@ -117,7 +116,7 @@ pub async fn create(
     };
     let command =
         AssessFee { account_id: *id, kind: new.kind, amount: new.amount, reason: new.reason.trim().to_owned() };
-    let fee = fees::assess(&mut claim.tx, &Actor::from(&user), reach(&user), command, clock.now()).await?;
+    let fee = fees::assess(&mut claim.tx, &Actor::from(&user), user.reach(), command, clock.now()).await?;
     idempotency::finish(claim, StatusCode::CREATED, &Fee::from(fee)).await
 }
 
@@ -137,7 +136,7 @@ pub async fn create(
 pub async fn list(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let account = store::accounts::get(&mut tx, user.reach(), *id).await?.ok_or(ApiError::NotFound)?;
     let rows = store::fees::list(&mut tx, account.agency_id, account.id).await?;
     tx.commit().await?;
     let fees: Vec<Fee> = rows.into_iter().map(Fee::from).collect();
@@ -181,6 +180,6 @@ pub async fn waive(
     };
     let actor = Actor::from(&user);
     let reason = waiver.reason.trim();
-    let fee = fees::waive(&mut claim.tx, &actor, reach(&user), id, fee_id, reason, clock.now()).await?;
+    let fee = fees::waive(&mut claim.tx, &actor, user.reach(), id, fee_id, reason, clock.now()).await?;
     idempotency::finish(claim, StatusCode::OK, &Fee::from(fee)).await
 }

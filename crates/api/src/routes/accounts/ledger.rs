@@ -1,4 +1,3 @@
-use super::reach;
 use crate::{
     auth::{policy::Operation, AuthUser},
     db,
@@ -82,7 +81,7 @@ pub async fn ledger(
     let limit = pagination::limit(query.0.limit);
     let before = pagination::decode_time("ledger", query.0.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let account = store::accounts::get(&mut tx, user.reach(), *id).await?.ok_or(ApiError::NotFound)?;
     let rows = store::ledger::list(&mut tx, account.agency_id, account.id, before, limit + 1).await?;
     tx.commit().await?;
     let (rows, next_cursor) = pagination::split(rows, limit, "ledger", |r| pagination::time_key(r.posted_at, r.id));

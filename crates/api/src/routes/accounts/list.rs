@@ -1,4 +1,4 @@
-use super::{reach, Account};
+use super::Account;
 use crate::{
     auth::{policy::Operation, AuthUser},
     crypto::FieldCipher,
@@ -130,7 +130,7 @@ pub async fn list(
         _ => Utc::now().date_naive(),
     };
     let worklist = Worklist {
-        reach: reach(&user),
+        reach: user.reach(),
         statuses,
         priorities,
         balance_min: q.balance_min,

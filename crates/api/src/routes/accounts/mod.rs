@@ -14,18 +14,13 @@ pub mod timeline;
 pub mod transition;
 pub mod update;
 
-use crate::{auth::AuthUser, crypto::FieldCipher, store::accounts::AccountRow, store::accounts::Reach};
+use crate::{crypto::FieldCipher, store::accounts::AccountRow};
 use chrono::{DateTime, NaiveDate, Utc};
 use debtflow_domain::{account::days_past_due, AccountStatus, Bucket, Priority};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// The accounts `user` may reach.
-pub fn reach(user: &AuthUser) -> Reach {
-    user.reach()
-}
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Debtor {
@@ -106,7 +101,7 @@ impl Account {
         Account {
             id: r.id,
             external_ref: r.external_ref,
-            status: r.status.0,
+            status: r.status,
             priority: r.priority,
             original_balance: money(r.original_balance),
             current_balance: money(r.current_balance),
@@ -132,16 +127,5 @@ impl Account {
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
-    }
-
-    /// What an audit row shows: the account's own fields, the SSN left out.
-    pub fn audit_snapshot(&self) -> serde_json::Value {
-        serde_json::json!({
-            "external_ref": self.external_ref, "status": self.status, "priority": self.priority,
-            "original_balance": self.original_balance, "due_date": self.due_date,
-            "collector_id": self.collector_id, "creditor": self.creditor,
-            "debtor": {"full_name": self.debtor.full_name, "phone": self.debtor.phone,
-                       "email": self.debtor.email, "address": self.debtor.address},
-        })
     }
 }

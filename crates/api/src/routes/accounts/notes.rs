@@ -1,11 +1,15 @@
-use super::{reach, timeline::TimelineEvent};
+//! `POST /accounts/{id}/notes` (and the seed's `/add_note`): a note on the account's
+//! timeline (`services::accounts::notes`).
+
+use super::timeline::TimelineEvent;
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     db,
     edge::json::Json,
     problem::{responses, ApiError},
-    store::{self, account_events::NewEvent},
+    services::accounts::notes::{self as service, AddNote},
 };
 use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
@@ -43,8 +47,9 @@ pub async fn create(
     id: web::Path<Uuid>,
     body: Json<NewNote>,
     db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    add(user, *id, body.into_inner(), &db).await
+    add(user, *id, body.into_inner(), &db, &clock).await
 }
 
 /// The product overview's name for adding a note: the same as `POST /accounts/{id}/notes`.
@@ -68,34 +73,16 @@ pub async fn add_note(
     id: web::Path<Uuid>,
     body: Json<NewNote>,
     db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    add(user, *id, body.into_inner(), &db).await
+    add(user, *id, body.into_inner(), &db, &clock).await
 }
 
-async fn add(user: AuthUser, id: Uuid, note: NewNote, db: &PgPool) -> Result<HttpResponse, ApiError> {
+async fn add(user: AuthUser, id: Uuid, note: NewNote, db: &PgPool, clock: &Clock) -> Result<HttpResponse, ApiError> {
     user.require(Operation::AddNote)?;
-    let note = note.body.trim();
-    if note.is_empty() {
-        return Err(ApiError::field("body", "must not be blank"));
-    }
+    let cmd = AddNote { account_id: id, body: note.body };
     let mut tx = db::begin(db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, reach(&user), id, false).await?.ok_or(ApiError::NotFound)?;
-    let event = NewEvent {
-        agency_id: account.agency_id,
-        account_id: account.id,
-        kind: "note",
-        actor_id: Some(user.id),
-        body: Some(note),
-        data: serde_json::json!({}),
-    };
-    let event = store::account_events::insert(&mut tx, &event).await?;
-    let change = Change::created(
-        "account.note",
-        "account_event",
-        event.id,
-        serde_json::json!({ "account_id": account.id, "body": note }),
-    );
-    audit::record(&mut tx, &Actor::from(&user), change.in_agency(Some(account.agency_id))).await?;
+    let event = service::add(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Created().json(TimelineEvent::from(event)))
 }

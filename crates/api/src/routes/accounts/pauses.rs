@@ -1,11 +1,13 @@
-use super::reach;
+//! `POST /accounts/{id}/pauses`: pause an account's aging (`services::accounts::pauses`).
+
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     db,
     edge::json::Json,
     problem::{responses, ApiError},
-    store::{self, account_events::NewEvent},
+    services::accounts::pauses::{self as service, Paused},
 };
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
@@ -57,30 +59,19 @@ pub async fn create(
     id: web::Path<Uuid>,
     body: Json<NewPause>,
     db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::PauseAging)?;
     let new = body.into_inner();
+    let cmd = service::Pause { account_id: *id, starts_on: new.starts_on, ends_on: new.ends_on, reason: new.reason };
     let mut tx = db::begin(&db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, reach(&user), *id, true).await?.ok_or(ApiError::NotFound)?;
-    let starts_on = new.starts_on.unwrap_or(account.today);
-    if new.ends_on < starts_on {
-        return Err(ApiError::field("ends_on", "must not be before starts_on"));
-    }
-    let reason = new.reason.trim();
-    let pause_id =
-        store::accounts::add_pause(&mut tx, account.agency_id, *id, starts_on, new.ends_on, reason, user.id).await?;
-    let pause = Pause { id: pause_id, account_id: *id, starts_on, ends_on: new.ends_on, reason: reason.to_owned() };
-    let data = serde_json::json!({ "pause_id": pause_id, "starts_on": starts_on, "ends_on": new.ends_on });
-    let event = NewEvent {
-        agency_id: account.agency_id,
-        account_id: *id,
-        kind: "pause",
-        actor_id: Some(user.id),
-        body: Some(reason),
-        data: data.clone(),
-    };
-    store::account_events::insert(&mut tx, &event).await?;
-    audit::record(&mut tx, &Actor::from(&user), Change::created("account.pause", "account", *id, data)).await?;
+    let paused = service::pause(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Created().json(pause))
+    Ok(HttpResponse::Created().json(Pause::from(paused)))
+}
+
+impl From<Paused> for Pause {
+    fn from(p: Paused) -> Self {
+        Pause { id: p.id, account_id: p.account_id, starts_on: p.starts_on, ends_on: p.ends_on, reason: p.reason }
+    }
 }

@@ -1,4 +1,3 @@
-use super::reach;
 use crate::{
     auth::{policy::Operation, AuthUser},
     db,
@@ -76,7 +75,7 @@ pub async fn timeline(
     let limit = pagination::limit(query.0.limit);
     let before = pagination::decode_time("timeline", query.0.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, reach(&user), *id, false).await?.ok_or(ApiError::NotFound)?;
+    let account = store::accounts::get(&mut tx, user.reach(), *id).await?.ok_or(ApiError::NotFound)?;
     let rows = store::account_events::list(&mut tx, account.agency_id, account.id, before, limit + 1).await?;
     tx.commit().await?;
     let key = |r: &EventRow| pagination::time_key(r.occurred_at, r.id);

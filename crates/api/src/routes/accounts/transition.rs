@@ -1,17 +1,19 @@
-use super::{reach, AccountDetail};
+//! `POST /accounts/{id}/transition`: a person moves an account through its lifecycle,
+//! with a reason (`services::accounts::transition`).
+
+use super::AccountDetail;
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::{policy::Operation, AuthUser},
     clock::Clock,
     crypto::FieldCipher,
     db,
     edge::json::Json,
     problem::{responses, ApiError, Problem},
-    services::Refusal,
-    store::{self, account_events::NewEvent},
+    services::accounts::transition::{self as service, Transition},
 };
 use actix_web::{post, web, HttpResponse};
-use debtflow_domain::{account::status::Cause, AccountStatus};
+use debtflow_domain::{account::status::UnknownStatus, AccountStatus};
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -53,54 +55,15 @@ pub async fn transition(
     id: web::Path<Uuid>,
     body: Json<TransitionRequest>,
     db: web::Data<PgPool>,
-    cipher: web::Data<FieldCipher>,
     clock: web::Data<Clock>,
+    cipher: web::Data<FieldCipher>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::WorkAccount)?;
     let request = body.into_inner();
-    let to: AccountStatus = request
-        .to
-        .parse()
-        .map_err(|e: debtflow_domain::account::status::UnknownStatus| ApiError::field("to", e.to_string()))?;
-    let reason = request.reason.trim();
+    let to: AccountStatus = request.to.parse().map_err(|e: UnknownStatus| ApiError::field("to", e.to_string()))?;
+    let cmd = Transition { account_id: *id, to, reason: request.reason };
     let mut tx = db::begin(&db, user.scope()).await?;
-    let row = store::accounts::get(&mut tx, reach(&user), *id, true).await?.ok_or(ApiError::NotFound)?;
-    let (agency_id, from) = (row.agency_id, row.status.0);
-    from.transition(to, Cause::Manual).map_err(|_| Refusal::InvalidTransition {
-        from,
-        to,
-        allowed: from.allowed_transitions(),
-    })?;
-    store::accounts::set_status(&mut tx, agency_id, *id, to).await?;
-    // Entering DISPUTED opens a dispute; leaving it resolves the dispute for good.
-    let dispute = if to == AccountStatus::Disputed {
-        Some(store::disputes::open(&mut tx, agency_id, *id, reason, user.id).await?)
-    } else if from == AccountStatus::Disputed {
-        store::disputes::resolve(&mut tx, agency_id, *id, to, reason, user.id).await?
-    } else {
-        None
-    };
-    let mut data = serde_json::json!({ "from": from, "to": to });
-    if let Some(dispute) = dispute {
-        data["dispute_id"] = serde_json::json!(dispute);
-    }
-    let event = NewEvent {
-        agency_id,
-        account_id: *id,
-        kind: "status_change",
-        actor_id: Some(user.id),
-        body: Some(reason),
-        data,
-    };
-    store::account_events::insert(&mut tx, &event).await?;
-    let change = Change::updated(
-        "account.transition",
-        "account",
-        *id,
-        &serde_json::json!({ "status": from }),
-        &serde_json::json!({ "status": to, "reason": reason }),
-    );
-    audit::record(&mut tx, &Actor::from(&user), change.in_agency(Some(agency_id))).await?;
+    service::transition(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;
     let detail = super::get::detail(&mut tx, &user, *id, &cipher, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(detail))

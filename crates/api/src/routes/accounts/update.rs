@@ -1,13 +1,16 @@
-use super::{reach, Account, AccountDetail};
+//! `PATCH /accounts/{id}`: contact data, priority and due date
+//! (`services::accounts::update`).
+
+use super::AccountDetail;
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::{policy::Operation, AuthUser},
     clock::Clock,
     crypto::FieldCipher,
     db,
     edge::json::Json,
     problem::{responses, ApiError},
-    store::{self, accounts::AccountChanges},
+    services::accounts::update::{self as service, Update},
 };
 use actix_web::{patch, web, HttpResponse};
 use chrono::NaiveDate;
@@ -82,30 +85,25 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: Json<AccountPatch>,
     db: web::Data<PgPool>,
-    cipher: web::Data<FieldCipher>,
     clock: web::Data<Clock>,
+    cipher: web::Data<FieldCipher>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::WorkAccount)?;
     let patch = body.into_inner();
     if let Some(field) = patch.read_only_field() {
         return Err(ApiError::field(field, "is computed by DebtFlow and read-only"));
     }
-    let mut tx = db::begin(&db, user.scope()).await?;
-    let row = store::accounts::get(&mut tx, reach(&user), *id, true).await?.ok_or(ApiError::NotFound)?;
-    let (agency_id, debtor_id) = (row.agency_id, row.debtor_id);
-    let before = Account::from_row(row, &cipher);
-    let changes = AccountChanges {
+    let cmd = Update {
+        account_id: *id,
         priority: patch.priority,
         due_date: patch.due_date,
-        phone: patch.phone.as_deref(),
-        email: patch.email.as_deref(),
-        address: patch.address.as_deref(),
+        phone: patch.phone,
+        email: patch.email,
+        address: patch.address,
     };
-    store::accounts::update(&mut tx, agency_id, *id, debtor_id, &changes).await?;
+    let mut tx = db::begin(&db, user.scope()).await?;
+    service::update(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;
     let after = super::get::detail(&mut tx, &user, *id, &cipher, clock.now()).await?;
-    let change =
-        Change::updated("account.update", "account", *id, &before.audit_snapshot(), &after.account.audit_snapshot());
-    audit::record(&mut tx, &Actor::from(&user), change.in_agency(Some(agency_id))).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(after))
 }

@@ -38,11 +38,5 @@ pub async fn get(user: AuthUser, db: web::Data<PgPool>) -> Result<HttpResponse, 
         None => None,
     };
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(Me {
-        id: me.id,
-        username: me.username,
-        full_name: me.full_name,
-        role: me.role.0,
-        agency,
-    }))
+    Ok(HttpResponse::Ok().json(Me { id: me.id, username: me.username, full_name: me.full_name, role: me.role, agency }))
 }

@@ -75,7 +75,7 @@ pub async fn commission(
     let mut tx = db::begin(&db, user.scope()).await?;
     let collector = store::users::get(&mut tx, user.agency_id, *id)
         .await?
-        .filter(|c| c.role.0 == Role::Collector)
+        .filter(|c| c.role == Role::Collector)
         .ok_or(ApiError::NotFound)?;
     let agency_id = collector.agency_id.ok_or(ApiError::NotFound)?;
     let agency = store::agencies::get(&mut tx, Some(agency_id), agency_id).await?.ok_or(ApiError::NotFound)?;

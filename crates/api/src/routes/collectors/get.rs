@@ -28,7 +28,7 @@ pub async fn get(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> 
     let mut tx = db::begin(&db, user.scope()).await?;
     let row = store::users::get(&mut tx, user.agency_id, *id).await?;
     tx.commit().await?;
-    match row.filter(|r| r.role.0 == Role::Collector) {
+    match row.filter(|r| r.role == Role::Collector) {
         Some(row) => Ok(HttpResponse::Ok().json(User::from(row))),
         None => Err(ApiError::NotFound),
     }

@@ -64,7 +64,7 @@ pub async fn update(
     let mut tx = db::begin(&db, user.scope()).await?;
     let before = store::users::get(&mut tx, Some(agency_id), *id)
         .await?
-        .filter(|r| r.role.0 == Role::Collector)
+        .filter(|r| r.role == Role::Collector)
         .map(User::from)
         .ok_or(ApiError::NotFound)?;
     let changes = CollectorChanges {

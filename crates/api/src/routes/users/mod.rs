@@ -41,7 +41,7 @@ impl From<UserRow> for User {
             username: r.username,
             full_name: r.full_name,
             email: r.email,
-            role: r.role.0,
+            role: r.role,
             is_active: r.is_active,
             commission_rate: r.commission_rate,
             account_limit: r.account_limit,
