@@ -2,7 +2,8 @@
 //! still unpaid `default_threshold_days` after its due date defaults. The account goes
 //! back to NEGOTIATING, and its collector and the agency's managers are notified once
 //! (the notifications' idempotency keys). Running it again for the same date finds
-//! nothing more to do.
+//! nothing more to do. It fails with a [`ServiceError`]; the account moves it borrows
+//! from `posting` (still an HTTP error there) are carried as the error's text.
 
 use crate::{
     audit::{self, Actor, Change},
@@ -10,6 +11,7 @@ use crate::{
     db::{self, Scope},
     posting,
     problem::ApiError,
+    services::ServiceError,
     store::{self, accounts::Reach, notifications::NewNotification},
 };
 use chrono::NaiveDate;
@@ -18,7 +20,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 /// Defaults every plan overdue on `as_of`, in every agency; returns how many.
-pub async fn run(db: &PgPool, as_of: NaiveDate) -> Result<usize, ApiError> {
+pub async fn run(db: &PgPool, as_of: NaiveDate) -> Result<usize, ServiceError> {
     let mut tx = db::begin(db, Scope::Platform).await?;
     let overdue = store::plans::overdue(&mut tx, None, as_of).await?;
     tx.commit().await?;
@@ -37,7 +39,7 @@ pub async fn default_plan(
     plan_id: Uuid,
     account_id: Uuid,
     as_of: NaiveDate,
-) -> Result<Option<i64>, ApiError> {
+) -> Result<Option<i64>, ServiceError> {
     let mut tx = db::begin(db, Scope::Platform).await?;
     let reach = Reach { agency_id: Some(agency_id), collector_id: None };
     let Some(mut account) = store::accounts::lock_money(&mut tx, reach, account_id).await? else { return Ok(None) };
@@ -48,10 +50,14 @@ pub async fn default_plan(
     let actor = Actor::anonymous(RequestContext::default());
     let why = format!("an installment unpaid {} days after its due date", plan.default_threshold_days);
     store::plans::set_status(&mut tx, agency_id, plan_id, PlanStatus::Defaulted, None, Some(&why)).await?;
-    posting::plan_event(&mut tx, agency_id, account_id, &actor, plan_id, "defaulted", Some(&why)).await?;
+    posting::plan_event(&mut tx, agency_id, account_id, &actor, plan_id, "defaulted", Some(&why))
+        .await
+        .map_err(from_posting)?;
     if account.status() == AccountStatus::PaymentPlan {
         let to = AccountStatus::Negotiating;
-        posting::move_account(&mut tx, &mut account, &actor, to, Cause::PlanEnded, "payment plan defaulted").await?;
+        posting::move_account(&mut tx, &mut account, &actor, to, Cause::PlanEnded, "payment plan defaulted")
+            .await
+            .map_err(from_posting)?;
     }
     let mut recipients = store::users::active_with_roles(&mut tx, agency_id, &[Role::Manager]).await?;
     recipients.extend(account.collector_id);
@@ -80,4 +86,9 @@ pub async fn default_plan(
     audit::record(&mut tx, &actor, change.in_agency(Some(agency_id))).await?;
     tx.commit().await?;
     Ok(Some(sent))
+}
+
+/// `posting` still fails with the HTTP error; its cause, kept as text.
+fn from_posting(err: ApiError) -> ServiceError {
+    ServiceError::Invariant(format!("{err:?}"))
 }
