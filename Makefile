@@ -55,6 +55,7 @@ test: lint unit wasm-check e2e
 
 lint:
 	cargo fmt --all --check
+	python3 scripts/module-cycles.py
 	cargo clippy --workspace --all-targets --exclude debtflow-frontend -- -D warnings
 	cargo clippy -p debtflow-frontend --target wasm32-unknown-unknown -- -D warnings
 

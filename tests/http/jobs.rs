@@ -4,16 +4,22 @@
 
 use crate::payments::{ok, today};
 use crate::plans::{active_plan, negotiating_account as negotiating};
-use debtflow_api::jobs::{self, Job, JobContext, RunRequest, RunStatus};
+use debtflow_api::{
+    clock::Clock,
+    jobs::{self, Job, JobContext, RunRequest, RunStatus},
+};
 use debtflow_tests::{debtflow_bin, spawn_app, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-const CTX: JobContext = JobContext { idempotency_ttl_secs: 86_400, login_window_secs: 900 };
+/// The jobs' context of these tests, on the system clock.
+pub fn ctx() -> JobContext {
+    JobContext { idempotency_ttl_secs: 86_400, login_window_secs: 900, clock: Clock::system() }
+}
 
 async fn run(app: &TestApp, job: Job, as_of: chrono::NaiveDate, force: bool) -> jobs::RunReport {
     let request = RunRequest { agency_id: Some(demo_agency(app).await), as_of: Some(as_of), force };
-    let mut reports = jobs::run(&app.db, CTX, job, request).await.expect("the run");
+    let mut reports = jobs::run(&app.db, &ctx(), job, request).await.expect("the run");
     assert_eq!(reports.len(), 1);
     reports.remove(0)
 }
@@ -308,7 +314,7 @@ async fn maintenance_keeps_the_audit_trail_partitioned_and_purges_old_failed_log
     };
     let date = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
     let request = RunRequest { agency_id: None, as_of: Some(date("2028-12-15")), force: false };
-    let report = jobs::run(&app.db, CTX, Job::Maintenance, request).await.unwrap().remove(0);
+    let report = jobs::run(&app.db, &ctx(), Job::Maintenance, request).await.unwrap().remove(0);
     assert_eq!(report.status, RunStatus::Succeeded);
     let names = partitions(&app).await;
     assert!(names.contains(&"audit_logs_2029_03".to_owned()), "three months ahead: {names:?}");
@@ -316,7 +322,7 @@ async fn maintenance_keeps_the_audit_trail_partitioned_and_purges_old_failed_log
     assert!(names.contains(&"audit_logs_2026_12".to_owned()), "24 months kept: {names:?}");
     assert_eq!(count(&app, "SELECT count(*) FROM login_failures").await, 1);
     let again = RunRequest { agency_id: None, as_of: Some(date("2028-12-15")), force: true };
-    let report = jobs::run(&app.db, CTX, Job::Maintenance, again).await.unwrap().remove(0);
+    let report = jobs::run(&app.db, &ctx(), Job::Maintenance, again).await.unwrap().remove(0);
     assert_eq!(report.tally.records_updated, 0, "a second run has nothing to do");
 }
 

@@ -8,6 +8,7 @@
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use debtflow_api::{
+    clock::Clock,
     config::Config,
     db,
     jobs::{self, Job, JobContext, RunRequest},
@@ -101,7 +102,7 @@ fn main() -> ExitCode {
 async fn run(command: Command, config: Config) -> Result<u8, Box<dyn std::error::Error>> {
     let pool =
         db::pool(config.database_url.expose(), config.database_max_connections, config.database_statement_timeout_ms)?;
-    let ctx = JobContext::of(&config);
+    let ctx = JobContext::of(&config, Clock::system());
     match command {
         Command::Serve => {
             db::migrate(&pool).await?;
@@ -124,7 +125,7 @@ async fn run(command: Command, config: Config) -> Result<u8, Box<dyn std::error:
         }
         Command::Job(JobCommand::Run { name, as_of_date, force }) => {
             let request = RunRequest { agency_id: None, as_of: as_of_date, force };
-            let reports = jobs::run(&pool, ctx, name, request).await?;
+            let reports = jobs::run(&pool, &ctx, name, request).await?;
             for report in &reports {
                 println!("{}", report.json_line());
             }

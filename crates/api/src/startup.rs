@@ -67,7 +67,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock) -> s
     let login_limits = web::Data::new(LoginLimits::new(config));
     let cipher = web::Data::new(crate::crypto::FieldCipher::new(&config.data_encryption_key.0));
     let money = web::Data::new(config.money.clone());
-    let job_context = web::Data::new(crate::jobs::JobContext::of(config));
+    let job_context = web::Data::new(crate::jobs::JobContext::of(config, clock.get_ref().clone()));
     let body_limit = config.body_limit_bytes;
     let spa_dir = config.spa_dir.clone();
     let openapi = ApiDoc::openapi();

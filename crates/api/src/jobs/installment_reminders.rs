@@ -1,18 +1,21 @@
 //! installment_reminders: the collector of each account with an active plan hears of
 //! an installment `reminder_days_before` days (agency setting, default 3) before it
-//! falls due, once per installment.
+//! falls due, once per installment; an account without a collector, its managers.
 
-use super::Tally;
-use crate::{db, problem::ApiError, store};
+use super::{JobError, Tally};
+use crate::{
+    db,
+    store::{self, job_settings::DaysSetting},
+};
 use chrono::NaiveDate;
+use debtflow_domain::Role;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub async fn run(db: &PgPool, agency_id: Option<Uuid>, as_of: NaiveDate) -> Result<Tally, ApiError> {
-    let agency_id = agency_id.ok_or(ApiError::NotFound)?;
+pub async fn run(db: &PgPool, agency_id: Uuid, as_of: NaiveDate) -> Result<Tally, JobError> {
     let mut tx = db::begin_batch(db).await?;
-    let days = store::jobs::days_setting(&mut tx, agency_id, "reminder_days_before", 3).await?;
-    let (due, sent) = store::jobs::remind_installments(&mut tx, agency_id, as_of, days).await?;
+    let days = store::job_settings::days(&mut tx, agency_id, DaysSetting::ReminderDaysBefore).await?;
+    let reminded = store::installment_notices::remind(&mut tx, agency_id, as_of, days, &[Role::Manager]).await?;
     tx.commit().await?;
-    Ok(Tally { records_scanned: due, notifications_sent: sent, ..Tally::default() })
+    Ok(Tally { records_scanned: reminded.due, notifications_sent: reminded.sent, ..Tally::default() })
 }

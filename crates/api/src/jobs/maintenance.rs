@@ -1,26 +1,26 @@
 //! maintenance (platform-wide): the audit trail's monthly partitions for the next three
 //! months are created ahead of need; partitions older than the 24 months' retention
 //! are detached (kept as tables, out of the trail, for archiving); failed-login rows
-//! older than the login window are deleted.
+//! older than the login window at the clock's instant are deleted.
 
-use super::Tally;
-use crate::{problem::ApiError, store};
-use chrono::{Datelike, Months, NaiveDate};
+use super::{JobError, Tally};
+use crate::store;
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use sqlx::PgPool;
 
 /// Months of the audit trail kept attached.
 pub const RETENTION_MONTHS: u32 = 24;
 
-pub async fn run(db: &PgPool, as_of: NaiveDate, login_window_secs: i64) -> Result<Tally, ApiError> {
+pub async fn run(db: &PgPool, as_of: NaiveDate, now: DateTime<Utc>, login_window_secs: i64) -> Result<Tally, JobError> {
     let month = as_of.with_day(1).unwrap_or(as_of);
     let mut tally = Tally::default();
     for ahead in 0..=3 {
         let start = month + Months::new(ahead);
         tally.records_scanned += 1;
-        tally.records_updated += i64::from(store::jobs::ensure_audit_partition(db, start).await?);
+        tally.records_updated += i64::from(store::retention::ensure_audit_partition(db, start).await?);
     }
     let cutoff = month - Months::new(RETENTION_MONTHS);
-    tally.records_updated += store::jobs::detach_audit_partitions_before(db, cutoff).await?;
-    tally.records_updated += store::jobs::purge_login_failures(db, login_window_secs).await?;
+    tally.records_updated += store::retention::detach_audit_partitions_before(db, cutoff).await?;
+    tally.records_updated += store::retention::purge_login_failures(db, now, login_window_secs).await?;
     Ok(tally)
 }

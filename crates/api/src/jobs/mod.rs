@@ -2,34 +2,51 @@
 //!
 //! `debtflow job run <name> [--as-of-date D] [--force]`, `POST /jobs/{name}/run`, and
 //! the in-process scheduler of `debtflow serve` ([`scheduler`]) all go through
-//! [`run`]:
+//! [`run`], which takes its instant from the context's [`Clock`] (the system's for the
+//! command, the app's for the API, a frozen one in tests):
 //!
 //! - a PostgreSQL advisory lock per job, held for the run: a second runner, on any
 //!   machine, records `skipped_lock` and exits 0;
 //! - per agency (or once, for platform-wide jobs) and business date — the agency's
-//!   today unless a date is given: the kill switches ([`settings`]) are read, a date
-//!   that already has a successful run is `skipped_done` unless forced, and a
-//!   `job_runs` row records the run and its counts;
+//!   today at the clock's instant, unless a date is given: the kill switches
+//!   ([`settings`]) are read, a date that already has a successful run is
+//!   `skipped_done` unless forced, and a `job_runs` row records the run and its counts;
 //! - the status: `succeeded`, `partial` (some records failed, the others committed),
 //!   `failed` (nothing committed), `skipped_lock`, `skipped_done` or `disabled`; one
-//!   JSON line per run ([`RunReport::json_line`]).
+//!   JSON line per run ([`RunReport::json_line`]);
+//! - a job that fails a second time for an agency and date tells the agency's admins,
+//!   once ([`escalation`]); when it runs again is the scheduler's [`policy`].
 //!
 //! Every job is idempotent per date: its writes are keyed by date or entity (bucket
 //! moves, notifications' idempotency keys), so a re-run changes and sends nothing.
+//! Jobs fail with [`JobError`], never an HTTP type.
 
 pub mod data_quality;
 pub mod dpd_aging;
+pub mod error;
+pub mod escalation;
 pub mod idempotency_purge;
 pub mod installment_reminders;
 pub mod maintenance;
 pub mod overdue_default_scan;
 pub mod plan_defaults;
+pub mod policy;
 pub mod scheduler;
 pub mod settings;
 pub mod stale_account_escalation;
 
-use crate::{problem::ApiError, store};
-use chrono::{NaiveDate, NaiveTime, Utc, Weekday};
+pub use crate::store::job_runs::RunStatus;
+pub use error::JobError;
+
+use crate::{
+    clock::Clock,
+    store::{
+        self,
+        aging::Anchors,
+        job_runs::{RunCounts, RunOutcome, RunRecord},
+    },
+};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::Serialize;
 use sqlx::PgPool;
 use std::{fmt, str::FromStr, time::Instant};
@@ -145,33 +162,8 @@ impl FromStr for Job {
     }
 }
 
-/// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RunStatus {
-    Succeeded,
-    Partial,
-    Failed,
-    SkippedLock,
-    SkippedDone,
-    Disabled,
-}
-
-impl RunStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Succeeded => "succeeded",
-            RunStatus::Partial => "partial",
-            RunStatus::Failed => "failed",
-            RunStatus::SkippedLock => "skipped_lock",
-            RunStatus::SkippedDone => "skipped_done",
-            RunStatus::Disabled => "disabled",
-        }
-    }
-}
-
 /// What one run did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally {
     pub records_scanned: i64,
     pub records_updated: i64,
@@ -180,15 +172,14 @@ pub struct Tally {
     pub errors_count: i64,
     /// data_quality: problems found (a report, not a failure).
     pub findings: i64,
-    #[serde(skip)]
     pub error_summary: Option<String>,
 }
 
 impl Tally {
     /// Counts a record that failed, keeping the first few causes.
-    pub fn failed(&mut self, what: impl fmt::Display, err: &ApiError) {
+    pub fn failed(&mut self, what: impl fmt::Display, err: &JobError) {
         self.errors_count += 1;
-        let line = format!("{what}: {err:?}");
+        let line = format!("{what}: {err}");
         let summary = self.error_summary.get_or_insert_with(String::new);
         if summary.len() < 2000 {
             if !summary.is_empty() {
@@ -197,10 +188,21 @@ impl Tally {
             summary.push_str(&line);
         }
     }
+
+    fn counts(&self) -> RunCounts {
+        RunCounts {
+            records_scanned: self.records_scanned,
+            records_updated: self.records_updated,
+            notifications_sent: self.notifications_sent,
+            notifications_failed: self.notifications_failed,
+            errors_count: self.errors_count,
+            findings: self.findings,
+        }
+    }
 }
 
 /// One run, as logged and stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RunReport {
     pub run_id: Uuid,
     pub job: Job,
@@ -208,7 +210,8 @@ pub struct RunReport {
     pub as_of_date: NaiveDate,
     pub status: RunStatus,
     pub duration_ms: i64,
-    #[serde(flatten)]
+    /// The clock's instant when the run ended.
+    pub finished_at: DateTime<Utc>,
     pub tally: Tally,
 }
 
@@ -222,13 +225,13 @@ impl RunReport {
             _ => "info",
         };
         serde_json::json!({
-            "ts": Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "ts": self.finished_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             "level": level,
             "job": self.job,
             "run_id": self.run_id,
             "agency_id": self.agency_id,
             "as_of_date": self.as_of_date,
-            "status": self.status,
+            "status": self.status.as_str(),
             "duration_ms": self.duration_ms,
             "records_scanned": self.tally.records_scanned,
             "records_updated": self.tally.records_updated,
@@ -240,6 +243,15 @@ impl RunReport {
             "pid": std::process::id(),
         })
         .to_string()
+    }
+
+    fn outcome(&self) -> RunOutcome<'_> {
+        RunOutcome {
+            status: self.status,
+            finished_at: self.finished_at,
+            counts: self.tally.counts(),
+            error_summary: self.tally.error_summary.as_deref(),
+        }
     }
 }
 
@@ -258,7 +270,7 @@ pub fn exit_code(reports: &[RunReport]) -> i32 {
 /// What a run is asked to do.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunRequest {
-    /// Only this agency (the API's trigger); all of them otherwise.
+    /// Only this agency (the API's trigger, the scheduler); all of them otherwise.
     pub agency_id: Option<Uuid>,
     /// The business date; each agency's today otherwise.
     pub as_of: Option<NaiveDate>,
@@ -266,18 +278,21 @@ pub struct RunRequest {
     pub force: bool,
 }
 
-/// What the jobs need besides the pool.
-#[derive(Debug, Clone, Copy)]
+/// What the jobs need besides the pool: their settings and the clock they read "now"
+/// from.
+#[derive(Debug, Clone)]
 pub struct JobContext {
     pub idempotency_ttl_secs: i64,
     pub login_window_secs: i64,
+    pub clock: Clock,
 }
 
 impl JobContext {
-    pub fn of(config: &crate::config::Config) -> Self {
+    pub fn of(config: &crate::config::Config, clock: Clock) -> Self {
         JobContext {
             idempotency_ttl_secs: config.money.idempotency_ttl_secs,
             login_window_secs: config.login_window_secs,
+            clock,
         }
     }
 }
@@ -289,82 +304,124 @@ fn host() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// Runs `job` as `request` says; one report per agency run (or one for a
-/// platform-wide job, or one `skipped_lock`).
-pub async fn run(db: &PgPool, ctx: JobContext, job: Job, request: RunRequest) -> Result<Vec<RunReport>, ApiError> {
-    let mut lock = db.acquire().await?;
-    let locked = store::jobs::try_lock(&mut lock, job.name()).await?;
-    let targets = store::jobs::targets(db, job.per_agency(), request.agency_id).await?;
-    let (host, pid) = (host(), std::process::id() as i32);
-    let mut reports = Vec::new();
-    if !locked {
-        let as_of = request.as_of.unwrap_or_else(|| Utc::now().date_naive());
-        let report = RunReport {
-            run_id: Uuid::now_v7(),
-            job,
-            agency_id: request.agency_id,
-            as_of_date: as_of,
-            status: RunStatus::SkippedLock,
-            duration_ms: 0,
-            tally: Tally::default(),
-        };
-        store::jobs::record(db, &report, request.force, &host, pid).await?;
-        return Ok(vec![report]);
-    }
-    let outcome = run_locked(db, ctx, job, request, targets, &host, pid, &mut reports).await;
-    store::jobs::unlock(&mut lock, job.name()).await?;
-    outcome.map(|()| reports)
+/// Where a job runs: an agency with its today, or platform-wide with today in UTC.
+#[derive(Debug, Clone, Copy)]
+struct Target {
+    agency_id: Option<Uuid>,
+    today: NaiveDate,
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn run_locked(
+async fn targets(db: &PgPool, job: Job, only: Option<Uuid>, now: DateTime<Utc>) -> Result<Vec<Target>, JobError> {
+    if !job.per_agency() {
+        return Ok(vec![Target { agency_id: None, today: now.date_naive() }]);
+    }
+    let dates = store::job_runs::agency_dates(db, now, only).await?;
+    Ok(dates.into_iter().map(|d| Target { agency_id: Some(d.agency_id), today: d.today }).collect())
+}
+
+/// Runs `job` as `request` says; one report per agency run (or one for a
+/// platform-wide job), each `skipped_lock` if another runner holds the job.
+pub async fn run(db: &PgPool, ctx: &JobContext, job: Job, request: RunRequest) -> Result<Vec<RunReport>, JobError> {
+    let mut lock = db.acquire().await?;
+    let locked = store::job_runs::try_lock(&mut lock, job.name()).await?;
+    let targets = targets(db, job, request.agency_id, ctx.clock.now()).await;
+    let outcome = match targets {
+        Ok(targets) if locked => run_locked(db, ctx, job, request, targets).await,
+        Ok(targets) => skip_locked(db, ctx, job, request, targets).await,
+        Err(err) => Err(err),
+    };
+    if locked {
+        store::job_runs::unlock(&mut lock, job.name()).await?;
+    }
+    outcome
+}
+
+/// Who writes a run's rows.
+struct Runner {
+    host: String,
+    pid: i32,
+}
+
+impl Runner {
+    fn new() -> Self {
+        Runner { host: host(), pid: std::process::id() as i32 }
+    }
+
+    fn record<'a>(&'a self, report: &RunReport, forced: bool, started_at: DateTime<Utc>) -> RunRecord<'a> {
+        RunRecord {
+            id: report.run_id,
+            job: report.job.name(),
+            agency_id: report.agency_id,
+            as_of_date: report.as_of_date,
+            forced,
+            host: &self.host,
+            pid: self.pid,
+            started_at,
+        }
+    }
+}
+
+fn report(job: Job, target: Target, request: RunRequest, status: RunStatus, at: DateTime<Utc>) -> RunReport {
+    RunReport {
+        run_id: Uuid::now_v7(),
+        job,
+        agency_id: target.agency_id,
+        as_of_date: request.as_of.unwrap_or(target.today),
+        status,
+        duration_ms: 0,
+        finished_at: at,
+        tally: Tally::default(),
+    }
+}
+
+async fn skip_locked(
     db: &PgPool,
-    ctx: JobContext,
+    ctx: &JobContext,
     job: Job,
     request: RunRequest,
-    targets: Vec<(Option<Uuid>, NaiveDate)>,
-    host: &str,
-    pid: i32,
-    reports: &mut Vec<RunReport>,
-) -> Result<(), ApiError> {
-    for (agency_id, today) in targets {
-        let as_of = request.as_of.unwrap_or(today);
-        let run_id = Uuid::now_v7();
-        let started = Instant::now();
-        let mut report = RunReport {
-            run_id,
-            job,
-            agency_id,
-            as_of_date: as_of,
-            status: RunStatus::Succeeded,
-            duration_ms: 0,
-            tally: Tally::default(),
-        };
-        if let Some(agency) = agency_id {
-            if !settings::enabled(db, agency, job).await? {
-                report.status = RunStatus::Disabled;
-                store::jobs::record(db, &report, request.force, host, pid).await?;
-                reports.push(report);
-                continue;
+    targets: Vec<Target>,
+) -> Result<Vec<RunReport>, JobError> {
+    let runner = Runner::new();
+    let mut reports = Vec::new();
+    for target in targets {
+        let now = ctx.clock.now();
+        let report = report(job, target, request, RunStatus::SkippedLock, now);
+        store::job_runs::record(db, &runner.record(&report, request.force, now), &report.outcome()).await?;
+        reports.push(report);
+    }
+    Ok(reports)
+}
+
+async fn run_locked(
+    db: &PgPool,
+    ctx: &JobContext,
+    job: Job,
+    request: RunRequest,
+    targets: Vec<Target>,
+) -> Result<Vec<RunReport>, JobError> {
+    let runner = Runner::new();
+    let mut reports = Vec::new();
+    for target in targets {
+        let started_at = ctx.clock.now();
+        let mut report = report(job, target, request, RunStatus::Succeeded, started_at);
+        let as_of = report.as_of_date;
+        let record = runner.record(&report, request.force, started_at);
+        let skipped = match target.agency_id {
+            Some(agency) if !settings::enabled(db, agency, job).await? => Some(RunStatus::Disabled),
+            _ if !request.force && store::job_runs::succeeded(db, job.name(), target.agency_id, as_of).await? => {
+                Some(RunStatus::SkippedDone)
             }
-        }
-        if !request.force && store::jobs::succeeded(db, job.name(), agency_id, as_of).await? {
-            report.status = RunStatus::SkippedDone;
-            store::jobs::record(db, &report, request.force, host, pid).await?;
+            _ => None,
+        };
+        if let Some(status) = skipped {
+            report.status = status;
+            store::job_runs::record(db, &record, &report.outcome()).await?;
             reports.push(report);
             continue;
         }
-        store::jobs::start(db, &report, request.force, host, pid).await?;
-        let result = match job {
-            Job::DpdAging => dpd_aging::run(db, agency_id, as_of).await,
-            Job::InstallmentReminders => installment_reminders::run(db, agency_id, as_of).await,
-            Job::OverdueDefaultScan => overdue_default_scan::run(db, agency_id, as_of).await,
-            Job::StaleAccountEscalation => stale_account_escalation::run(db, agency_id, as_of).await,
-            Job::DataQuality => data_quality::run(db, agency_id, as_of, run_id).await,
-            Job::IdempotencyPurge => idempotency_purge::run(db, ctx.idempotency_ttl_secs).await,
-            Job::Maintenance => maintenance::run(db, as_of, ctx.login_window_secs).await,
-        };
-        match result {
+        store::job_runs::start(db, &record).await?;
+        let started = Instant::now();
+        match execute(db, ctx, job, target, as_of, report.run_id).await {
             Ok(tally) => {
                 report.status = if tally.errors_count > 0 { RunStatus::Partial } else { RunStatus::Succeeded };
                 report.tally = tally;
@@ -375,8 +432,39 @@ async fn run_locked(
             }
         }
         report.duration_ms = started.elapsed().as_millis() as i64;
-        store::jobs::finish(db, &report).await?;
+        report.finished_at = ctx.clock.now();
+        match (report.status, target.agency_id) {
+            (RunStatus::Failed, Some(agency)) => {
+                escalation::finish_failed(db, &record, &report.outcome(), agency).await?;
+            }
+            _ => store::job_runs::finish(db, report.run_id, &report.outcome()).await?,
+        }
         reports.push(report);
     }
-    Ok(())
+    Ok(reports)
+}
+
+/// The job's own work for one target and date.
+async fn execute(
+    db: &PgPool,
+    ctx: &JobContext,
+    job: Job,
+    target: Target,
+    as_of: NaiveDate,
+    run_id: Uuid,
+) -> Result<Tally, JobError> {
+    let agency = || target.agency_id.ok_or(JobError::NeedsAgency(job));
+    match job {
+        Job::DpdAging => {
+            // A live run (today or later) moves the anchors; a replay only records moves.
+            let anchors = if as_of >= target.today { Anchors::Move } else { Anchors::Keep };
+            dpd_aging::run(db, agency()?, as_of, anchors).await
+        }
+        Job::InstallmentReminders => installment_reminders::run(db, agency()?, as_of).await,
+        Job::OverdueDefaultScan => overdue_default_scan::run(db, agency()?, as_of).await,
+        Job::StaleAccountEscalation => stale_account_escalation::run(db, agency()?, as_of).await,
+        Job::DataQuality => data_quality::run(db, agency()?, run_id).await,
+        Job::IdempotencyPurge => idempotency_purge::run(db, ctx.clock.now(), ctx.idempotency_ttl_secs).await,
+        Job::Maintenance => maintenance::run(db, as_of, ctx.clock.now(), ctx.login_window_secs).await,
+    }
 }

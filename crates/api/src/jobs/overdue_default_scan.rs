@@ -3,27 +3,26 @@
 //! after its due date default ([`super::plan_defaults`]), each in its own transaction,
 //! so one that fails leaves the others done (the run is then `partial`).
 
-use super::{plan_defaults, Tally};
-use crate::{db, problem::ApiError, store};
+use super::{plan_defaults, JobError, Tally};
+use crate::{db, store};
 use chrono::NaiveDate;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub async fn run(db: &PgPool, agency_id: Option<Uuid>, as_of: NaiveDate) -> Result<Tally, ApiError> {
-    let agency_id = agency_id.ok_or(ApiError::NotFound)?;
+pub async fn run(db: &PgPool, agency_id: Uuid, as_of: NaiveDate) -> Result<Tally, JobError> {
     let mut tx = db::begin_batch(db).await?;
-    let (late, flagged) = store::jobs::flag_late_installments(&mut tx, agency_id, as_of).await?;
+    let flagged = store::installment_notices::flag_late(&mut tx, agency_id, as_of).await?;
     let overdue = store::plans::overdue(&mut tx, Some(agency_id), as_of).await?;
     tx.commit().await?;
-    let mut tally = Tally { records_scanned: late, notifications_sent: flagged, ..Tally::default() };
-    for (agency_id, plan_id, account_id) in overdue {
-        match plan_defaults::default_plan(db, agency_id, plan_id, account_id, as_of).await {
+    let mut tally = Tally { records_scanned: flagged.late, notifications_sent: flagged.sent, ..Tally::default() };
+    for (agency_id, plan_id, _) in overdue {
+        match plan_defaults::default_plan(db, agency_id, plan_id, as_of).await {
             Ok(Some(sent)) => {
                 tally.records_updated += 1;
                 tally.notifications_sent += sent;
             }
             Ok(None) => {}
-            Err(err) => tally.failed(format!("plan {plan_id}"), &err),
+            Err(err) => tally.failed(format!("plan {plan_id}"), &err.into()),
         }
     }
     Ok(tally)

@@ -1,18 +1,26 @@
-//! stale_account_escalation: worked accounts with no timeline event for
-//! `stale_after_days` days (agency setting, default 14) are counted, and each manager
-//! gets one digest notification for the date.
+//! stale_account_escalation: worked accounts (`AccountStatus::WORKING`) with no
+//! timeline event for `stale_after_days` days (agency setting, default 14) are
+//! counted, and each manager gets one digest notification for the date.
 
-use super::Tally;
-use crate::{db, problem::ApiError, store};
+use super::{JobError, Tally};
+use crate::{
+    db,
+    store::{self, job_settings::DaysSetting},
+};
 use chrono::NaiveDate;
+use debtflow_domain::Role;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub async fn run(db: &PgPool, agency_id: Option<Uuid>, as_of: NaiveDate) -> Result<Tally, ApiError> {
-    let agency_id = agency_id.ok_or(ApiError::NotFound)?;
+pub async fn run(db: &PgPool, agency_id: Uuid, as_of: NaiveDate) -> Result<Tally, JobError> {
     let mut tx = db::begin_batch(db).await?;
-    let days = store::jobs::days_setting(&mut tx, agency_id, "stale_after_days", 14).await?;
-    let (scanned, stale, sent) = store::jobs::escalate_stale(&mut tx, agency_id, as_of, days).await?;
+    let days = store::job_settings::days(&mut tx, agency_id, DaysSetting::StaleAfterDays).await?;
+    let found = store::stale_accounts::escalate(&mut tx, agency_id, as_of, days, &[Role::Manager]).await?;
     tx.commit().await?;
-    Ok(Tally { records_scanned: scanned, records_updated: stale, notifications_sent: sent, ..Tally::default() })
+    Ok(Tally {
+        records_scanned: found.scanned,
+        records_updated: found.stale,
+        notifications_sent: found.sent,
+        ..Tally::default()
+    })
 }

@@ -1,4 +1,5 @@
-//! `/jobs`: the daily jobs' runs, and running one now for the caller's agency.
+//! `/jobs`: the daily jobs' runs, and running one now for the caller's agency, at
+//! the app's clock (the job context in app data carries it).
 
 use crate::{
     auth::{policy::Operation, AuthUser},
@@ -7,7 +8,7 @@ use crate::{
     jobs::{self, Job, JobContext, RunReport, RunRequest},
     pagination::{self, Page, PageSize},
     problem::{responses, ApiError},
-    store::{self, jobs::RunRow},
+    store::{self, job_runs::RunRow},
 };
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -49,7 +50,7 @@ impl From<RunRow> for JobRun {
             job: r.job,
             agency_id: r.agency_id,
             as_of_date: r.as_of_date,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             forced: r.forced,
             started_at: r.started_at,
             finished_at: r.finished_at,
@@ -100,7 +101,7 @@ pub async fn runs(user: AuthUser, query: Query<RunQuery>, db: web::Data<PgPool>)
     let limit = pagination::limit(q.limit);
     let before = pagination::decode_time("job-runs", q.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let rows = store::jobs::runs(&mut tx, q.job.as_deref(), before, limit + 1).await?;
+    let rows = store::job_runs::list(&mut tx, q.job.as_deref(), before, limit + 1).await?;
     tx.commit().await?;
     let key = |r: &RunRow| pagination::time_key(r.started_at, r.id);
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "job-runs", key, JobRun::from)))
@@ -169,6 +170,6 @@ pub async fn run(
     // The token check, before any work.
     db::begin(&db, user.scope()).await?.commit().await?;
     let request = RunRequest { agency_id: Some(agency_id), as_of: None, force: false };
-    let reports = jobs::run(&db, **ctx, job, request).await?;
+    let reports = jobs::run(&db, &ctx, job, request).await.map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(Triggered { runs: reports.into_iter().map(TriggeredRun::from).collect() }))
 }

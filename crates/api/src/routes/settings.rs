@@ -6,7 +6,7 @@ use crate::{
     db,
     edge::json::Json,
     problem::{responses, ApiError},
-    store::{self, jobs::Switches},
+    store::{self, job_settings::Switches},
 };
 use actix_web::{get, patch, web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -60,7 +60,7 @@ pub async fn get(user: AuthUser, db: web::Data<PgPool>) -> Result<HttpResponse, 
     user.require(Operation::ReadSettings)?;
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let switches = store::jobs::switches(&mut tx, agency_id).await?;
+    let switches = store::job_settings::switches(&mut tx, agency_id).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(JobSwitches::from(switches)))
 }
@@ -88,14 +88,14 @@ pub async fn update(
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
     let patch = body.into_inner();
     let mut tx = db::begin(&db, user.scope()).await?;
-    let before = store::jobs::switches(&mut tx, agency_id).await?;
+    let before = store::job_settings::switches(&mut tx, agency_id).await?;
     let after = Switches {
         jobs_enabled: patch.jobs_enabled.unwrap_or(before.jobs_enabled),
         reminders_enabled: patch.reminders_enabled.unwrap_or(before.reminders_enabled),
         escalation_enabled: patch.escalation_enabled.unwrap_or(before.escalation_enabled),
         defaults_enabled: patch.defaults_enabled.unwrap_or(before.defaults_enabled),
     };
-    store::jobs::set_switches(&mut tx, agency_id, &after).await?;
+    store::job_settings::set_switches(&mut tx, agency_id, &after).await?;
     let snapshot = |s: Switches| serde_json::to_value(JobSwitches::from(s)).unwrap_or_default();
     let change = Change::updated("settings.update", "job_settings", agency_id, &snapshot(before), &snapshot(after));
     audit::record(&mut tx, &Actor::from(&user), change).await?;

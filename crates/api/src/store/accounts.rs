@@ -54,7 +54,9 @@ impl TryFrom<String> for StatusColumn {
     }
 }
 
-const SELECT: &str = "
+/// The account columns up to the agency's today, which the clock's instant (bound
+/// next) gives; then [`SELECT_TAIL`].
+const SELECT_HEAD: &str = "
     SELECT a.agency_id, a.id, a.external_ref, a.creditor, a.original_creditor, a.original_balance,
            a.current_balance, a.currency::text AS currency, a.status, a.priority,
            a.delinquency_date, a.aging_anchor, a.due_date, a.collector_id, a.created_at, a.updated_at,
@@ -63,7 +65,9 @@ const SELECT: &str = "
            d.date_of_birth AS debtor_date_of_birth, d.ssn_last4_enc AS debtor_ssn_last4_enc,
            d.external_ref AS debtor_external_ref,
            NULL::date AS next_installment_due,
-           (now() AT TIME ZONE ag.time_zone)::date AS today
+           (";
+
+const SELECT_TAIL: &str = "::timestamptz AT TIME ZONE ag.time_zone)::date AS today
     FROM accounts a
     JOIN debtors d ON d.agency_id = a.agency_id AND d.id = a.debtor_id
     JOIN agencies ag ON ag.id = a.agency_id";
@@ -154,26 +158,37 @@ impl Reach {
 }
 
 /// The account, if within `reach`.
-pub async fn get(tx: &mut PgConnection, reach: Reach, id: Uuid) -> Result<Option<AccountRow>, sqlx::Error> {
-    select_one(tx, reach, id, "").await
+pub async fn get(
+    tx: &mut PgConnection,
+    reach: Reach,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<AccountRow>, sqlx::Error> {
+    select_one(tx, reach, id, now, "").await
 }
 
 /// The account, if within `reach`, locked until the transaction ends.
-pub async fn lock(tx: &mut PgConnection, reach: Reach, id: Uuid) -> Result<Option<AccountRow>, sqlx::Error> {
-    select_one(tx, reach, id, "FOR UPDATE OF a").await
+pub async fn lock(
+    tx: &mut PgConnection,
+    reach: Reach,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<AccountRow>, sqlx::Error> {
+    select_one(tx, reach, id, now, "FOR UPDATE OF a").await
 }
 
 async fn select_one(
     tx: &mut PgConnection,
     reach: Reach,
     id: Uuid,
+    now: DateTime<Utc>,
     locking: &'static str,
 ) -> Result<Option<AccountRow>, sqlx::Error> {
     let sql = format!(
-        "{SELECT} WHERE a.id = $1 AND ($2::uuid IS NULL OR a.agency_id = $2)
+        "{SELECT_HEAD}$4{SELECT_TAIL} WHERE a.id = $1 AND ($2::uuid IS NULL OR a.agency_id = $2)
                   AND ($3::uuid IS NULL OR a.collector_id = $3) {locking}"
     );
-    sqlx::query_as(&sql).bind(id).bind(reach.agency_id).bind(reach.collector_id).fetch_optional(tx).await
+    sqlx::query_as(&sql).bind(id).bind(reach.agency_id).bind(reach.collector_id).bind(now).fetch_optional(tx).await
 }
 
 pub async fn set_status(
@@ -350,6 +365,7 @@ pub async fn worklist(
     descending: bool,
     after: Option<&After>,
     limit: i64,
+    now: DateTime<Utc>,
 ) -> Result<Vec<AccountRow>, sqlx::Error> {
     if w.search.is_none() {
         // Row-level security hides column statistics from the planner for operators
@@ -358,7 +374,8 @@ pub async fn worklist(
         // index: walk it instead. (A search narrows the rows first; it sorts them.)
         sqlx::query("SET LOCAL enable_sort = off").execute(&mut *tx).await?;
     }
-    let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(SELECT);
+    let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(SELECT_HEAD);
+    q.push_bind(now).push(SELECT_TAIL);
     push_filters(tx, &mut q, w).await?;
     // DPD descending is the aging anchor ascending.
     let (column, cast, ascending) = match sort {

@@ -114,10 +114,15 @@ pub async fn time_zone_exists(tx: &mut PgConnection, name: &str) -> Result<bool,
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)").bind(name).fetch_one(tx).await
 }
 
-/// Today's business date in the agency's time zone.
-pub async fn today(tx: &mut PgConnection, id: Uuid) -> Result<chrono::NaiveDate, sqlx::Error> {
-    sqlx::query_scalar("SELECT (now() AT TIME ZONE time_zone)::date FROM agencies WHERE id = $1")
+/// The agency's business date at the clock's instant `now`.
+pub async fn today(
+    tx: &mut PgConnection,
+    id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<chrono::NaiveDate, sqlx::Error> {
+    sqlx::query_scalar("SELECT ($2::timestamptz AT TIME ZONE time_zone)::date FROM agencies WHERE id = $1")
         .bind(id)
+        .bind(now)
         .fetch_one(tx)
         .await
 }

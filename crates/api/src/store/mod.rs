@@ -9,18 +9,24 @@
 pub mod account_events;
 pub mod accounts;
 pub mod agencies;
+pub mod aging;
 pub mod audit;
+pub mod data_quality;
 pub mod db;
 pub mod disputes;
 pub mod fees;
 pub mod idempotency;
-pub mod jobs;
+pub mod installment_notices;
+pub mod job_runs;
+pub mod job_settings;
 pub mod ledger;
 pub mod login_failures;
 pub mod notifications;
 pub mod payments;
 pub mod plans;
+pub mod retention;
 pub mod sessions;
+pub mod stale_accounts;
 pub mod users;
 
 /// SQLSTATE of a revoked access token (`app_check_access`, migrations/0006).

@@ -5,8 +5,9 @@
 //! never negative; and days the account spent disputed or in a delinquency pause do
 //! not count. So they are counted from the account's *aging anchor*, the delinquency
 //! date moved forward by those days, which the dpd_aging job keeps (a set-based SQL
-//! statement in crates/api/src/store/jobs.rs that mirrors [`Bucket::of`]). Buckets:
-//! 0-30, 31-60, 61-90, 90+ (91 days and more).
+//! statement in crates/api/src/store/aging.rs; its bucket is the SQL function
+//! `aging_bucket`, which a test holds equal to [`Bucket::of`]). Buckets: 0-30, 31-60,
+//! 61-90, 90+ (91 days and more).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

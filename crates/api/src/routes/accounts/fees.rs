@@ -133,10 +133,15 @@ pub async fn create(
     )
 )]
 #[get("/accounts/{id}/fees")]
-pub async fn list(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, user.reach(), *id).await?.ok_or(ApiError::NotFound)?;
+    let account = store::accounts::get(&mut tx, user.reach(), *id, clock.now()).await?.ok_or(ApiError::NotFound)?;
     let rows = store::fees::list(&mut tx, account.agency_id, account.id).await?;
     tx.commit().await?;
     let fees: Vec<Fee> = rows.into_iter().map(Fee::from).collect();

@@ -46,7 +46,7 @@ pub async fn detail(
     cipher: &FieldCipher,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<AccountDetail, ApiError> {
-    let mut row = store::accounts::get(tx, user.reach(), id).await?.ok_or(ApiError::NotFound)?;
+    let mut row = store::accounts::get(tx, user.reach(), id, now).await?.ok_or(ApiError::NotFound)?;
     store::accounts::fill_next_installment_due(tx, std::slice::from_mut(&mut row)).await?;
     let agency_id = row.agency_id;
     let collector = match row.collector_id {

@@ -1,5 +1,6 @@
 use crate::{
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     db,
     edge::query::Query,
     pagination::{self, PageSize},
@@ -76,12 +77,13 @@ pub async fn ledger(
     id: web::Path<Uuid>,
     query: Query<LedgerQuery>,
     db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
     let limit = pagination::limit(query.0.limit);
     let before = pagination::decode_time("ledger", query.0.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, user.reach(), *id).await?.ok_or(ApiError::NotFound)?;
+    let account = store::accounts::get(&mut tx, user.reach(), *id, clock.now()).await?.ok_or(ApiError::NotFound)?;
     let rows = store::ledger::list(&mut tx, account.agency_id, account.id, before, limit + 1).await?;
     tx.commit().await?;
     let (rows, next_cursor) = pagination::split(rows, limit, "ledger", |r| pagination::time_key(r.posted_at, r.id));

@@ -1,6 +1,7 @@
 use super::Account;
 use crate::{
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     crypto::FieldCipher,
     db,
     edge::query::Query,
@@ -91,6 +92,7 @@ pub async fn list(
     query: Query<WorklistQuery>,
     db: web::Data<PgPool>,
     cipher: web::Data<FieldCipher>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
     let q = query.0;
@@ -122,12 +124,13 @@ pub async fn list(
     let after = q.cursor.as_deref().map(|c| cursor(&list_name, c, sort)).transpose()?;
     let limit = pagination::limit(q.limit);
 
+    let now = clock.now();
     let mut tx = db::begin(&db, user.scope()).await?;
     // Buckets are date ranges relative to today in the agency's time zone; platform
     // admins span time zones, so theirs use the UTC date.
     let today = match user.agency_id {
-        Some(agency) if !buckets.is_empty() => store::agencies::today(&mut tx, agency).await?,
-        _ => Utc::now().date_naive(),
+        Some(agency) if !buckets.is_empty() => store::agencies::today(&mut tx, agency, now).await?,
+        _ => now.date_naive(),
     };
     let worklist = Worklist {
         reach: user.reach(),
@@ -140,7 +143,8 @@ pub async fn list(
         unassigned_only,
         search: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
     };
-    let mut rows = store::accounts::worklist(&mut tx, &worklist, sort, descending, after.as_ref(), limit + 1).await?;
+    let mut rows =
+        store::accounts::worklist(&mut tx, &worklist, sort, descending, after.as_ref(), limit + 1, now).await?;
     store::accounts::fill_next_installment_due(&mut tx, &mut rows).await?;
     tx.commit().await?;
     let key = |r: &store::accounts::AccountRow| vec![store::accounts::sort_value(r, sort), r.id.to_string()];

@@ -1,5 +1,6 @@
 use crate::{
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     db,
     edge::query::Query,
     pagination::PageSize,
@@ -70,12 +71,13 @@ pub async fn timeline(
     id: web::Path<Uuid>,
     query: Query<TimelineQuery>,
     db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
     let limit = pagination::limit(query.0.limit);
     let before = pagination::decode_time("timeline", query.0.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, user.reach(), *id).await?.ok_or(ApiError::NotFound)?;
+    let account = store::accounts::get(&mut tx, user.reach(), *id, clock.now()).await?.ok_or(ApiError::NotFound)?;
     let rows = store::account_events::list(&mut tx, account.agency_id, account.id, before, limit + 1).await?;
     tx.commit().await?;
     let key = |r: &EventRow| pagination::time_key(r.occurred_at, r.id);

@@ -58,7 +58,7 @@ pub async fn for_account(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, user.reach(), *id).await?.ok_or(ApiError::NotFound)?;
+    let account = store::accounts::get(&mut tx, user.reach(), *id, clock.now()).await?.ok_or(ApiError::NotFound)?;
     let rows = store::plans::for_account(&mut tx, account.agency_id, account.id, clock.now()).await?;
     let plans = views(&mut tx, rows).await?;
     tx.commit().await?;

@@ -84,19 +84,16 @@ pub struct Assigned {
 }
 
 /// Assigns the accounts: all or nothing.
-///
-/// `_now` is not read yet: a bucket filter's "today" comes from
-/// `store::agencies::today` until that takes the clock's instant.
 pub async fn assign(
     tx: &mut PgConnection,
     actor: &Actor,
     cmd: Assign,
-    _now: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<Assigned, ServiceError> {
     let agency_id = actor.agency_id.ok_or(ServiceError::NotFound)?;
     let one = matches!(cmd.accounts, Accounts::One(_));
     let collectors_field = if one { "collector_id" } else { "collector_ids" };
-    let accounts = lock_accounts(tx, actor, agency_id, cmd.accounts).await?;
+    let accounts = lock_accounts(tx, actor, agency_id, cmd.accounts, now).await?;
     let collectors = lock_collectors(tx, agency_id, cmd.collectors, collectors_field).await?;
     if let ([account], [collector]) = (accounts.as_slice(), collectors.as_slice()) {
         if one && account.collector_id == Some(collector.id) {
@@ -181,6 +178,7 @@ async fn lock_accounts(
     actor: &Actor,
     agency_id: Uuid,
     accounts: Accounts,
+    now: DateTime<Utc>,
 ) -> Result<Vec<LockedAccount>, ServiceError> {
     let (mut ids, field) = match accounts {
         Accounts::One(id) => {
@@ -196,7 +194,7 @@ async fn lock_accounts(
         }
         Accounts::Ids(ids) => (ids, "account_ids"),
         Accounts::Matching(filter) => {
-            let worklist = worklist(tx, agency_id, filter).await?;
+            let worklist = worklist(tx, agency_id, filter, now).await?;
             let ids = store::accounts::matching_ids(tx, &worklist, MAX_ACCOUNTS as i64 + 1).await?;
             if ids.is_empty() || ids.len() > MAX_ACCOUNTS {
                 return Err(ServiceError::invalid("filter", format!("must match 1 to {MAX_ACCOUNTS} accounts")));
@@ -218,8 +216,13 @@ async fn lock_accounts(
 
 /// The store's worklist of a filter, its buckets turned into aging anchors as of the
 /// agency's today.
-async fn worklist(tx: &mut PgConnection, agency_id: Uuid, filter: Filter) -> Result<Worklist, ServiceError> {
-    let today = store::agencies::today(tx, agency_id).await?;
+async fn worklist(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    filter: Filter,
+    now: DateTime<Utc>,
+) -> Result<Worklist, ServiceError> {
+    let today = store::agencies::today(tx, agency_id, now).await?;
     Ok(Worklist {
         reach: store::accounts::Reach { agency_id: Some(agency_id), collector_id: None },
         statuses: filter.statuses,

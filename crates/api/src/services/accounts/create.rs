@@ -49,13 +49,11 @@ pub struct NewAccount {
 
 /// Opens the account; returns it as read back.
 ///
-/// `_now` is not read yet: the agency's today comes from `store::agencies::today`
-/// until that takes the clock's instant.
 pub async fn create(
     tx: &mut PgConnection,
     actor: &Actor,
     cmd: NewAccount,
-    _now: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<AccountRow, ServiceError> {
     let agency_id = actor.agency_id.ok_or(ServiceError::NotFound)?;
     let agency = store::agencies::get(tx, Some(agency_id), agency_id).await?.ok_or(ServiceError::NotFound)?;
@@ -65,7 +63,7 @@ pub async fn create(
     if !balance.is_positive() {
         return Err(ServiceError::invalid("original_balance", "must be greater than zero"));
     }
-    let today = store::agencies::today(tx, agency_id).await?;
+    let today = store::agencies::today(tx, agency_id, now).await?;
     if cmd.delinquency_date > today {
         return Err(ServiceError::invalid("delinquency_date", "must not be in the future"));
     }
@@ -96,7 +94,7 @@ pub async fn create(
     let opening = Entry::of(EntryKind::Opening, balance)?;
     store::ledger::post(tx, agency_id, id, &opening, Links::default()).await?;
     let reach = Reach { agency_id: Some(agency_id), collector_id: None };
-    let account = store::accounts::get(tx, reach, id).await?.ok_or(ServiceError::NotFound)?;
+    let account = store::accounts::get(tx, reach, id, now).await?.ok_or(ServiceError::NotFound)?;
     timeline(tx, actor, agency_id, id, "created", None, serde_json::json!({})).await?;
     audit::record(tx, actor, Change::created("account.create", "account", id, snapshot(&account))).await?;
     Ok(account)

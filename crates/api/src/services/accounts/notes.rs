@@ -23,13 +23,13 @@ pub async fn add(
     tx: &mut PgConnection,
     actor: &Actor,
     cmd: AddNote,
-    _now: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<EventRow, ServiceError> {
     let body = cmd.body.trim();
     if body.is_empty() {
         return Err(ServiceError::invalid("body", "must not be blank"));
     }
-    let account = store::accounts::get(tx, reach(actor), cmd.account_id).await?.ok_or(ServiceError::NotFound)?;
+    let account = store::accounts::get(tx, reach(actor), cmd.account_id, now).await?.ok_or(ServiceError::NotFound)?;
     let event = timeline(tx, actor, account.agency_id, account.id, "note", Some(body), serde_json::json!({})).await?;
     let change = Change::created(
         "account.note",

@@ -34,20 +34,18 @@ pub struct Paused {
 
 /// Records the pause.
 ///
-/// `_now` is not read yet: the agency's today comes with the account
-/// (`AccountRow::today`) until the store takes the clock's instant.
 pub async fn pause(
     tx: &mut PgConnection,
     actor: &Actor,
     cmd: Pause,
-    _now: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<Paused, ServiceError> {
     let by = person(actor)?;
     let reason = cmd.reason.trim();
     if reason.is_empty() {
         return Err(ServiceError::invalid("reason", "must not be blank"));
     }
-    let account = store::accounts::lock(tx, reach(actor), cmd.account_id).await?.ok_or(ServiceError::NotFound)?;
+    let account = store::accounts::lock(tx, reach(actor), cmd.account_id, now).await?.ok_or(ServiceError::NotFound)?;
     let starts_on = cmd.starts_on.unwrap_or(account.today);
     if cmd.ends_on < starts_on {
         return Err(ServiceError::invalid("ends_on", "must not be before starts_on"));

@@ -52,7 +52,7 @@ pub async fn transition(
         return Err(ServiceError::invalid("reason", "must not be blank"));
     }
     let by = person(actor)?;
-    let account = store::accounts::lock(tx, reach(actor), cmd.account_id).await?.ok_or(ServiceError::NotFound)?;
+    let account = store::accounts::lock(tx, reach(actor), cmd.account_id, now).await?.ok_or(ServiceError::NotFound)?;
     let (agency_id, from) = (account.agency_id, account.status);
     let to = from.transition(cmd.to, Cause::Manual).map_err(|_| Refusal::InvalidTransition {
         from,

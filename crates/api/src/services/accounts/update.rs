@@ -25,14 +25,9 @@ pub struct Update {
 }
 
 /// Applies the changes, audited field by field.
-pub async fn update(
-    tx: &mut PgConnection,
-    actor: &Actor,
-    cmd: Update,
-    _now: DateTime<Utc>,
-) -> Result<(), ServiceError> {
+pub async fn update(tx: &mut PgConnection, actor: &Actor, cmd: Update, now: DateTime<Utc>) -> Result<(), ServiceError> {
     let reach = reach(actor);
-    let before = store::accounts::lock(tx, reach, cmd.account_id).await?.ok_or(ServiceError::NotFound)?;
+    let before = store::accounts::lock(tx, reach, cmd.account_id, now).await?.ok_or(ServiceError::NotFound)?;
     let changes = AccountChanges {
         priority: cmd.priority,
         due_date: cmd.due_date,
@@ -41,7 +36,7 @@ pub async fn update(
         address: cmd.address.as_deref(),
     };
     store::accounts::update(tx, before.agency_id, before.id, before.debtor_id, &changes).await?;
-    let after = store::accounts::get(tx, reach, before.id).await?.ok_or(ServiceError::NotFound)?;
+    let after = store::accounts::get(tx, reach, before.id, now).await?.ok_or(ServiceError::NotFound)?;
     let change = Change::updated("account.update", "account", before.id, &snapshot(&before), &snapshot(&after));
     audit::record(tx, actor, change.in_agency(Some(before.agency_id))).await?;
     Ok(())
