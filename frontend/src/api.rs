@@ -2,7 +2,13 @@
 //! tokens: it adds the bearer header, refreshes the access token before it expires (in
 //! the background and on a 401), and tells the session when it cannot.
 
-use debtflow_domain::{AccountStatus, Role};
+use debtflow_domain::{
+    fee::{FeeKind, FeeStatus},
+    ledger::{EntryKind, LedgerAccount},
+    payment::{PaymentMethod, PaymentStatus},
+    plan::{Frequency, InstallmentStatus, PlanStatus},
+    AccountStatus, Bucket, Role,
+};
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
@@ -106,6 +112,14 @@ pub struct Me {
     pub full_name: String,
     pub role: Role,
     pub agency: Option<Agency>,
+    pub policy: Policy,
+}
+
+/// The server's configured rules, so the SPA announces what the server will do.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Policy {
+    /// A payment dated more than this many days back waits for a manager's approval.
+    pub payment_approval_after_days: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -128,7 +142,7 @@ pub struct Account {
     pub current_balance: String,
     pub currency: String,
     pub days_past_due: i32,
-    pub bucket: String,
+    pub bucket: Bucket,
     pub delinquency_date: String,
     pub creditor: String,
     pub debtor: Debtor,
@@ -167,17 +181,17 @@ pub struct PlanInstallment {
     pub amount: String,
     pub paid: String,
     pub remaining: String,
-    pub status: String,
+    pub status: InstallmentStatus,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Plan {
     pub id: String,
     pub account_id: String,
-    pub status: String,
+    pub status: PlanStatus,
     pub total: String,
     pub currency: String,
-    pub frequency: Option<String>,
+    pub frequency: Option<Frequency>,
     pub settlement: bool,
     pub paid: String,
     pub remaining: String,
@@ -196,7 +210,7 @@ pub struct TimelineEvent {
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct JournalLine {
-    pub ledger_account: String,
+    pub ledger_account: LedgerAccount,
     pub debit: String,
     pub credit: String,
 }
@@ -204,7 +218,7 @@ pub struct JournalLine {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct JournalEntry {
     pub entry_id: String,
-    pub kind: String,
+    pub kind: EntryKind,
     pub posted_at: String,
     pub lines: Vec<JournalLine>,
 }
@@ -221,8 +235,8 @@ pub struct Payment {
     pub account_id: String,
     pub amount: String,
     pub currency: String,
-    pub method: String,
-    pub status: String,
+    pub method: PaymentMethod,
+    pub status: PaymentStatus,
     pub paid_on: String,
     pub reference: Option<String>,
     #[serde(default)]
@@ -232,11 +246,11 @@ pub struct Payment {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Fee {
     pub id: String,
-    pub kind: String,
+    pub kind: FeeKind,
     pub amount: String,
     pub paid_amount: String,
     pub waived_amount: String,
-    pub status: String,
+    pub status: FeeStatus,
     #[serde(default)]
     pub reason: String,
 }
@@ -513,7 +527,7 @@ pub async fn add_note(id: &str, body: &str) -> ApiResult<TimelineEvent> {
     post(&format!("/accounts/{}/notes", enc(id)), &json!({ "body": body }), None).await
 }
 
-pub async fn transition(id: &str, to: &str, reason: &str) -> ApiResult<AccountDetail> {
+pub async fn transition(id: &str, to: AccountStatus, reason: &str) -> ApiResult<AccountDetail> {
     post(&format!("/accounts/{}/transition", enc(id)), &json!({ "to": to, "reason": reason }), None).await
 }
 
@@ -534,11 +548,11 @@ pub async fn bulk_assign(account_ids: Vec<String>, collector_id: &str) -> ApiRes
 }
 
 pub async fn pending_plans() -> ApiResult<Page<Plan>> {
-    get("/plans?status=pending_approval&limit=200").await
+    get(&format!("/plans?status={}&limit=200", PlanStatus::PendingApproval)).await
 }
 
 pub async fn pending_payments() -> ApiResult<Page<Payment>> {
-    get("/payments?status=pending_approval&limit=200").await
+    get(&format!("/payments?status={}&limit=200", PaymentStatus::PendingApproval)).await
 }
 
 /// `what` is `plans` or `payments`, `decision` `approve` or `reject`.
@@ -560,7 +574,7 @@ pub async fn fees(account_id: &str) -> ApiResult<Vec<Fee>> {
     get(&format!("/accounts/{}/fees", enc(account_id))).await
 }
 
-pub async fn assess_fee(account_id: &str, kind: &str, amount: &str, reason: &str, key: &str) -> ApiResult<Fee> {
+pub async fn assess_fee(account_id: &str, kind: FeeKind, amount: &str, reason: &str, key: &str) -> ApiResult<Fee> {
     let body = json!({ "kind": kind, "amount": amount, "reason": reason });
     post(&format!("/accounts/{}/fees", enc(account_id)), &body, Some(key)).await
 }

@@ -75,9 +75,6 @@ pub fn days_back(date: &str, today: NaiveDate) -> Option<i64> {
     Some((today - d).num_days())
 }
 
-/// A payment dated more than this many days back waits for a manager's approval.
-pub const APPROVAL_AFTER_DAYS: i64 = 7;
-
 /// Today in the browser's time zone.
 pub fn today() -> NaiveDate {
     let d = js_sys::Date::new_0();

@@ -14,7 +14,7 @@ use leptos_router::{
     hooks::{use_location, use_navigate},
     path, NavigateOptions,
 };
-use session::{can_manage, use_session, Session};
+use session::{use_session, Session};
 
 #[component]
 fn App() -> impl IntoView {
@@ -105,7 +105,7 @@ fn Nav() -> impl IntoView {
             <Show when=move || session.user.with(|u| u.is_some())>
                 <nav aria-label="Main">
                     <A href="/accounts">"Worklist"</A>
-                    <Show when=move || session.can(can_manage)>
+                    <Show when=move || pages::approvals::is_for(session)>
                         <A href="/approvals">"Approvals"</A>
                     </Show>
                 </nav>

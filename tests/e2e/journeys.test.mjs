@@ -198,8 +198,18 @@ test('journey 2: the collector proposes and submits a plan', async () => {
 });
 
 test('journey 3 (part 1): a backdated payment waits for approval', async () => {
+  // The approval window is the server's (configurable), and the form announces it.
+  const me = await api(await tokenOf(COLLECTOR), 'GET', '/auth/me');
+  const window = me.policy.payment_approval_after_days;
+  assert.ok(Number.isInteger(window) && window < 10, `a window shorter than the 10 days of this journey: ${window}`);
   await openAccount(acc.backdated);
   await page.fill('#pay-amount', '200.00');
+  await page.fill('#pay-date', isoDaysAgo(window + 1));
+  await page.waitForSelector('[data-testid=backdated-notice]');
+  assert.match(await page.textContent('[data-testid=backdated-notice]'), new RegExp(`more than ${window} days? back`));
+  // The window's last day needs no approval.
+  await page.fill('#pay-date', isoDaysAgo(window));
+  await page.waitForSelector('[data-testid=backdated-notice]', { state: 'detached' });
   await page.fill('#pay-date', isoDaysAgo(10));
   await page.waitForSelector('[data-testid=backdated-notice]');
   await page.click('[data-testid=pay-submit]');

@@ -27,6 +27,18 @@ async fn login_returns_tokens_that_identify_the_user() {
     assert_eq!(me["role"], "collector");
     assert_eq!(me["agency"]["name"], "Demo Recovery Agency");
     assert_eq!(me["agency"]["currency"], "USD");
+    assert_eq!(me["policy"]["payment_approval_after_days"], 7, "the default approval window");
+}
+
+#[tokio::test]
+async fn me_tells_the_configured_approval_window_of_backdated_payments() {
+    let app = spawn_app_with(&[("PAYMENT_APPROVAL_AFTER_DAYS", "3")]).await;
+    app.seed().await;
+    let pair = app.login("sarah.mitchell", "Collector@2026").await;
+
+    let me: Value = app.get_as(pair["access"].as_str().unwrap(), "/api/v1/auth/me").await.json().await.unwrap();
+
+    assert_eq!(me["policy"]["payment_approval_after_days"], 3, "what the server was configured with: {me}");
 }
 
 #[tokio::test]

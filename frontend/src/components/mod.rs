@@ -2,6 +2,7 @@
 //! field errors.
 
 use crate::api::Problem;
+use debtflow_domain::AccountStatus;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -54,11 +55,12 @@ pub fn FieldError(problem: RwSignal<Option<Problem>>, field: &'static str) -> im
     }
 }
 
+/// An account's status, coloured by status.
 #[component]
-pub fn StatusBadge(status: &'static str) -> impl IntoView {
+pub fn StatusBadge(status: AccountStatus) -> impl IntoView {
     view! {
         <span class=format!("badge status-{status}") data-testid="status">
-            {crate::format::label(status)}
+            {crate::format::label(status.as_str())}
         </span>
     }
 }

@@ -4,13 +4,16 @@
 use crate::{
     api::{self, Account, AccountDetail, Fee, Payment, Plan, Problem},
     components::{Empty, ErrorBox, FieldError, FormError, Loading, NotFound, StatusBadge},
-    format::{self, days_back, money, today, APPROVAL_AFTER_DAYS},
-    session::{can_manage, can_note, can_work, use_session},
+    format::{self, days_back, money, today},
+    session::use_session,
 };
 use chrono::{Days, NaiveDate};
 use debtflow_domain::{
-    plan::{generate, manual, Frequency, Installment},
-    Currency, Money,
+    fee::{FeeKind, FeeStatus},
+    payment::{PaymentMethod, PaymentStatus},
+    permission::Operation,
+    plan::{generate, manual, Frequency, Installment, PlanStatus},
+    AccountStatus, Currency, Money,
 };
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_router::{components::A, hooks::use_params_map};
@@ -61,6 +64,35 @@ pub fn manual_preview(
     manual(total, schedule).map_err(|e| (e.field(), e.to_string()))
 }
 
+/// Whether a payment dated `paid_on` waits for a manager's approval on `today`, given
+/// the server's approval window (`/auth/me`'s policy): the rule of
+/// `debtflow_domain::payment::intake`, told before the form is sent (a test ties them).
+pub fn waits_for_approval(paid_on: &str, today: NaiveDate, approval_after_days: u32) -> bool {
+    days_back(paid_on, today).is_some_and(|d| d > i64::from(approval_after_days))
+}
+
+/// The hint under the payment date once it is further back than the window.
+pub fn backdated_notice(approval_after_days: u32) -> String {
+    let days = match approval_after_days {
+        1 => "1 day".to_string(),
+        n => format!("{n} days"),
+    };
+    format!("Dated more than {days} back: this payment will wait for a manager's approval.")
+}
+
+/// The payment methods offered, the most common first.
+const METHODS: [PaymentMethod; 4] =
+    [PaymentMethod::BankTransfer, PaymentMethod::Check, PaymentMethod::Cash, PaymentMethod::Card];
+
+/// How a plan's frequency is offered.
+fn frequency_label(f: Frequency) -> &'static str {
+    match f {
+        Frequency::Weekly => "Weekly",
+        Frequency::Biweekly => "Every two weeks",
+        Frequency::Monthly => "Monthly",
+    }
+}
+
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let params = use_params_map();
@@ -104,10 +136,13 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
     let session = use_session();
     let a = detail.account.clone();
     let id = a.id.clone();
-    let worker = session.can(can_work);
-    let manager = session.can(can_manage);
-    let noter = session.can(can_note);
+    let noter = session.can(Operation::AddNote);
+    let mover = session.can(Operation::WorkAccount);
+    let proposer = session.can(Operation::ProposePlan);
     let takes_payments = a.status.takes_payments();
+    let payer = takes_payments && session.can(Operation::RecordPayment);
+    let refunder = session.can(Operation::RefundPayment);
+    let fee_manager = session.can(Operation::ManageFees);
     let collector = detail.collector.as_ref().map(|c| c.full_name.clone()).unwrap_or_else(|| "Unassigned".into());
     let ssn = a.debtor.ssn_last4.clone().map(|s| if s.starts_with('*') { s } else { format!("***-**-{s}") });
     let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
@@ -134,7 +169,7 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
                     <dl>
                         <dt>"Status"</dt>
                         <dd data-testid="account-status">
-                            <StatusBadge status=a.status.as_str() />
+                            <StatusBadge status=a.status />
                         </dd>
                         <dt>"Current balance"</dt>
                         <dd data-testid="current-balance" class="big">
@@ -147,7 +182,7 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
                         <dt>"Days past due"</dt>
                         <dd>{a.days_past_due}</dd>
                         <dt>"Bucket"</dt>
-                        <dd>{a.bucket.clone()}</dd>
+                        <dd>{a.bucket.as_str()}</dd>
                         <dt>"Collector"</dt>
                         <dd>{collector}</dd>
                         <dt>"Creditor"</dt>
@@ -189,7 +224,7 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
             <section class="card" aria-labelledby="plan-h" data-testid="plan">
                 <h2 id="plan-h">"Payment plan"</h2>
                 {match plan {
-                    Some(p) => view! { <PlanView plan=p worker=worker reload=reload /> }.into_any(),
+                    Some(p) => view! { <PlanView plan=p proposer=proposer reload=reload /> }.into_any(),
                     None => view! { <Empty text="No payment plan." /> }.into_any(),
                 }}
             </section>
@@ -198,18 +233,18 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
                 <Show when=move || noter>
                     <NoteForm id=id.clone() reload=reload />
                 </Show>
-                {(worker && !transitions.is_empty())
+                {(mover && !transitions.is_empty())
                     .then(|| view! { <TransitionForm id=a.id.clone() allowed=transitions.clone() reload=reload /> })}
-                {(worker && takes_payments).then(|| view! { <PaymentForm account=a.clone() reload=reload /> })}
-                {(worker && takes_payments).then(|| view! { <PlanForm account=a.clone() reload=reload /> })}
+                {payer.then(|| view! { <PaymentForm account=a.clone() reload=reload /> })}
+                {(proposer && takes_payments).then(|| view! { <PlanForm account=a.clone() reload=reload /> })}
             </div>
 
-            {manager
+            {(refunder || fee_manager)
                 .then(|| {
                     view! {
                         <div class="grid">
-                            <PaymentsCard account=a.clone() version=version reload=reload />
-                            <FeesCard account=a.clone() version=version reload=reload />
+                            {refunder.then(|| view! { <PaymentsCard account=a.clone() version=version reload=reload /> })}
+                            {fee_manager.then(|| view! { <FeesCard account=a.clone() version=version reload=reload /> })}
                         </div>
                     }
                 })}
@@ -223,7 +258,7 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
 }
 
 #[component]
-fn PlanView(plan: Plan, worker: bool, reload: Callback<()>) -> impl IntoView {
+fn PlanView(plan: Plan, proposer: bool, reload: Callback<()>) -> impl IntoView {
     let problem = RwSignal::new(None::<Problem>);
     let pending = RwSignal::new(false);
     let plan_id = plan.id.clone();
@@ -257,23 +292,23 @@ fn PlanView(plan: Plan, worker: bool, reload: Callback<()>) -> impl IntoView {
                     <td>{i.due_date.clone()}</td>
                     <td class="num">{money(&i.amount, &cur)}</td>
                     <td class="num">{money(&i.paid, &cur)}</td>
-                    <td>{format::label(&i.status)}</td>
+                    <td>{format::label(i.status.as_str())}</td>
                 </tr>
             }
         })
         .collect_view();
-    let is_draft = plan.status == "draft";
+    let is_draft = plan.status == PlanStatus::Draft;
     view! {
         <p>
             <span class=format!("badge plan-{}", plan.status) data-testid="plan-status">
-                {format::label(&plan.status)}
+                {format::label(plan.status.as_str())}
             </span>
             {format!(
                 " Total {} · paid {} · remaining {}{}{}",
                 money(&plan.total, &plan.currency),
                 money(&plan.paid, &plan.currency),
                 money(&plan.remaining, &plan.currency),
-                plan.frequency.as_deref().map(|f| format!(" · {f}")).unwrap_or_default(),
+                plan.frequency.map(|f| format!(" · {f}")).unwrap_or_default(),
                 if plan.settlement { " · settlement" } else { "" },
             )}
         </p>
@@ -291,7 +326,7 @@ fn PlanView(plan: Plan, worker: bool, reload: Callback<()>) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        {(worker && is_draft)
+        {(proposer && is_draft)
             .then(|| {
                 view! {
                     <button class="primary" on:click=submit disabled=move || pending.get() data-testid="submit-plan">
@@ -343,21 +378,22 @@ fn NoteForm(id: String, reload: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn TransitionForm(id: String, allowed: Vec<debtflow_domain::AccountStatus>, reload: Callback<()>) -> impl IntoView {
-    let to = RwSignal::new(allowed.first().map(|s| s.as_str().to_string()).unwrap_or_default());
+fn TransitionForm(id: String, allowed: Vec<AccountStatus>, reload: Callback<()>) -> impl IntoView {
+    let to = RwSignal::new(allowed.first().copied());
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
     let pending = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let Some(t) = to.get_untracked() else { return };
         if pending.get_untracked() {
             return;
         }
         pending.set(true);
         problem.set(None);
-        let (id, t, r) = (id.clone(), to.get_untracked(), reason.get_untracked());
+        let (id, r) = (id.clone(), reason.get_untracked());
         leptos::task::spawn_local(async move {
-            let result = api::transition(&id, &t, r.trim()).await;
+            let result = api::transition(&id, t, r.trim()).await;
             pending.set(false);
             match result {
                 Ok(_) => reload.run(()),
@@ -369,7 +405,12 @@ fn TransitionForm(id: String, allowed: Vec<debtflow_domain::AccountStatus>, relo
         <form class="card" on:submit=submit data-testid="transition-form">
             <h2>"Change status"</h2>
             <label for="transition-to">"New status"</label>
-            <select id="transition-to" name="to" bind:value=to>
+            <select
+                id="transition-to"
+                name="to"
+                prop:value=move || to.get().map(AccountStatus::as_str).unwrap_or_default()
+                on:change=move |ev| to.set(event_target_value(&ev).parse::<AccountStatus>().ok())
+            >
                 {allowed
                     .iter()
                     .map(|s| view! { <option value=s.as_str()>{format::label(s.as_str())}</option> })
@@ -390,7 +431,7 @@ fn TransitionForm(id: String, allowed: Vec<debtflow_domain::AccountStatus>, relo
 #[component]
 fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoView {
     let amount = RwSignal::new(String::new());
-    let method = RwSignal::new("bank_transfer".to_string());
+    let method = RwSignal::new(METHODS[0]);
     let paid_on = RwSignal::new(today().to_string());
     let reference = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
@@ -398,7 +439,9 @@ fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoView {
     let pending = RwSignal::new(false);
     // One key per submission, kept across retries until the payment is recorded.
     let key = RwSignal::new(None::<String>);
-    let backdated = move || days_back(&paid_on.get(), today()).is_some_and(|d| d > APPROVAL_AFTER_DAYS);
+    let session = use_session();
+    let window = move || session.payment_approval_after_days();
+    let backdated = move || window().is_some_and(|days| waits_for_approval(&paid_on.get(), today(), days));
     let account_id = account.id.clone();
     let currency = account.currency.clone();
     let submit = move |ev: SubmitEvent| {
@@ -428,13 +471,17 @@ fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoView {
                     key.set(None);
                     amount.set(String::new());
                     reference.set(String::new());
-                    done.set(Some(if p.status == "pending_approval" {
+                    done.set(Some(if p.status == PaymentStatus::PendingApproval {
                         format!(
                             "Payment of {} recorded: it waits for a manager's approval.",
                             money(&p.amount, &currency)
                         )
                     } else {
-                        format!("Payment of {} recorded ({}).", money(&p.amount, &currency), format::label(&p.status))
+                        format!(
+                            "Payment of {} recorded ({}).",
+                            money(&p.amount, &currency),
+                            format::label(p.status.as_str())
+                        )
                     }));
                     reload.run(());
                 }
@@ -449,11 +496,17 @@ fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoView {
             <input id="pay-amount" name="amount" inputmode="decimal" required bind:value=amount />
             <FieldError problem=problem field="amount" />
             <label for="pay-method">"Method"</label>
-            <select id="pay-method" name="method" bind:value=method>
-                <option value="bank_transfer">"Bank transfer"</option>
-                <option value="check">"Check"</option>
-                <option value="cash">"Cash"</option>
-                <option value="card">"Card"</option>
+            <select
+                id="pay-method"
+                name="method"
+                prop:value=move || method.get().as_str()
+                on:change=move |ev| {
+                    if let Ok(m) = event_target_value(&ev).parse() {
+                        method.set(m)
+                    }
+                }
+            >
+                {METHODS.map(|m| view! { <option value=m.as_str()>{format::label(m.as_str())}</option> })}
             </select>
             <FieldError problem=problem field="method" />
             <label for="pay-date">"Paid on"</label>
@@ -461,7 +514,7 @@ fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoView {
             <FieldError problem=problem field="paid_on" />
             <Show when=backdated>
                 <p class="notice" data-testid="backdated-notice">
-                    "Dated more than 7 days back: this payment will wait for a manager's approval."
+                    {move || window().map(backdated_notice)}
                 </p>
             </Show>
             <label for="pay-ref">"Reference (optional)"</label>
@@ -488,7 +541,7 @@ struct ManualRow {
 fn PlanForm(account: Account, reload: Callback<()>) -> impl IntoView {
     let total = RwSignal::new(account.current_balance.clone());
     let count = RwSignal::new("6".to_string());
-    let frequency = RwSignal::new("monthly".to_string());
+    let frequency = RwSignal::new(Frequency::Monthly.as_str().to_string());
     let first_due = RwSignal::new(today().checked_add_days(Days::new(7)).unwrap_or_default().to_string());
     // "generated" (count, frequency, first due date) or "manual" (rows by hand).
     let by_hand = RwSignal::new(false);
@@ -622,9 +675,10 @@ fn PlanForm(account: Account, reload: Callback<()>) -> impl IntoView {
                         <FieldError problem=problem field="installments" />
                         <label for="plan-frequency">"Frequency"</label>
                         <select id="plan-frequency" name="frequency" bind:value=frequency>
-                            <option value="weekly">"Weekly"</option>
-                            <option value="biweekly">"Every two weeks"</option>
-                            <option value="monthly">"Monthly"</option>
+                            {Frequency::ALL
+                                .iter()
+                                .map(|f| view! { <option value=f.as_str()>{frequency_label(*f)}</option> })
+                                .collect_view()}
                         </select>
                         <label for="plan-first">"First due date"</label>
                         <input id="plan-first" name="first_due_date" type="date" required bind:value=first_due />
@@ -783,16 +837,17 @@ fn PaymentsCard(account: Account, version: RwSignal<u32>, reload: Callback<()>) 
 
 #[component]
 fn PaymentItem(payment: Payment, reload: Callback<()>) -> impl IntoView {
-    let refundable = matches!(payment.status.as_str(), "completed" | "partially_refunded");
+    // What `debtflow_domain::payment::refund` accepts.
+    let refundable = matches!(payment.status, PaymentStatus::Completed | PaymentStatus::PartiallyRefunded);
     let cur = payment.currency.clone();
     let refunded = payment.refunded_amount.clone().filter(|r| Decimal::from_str(r).is_ok_and(|d| !d.is_zero()));
     view! {
         <li data-testid="payment" data-payment=payment.id.clone()>
             <span>
-                {format!("{} · {} · {} ", payment.paid_on, money(&payment.amount, &cur), format::label(&payment.method))}
+                {format!("{} · {} · {} ", payment.paid_on, money(&payment.amount, &cur), format::label(payment.method.as_str()))}
             </span>
             <span class="badge" data-testid="payment-status">
-                {format::label(&payment.status)}
+                {format::label(payment.status.as_str())}
             </span>
             {refunded
                 .map(|r| view! { <span class="muted" data-testid="refunded">{format!(" refunded {}", money(&r, &cur))}</span> })}
@@ -832,7 +887,7 @@ fn RefundForm(payment: Payment, reload: Callback<()>) -> impl IntoView {
                     done.set(Some(format!(
                         "Refund of {} recorded ({}).",
                         money(a.trim(), &currency),
-                        format::label(&p.status)
+                        format::label(p.status.as_str())
                     )));
                     reload.run(());
                 }
@@ -910,7 +965,7 @@ fn FeesCard(account: Account, version: RwSignal<u32>, reload: Callback<()>) -> i
 #[component]
 fn FeeItem(account_id: String, currency: String, fee: Fee, reload: Callback<()>) -> impl IntoView {
     let cur = currency;
-    let waiting = fee.status == "waiting";
+    let waiting = fee.status == FeeStatus::Waiting;
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
     let pending = RwSignal::new(false);
@@ -948,14 +1003,14 @@ fn FeeItem(account_id: String, currency: String, fee: Fee, reload: Callback<()>)
             <span>
                 {format!(
                     "{} fee {} · paid {}{} ",
-                    format::label(&fee.kind),
+                    format::label(fee.kind.as_str()),
                     money(&fee.amount, &cur),
                     money(&fee.paid_amount, &cur),
                     if waived { format!(" · waived {}", money(&fee.waived_amount, &cur)) } else { String::new() },
                 )}
             </span>
             <span class="badge" data-testid="fee-status">
-                {format::label(&fee.status)}
+                {format::label(fee.status.as_str())}
             </span>
             {(!fee.reason.is_empty()).then(|| view! { <span class="muted">{format!(" {}", fee.reason)}</span> })}
             {waiting
@@ -978,7 +1033,7 @@ fn FeeItem(account_id: String, currency: String, fee: Fee, reload: Callback<()>)
 
 #[component]
 fn FeeForm(account: Account, reload: Callback<()>) -> impl IntoView {
-    let kind = RwSignal::new("collection".to_string());
+    let kind = RwSignal::new(FeeKind::Collection);
     let amount = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
@@ -1000,14 +1055,14 @@ fn FeeForm(account: Account, reload: Callback<()>) -> impl IntoView {
         let (id, kd, a, r) = (account_id.clone(), kind.get_untracked(), amount.get_untracked(), reason.get_untracked());
         let currency = currency.clone();
         leptos::task::spawn_local(async move {
-            let result = api::assess_fee(&id, &kd, a.trim(), r.trim(), &k).await;
+            let result = api::assess_fee(&id, kd, a.trim(), r.trim(), &k).await;
             pending.set(false);
             match result {
                 Ok(f) => {
                     key.set(None);
                     done.set(Some(format!(
                         "{} fee of {} assessed.",
-                        format::label(&f.kind),
+                        format::label(f.kind.as_str()),
                         money(&f.amount, &currency)
                     )));
                     reload.run(());
@@ -1020,10 +1075,20 @@ fn FeeForm(account: Account, reload: Callback<()>) -> impl IntoView {
         <form on:submit=submit data-testid="fee-form">
             <h3>"Assess a fee"</h3>
             <label for="fee-kind">"Kind"</label>
-            <select id="fee-kind" name="kind" bind:value=kind>
-                <option value="collection">"Collection"</option>
-                <option value="late">"Late"</option>
-                <option value="legal">"Legal"</option>
+            <select
+                id="fee-kind"
+                name="kind"
+                prop:value=move || kind.get().as_str()
+                on:change=move |ev| {
+                    if let Ok(k) = event_target_value(&ev).parse() {
+                        kind.set(k)
+                    }
+                }
+            >
+                {FeeKind::ALL
+                    .iter()
+                    .map(|k| view! { <option value=k.as_str()>{format::label(k.as_str())}</option> })
+                    .collect_view()}
             </select>
             <FieldError problem=problem field="kind" />
             <label for="fee-amount">{format!("Amount ({})", account.currency)}</label>
@@ -1129,8 +1194,8 @@ fn LedgerView(id: String, currency: String, version: RwSignal<u32>) -> impl Into
                                                 view! {
                                                     <tr>
                                                         <td>{format::datetime(&e.posted_at)}</td>
-                                                        <td>{format::label(&e.kind)}</td>
-                                                        <td>{format::label(&line.ledger_account)}</td>
+                                                        <td>{format::label(e.kind.as_str())}</td>
+                                                        <td>{format::label(line.ledger_account.as_str())}</td>
                                                         <td class="num">{money(&line.debit, &currency)}</td>
                                                         <td class="num">{money(&line.credit, &currency)}</td>
                                                     </tr>
@@ -1203,6 +1268,35 @@ mod tests {
         assert_eq!(manual_preview("300", "USD", &rows(&[("", "300")])).unwrap_err().0, "schedule");
         assert_eq!(manual_preview("300", "USD", &rows(&[("2026-01-10", "x")])).unwrap_err().0, "schedule");
         assert_eq!(manual_preview("300", "USD", &rows(&[])).unwrap_err().0, "installments");
+    }
+
+    #[test]
+    fn the_approval_hint_follows_the_domain_rule_for_any_window() {
+        use debtflow_domain::payment::{intake, NewPayment};
+        let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let usd = |s: &str| Money::new(s.parse().unwrap(), Currency::USD).unwrap();
+        for window in [0, 1, 3, 7, 30] {
+            for back in 0..=40 {
+                let paid_on = today.checked_sub_days(Days::new(back)).unwrap();
+                let payment = NewPayment { amount: usd("10.00"), method: PaymentMethod::Cash, paid_on };
+                let server_waits = intake(&payment, today, window, usd("100.00")) == Ok(PaymentStatus::PendingApproval);
+                assert_eq!(
+                    waits_for_approval(&paid_on.to_string(), today, window),
+                    server_waits,
+                    "paid {back} days back, window {window} days"
+                );
+            }
+        }
+        assert!(!waits_for_approval("", today, 7), "no date, no hint");
+    }
+
+    #[test]
+    fn the_approval_hint_names_the_servers_window() {
+        assert_eq!(
+            backdated_notice(3),
+            "Dated more than 3 days back: this payment will wait for a manager's approval."
+        );
+        assert!(backdated_notice(1).starts_with("Dated more than 1 day back"));
     }
 
     #[test]

@@ -5,8 +5,9 @@ use crate::{
     api,
     components::{Empty, ErrorBox, Loading, StatusBadge},
     format::{self, url_encode},
-    session::{can_manage, use_session},
+    session::use_session,
 };
+use debtflow_domain::{permission::Operation, AccountStatus, Bucket};
 use leptos::prelude::*;
 use leptos_router::{
     components::A,
@@ -15,9 +16,6 @@ use leptos_router::{
 };
 use std::{collections::HashSet, time::Duration};
 
-pub const STATUSES: [&str; 8] =
-    ["new", "assigned", "in_contact", "negotiating", "payment_plan", "disputed", "settled", "closed"];
-pub const BUCKETS: [&str; 4] = ["0-30", "31-60", "61-90", "90+"];
 const PAGE_SIZE: u32 = 25;
 /// The page sizes offered (`limit` in the URL); the API accepts up to 200.
 pub const PAGE_SIZES: [u32; 4] = [25, 50, 100, 200];
@@ -133,7 +131,9 @@ impl Filters {
 #[component]
 pub fn WorklistPage() -> impl IntoView {
     let session = use_session();
-    let manager = session.can(can_manage);
+    // Managers select rows and assign them; whoever reads the collectors filters by them.
+    let assigner = session.can(Operation::AssignAccounts);
+    let sees_collectors = session.can(Operation::ReadCollectors);
     let navigate = use_navigate();
     let query = use_query_map();
     let filters = Memo::new(move |_| query.with(|q| Filters::from_lookup(|k| q.get(k))));
@@ -142,7 +142,7 @@ pub fn WorklistPage() -> impl IntoView {
         async move { api::accounts(&f.api_query()).await }
     });
     let collectors = LocalResource::new(move || async move {
-        if manager {
+        if sees_collectors {
             api::collectors().await.map(|p| p.items).unwrap_or_default()
         } else {
             Vec::new()
@@ -318,7 +318,8 @@ pub fn WorklistPage() -> impl IntoView {
                         on:change=set_filter(|f, v| f.status = v)
                     >
                         <option value="">"Any"</option>
-                        {STATUSES.map(|s| view! { <option value=s>{format::label(s)}</option> })}
+                        {AccountStatus::ALL
+                            .map(|s| view! { <option value=s.as_str()>{format::label(s.as_str())}</option> })}
                     </select>
                 </label>
                 <label>
@@ -344,7 +345,7 @@ pub fn WorklistPage() -> impl IntoView {
                         on:change=set_filter(|f, v| f.bucket = v)
                     >
                         <option value="">"Any"</option>
-                        {BUCKETS.map(|b| view! { <option value=b>{format!("{b} days")}</option> })}
+                        {Bucket::ALL.map(|b| view! { <option value=b.as_str()>{format!("{b} days")}</option> })}
                     </select>
                 </label>
                 <label>
@@ -367,7 +368,7 @@ pub fn WorklistPage() -> impl IntoView {
                         on:change=set_filter(|f, v| f.balance_max = v.trim().into())
                     />
                 </label>
-                <Show when=move || manager>
+                <Show when=move || sees_collectors>
                     <label>
                         "Collector"
                         <select
@@ -416,7 +417,7 @@ pub fn WorklistPage() -> impl IntoView {
                 }
             </form>
 
-            <Show when=move || manager>
+            <Show when=move || assigner>
                 <div class="bulk" data-testid="bulk">
                     <span>{move || format!("{} selected", selected.with(|s| s.len()))}</span>
                     <label>
@@ -473,7 +474,7 @@ pub fn WorklistPage() -> impl IntoView {
                                         let collector = collector_name(&a.collector_id);
                                         view! {
                                             <tr data-testid="account-row">
-                                                <Show when=move || manager>
+                                                <Show when=move || assigner>
                                                     <td>
                                                         <input
                                                             type="checkbox"
@@ -500,7 +501,7 @@ pub fn WorklistPage() -> impl IntoView {
                                                     </td>
                                                 </Show>
                                                 <td>
-                                                    <StatusBadge status=a.status.as_str() />
+                                                    <StatusBadge status=a.status />
                                                 </td>
                                                 <td>
                                                     <span class=format!(
@@ -516,7 +517,7 @@ pub fn WorklistPage() -> impl IntoView {
                                                     {format::money(&a.current_balance, &a.currency)}
                                                 </td>
                                                 <td class="num">{a.days_past_due}</td>
-                                                <td>{a.bucket.clone()}</td>
+                                                <td>{a.bucket.as_str()}</td>
                                                 <td data-testid="next-due">
                                                     {a.next_installment_due.clone().unwrap_or_default()}
                                                 </td>
@@ -530,7 +531,7 @@ pub fn WorklistPage() -> impl IntoView {
                                         <table class="accounts" data-testid="worklist">
                                             <thead>
                                                 <tr>
-                                                    <Show when=move || manager>
+                                                    <Show when=move || assigner>
                                                         <th>
                                                             <span class="sr-only">"Select"</span>
                                                         </th>

@@ -1,5 +1,10 @@
+//! `GET /auth/me`: the caller (id, name, role, agency) and the server's policy a
+//! client needs to say what will happen before it asks (the approval window of
+//! backdated payments), so no client hard-codes a value the server configures.
+
 use crate::{
     auth::{policy::Operation, AuthUser},
+    config::MoneySettings,
     db,
     problem::{responses, ApiError},
     routes::agencies::Agency,
@@ -12,6 +17,7 @@ use sqlx::PgPool;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+/// The signed-in caller.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Me {
     pub id: Uuid,
@@ -20,16 +26,42 @@ pub struct Me {
     pub role: Role,
     /// The caller's agency; `null` for platform admins.
     pub agency: Option<Agency>,
+    /// The server's rules that change what the caller's actions do.
+    pub policy: Policy,
 }
 
-/// The caller: id, username, full name, role and agency.
+/// The server's configured rules a client shows before acting, so that what it
+/// announces is what the server will do.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Policy {
+    /// A payment dated more than this many days before the agency's today waits for a
+    /// manager's approval (`pending_approval`) and posts nothing until approved
+    /// (`PAYMENT_APPROVAL_AFTER_DAYS`).
+    #[schema(example = 7)]
+    pub payment_approval_after_days: u32,
+}
+
+impl Policy {
+    fn of(money: &MoneySettings) -> Self {
+        Policy { payment_approval_after_days: money.approval_after_days }
+    }
+}
+
+/// The caller: id, username, full name, role, agency and the server's policy.
+///
+/// `policy` holds the configured rules a client announces before acting, such as how
+/// far back a payment may be dated before it waits for a manager's approval.
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
     responses((status = 200, description = "The caller", body = Me), (status = 401, response = responses::Unauthorized))
 )]
 #[get("/auth/me")]
-pub async fn get(user: AuthUser, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    user: AuthUser,
+    db: web::Data<PgPool>,
+    money: web::Data<MoneySettings>,
+) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadOwnProfile)?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let me = store::users::get(&mut tx, user.agency_id, user.id).await?.ok_or(ApiError::NotFound)?;
@@ -38,5 +70,12 @@ pub async fn get(user: AuthUser, db: web::Data<PgPool>) -> Result<HttpResponse, 
         None => None,
     };
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(Me { id: me.id, username: me.username, full_name: me.full_name, role: me.role, agency }))
+    Ok(HttpResponse::Ok().json(Me {
+        id: me.id,
+        username: me.username,
+        full_name: me.full_name,
+        role: me.role,
+        agency,
+        policy: Policy::of(&money),
+    }))
 }
