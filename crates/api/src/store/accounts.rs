@@ -43,17 +43,6 @@ pub struct AccountRow {
     pub today: NaiveDate,
 }
 
-/// `account_status` read as text and parsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StatusColumn(pub AccountStatus);
-
-impl TryFrom<String> for StatusColumn {
-    type Error = debtflow_domain::account::status::UnknownStatus;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse().map(StatusColumn)
-    }
-}
-
 /// The account columns up to the agency's today, which the clock's instant (bound
 /// next) gives; then [`SELECT_TAIL`].
 const SELECT_HEAD: &str = "
@@ -333,6 +322,13 @@ pub enum SortKey {
     DaysPastDue,
 }
 
+/// Which way the worklist runs along its sort key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Ascending,
+    Descending,
+}
+
 /// A keyset position: the last row's sort value (as text) and id.
 #[derive(Debug, Clone)]
 pub struct After {
@@ -362,7 +358,7 @@ pub async fn worklist(
     tx: &mut PgConnection,
     w: &Worklist,
     sort: SortKey,
-    descending: bool,
+    direction: Direction,
     after: Option<&After>,
     limit: i64,
     now: DateTime<Utc>,
@@ -378,6 +374,7 @@ pub async fn worklist(
     q.push_bind(now).push(SELECT_TAIL);
     push_filters(tx, &mut q, w).await?;
     // DPD descending is the aging anchor ascending.
+    let descending = direction == Direction::Descending;
     let (column, cast, ascending) = match sort {
         SortKey::Created => ("a.created_at", "timestamptz", !descending),
         SortKey::Balance => ("a.current_balance", "numeric", !descending),

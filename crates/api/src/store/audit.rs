@@ -28,7 +28,7 @@ pub async fn insert(tx: &mut PgConnection, e: &NewEntry<'_>) -> Result<(), sqlx:
     .bind(Uuid::now_v7())
     .bind(e.agency_id)
     .bind(e.actor_id)
-    .bind(e.actor_role.map(Role::as_str))
+    .bind(e.actor_role)
     .bind(e.action)
     .bind(e.entity_type)
     .bind(e.entity_id)
@@ -47,7 +47,7 @@ pub struct AuditRow {
     pub occurred_at: DateTime<Utc>,
     pub agency_id: Option<Uuid>,
     pub actor_id: Option<Uuid>,
-    pub actor_role: Option<String>,
+    pub actor_role: Option<Role>,
     pub action: String,
     pub entity_type: String,
     pub entity_id: String,
@@ -74,7 +74,7 @@ pub struct Filter<'a> {
 /// Newest first.
 pub async fn list(tx: &mut PgConnection, f: &Filter<'_>, limit: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, occurred_at, agency_id, actor_id, actor_role::text AS actor_role, action, entity_type,
+        "SELECT id, occurred_at, agency_id, actor_id, actor_role, action, entity_type,
                 entity_id, before, after, ip, request_id
          FROM audit_logs
          WHERE ($1::uuid IS NULL OR agency_id = $1)

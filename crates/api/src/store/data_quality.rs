@@ -54,7 +54,7 @@ pub async fn check(tx: &mut PgConnection, agency_id: Uuid, run_id: Uuid) -> Resu
              FROM payments p
              WHERE p.agency_id = $1 AND p.status = ANY($6)
                AND NOT EXISTS (SELECT 1 FROM journal_entries e
-                               WHERE e.agency_id = p.agency_id AND e.payment_id = p.id AND e.kind = $7)),
+                               WHERE e.agency_id = p.agency_id AND e.payment_id = p.id AND e.kind = ANY($7))),
          found AS (
              INSERT INTO data_quality_findings (run_id, agency_id, check_name, entity_type, entity_id, detail)
              SELECT $2, $1, * FROM (SELECT * FROM balances UNION ALL SELECT * FROM entries
@@ -70,7 +70,8 @@ pub async fn check(tx: &mut PgConnection, agency_id: Uuid, run_id: Uuid) -> Resu
     .bind(PlanStatus::Active)
     .bind(AccountStatus::Closed)
     .bind(&posted)
-    .bind(EntryKind::Payment)
+    // The entries that take a payment's money in: onto its account, or into suspense.
+    .bind([EntryKind::Payment, EntryKind::Application, EntryKind::Unapplied])
     .fetch_one(tx)
     .await
 }

@@ -1,7 +1,7 @@
 //! The journal (migrations/0005): entries and their lines, append-only.
 
 use chrono::{DateTime, Utc};
-use debtflow_domain::ledger::{Entry, LedgerAccount, Side};
+use debtflow_domain::ledger::{Entry, EntryKind, LedgerAccount, Side};
 use rust_decimal::Decimal;
 use sqlx::{types::Json, PgConnection};
 use uuid::Uuid;
@@ -123,7 +123,7 @@ pub async fn fee_entry(tx: &mut PgConnection, agency_id: Uuid, fee_id: Uuid) -> 
 
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct LineRow {
-    pub ledger_account: String,
+    pub ledger_account: LedgerAccount,
     pub debit: Decimal,
     pub credit: Decimal,
 }
@@ -131,7 +131,7 @@ pub struct LineRow {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EntryRow {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: EntryKind,
     pub posted_at: DateTime<Utc>,
     pub reverses: Option<Uuid>,
     pub lines: Json<Vec<LineRow>>,
@@ -146,7 +146,7 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<EntryRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT e.id, e.kind::text AS kind, e.posted_at, e.reverses,
+        "SELECT e.id, e.kind, e.posted_at, e.reverses,
                 (SELECT json_agg(json_build_object('ledger_account', l.ledger_account, 'debit', l.debit,
                                                    'credit', l.credit) ORDER BY l.line_no)
                  FROM journal_lines l WHERE l.agency_id = e.agency_id AND l.entry_id = e.id) AS lines

@@ -52,11 +52,18 @@ pub struct NotificationRow {
 
 const COLUMNS: &str = "id, kind, title, body, entity_type, entity_id, created_at, read_at";
 
+/// Which of a recipient's notifications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    All,
+    Unread,
+}
+
 /// The recipient's notifications, newest first, older than `before`.
 pub async fn list(
     tx: &mut PgConnection,
     recipient: Uuid,
-    unread_only: bool,
+    which: Which,
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<NotificationRow>, sqlx::Error> {
@@ -67,7 +74,7 @@ pub async fn list(
          ORDER BY created_at DESC, id DESC LIMIT $5"
     ))
     .bind(recipient)
-    .bind(unread_only)
+    .bind(which == Which::Unread)
     .bind(before.map(|b| b.0))
     .bind(before.map(|b| b.1))
     .bind(limit)

@@ -10,7 +10,7 @@ use crate::{
     problem::{responses, ApiError},
     store::{
         self,
-        accounts::{After, SortKey, Worklist},
+        accounts::{After, Direction, SortKey, Worklist},
     },
 };
 use actix_web::{get, web, HttpResponse};
@@ -115,12 +115,12 @@ pub async fn list(
         "days_past_due" => SortKey::DaysPastDue,
         _ => return Err(ApiError::field("sort", "must be created, balance, priority or days_past_due")),
     };
-    let descending = match q.order.as_deref().unwrap_or("desc") {
-        "desc" => true,
-        "asc" => false,
+    let direction = match q.order.as_deref().unwrap_or("desc") {
+        "desc" => Direction::Descending,
+        "asc" => Direction::Ascending,
         _ => return Err(ApiError::field("order", "must be asc or desc")),
     };
-    let list_name = format!("accounts:{}:{}", q.sort.as_deref().unwrap_or("created"), descending);
+    let list_name = format!("accounts:{}:{direction:?}", q.sort.as_deref().unwrap_or("created"));
     let after = q.cursor.as_deref().map(|c| cursor(&list_name, c, sort)).transpose()?;
     let limit = pagination::limit(q.limit);
 
@@ -144,7 +144,7 @@ pub async fn list(
         search: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
     };
     let mut rows =
-        store::accounts::worklist(&mut tx, &worklist, sort, descending, after.as_ref(), limit + 1, now).await?;
+        store::accounts::worklist(&mut tx, &worklist, sort, direction, after.as_ref(), limit + 1, now).await?;
     store::accounts::fill_next_installment_due(&mut tx, &mut rows).await?;
     tx.commit().await?;
     let key = |r: &store::accounts::AccountRow| vec![store::accounts::sort_value(r, sort), r.id.to_string()];

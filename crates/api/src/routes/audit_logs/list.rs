@@ -9,6 +9,7 @@ use crate::{
 };
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
+use debtflow_domain::Role;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
@@ -22,7 +23,7 @@ pub struct AuditEntry {
     pub occurred_at: DateTime<Utc>,
     pub agency_id: Option<Uuid>,
     pub actor_id: Option<Uuid>,
-    pub actor_role: Option<String>,
+    pub actor_role: Option<Role>,
     /// What was done, e.g. `collector.update`, `auth.login`.
     pub action: String,
     pub entity_type: String,

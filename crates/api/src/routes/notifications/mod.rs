@@ -8,7 +8,10 @@ use crate::{
     pagination::PageSize,
     pagination::{self, Page},
     problem::{responses, ApiError},
-    store::{self, notifications::NotificationRow},
+    store::{
+        self,
+        notifications::{NotificationRow, Which},
+    },
 };
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -81,7 +84,8 @@ pub async fn list(
     let limit = pagination::limit(q.limit);
     let before = pagination::decode_time("notifications", q.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let rows = store::notifications::list(&mut tx, user.id, q.unread.unwrap_or(false), before, limit + 1).await?;
+    let which = if q.unread.unwrap_or(false) { Which::Unread } else { Which::All };
+    let rows = store::notifications::list(&mut tx, user.id, which, before, limit + 1).await?;
     tx.commit().await?;
     let key = |r: &NotificationRow| pagination::time_key(r.created_at, r.id);
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "notifications", key, Notification::from)))
