@@ -3,8 +3,10 @@
 //! - `password`: argon2id hashes and the password policy;
 //! - `token`: access (JWT) and refresh tokens;
 //! - `session`: login, refresh rotation with reuse detection, logout;
-//! - `policy`: the role matrix, the one table of who may do what;
-//! - here: [`AuthUser`], the extractor every protected handler takes.
+//! - `policy`: the routes of each operation of the role table, for the README (the
+//!   table itself is the domain's `permission`, shared with the SPA);
+//! - here: [`AuthUser`], the extractor every protected handler takes, with the
+//!   accounts it reaches and the role-table check.
 
 pub mod password;
 pub mod policy;

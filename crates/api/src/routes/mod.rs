@@ -1,5 +1,7 @@
 //! HTTP handlers, one module per resource and one file per endpoint. Routes are
-//! wired in [`configure`], the one place every `/api/v1` route is listed.
+//! wired in [`configure`], the one place every `/api/v1` route is listed. A handler
+//! parses, checks the role table, opens the transaction and calls one use case of
+//! [`crate::services`] (reads may call the store directly); it holds no rule.
 
 pub mod accounts;
 pub mod agencies;
