@@ -69,12 +69,6 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
-/// Days from `date` back to `today` (negative for a future date).
-pub fn days_back(date: &str, today: NaiveDate) -> Option<i64> {
-    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
-    Some((today - d).num_days())
-}
-
 /// Today in the browser's time zone.
 pub fn today() -> NaiveDate {
     let d = js_sys::Date::new_0();
@@ -120,14 +114,5 @@ mod tests {
         assert_eq!(url_encode("a b,c"), "a%20b%2Cc");
         assert_eq!(url_encode("Smith-Jones_1.~"), "Smith-Jones_1.~");
         assert_eq!(url_encode("é"), "%C3%A9");
-    }
-
-    #[test]
-    fn backdating() {
-        let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
-        assert_eq!(days_back("2026-03-02", today), Some(8));
-        assert_eq!(days_back("2026-03-03", today), Some(7));
-        assert_eq!(days_back("2026-03-11", today), Some(-1));
-        assert_eq!(days_back("nope", today), None);
     }
 }

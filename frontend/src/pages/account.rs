@@ -4,13 +4,13 @@
 use crate::{
     api::{self, Account, AccountDetail, Fee, Payment, Plan, Problem},
     components::{Empty, ErrorBox, FieldError, FormError, Loading, NotFound, StatusBadge},
-    format::{self, days_back, money, today},
+    format::{self, money, today},
     session::use_session,
 };
 use chrono::{Days, NaiveDate};
 use debtflow_domain::{
     fee::{FeeKind, FeeStatus},
-    payment::{PaymentMethod, PaymentStatus},
+    payment::{self, PaymentMethod, PaymentStatus},
     permission::Operation,
     plan::{generate, manual, Frequency, Installment, PlanStatus},
     AccountStatus, Currency, Money,
@@ -68,7 +68,7 @@ pub fn manual_preview(
 /// the server's approval window (`/auth/me`'s policy): the rule of
 /// `debtflow_domain::payment::intake`, told before the form is sent (a test ties them).
 pub fn waits_for_approval(paid_on: &str, today: NaiveDate, approval_after_days: u32) -> bool {
-    days_back(paid_on, today).is_some_and(|d| d > i64::from(approval_after_days))
+    paid_on.parse().is_ok_and(|paid_on| payment::needs_approval(paid_on, today, approval_after_days))
 }
 
 /// The hint under the payment date once it is further back than the window.
@@ -837,8 +837,8 @@ fn PaymentsCard(account: Account, version: RwSignal<u32>, reload: Callback<()>) 
 
 #[component]
 fn PaymentItem(payment: Payment, reload: Callback<()>) -> impl IntoView {
-    // What `debtflow_domain::payment::refund` accepts.
-    let refundable = matches!(payment.status, PaymentStatus::Completed | PaymentStatus::PartiallyRefunded);
+    // The payment lifecycle's refund moves.
+    let refundable = payment.status.is_refundable();
     let cur = payment.currency.clone();
     let refunded = payment.refunded_amount.clone().filter(|r| Decimal::from_str(r).is_ok_and(|d| !d.is_zero()));
     view! {
@@ -1288,6 +1288,7 @@ mod tests {
             }
         }
         assert!(!waits_for_approval("", today, 7), "no date, no hint");
+        assert!(!waits_for_approval("nope", today, 7), "not a date, no hint");
     }
 
     #[test]

@@ -260,7 +260,7 @@ pub async fn assign(
 
 /// What assignment needs to know of an account it moves.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct LockedAccount {
+pub struct AssignableRow {
     pub id: Uuid,
     pub status: AccountStatus,
     pub collector_id: Option<Uuid>,
@@ -273,7 +273,7 @@ pub async fn lock_many(
     tx: &mut PgConnection,
     agency_id: Uuid,
     ids: &[Uuid],
-) -> Result<Vec<LockedAccount>, sqlx::Error> {
+) -> Result<Vec<AssignableRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, status, collector_id, current_balance FROM accounts
          WHERE agency_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",

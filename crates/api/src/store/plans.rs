@@ -145,13 +145,7 @@ pub async fn get(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<PlanRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} {FROM} WHERE {WITHIN_REACH}"))
-        .bind(now)
-        .bind(id)
-        .bind(reach.agency_id)
-        .bind(reach.collector_id)
-        .fetch_optional(tx)
-        .await
+    select_one(tx, reach, id, now, "").await
 }
 
 /// [`get`], locked until the transaction ends.
@@ -161,7 +155,17 @@ pub async fn lock(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<PlanRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} {FROM} WHERE {WITHIN_REACH} FOR UPDATE OF p"))
+    select_one(tx, reach, id, now, "FOR UPDATE OF p").await
+}
+
+async fn select_one(
+    tx: &mut PgConnection,
+    reach: Reach,
+    id: Uuid,
+    now: DateTime<Utc>,
+    locking: &'static str,
+) -> Result<Option<PlanRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} {FROM} WHERE {WITHIN_REACH} {locking}"))
         .bind(now)
         .bind(id)
         .bind(reach.agency_id)

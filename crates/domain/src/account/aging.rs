@@ -134,4 +134,19 @@ mod tests {
         assert_eq!(days_past_due(date("2024-02-28"), date("2024-03-01")), 2, "leap year");
         assert_eq!(days_past_due(date("2026-05-01"), date("2026-04-01")), 0, "not yet delinquent");
     }
+
+    #[test]
+    fn buckets_become_delinquency_date_ranges() {
+        let today: NaiveDate = "2026-06-30".parse().unwrap();
+        let d = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
+        assert_eq!(Bucket::Current.anchors(today), (d("2026-05-31"), d("2026-06-30")));
+        assert_eq!(Bucket::Days31To60.anchors(today), (d("2026-05-01"), d("2026-05-30")));
+        assert_eq!(Bucket::Over90.anchors(today), (None, d("2026-03-31")));
+        for (bucket, (from, to)) in Bucket::ALL.map(|b| (b, b.anchors(today))) {
+            for date in [from, to].into_iter().flatten() {
+                let dpd = days_past_due(date, today);
+                assert_eq!(Bucket::of(dpd), bucket, "{date}");
+            }
+        }
+    }
 }

@@ -81,13 +81,19 @@ pub fn intake(
         return Err(PaymentError::InFuture);
     }
     check_covered(payment.amount, available)?;
-    Ok(if (today - payment.paid_on).num_days() > i64::from(approval_after_days) {
+    Ok(if needs_approval(payment.paid_on, today, approval_after_days) {
         PaymentStatus::PendingApproval
     } else if payment.method == PaymentMethod::Card {
         PaymentStatus::Pending
     } else {
         PaymentStatus::Completed
     })
+}
+
+/// Whether a payment dated `paid_on` waits for a manager: dated more than the
+/// agency's approval window back from `today`.
+pub fn needs_approval(paid_on: NaiveDate, today: NaiveDate, approval_after_days: u32) -> bool {
+    (today - paid_on).num_days() > i64::from(approval_after_days)
 }
 
 /// The status a new payment for an account that takes no payments (not yet assigned,
@@ -185,7 +191,7 @@ pub fn commission_reversal(commission: Money, paid: Money, before: Money, now: M
 /// The payment's status after refunding `now` on top of `before`, or why not. An
 /// unapplied payment stays unapplied until refunded in full.
 pub fn refund(status: PaymentStatus, paid: Money, before: Money, now: Money) -> Result<PaymentStatus, PaymentError> {
-    if !matches!(status, PaymentStatus::Completed | PaymentStatus::PartiallyRefunded | PaymentStatus::Unapplied) {
+    if !status.is_refundable() {
         return Err(PaymentError::WrongStatus(status));
     }
     if !now.is_positive() {

@@ -83,6 +83,11 @@ impl PaymentStatus {
         matches!(self, Completed | PartiallyRefunded | Refunded | Unapplied)
     }
 
+    /// Whether a refund may be taken from it (the table's `Refund` moves).
+    pub fn is_refundable(self) -> bool {
+        Self::ALL.iter().any(|to| self.cause_of(*to) == Some(PaymentCause::Refund))
+    }
+
     /// Waiting for a processor or a manager: its amount is promised, not yet posted.
     pub fn is_pending(self) -> bool {
         matches!(self, Pending | PendingApproval)
@@ -162,6 +167,12 @@ mod tests {
         assert_eq!(err.allowed, vec![Completed, PartiallyRefunded, Unapplied]);
         let err = Completed.transition(Completed, PaymentCause::Approved).unwrap_err();
         assert_eq!(err.allowed, vec![PendingApproval]);
+    }
+
+    #[test]
+    fn refunds_come_from_posted_money_still_held() {
+        let refundable: Vec<PaymentStatus> = PaymentStatus::ALL.iter().copied().filter(|s| s.is_refundable()).collect();
+        assert_eq!(refundable, vec![Completed, PartiallyRefunded, Unapplied]);
     }
 
     #[test]

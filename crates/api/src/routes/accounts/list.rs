@@ -14,7 +14,7 @@ use crate::{
     },
 };
 use actix_web::{get, web, HttpResponse};
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use debtflow_domain::{AccountStatus, Bucket, Priority, Role};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -138,7 +138,7 @@ pub async fn list(
         priorities,
         balance_min: q.balance_min,
         balance_max: q.balance_max,
-        delinquent_between: buckets.iter().map(|b| delinquency_dates(*b, today)).collect(),
+        delinquent_between: buckets.iter().map(|b| b.anchors(today)).collect(),
         collector_id: if user.role == Role::Collector { None } else { collector_id },
         unassigned_only,
         search: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
@@ -149,15 +149,6 @@ pub async fn list(
     tx.commit().await?;
     let key = |r: &store::accounts::AccountRow| vec![store::accounts::sort_value(r, sort), r.id.to_string()];
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, &list_name, key, |r| Account::from_row(r, &cipher))))
-}
-
-/// The aging anchors (delinquency dates, less frozen days) whose days past due on
-/// `today` fall in `bucket`.
-pub(super) fn delinquency_dates(bucket: Bucket, today: NaiveDate) -> (Option<NaiveDate>, Option<NaiveDate>) {
-    let (first, last) = bucket.days();
-    let latest = today.checked_sub_days(Days::new(u64::from(first)));
-    let earliest = last.and_then(|last| today.checked_sub_days(Days::new(u64::from(last))));
-    (earliest, latest)
 }
 
 /// A cursor of this sort and order, checked so the database never sees a bad value.
@@ -174,24 +165,4 @@ fn cursor(list_name: &str, raw: &str, sort: SortKey) -> Result<After, ApiError> 
         return Err(bad());
     }
     Ok(After { value: key[0].clone(), id: key[1].parse().map_err(|_| bad())? })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn buckets_become_delinquency_date_ranges() {
-        let today: NaiveDate = "2026-06-30".parse().unwrap();
-        let d = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
-        assert_eq!(delinquency_dates(Bucket::Current, today), (d("2026-05-31"), d("2026-06-30")));
-        assert_eq!(delinquency_dates(Bucket::Days31To60, today), (d("2026-05-01"), d("2026-05-30")));
-        assert_eq!(delinquency_dates(Bucket::Over90, today), (None, d("2026-03-31")));
-        for (bucket, (from, to)) in Bucket::ALL.map(|b| (b, delinquency_dates(b, today))) {
-            for date in [from, to].into_iter().flatten() {
-                let dpd = debtflow_domain::account::days_past_due(date, today);
-                assert_eq!(Bucket::of(dpd), bucket, "{date}");
-            }
-        }
-    }
 }

@@ -17,7 +17,7 @@ use crate::{
     services::{Entity, Refusal, ServiceError},
     store::{
         self,
-        accounts::{LockedAccount, Worklist},
+        accounts::{AssignableRow, Worklist},
         notifications::NewNotification,
         users::CollectorRow,
     },
@@ -179,7 +179,7 @@ async fn lock_accounts(
     agency_id: Uuid,
     accounts: Accounts,
     now: DateTime<Utc>,
-) -> Result<Vec<LockedAccount>, ServiceError> {
+) -> Result<Vec<AssignableRow>, ServiceError> {
     let (mut ids, field) = match accounts {
         Accounts::One(id) => {
             // Within the caller's reach, or not found.
