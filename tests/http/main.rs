@@ -8,6 +8,8 @@ mod collectors;
 mod docs;
 mod edge;
 mod health;
+mod import_cli;
+mod imports;
 mod job_rules;
 mod jobs;
 mod matrix;

@@ -183,9 +183,15 @@ pub fn test_config(overrides: &[(&str, &str)]) -> Config {
         ("RATE_LIMIT_PER_IP".into(), "100000".into()),
         ("RATE_LIMIT_PER_TOKEN".into(), "100000".into()),
         ("JWT_SECRET".into(), JWT_SECRET.into()),
+        ("IMPORT_STORAGE".into(), import_storage()),
     ]);
     vars.extend(overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration is valid")
+}
+
+/// Where test servers keep imported files (keys are unique per agency and import).
+pub fn import_storage() -> String {
+    std::env::temp_dir().join("debtflow-test-imports").display().to_string()
 }
 
 /// Spawns the app on a fresh migrated database.
@@ -371,6 +377,7 @@ impl ServerProcess {
             .env("RATE_LIMIT_PER_IP", "100000")
             .env("RATE_LIMIT_PER_TOKEN", "100000")
             .env("RUST_LOG", "warn")
+            .env("IMPORT_STORAGE", import_storage())
             .stdout(std::process::Stdio::null());
         for (k, v) in overrides {
             command.env(k, v);

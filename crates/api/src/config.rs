@@ -91,6 +91,20 @@ pub struct Config {
     pub money: MoneySettings,
     /// `JOB_SCHEDULER=on` runs the daily jobs inside `debtflow serve` (default off).
     pub job_scheduler: bool,
+    pub imports: ImportSettings,
+}
+
+/// Settings of CSV imports.
+#[derive(Debug, Clone)]
+pub struct ImportSettings {
+    /// `IMPORT_STORAGE`: where imported files are kept — a directory (default
+    /// `.data/imports`), `file:///dir`, or an object-store URL such as `s3://bucket/prefix`
+    /// (credentials, region and endpoint from the `AWS_*` variables).
+    pub storage: String,
+    /// `IMPORT_MAX_BYTES`: the largest file accepted (256 MiB); a larger upload is 413.
+    pub max_bytes: u64,
+    /// `IMPORT_BATCH_ROWS`: rows per transaction (1,000).
+    pub batch_rows: usize,
 }
 
 /// Settings of the money endpoints (payments, refunds, fees, the processor webhook).
@@ -213,6 +227,11 @@ impl Config {
                 None | Some("off") => false,
                 Some("on") => true,
                 Some(other) => return Err(env.error("JOB_SCHEDULER", format!("`{other}` is not `on` or `off`"))),
+            },
+            imports: ImportSettings {
+                storage: env.get("IMPORT_STORAGE").unwrap_or_else(|| ".data/imports".to_owned()),
+                max_bytes: env.parse_positive("IMPORT_MAX_BYTES", 256 * 1024 * 1024)?,
+                batch_rows: env.parse_positive("IMPORT_BATCH_ROWS", 1000)?,
             },
         })
     }

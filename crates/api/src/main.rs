@@ -1,5 +1,5 @@
 //! `debtflow`: serve the API, migrate the database, seed demo data, run the daily jobs,
-//! print the spec.
+//! import a placement file, print the spec.
 //!
 //! Exit codes: 0 success (a job skipped for its lock or its date counts), 1 failure,
 //! 2 a job run that partly failed (the records that worked are committed), 78 bad
@@ -11,12 +11,15 @@ use debtflow_api::{
     clock::Clock,
     config::Config,
     db,
+    imports::Importer,
     jobs::{self, Job, JobContext, RunRequest},
     openapi, seed,
     startup::Application,
     telemetry,
 };
 use std::process::ExitCode;
+
+mod import;
 
 #[derive(Parser)]
 #[command(name = "debtflow", version, about = "DebtFlow debt-collection platform")]
@@ -38,6 +41,22 @@ enum Command {
     /// The daily jobs.
     #[command(subcommand)]
     Job(JobCommand),
+    /// Import a placement CSV for an agency, through the same pipeline as uploads.
+    /// A progress bar on a terminal, JSON lines otherwise. Exit 0 completed, 2 completed
+    /// with row errors, 1 failed. Run again after an interruption to resume.
+    Import {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// The agency's name.
+        #[arg(long)]
+        agency: String,
+        /// The agency's column mapping to read the header with.
+        #[arg(long)]
+        mapping: Option<String>,
+        /// Import even if the agency imported this very file before.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -130,6 +149,10 @@ async fn run(command: Command, config: Config) -> Result<u8, Box<dyn std::error:
                 println!("{}", report.json_line());
             }
             return Ok(jobs::exit_code(&reports) as u8);
+        }
+        Command::Import { file, agency, mapping, force } => {
+            let importer = Importer::new(&config, pool.clone(), Clock::system())?;
+            return import::run(&importer, &file, &agency, mapping.as_deref(), force).await;
         }
         Command::Openapi | Command::Job(JobCommand::List) => unreachable!("handled before configuration is read"),
     }

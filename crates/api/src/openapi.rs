@@ -59,6 +59,13 @@ use utoipa::{
         routes::plans::lifecycle::reject,
         routes::plans::lifecycle::cancel,
         routes::accounts::pauses::create,
+        routes::imports::create::create,
+        routes::imports::get::list,
+        routes::imports::get::get,
+        routes::imports::errors::list,
+        routes::imports::mappings::list,
+        routes::imports::mappings::put,
+        routes::imports::mappings::delete,
         routes::jobs::runs,
         routes::jobs::run,
         routes::settings::get,
@@ -74,6 +81,8 @@ use utoipa::{
         problem::responses::BadRequest,
         problem::responses::Conflict,
         problem::responses::TooManyRequests,
+        problem::responses::PayloadTooLarge,
+        problem::responses::UnsupportedMediaType,
     ))
 )]
 struct V1;
@@ -103,6 +112,7 @@ struct V1;
         (name = "accounts", description = "Debtors' accounts: lifecycle, assignment, notes, timeline"),
         (name = "payments", description = "Payments on the double-entry ledger: idempotent recording, approval of backdated payments, refunds, the processor webhook"),
         (name = "plans", description = "Payment plans (compromise agreements): schedules, approval, installments paid by payments"),
+        (name = "imports", description = "Placement files: CSV upload, background import with progress, row errors, column mappings"),
         (name = "jobs", description = "The daily jobs: their runs, running one now, the kill switches"),
         (name = "notifications", description = "The caller's notifications"),
         (name = "operations", description = "Health probes and metrics"),

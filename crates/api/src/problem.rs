@@ -75,8 +75,9 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{detail}")]
     Validation { detail: String, errors: FieldErrors },
-    #[error("the body must be JSON (Content-Type: application/json)")]
-    UnsupportedMediaType,
+    /// The body is not of the media type the endpoint reads (named).
+    #[error("the body must be {0}")]
+    UnsupportedMediaType(&'static str),
     #[error("the body is larger than the limit of {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("{0}")]
@@ -117,7 +118,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => "bad-request",
             ApiError::Validation { .. } => "validation",
-            ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden => "forbidden",
@@ -135,7 +136,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => "Bad request",
             ApiError::Validation { .. } => "Validation failed",
-            ApiError::UnsupportedMediaType => "Unsupported media type",
+            ApiError::UnsupportedMediaType(_) => "Unsupported media type",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::Unauthorized(_) => "Unauthorized",
             ApiError::Forbidden => "Forbidden",
@@ -187,6 +188,7 @@ impl ApiError {
                 Refusal::DuplicateReference { existing, .. } | Refusal::PlanAlreadyActive { existing } => {
                     problem.existing_id = *existing;
                 }
+                Refusal::DuplicateImport { existing } => problem.existing_id = Some(*existing),
                 Refusal::DuplicateAccountReference { .. }
                 | Refusal::CollectorAtLimit { .. }
                 | Refusal::UsernameTaken { .. }
@@ -203,7 +205,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
@@ -406,4 +408,14 @@ pub mod responses {
         content_type = "application/problem+json"
     )]
     pub struct TooManyRequests(#[allow(dead_code)] Problem);
+
+    /// The body is larger than the endpoint accepts.
+    #[derive(ToResponse)]
+    #[response(description = "The body is larger than the limit", content_type = "application/problem+json")]
+    pub struct PayloadTooLarge(#[allow(dead_code)] Problem);
+
+    /// The body is not of the media type the endpoint reads.
+    #[derive(ToResponse)]
+    #[response(description = "Wrong Content-Type for this endpoint", content_type = "application/problem+json")]
+    pub struct UnsupportedMediaType(#[allow(dead_code)] Problem);
 }

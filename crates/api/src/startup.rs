@@ -6,6 +6,7 @@ use crate::{
     clock::Clock,
     config::Config,
     edge::{json::BodyLimit, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits, request_id},
+    imports::Importer,
     openapi::ApiDoc,
     problem::{self, ApiError},
     routes, spa,
@@ -68,6 +69,11 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock) -> s
     let cipher = web::Data::new(crate::crypto::FieldCipher::new(&config.data_encryption_key.0));
     let money = web::Data::new(config.money.clone());
     let job_context = web::Data::new(crate::jobs::JobContext::of(config, clock.get_ref().clone()));
+    let importer =
+        Arc::new(Importer::new(config, db.get_ref().clone(), clock.get_ref().clone()).map_err(std::io::Error::other)?);
+    crate::imports::run::spawn_worker(Arc::downgrade(&importer));
+    let importer = web::Data::from(importer);
+    let import_limits = web::Data::new(config.imports.clone());
     let body_limit = config.body_limit_bytes;
     let spa_dir = config.spa_dir.clone();
     let openapi = ApiDoc::openapi();
@@ -83,6 +89,8 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock) -> s
             .app_data(cipher.clone())
             .app_data(money.clone())
             .app_data(job_context.clone())
+            .app_data(importer.clone())
+            .app_data(import_limits.clone())
             .app_data(BodyLimit(body_limit))
             // Every path parameter of the API is an `{id}`.
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::field("id", "must be a UUID").into()))

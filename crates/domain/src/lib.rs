@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod fee;
+pub mod import;
 pub mod ledger;
 pub mod money;
 mod names;

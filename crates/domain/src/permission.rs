@@ -34,12 +34,14 @@ pub enum Operation {
     RunJobs,
     ReadSettings,
     ManageSettings,
+    ReadImports,
+    ImportAccounts,
 }
 
 use Role::*;
 
 impl Operation {
-    pub const ALL: [Operation; 26] = [
+    pub const ALL: [Operation; 28] = [
         Operation::ReadOwnProfile,
         Operation::ReadAgencies,
         Operation::UpdateAgency,
@@ -66,6 +68,8 @@ impl Operation {
         Operation::RunJobs,
         Operation::ReadSettings,
         Operation::ManageSettings,
+        Operation::ReadImports,
+        Operation::ImportAccounts,
     ];
 
     /// The roles allowed to perform the operation.
@@ -107,6 +111,10 @@ impl Operation {
             Operation::RunJobs => &[AgencyAdmin],
             Operation::ReadSettings => &[AgencyAdmin, Manager],
             Operation::ManageSettings => &[AgencyAdmin],
+            // Compliance and auditors read what came in, and from where.
+            Operation::ReadImports => &[AgencyAdmin, Manager, Compliance, Auditor],
+            // Imports and their column mappings.
+            Operation::ImportAccounts => &[AgencyAdmin, Manager],
         }
     }
 

@@ -41,6 +41,8 @@ pub fn routes(operation: Operation) -> &'static str {
         Operation::ReadSettings => "`GET /settings`",
         Operation::RunJobs => "`POST /jobs/{name}/run`",
         Operation::ManageSettings => "`PATCH /settings`",
+        Operation::ReadImports => "`GET /imports`, `GET /imports/mappings`",
+        Operation::ImportAccounts => "`POST /imports`, `PUT /imports/mappings/{name}`",
     }
 }
 

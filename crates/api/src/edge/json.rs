@@ -55,7 +55,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
                 return Err(ApiError::PayloadTooLarge { limit });
             }
             if !json {
-                return Err(ApiError::UnsupportedMediaType);
+                return Err(ApiError::UnsupportedMediaType("JSON (Content-Type: application/json)"));
             }
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {

@@ -9,6 +9,7 @@ pub mod audit_logs;
 pub mod auth;
 pub mod collectors;
 pub mod health;
+pub mod imports;
 pub mod jobs;
 pub mod notifications;
 pub mod payments;
@@ -75,6 +76,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(plans::lifecycle::reject)
         .service(plans::lifecycle::cancel)
         .service(accounts::pauses::create)
+        .service(imports::create::create)
+        .service(imports::get::list)
+        .service(imports::mappings::list)
+        .service(imports::mappings::put)
+        .service(imports::mappings::delete)
+        .service(imports::get::get)
+        .service(imports::errors::list)
         .service(jobs::runs)
         .service(jobs::run)
         .service(settings::get)

@@ -103,11 +103,13 @@ pub enum Refusal {
     DuplicateLicence,
     #[error("a request with this Idempotency-Key is still in progress; retry it in a moment")]
     RequestInProgress,
+    #[error("this file was imported already (import {existing}); send it with force=true to import it again")]
+    DuplicateImport { existing: Uuid },
 }
 
 impl Refusal {
     /// Every code, for the README's table and the OpenAPI document.
-    pub const CODES: [(&'static str, &'static str); 11] = [
+    pub const CODES: [(&'static str, &'static str); 12] = [
         (
             "wrong-status",
             "the entity's lifecycle does not allow this step from its status (`current_status`, `allowed_statuses`)",
@@ -122,6 +124,7 @@ impl Refusal {
         ("username-taken", "another user has this username"),
         ("duplicate-licence", "another agency has this licence number"),
         ("request-in-progress", "a request with this Idempotency-Key is still running; retry it"),
+        ("duplicate-import", "the agency imported this file (same SHA-256) already (`existing_id`); force to repeat"),
     ];
 
     /// The stable code: the last part of the problem's `type`.
@@ -138,6 +141,7 @@ impl Refusal {
             Refusal::UsernameTaken { .. } => "username-taken",
             Refusal::DuplicateLicence => "duplicate-licence",
             Refusal::RequestInProgress => "request-in-progress",
+            Refusal::DuplicateImport { .. } => "duplicate-import",
         }
     }
 
@@ -185,6 +189,7 @@ mod tests {
             Refusal::UsernameTaken { username: "x".into() },
             Refusal::DuplicateLicence,
             Refusal::RequestInProgress,
+            Refusal::DuplicateImport { existing: Uuid::nil() },
         ];
         let listed: Vec<&str> = Refusal::CODES.iter().map(|(code, _)| *code).collect();
         let used: Vec<&str> = examples.iter().map(Refusal::code).collect();

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod book;
 pub mod error;
 pub mod fees;
+pub mod imports;
 pub mod payments;
 pub mod plans;
 

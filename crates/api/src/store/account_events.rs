@@ -31,6 +31,32 @@ pub async fn insert(tx: &mut PgConnection, e: &NewEvent<'_>) -> Result<EventRow,
     .await
 }
 
+/// One event of `kind` by `actor_id` on each of many accounts, with its data.
+pub async fn insert_many(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    kind: &str,
+    actor_id: Option<Uuid>,
+    events: &[(Uuid, serde_json::Value)],
+) -> Result<(), sqlx::Error> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO account_events (agency_id, id, account_id, kind, actor_id, data)
+         SELECT $1, id, account_id, $2, $3, data FROM unnest($4::uuid[], $5::uuid[], $6::jsonb[]) AS x(id, account_id, data)",
+    )
+    .bind(agency_id)
+    .bind(kind)
+    .bind(actor_id)
+    .bind(events.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
+    .bind(events.iter().map(|(account, _)| *account).collect::<Vec<_>>())
+    .bind(events.iter().map(|(_, data)| data.clone()).collect::<Vec<_>>())
+    .execute(tx)
+    .await
+    .map(drop)
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
     pub id: Uuid,

@@ -57,6 +57,14 @@ pub async fn get(tx: &mut PgConnection, only: Option<Uuid>, id: Uuid) -> Result<
         .await
 }
 
+/// The agency called `name` (case-insensitive), for the command line.
+pub async fn by_name(tx: &mut PgConnection, name: &str) -> Result<Option<AgencyRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM agencies WHERE lower(name) = lower($1)"))
+        .bind(name.trim())
+        .fetch_optional(tx)
+        .await
+}
+
 /// A page ordered by id (UUID v7: creation order), after `after`.
 pub async fn list(
     tx: &mut PgConnection,

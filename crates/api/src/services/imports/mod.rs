@@ -1,0 +1,11 @@
+//! Imports' use cases inside one transaction: accepting a file as a queued import
+//! ([`start`]), applying one batch of its rows ([`batch`]), finishing it
+//! ([`finish`]), and the agencies' column mappings ([`mappings`]). Reading the file and
+//! driving the batches is `crate::imports`.
+
+pub mod batch;
+pub mod mappings;
+pub mod start;
+
+pub use batch::{apply, ReadRow};
+pub use start::{finish, start, StartImport};

@@ -1,0 +1,107 @@
+//! Accepting a file as an import, and ending one.
+//!
+//! The same file (by SHA-256) twice for an agency is refused while an earlier import
+//! of it stands (did not fail), unless the caller forces it: a creditor's file sent
+//! twice by mistake would otherwise be imported twice (as updates, but still).
+
+use crate::{
+    audit::{self, Actor, Change},
+    services::{Refusal, ServiceError},
+    store::{
+        self,
+        imports::{ImportRow, NewImport},
+    },
+};
+use chrono::{DateTime, Utc};
+use debtflow_domain::import::{ImportSource, ImportStatus};
+use serde_json::json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// A file kept in storage, to be imported for the actor's agency.
+#[derive(Debug, Clone)]
+pub struct StartImport {
+    pub id: Uuid,
+    pub source: ImportSource,
+    pub file_name: String,
+    pub sha256: [u8; 32],
+    pub size_bytes: u64,
+    pub storage_key: String,
+    /// The agency's mapping to read the header with (none: canonical headers).
+    pub mapping: Option<String>,
+    pub force: bool,
+}
+
+/// Queues the import.
+pub async fn start(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    cmd: StartImport,
+    now: DateTime<Utc>,
+) -> Result<ImportRow, ServiceError> {
+    let agency_id = actor.agency_id.ok_or(ServiceError::NotFound)?;
+    let file_name = cmd.file_name.trim();
+    if file_name.is_empty() || file_name.chars().count() > 255 {
+        return Err(ServiceError::invalid("file", "the file needs a name of 1 to 255 characters"));
+    }
+    if let Some(name) = &cmd.mapping {
+        if store::imports::mapping(tx, agency_id, name).await?.is_none() {
+            return Err(ServiceError::invalid("mapping", format!("the agency has no mapping `{name}`")));
+        }
+    }
+    if !cmd.force {
+        if let Some(earlier) = store::imports::same_file(tx, agency_id, &cmd.sha256).await? {
+            return Err(Refusal::DuplicateImport { existing: earlier.id }.into());
+        }
+    }
+    let import = store::imports::insert(
+        tx,
+        &NewImport {
+            agency_id,
+            id: cmd.id,
+            source: cmd.source,
+            file_name,
+            sha256: &cmd.sha256,
+            size_bytes: i64::try_from(cmd.size_bytes).unwrap_or(i64::MAX),
+            storage_key: &cmd.storage_key,
+            mapping_name: cmd.mapping.as_deref(),
+            forced: cmd.force,
+            created_by: actor.user_id,
+            created_at: now,
+        },
+    )
+    .await?;
+    let after = json!({
+        "file_name": import.file_name, "sha256": hex::encode(&import.sha256), "size_bytes": import.size_bytes,
+        "source": import.source, "mapping": import.mapping_name, "forced": import.forced,
+    });
+    audit::record(tx, actor, Change::created("import.create", "import", import.id, after)).await?;
+    Ok(import)
+}
+
+/// Ends the import: completed (with errors when rows failed), or failed with the
+/// file's problem.
+pub async fn finish(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    import: &ImportRow,
+    failure: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<ImportRow, ServiceError> {
+    let status = match failure {
+        Some(_) => ImportStatus::Failed,
+        None => ImportStatus::finished(import.failed.unsigned_abs()),
+    };
+    let done = store::imports::finish(tx, import.agency_id, import.id, status, failure, now).await?;
+    let after = json!({
+        "status": done.status, "error": done.error, "total_rows": done.total_rows, "processed": done.processed,
+        "created": done.created, "updated": done.updated, "skipped": done.skipped, "failed": done.failed,
+    });
+    audit::record(
+        tx,
+        actor,
+        Change::created("import.finish", "import", done.id, after).in_agency(Some(done.agency_id)),
+    )
+    .await?;
+    Ok(done)
+}
