@@ -15,6 +15,7 @@ pub mod config;
 pub mod crypto;
 pub mod edge;
 pub mod idempotency;
+pub mod imports;
 pub mod jobs;
 pub mod openapi;
 pub mod pagination;
