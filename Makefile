@@ -59,7 +59,7 @@ lint:
 	cargo clippy --workspace --all-targets --exclude debtflow-frontend -- -D warnings
 	cargo clippy -p debtflow-frontend --target wasm32-unknown-unknown -- -D warnings
 
-unit: db
+unit: tools db
 ifdef LOCAL_PG
 	@# Databases of an interrupted earlier run.
 	@$(PG) psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 't\_%'" \

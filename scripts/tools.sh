@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the build tools the project needs, when missing: the wasm32 target and
-# wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock. `make run`,
-# `make test` and `make bench` call it; a second call finds everything and is quick.
+# Installs the build tools the project needs, when missing: the wasm32 target,
+# wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock, and OpenSSH's
+# sshd (the SFTP tests start a real one). `make run`, `make test` and `make bench` call
+# it; a second call finds everything and is quick.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,4 +16,9 @@ have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
 if [ "$have" != "$want" ]; then
   echo "tools: installing wasm-bindgen-cli $want (a few minutes, once)" >&2
   cargo install wasm-bindgen-cli --version "$want" --force >&2
+fi
+
+if [ ! -x /usr/sbin/sshd ]; then
+  echo "tools: installing openssh-server (the SFTP tests run a real sshd)" >&2
+  apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y openssh-server >&2
 fi

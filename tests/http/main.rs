@@ -20,6 +20,7 @@ mod problems;
 mod reliability;
 mod scheduler;
 mod seed;
+mod sftp;
 mod shutdown;
 mod spa;
 mod tenancy;

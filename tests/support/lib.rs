@@ -6,6 +6,8 @@
 //! gets its own `CREATE DATABASE … TEMPLATE …` copy, dropped when the test ends.
 //! Tests run in parallel and never see each other's rows.
 
+pub mod sshd;
+
 use debtflow_api::{clock::Clock, config::Config, db, startup::Application};
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},

@@ -1,9 +1,10 @@
 //! Getting placements in from CSV files: reading them ([`csv_file`]), keeping them
-//! ([`storage`]), and running imports ([`run`]); the per-transaction use cases are
-//! `services::imports`.
+//! ([`storage`]), fetching them from an agency's SFTP server ([`sftp`]), and running
+//! imports ([`run`]); the per-transaction use cases are `services::imports`.
 
 pub mod csv_file;
 pub mod run;
+pub mod sftp;
 pub mod storage;
 
 pub use run::{Importer, LocalFile, RunError};
