@@ -1,6 +1,7 @@
 // Browser journeys of the DebtFlow SPA against a real `debtflow serve` (BASE_URL) on a
-// fresh database with the demo data. Accounts are created through the API as the
-// demo manager; everything else happens in headless Chromium. Screenshots of every
+// fresh database with the demo data of `debtflow seed-demo` (the living demo agency:
+// accounts `DRA-…`, assigned and worked). The journeys' own accounts are created
+// through the API as the demo manager; everything else happens in headless Chromium. Screenshots of every
 // screen go to tests/e2e/screenshots/.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -109,6 +110,26 @@ afterEach(async (t) => {
 
 after(async () => {
   await browser?.close();
+});
+
+test('journey 0: after seed-demo, a newcomer logs in as Sarah to a worklist of demo accounts', async () => {
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('[data-testid=login-form]');
+  await login(COLLECTOR);
+  await page.waitForSelector('[data-testid=worklist]');
+  // The demo's accounts, not only the few these journeys created.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid=account-row]')].filter((r) => r.textContent.includes('DRA-')).length >= 10);
+  const statuses = await page.$$eval('[data-testid=account-row] [data-testid=status]', (els) => els.map((e) => e.textContent));
+  assert.ok(new Set(statuses).size >= 3, `accounts at several stages: ${[...new Set(statuses)]}`);
+  await shot('00-demo-worklist');
+  // Her portfolio is worked: a plan with installments on the way, a dispute.
+  const c = await tokenOf(COLLECTOR);
+  const mine = (await api(c, 'GET', '/accounts?limit=200')).items;
+  assert.ok(mine.filter((a) => a.external_ref.startsWith('DRA-')).length >= 30, 'the demo assigned Sarah a portfolio');
+  assert.ok(mine.some((a) => a.status === 'payment_plan' && a.next_installment_due), 'an active plan with an installment due');
+  assert.ok(mine.some((a) => a.status === 'disputed'), 'a disputed account');
+  await logout();
 });
 
 test('journey 1: a collector works an account; a double-clicked payment pays once', async () => {

@@ -34,7 +34,7 @@ enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
-    /// Create the demo agencies and users (idempotent).
+    /// Create the demo agencies and users, place their accounts, bring the demo to life (idempotent).
     SeedDemo,
     /// Print the OpenAPI document (JSON) on stdout.
     Openapi,
@@ -139,8 +139,15 @@ async fn run(command: Command, config: Config) -> Result<u8, Box<dyn std::error:
             tracing::info!("migrations applied");
         }
         Command::SeedDemo => {
-            let report = seed::seed_demo(&pool).await?;
-            tracing::info!(users_created = report.users_created, "demo data seeded");
+            let report = seed::seed_living_demo(&pool, &config, Clock::system().now()).await?;
+            tracing::info!(
+                users_created = report.users_created,
+                accounts_placed = report.accounts_placed,
+                accounts_assigned = report.accounts_assigned,
+                payments_recorded = report.payments_recorded,
+                plans_proposed = report.plans_proposed,
+                "demo data seeded"
+            );
         }
         Command::Job(JobCommand::Run { name, as_of_date, force }) => {
             let request = RunRequest { agency_id: None, as_of: as_of_date, force };
