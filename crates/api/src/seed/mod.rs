@@ -27,8 +27,9 @@ mod stories;
 
 use crate::{
     auth::password,
+    clock::Clock,
     config::Config,
-    crypto::FieldCipher,
+    imports::Importer,
     services::ServiceError,
     store::{accounts::AccountRow, agencies, users},
 };
@@ -96,6 +97,8 @@ pub enum SeedError {
     NotAllowed { username: String, operation: String },
     #[error("the demo has no {0}")]
     Missing(String),
+    #[error("importing the demo file: {0}")]
+    Import(String),
 }
 
 /// The demo agencies' ids.
@@ -113,7 +116,8 @@ pub async fn seed_demo(db: &PgPool) -> Result<SeedReport, SeedError> {
 /// file, and the Demo Recovery Agency brought to life, as of `now` (the clock's).
 pub async fn seed_living_demo(db: &PgPool, config: &Config, now: DateTime<Utc>) -> Result<SeedReport, SeedError> {
     let (mut report, agencies) = agencies_and_users(db).await?;
-    let cipher = FieldCipher::new(&config.data_encryption_key.0);
+    let importer =
+        Importer::new(config, db.clone(), Clock::frozen(now)).map_err(|e| SeedError::Import(e.to_string()))?;
     for (agency_id, placement) in [(agencies.demo, &files::DEMO), (agencies.northwind, &files::NORTHWIND)] {
         let refs = placement.external_refs()?;
         let placed = |all: BTreeMap<String, AccountRow>| -> BTreeMap<String, AccountRow> {
@@ -124,7 +128,7 @@ pub async fn seed_living_demo(db: &PgPool, config: &Config, now: DateTime<Utc>) 
             let placer = roster::cast(db, agency_id).await?.person(placement.placed_by)?.actor.clone();
             let today = roster::today(db, agency_id, now).await?;
             let csv = files::rebased(placement, today)?;
-            place(db, agency_id, &placer, placement.file_name, &csv, &cipher, now).await?;
+            place(&importer, &placer, placement.file_name, &csv).await?;
             accounts = placed(roster::accounts(db, agency_id, now).await?);
             report.accounts_placed += accounts.len();
         }
