@@ -86,3 +86,30 @@ BEGIN
         EXECUTE format('CREATE POLICY tenant ON %I USING (agency_id = app_agency() OR app_platform())', t);
     END LOOP;
 END $$;
+
+-- Each agency's SFTP server, polled for new placement files. Secrets are encrypted
+-- with the data key (AES-256-GCM, like SSN digits); the host key is pinned on the first
+-- connection unless given.
+CREATE TABLE sftp_sources (
+    agency_id       uuid PRIMARY KEY REFERENCES agencies (id),
+    host            text NOT NULL CHECK (length(btrim(host)) BETWEEN 1 AND 255),
+    port            integer NOT NULL CHECK (port BETWEEN 1 AND 65535),
+    username        text NOT NULL CHECK (length(btrim(username)) BETWEEN 1 AND 100),
+    password_enc    bytea,
+    private_key_enc bytea,
+    passphrase_enc  bytea,
+    host_key        text,
+    inbox_dir       text NOT NULL,
+    processed_dir   text NOT NULL,
+    poll_minutes    integer NOT NULL CHECK (poll_minutes BETWEEN 1 AND 1440),
+    mapping_name    text,
+    enabled         boolean NOT NULL DEFAULT true,
+    last_polled_at  timestamptz,
+    last_error      text,
+    updated_by      uuid REFERENCES users (id),
+    updated_at      timestamptz NOT NULL,
+    CHECK ((password_enc IS NULL) <> (private_key_enc IS NULL))
+);
+GRANT SELECT, INSERT, UPDATE ON sftp_sources TO debtflow_app;
+ALTER TABLE sftp_sources ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON sftp_sources USING (agency_id = app_agency() OR app_platform());

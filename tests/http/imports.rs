@@ -40,7 +40,7 @@ async fn finished(app: &TestApp, token: &str, location: &str) -> Value {
     panic!("the import at {location} did not finish");
 }
 
-fn counts(import: &Value) -> [i64; 6] {
+pub fn counts(import: &Value) -> [i64; 6] {
     ["total_rows", "processed", "created", "updated", "skipped", "failed"].map(|k| import[k].as_i64().unwrap_or(-1))
 }
 

@@ -9,6 +9,7 @@ mod docs;
 mod edge;
 mod health;
 mod import_cli;
+mod import_sftp;
 mod imports;
 mod job_rules;
 mod jobs;

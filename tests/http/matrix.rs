@@ -260,6 +260,16 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
         ),
         route(Method::GET, "/imports", "/api/v1/imports".into(), None, Operation::ReadImports),
         route(Method::GET, "/imports/mappings", "/api/v1/imports/mappings".into(), None, Operation::ReadImports),
+        route(Method::GET, "/imports/sftp", "/api/v1/imports/sftp".into(), None, Operation::ReadImports),
+        route(
+            Method::PUT,
+            "/imports/sftp",
+            "/api/v1/imports/sftp".into(),
+            Some(json!({"host": "sftp.example", "username": "u", "password": "p", "inbox_dir": "in",
+                        "processed_dir": "done", "enabled": false})),
+            Operation::ManageSettings,
+        ),
+        route(Method::POST, "/imports/trigger", "/api/v1/imports/trigger".into(), None, Operation::ImportAccounts),
         route(
             Method::PUT,
             "/imports/mappings/{name}",
@@ -334,8 +344,11 @@ async fn every_role_against_every_route() {
             let response = app.send(route.method.clone(), &route.path, &token, route.body.as_ref()).await;
             let status = response.status().as_u16();
             let what = format!("{role} {} {}", route.method, route.path);
+            // The walk's SFTP source names a host that does not exist: polling it is the
+            // gateway error it should be.
+            let gateway = route.template == "/imports/trigger" && status == 502;
             if allows(role, route.operation) {
-                assert!(status != 403 && status != 401 && status < 500, "{what}: allowed, got {status}");
+                assert!(status != 403 && status != 401 && (status < 500 || gateway), "{what}: allowed, got {status}");
             } else {
                 assert_eq!(status, 403, "{what}: denied");
             }

@@ -66,6 +66,9 @@ use utoipa::{
         routes::imports::mappings::list,
         routes::imports::mappings::put,
         routes::imports::mappings::delete,
+        routes::imports::sftp::get,
+        routes::imports::sftp::put,
+        routes::imports::sftp::trigger,
         routes::jobs::runs,
         routes::jobs::run,
         routes::settings::get,
@@ -83,6 +86,7 @@ use utoipa::{
         problem::responses::TooManyRequests,
         problem::responses::PayloadTooLarge,
         problem::responses::UnsupportedMediaType,
+        problem::responses::BadGateway,
     ))
 )]
 struct V1;

@@ -97,6 +97,9 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// A server the request needed (an agency's SFTP server) failed; the detail says how.
+    #[error("{0}")]
+    BadGateway(String),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -128,6 +131,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::RateLimited { .. } => "rate-limited",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::BadGateway(_) => "bad-gateway",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -147,6 +151,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "Method not allowed",
             ApiError::RateLimited { .. } => "Too many requests",
             ApiError::Unavailable(_) => "Service unavailable",
+            ApiError::BadGateway(_) => "Bad gateway",
             ApiError::Internal(_) => "Internal server error",
         }
     }
@@ -193,7 +198,8 @@ impl ApiError {
                 | Refusal::CollectorAtLimit { .. }
                 | Refusal::UsernameTaken { .. }
                 | Refusal::DuplicateLicence
-                | Refusal::RequestInProgress => {}
+                | Refusal::RequestInProgress
+                | Refusal::PollInProgress => {}
             }
         }
         problem
@@ -215,6 +221,7 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -413,6 +420,14 @@ pub mod responses {
     #[derive(ToResponse)]
     #[response(description = "The body is larger than the limit", content_type = "application/problem+json")]
     pub struct PayloadTooLarge(#[allow(dead_code)] Problem);
+
+    /// A server the request needed failed.
+    #[derive(ToResponse)]
+    #[response(
+        description = "A server the request needed (the agency's SFTP server) failed; `detail` says how",
+        content_type = "application/problem+json"
+    )]
+    pub struct BadGateway(#[allow(dead_code)] Problem);
 
     /// The body is not of the media type the endpoint reads.
     #[derive(ToResponse)]

@@ -40,9 +40,9 @@ pub fn routes(operation: Operation) -> &'static str {
         Operation::ReadJobRuns => "`GET /jobs/runs`",
         Operation::ReadSettings => "`GET /settings`",
         Operation::RunJobs => "`POST /jobs/{name}/run`",
-        Operation::ManageSettings => "`PATCH /settings`",
-        Operation::ReadImports => "`GET /imports`, `GET /imports/mappings`",
-        Operation::ImportAccounts => "`POST /imports`, `PUT /imports/mappings/{name}`",
+        Operation::ManageSettings => "`PATCH /settings`, `PUT /imports/sftp`",
+        Operation::ReadImports => "`GET /imports`, `GET /imports/mappings`, `GET /imports/sftp`",
+        Operation::ImportAccounts => "`POST /imports`, `PUT /imports/mappings/{name}`, `POST /imports/trigger`",
     }
 }
 

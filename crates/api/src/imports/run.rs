@@ -43,6 +43,8 @@ pub struct Importer {
     pub clock: Clock,
     /// Rows per transaction (`IMPORT_BATCH_ROWS`).
     pub batch_rows: usize,
+    /// The largest file taken (`IMPORT_MAX_BYTES`).
+    pub max_bytes: u64,
     /// Woken when an import is queued, so the worker starts it at once.
     pub wake: Arc<tokio::sync::Notify>,
 }
@@ -76,6 +78,7 @@ impl Importer {
             cipher: Arc::new(FieldCipher::new(&config.data_encryption_key.0)),
             clock,
             batch_rows: config.imports.batch_rows,
+            max_bytes: config.imports.max_bytes,
             wake: Arc::new(tokio::sync::Notify::new()),
         })
     }
@@ -271,11 +274,13 @@ impl Importer {
 
 /// The background worker of `debtflow serve`: runs what is queued when woken, and looks
 /// every few seconds for imports queued on other replicas or left running by a runner
-/// that died; it ends with the server that owns the importer.
+/// that died, and for SFTP inboxes due a poll; it ends with the server that owns the
+/// importer.
 pub fn spawn_worker(importer: std::sync::Weak<Importer>) {
     tokio::spawn(async move {
         while let Some(importer) = importer.upgrade() {
             importer.run_pending().await;
+            importer.poll_due().await;
             let wake = importer.wake.clone();
             drop(importer);
             let _ = tokio::time::timeout(std::time::Duration::from_secs(5), wake.notified()).await;

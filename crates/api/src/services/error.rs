@@ -105,11 +105,13 @@ pub enum Refusal {
     RequestInProgress,
     #[error("this file was imported already (import {existing}); send it with force=true to import it again")]
     DuplicateImport { existing: Uuid },
+    #[error("the agency's SFTP inbox is being polled already; retry when that poll ends")]
+    PollInProgress,
 }
 
 impl Refusal {
     /// Every code, for the README's table and the OpenAPI document.
-    pub const CODES: [(&'static str, &'static str); 12] = [
+    pub const CODES: [(&'static str, &'static str); 13] = [
         (
             "wrong-status",
             "the entity's lifecycle does not allow this step from its status (`current_status`, `allowed_statuses`)",
@@ -125,6 +127,7 @@ impl Refusal {
         ("duplicate-licence", "another agency has this licence number"),
         ("request-in-progress", "a request with this Idempotency-Key is still running; retry it"),
         ("duplicate-import", "the agency imported this file (same SHA-256) already (`existing_id`); force to repeat"),
+        ("poll-in-progress", "the agency's SFTP inbox is being polled already; retry when that poll ends"),
     ];
 
     /// The stable code: the last part of the problem's `type`.
@@ -142,6 +145,7 @@ impl Refusal {
             Refusal::DuplicateLicence => "duplicate-licence",
             Refusal::RequestInProgress => "request-in-progress",
             Refusal::DuplicateImport { .. } => "duplicate-import",
+            Refusal::PollInProgress => "poll-in-progress",
         }
     }
 
@@ -190,6 +194,7 @@ mod tests {
             Refusal::DuplicateLicence,
             Refusal::RequestInProgress,
             Refusal::DuplicateImport { existing: Uuid::nil() },
+            Refusal::PollInProgress,
         ];
         let listed: Vec<&str> = Refusal::CODES.iter().map(|(code, _)| *code).collect();
         let used: Vec<&str> = examples.iter().map(Refusal::code).collect();

@@ -28,6 +28,7 @@ pub mod placements;
 pub mod plans;
 pub mod retention;
 pub mod sessions;
+pub mod sftp_sources;
 pub mod stale_accounts;
 pub mod users;
 

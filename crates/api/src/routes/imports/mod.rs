@@ -5,6 +5,7 @@ pub mod create;
 pub mod errors;
 pub mod get;
 pub mod mappings;
+pub mod sftp;
 
 use crate::store::imports::ImportRow;
 use chrono::{DateTime, Utc};

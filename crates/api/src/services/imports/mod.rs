@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod mappings;
+pub mod sftp_source;
 pub mod start;
 
 pub use batch::{apply, ReadRow};
