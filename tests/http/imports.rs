@@ -95,6 +95,10 @@ async fn the_sample_file_places_new_accounts_with_their_opening_entries_and_time
             .await
             .unwrap();
     assert_eq!(audit, 3, "import.create, one import.batch, import.finish");
+    let told: Value = app.get_as(&manager, "/api/v1/notifications").await.json().await.unwrap();
+    let told = &told["items"][0];
+    assert_eq!((told["kind"].as_str(), told["entity_id"].as_str()), (Some("import_finished"), import["id"].as_str()));
+    assert_eq!(told["body"], "5 rows: 5 created, 0 updated, 0 unchanged, 0 refused.");
 }
 
 #[tokio::test]

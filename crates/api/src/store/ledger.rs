@@ -65,65 +65,43 @@ pub async fn post(
     Ok(id)
 }
 
-/// Appends many entries (no links) and moves each account's balance by the sum of
-/// its entries' receivable changes, in one statement: the bulk form of [`post`], for
-/// imports' opening entries.
-///
-/// The balances move by `id = ANY(…)`, not by a join with the batch: a join's plan can
-/// turn into a sequential scan per row when the table grew faster than its statistics
-/// (a bulk import), where `ANY` costs one index or table pass whatever the estimates.
-pub async fn post_many(tx: &mut PgConnection, agency_id: Uuid, entries: &[(Uuid, Entry)]) -> Result<(), sqlx::Error> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<Uuid> = entries.iter().map(|_| Uuid::now_v7()).collect();
-    let (mut line_entry, mut numbers, mut accounts, mut debits, mut credits) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (id, (_, entry)) in ids.iter().zip(entries) {
-        for (no, line) in entry.lines().iter().enumerate() {
-            line_entry.push(*id);
-            numbers.push(no as i16 + 1);
-            accounts.push(line.account);
-            let (debit, credit) = match line.side {
-                Side::Debit => (line.amount.amount(), Decimal::ZERO),
-                Side::Credit => (Decimal::ZERO, line.amount.amount()),
-            };
-            debits.push(debit);
-            credits.push(credit);
+/// Entries of many accounts as the arrays one statement binds: the entries
+/// (`ids`, `accounts`, `kinds`) and their lines (`line_entry` …). For statements that
+/// open accounts with their opening entries (`store::placements`).
+#[derive(Debug, Default)]
+pub struct Postings {
+    pub ids: Vec<Uuid>,
+    pub accounts: Vec<Uuid>,
+    pub kinds: Vec<EntryKind>,
+    pub line_entry: Vec<Uuid>,
+    pub line_no: Vec<i16>,
+    pub line_account: Vec<LedgerAccount>,
+    pub debit: Vec<Decimal>,
+    pub credit: Vec<Decimal>,
+}
+
+impl Postings {
+    pub fn of<'e>(entries: impl IntoIterator<Item = (Uuid, &'e Entry)>) -> Postings {
+        let mut p = Postings::default();
+        for (account, entry) in entries {
+            let id = Uuid::now_v7();
+            p.ids.push(id);
+            p.accounts.push(account);
+            p.kinds.push(entry.kind());
+            for (no, line) in entry.lines().iter().enumerate() {
+                p.line_entry.push(id);
+                p.line_no.push(no as i16 + 1);
+                p.line_account.push(line.account);
+                let (debit, credit) = match line.side {
+                    Side::Debit => (line.amount.amount(), Decimal::ZERO),
+                    Side::Credit => (Decimal::ZERO, line.amount.amount()),
+                };
+                p.debit.push(debit);
+                p.credit.push(credit);
+            }
         }
+        p
     }
-    let mut changes: std::collections::BTreeMap<Uuid, Decimal> = Default::default();
-    for (account, entry) in entries {
-        *changes.entry(*account).or_default() += entry.receivable_change();
-    }
-    let (moved, by): (Vec<Uuid>, Vec<Decimal>) = changes.into_iter().filter(|(_, c)| !c.is_zero()).unzip();
-    sqlx::query(
-        "WITH e AS (
-             INSERT INTO journal_entries (agency_id, id, account_id, kind)
-             SELECT $1, id, account_id, kind FROM unnest($2::uuid[], $3::uuid[], $4::entry_kind[])
-                 AS x(id, account_id, kind)),
-         l AS (
-             INSERT INTO journal_lines (agency_id, entry_id, line_no, ledger_account, debit, credit)
-             SELECT $1, entry_id, no, account, debit, credit
-             FROM unnest($5::uuid[], $6::smallint[], $7::ledger_account[], $8::numeric[], $9::numeric[])
-                 AS y(entry_id, no, account, debit, credit))
-         UPDATE accounts SET current_balance = current_balance + $11[array_position($10, id)], updated_at = now()
-         WHERE agency_id = $1 AND id = ANY($10)",
-    )
-    .bind(agency_id)
-    .bind(&ids)
-    .bind(entries.iter().map(|(account, _)| *account).collect::<Vec<_>>())
-    .bind(entries.iter().map(|(_, e)| e.kind()).collect::<Vec<EntryKind>>())
-    .bind(&line_entry)
-    .bind(&numbers)
-    .bind(&accounts)
-    .bind(&debits)
-    .bind(&credits)
-    .bind(&moved)
-    .bind(&by)
-    .execute(tx)
-    .await
-    .map(drop)
 }
 
 /// The entries a payment made: the one that put it on its account (`payment`, or

@@ -4,7 +4,9 @@
 //! than by joining the batch: a bulk load outgrows the table's statistics, and a join
 //! planned on stale ones can scan the table once per row.
 
+use super::ledger::Postings;
 use chrono::NaiveDate;
+use debtflow_domain::ledger::Entry;
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -57,7 +59,7 @@ pub struct Fields {
     pub ssn_last4_enc: Option<Vec<u8>>,
 }
 
-/// A new account (status NEW, balance zero until its opening entry is posted).
+/// A new account (status NEW) and the entry that opens its balance.
 #[derive(Debug, Clone)]
 pub struct New {
     pub account_id: Uuid,
@@ -66,10 +68,14 @@ pub struct New {
     pub original_balance: Decimal,
     pub delinquency_date: NaiveDate,
     pub fields: Fields,
+    pub opening: Entry,
 }
 
-/// Inserts the debtors and accounts; returns the ids of the accounts inserted (an
-/// external reference placed meanwhile by someone else is left out, with its debtor).
+/// Inserts the debtors, the accounts and their opening entries in one statement; each
+/// account's balance is its opening entry's receivable change, written with the entry
+/// (the bulk form of `ledger::post`). Returns the ids of the accounts inserted (an
+/// external reference placed meanwhile by someone else is left out, with its debtor and
+/// entry).
 pub async fn insert(
     tx: &mut PgConnection,
     agency_id: Uuid,
@@ -78,6 +84,7 @@ pub async fn insert(
     rows: &[New],
 ) -> Result<Vec<Uuid>, sqlx::Error> {
     let col = |f: fn(&New) -> Option<&str>| rows.iter().map(f).collect::<Vec<_>>();
+    let postings = Postings::of(rows.iter().map(|r| (r.account_id, &r.opening)));
     sqlx::query_scalar(
         "WITH input AS (
              SELECT * FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::numeric[],
@@ -89,15 +96,27 @@ pub async fn insert(
              INSERT INTO accounts (agency_id, id, debtor_id, external_ref, creditor, original_creditor,
                                    original_balance, current_balance, currency, priority, delinquency_date,
                                    due_date, import_id)
-             SELECT $1, account_id, debtor_id, external_ref, creditor, original_creditor, original_balance, 0, $3,
-                    priority, delinquency_date, due_date, $2
-             FROM input
+             SELECT $1, account_id, debtor_id, external_ref, creditor, original_creditor, original_balance,
+                    opening, $3, priority, delinquency_date, due_date, $2
+             FROM input JOIN unnest($4::uuid[], $19::numeric[]) AS o(id, opening) ON o.id = input.account_id
              ON CONFLICT ON CONSTRAINT accounts_external_ref_key DO NOTHING
              RETURNING id),
          debtors AS (
              INSERT INTO debtors (agency_id, id, full_name, phone, email, address, date_of_birth, ssn_last4_enc)
              SELECT $1, i.debtor_id, i.full_name, i.phone, i.email, i.address, i.date_of_birth, i.ssn_last4_enc
-             FROM input i JOIN placed p ON p.id = i.account_id)
+             FROM input i JOIN placed p ON p.id = i.account_id),
+         entries AS (
+             INSERT INTO journal_entries (agency_id, id, account_id, kind)
+             SELECT $1, e.id, e.account_id, e.kind
+             FROM unnest($20::uuid[], $21::uuid[], $22::entry_kind[]) AS e(id, account_id, kind)
+             JOIN placed p ON p.id = e.account_id
+             RETURNING id),
+         lines AS (
+             INSERT INTO journal_lines (agency_id, entry_id, line_no, ledger_account, debit, credit)
+             SELECT $1, l.entry_id, l.no, l.account, l.debit, l.credit
+             FROM unnest($23::uuid[], $24::smallint[], $25::ledger_account[], $26::numeric[], $27::numeric[])
+                 AS l(entry_id, no, account, debit, credit)
+             JOIN entries e ON e.id = l.entry_id)
          SELECT id FROM placed",
     )
     .bind(agency_id)
@@ -118,6 +137,15 @@ pub async fn insert(
     .bind(col(|r| r.fields.address.as_deref()))
     .bind(rows.iter().map(|r| r.fields.date_of_birth).collect::<Vec<_>>())
     .bind(rows.iter().map(|r| r.fields.ssn_last4_enc.clone()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.opening.receivable_change()).collect::<Vec<_>>())
+    .bind(&postings.ids)
+    .bind(&postings.accounts)
+    .bind(&postings.kinds)
+    .bind(&postings.line_entry)
+    .bind(&postings.line_no)
+    .bind(&postings.line_account)
+    .bind(&postings.debit)
+    .bind(&postings.credit)
     .fetch_all(tx)
     .await
 }

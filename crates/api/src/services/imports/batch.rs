@@ -1,5 +1,5 @@
 //! One batch of an import's rows, in one transaction: new external references become
-//! debtor + account (status NEW, an opening entry for the original balance, an
+//! debtor + account (status NEW, opened by its opening entry for the original balance, an
 //! `imported` timeline event naming the import); known ones have the fields an import
 //! may change updated (an `import_update` event listing them) or, when nothing
 //! changed, are skipped; every other row is an error, and never stops the others.
@@ -83,6 +83,7 @@ pub async fn apply(
             }
             None => {
                 let account_id = Uuid::now_v7();
+                let opening = Entry::of(EntryKind::Opening, p.original_balance)?;
                 new.push(New {
                     account_id,
                     debtor_id: Uuid::now_v7(),
@@ -90,6 +91,7 @@ pub async fn apply(
                     original_balance: p.original_balance.amount(),
                     delinquency_date: p.delinquency_date,
                     fields: fields_of(&p, cipher),
+                    opening,
                 });
                 new_rows.insert(account_id, (row_no, p));
             }
@@ -97,11 +99,9 @@ pub async fn apply(
     }
 
     let placed = store::placements::insert(tx, agency_id, import.id, &agency.currency, &new).await?;
-    let mut openings = Vec::with_capacity(placed.len());
     let mut imported = Vec::with_capacity(placed.len());
     for id in &placed {
-        if let Some((row_no, p)) = new_rows.remove(id) {
-            openings.push((*id, Entry::of(EntryKind::Opening, p.original_balance)?));
+        if let Some((row_no, _)) = new_rows.remove(id) {
             imported.push((*id, json!({"import_id": import.id, "file_name": import.file_name, "row": row_no})));
         }
     }
@@ -118,7 +118,6 @@ pub async fn apply(
             }],
         ));
     }
-    store::ledger::post_many(tx, agency_id, &openings).await?;
     store::account_events::insert_many(tx, agency_id, "imported", actor.user_id, &imported).await?;
     store::placements::update(tx, agency_id, &updates).await?;
     let update_events: Vec<(Uuid, serde_json::Value)> = changed_fields

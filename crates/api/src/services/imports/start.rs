@@ -1,4 +1,4 @@
-//! Accepting a file as an import, and ending one.
+//! Accepting a file as an import, and ending one (and telling whom it concerns).
 //!
 //! The same file (by SHA-256) twice for an agency is refused while an earlier import
 //! of it stands (did not fail), unless the caller forces it: a creditor's file sent
@@ -10,10 +10,14 @@ use crate::{
     store::{
         self,
         imports::{ImportRow, NewImport},
+        notifications::NewNotification,
     },
 };
 use chrono::{DateTime, Utc};
-use debtflow_domain::import::{ImportSource, ImportStatus};
+use debtflow_domain::{
+    import::{ImportSource, ImportStatus},
+    permission::Operation,
+};
 use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -103,5 +107,47 @@ pub async fn finish(
         Change::created("import.finish", "import", done.id, after).in_agency(Some(done.agency_id)),
     )
     .await?;
+    notify(tx, &done).await?;
     Ok(done)
+}
+
+/// Tells whoever sent the file that its import ended — or, for files from SFTP and the
+/// command line, everyone who may import (the role table's deciders) — once.
+async fn notify(tx: &mut PgConnection, done: &ImportRow) -> Result<(), ServiceError> {
+    let recipients = match done.created_by {
+        Some(user) => vec![user],
+        None => {
+            let roles: Vec<_> = Operation::ImportAccounts.deciders().collect();
+            store::users::active_with_roles(tx, done.agency_id, &roles).await?
+        }
+    };
+    let title = match done.status {
+        ImportStatus::Completed => format!("Import of {} completed", done.file_name),
+        ImportStatus::CompletedWithErrors => {
+            format!("Import of {} completed with {} row errors", done.file_name, done.failed)
+        }
+        _ => format!("Import of {} failed", done.file_name),
+    };
+    let body = match &done.error {
+        Some(error) => error.clone(),
+        None => format!(
+            "{} rows: {} created, {} updated, {} unchanged, {} refused.",
+            done.processed, done.created, done.updated, done.skipped, done.failed
+        ),
+    };
+    for recipient in recipients {
+        let key = format!("import_finished:{}:{recipient}", done.id);
+        let notification = NewNotification {
+            agency_id: done.agency_id,
+            recipient_id: recipient,
+            kind: "import_finished",
+            title: &title,
+            body: &body,
+            entity_type: Some("import"),
+            entity_id: Some(done.id.to_string()),
+            idempotency_key: &key,
+        };
+        store::notifications::insert(tx, &notification).await?;
+    }
+    Ok(())
 }
