@@ -16,10 +16,12 @@ CREATE TABLE imports (
     mapping_name  text,
     -- The same file a second time was asked for on purpose.
     forced        boolean NOT NULL DEFAULT false,
+    -- Rows per batch: batch n holds data rows n*batch_rows .. (n+1)*batch_rows - 1.
+    batch_rows    integer NOT NULL CHECK (batch_rows > 0),
     status        import_status NOT NULL DEFAULT 'queued',
     -- Data rows in the file (known once the run has counted them).
     total_rows    bigint,
-    -- Rows committed so far: a resumed run starts after this row.
+    -- Rows committed so far (the sum of the committed batches').
     processed     bigint NOT NULL DEFAULT 0,
     created       bigint NOT NULL DEFAULT 0,
     updated       bigint NOT NULL DEFAULT 0,
@@ -39,6 +41,16 @@ CREATE INDEX imports_history_idx ON imports (agency_id, created_at DESC, id DESC
 -- The duplicate-file rule and resuming find an agency's imports of a file by hash.
 CREATE INDEX imports_sha_idx ON imports (agency_id, sha256);
 CREATE INDEX imports_unfinished_idx ON imports (created_at) WHERE status IN ('queued', 'running');
+
+-- The batches committed: written in each batch's transaction, so a resumed run skips
+-- exactly these, and a batch can never be applied twice.
+CREATE TABLE import_batches (
+    agency_id uuid NOT NULL,
+    import_id uuid NOT NULL,
+    batch_no  integer NOT NULL,
+    PRIMARY KEY (agency_id, import_id, batch_no),
+    FOREIGN KEY (agency_id, import_id) REFERENCES imports (agency_id, id)
+);
 
 CREATE TABLE import_errors (
     agency_id uuid NOT NULL,
@@ -76,12 +88,12 @@ ALTER TABLE account_events ADD CONSTRAINT account_events_kind_check
                     'unapplied', 'imported', 'import_update'));
 
 GRANT SELECT, INSERT, UPDATE ON imports TO debtflow_app;
-GRANT SELECT, INSERT ON import_errors TO debtflow_app;
+GRANT SELECT, INSERT ON import_errors, import_batches TO debtflow_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON import_mappings TO debtflow_app;
 DO $$
 DECLARE t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['imports', 'import_errors', 'import_mappings'] LOOP
+    FOREACH t IN ARRAY ARRAY['imports', 'import_batches', 'import_errors', 'import_mappings'] LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY tenant ON %I USING (agency_id = app_agency() OR app_platform())', t);
     END LOOP;

@@ -3,7 +3,7 @@
 # COPY, the server on a free loopback port, the load scenarios — one table of figures
 # against the targets of shared/DESIGN.md — and the query plans of the worklist
 # queries, captured from PostgreSQL itself (auto_explain) for the exact SQL the API
-# runs. Later issues add their scenarios here.
+# runs; imports (scripts/bench/imports.sh). Later issues add their scenarios here.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -213,6 +213,11 @@ print(f\"| {r['job']} | {r['records_scanned']:,} | {r['records_updated']:,} | {r
 done
 echo "Ledger after the run: $(sql -tAc "SELECT count(*) FILTER (WHERE d <> c) || ' unbalanced entries of ' || count(*)
   FROM (SELECT sum(debit) d, sum(credit) c FROM journal_lines GROUP BY agency_id, entry_id) x")"
+# 5. Imports: 100,000 rows beside a raw COPY of the same file, then 1,000,000 rows for
+# the importer's peak memory (into Northwind, beside the 1M accounts of the demo agency).
+echo
+scripts/bench/imports.sh
+echo
 echo "API peak RSS under load: $(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$server/status") MB (target < 100 MB)"
 if [ -f frontend/dist/debtflow_bg.wasm ]; then
   spa_gz=$(cat frontend/dist/debtflow_bg.wasm frontend/dist/debtflow.js | gzip -9 | wc -c)

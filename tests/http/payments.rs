@@ -363,24 +363,24 @@ async fn the_ledger_and_posted_payments_cannot_be_changed() {
         let err = sqlx::query(sql).execute(&app.db).await;
         assert!(err.is_err(), "{sql} must be refused");
     }
-    // An entry that does not balance never commits.
-    let mut tx = app.db.begin().await.unwrap();
-    sqlx::query(
+    // An entry that does not balance is never written: not alone, waiting for lines
+    // from a later statement; not with lines that do not balance; and no line is slipped
+    // into an existing entry.
+    let refused = [
         "INSERT INTO journal_entries (agency_id, id, account_id, kind)
          SELECT agency_id, '00000000-0000-0000-0000-0000000000aa', id, 'payment' FROM accounts",
-    )
-    .execute(&mut *tx)
-    .await
-    .unwrap();
-    sqlx::query(
+        "WITH e AS (INSERT INTO journal_entries (agency_id, id, account_id, kind)
+                    SELECT agency_id, '00000000-0000-0000-0000-0000000000ab', id, 'payment' FROM accounts
+                    RETURNING agency_id, id)
+         INSERT INTO journal_lines (agency_id, entry_id, line_no, ledger_account, debit, credit)
+         SELECT agency_id, id, n, 'cash_clearing', 5, 0 FROM e, generate_series(1, 2) n",
         "INSERT INTO journal_lines (agency_id, entry_id, line_no, ledger_account, debit, credit)
-         SELECT agency_id, '00000000-0000-0000-0000-0000000000aa', 1, 'cash_clearing', 5, 0 FROM accounts",
-    )
-    .execute(&mut *tx)
-    .await
-    .unwrap();
-    let commit = tx.commit().await;
-    assert!(commit.unwrap_err().to_string().contains("does not balance"));
+         SELECT agency_id, entry_id, 9, 'cash_clearing', 1, 0 FROM journal_lines LIMIT 1",
+    ];
+    for sql in refused {
+        let err = sqlx::query(sql).execute(&app.db).await.expect_err(sql);
+        assert!(err.to_string().contains("does not balance"), "{sql}: {err}");
+    }
 }
 
 #[tokio::test]

@@ -105,6 +105,8 @@ pub struct ImportSettings {
     pub max_bytes: u64,
     /// `IMPORT_BATCH_ROWS`: rows per transaction (1,000).
     pub batch_rows: usize,
+    /// `IMPORT_PARALLEL`: batch transactions an import keeps in flight (2).
+    pub parallel: usize,
 }
 
 /// Settings of the money endpoints (payments, refunds, fees, the processor webhook).
@@ -232,6 +234,7 @@ impl Config {
                 storage: env.get("IMPORT_STORAGE").unwrap_or_else(|| ".data/imports".to_owned()),
                 max_bytes: env.parse_positive("IMPORT_MAX_BYTES", 256 * 1024 * 1024)?,
                 batch_rows: env.parse_positive("IMPORT_BATCH_ROWS", 1000)?,
+                parallel: env.parse_positive("IMPORT_PARALLEL", 2)?,
             },
         })
     }

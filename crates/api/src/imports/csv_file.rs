@@ -99,26 +99,28 @@ pub fn count_rows(path: &Path, layout: &Layout) -> Result<u64, FileError> {
     Ok(rows.saturating_sub(1))
 }
 
-/// The data rows after the first `skip`, read for an agency in `currency` whose
-/// today is `today`.
+/// The data rows, each read — unless `wanted(index)` says it is not — for an agency in
+/// `currency` whose today is `today`; `None` for a row not wanted (a resumed import
+/// skips the batches it committed, at the cost of splitting their lines only).
 pub fn rows(
     path: &Path,
     layout: Layout,
-    skip: u64,
+    wanted: impl Fn(u64) -> bool,
     currency: Currency,
     today: NaiveDate,
-) -> Result<impl Iterator<Item = Result<ReadRow, FileError>>, FileError> {
+) -> Result<impl Iterator<Item = Result<Option<ReadRow>, FileError>>, FileError> {
     let mut reader = csv_reader(path, layout.delimiter)?;
     let mut record = csv::ByteRecord::new();
-    for _ in 0..=skip {
-        if !reader.read_byte_record(&mut record)? {
-            break;
-        }
-    }
-    Ok(std::iter::from_fn(move || match reader.read_byte_record(&mut record) {
-        Ok(true) => Some(Ok(read(&layout, &record, currency, today))),
-        Ok(false) => None,
-        Err(e) => Some(Err(e.into())),
+    reader.read_byte_record(&mut record)?;
+    let mut index = 0u64;
+    Ok(std::iter::from_fn(move || {
+        let row = match reader.read_byte_record(&mut record) {
+            Ok(true) => Ok(wanted(index).then(|| read(&layout, &record, currency, today))),
+            Ok(false) => return None,
+            Err(e) => Err(e.into()),
+        };
+        index += 1;
+        Some(row)
     }))
 }
 
@@ -209,7 +211,7 @@ mod tests {
     fn read_all(bytes: &[u8]) -> Result<Vec<ReadRow>, FileError> {
         let f = file(bytes);
         let layout = Layout::of(f.path(), &Mapping::default())?;
-        rows(f.path(), layout, 0, Currency::USD, today())?.collect()
+        rows(f.path(), layout, |_| true, Currency::USD, today())?.map(|r| r.map(Option::unwrap)).collect()
     }
 
     const HEADER: &str = "external_ref,creditor,original_balance,delinquency_date,debtor_name\n";
@@ -264,13 +266,15 @@ mod tests {
     }
 
     #[test]
-    fn rows_are_counted_and_skipped_for_a_resumed_run() {
+    fn rows_are_counted_and_left_unread_for_a_resumed_run() {
         let text = format!("{HEADER}A-1,B,5,2026-01-01,Ann\nA-2,B,5,2026-01-01,Bo\nA-3,B,5,2026-01-01,Cy\n");
         let f = file(text.as_bytes());
         let layout = Layout::of(f.path(), &Mapping::default()).expect("layout");
         assert_eq!(count_rows(f.path(), &layout).expect("count"), 3);
-        let rest: Vec<i64> =
-            rows(f.path(), layout, 2, Currency::USD, today()).expect("rows").map(|r| r.expect("row").row_no).collect();
-        assert_eq!(rest, [4]);
+        let rest: Vec<Option<i64>> = rows(f.path(), layout, |i| i != 1, Currency::USD, today())
+            .expect("rows")
+            .map(|r| r.expect("row").map(|r| r.row_no))
+            .collect();
+        assert_eq!(rest, [Some(2), None, Some(4)]);
     }
 }

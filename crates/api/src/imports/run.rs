@@ -4,11 +4,12 @@
 //! A runner takes the import's advisory lock (a second runner, on any machine, leaves it
 //! alone), fetches the stored file, reads its header (a layout the mapping cannot read
 //! fails the import as a whole, before any row), counts its rows, then streams them:
-//! a blocking thread parses and validates rows into batches, the async side applies
-//! each batch in its own transaction ([`services::imports::apply`]), which also moves
-//! the import's counts. A killed runner leaves the import `running` with `processed` =
-//! the rows committed; the lock dies with its connection, and the next runner resumes
-//! after those rows, so no row is applied twice and no account is placed twice.
+//! a blocking thread parses and validates rows into numbered batches, the async side
+//! applies up to `IMPORT_PARALLEL` batches at once, each in its own transaction
+//! ([`services::imports::apply`]) that also records its batch number and moves the
+//! import's counts. A killed runner leaves the import `running` with its committed
+//! batches recorded; the lock dies with its connection, and the next runner skips
+//! exactly those batches, so no row is applied twice and no account is placed twice.
 
 use super::{
     csv_file::{self, FileError, Layout},
@@ -21,7 +22,7 @@ use crate::{
     db::{self, Scope},
     services::{
         self,
-        imports::{ReadRow, StartImport},
+        imports::{Batch, StartImport},
         ServiceError,
     },
     store::{self, imports::ImportRow, StoreError},
@@ -31,7 +32,7 @@ use debtflow_domain::{
     Currency,
 };
 use sqlx::PgPool;
-use std::sync::Arc;
+use std::{collections::HashSet, sync::Arc};
 use uuid::Uuid;
 
 /// What a runner needs, shared by the API's worker, the CLI and the seed.
@@ -41,8 +42,10 @@ pub struct Importer {
     pub storage: Storage,
     pub cipher: Arc<FieldCipher>,
     pub clock: Clock,
-    /// Rows per transaction (`IMPORT_BATCH_ROWS`).
+    /// Rows per transaction (`IMPORT_BATCH_ROWS`) of the imports it starts.
     pub batch_rows: usize,
+    /// Batch transactions in flight (`IMPORT_PARALLEL`).
+    pub parallel: usize,
     /// The largest file taken (`IMPORT_MAX_BYTES`).
     pub max_bytes: u64,
     /// Woken when an import is queued, so the worker starts it at once.
@@ -78,6 +81,7 @@ impl Importer {
             cipher: Arc::new(FieldCipher::new(&config.data_encryption_key.0)),
             clock,
             batch_rows: config.imports.batch_rows,
+            parallel: config.imports.parallel,
             max_bytes: config.imports.max_bytes,
             wake: Arc::new(tokio::sync::Notify::new()),
         })
@@ -149,41 +153,72 @@ impl Importer {
         import.status = debtflow_domain::import::ImportStatus::Running;
         progress(&import);
 
-        let (sender, mut batches) = tokio::sync::mpsc::channel::<Result<Vec<ReadRow>, FileError>>(2);
-        let (path, skip, batch_rows) = (file.to_path_buf(), import.processed.unsigned_abs(), self.batch_rows);
+        let committed: HashSet<i32> = {
+            let mut tx = db::begin(&self.db, Scope::Agency(agency_id)).await?;
+            let done = store::imports::committed_batches(&mut tx, agency_id, import_id).await?;
+            tx.commit().await?;
+            done.into_iter().collect()
+        };
+        let (sender, mut batches) = tokio::sync::mpsc::channel::<Result<Batch, FileError>>(self.parallel);
+        let (path, batch_rows) = (file.to_path_buf(), import.batch_rows.max(1) as u64);
         let reader = tokio::task::spawn_blocking(move || {
-            let rows = match csv_file::rows(&path, layout, skip, currency, today) {
+            let number = |index: u64| i32::try_from(index / batch_rows).unwrap_or(i32::MAX);
+            let rows = match csv_file::rows(&path, layout, |i| !committed.contains(&number(i)), currency, today) {
                 Ok(rows) => rows,
                 Err(e) => return drop(sender.blocking_send(Err(e))),
             };
-            let mut batch = Vec::with_capacity(batch_rows);
-            for row in rows {
-                match row {
-                    Ok(row) => batch.push(row),
+            let mut batch = Batch { no: 0, rows: Vec::new() };
+            for (index, row) in rows.enumerate() {
+                let row = match row {
+                    Ok(row) => row,
                     Err(e) => return drop(sender.blocking_send(Err(e))),
-                }
-                if batch.len() == batch_rows && sender.blocking_send(Ok(std::mem::take(&mut batch))).is_err() {
+                };
+                let no = number(index as u64);
+                if no != batch.no
+                    && !batch.rows.is_empty()
+                    && sender.blocking_send(Ok(std::mem::take(&mut batch))).is_err()
+                {
                     return;
                 }
+                batch.no = no;
+                batch.rows.extend(row);
             }
-            if !batch.is_empty() {
+            if !batch.rows.is_empty() {
                 let _ = sender.blocking_send(Ok(batch));
             }
         });
-        while let Some(batch) = batches.recv().await {
-            let batch = match batch {
-                Ok(batch) => batch,
-                Err(e) => return self.fail(&actor, &import, &e.to_string()).await,
-            };
-            let mut tx = db::begin(&self.db, Scope::Agency(agency_id)).await?;
-            let counts = services::imports::apply(&mut tx, &actor, &import, batch, &self.cipher).await?;
-            tx.commit().await?;
-            import.processed += counts.rows();
-            import.created += counts.created;
-            import.updated += counts.updated;
-            import.skipped += counts.skipped;
-            import.failed += counts.failed;
-            progress(&import);
+        // Up to `parallel` batch transactions at once: each is a backend busy on its own
+        // core. Their commits may come in any order; each records its batch number.
+        let mut in_flight = tokio::task::JoinSet::new();
+        let shared = Arc::new((actor.clone(), import.clone()));
+        loop {
+            let next = if in_flight.len() < self.parallel { batches.recv().await } else { None };
+            match next {
+                Some(Ok(batch)) => {
+                    let (db, cipher, shared) = (self.db.clone(), self.cipher.clone(), shared.clone());
+                    in_flight.spawn(async move {
+                        let (actor, import) = &*shared;
+                        let mut tx = db::begin(&db, Scope::Agency(import.agency_id)).await?;
+                        let counts = services::imports::apply(&mut tx, actor, import, batch, &cipher).await?;
+                        tx.commit().await?;
+                        Ok::<_, RunError>(counts)
+                    });
+                }
+                Some(Err(e)) => {
+                    in_flight.shutdown().await;
+                    return self.fail(&actor, &import, &e.to_string()).await;
+                }
+                None => {
+                    let Some(joined) = in_flight.join_next().await else { break };
+                    let counts = joined.map_err(|_| RunError::Reader)??;
+                    import.processed += counts.rows();
+                    import.created += counts.created;
+                    import.updated += counts.updated;
+                    import.skipped += counts.skipped;
+                    import.failed += counts.failed;
+                    progress(&import);
+                }
+            }
         }
         reader.await.map_err(|_| RunError::Reader)?;
         let mut tx = db::begin(&self.db, Scope::Agency(agency_id)).await?;
@@ -226,6 +261,7 @@ impl Importer {
             storage_key: key.clone(),
             mapping: file.mapping.map(str::to_owned),
             force: file.force,
+            batch_rows: self.batch_rows as u32,
         };
         let import = services::imports::start(&mut tx, actor, cmd, self.clock.now()).await?;
         self.storage.put(&key, file.path).await?;

@@ -9,7 +9,8 @@ use sqlx::{types::Json, PgConnection};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-const COLUMNS: &str = "agency_id, id, source, file_name, sha256, size_bytes, storage_key, mapping_name, forced, \
+const COLUMNS: &str =
+    "agency_id, id, source, file_name, sha256, size_bytes, storage_key, mapping_name, forced, batch_rows, \
                        status, total_rows, processed, created, updated, skipped, failed, error, created_by, \
                        created_at, started_at, finished_at";
 
@@ -24,6 +25,7 @@ pub struct ImportRow {
     pub storage_key: String,
     pub mapping_name: Option<String>,
     pub forced: bool,
+    pub batch_rows: i32,
     pub status: ImportStatus,
     pub total_rows: Option<i64>,
     pub processed: i64,
@@ -48,6 +50,7 @@ pub struct NewImport<'a> {
     pub storage_key: &'a str,
     pub mapping_name: Option<&'a str>,
     pub forced: bool,
+    pub batch_rows: i32,
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
@@ -55,8 +58,8 @@ pub struct NewImport<'a> {
 pub async fn insert(tx: &mut PgConnection, new: &NewImport<'_>) -> Result<ImportRow, sqlx::Error> {
     sqlx::query_as(&format!(
         "INSERT INTO imports (agency_id, id, source, file_name, sha256, size_bytes, storage_key, mapping_name,
-                              forced, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                              forced, created_by, created_at, batch_rows)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          RETURNING {COLUMNS}"
     ))
     .bind(new.agency_id)
@@ -70,6 +73,7 @@ pub async fn insert(tx: &mut PgConnection, new: &NewImport<'_>) -> Result<Import
     .bind(new.forced)
     .bind(new.created_by)
     .bind(new.created_at)
+    .bind(new.batch_rows)
     .fetch_one(tx)
     .await
 }
@@ -207,9 +211,31 @@ impl Counts {
     }
 }
 
-/// Adds a committed batch's counts, in the batch's transaction: `processed` is then
-/// exactly the rows whose effects are committed.
-pub async fn add_batch(tx: &mut PgConnection, agency_id: Uuid, id: Uuid, c: Counts) -> Result<(), sqlx::Error> {
+/// The batches of the import committed so far.
+pub async fn committed_batches(tx: &mut PgConnection, agency_id: Uuid, id: Uuid) -> Result<Vec<i32>, sqlx::Error> {
+    sqlx::query_scalar("SELECT batch_no FROM import_batches WHERE agency_id = $1 AND import_id = $2")
+        .bind(agency_id)
+        .bind(id)
+        .fetch_all(tx)
+        .await
+}
+
+/// Records batch `batch_no` and adds its counts, in the batch's transaction: `processed`
+/// is then exactly the rows whose effects are committed, and a batch recorded already
+/// is refused (`Duplicate { constraint: "import_batches_pkey" }`), never applied twice.
+pub async fn add_batch(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    id: Uuid,
+    batch_no: i32,
+    c: Counts,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO import_batches (agency_id, import_id, batch_no) VALUES ($1, $2, $3)")
+        .bind(agency_id)
+        .bind(id)
+        .bind(batch_no)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "UPDATE imports SET processed = processed + $3, created = created + $4, updated = updated + $5,
                             skipped = skipped + $6, failed = failed + $7

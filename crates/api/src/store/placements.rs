@@ -19,16 +19,8 @@ pub struct Existing {
     pub account_id: Uuid,
     pub debtor_id: Uuid,
     pub import_id: Option<Uuid>,
-    pub creditor: String,
-    pub original_creditor: Option<String>,
-    pub due_date: Option<NaiveDate>,
-    pub priority: i16,
-    pub full_name: String,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    pub date_of_birth: Option<NaiveDate>,
-    pub ssn_last4_enc: Option<Vec<u8>>,
+    #[sqlx(flatten)]
+    pub fields: Fields,
 }
 
 pub async fn existing(tx: &mut PgConnection, agency_id: Uuid, refs: &[&str]) -> Result<Vec<Existing>, sqlx::Error> {
@@ -45,7 +37,7 @@ pub async fn existing(tx: &mut PgConnection, agency_id: Uuid, refs: &[&str]) -> 
 }
 
 /// The debtor and account fields of a placement, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Fields {
     pub creditor: String,
     pub original_creditor: Option<String>,

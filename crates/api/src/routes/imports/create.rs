@@ -81,6 +81,7 @@ pub async fn create(
         storage_key: key.clone(),
         mapping: form.mapping,
         force: form.force,
+        batch_rows: importer.batch_rows as u32,
     };
     let mut tx = db::begin(&importer.db, user.scope()).await?;
     let import = service::start(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;

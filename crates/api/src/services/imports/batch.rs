@@ -25,6 +25,13 @@ use sqlx::PgConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// Consecutive rows of a file: batch `no` holds data rows `no * batch_rows` onwards.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub no: i32,
+    pub rows: Vec<ReadRow>,
+}
+
 /// A row as the file gave it: its line number, and the placement or what is wrong.
 #[derive(Debug, Clone)]
 pub struct ReadRow {
@@ -32,15 +39,15 @@ pub struct ReadRow {
     pub placement: Result<Placement, Vec<RowError>>,
 }
 
-/// Applies `rows` (consecutive rows of the import's file) and adds their counts to
-/// the import.
+/// Applies the batch and records it, with its counts, on the import.
 pub async fn apply(
     tx: &mut PgConnection,
     actor: &Actor,
     import: &ImportRow,
-    rows: Vec<ReadRow>,
+    batch: Batch,
     cipher: &FieldCipher,
 ) -> Result<Counts, ServiceError> {
+    let (batch_no, rows) = (batch.no, batch.rows);
     let agency_id = import.agency_id;
     let agency = store::agencies::get(tx, Some(agency_id), agency_id).await?.ok_or(ServiceError::NotFound)?;
     let (first_row, last_row) = (rows.first().map(|r| r.row_no), rows.last().map(|r| r.row_no));
@@ -73,7 +80,7 @@ pub async fn apply(
         match existing.get(&p.external_ref) {
             Some(e) if e.import_id == Some(import.id) => errors.push((row_no, vec![repeated(row_no, &p, None)])),
             Some(e) => {
-                let (fields, changed) = merge(e, &p, cipher);
+                let (fields, changed) = merge(&e.fields, &p, cipher);
                 if changed.is_empty() {
                     counts.skipped += 1;
                 } else {
@@ -132,8 +139,9 @@ pub async fn apply(
     counts.failed = errors.len() as i64;
     let flat: Vec<RowError> = errors.into_iter().flat_map(|(_, e)| e).collect();
     store::imports::insert_errors(tx, agency_id, import.id, &flat).await?;
-    store::imports::add_batch(tx, agency_id, import.id, counts).await?;
+    store::imports::add_batch(tx, agency_id, import.id, batch_no, counts).await?;
     let after = json!({
+        "batch": batch_no,
         "rows": [first_row, last_row],
         "created": placed,
         "updated": changed_fields.iter().map(|(id, f)| json!({"account_id": id, "fields": f})).collect::<Vec<_>>(),
@@ -173,44 +181,41 @@ fn fields_of(p: &Placement, cipher: &FieldCipher) -> Fields {
 
 /// The account's fields with the row's given cells laid over them (an empty cell
 /// keeps what the account has), and the names of the fields that changed.
-fn merge(e: &Existing, p: &Placement, cipher: &FieldCipher) -> (Fields, Vec<&'static str>) {
+fn merge(old: &Fields, p: &Placement, cipher: &FieldCipher) -> (Fields, Vec<&'static str>) {
     let mut changed = Vec::new();
-    let mut pick = |field: Field, old: &Option<String>, new: &Option<String>| match new {
-        Some(v) if old.as_ref() != Some(v) => {
-            changed.push(field.as_str());
-            Some(v.clone())
-        }
-        _ => old.clone(),
-    };
-    let creditor = pick(Field::Creditor, &Some(e.creditor.clone()), &Some(p.creditor.clone())).unwrap_or_default();
-    let full_name =
-        pick(Field::DebtorName, &Some(e.full_name.clone()), &Some(p.debtor_name.clone())).unwrap_or_default();
-    let original_creditor = pick(Field::OriginalCreditor, &e.original_creditor, &p.original_creditor);
-    let phone = pick(Field::Phone, &e.phone, &p.phone);
-    let email = pick(Field::Email, &e.email, &p.email);
-    let address = pick(Field::Address, &e.address, &p.address);
-    let mut keep = |field: Field, differs: bool| {
+    let mut take = |field: Field, differs: bool| {
         if differs {
             changed.push(field.as_str());
         }
         differs
     };
-    let due_date =
-        if keep(Field::DueDate, p.due_date.is_some() && p.due_date != e.due_date) { p.due_date } else { e.due_date };
-    let new_priority = p.priority.map(i16::from);
-    let priority = match new_priority {
-        Some(v) if keep(Field::Priority, v != e.priority) => v,
-        _ => e.priority,
+    let mut text = |field: Field, old: &Option<String>, new: &Option<String>| match new {
+        Some(v) if take(field, old.as_ref() != Some(v)) => Some(v.clone()),
+        _ => old.clone(),
     };
-    let date_of_birth = if keep(Field::DateOfBirth, p.date_of_birth.is_some() && p.date_of_birth != e.date_of_birth) {
-        p.date_of_birth
-    } else {
-        e.date_of_birth
+    let creditor = text(Field::Creditor, &Some(old.creditor.clone()), &Some(p.creditor.clone())).unwrap_or_default();
+    let original_creditor = text(Field::OriginalCreditor, &old.original_creditor, &p.original_creditor);
+    let full_name =
+        text(Field::DebtorName, &Some(old.full_name.clone()), &Some(p.debtor_name.clone())).unwrap_or_default();
+    let phone = text(Field::Phone, &old.phone, &p.phone);
+    let email = text(Field::Email, &old.email, &p.email);
+    let address = text(Field::Address, &old.address, &p.address);
+    let due_date = match p.due_date {
+        Some(d) if take(Field::DueDate, old.due_date != Some(d)) => Some(d),
+        _ => old.due_date,
     };
-    let old_ssn = e.ssn_last4_enc.as_deref().and_then(|b| cipher.decrypt(b));
+    let priority = match p.priority.map(i16::from) {
+        Some(v) if take(Field::Priority, v != old.priority) => v,
+        _ => old.priority,
+    };
+    let date_of_birth = match p.date_of_birth {
+        Some(d) if take(Field::DateOfBirth, old.date_of_birth != Some(d)) => Some(d),
+        _ => old.date_of_birth,
+    };
+    let old_ssn = old.ssn_last4_enc.as_deref().and_then(|b| cipher.decrypt(b));
     let ssn_last4_enc = match p.ssn_last4 {
-        Some(s) if keep(Field::SsnLast4, old_ssn.as_deref() != Some(s.as_str())) => Some(cipher.encrypt(s.as_str())),
-        _ => e.ssn_last4_enc.clone(),
+        Some(s) if take(Field::SsnLast4, old_ssn.as_deref() != Some(s.as_str())) => Some(cipher.encrypt(s.as_str())),
+        _ => old.ssn_last4_enc.clone(),
     };
     changed.sort_by_key(|name| name.parse::<Field>().map(|f| f as u8).unwrap_or(u8::MAX));
     let fields = Fields {

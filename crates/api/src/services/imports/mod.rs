@@ -8,5 +8,5 @@ pub mod mappings;
 pub mod sftp_source;
 pub mod start;
 
-pub use batch::{apply, ReadRow};
+pub use batch::{apply, Batch, ReadRow};
 pub use start::{finish, start, StartImport};

@@ -34,6 +34,8 @@ pub struct StartImport {
     /// The agency's mapping to read the header with (none: canonical headers).
     pub mapping: Option<String>,
     pub force: bool,
+    /// Rows per transaction, fixed for the import's life (resuming counts on it).
+    pub batch_rows: u32,
 }
 
 /// Queues the import.
@@ -70,6 +72,7 @@ pub async fn start(
             storage_key: &cmd.storage_key,
             mapping_name: cmd.mapping.as_deref(),
             forced: cmd.force,
+            batch_rows: i32::try_from(cmd.batch_rows).unwrap_or(i32::MAX).max(1),
             created_by: actor.user_id,
             created_at: now,
         },
