@@ -133,7 +133,14 @@ impl Importer {
             let message = format!("the mapping `{}` was deleted", import.mapping_name.as_deref().unwrap_or_default());
             return self.fail(&actor, &import, &message).await;
         };
-        let file = self.storage.fetch(&import.storage_key).await?;
+        let file = match self.storage.fetch(&import.storage_key).await {
+            Ok(file) => file,
+            // Retrying cannot bring it back: the import ends, saying so.
+            Err(StorageError::Store(object_store::Error::NotFound { .. })) => {
+                return self.fail(&actor, &import, "the stored file is missing; upload it again").await;
+            }
+            Err(e) => return Err(e.into()),
+        };
         let path = file.to_path_buf();
         let read = tokio::task::spawn_blocking(move || {
             let layout = Layout::of(&path, &mapping)?;
