@@ -35,14 +35,16 @@ python3 scripts/bench_seed.py accounts "$agency" "$ACCOUNTS" "$collectors" \
   | sql -c "\copy accounts (agency_id, id, debtor_id, external_ref, creditor, original_balance, current_balance, currency, status, priority, delinquency_date, collector_id) FROM STDIN WITH (FORMAT csv)"
 python3 scripts/bench_seed.py events "$agency" "$ACCOUNTS" "$collectors" \
   | sql -c "\copy account_events (agency_id, id, account_id, kind, body) FROM STDIN WITH (FORMAT csv)"
-# Every placed account has its opening entry, as the API writes it. Loaded with the
-# triggers off (the rows are built balanced here); the API's own writes keep them on.
+# Every account loaded above has its opening entry, as the API writes it (the demo's,
+# imported by seed-demo, have theirs already). Loaded with the triggers off (the rows
+# are built balanced here); the API's own writes keep them on.
 sql -c "SET session_replication_role = replica" \
     -c "INSERT INTO journal_entries (agency_id, id, account_id, kind, posted_at)
-        SELECT agency_id, id, id, 'opening', created_at FROM accounts" \
+        SELECT agency_id, id, id, 'opening', created_at FROM accounts WHERE import_id IS NULL" \
     -c "INSERT INTO journal_lines (agency_id, entry_id, line_no, ledger_account, debit, credit)
-        SELECT agency_id, id, 1, 'receivable'::ledger_account, current_balance, 0 FROM accounts
-        UNION ALL SELECT agency_id, id, 2, 'placement'::ledger_account, 0, current_balance FROM accounts"
+        SELECT agency_id, id, 1, 'receivable'::ledger_account, current_balance, 0 FROM accounts WHERE import_id IS NULL
+        UNION ALL
+        SELECT agency_id, id, 2, 'placement'::ledger_account, 0, current_balance FROM accounts WHERE import_id IS NULL"
 # A ledger of 5,000,000 lines for the data_quality job: 1,500,000 more entries (a
 # payment and its reversal per account of the first 750,000) on top of the openings;
 # and a dispute, opened and resolved, on each disputed account, for dpd_aging.
@@ -60,7 +62,8 @@ sql -c "SET session_replication_role = replica" \
         UNION ALL SELECT agency_id, back, 2, 'cash_clearing'::ledger_account, 0, 1 FROM extra" \
     -c "INSERT INTO disputes (agency_id, id, account_id, reason, opened_by, opened_at)
         SELECT a.agency_id, gen_random_uuid(), a.id, 'bench', u.id, now() - interval '20 days'
-        FROM accounts a, users u WHERE a.status = 'disputed' AND u.username = 'demo.manager'"
+        FROM accounts a, users u
+        WHERE a.status = 'disputed' AND a.import_id IS NULL AND u.username = 'demo.manager'"
 # The accounts the payment scenarios pay 1.00 into: assigned, worked, far from zero.
 sql -c "CREATE TABLE bench_payment_accounts AS
         SELECT (row_number() OVER (ORDER BY id) - 1)::int AS i, id AS account_id FROM accounts
