@@ -158,6 +158,8 @@ impl Modify for EveryApiResponse {
                 [&mut item.get, &mut item.post, &mut item.patch, &mut item.put, &mut item.delete].into_iter().flatten()
             {
                 let responses = &mut operation.responses.responses;
+                // Any route: a path holding `%00` (edge::path).
+                responses.entry("400".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadRequest")));
                 responses.entry("429".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("TooManyRequests")));
                 responses.entry("500".into()).or_insert_with(|| RefOr::T(internal.clone()));
             }

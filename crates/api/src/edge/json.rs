@@ -82,8 +82,14 @@ pub fn parse_optional<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<Opt
     Ok(Some(value))
 }
 
-/// Parses a JSON document, naming the field that does not fit `T`.
+/// Parses a JSON document, naming the field that does not fit `T` — or the string that
+/// holds a NUL character (`\u0000`), which no text column can store.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        if let Some(path) = serde_json::from_slice(body).ok().and_then(|v| nul_path(&v, ".")) {
+            return Err(ApiError::field(path.trim_start_matches('.').to_owned(), NUL));
+        }
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
@@ -98,6 +104,28 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     })?;
     de.end().map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
     Ok(value)
+}
+
+/// What a NUL character in a text is told.
+pub(crate) const NUL: &str = "must not contain a NUL character (U+0000)";
+
+/// The dotted path of the first string or key of `value` that holds a NUL character.
+fn nul_path(value: &serde_json::Value, at: &str) -> Option<String> {
+    let join = |key: &str| if at == "." { format!(".{key}") } else { format!("{at}.{key}") };
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => Some(at.to_owned()),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, v)| nul_path(v, &join(&i.to_string())))
+        }
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                Some(join(&k.replace('\0', "\\u0000")))
+            } else {
+                nul_path(v, &join(k))
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// serde reports a missing field at its parent; name the field itself.
@@ -153,6 +181,8 @@ mod tests {
         assert_eq!(field_of(r#"{"debtor":{"full_name":"A"}}"#), "priority");
         assert_eq!(field_of(r#"{"priority":1,"status":"x","debtor":{"full_name":"A"}}"#), "status");
         assert_eq!(field_of(r#"[1]"#), "body");
+        assert_eq!(field_of(r#"{"priority":1,"debtor":{"full_name":"A\u0000B"}}"#), "debtor.full_name");
+        assert_eq!(field_of(r#"{"priority":1,"debtor":{"full_name":"A","k\u0000":1}}"#), "debtor.k\\u0000");
     }
 
     #[actix_web::test]

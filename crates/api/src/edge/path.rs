@@ -2,7 +2,11 @@
 //!
 //! Swagger UI is the exception: it lives at `/api/v1/docs/` and loads its assets
 //! relative to that slash, so paths under it are left alone.
+//!
+//! A path holding `%00` is a 400: a NUL character decoded from a segment would reach
+//! a text column that cannot store it.
 
+use crate::problem::ApiError;
 use actix_web::{
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
@@ -25,6 +29,10 @@ pub async fn middleware(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    // A NUL character decoded from a path segment could reach no text column.
+    if req.path().to_ascii_lowercase().contains("%00") {
+        return Err(ApiError::BadRequest("the path must not contain a NUL character (%00)".into()).into());
+    }
     if let Some(path) = trimmed(req.path()) {
         let uri = &req.head().uri;
         let path_and_query = match uri.query() {

@@ -19,6 +19,9 @@ impl<T: DeserializeOwned + Validate> FromRequest for Query<T> {
 }
 
 pub fn parse<T: DeserializeOwned + Validate>(query: &str) -> Result<T, ApiError> {
+    if let Some((name, _)) = form_urlencoded::parse(query.as_bytes()).find(|(_, v)| v.contains('\0')) {
+        return Err(ApiError::field(name.into_owned(), super::json::NUL));
+    }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     let value: T = serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
@@ -54,5 +57,6 @@ mod tests {
         assert_eq!(field_of("limit=abc"), "limit");
         assert_eq!(field_of("limit=500"), "limit");
         assert_eq!(parse::<Params>("limit=5&q=x").unwrap().limit, Some(5));
+        assert_eq!(field_of("q=a%00b"), "q");
     }
 }

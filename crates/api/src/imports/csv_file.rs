@@ -30,6 +30,8 @@ pub enum FileError {
     Empty,
     #[error("the header row is not UTF-8 text")]
     HeaderNotUtf8,
+    #[error("the header row contains a NUL character")]
+    HeaderNul,
     #[error("{0}")]
     Header(#[from] HeaderError),
     #[error("the file cannot be read as CSV at line {line}: {message}")]
@@ -70,6 +72,9 @@ impl Layout {
         let mut header = csv::ByteRecord::new();
         if !reader.read_byte_record(&mut header)? {
             return Err(FileError::Empty);
+        }
+        if header.as_slice().contains(&0) {
+            return Err(FileError::HeaderNul);
         }
         let headers = header
             .iter()
@@ -129,7 +134,12 @@ fn read(layout: &Layout, record: &csv::ByteRecord, currency: Currency, today: Na
     let error = |column: Option<String>, value: &[u8], message: String| RowError {
         row_no,
         column_name: column,
-        value: String::from_utf8_lossy(value).chars().take(VALUE_CHARS).collect(),
+        // Shown as U+FFFD like any byte that is not text: no text column stores NUL.
+        value: String::from_utf8_lossy(value)
+            .chars()
+            .take(VALUE_CHARS)
+            .map(|c| if c == '\0' { '\u{fffd}' } else { c })
+            .collect(),
         message,
     };
     if record.len() != layout.headers.len() {
@@ -142,6 +152,11 @@ fn read(layout: &Layout, record: &csv::ByteRecord, currency: Currency, today: Na
     let mut errors = Vec::new();
     for (i, cell) in record.iter().enumerate() {
         match std::str::from_utf8(cell) {
+            Ok(text) if text.contains('\0') => {
+                cells.push("");
+                let column = layout.headers.get(i).map(|h| h.trim().to_owned());
+                errors.push(error(column, cell, "contains a NUL character".into()));
+            }
             Ok(text) => cells.push(text),
             Err(_) => {
                 cells.push("");
@@ -251,6 +266,15 @@ mod tests {
         let errors = rows[0].placement.as_ref().expect_err("not utf-8");
         assert_eq!(errors[0].column_name.as_deref(), Some("debtor_name"));
         assert_eq!(errors[0].value, "Jos\u{fffd}");
+    }
+
+    #[test]
+    fn a_nul_character_is_a_row_error_shown_as_a_replacement_character() {
+        let text = format!("{HEADER}A-1,Ba\0nk,5,2026-01-01,Ann\n");
+        let rows = read_all(text.as_bytes()).expect("readable");
+        let errors = rows[0].placement.as_ref().expect_err("NUL");
+        assert_eq!((errors[0].column_name.as_deref(), errors[0].value.as_str()), (Some("creditor"), "Ba\u{fffd}nk"));
+        assert!(matches!(read_all(b"external_ref\0,creditor\n"), Err(FileError::HeaderNul)));
     }
 
     #[test]

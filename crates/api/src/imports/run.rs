@@ -206,7 +206,7 @@ impl Importer {
                     in_flight.spawn(async move {
                         let (actor, import) = &*shared;
                         let mut tx = db::begin(&db, Scope::Agency(import.agency_id)).await?;
-                        let counts = services::imports::apply(&mut tx, actor, import, batch, &cipher).await?;
+                        let counts = services::imports::apply(&mut tx, actor, import, currency, batch, &cipher).await?;
                         tx.commit().await?;
                         Ok::<_, RunError>(counts)
                     });
@@ -218,11 +218,7 @@ impl Importer {
                 None => {
                     let Some(joined) = in_flight.join_next().await else { break };
                     let counts = joined.map_err(|_| RunError::Reader)??;
-                    import.processed += counts.rows();
-                    import.created += counts.created;
-                    import.updated += counts.updated;
-                    import.skipped += counts.skipped;
-                    import.failed += counts.failed;
+                    import.add(counts);
                     progress(&import);
                 }
             }

@@ -4,7 +4,7 @@
 //! by `debtflow migrate` and at the start of `debtflow serve` (sqlx takes an advisory
 //! lock, so replicas starting together apply them once).
 
-use sqlx::{migrate::Migrator, postgres::PgPoolOptions, PgPool};
+use sqlx::{migrate::Migrator, postgres::PgPoolOptions, PgConnection, PgPool};
 use std::{collections::HashSet, str::FromStr, time::Duration};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
@@ -107,4 +107,24 @@ pub async fn begin(db: &PgPool, scope: Scope) -> Result<sqlx::Transaction<'stati
         ),
     };
     db.begin_with(format!("{check}BEGIN; SET LOCAL ROLE debtflow_app; SET LOCAL app.agency_id = '{agency}'")).await
+}
+
+/// Takes the session-level advisory lock named (`namespace`, `key`) on `conn`, if free:
+/// held across transactions, released by [`advisory_unlock`] or when the connection
+/// dies (a killed process frees its locks at once).
+pub async fn try_advisory_lock(conn: &mut PgConnection, namespace: &str, key: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtext($1), hashtext($2))")
+        .bind(namespace)
+        .bind(key)
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn advisory_unlock(conn: &mut PgConnection, namespace: &str, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_unlock(hashtext($1), hashtext($2))")
+        .bind(namespace)
+        .bind(key)
+        .execute(conn)
+        .await
+        .map(drop)
 }

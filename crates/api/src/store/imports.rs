@@ -40,6 +40,17 @@ pub struct ImportRow {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+impl ImportRow {
+    /// The row as it is once a batch with `c` committed.
+    pub fn add(&mut self, c: Counts) {
+        self.processed += c.rows();
+        self.created += c.created;
+        self.updated += c.updated;
+        self.skipped += c.skipped;
+        self.failed += c.failed;
+    }
+}
+
 pub struct NewImport<'a> {
     pub agency_id: Uuid,
     pub id: Uuid,
@@ -154,18 +165,11 @@ pub async fn unfinished(tx: &mut PgConnection, agency_id: Option<Uuid>) -> Resul
 /// Takes the import's advisory lock on `conn` (a session lock: it outlives
 /// transactions and dies with the connection), if free.
 pub async fn try_lock(conn: &mut PgConnection, id: Uuid) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtext('debtflow:import'), hashtext($1::text))")
-        .bind(id)
-        .fetch_one(conn)
-        .await
+    super::db::try_advisory_lock(conn, "debtflow:import", &id.to_string()).await
 }
 
 pub async fn unlock(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_unlock(hashtext('debtflow:import'), hashtext($1::text))")
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(drop)
+    super::db::advisory_unlock(conn, "debtflow:import", &id.to_string()).await
 }
 
 /// Marks the import running with its row count (a resumed run keeps its first start).
@@ -201,13 +205,6 @@ pub struct Counts {
 impl Counts {
     pub fn rows(&self) -> i64 {
         self.created + self.updated + self.skipped + self.failed
-    }
-
-    pub fn add(&mut self, other: Counts) {
-        self.created += other.created;
-        self.updated += other.updated;
-        self.skipped += other.skipped;
-        self.failed += other.failed;
     }
 }
 

@@ -25,13 +25,7 @@ pub async fn post(
     entry: &Entry,
     links: Links,
 ) -> Result<Uuid, sqlx::Error> {
-    let id = Uuid::now_v7();
-    let lines = entry.lines();
-    let numbers: Vec<i16> = (1..=lines.len() as i16).collect();
-    let accounts: Vec<LedgerAccount> = lines.iter().map(|l| l.account).collect();
-    let side = |want: Side| -> Vec<Decimal> {
-        lines.iter().map(|l| if l.side == want { l.amount.amount() } else { Decimal::ZERO }).collect()
-    };
+    let p = Postings::of([(account_id, entry)]);
     sqlx::query(
         "WITH e AS (
              INSERT INTO journal_entries (agency_id, id, account_id, kind, reverses, payment_id, fee_id, collector_id,
@@ -47,27 +41,27 @@ pub async fn post(
          WHERE agency_id = $1 AND id = $3 AND $13 <> 0",
     )
     .bind(agency_id)
-    .bind(id)
+    .bind(p.ids[0])
     .bind(account_id)
     .bind(entry.kind())
     .bind(links.reverses)
     .bind(links.payment_id)
     .bind(links.fee_id)
     .bind(links.collector_id)
-    .bind(&numbers)
-    .bind(&accounts)
-    .bind(side(Side::Debit))
-    .bind(side(Side::Credit))
+    .bind(&p.line_no)
+    .bind(&p.line_account)
+    .bind(&p.debit)
+    .bind(&p.credit)
     .bind(entry.receivable_change())
     .bind(links.plan_id)
     .execute(tx)
     .await?;
-    Ok(id)
+    Ok(p.ids[0])
 }
 
 /// Entries of many accounts as the arrays one statement binds: the entries
-/// (`ids`, `accounts`, `kinds`) and their lines (`line_entry` …). For statements that
-/// open accounts with their opening entries (`store::placements`).
+/// (`ids`, `accounts`, `kinds`) and their lines (`line_entry` …): what [`post`] binds for
+/// one entry, and `store::placements` for the opening entries of a batch of accounts.
 #[derive(Debug, Default)]
 pub struct Postings {
     pub ids: Vec<Uuid>,

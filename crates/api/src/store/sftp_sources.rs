@@ -107,16 +107,9 @@ pub async fn polled(
 /// Takes the agency's polling lock on `conn` (session-level), if free: one poller per
 /// agency across replicas.
 pub async fn try_lock(conn: &mut PgConnection, agency_id: Uuid) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtext('debtflow:sftp'), hashtext($1::text))")
-        .bind(agency_id)
-        .fetch_one(conn)
-        .await
+    super::db::try_advisory_lock(conn, "debtflow:sftp", &agency_id.to_string()).await
 }
 
 pub async fn unlock(conn: &mut PgConnection, agency_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_unlock(hashtext('debtflow:sftp'), hashtext($1::text))")
-        .bind(agency_id)
-        .execute(conn)
-        .await
-        .map(drop)
+    super::db::advisory_unlock(conn, "debtflow:sftp", &agency_id.to_string()).await
 }

@@ -96,9 +96,10 @@ pub fn read(
         );
     }
     let dates = columns.date_format;
-    let delinquency_date = row
-        .parse(Field::DelinquencyDate, |v| parse_date(v, dates))
-        .filter(|d| row.check(Field::DelinquencyDate, &d.to_string(), *d <= today, "must not be in the future"));
+    let delinquency_date = row.parse(Field::DelinquencyDate, |v| parse_date(v, dates)).filter(|d| {
+        let plausible = *d <= today && d.year() >= 1900;
+        row.check(Field::DelinquencyDate, &d.to_string(), plausible, "must be between 1900-01-01 and today")
+    });
     let due_date = row.parse(Field::DueDate, |v| parse_date(v, dates));
     let date_of_birth = row.parse(Field::DateOfBirth, |v| parse_date(v, dates)).filter(|d| {
         let plausible = *d <= today && d.year() >= 1900;
@@ -192,9 +193,8 @@ pub fn amount(text: &str, currency: Currency) -> Result<Money, String> {
         None => groups.concat(),
     };
     let value = Decimal::from_str(&plain).map_err(|_| bad())?;
-    let money = Money::new(value, currency).map_err(|_| {
-        format!("`{text}` has more decimals than {} allows ({})", currency.code(), currency.minor_units())
-    })?;
+    // Money's own rules: no more decimals than the currency has, within range.
+    let money = Money::new(value, currency).map_err(|e| e.to_string())?;
     if !money.is_positive() {
         return Err("must be greater than zero".into());
     }
@@ -311,6 +311,8 @@ mod tests {
             assert!(amount(bad, Currency::USD).is_err(), "{bad}");
         }
         assert!(amount("12.5", Currency::parse("JPY").expect("yen")).is_err());
+        let huge = amount("99999999999999999999999999", Currency::USD).expect_err("out of range");
+        assert!(huge.contains("out of range"), "{huge}");
     }
 
     #[test]
@@ -348,6 +350,9 @@ mod tests {
         row[12] = "1850-01-01";
         let fields: Vec<Field> = errors_of(row).into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, [Field::Currency, Field::DelinquencyDate, Field::DateOfBirth]);
+        let mut row = good();
+        row[5] = "0001-01-01";
+        assert_eq!(errors_of(row), [(Field::DelinquencyDate, "must be between 1900-01-01 and today".into())]);
     }
 
     #[test]

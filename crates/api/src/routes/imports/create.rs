@@ -132,7 +132,8 @@ async fn read_file(mut field: Field, max_bytes: u64) -> Result<Upload, ApiError>
     let name = field
         .content_disposition()
         .and_then(|cd| cd.get_filename())
-        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).trim().to_owned())
+        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).chars().filter(|c| !c.is_control()).collect::<String>())
+        .map(|n| n.trim().to_owned())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "upload.csv".to_owned());
     let mut temp = tempfile::NamedTempFile::new().map_err(ApiError::internal)?;
@@ -157,7 +158,11 @@ async fn read_text(mut field: Field, name: &str) -> Result<String, ApiError> {
             return Err(ApiError::field(name.to_owned(), "is too long"));
         }
     }
-    String::from_utf8(bytes).map_err(|_| ApiError::field(name.to_owned(), "must be UTF-8 text"))
+    let text = String::from_utf8(bytes).map_err(|_| ApiError::field(name.to_owned(), "must be UTF-8 text"))?;
+    if text.contains('\0') {
+        return Err(ApiError::field(name.to_owned(), crate::edge::json::NUL));
+    }
+    Ok(text)
 }
 
 fn malformed(e: MultipartError) -> ApiError {

@@ -19,6 +19,7 @@ use crate::{
 use debtflow_domain::{
     import::{Field, Placement},
     ledger::{Entry, EntryKind},
+    Currency,
 };
 use serde_json::json;
 use sqlx::PgConnection;
@@ -39,17 +40,18 @@ pub struct ReadRow {
     pub placement: Result<Placement, Vec<RowError>>,
 }
 
-/// Applies the batch and records it, with its counts, on the import.
+/// Applies the batch (read for the agency's `currency`) and records it, with its counts,
+/// on the import.
 pub async fn apply(
     tx: &mut PgConnection,
     actor: &Actor,
     import: &ImportRow,
+    currency: Currency,
     batch: Batch,
     cipher: &FieldCipher,
 ) -> Result<Counts, ServiceError> {
     let (batch_no, rows) = (batch.no, batch.rows);
     let agency_id = import.agency_id;
-    let agency = store::agencies::get(tx, Some(agency_id), agency_id).await?.ok_or(ServiceError::NotFound)?;
     let (first_row, last_row) = (rows.first().map(|r| r.row_no), rows.last().map(|r| r.row_no));
     let mut errors = Vec::new();
     let mut valid: Vec<(i64, Placement)> = Vec::new();
@@ -105,7 +107,7 @@ pub async fn apply(
         }
     }
 
-    let placed = store::placements::insert(tx, agency_id, import.id, &agency.currency, &new).await?;
+    let placed = store::placements::insert(tx, agency_id, import.id, currency.code(), &new).await?;
     let mut imported = Vec::with_capacity(placed.len());
     for id in &placed {
         if let Some((row_no, _)) = new_rows.remove(id) {

@@ -9,6 +9,13 @@ use chrono::{DateTime, Utc};
 use debtflow_domain::import::{Columns, HeaderError, Mapping};
 use sqlx::PgConnection;
 
+/// Refuses (naming `mapping`) a mapping the agency does not have.
+pub async fn require(tx: &mut PgConnection, agency_id: uuid::Uuid, name: &str) -> Result<MappingRow, ServiceError> {
+    store::imports::mapping(tx, agency_id, name)
+        .await?
+        .ok_or_else(|| ServiceError::invalid("mapping", format!("the agency has no mapping `{name}`")))
+}
+
 /// Creates or replaces the mapping `name`.
 pub async fn put(
     tx: &mut PgConnection,

@@ -58,9 +58,7 @@ pub async fn put(
         return Err(ServiceError::invalid("poll_minutes", "must be between 1 and 1440"));
     }
     if let Some(name) = &cmd.mapping {
-        if store::imports::mapping(tx, agency_id, name).await?.is_none() {
-            return Err(ServiceError::invalid("mapping", format!("the agency has no mapping `{name}`")));
-        }
+        super::mappings::require(tx, agency_id, name).await?;
     }
     let before = store::sftp_sources::get(tx, agency_id).await?;
     let encrypt = |s: &Option<String>| s.as_deref().filter(|s| !s.trim().is_empty()).map(|s| cipher.encrypt(s));

@@ -51,9 +51,7 @@ pub async fn start(
         return Err(ServiceError::invalid("file", "the file needs a name of 1 to 255 characters"));
     }
     if let Some(name) = &cmd.mapping {
-        if store::imports::mapping(tx, agency_id, name).await?.is_none() {
-            return Err(ServiceError::invalid("mapping", format!("the agency has no mapping `{name}`")));
-        }
+        super::mappings::require(tx, agency_id, name).await?;
     }
     if !cmd.force {
         if let Some(earlier) = store::imports::same_file(tx, agency_id, &cmd.sha256).await? {
