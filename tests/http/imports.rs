@@ -350,3 +350,29 @@ async fn history_pages_newest_first() {
     assert_eq!(second["items"][0]["id"], ids[0]);
     assert_eq!(second["next_cursor"], Value::Null);
 }
+
+#[tokio::test]
+async fn nul_characters_are_refused_by_name_never_a_500() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.token("demo.admin").await;
+    let body = json!({"columns": {"A": "external_ref"}});
+    assert_problem(app.send(Method::PUT, "/api/v1/imports/mappings/a%00b", &admin, Some(&body)).await, 400).await;
+    let body = json!({"columns": {"A\u{0}": "external_ref"}});
+    let problem =
+        assert_problem(app.send(Method::PUT, "/api/v1/imports/mappings/x", &admin, Some(&body)).await, 422).await;
+    assert!(problem["errors"]["columns.A\\u0000"].is_array(), "{problem}");
+    let problem = assert_problem(app.get_as(&admin, "/api/v1/imports?cursor=%00").await, 422).await;
+    assert!(problem["errors"]["cursor"].is_array(), "{problem}");
+    let csv = format!("{HEADER}\nZ-1,Ba\0nk,5,2026-01-01,Ann\nZ-2,Bank,5,2026-01-01,Bo\n");
+    let import = import(&app, &admin, "nul.csv", csv.as_bytes(), &[]).await;
+    assert_eq!(counts(&import), [2, 2, 1, 0, 0, 1]);
+    let errors: Value = app
+        .get_as(&admin, &format!("/api/v1/imports/{}/errors", import["id"].as_str().unwrap()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(errors["items"][0]["message"], "contains a NUL character");
+    assert_eq!(errors["items"][0]["value"], "Ba\u{fffd}nk");
+}
