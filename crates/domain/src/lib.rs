@@ -10,6 +10,7 @@ pub mod import;
 pub mod ledger;
 pub mod money;
 mod names;
+pub mod notification;
 pub mod payment;
 pub mod permission;
 pub mod plan;
