@@ -135,7 +135,7 @@ CREATE TABLE follow_ups (
     FOREIGN KEY (agency_id, account_id) REFERENCES accounts (agency_id, id)
 );
 CREATE INDEX follow_ups_unfired_idx ON follow_ups (remind_at) WHERE fired_at IS NULL;
-CREATE INDEX follow_ups_open_idx ON follow_ups (agency_id, author_id, remind_at) WHERE done_at IS NULL;
+CREATE INDEX follow_ups_open_idx ON follow_ups (agency_id, account_id, author_id) WHERE done_at IS NULL;
 
 GRANT SELECT ON notification_kinds TO debtflow_app;
 GRANT USAGE ON SEQUENCE notification_seq TO debtflow_app;

@@ -15,6 +15,7 @@ mod job_rules;
 mod jobs;
 mod matrix;
 mod metrics;
+mod notifications;
 mod payments;
 mod plans;
 mod problems;

@@ -306,6 +306,48 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
             None,
             Operation::ReadNotifications,
         ),
+        route(
+            Method::GET,
+            "/notifications/unread-count",
+            "/api/v1/notifications/unread-count".into(),
+            None,
+            Operation::ReadNotifications,
+        ),
+        route(
+            Method::POST,
+            "/notifications/read-all",
+            "/api/v1/notifications/read-all".into(),
+            None,
+            Operation::ReadNotifications,
+        ),
+        route(
+            Method::DELETE,
+            "/notifications/{id}",
+            format!("/api/v1/notifications/{}", uuid::Uuid::nil()),
+            None,
+            Operation::ReadNotifications,
+        ),
+        route(
+            Method::GET,
+            "/notifications/preferences",
+            "/api/v1/notifications/preferences".into(),
+            None,
+            Operation::ReadNotifications,
+        ),
+        route(
+            Method::PUT,
+            "/notifications/preferences",
+            "/api/v1/notifications/preferences".into(),
+            Some(json!({})),
+            Operation::ReadNotifications,
+        ),
+        route(
+            Method::GET,
+            "/notifications/stream",
+            "/api/v1/notifications/stream".into(),
+            None,
+            Operation::ReadNotifications,
+        ),
     ]
 }
 

@@ -6,6 +6,7 @@
 //! gets its own `CREATE DATABASE … TEMPLATE …` copy, dropped when the test ends.
 //! Tests run in parallel and never see each other's rows.
 
+pub mod sse;
 pub mod sshd;
 
 use debtflow_api::{clock::Clock, config::Config, db, startup::Application};
@@ -124,6 +125,16 @@ impl TestApp {
             sarah: self.id_of(user, "sarah.mitchell").await,
             james: self.id_of(user, "james.carter").await,
         }
+    }
+
+    /// Starts another server process's worth of the app (its own pool, hub and
+    /// listeners) on the same database: a second replica. Returns its address.
+    pub async fn replica(&self) -> String {
+        let app = Application::build_with_clock(&test_config(&[]), self.database.pool(), self.clock.clone())
+            .expect("the replica binds a port");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
     }
 
     async fn id_of(&self, sql: &str, key: &str) -> uuid::Uuid {

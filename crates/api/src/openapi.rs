@@ -74,7 +74,13 @@ use utoipa::{
         routes::settings::get,
         routes::settings::update,
         routes::notifications::list,
+        routes::notifications::unread,
         routes::notifications::read,
+        routes::notifications::read_all,
+        routes::notifications::remove,
+        routes::notifications::preferences::get,
+        routes::notifications::preferences::put,
+        routes::notifications::stream::stream,
     ),
     components(responses(
         problem::responses::Unauthorized,

@@ -7,9 +7,12 @@ use crate::{
     config::Config,
     edge::{json::BodyLimit, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits, request_id},
     imports::Importer,
+    live::{self, Hub},
     openapi::ApiDoc,
     problem::{self, ApiError},
-    routes, spa,
+    routes,
+    services::follow_ups,
+    spa,
 };
 use actix_web::{
     dev::Server,
@@ -73,6 +76,10 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock) -> s
         Arc::new(Importer::new(config, db.get_ref().clone(), clock.get_ref().clone()).map_err(std::io::Error::other)?);
     crate::imports::run::spawn_worker(Arc::downgrade(&importer));
     let importer = web::Data::from(importer);
+    let hub = Arc::new(Hub::default());
+    live::fanout::spawn(db.get_ref().clone(), Arc::downgrade(&hub));
+    let hub = web::Data::from(hub);
+    fire_follow_ups(db.get_ref().clone(), clock.get_ref().clone(), Arc::downgrade(&hub.clone().into_inner()));
     let import_limits = web::Data::new(config.imports.clone());
     let body_limit = config.body_limit_bytes;
     let spa_dir = config.spa_dir.clone();
@@ -90,6 +97,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock) -> s
             .app_data(money.clone())
             .app_data(job_context.clone())
             .app_data(importer.clone())
+            .app_data(hub.clone())
             .app_data(import_limits.clone())
             .app_data(BodyLimit(body_limit))
             // Every path parameter of the API is an `{id}`.
@@ -131,6 +139,20 @@ fn forget_idle_clients(limits: std::sync::Weak<RateLimits>) {
             match limits.upgrade() {
                 Some(limits) => limits.forget_idle(),
                 None => break,
+            }
+        }
+    });
+}
+
+/// Fires due follow-up reminders every [`follow_ups::EVERY`], for as long as the
+/// server (its hub) lives.
+fn fire_follow_ups(db: PgPool, clock: Clock, server: std::sync::Weak<Hub>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(follow_ups::EVERY);
+        while server.strong_count() > 0 {
+            tick.tick().await;
+            if let Err(err) = follow_ups::fire_due(&db, clock.now()).await {
+                tracing::warn!(error = %err, "follow-up reminders could not fire");
             }
         }
     });

@@ -44,6 +44,7 @@ named_enum!(
 /// A recipient's choice for one kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Preference {
     /// Shown in the app: the list, the unread count and the live stream.
     pub in_app: bool,

@@ -66,6 +66,8 @@ pub struct AuthUser {
     pub role: Role,
     pub session_id: Uuid,
     pub token_version: i32,
+    /// When the access token expires (seconds since the epoch): a live stream ends then.
+    pub expires_at: i64,
     pub context: RequestContext,
 }
 
@@ -120,6 +122,7 @@ impl FromRequest for AuthUser {
                 role: claims.role,
                 session_id: claims.sid,
                 token_version: claims.ver,
+                expires_at: claims.exp,
                 context,
             })
         })

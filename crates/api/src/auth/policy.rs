@@ -22,7 +22,11 @@ pub fn routes(operation: Operation) -> &'static str {
         Operation::WorkAccount => "`PATCH /accounts/{id}`, `POST /accounts/{id}/transition`",
         Operation::AddNote => "`POST /accounts/{id}/notes` (or `/add_note`)",
         Operation::AssignAccounts => "`POST /accounts/{id}/assign`, `POST /accounts/assign`",
-        Operation::ReadNotifications => "`GET /notifications`, `POST /notifications/{id}/read`",
+        Operation::ReadNotifications => {
+            "`GET /notifications` (and `/unread-count`, `/stream`), `POST /notifications/{id}/read`, \
+             `POST /notifications/read-all`, `DELETE /notifications/{id}`, `GET`/`PUT /notifications/preferences` \
+             (each user their own)"
+        }
         Operation::ReadMoney => {
             "`GET /payments`, `GET /payments/{id}`, `GET /accounts/{id}/ledger`, `GET /accounts/{id}/fees`, \
          `GET /plans`, `GET /plans/{id}`, `GET /accounts/{id}/plans`"

@@ -9,6 +9,7 @@ use crate::{
     db,
     store::{self, notifications::NewNotification},
 };
+use debtflow_domain::notification::NotificationKind;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -23,7 +24,7 @@ pub async fn run(db: &PgPool, agency_id: Uuid, run_id: Uuid) -> Result<Tally, Jo
             let notification = NewNotification {
                 agency_id,
                 recipient_id: admin,
-                kind: "data_quality_findings",
+                kind: NotificationKind::DataQualityFindings,
                 title: "Data-quality findings",
                 body: &body,
                 entity_type: Some("job_run"),

@@ -19,6 +19,7 @@ use crate::{
         notifications::NewNotification,
     },
 };
+use debtflow_domain::notification::NotificationKind;
 use debtflow_domain::{permission::Operation, Role};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -54,7 +55,7 @@ pub async fn finish_failed(
             let notification = NewNotification {
                 agency_id,
                 recipient_id: recipient,
-                kind: "job_failed",
+                kind: NotificationKind::JobFailed,
                 title: "A daily job failed twice",
                 body: &body,
                 entity_type: Some("job_run"),

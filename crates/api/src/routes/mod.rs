@@ -90,6 +90,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(jobs::run)
         .service(settings::get)
         .service(settings::update)
+        .service(notifications::stream::stream)
+        .service(notifications::preferences::get)
+        .service(notifications::preferences::put)
+        .service(notifications::unread)
+        .service(notifications::read_all)
         .service(notifications::list)
-        .service(notifications::read);
+        .service(notifications::read)
+        .service(notifications::remove);
 }

@@ -37,6 +37,7 @@ use crate::{
     },
 };
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use debtflow_domain::notification::NotificationKind;
 use debtflow_domain::{
     fee::FeeKind,
     payment::PaymentMethod,
@@ -128,7 +129,7 @@ impl<'t> Scene<'t> {
         days_ago: i64,
     ) -> Result<(), SeedError> {
         who.may(Operation::AddNote)?;
-        let cmd = AddNote { account_id: account.id, body: body.to_owned() };
+        let cmd = AddNote { account_id: account.id, body: body.to_owned(), remind_at: None };
         add(self.tx, &who.actor, cmd, self.at(days_ago)).await.map_err(failed("a note", account))?;
         Ok(())
     }
@@ -304,8 +305,8 @@ impl<'t> Scene<'t> {
         let decided: Vec<String> = self.tally.decided_plans.iter().map(Uuid::to_string).collect();
         for notification in store::notifications::list(self.tx, who.id, Which::Unread, None, 1000).await? {
             let about_decided = notification.entity_id.as_ref().is_some_and(|id| decided.contains(id));
-            if notification.kind == "plan_pending_approval" && about_decided {
-                store::notifications::mark_read(self.tx, who.id, notification.id).await?;
+            if notification.kind == NotificationKind::PlanPendingApproval && about_decided {
+                store::notifications::mark_read(self.tx, who.id, notification.id, self.now).await?;
             }
         }
         Ok(())

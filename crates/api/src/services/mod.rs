@@ -12,7 +12,9 @@ pub mod accounts;
 pub mod book;
 pub mod error;
 pub mod fees;
+pub mod follow_ups;
 pub mod imports;
+pub mod notifications;
 pub mod payments;
 pub mod plans;
 

@@ -349,6 +349,8 @@ pub struct Worklist {
     pub collector_id: Option<Uuid>,
     /// Only accounts no collector holds.
     pub unassigned_only: bool,
+    /// Only accounts with an open follow-up of this user due at this instant.
+    pub follow_up_due_for: Option<(Uuid, DateTime<Utc>)>,
     /// A debtor name (trigram similarity or substring) or an exact external reference.
     pub search: Option<String>,
 }
@@ -436,6 +438,11 @@ async fn push_filters(
     }
     if w.unassigned_only {
         q.push(" AND a.collector_id IS NULL");
+    }
+    if let Some((author, now)) = w.follow_up_due_for {
+        q.push(" AND EXISTS (SELECT 1 FROM follow_ups f WHERE f.agency_id = a.agency_id AND f.account_id = a.id");
+        q.push(" AND f.done_at IS NULL AND f.author_id = ").push_bind(author);
+        q.push(" AND f.remind_at <= ").push_bind(now).push(")");
     }
     if let Some(search) = &w.search {
         // Every word of the query must match a word of the debtor's name by trigram

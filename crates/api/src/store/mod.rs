@@ -15,6 +15,7 @@ pub mod data_quality;
 pub mod db;
 pub mod disputes;
 pub mod fees;
+pub mod follow_ups;
 pub mod idempotency;
 pub mod imports;
 pub mod installment_notices;

@@ -42,6 +42,9 @@ pub struct WorklistQuery {
     /// A collector's id, `me`, or `none` (unassigned). Collectors always see only
     /// their own accounts.
     pub collector: Option<String>,
+    /// `due`: only the accounts with a follow-up reminder of mine that is due (set on a
+    /// note; done once I write another note on the account).
+    pub follow_up: Option<String>,
     /// A debtor's name (fuzzy) or an exact external reference.
     #[validate(length(min = 1, max = 200))]
     pub q: Option<String>,
@@ -108,6 +111,11 @@ pub async fn list(
             (Some(id), false)
         }
     };
+    let follow_up_due = match q.follow_up.as_deref() {
+        None => false,
+        Some("due") => true,
+        Some(_) => return Err(ApiError::field("follow_up", "must be `due`")),
+    };
     let sort = match q.sort.as_deref().unwrap_or("created") {
         "created" => SortKey::Created,
         "balance" => SortKey::Balance,
@@ -141,6 +149,7 @@ pub async fn list(
         delinquent_between: buckets.iter().map(|b| b.anchors(today)).collect(),
         collector_id: if user.role == Role::Collector { None } else { collector_id },
         unassigned_only,
+        follow_up_due_for: follow_up_due.then_some((user.id, now)),
         search: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
     };
     let mut rows =

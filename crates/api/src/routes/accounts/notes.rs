@@ -24,6 +24,10 @@ pub struct NewNote {
     #[validate(length(min = 1, max = 5000))]
     #[schema(example = "Debtor asked to be called after 6 pm.")]
     pub body: String,
+    /// Remind me then (within a year): a `follow_up_due` notification, and the account
+    /// is due on my worklist (`follow_up=due`) until I write on it again.
+    #[schema(example = "2026-12-02T17:00:00Z")]
+    pub remind_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Add a note to the account's timeline.
@@ -80,7 +84,7 @@ pub async fn add_note(
 
 async fn add(user: AuthUser, id: Uuid, note: NewNote, db: &PgPool, clock: &Clock) -> Result<HttpResponse, ApiError> {
     user.require(Operation::AddNote)?;
-    let cmd = AddNote { account_id: id, body: note.body };
+    let cmd = AddNote { account_id: id, body: note.body, remind_at: note.remind_at };
     let mut tx = db::begin(db, user.scope()).await?;
     let event = service::add(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;
     tx.commit().await?;

@@ -1,20 +1,27 @@
-//! `/notifications`: the caller's own notifications, and marking one read. The
-//! notification centre, preferences, digests and push come later on the same table.
+//! `/notifications`: the caller's notification centre — the list with its unread
+//! count, marking read, deleting, the preferences of each kind, and the live stream.
+//! Every route reaches the caller's own notifications only: another user's id is 404.
+
+pub mod preferences;
+pub mod stream;
 
 use crate::{
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     db,
     edge::query::Query,
     pagination::PageSize,
     pagination::{self, Page},
     problem::{responses, ApiError},
+    services::notifications as service,
     store::{
         self,
         notifications::{NotificationRow, Which},
     },
 };
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
+use debtflow_domain::notification::{self, NotificationKind};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
@@ -24,30 +31,54 @@ use validator::Validate;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Notification {
     pub id: Uuid,
-    /// e.g. `account_assigned`.
-    pub kind: String,
+    pub kind: NotificationKind,
     pub title: String,
     pub body: String,
     /// What it is about (`account` + id), when it is about one thing.
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
+    /// The SPA page of what it is about, e.g. `/accounts/{id}`.
+    pub link: Option<String>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
 }
 
-impl From<NotificationRow> for Notification {
-    fn from(r: NotificationRow) -> Self {
+impl From<&NotificationRow> for Notification {
+    fn from(r: &NotificationRow) -> Self {
+        let link = r.entity_type.as_deref().zip(r.entity_id.as_deref()).and_then(|(t, id)| notification::link(t, id));
         Notification {
             id: r.id,
             kind: r.kind,
-            title: r.title,
-            body: r.body,
-            entity_type: r.entity_type,
-            entity_id: r.entity_id,
+            title: r.title.clone(),
+            body: r.body.clone(),
+            entity_type: r.entity_type.clone(),
+            entity_id: r.entity_id.clone(),
+            link,
             created_at: r.created_at,
             read_at: r.read_at,
         }
     }
+}
+
+/// A page of notifications, and how many of the caller's are unread in all.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationPage {
+    pub items: Vec<Notification>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+    pub unread_count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnreadCount {
+    pub unread_count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MarkedRead {
+    /// Notifications that were unread and now are read.
+    pub marked: u64,
+    pub unread_count: i64,
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -62,13 +93,13 @@ pub struct ListNotifications {
     pub cursor: Option<String>,
 }
 
-/// The caller's notifications, newest first.
+/// The caller's notifications, newest first, with their unread count.
 #[utoipa::path(
     tag = "notifications",
     security(("bearer" = [])),
     params(ListNotifications),
     responses(
-        (status = 200, description = "A page of notifications", body = Page<Notification>),
+        (status = 200, description = "A page of notifications", body = NotificationPage),
         (status = 401, response = responses::Unauthorized),
         (status = 422, response = responses::Invalid),
     )
@@ -86,9 +117,33 @@ pub async fn list(
     let mut tx = db::begin(&db, user.scope()).await?;
     let which = if q.unread.unwrap_or(false) { Which::Unread } else { Which::All };
     let rows = store::notifications::list(&mut tx, user.id, which, before, limit + 1).await?;
+    let count = store::notifications::unread_count(&mut tx, user.id).await?;
     tx.commit().await?;
     let key = |r: &NotificationRow| pagination::time_key(r.created_at, r.id);
-    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "notifications", key, Notification::from)))
+    let page = Page::from_rows(rows, limit, "notifications", key, |r| Notification::from(&r));
+    Ok(HttpResponse::Ok().json(NotificationPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+        unread_count: count,
+    }))
+}
+
+/// How many of the caller's notifications are unread.
+#[utoipa::path(
+    tag = "notifications",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The unread count", body = UnreadCount),
+        (status = 401, response = responses::Unauthorized),
+    )
+)]
+#[get("/notifications/unread-count")]
+pub async fn unread(user: AuthUser, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadNotifications)?;
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let count = store::notifications::unread_count(&mut tx, user.id).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(UnreadCount { unread_count: count }))
 }
 
 /// Mark one of the caller's notifications read (a second call changes nothing).
@@ -103,10 +158,58 @@ pub async fn list(
     )
 )]
 #[post("/notifications/{id}/read")]
-pub async fn read(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadNotifications)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let row = store::notifications::mark_read(&mut tx, user.id, *id).await?.ok_or(ApiError::NotFound)?;
+    let row = service::read(&mut tx, user.id, *id, clock.now()).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(Notification::from(row)))
+    Ok(HttpResponse::Ok().json(Notification::from(&row)))
+}
+
+/// Mark every unread notification of the caller read.
+#[utoipa::path(
+    tag = "notifications",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "How many were marked", body = MarkedRead),
+        (status = 401, response = responses::Unauthorized),
+    )
+)]
+#[post("/notifications/read-all")]
+pub async fn read_all(
+    user: AuthUser,
+    db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadNotifications)?;
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let marked = service::read_all(&mut tx, user.id, clock.now()).await?;
+    let count = store::notifications::unread_count(&mut tx, user.id).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(MarkedRead { marked, unread_count: count }))
+}
+
+/// Delete one of the caller's notifications.
+#[utoipa::path(
+    tag = "notifications",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Notification id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, response = responses::Unauthorized),
+        (status = 404, response = responses::NotFound),
+    )
+)]
+#[delete("/notifications/{id}")]
+pub async fn remove(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadNotifications)?;
+    let mut tx = db::begin(&db, user.scope()).await?;
+    service::delete(&mut tx, user.id, *id).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
 }

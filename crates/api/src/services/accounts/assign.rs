@@ -23,6 +23,7 @@ use crate::{
     },
 };
 use chrono::{DateTime, Utc};
+use debtflow_domain::notification::NotificationKind;
 use debtflow_domain::{
     account::distribution::{capacity, spread, Load},
     AccountStatus, Bucket, Priority,
@@ -232,6 +233,7 @@ async fn worklist(
         delinquent_between: filter.buckets.iter().map(|b| b.anchors(today)).collect(),
         collector_id: None,
         unassigned_only: filter.unassigned_only,
+        follow_up_due_for: None,
         search: filter.search,
     })
 }
@@ -276,7 +278,7 @@ async fn notify(
         let notification = NewNotification {
             agency_id,
             recipient_id: *collector,
-            kind: "account_assigned",
+            kind: NotificationKind::AccountAssigned,
             title: &title,
             body: "They are on your worklist.",
             entity_type: entity_id.as_ref().map(|_| "account"),

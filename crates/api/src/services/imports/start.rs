@@ -14,6 +14,7 @@ use crate::{
     },
 };
 use chrono::{DateTime, Utc};
+use debtflow_domain::notification::NotificationKind;
 use debtflow_domain::{
     import::{ImportSource, ImportStatus},
     permission::Operation,
@@ -141,7 +142,7 @@ async fn notify(tx: &mut PgConnection, done: &ImportRow) -> Result<(), ServiceEr
         let notification = NewNotification {
             agency_id: done.agency_id,
             recipient_id: recipient,
-            kind: "import_finished",
+            kind: NotificationKind::ImportFinished,
             title: &title,
             body: &body,
             entity_type: Some("import"),

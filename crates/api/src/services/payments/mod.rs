@@ -27,6 +27,7 @@ use crate::{
     },
 };
 use chrono::{DateTime, Utc};
+use debtflow_domain::notification::NotificationKind;
 use debtflow_domain::{
     fee::FeeCause,
     ledger::{Entry, EntryKind},
@@ -154,6 +155,21 @@ async fn post_to_account(
     }
     let data = json!({ "payment_id": payment.id, "amount": amount.amount(), "method": payment.method });
     account.event(tx, actor, "payment", None, data).await?;
+    if let Some(collector) = account.collector_id.filter(|c| actor.user_id != Some(*c)) {
+        let key = format!("payment:{}:received", payment.id);
+        let body = format!("A payment of {amount} ({}) was posted to the account.", payment.method);
+        let notification = NewNotification {
+            agency_id: account.agency_id,
+            recipient_id: collector,
+            kind: NotificationKind::PaymentReceived,
+            title: "Payment received",
+            body: &body,
+            entity_type: Some("account"),
+            entity_id: Some(account.id.to_string()),
+            idempotency_key: &key,
+        };
+        store::notifications::insert(tx, &notification).await?;
+    }
     plans::installments::pay(tx, actor, account, payment.id, amount, now).await?;
     account.settle_if_paid(tx, actor).await
 }
@@ -187,7 +203,8 @@ async fn suspend(
     let data = json!({ "payment_id": payment.id, "amount": amount.amount(), "method": payment.method });
     account.event(tx, actor, "unapplied", Some(&why), data).await?;
     let body = format!("A payment of {amount} could not be applied ({why}): apply it to an account or refund it.");
-    notify_deciders(tx, account.agency_id, payment.id, "payment_unapplied", "Unapplied payment", &body).await
+    notify_deciders(tx, account.agency_id, payment.id, NotificationKind::PaymentUnapplied, "Unapplied payment", &body)
+        .await
 }
 
 /// Tells the agency's users who may decide payments (the role table's) about one.
@@ -195,7 +212,7 @@ async fn notify_deciders(
     tx: &mut PgConnection,
     agency_id: Uuid,
     payment_id: Uuid,
-    kind: &str,
+    kind: NotificationKind,
     title: &str,
     body: &str,
 ) -> Result<(), ServiceError> {

@@ -13,6 +13,7 @@ use crate::{
     },
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use debtflow_domain::notification::NotificationKind;
 use debtflow_domain::{
     ledger::EntryKind,
     payment::{self, PaymentCause, PaymentMethod, PaymentStatus},
@@ -82,7 +83,8 @@ pub async fn record(
         PaymentStatus::PendingApproval => {
             let body = format!("A payment of {amount} dated {} needs approval before it posts.", payment.paid_on);
             let title = "Backdated payment to approve";
-            notify_deciders(tx, account.agency_id, payment.id, "payment_pending_approval", title, &body).await?;
+            notify_deciders(tx, account.agency_id, payment.id, NotificationKind::PaymentPendingApproval, title, &body)
+                .await?;
         }
         _ => {}
     }

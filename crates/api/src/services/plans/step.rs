@@ -16,6 +16,7 @@ use crate::{
     },
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use debtflow_domain::notification::NotificationKind;
 use debtflow_domain::{
     account::Cause,
     permission::Operation,
@@ -56,7 +57,7 @@ pub async fn step(
                 let notification = NewNotification {
                     agency_id,
                     recipient_id: recipient,
-                    kind: "plan_pending_approval",
+                    kind: NotificationKind::PlanPendingApproval,
                     title: "Payment plan to approve",
                     body: "A payment plan waits for your approval.",
                     entity_type: Some("plan"),
@@ -98,6 +99,26 @@ pub async fn step(
         }
     }
     event(tx, actor, &account, plan_id, step.past_tense(), reason).await?;
+    let decided = match step {
+        PlanStep::Approve => Some((NotificationKind::PlanApproved, "Payment plan approved")),
+        PlanStep::Reject => Some((NotificationKind::PlanRejected, "Payment plan rejected")),
+        _ => None,
+    };
+    if let Some((kind, title)) = decided.filter(|_| actor.user_id != Some(plan.created_by)) {
+        let key = format!("plan:{plan_id}:{kind}:{}", plan.updated_at.timestamp_micros());
+        let body = reason.map_or_else(|| "The plan you proposed was decided.".to_owned(), |r| format!("Reason: {r}"));
+        let notification = NewNotification {
+            agency_id,
+            recipient_id: plan.created_by,
+            kind,
+            title,
+            body: &body,
+            entity_type: Some("plan"),
+            entity_id: Some(plan_id.to_string()),
+            idempotency_key: &key,
+        };
+        store::notifications::insert(tx, &notification).await?;
+    }
     let after = store::plans::get(tx, reach, plan_id, now).await?.ok_or(ServiceError::NotFound)?;
     let change = Change::updated(
         "plan.transition",
@@ -156,7 +177,7 @@ pub async fn default(
         let notification = NewNotification {
             agency_id,
             recipient_id: recipient,
-            kind: "plan_defaulted",
+            kind: NotificationKind::PlanDefaulted,
             title: "Payment plan defaulted",
             body: &why,
             entity_type: Some("plan"),

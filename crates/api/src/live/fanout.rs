@@ -1,0 +1,101 @@
+//! The task each `serve` process runs: it listens to PostgreSQL, dispatches committed
+//! notifications and hands what was dispatched to this process's streams.
+
+use super::{Hub, LiveEvent};
+use crate::{db, store};
+use sqlx::{postgres::PgListener, PgPool};
+use std::{
+    sync::{Arc, Weak},
+    time::Duration,
+};
+use uuid::Uuid;
+
+/// How often a process dispatches and fans out without being woken.
+pub const SWEEP: Duration = Duration::from_secs(2);
+
+const WRITTEN: &str = "notifications_written";
+const DISPATCHED: &str = "notifications_dispatched";
+pub const IMPORT_PROGRESS: &str = "import_progress";
+
+/// Runs for as long as `hub` lives (the server that owns it).
+pub fn spawn(db: PgPool, hub: Weak<Hub>) {
+    tokio::spawn(async move {
+        while hub.strong_count() > 0 {
+            if let Err(err) = listen(&db, &hub).await {
+                tracing::warn!(error = %err, "live notifications: the listener failed; starting again");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    });
+}
+
+async fn listen(db: &PgPool, hub: &Weak<Hub>) -> Result<(), sqlx::Error> {
+    let mut listener = PgListener::connect_with(db).await?;
+    listener.listen_all([WRITTEN, DISPATCHED, IMPORT_PROGRESS]).await?;
+    let mut seen = {
+        let mut tx = db::begin(db, db::Scope::Platform).await?;
+        let last = store::notifications::last_dispatched(&mut tx).await?;
+        tx.commit().await?;
+        last
+    };
+    let mut sweep = tokio::time::interval(SWEEP);
+    loop {
+        let Some(hub) = hub.upgrade() else { return Ok(()) };
+        tokio::select! {
+            message = listener.try_recv() => match message? {
+                Some(n) if n.channel() == WRITTEN => drop(dispatch(db).await?),
+                Some(n) if n.channel() == DISPATCHED => {
+                    let to = n.payload().parse().unwrap_or(seen);
+                    seen = fan_out(db, &hub, seen, to).await?;
+                }
+                Some(n) => publish_progress(&hub, n.payload()),
+                // The connection was lost (and is re-made on the next call): what it
+                // missed is caught up now.
+                None => seen = catch_up(db, &hub, seen).await?,
+            },
+            _ = sweep.tick() => seen = catch_up(db, &hub, seen).await?,
+        }
+    }
+}
+
+async fn dispatch(db: &PgPool) -> Result<Option<i64>, sqlx::Error> {
+    let mut tx = db::begin(db, db::Scope::Platform).await?;
+    let last = store::notifications::dispatch(&mut tx).await?;
+    tx.commit().await?;
+    Ok(last)
+}
+
+async fn catch_up(db: &PgPool, hub: &Hub, seen: i64) -> Result<i64, sqlx::Error> {
+    dispatch(db).await?;
+    let mut tx = db::begin(db, db::Scope::Platform).await?;
+    let last = store::notifications::last_dispatched(&mut tx).await?;
+    tx.commit().await?;
+    fan_out(db, hub, seen, last).await
+}
+
+/// Hands the notifications dispatched in `(seen, to]` to their recipients' streams;
+/// returns the new `seen`.
+async fn fan_out(db: &PgPool, hub: &Hub, seen: i64, to: i64) -> Result<i64, sqlx::Error> {
+    if to <= seen {
+        return Ok(seen);
+    }
+    if hub.streams() > 0 {
+        let mut tx = db::begin(db, db::Scope::Platform).await?;
+        let rows = store::notifications::dispatched_between(&mut tx, seen, to).await?;
+        tx.commit().await?;
+        for row in rows {
+            let recipient = row.recipient_id;
+            hub.publish(recipient, &LiveEvent::Notification(Arc::new(row)));
+        }
+    }
+    Ok(to)
+}
+
+/// `{"recipient_id": …, …}` from an import's batch → that user's streams.
+fn publish_progress(hub: &Hub, payload: &str) {
+    let Ok(progress) = serde_json::from_str::<serde_json::Value>(payload) else { return };
+    let recipient = progress.get("recipient_id").and_then(|v| v.as_str()).and_then(|s| s.parse::<Uuid>().ok());
+    if let Some(recipient) = recipient {
+        hub.publish(recipient, &LiveEvent::ImportProgress(Arc::new(progress)));
+    }
+}
