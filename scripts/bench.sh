@@ -11,7 +11,7 @@ SECONDS_PER_SCENARIO=${BENCH_SECONDS:-10}
 CONCURRENCY=${BENCH_CONCURRENCY:-16}
 ACCOUNTS=${BENCH_ACCOUNTS:-1000000}
 
-cargo build --release -q -p debtflow-api -p debtflow-tests --bin debtflow --bin debtflow-load
+cargo build --release -q -p debtflow-api -p debtflow-tests --bin debtflow --bin debtflow-load --bin debtflow-fanout
 scripts/build-spa.sh 2>/dev/null
 
 if [ -z "${DATABASE_URL:-}" ]; then
@@ -202,6 +202,16 @@ for c in 1 8 32; do
   echo "| $c | $api_rps (errors: $api_errors) | $api_p95 | $raw | $ratio |"
 done
 echo "Target: the API at >= 50% of the raw SQL's rate at each concurrency."
+
+# 3b. Live notifications: 200 open streams on the server; notifications committed
+# straight into the database (as another replica's service would), 30 a second, each
+# timed from its COMMIT to its receipt by every stream of its recipient.
+echo
+echo "Live notifications (SSE), fan-out from a committed write to the recipient's streams:"
+echo
+target/release/debtflow-fanout "$base" "$DATABASE_URL" --token "$manager_token" --token "$collector_token" \
+  --token "$(login demo.admin Demo@2026)" --streams 200 --writes 300 --rate 30 --pid "$server"
+echo "Target: p95 < 1000 ms with 200 streams open."
 
 # 4. Jobs, on the whole data set.
 echo
