@@ -88,17 +88,17 @@ impl NotificationKind {
     }
 }
 
-/// What an entity's notification links to in the SPA, e.g. `/accounts/{id}`.
-pub fn link(entity_type: &str, entity_id: &str) -> Option<String> {
-    let base = match entity_type {
-        "account" => "/accounts",
-        "plan" => "/plans",
-        "payment" => "/payments",
-        "import" => "/imports",
-        "job_run" => "/jobs/runs",
-        _ => return None,
-    };
-    Some(format!("{base}/{entity_id}"))
+/// The SPA page a notification opens: the approvals queue for what waits on a
+/// decision, else the account it is about (whose page shows its plans, payments and
+/// timeline), else none.
+pub fn link(kind: NotificationKind, entity: Option<(&str, &str)>) -> Option<String> {
+    match (kind, entity) {
+        (NotificationKind::PaymentPendingApproval | NotificationKind::PlanPendingApproval, _) => {
+            Some("/approvals".to_owned())
+        }
+        (_, Some(("account", id))) => Some(format!("/accounts/{id}")),
+        _ => None,
+    }
 }
 
 /// The hour of the agency's day at which digests go out.
@@ -164,9 +164,12 @@ mod tests {
     }
 
     #[test]
-    fn links_point_at_the_spa_page_of_the_entity() {
-        assert_eq!(link("account", "a1").as_deref(), Some("/accounts/a1"));
-        assert_eq!(link("plan", "p1").as_deref(), Some("/plans/p1"));
-        assert_eq!(link("mystery", "x"), None);
+    fn links_open_the_approvals_queue_or_the_account() {
+        let plan = Some(("plan", "p1"));
+        assert_eq!(link(NotificationKind::PlanPendingApproval, plan).as_deref(), Some("/approvals"));
+        assert_eq!(link(NotificationKind::PaymentPendingApproval, None).as_deref(), Some("/approvals"));
+        assert_eq!(link(NotificationKind::PlanApproved, Some(("account", "a1"))).as_deref(), Some("/accounts/a1"));
+        assert_eq!(link(NotificationKind::ImportFinished, Some(("import", "i1"))), None);
+        assert_eq!(link(NotificationKind::AccountAssigned, None), None);
     }
 }

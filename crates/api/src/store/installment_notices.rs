@@ -45,7 +45,7 @@ pub async fn remind(
                                         idempotency_key)
              SELECT $1, gen_random_uuid(), recipient, 'installment_due', 'Installment due soon',
                     format('Installment %s (%s) is due on %s.', seq + 1, trim_scale(owed), due_date),
-                    'plan', plan_id::text, format('installment:%s:%s:reminder:%s', plan_id, seq, recipient)
+                    'account', account_id::text, format('installment:%s:%s:reminder:%s', plan_id, seq, recipient)
              FROM recipients WHERE recipient IS NOT NULL
              ON CONFLICT (agency_id, idempotency_key) DO NOTHING RETURNING 1)
          SELECT (SELECT count(*) FROM due) AS due, (SELECT count(*) FROM sent) AS sent",
@@ -73,7 +73,7 @@ pub struct Flagged {
 pub async fn flag_late(tx: &mut PgConnection, agency_id: Uuid, as_of: NaiveDate) -> Result<Flagged, sqlx::Error> {
     sqlx::query_as(
         "WITH late AS (
-             SELECT i.plan_id, i.seq, i.due_date, a.collector_id
+             SELECT i.plan_id, i.seq, i.due_date, a.id AS account_id, a.collector_id
              FROM plan_installments i
              JOIN plans p ON p.agency_id = i.agency_id AND p.id = i.plan_id AND p.status = $3
              JOIN accounts a ON a.agency_id = p.agency_id AND a.id = p.account_id
@@ -82,7 +82,7 @@ pub async fn flag_late(tx: &mut PgConnection, agency_id: Uuid, as_of: NaiveDate)
              INSERT INTO notifications (agency_id, id, recipient_id, kind, title, body, entity_type, entity_id,
                                         idempotency_key)
              SELECT $1, gen_random_uuid(), collector_id, 'installment_late', 'Installment late',
-                    format('Installment %s, due on %s, is late.', seq + 1, due_date), 'plan', plan_id::text,
+                    format('Installment %s, due on %s, is late.', seq + 1, due_date), 'account', account_id::text,
                     format('installment:%s:%s:late', plan_id, seq)
              FROM late WHERE collector_id IS NOT NULL
              ON CONFLICT (agency_id, idempotency_key) DO NOTHING RETURNING 1)

@@ -37,7 +37,8 @@ pub struct Notification {
     /// What it is about (`account` + id), when it is about one thing.
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
-    /// The SPA page of what it is about, e.g. `/accounts/{id}`.
+    /// The SPA page to open: `/approvals` for what waits on a decision, else the
+    /// account's page (`/accounts/{id}`) when it is about one.
     pub link: Option<String>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
@@ -45,7 +46,7 @@ pub struct Notification {
 
 impl From<&NotificationRow> for Notification {
     fn from(r: &NotificationRow) -> Self {
-        let link = r.entity_type.as_deref().zip(r.entity_id.as_deref()).and_then(|(t, id)| notification::link(t, id));
+        let link = notification::link(r.kind, r.entity_type.as_deref().zip(r.entity_id.as_deref()));
         Notification {
             id: r.id,
             kind: r.kind,

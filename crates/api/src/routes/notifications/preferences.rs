@@ -39,8 +39,12 @@ impl From<PreferenceRow> for KindPreference {
 
 /// The kinds to change, each with its new preference; kinds left out keep theirs.
 #[derive(Debug, Deserialize, ToSchema)]
-#[schema(example = json!({ "account_assigned": { "in_app": true, "email": "daily_digest" } }))]
-pub struct PreferenceChanges(pub HashMap<NotificationKind, Preference>);
+#[schema(
+    value_type = HashMap<NotificationKind, Preference>,
+    example = json!({ "account_assigned": { "in_app": true, "email": "daily_digest" } })
+)]
+// Kinds are read as text and parsed by the handler, so an unknown one is named like any field.
+pub struct PreferenceChanges(pub HashMap<String, Preference>);
 
 impl validator::Validate for PreferenceChanges {
     fn validate(&self) -> Result<(), validator::ValidationErrors> {
@@ -85,7 +89,11 @@ pub async fn put(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadNotifications)?;
-    let mut changes: Vec<_> = body.into_inner().0.into_iter().collect();
+    let mut changes = Vec::new();
+    for (kind, preference) in body.into_inner().0 {
+        let kind: NotificationKind = kind.parse().map_err(|e: String| ApiError::field(kind.clone(), e))?;
+        changes.push((kind, preference));
+    }
     changes.sort_by_key(|(kind, _)| kind.as_str());
     let mut tx = db::begin(&db, user.scope()).await?;
     let rows = service::set_preferences(&mut tx, &Actor::from(&user), &changes, clock.now()).await?;

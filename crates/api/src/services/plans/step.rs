@@ -106,15 +106,19 @@ pub async fn step(
     };
     if let Some((kind, title)) = decided.filter(|_| actor.user_id != Some(plan.created_by)) {
         let key = format!("plan:{plan_id}:{kind}:{}", plan.updated_at.timestamp_micros());
-        let body = reason.map_or_else(|| "The plan you proposed was decided.".to_owned(), |r| format!("Reason: {r}"));
+        let body = match (kind, reason) {
+            (_, Some(reason)) => format!("Reason: {reason}"),
+            (NotificationKind::PlanApproved, None) => "The plan you proposed is active.".to_owned(),
+            _ => "The plan you proposed will not go ahead: edit it or propose another.".to_owned(),
+        };
         let notification = NewNotification {
             agency_id,
             recipient_id: plan.created_by,
             kind,
             title,
             body: &body,
-            entity_type: Some("plan"),
-            entity_id: Some(plan_id.to_string()),
+            entity_type: Some("account"),
+            entity_id: Some(account.id.to_string()),
             idempotency_key: &key,
         };
         store::notifications::insert(tx, &notification).await?;
@@ -180,8 +184,8 @@ pub async fn default(
             kind: NotificationKind::PlanDefaulted,
             title: "Payment plan defaulted",
             body: &why,
-            entity_type: Some("plan"),
-            entity_id: Some(plan_id.to_string()),
+            entity_type: Some("account"),
+            entity_id: Some(account.id.to_string()),
             idempotency_key: &key,
         };
         sent += i64::from(store::notifications::insert(tx, &notification).await?);
