@@ -18,6 +18,7 @@ pub mod export;
 pub mod idempotency;
 pub mod imports;
 pub mod jobs;
+pub mod mail;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;
