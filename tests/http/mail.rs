@@ -2,7 +2,8 @@
 //! an escalation mailed at once to its recipient's address; the daily digest, nothing
 //! before its 07:00 slot and exactly one after; a server that is down (the event
 //! succeeds, the mail waits for its next attempt, then goes out) with the mailer that
-//! `serve` runs by itself; and the sent-mail log for the roles that may read it.
+//! `serve` runs by itself; two mailers (two replicas) sending the same outbox at once,
+//! each mail going out once; and the sent-mail log for the roles that may read it.
 //!
 //! Most tests drive the mailer with `Mailer::tick` on the app's frozen clock (the
 //! server's own mailer then ticks only once an hour); the test of a server that is
@@ -362,4 +363,57 @@ async fn the_sent_mail_log_is_read_by_admins_compliance_and_auditors_only() {
     for denied in ["sarah.mitchell", "demo.manager"] {
         assert_problem(app.get_as(&app.token(denied).await, "/api/v1/mail/deliveries").await, 403).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_mailers_sending_together_send_every_mail_exactly_once() {
+    // The server is down at first: forty mails wait in the outbox for their second
+    // attempt, which two mailers then make at the same time.
+    let port = SmtpSink::free_port();
+    let start = new_york("09:00:00");
+    let (app, demo) = mailing_app(start, port, 3600).await;
+    let address = give_address(&app, "demo.admin").await;
+    let admin = user_id(&app, "demo.admin").await;
+    // Forty escalations (mailed at once by default), written as the jobs write them.
+    sqlx::query(
+        "INSERT INTO notifications (agency_id, id, recipient_id, kind, title, body, idempotency_key)
+         SELECT $1, gen_random_uuid(), $2, 'job_failed', 'Escalation ' || n, 'Body ' || n, 'test:' || n
+         FROM generate_series(1, 40) n",
+    )
+    .bind(demo.agency)
+    .bind(admin)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let first = tick(&app).await;
+    assert_eq!((first.immediate, first.sent, first.failed), (40, 0, 40), "{first:?}");
+
+    let sink = SmtpSink::start_on(port).await;
+    app.clock.set(start + chrono::TimeDelta::minutes(1));
+    // Two replicas: a mailer each, on pools of their own, ticking at once.
+    let config = app.config.mail.as_ref().unwrap();
+    let a = Mailer::new(config, app.database.pool(), app.clock.clone()).unwrap();
+    let b = Mailer::new(config, app.database.pool(), app.clock.clone()).unwrap();
+    for mailer in [&a, &b] {
+        // Connected before the race starts, so neither is done before the other begins.
+        sqlx::query("SELECT 1").execute(&mailer.db).await.unwrap();
+    }
+    let now = app.clock.now();
+    let (ra, rb) =
+        tokio::join!(tokio::spawn(async move { a.tick(now).await }), tokio::spawn(async move { b.tick(now).await }));
+    let (ra, rb) = (ra.unwrap().unwrap(), rb.unwrap().unwrap());
+
+    assert_eq!(ra.sent + rb.sent, 40, "each mail sent by one of them: {ra:?} {rb:?}");
+    assert!(ra.sent > 0 && rb.sent > 0, "both mailers sent some: {ra:?} {rb:?}");
+    assert_eq!(ra.failed + rb.failed, 0, "{ra:?} {rb:?}");
+    sink.wait_for(40, Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 40, "no mail twice");
+    let subjects: std::collections::BTreeSet<&str> = messages.iter().map(|m| m.subject.as_str()).collect();
+    assert_eq!(subjects.len(), 40, "forty different mails");
+    assert!(messages.iter().all(|m| m.rcpt_tos == [address.as_str()]));
+    let states = deliveries_of(&app, admin).await;
+    assert_eq!(states.len(), 40);
+    assert!(states.iter().all(|s| s.0 == "sent" && s.1 == 2), "sent at the second attempt each: {states:?}");
 }
