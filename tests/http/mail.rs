@@ -416,4 +416,20 @@ async fn two_mailers_sending_together_send_every_mail_exactly_once() {
     let states = deliveries_of(&app, admin).await;
     assert_eq!(states.len(), 40);
     assert!(states.iter().all(|s| s.0 == "sent" && s.1 == 2), "sent at the second attempt each: {states:?}");
+
+    // The log pages through them, newest first.
+    let token = app.token("demo.admin").await;
+    let first: Value = ok(app.get_as(&token, "/api/v1/mail/deliveries?limit=25").await, 200, "page 1").await;
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let path = format!("/api/v1/mail/deliveries?limit=25&cursor={cursor}");
+    let second: Value = ok(app.get_as(&token, &path).await, 200, "page 2").await;
+    assert_eq!(second["next_cursor"], Value::Null);
+    let ids: Vec<&str> = [&first, &second]
+        .iter()
+        .flat_map(|page| page["items"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(ids.len(), 40);
+    let mut newest_first = ids.clone();
+    newest_first.sort_unstable_by(|x, y| y.cmp(x));
+    assert_eq!(ids, newest_first, "newest first (ids are UUID v7, written in order)");
 }
