@@ -94,7 +94,9 @@ CREATE TRIGGER notifications_written AFTER INSERT ON notifications
 
 -- Mail: one row per message (an immediate notification, or a digest of a slot), kept
 -- as the sent-mail log. A failed attempt is retried at next_attempt_at; after the
--- last attempt the mail is `failed`.
+-- last attempt the mail is `failed`. A sender claims a pending mail by moving its
+-- next_attempt_at past the SMTP call (a lease; see crates/api/src/mail).
+CREATE TYPE mail_status AS ENUM ('pending', 'sent', 'failed');
 CREATE TABLE mail_deliveries (
     agency_id       uuid NOT NULL REFERENCES agencies (id),
     id              uuid NOT NULL,
@@ -106,7 +108,7 @@ CREATE TABLE mail_deliveries (
     subject         text NOT NULL,
     body            text NOT NULL,
     notifications   integer NOT NULL CHECK (notifications > 0),
-    status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+    status          mail_status NOT NULL DEFAULT 'pending',
     attempts        integer NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL,
     last_error      text,
@@ -119,6 +121,7 @@ CREATE TABLE mail_deliveries (
 CREATE UNIQUE INDEX mail_deliveries_digest_idx ON mail_deliveries (recipient_id, delivery, slot) WHERE slot IS NOT NULL;
 CREATE INDEX mail_deliveries_pending_idx ON mail_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX mail_deliveries_log_idx ON mail_deliveries (agency_id, created_at DESC, id DESC);
+CREATE INDEX mail_deliveries_recipient_idx ON mail_deliveries (agency_id, recipient_id, created_at DESC, id DESC);
 
 -- A note's reminder to its author: fired once at remind_at (a follow_up_due
 -- notification), then due on the author's worklist until they write on the account again.

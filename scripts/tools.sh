@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the build tools the project needs, when missing: the wasm32 target,
-# wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock, and OpenSSH's
-# sshd (the SFTP tests start a real one). `make run`, `make test` and `make bench` call
-# it; a second call finds everything and is quick.
+# wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock, OpenSSH's sshd
+# (the SFTP tests start a real one) and Python's aiosmtpd (the mail tests' SMTP sink).
+# `make run`, `make test` and `make bench` call it; a second call finds everything and
+# is quick.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -21,4 +22,12 @@ fi
 if [ ! -x /usr/sbin/sshd ]; then
   echo "tools: installing openssh-server (the SFTP tests run a real sshd)" >&2
   apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y openssh-server >&2
+fi
+
+# The mail tests deliver to a real SMTP server: aiosmtpd, from PyPI, as a sink.
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  echo "tools: installing aiosmtpd (the mail tests run a real SMTP sink)" >&2
+  python3 -m pip install --quiet --root-user-action=ignore aiosmtpd >&2 \
+    || python3 -m pip install --quiet --root-user-action=ignore --break-system-packages aiosmtpd >&2 \
+    || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-aiosmtpd >&2; }
 fi

@@ -13,6 +13,7 @@ mod import_sftp;
 mod imports;
 mod job_rules;
 mod jobs;
+mod mail;
 mod matrix;
 mod metrics;
 mod notifications;

@@ -298,6 +298,7 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
             None,
             Operation::ReadImports,
         ),
+        route(Method::GET, "/mail/deliveries", "/api/v1/mail/deliveries".into(), None, Operation::ReadMailLog),
         route(Method::GET, "/notifications", "/api/v1/notifications".into(), None, Operation::ReadNotifications),
         route(
             Method::POST,

@@ -6,6 +6,7 @@
 //! gets its own `CREATE DATABASE … TEMPLATE …` copy, dropped when the test ends.
 //! Tests run in parallel and never see each other's rows.
 
+pub mod smtp;
 pub mod sse;
 pub mod sshd;
 
@@ -25,6 +26,8 @@ pub struct TestApp {
     pub database: TestDatabase,
     /// The server's clock: the system's, or frozen ([`spawn_app_at`]).
     pub clock: Clock,
+    /// The configuration the server runs with (say, its mail settings).
+    pub config: Config,
 }
 
 impl TestApp {
@@ -224,6 +227,11 @@ pub async fn spawn_app_at(at: chrono::DateTime<chrono::Utc>) -> TestApp {
     spawn_with_clock(TestDatabase::migrated().await, &[], Clock::frozen(at)).await
 }
 
+/// [`spawn_app_at`] with configuration `overrides`.
+pub async fn spawn_app_at_with(at: chrono::DateTime<chrono::Utc>, overrides: &[(&str, &str)]) -> TestApp {
+    spawn_with_clock(TestDatabase::migrated().await, overrides, Clock::frozen(at)).await
+}
+
 /// Spawns the app on `database` as it is.
 pub async fn spawn_on(database: TestDatabase, overrides: &[(&str, &str)]) -> TestApp {
     spawn_with_clock(database, overrides, Clock::system()).await
@@ -237,7 +245,7 @@ async fn spawn_with_clock(database: TestDatabase, overrides: &[(&str, &str)], cl
     tokio::spawn(app.run_until_stopped());
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a reqwest client");
-    TestApp { address, db, client, database, clock }
+    TestApp { address, db, client, database, clock, config }
 }
 
 /// A database of its own for one test, dropped when the test ends.

@@ -92,6 +92,76 @@ pub struct Config {
     /// `JOB_SCHEDULER=on` runs the daily jobs inside `debtflow serve` (default off).
     pub job_scheduler: bool,
     pub imports: ImportSettings,
+    /// Mail over SMTP; `None` (the default) when `SMTP_HOST` is unset: nothing is mailed.
+    pub mail: Option<MailConfig>,
+}
+
+/// How the SMTP connection is secured (`SMTP_TLS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// `starttls`: a plain connection upgraded with STARTTLS, which the server must offer.
+    StartTls,
+    /// `tls`: TLS from the first byte (SMTPS, usually port 465).
+    Tls,
+    /// `none`: no encryption (a local relay or a test sink only).
+    None,
+}
+
+impl FromStr for SmtpTls {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "starttls" => Ok(SmtpTls::StartTls),
+            "tls" => Ok(SmtpTls::Tls),
+            "none" => Ok(SmtpTls::None),
+            _ => Err("expected `starttls`, `tls` or `none`".into()),
+        }
+    }
+}
+
+/// Settings of the mailer (`mail`), present when `SMTP_HOST` is set.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `SMTP_HOST`: the SMTP server (relay) that takes the mail.
+    pub host: String,
+    /// `SMTP_PORT` (587).
+    pub port: u16,
+    /// `SMTP_TLS`: `starttls` (the default), `tls` or `none`.
+    pub tls: SmtpTls,
+    /// `SMTP_USERNAME` and `SMTP_PASSWORD`: both or neither.
+    pub credentials: Option<(String, Secret)>,
+    /// `MAIL_FROM`: the sender, `DebtFlow <no-reply@debtflow.local>` by default.
+    pub from: lettre::message::Mailbox,
+    /// `MAIL_POLL_SECS`: how often `serve` looks for mail to write and send (10).
+    pub poll_secs: u64,
+}
+
+impl MailConfig {
+    /// The mail settings, or `None` without `SMTP_HOST`.
+    fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<'_, F>) -> Result<Option<Self>, ConfigError> {
+        let Some(host) = env.get("SMTP_HOST") else { return Ok(None) };
+        let credentials = match (env.get("SMTP_USERNAME"), env.get("SMTP_PASSWORD")) {
+            (Some(username), Some(password)) => Some((username, Secret(password))),
+            (None, None) => None,
+            (Some(_), None) => return Err(env.error("SMTP_PASSWORD", "is required with SMTP_USERNAME")),
+            (None, Some(_)) => return Err(env.error("SMTP_USERNAME", "is required with SMTP_PASSWORD")),
+        };
+        Ok(Some(MailConfig {
+            host: host.trim().to_owned(),
+            port: env.parse_positive("SMTP_PORT", 587)?,
+            tls: env.parse_or("SMTP_TLS", SmtpTls::StartTls)?,
+            credentials,
+            from: env.parse_or("MAIL_FROM", default_from())?,
+            poll_secs: env.parse_positive("MAIL_POLL_SECS", 10)?,
+        }))
+    }
+}
+
+fn default_from() -> lettre::message::Mailbox {
+    lettre::message::Mailbox::new(
+        Some("DebtFlow".to_owned()),
+        lettre::Address::new("no-reply", "debtflow.local").expect("a valid address"),
+    )
 }
 
 /// Settings of CSV imports.
@@ -236,6 +306,7 @@ impl Config {
                 batch_rows: env.parse_positive("IMPORT_BATCH_ROWS", 1000)?,
                 parallel: env.parse_positive("IMPORT_PARALLEL", 2)?,
             },
+            mail: MailConfig::from_env(&env)?,
         })
     }
 }
@@ -322,6 +393,36 @@ mod tests {
         assert_eq!(config(&with_key).unwrap_err().var, "STRIPE_WEBHOOK_SECRET");
         assert!(config(&[with_key[0], with_key[1], with_key[2], ("STRIPE_WEBHOOK_SECRET", "whsec_real")]).is_ok());
         assert_eq!(config(&[("DATA_ENCRYPTION_KEY", "abcd")]).unwrap_err().var, "DATA_ENCRYPTION_KEY");
+    }
+
+    #[test]
+    fn mail_is_off_unless_a_host_is_set_and_its_values_are_checked() {
+        assert!(config(&[]).unwrap().mail.is_none());
+        let mail = config(&[("SMTP_HOST", "smtp.example.com")]).unwrap().mail.unwrap();
+        assert_eq!((mail.port, mail.tls, mail.poll_secs), (587, SmtpTls::StartTls, 10));
+        assert!(mail.credentials.is_none());
+        assert_eq!(mail.from.to_string(), "DebtFlow <no-reply@debtflow.local>");
+        let mail = config(&[
+            ("SMTP_HOST", "mail.local"),
+            ("SMTP_PORT", "2525"),
+            ("SMTP_TLS", "none"),
+            ("SMTP_USERNAME", "debtflow"),
+            ("SMTP_PASSWORD", "hunter2"),
+            ("MAIL_FROM", "Agency <ops@agency.example>"),
+            ("MAIL_POLL_SECS", "1"),
+        ])
+        .unwrap()
+        .mail
+        .unwrap();
+        assert_eq!((mail.port, mail.tls, mail.poll_secs), (2525, SmtpTls::None, 1));
+        assert_eq!(mail.from.email.to_string(), "ops@agency.example");
+        assert!(!format!("{mail:?}").contains("hunter2"), "the password never prints");
+        let host = ("SMTP_HOST", "smtp.example.com");
+        assert_eq!(config(&[host, ("SMTP_TLS", "ssl")]).unwrap_err().var, "SMTP_TLS");
+        assert_eq!(config(&[host, ("SMTP_PORT", "0")]).unwrap_err().var, "SMTP_PORT");
+        assert_eq!(config(&[host, ("MAIL_FROM", "not an address")]).unwrap_err().var, "MAIL_FROM");
+        assert_eq!(config(&[host, ("SMTP_USERNAME", "u")]).unwrap_err().var, "SMTP_PASSWORD");
+        assert_eq!(config(&[host, ("MAIL_POLL_SECS", "0")]).unwrap_err().var, "MAIL_POLL_SECS");
     }
 
     #[test]

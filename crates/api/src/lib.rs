@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod jobs;
 pub mod live;
+pub mod mail;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;

@@ -69,6 +69,7 @@ use utoipa::{
         routes::imports::sftp::get,
         routes::imports::sftp::put,
         routes::imports::sftp::trigger,
+        routes::mail::deliveries::list,
         routes::jobs::runs,
         routes::jobs::run,
         routes::settings::get,
@@ -125,6 +126,7 @@ struct V1;
         (name = "imports", description = "Placement files: CSV upload, background import with progress, row errors, column mappings"),
         (name = "jobs", description = "The daily jobs: their runs, running one now, the kill switches"),
         (name = "notifications", description = "The caller's notifications"),
+        (name = "mail", description = "The sent-mail log: notifications mailed at once and digests, with their delivery attempts"),
         (name = "operations", description = "Health probes and metrics"),
     ),
 )]

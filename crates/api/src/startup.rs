@@ -75,6 +75,11 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock) -> s
     let importer =
         Arc::new(Importer::new(config, db.get_ref().clone(), clock.get_ref().clone()).map_err(std::io::Error::other)?);
     crate::imports::run::spawn_worker(Arc::downgrade(&importer));
+    if let Some(mail) = &config.mail {
+        let mailer = crate::mail::Mailer::new(mail, db.get_ref().clone(), clock.get_ref().clone())
+            .map_err(std::io::Error::other)?;
+        crate::mail::worker::spawn_worker(mailer, Duration::from_secs(mail.poll_secs));
+    }
     let importer = web::Data::from(importer);
     let hub = Arc::new(Hub::default());
     live::fanout::spawn(db.get_ref().clone(), Arc::downgrade(&hub));

@@ -8,6 +8,7 @@ pub mod account;
 pub mod fee;
 pub mod import;
 pub mod ledger;
+pub mod mail;
 pub mod money;
 mod names;
 pub mod notification;

@@ -36,12 +36,13 @@ pub enum Operation {
     ManageSettings,
     ReadImports,
     ImportAccounts,
+    ReadMailLog,
 }
 
 use Role::*;
 
 impl Operation {
-    pub const ALL: [Operation; 28] = [
+    pub const ALL: [Operation; 29] = [
         Operation::ReadOwnProfile,
         Operation::ReadAgencies,
         Operation::UpdateAgency,
@@ -70,6 +71,7 @@ impl Operation {
         Operation::ManageSettings,
         Operation::ReadImports,
         Operation::ImportAccounts,
+        Operation::ReadMailLog,
     ];
 
     /// The roles allowed to perform the operation.
@@ -115,6 +117,8 @@ impl Operation {
             Operation::ReadImports => &[AgencyAdmin, Manager, Compliance, Auditor],
             // Imports and their column mappings.
             Operation::ImportAccounts => &[AgencyAdmin, Manager],
+            // The sent-mail log: who was mailed what, and whether it went out.
+            Operation::ReadMailLog => &[Admin, AgencyAdmin, Compliance, Auditor],
         }
     }
 
@@ -148,6 +152,12 @@ mod tests {
             assert!(!op.roles().is_empty(), "{op:?} has no role");
             assert!(!Operation::ALL[..i].contains(op), "{op:?} is listed twice");
         }
+    }
+
+    #[test]
+    fn the_mail_log_is_read_by_admins_and_the_reading_roles_only() {
+        let readers: Vec<Role> = Role::ALL.into_iter().filter(|r| allows(*r, Operation::ReadMailLog)).collect();
+        assert_eq!(readers, vec![Admin, AgencyAdmin, Compliance, Auditor]);
     }
 
     #[test]

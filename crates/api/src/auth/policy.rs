@@ -47,6 +47,7 @@ pub fn routes(operation: Operation) -> &'static str {
         Operation::ManageSettings => "`PATCH /settings`, `PUT /imports/sftp`",
         Operation::ReadImports => "`GET /imports`, `GET /imports/mappings`, `GET /imports/sftp`",
         Operation::ImportAccounts => "`POST /imports`, `PUT /imports/mappings/{name}`, `POST /imports/trigger`",
+        Operation::ReadMailLog => "`GET /mail/deliveries`",
     }
 }
 

@@ -11,6 +11,7 @@ pub mod collectors;
 pub mod health;
 pub mod imports;
 pub mod jobs;
+pub mod mail;
 pub mod notifications;
 pub mod payments;
 pub mod plans;
@@ -86,6 +87,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(imports::sftp::trigger)
         .service(imports::get::get)
         .service(imports::errors::list)
+        .service(mail::deliveries::list)
         .service(jobs::runs)
         .service(jobs::run)
         .service(settings::get)

@@ -23,6 +23,7 @@ pub mod job_runs;
 pub mod job_settings;
 pub mod ledger;
 pub mod login_failures;
+pub mod mail;
 pub mod notifications;
 pub mod payments;
 pub mod placements;

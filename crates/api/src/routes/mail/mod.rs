@@ -1,0 +1,3 @@
+//! `/mail`: the sent-mail log, read-only, for admins, compliance and auditors.
+
+pub mod deliveries;
