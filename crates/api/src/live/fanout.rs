@@ -3,7 +3,10 @@
 
 use super::{Hub, LiveEvent};
 use crate::{db, store};
-use sqlx::{postgres::PgListener, PgPool};
+use sqlx::{
+    postgres::{PgListener, PgNotification},
+    PgPool,
+};
 use std::{
     sync::{Arc, Weak},
     time::Duration,
@@ -42,18 +45,45 @@ async fn listen(db: &PgPool, hub: &Weak<Hub>) -> Result<(), sqlx::Error> {
     loop {
         let Some(hub) = hub.upgrade() else { return Ok(()) };
         tokio::select! {
-            message = listener.try_recv() => match message? {
-                Some(n) if n.channel() == WRITTEN => drop(dispatch(db).await?),
-                Some(n) if n.channel() == DISPATCHED => {
-                    let to = n.payload().parse().unwrap_or(seen);
+            message = listener.try_recv() => {
+                // `None`: the connection was lost (and is re-made on the next call); what
+                // it missed is caught up now.
+                let Some(first) = message? else {
+                    seen = catch_up(db, &hub, seen).await?;
+                    continue;
+                };
+                // A burst of commits (a payment each) is one dispatch, not one each.
+                let mut wake = Wake::default();
+                wake.add(&hub, first);
+                while let Some(next) = listener.next_buffered() {
+                    wake.add(&hub, next);
+                }
+                if wake.written {
+                    dispatch(db).await?;
+                }
+                if let Some(to) = wake.dispatched {
                     seen = fan_out(db, &hub, seen, to).await?;
                 }
-                Some(n) => publish_progress(&hub, n.payload()),
-                // The connection was lost (and is re-made on the next call): what it
-                // missed is caught up now.
-                None => seen = catch_up(db, &hub, seen).await?,
-            },
+            }
             _ = sweep.tick() => seen = catch_up(db, &hub, seen).await?,
+        }
+    }
+}
+
+/// What a batch of notifications from PostgreSQL asks for.
+#[derive(Default)]
+struct Wake {
+    written: bool,
+    /// The last place announced.
+    dispatched: Option<i64>,
+}
+
+impl Wake {
+    fn add(&mut self, hub: &Hub, n: PgNotification) {
+        match n.channel() {
+            WRITTEN => self.written = true,
+            DISPATCHED => self.dispatched = self.dispatched.max(n.payload().parse().ok()),
+            _ => publish_progress(hub, n.payload()),
         }
     }
 }
