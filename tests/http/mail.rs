@@ -261,21 +261,14 @@ async fn with_the_smtp_server_down_the_event_succeeds_and_serve_mails_it_once_th
     let port = SmtpSink::free_port();
     let start = new_york("10:00:00");
     // The server's own mailer, every second: nothing here ticks by hand.
-    let (app, demo) = mailing_app(start, port, 1).await;
+    let (app, _) = mailing_app(start, port, 1).await;
     let address = give_address(&app, "demo.manager").await;
     let manager = user_id(&app, "demo.manager").await;
-    // The manager wants plans to approve at once (the preferences API is the
-    // notification centre's; its table is what the trigger reads).
-    sqlx::query(
-        "INSERT INTO notification_preferences (agency_id, user_id, kind, in_app, email, updated_at)
-         VALUES ($1, $2, 'plan_pending_approval', true, 'immediately', $3)",
-    )
-    .bind(demo.agency)
-    .bind(manager)
-    .bind(start)
-    .execute(&app.db)
-    .await
-    .unwrap();
+    // The manager wants plans to approve at once.
+    let at_once = json!({ "plan_pending_approval": { "in_app": true, "email": "immediately" } });
+    let token = app.token("demo.manager").await;
+    let set = app.send(reqwest::Method::PUT, "/api/v1/notifications/preferences", &token, Some(&at_once)).await;
+    assert_eq!(set.status(), 200);
 
     submit_a_plan(&app, "DOWN-1", "2026-11-26".parse().unwrap()).await;
 
