@@ -49,7 +49,9 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
     responses(
         (status = 200, description = "A stream of server-sent events: `ready`, `notification` (data: a \
           Notification; id: its place in the delivery order), `import_progress`, `token_expired`",
-          content_type = "text/event-stream", body = String),
+          content_type = "text/event-stream", body = String,
+          example = "retry: 2000\n\nid: 42\nevent: ready\ndata: {\"last_event_id\":42}\n\nid: 43\nevent: notification\n\
+                     data: {\"id\":\"01a2…\",\"kind\":\"account_assigned\",\"title\":\"An account was assigned to you\",…}\n\n"),
         (status = 401, response = responses::Unauthorized),
         (status = 422, response = responses::Invalid),
     )
