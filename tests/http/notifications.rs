@@ -2,7 +2,9 @@
 //! preferences, owner scoping, follow-up reminders.
 
 use crate::accounts::create_account;
-use debtflow_tests::{assert_problem, spawn_app, spawn_app_at, spawn_app_with, sse::EventStream, TestApp};
+use debtflow_tests::{
+    assert_problem, spawn_app, spawn_app_at, spawn_app_with, sse::EventStream, ServerProcess, TestApp,
+};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -319,4 +321,21 @@ async fn the_database_s_kinds_and_defaults_are_the_domain_s() {
         .collect();
     expected.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(rows, expected);
+}
+
+#[tokio::test]
+async fn a_stopping_server_ends_its_streams_at_once_instead_of_waiting_out_the_shutdown() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let sarah = app.token("sarah.mitchell").await;
+    let mut server = ServerProcess::start(&app.database, &[("SHUTDOWN_TIMEOUT_SECS", "30")]).await;
+    let url = format!("{}{STREAM}", server.address);
+    let mut stream = EventStream::open(&app.client, &url, &sarah, None).await;
+    assert_eq!(stream.next(Duration::from_secs(5)).await.unwrap().event, "ready");
+
+    let stopping = Instant::now();
+    let status = server.terminate(Duration::from_secs(10)).await.expect("the server stops well within its 30 s");
+    assert!(status.success(), "{status}");
+    assert_eq!(stream.next(Duration::from_secs(1)).await, None, "the stream ended");
+    assert!(stopping.elapsed() < Duration::from_secs(5), "stopped after {:?}", stopping.elapsed());
 }

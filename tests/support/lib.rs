@@ -416,6 +416,20 @@ impl ServerProcess {
         panic!("debtflow serve did not become ready on port {port}");
     }
 
+    /// SIGTERM, the graceful stop; the exit status if the process ends within `within`.
+    pub async fn terminate(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let sent = std::process::Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -TERM");
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("the server's status") {
+                return Some(status);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        None
+    }
+
     /// SIGKILL: no graceful anything.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

@@ -131,6 +131,7 @@ async fn run(command: Command, config: Config) -> Result<u8, Box<dyn std::error:
             }
             let app = Application::build(&config, pool.clone())?;
             tracing::info!(addr = %config.bind_addr, port = app.port(), "serving");
+            app.end_streams_on_signal()?;
             app.run_until_stopped().await?;
             pool.close().await;
         }

@@ -28,6 +28,7 @@ use utoipa_swagger_ui::SwaggerUi;
 pub struct Application {
     port: u16,
     server: Server,
+    hub: Arc<Hub>,
 }
 
 impl Application {
@@ -41,8 +42,9 @@ impl Application {
     pub fn build_with_clock(config: &Config, db: PgPool, clock: Clock) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.bind_addr)?;
         let port = listener.local_addr()?.port();
-        let server = server(listener, config, db, clock)?;
-        Ok(Application { port, server })
+        let hub = Arc::new(Hub::default());
+        let server = server(listener, config, db, clock, hub.clone())?;
+        Ok(Application { port, server, hub })
     }
 
     pub fn port(&self) -> u16 {
@@ -59,9 +61,30 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+
+    /// On SIGINT/SIGTERM, also ends the live notification streams at once (actix's own
+    /// handler stops the server): they would otherwise hold the stop for the whole
+    /// shutdown timeout, and their clients resume elsewhere from their last event id.
+    /// For `debtflow serve`; tests stop servers through [`Application::handle`].
+    pub fn end_streams_on_signal(&self) -> std::io::Result<()> {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (mut terminate, mut interrupt) = (signal(SignalKind::terminate())?, signal(SignalKind::interrupt())?);
+        let hub = Arc::downgrade(&self.hub);
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+            if let Some(hub) = hub.upgrade() {
+                tracing::info!(streams = hub.streams(), "stopping: ending the live streams");
+                hub.close_all();
+            }
+        });
+        Ok(())
+    }
 }
 
-fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock) -> std::io::Result<Server> {
+fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub: Arc<Hub>) -> std::io::Result<Server> {
     let db = web::Data::new(db);
     let clock = web::Data::new(clock);
     let metrics = web::Data::new(Metrics::new());
@@ -81,7 +104,6 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock) -> s
         crate::mail::worker::spawn_worker(mailer, Duration::from_secs(mail.poll_secs));
     }
     let importer = web::Data::from(importer);
-    let hub = Arc::new(Hub::default());
     live::fanout::spawn(db.get_ref().clone(), Arc::downgrade(&hub));
     let hub = web::Data::from(hub);
     fire_follow_ups(db.get_ref().clone(), clock.get_ref().clone(), Arc::downgrade(&hub.clone().into_inner()));

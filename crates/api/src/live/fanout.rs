@@ -23,7 +23,7 @@ pub const IMPORT_PROGRESS: &str = "import_progress";
 /// Runs for as long as `hub` lives (the server that owns it).
 pub fn spawn(db: PgPool, hub: Weak<Hub>) {
     tokio::spawn(async move {
-        while hub.strong_count() > 0 {
+        while hub.strong_count() > 0 && !db.is_closed() {
             if let Err(err) = listen(&db, &hub).await {
                 tracing::warn!(error = %err, "live notifications: the listener failed; starting again");
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -52,11 +52,25 @@ async fn listen(db: &PgPool, hub: &Weak<Hub>) -> Result<(), sqlx::Error> {
                     seen = catch_up(db, &hub, seen).await?;
                     continue;
                 };
-                // A burst of commits (a payment each) is one dispatch, not one each.
+                // A burst of commits (a payment each) is one dispatch, not one each: take
+                // every message already arrived before acting, or a backlog would queue
+                // new events behind thousands of dispatches.
                 let mut wake = Wake::default();
                 wake.add(&hub, first);
-                while let Some(next) = listener.next_buffered() {
-                    wake.add(&hub, next);
+                while wake.messages < DRAIN_AT_MOST {
+                    match tokio::time::timeout(Duration::ZERO, listener.try_recv()).await {
+                        Ok(Ok(Some(next))) => wake.add(&hub, next),
+                        Ok(Ok(None)) => {
+                            wake.lost = true;
+                            break;
+                        }
+                        Ok(Err(err)) => return Err(err),
+                        Err(_) => break, // nothing more has arrived
+                    }
+                }
+                if wake.lost {
+                    seen = catch_up(db, &hub, seen).await?;
+                    continue;
                 }
                 if wake.written {
                     dispatch(db).await?;
@@ -70,16 +84,23 @@ async fn listen(db: &PgPool, hub: &Weak<Hub>) -> Result<(), sqlx::Error> {
     }
 }
 
+/// The most messages taken in one go before acting on them.
+const DRAIN_AT_MOST: usize = 10_000;
+
 /// What a batch of notifications from PostgreSQL asks for.
 #[derive(Default)]
 struct Wake {
+    messages: usize,
     written: bool,
     /// The last place announced.
     dispatched: Option<i64>,
+    /// The connection was lost meanwhile.
+    lost: bool,
 }
 
 impl Wake {
     fn add(&mut self, hub: &Hub, n: PgNotification) {
+        self.messages += 1;
         match n.channel() {
             WRITTEN => self.written = true,
             DISPATCHED => self.dispatched = self.dispatched.max(n.payload().parse().ok()),

@@ -65,6 +65,12 @@ impl Hub {
         }
     }
 
+    /// Ends every open stream (the process is stopping): each client reconnects, to
+    /// another replica, from its last event id.
+    pub fn close_all(&self) {
+        self.lock().clear();
+    }
+
     /// Open streams in this process.
     pub fn streams(&self) -> usize {
         self.lock().values().map(Vec::len).sum()
@@ -108,6 +114,8 @@ mod tests {
         assert!(b.events.try_recv().is_err());
         drop(a1);
         assert_eq!(hub.streams(), 2);
+        hub.close_all();
+        assert!(a2.events.recv().await.is_none() && b.events.recv().await.is_none(), "ended");
     }
 
     #[tokio::test]
