@@ -339,3 +339,22 @@ async fn a_stopping_server_ends_its_streams_at_once_instead_of_waiting_out_the_s
     assert_eq!(stream.next(Duration::from_secs(1)).await, None, "the stream ended");
     assert!(stopping.elapsed() < Duration::from_secs(5), "stopped after {:?}", stopping.elapsed());
 }
+
+#[tokio::test]
+async fn a_stream_ends_soon_after_its_session_does() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let sarah = app.token("sarah.mitchell").await;
+    let mut stream = EventStream::open(&app.client, &app.url(STREAM), &sarah, None).await;
+    assert_eq!(stream.next(Duration::from_secs(5)).await.unwrap().event, "ready");
+
+    let logout = app.send(Method::POST, "/api/v1/auth/logout", &sarah, None).await;
+    assert_eq!(logout.status(), 204);
+    // The access is checked with the keep-alive, every 15 s.
+    let revoked = stream.next(Duration::from_secs(20)).await.expect("an event saying so");
+    assert_eq!(revoked.event, "revoked");
+    assert_eq!(stream.next(Duration::from_secs(2)).await, None, "then the stream ends");
+    // And it cannot be reopened with that token.
+    let again = app.client.get(app.url(STREAM)).bearer_auth(&sarah).send().await.unwrap();
+    assert_problem(again, 401).await;
+}

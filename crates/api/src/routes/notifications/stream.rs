@@ -9,9 +9,11 @@
 //!
 //! Events: `ready` (first, when no `Last-Event-ID` was sent: its id is where the
 //! stream starts), `notification` (a [`super::Notification`]), `import_progress` (an
-//! import the caller started, after each committed batch; no id), and
+//! import the caller started, after each committed batch; no id),
 //! `token_expired` (the access token expired: the stream ends; reconnect with a fresh
-//! token and the last id). A comment line every 15 s keeps idle connections open. A
+//! token and the last id), and `revoked` (checked every 15 s, with the comment line
+//! that keeps idle connections open: the session ended — logout, a reused refresh
+//! token — or the user was deactivated; the stream ends). A
 //! client that falls [`crate::live::hub::BUFFER`] events behind is disconnected and
 //! resumes.
 
@@ -21,7 +23,7 @@ use crate::{
     db,
     live::{hub::Subscription, sse, Hub, LiveEvent},
     problem::{responses, ApiError},
-    store,
+    store::{self, StoreError},
 };
 use actix_web::{
     get,
@@ -48,7 +50,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
     ),
     responses(
         (status = 200, description = "A stream of server-sent events: `ready`, `notification` (data: a \
-          Notification; id: its place in the delivery order), `import_progress`, `token_expired`",
+          Notification; id: its place in the delivery order), `import_progress`, `token_expired`, `revoked`",
           content_type = "text/event-stream", body = String,
           example = "retry: 2000\n\nid: 42\nevent: ready\ndata: {\"last_event_id\":42}\n\nid: 43\nevent: notification\n\
                      data: {\"id\":\"01a2…\",\"kind\":\"account_assigned\",\"title\":\"An account was assigned to you\",…}\n\n"),
@@ -157,13 +159,29 @@ async fn feed(
                 let _ = frames.send(sse::event(None, "token_expired", &detail)).await;
                 return;
             }
-            _ = keep_alive.tick() => sse::keep_alive(),
+            _ = keep_alive.tick() => match still_allowed(&db, &user).await {
+                Ok(()) => sse::keep_alive(),
+                Err(StoreError::Revoked) => {
+                    let detail = json!({ "detail": "the session has ended or the user was deactivated" });
+                    let _ = frames.send(sse::event(None, "revoked", &detail)).await;
+                    return;
+                }
+                // The database is away: the client reconnects (and is checked) later.
+                Err(_) => return,
+            },
             () = frames.closed() => return,
         };
         if frames.send(frame).await.is_err() {
             return;
         }
     }
+}
+
+/// Whether the caller's access still holds (active user, live session, current token
+/// version): checked as a transaction opens, the same check every request gets.
+async fn still_allowed(db: &PgPool, user: &AuthUser) -> Result<(), StoreError> {
+    let tx = db::begin(db, user.scope()).await.map_err(StoreError::from)?;
+    tx.commit().await.map_err(StoreError::from)
 }
 
 async fn catch_up(
