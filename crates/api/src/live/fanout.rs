@@ -84,6 +84,9 @@ async fn listen(db: &PgPool, hub: &Weak<Hub>) -> Result<(), sqlx::Error> {
     }
 }
 
+/// Notifications read per fan-out query.
+const FAN_OUT_PAGE: i64 = 2_000;
+
 /// The most messages taken in one go before acting on them.
 const DRAIN_AT_MOST: usize = 10_000;
 
@@ -130,13 +133,20 @@ async fn fan_out(db: &PgPool, hub: &Hub, seen: i64, to: i64) -> Result<i64, sqlx
     if to <= seen {
         return Ok(seen);
     }
-    if hub.streams() > 0 {
+    let mut from = seen;
+    // Page by page, so a job notifying a hundred thousand people holds one page.
+    while hub.streams() > 0 && from < to {
         let mut tx = db::begin(db, db::Scope::Platform).await?;
-        let rows = store::notifications::dispatched_between(&mut tx, seen, to).await?;
+        let rows = store::notifications::dispatched_between(&mut tx, from, to, FAN_OUT_PAGE).await?;
         tx.commit().await?;
+        let full = rows.len() == FAN_OUT_PAGE as usize;
         for row in rows {
+            from = row.seq.unwrap_or(from);
             let recipient = row.recipient_id;
             hub.publish(recipient, &LiveEvent::Notification(Arc::new(row)));
+        }
+        if !full {
+            break;
         }
     }
     Ok(to)

@@ -157,17 +157,21 @@ pub async fn after(
 }
 
 /// Every agency's notifications shown in the app with `seq` in `(from, to]`, in
-/// delivery order (a process fanning out to its streams).
+/// delivery order, at most `limit` (a process fanning out to its streams).
 pub async fn dispatched_between(
     tx: &mut PgConnection,
     from: i64,
     to: i64,
+    limit: i64,
 ) -> Result<Vec<NotificationRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM notifications WHERE seq > $1 AND seq <= $2 AND in_app ORDER BY seq"))
-        .bind(from)
-        .bind(to)
-        .fetch_all(tx)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM notifications WHERE seq > $1 AND seq <= $2 AND in_app ORDER BY seq LIMIT $3"
+    ))
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(tx)
+    .await
 }
 
 /// The last place given in the delivery order (0 before any).
