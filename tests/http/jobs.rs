@@ -293,9 +293,24 @@ async fn the_jobs_api_runs_a_job_and_lists_the_runs() {
 #[tokio::test]
 async fn maintenance_keeps_the_audit_trail_partitioned_and_purges_old_failed_logins() {
     let app = spawn_app().await;
+    let demo = app.seed().await;
     sqlx::query(
         "INSERT INTO login_failures (username, failed_at) VALUES ('x', now() - interval '1 day'), ('y', now())",
     )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    // Read 91 days ago, read 89 days ago, unread for a year: only the first goes.
+    sqlx::query(
+        "INSERT INTO notifications (agency_id, id, recipient_id, kind, title, idempotency_key, created_at, read_at)
+         VALUES ($1, gen_random_uuid(), $2, 'account_assigned', 'old', 'old', now() - interval '1 year',
+                 now() - interval '91 days'),
+                ($1, gen_random_uuid(), $2, 'account_assigned', 'recent', 'recent', now() - interval '1 year',
+                 now() - interval '89 days'),
+                ($1, gen_random_uuid(), $2, 'account_assigned', 'unread', 'unread', now() - interval '1 year', NULL)",
+    )
+    .bind(demo.agency)
+    .bind(demo.sarah)
     .execute(&app.db)
     .await
     .unwrap();
@@ -321,6 +336,9 @@ async fn maintenance_keeps_the_audit_trail_partitioned_and_purges_old_failed_log
     assert!(!names.contains(&"audit_logs_2026_11".to_owned()), "older than 24 months, detached: {names:?}");
     assert!(names.contains(&"audit_logs_2026_12".to_owned()), "24 months kept: {names:?}");
     assert_eq!(count(&app, "SELECT count(*) FROM login_failures").await, 1);
+    let kept: Vec<String> =
+        sqlx::query_scalar("SELECT title FROM notifications ORDER BY title").fetch_all(&app.db).await.unwrap();
+    assert_eq!(kept, ["recent", "unread"], "read over 90 days ago: purged");
     let again = RunRequest { agency_id: None, as_of: Some(date("2028-12-15")), force: true };
     let report = jobs::run(&app.db, &ctx(), Job::Maintenance, again).await.unwrap().remove(0);
     assert_eq!(report.tally.records_updated, 0, "a second run has nothing to do");

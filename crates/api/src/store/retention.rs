@@ -71,3 +71,14 @@ pub async fn purge_login_failures(db: &PgPool, now: DateTime<Utc>, window_secs: 
         .await?;
     Ok(done.rows_affected() as i64)
 }
+
+/// Deletes the notifications read more than `days` days before `now` (the centre's
+/// history; the audit trail keeps what happened); returns how many.
+pub async fn purge_read_notifications(db: &PgPool, now: DateTime<Utc>, days: i32) -> Result<i64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM notifications WHERE read_at < $1 - make_interval(days => $2)")
+        .bind(now)
+        .bind(days)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() as i64)
+}
