@@ -10,7 +10,7 @@
 //! receipts (of expected), p50/p95/p99/max in ms, and with `--pid` the server's
 //! resident memory before the streams opened and with them open.
 
-use debtflow_tests::sse::EventStream;
+use debtflow_tests::{percentile_ms, sse::EventStream};
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
@@ -54,14 +54,6 @@ fn rss_mb(pid: Option<u32>) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{}/status", pid?)).ok()?;
     let kb: f64 = status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
 }
 
 #[tokio::main]
@@ -151,9 +143,9 @@ async fn main() {
         args.writes,
         latencies.len(),
         expected,
-        percentile(&latencies, 50.0),
-        percentile(&latencies, 95.0),
-        percentile(&latencies, 99.0),
+        percentile_ms(&latencies, 50.0),
+        percentile_ms(&latencies, 95.0),
+        percentile_ms(&latencies, 99.0),
         latencies.last().map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0),
         mb(rss_before),
         mb(rss_open),

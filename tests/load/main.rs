@@ -9,6 +9,7 @@
 //! line of the file (a JSON document) with a fresh `Idempotency-Key`. Traffic goes
 //! only to the URL given, which `make bench` points at 127.0.0.1.
 
+use debtflow_tests::percentile_ms;
 use std::time::{Duration, Instant};
 
 struct Args {
@@ -60,19 +61,11 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// Latencies (µs) and failures of one worker.
+/// Latencies and failures of one worker.
 #[derive(Default)]
 struct Tally {
-    latencies_us: Vec<u64>,
+    latencies: Vec<Duration>,
     failures: usize,
-}
-
-fn percentile(sorted: &[u64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1] as f64 / 1000.0
 }
 
 #[tokio::main]
@@ -104,13 +97,13 @@ async fn main() {
             let bodies = args.bodies.clone();
             tokio::spawn(async move {
                 let mut tally = Tally::default();
-                while Instant::now() < deadline && tally.latencies_us.len() < per_worker {
-                    let n = worker + tally.latencies_us.len() * 7;
+                while Instant::now() < deadline && tally.latencies.len() < per_worker {
+                    let n = worker + tally.latencies.len() * 7;
                     let url = &urls[n % urls.len()];
                     let mut request = if bodies.is_empty() {
                         client.get(url)
                     } else {
-                        let key = format!("load-{worker}-{}-{}", tally.latencies_us.len(), std::process::id());
+                        let key = format!("load-{worker}-{}-{}", tally.latencies.len(), std::process::id());
                         client
                             .post(url)
                             .header("Content-Type", "application/json")
@@ -128,7 +121,7 @@ async fn main() {
                         }
                         Err(_) => false,
                     };
-                    tally.latencies_us.push(sent.elapsed().as_micros() as u64);
+                    tally.latencies.push(sent.elapsed());
                     tally.failures += usize::from(!ok);
                 }
                 tally
@@ -139,7 +132,7 @@ async fn main() {
     let mut failures = 0;
     for worker in workers {
         let tally = worker.await.expect("a load worker");
-        latencies.extend(tally.latencies_us);
+        latencies.extend(tally.latencies);
         failures += tally.failures;
     }
     let elapsed = started.elapsed().as_secs_f64();
@@ -150,9 +143,9 @@ async fn main() {
         args.concurrency,
         latencies.len(),
         latencies.len() as f64 / elapsed,
-        percentile(&latencies, 50.0),
-        percentile(&latencies, 95.0),
-        percentile(&latencies, 99.0),
+        percentile_ms(&latencies, 50.0),
+        percentile_ms(&latencies, 95.0),
+        percentile_ms(&latencies, 99.0),
         failures,
     );
 }

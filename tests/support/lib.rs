@@ -158,6 +158,16 @@ pub struct Demo {
     pub james: uuid::Uuid,
 }
 
+/// The `p`th percentile (nearest rank) of `sorted`, in milliseconds; NaN for none.
+/// The load generators' (`tests/load`) one way of reading their latencies.
+pub fn percentile_ms(sorted: &[std::time::Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
+}
+
 /// The password of a user [`TestApp::seed`] creates.
 pub fn demo_password(username: &str) -> &'static str {
     match username {

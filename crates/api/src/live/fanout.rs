@@ -152,11 +152,10 @@ async fn fan_out(db: &PgPool, hub: &Hub, seen: i64, to: i64) -> Result<i64, sqlx
     Ok(to)
 }
 
-/// `{"recipient_id": …, …}` from an import's batch → that user's streams.
+/// `<uploader> <import>` from an import's committed batch → the uploader's streams.
 fn publish_progress(hub: &Hub, payload: &str) {
-    let Ok(progress) = serde_json::from_str::<serde_json::Value>(payload) else { return };
-    let recipient = progress.get("recipient_id").and_then(|v| v.as_str()).and_then(|s| s.parse::<Uuid>().ok());
-    if let Some(recipient) = recipient {
-        hub.publish(recipient, &LiveEvent::ImportProgress(Arc::new(progress)));
+    let mut ids = payload.split(' ').map(str::parse::<Uuid>);
+    if let (Some(Ok(recipient)), Some(Ok(import))) = (ids.next(), ids.next()) {
+        hub.publish(recipient, &LiveEvent::ImportProgress(import));
     }
 }

@@ -1,5 +1,5 @@
 //! The mailer inside `debtflow serve`: a tick every `MAIL_POLL_SECS`, on the server's
-//! clock, for as long as the process runs. Started only when mail is configured.
+//! clock, until the server's pool closes. Started only when mail is configured.
 
 use super::Mailer;
 use std::time::Duration;
@@ -10,7 +10,7 @@ pub fn spawn_worker(mailer: Mailer, every: Duration) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
+        while !mailer.db.is_closed() {
             interval.tick().await;
             match mailer.tick(mailer.clock.now()).await {
                 Ok(report) if report != Default::default() => tracing::info!(?report, "mail"),

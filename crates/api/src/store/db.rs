@@ -120,6 +120,17 @@ pub async fn try_advisory_lock(conn: &mut PgConnection, namespace: &str, key: &s
         .await
 }
 
+/// Waits for the transaction-level advisory lock named (`namespace`, `key`): held until
+/// the transaction ends, so one holder at a time does what follows.
+pub async fn advisory_xact_lock(conn: &mut PgConnection, namespace: &str, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))")
+        .bind(namespace)
+        .bind(key)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
 pub async fn advisory_unlock(conn: &mut PgConnection, namespace: &str, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT pg_advisory_unlock(hashtext($1), hashtext($2))")
         .bind(namespace)

@@ -233,18 +233,14 @@ pub async fn add_batch(
         .bind(batch_no)
         .execute(&mut *tx)
         .await?;
-    // The new counts go to the live streams of whoever uploaded the file, on commit
-    // (`crate::live`).
+    // Whoever uploaded the file hears of the new counts on their live streams, on
+    // commit (`crate::live`).
     sqlx::query(
         "WITH counted AS (
              UPDATE imports SET processed = processed + $3, created = created + $4, updated = updated + $5,
                                 skipped = skipped + $6, failed = failed + $7
              WHERE agency_id = $1 AND id = $2 RETURNING *)
-         SELECT pg_notify('import_progress', json_build_object(
-                    'recipient_id', created_by, 'import_id', id, 'file_name', file_name, 'status', status,
-                    'total_rows', total_rows, 'processed', processed, 'created', created, 'updated', updated,
-                    'skipped', skipped, 'failed', failed)::text)
-         FROM counted WHERE created_by IS NOT NULL",
+         SELECT pg_notify('import_progress', created_by || ' ' || id) FROM counted WHERE created_by IS NOT NULL",
     )
     .bind(agency_id)
     .bind(id)

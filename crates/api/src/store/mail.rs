@@ -90,11 +90,7 @@ pub async fn digests_waiting(tx: &mut PgConnection, now: DateTime<Utc>) -> Resul
 /// Waits for the transaction-level lock of the recipient's digests: one mailer at a
 /// time builds them (released at commit or rollback).
 pub async fn lock_digests_of(tx: &mut PgConnection, recipient_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('debtflow:mail:digest'), hashtext($1::text))")
-        .bind(recipient_id)
-        .execute(tx)
-        .await
-        .map(drop)
+    super::db::advisory_xact_lock(tx, "mail:digest", &recipient_id.to_string()).await
 }
 
 /// The notifications of the recipient's `slot` digest: not mailed yet, written before

@@ -184,9 +184,7 @@ pub async fn last_dispatched(tx: &mut PgConnection) -> Result<i64, sqlx::Error> 
 /// dispatcher at a time (a transaction lock), so places are given in commit order: a
 /// stream that has seen place n has seen every place before it. Returns the last place.
 pub async fn dispatch(tx: &mut PgConnection) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('notifications'), hashtext('dispatch'))")
-        .execute(&mut *tx)
-        .await?;
+    super::db::advisory_xact_lock(tx, "notifications", "dispatch").await?;
     let last: Option<i64> = sqlx::query_scalar(
         "WITH waiting AS (
              SELECT agency_id, id FROM notifications WHERE seq IS NULL ORDER BY created_at, id LIMIT 10000),

@@ -9,7 +9,8 @@
 //!
 //! Events: `ready` (first, when no `Last-Event-ID` was sent: its id is where the
 //! stream starts), `notification` (a [`super::Notification`]), `import_progress` (an
-//! import the caller started, after each committed batch; no id),
+//! import the caller started, as `GET /imports/{id}` shows it, after each committed
+//! batch; no id),
 //! `token_expired` (the access token expired: the stream ends; reconnect with a fresh
 //! token and the last id), and `revoked` (checked every 15 s, with the comment line
 //! that keeps idle connections open: the session ended — logout, a reused refresh
@@ -23,6 +24,7 @@ use crate::{
     db,
     live::{hub::Subscription, sse, Hub, LiveEvent},
     problem::{responses, ApiError},
+    routes::imports::Import,
     store::{self, StoreError},
 };
 use actix_web::{
@@ -35,6 +37,7 @@ use serde_json::json;
 use sqlx::PgPool;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
+use uuid::Uuid;
 
 /// Notifications sent per catch-up query.
 const CATCH_UP_PAGE: i64 = 500;
@@ -150,7 +153,14 @@ async fn feed(
                     notification_frame(&row)
                 }
                 Some(LiveEvent::Notification(_)) => continue,
-                Some(LiveEvent::ImportProgress(progress)) => sse::event(None, "import_progress", &progress),
+                Some(LiveEvent::ImportProgress(import)) => match import_frame(&db, &user, import).await {
+                    Ok(Some(frame)) => frame,
+                    Ok(None) => continue,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "a notification stream could not read an import: closing it");
+                        return;
+                    }
+                },
                 // Dropped for falling behind: the client resumes from `last`.
                 None => return,
             },
@@ -193,6 +203,15 @@ async fn catch_up(
     let rows = store::notifications::after(&mut tx, user.id, after, CATCH_UP_PAGE).await?;
     tx.commit().await?;
     Ok(rows)
+}
+
+/// The import as `GET /imports/{id}` shows it, as an `import_progress` event.
+async fn import_frame(db: &PgPool, user: &AuthUser, id: Uuid) -> Result<Option<Bytes>, sqlx::Error> {
+    let Some(agency_id) = user.agency_id else { return Ok(None) };
+    let mut tx = db::begin(db, user.scope()).await?;
+    let row = store::imports::get(&mut tx, agency_id, id).await?;
+    tx.commit().await?;
+    Ok(row.map(|row| sse::event(None, "import_progress", &json!(Import::from(row)))))
 }
 
 fn notification_frame(row: &store::notifications::NotificationRow) -> Bytes {
