@@ -422,6 +422,15 @@ async fn the_processor_webhook_confirms_card_payments_once_and_checks_signatures
     );
     let unknown = json!({"id": "evt_3", "type": "payment_intent.succeeded", "data": {"object": {"id": "pi_nope"}}});
     assert_problem(webhook(&app, &unknown, debtflow_api::config::DEV_WEBHOOK_SECRET, now).await, 404).await;
+    // An event that is not declared JSON is refused as the spec says.
+    let form = reqwest::Client::new()
+        .post(app.url("/api/v1/payments/webhook/stripe"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("id=evt_4")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(form, 415).await;
 }
 
 pub async fn webhook(app: &TestApp, event: &Value, secret: &str, t: i64) -> reqwest::Response {

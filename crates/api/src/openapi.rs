@@ -144,8 +144,10 @@ impl Modify for BearerAuth {
     }
 }
 
-/// Every `/api/v1` operation can also answer 429 (the rate limits of `edge`) and
-/// 500; they are added here once instead of on each handler.
+/// What every `/api/v1` operation can also answer, added here once instead of on each
+/// handler: 400 (a path holding `%00`), 429 (the rate limits of `edge`) and 500; with
+/// a body, 413 and 415 (`edge::json`); with a UUID in its path, 422 when it is not one
+/// (the `PathConfig` of `startup`).
 struct EveryApiResponse;
 
 impl Modify for EveryApiResponse {
@@ -165,14 +167,36 @@ impl Modify for EveryApiResponse {
             for operation in
                 [&mut item.get, &mut item.post, &mut item.patch, &mut item.put, &mut item.delete].into_iter().flatten()
             {
+                let mut also = vec![("400", "BadRequest"), ("429", "TooManyRequests")];
+                if operation.request_body.is_some() {
+                    also.extend([("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]);
+                }
+                if operation.parameters.iter().flatten().any(is_uuid_in_path) {
+                    also.push(("422", "Invalid"));
+                }
                 let responses = &mut operation.responses.responses;
-                // Any route: a path holding `%00` (edge::path).
-                responses.entry("400".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadRequest")));
-                responses.entry("429".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("TooManyRequests")));
+                for (status, response) in also {
+                    responses.entry(status.into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name(response)));
+                }
                 responses.entry("500".into()).or_insert_with(|| RefOr::T(internal.clone()));
             }
         }
     }
+}
+
+fn is_uuid_in_path(parameter: &utoipa::openapi::path::Parameter) -> bool {
+    use utoipa::openapi::{
+        path::ParameterIn,
+        schema::{KnownFormat, Schema, SchemaFormat},
+        RefOr,
+    };
+    let uuid = match &parameter.schema {
+        Some(RefOr::T(Schema::Object(object))) => {
+            matches!(object.format, Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+        }
+        _ => false,
+    };
+    parameter.parameter_in == ParameterIn::Path && uuid
 }
 
 /// The `type` of a 409 names the business rule that refused the request: the list of

@@ -26,7 +26,8 @@ impl<T> Json<T> {
     }
 }
 
-fn is_json(req: &HttpRequest) -> bool {
+/// The request says its body is JSON (`application/json` or `application/*+json`).
+pub(crate) fn is_json(req: &HttpRequest) -> bool {
     let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
         return false;
     };

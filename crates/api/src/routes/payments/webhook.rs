@@ -105,6 +105,9 @@ pub async fn stripe(
     settings: web::Data<MoneySettings>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    if !crate::edge::json::is_json(&req) {
+        return Err(ApiError::UnsupportedMediaType("JSON (Content-Type: application/json)"));
+    }
     let header = req
         .headers()
         .get(SIGNATURE_HEADER)
