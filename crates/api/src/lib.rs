@@ -23,6 +23,7 @@ pub mod mail;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;
+pub mod reports;
 pub mod routes;
 pub mod seed;
 pub mod services;

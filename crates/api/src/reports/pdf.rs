@@ -1,0 +1,8 @@
+//! A report as a PDF (to be written).
+
+use super::Table;
+
+/// The report as a PDF document.
+pub fn render(_table: &Table) -> Vec<u8> {
+    Vec::new()
+}
