@@ -131,7 +131,8 @@ async fn post_to_account(
     let allocation = payment::allocate(amount, principal, &open, account.allocation_order)
         .map_err(|e| refused(e, PaymentCause::Confirmed))?;
 
-    let links = Links { payment_id: Some(payment.id), ..Links::default() };
+    // The money is credited to the account's collector (their collected figures).
+    let links = Links { payment_id: Some(payment.id), collector_id: account.collector_id, ..Links::default() };
     let entry_id = account.post(tx, &Entry::of(kind, amount)?, links).await?;
     let rows: Vec<AllocationRow> = allocation
         .iter()

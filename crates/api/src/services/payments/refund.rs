@@ -111,7 +111,9 @@ async fn unwind(
         allocation.push((row.fee_id.map_or(Part::Principal, Part::Fee), account.money(row.amount)?));
     }
     let back = payment::unwind(amount, &allocation).map_err(|e| refused(e, PaymentCause::Refund))?;
-    let links = Links { payment_id: Some(payment.id), reverses: payment_entry, ..Links::default() };
+    // The refund is the collector's as the payment was (what the analytics net per collector).
+    let links =
+        Links { payment_id: Some(payment.id), reverses: payment_entry, collector_id: payment.collector_id, ..Links::default() };
     let entry_id = account.post(tx, &Entry::of(EntryKind::Refund, amount)?, links).await?;
     let rows: Vec<AllocationRow> = back
         .iter()
