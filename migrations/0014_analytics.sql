@@ -209,10 +209,25 @@ CREATE FUNCTION rebuild_analytics(agency uuid) RETURNS void LANGUAGE sql AS $$
     INSERT INTO account_totals SELECT * FROM account_totals_accounts WHERE agency_id = agency;
 $$;
 
--- The reports' other reads: a collector's work by day, installments by due date.
+-- What became of an installment as of `today`: the domain's `InstallmentOutcome::of`
+-- (crates/domain/src/analytics.rs) restated, and a test evaluates both over the cases.
+-- `paid_on`: the day of the allocation that completed it.
+CREATE FUNCTION installment_outcome(amount numeric, paid numeric, due_date date, paid_on date, today date,
+                                    grace_days integer) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN paid >= amount THEN CASE WHEN paid_on <= due_date + grace_days THEN 'on_time' ELSE 'late' END
+                WHEN today - due_date > grace_days THEN 'missed'
+                ELSE 'open' END
+$$;
+
+-- The reports' other reads: a collector's work by day, installments by due date and
+-- the payments into each, a day's journal (reconciliation).
 CREATE INDEX account_events_actor_idx ON account_events (agency_id, actor_id, occurred_at)
     INCLUDE (account_id) WHERE kind IN ('note', 'status_change');
 CREATE INDEX plan_installments_due_idx ON plan_installments (agency_id, due_date);
+CREATE INDEX plan_allocations_installment_idx ON plan_allocations (agency_id, plan_id, seq);
+CREATE INDEX journal_entries_posted_idx ON journal_entries (agency_id, posted_at);
+CREATE INDEX processor_events_received_idx ON processor_events (agency_id, received_at);
 
 -- Summaries are written by the triggers (as their owner) and read by the app.
 GRANT SELECT ON daily_money, account_totals, daily_money_ledger, account_totals_accounts TO debtflow_app;

@@ -82,6 +82,12 @@ use utoipa::{
         routes::notifications::preferences::get,
         routes::notifications::preferences::put,
         routes::notifications::stream::stream,
+        routes::analytics::dashboard::dashboard,
+        routes::analytics::collectors::collectors,
+        routes::analytics::trends::trends,
+        routes::analytics::aging::aging,
+        routes::analytics::compliance::compliance,
+        routes::analytics::reconciliation::reconciliation,
     ),
     components(responses(
         problem::responses::Unauthorized,
@@ -127,6 +133,7 @@ struct V1;
         (name = "jobs", description = "The daily jobs: their runs, running one now, the kill switches"),
         (name = "notifications", description = "The caller's notifications"),
         (name = "mail", description = "The sent-mail log: notifications mailed at once and digests, with their delivery attempts"),
+        (name = "analytics", description = "Dashboards and reports — collector performance, payment trends, aging, repayment compliance, the daily reconciliation — as JSON, CSV or PDF"),
         (name = "operations", description = "Health probes and metrics"),
     ),
 )]

@@ -55,6 +55,12 @@ impl Currency {
             _ => 2,
         }
     }
+
+    /// `amount` as it is shown: with exactly the minor unit's decimal places ("12.50").
+    pub fn shown(&self, mut amount: Decimal) -> Decimal {
+        amount.rescale(self.minor_units());
+        amount
+    }
 }
 
 impl fmt::Display for Currency {

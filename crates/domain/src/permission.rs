@@ -37,12 +37,17 @@ pub enum Operation {
     ReadImports,
     ImportAccounts,
     ReadMailLog,
+    /// Dashboards, collector performance, trends, aging and repayment compliance
+    /// (a collector: their own figures).
+    ReadAnalytics,
+    /// The daily reconciliation of money against the ledger.
+    ReadReconciliation,
 }
 
 use Role::*;
 
 impl Operation {
-    pub const ALL: [Operation; 29] = [
+    pub const ALL: [Operation; 31] = [
         Operation::ReadOwnProfile,
         Operation::ReadAgencies,
         Operation::UpdateAgency,
@@ -72,6 +77,8 @@ impl Operation {
         Operation::ReadImports,
         Operation::ImportAccounts,
         Operation::ReadMailLog,
+        Operation::ReadAnalytics,
+        Operation::ReadReconciliation,
     ];
 
     /// The roles allowed to perform the operation.
@@ -119,6 +126,8 @@ impl Operation {
             Operation::ImportAccounts => &[AgencyAdmin, Manager],
             // The sent-mail log: who was mailed what, and whether it went out.
             Operation::ReadMailLog => &[Admin, AgencyAdmin, Compliance, Auditor],
+            Operation::ReadAnalytics => &[AgencyAdmin, Manager, Collector, Compliance, Auditor],
+            Operation::ReadReconciliation => &[AgencyAdmin, Manager, Compliance, Auditor],
         }
     }
 

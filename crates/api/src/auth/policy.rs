@@ -48,6 +48,11 @@ pub fn routes(operation: Operation) -> &'static str {
         Operation::ReadImports => "`GET /imports`, `GET /imports/mappings`, `GET /imports/sftp`",
         Operation::ImportAccounts => "`POST /imports`, `PUT /imports/mappings/{name}`, `POST /imports/trigger`",
         Operation::ReadMailLog => "`GET /mail/deliveries`",
+        Operation::ReadAnalytics => {
+            "`GET /analytics/dashboard`, `/analytics/collectors`, `/analytics/payments/trends`, \
+             `/analytics/aging-report`, `GET /reports/repayment-compliance` (a collector: their own figures)"
+        }
+        Operation::ReadReconciliation => "`GET /reports/reconciliation`",
     }
 }
 

@@ -3,7 +3,9 @@
 //! in a delinquency pause do not count. Bucket moves are recorded once per account and
 //! date. A live run (the agency's today or later) also moves the aging anchors the
 //! worklist reads ([`Anchors::Move`]); a replay of a past date only records that
-//! date's moves, the same ones the live run of that date recorded.
+//! date's moves, the same ones the live run of that date recorded. A live run also
+//! records the agency's portfolio of the day by collector, status and bucket
+//! (`portfolio_snapshots`): what the reports read for a past day.
 
 use super::{JobError, Tally};
 use crate::{
@@ -17,6 +19,9 @@ use uuid::Uuid;
 pub async fn run(db: &PgPool, agency_id: Uuid, as_of: NaiveDate, anchors: Anchors) -> Result<Tally, JobError> {
     let mut tx = db::begin_batch(db).await?;
     let aged = store::aging::age(&mut tx, agency_id, as_of, anchors).await?;
+    if anchors == Anchors::Move {
+        store::analytics::record_snapshot(&mut tx, agency_id, as_of).await?;
+    }
     tx.commit().await?;
     Ok(Tally { records_scanned: aged.scanned, records_updated: aged.moves + aged.anchors, ..Tally::default() })
 }

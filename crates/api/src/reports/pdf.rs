@@ -6,3 +6,4 @@ use super::Table;
 pub fn render(_table: &Table) -> Vec<u8> {
     Vec::new()
 }
+pub const MAX_ROWS: usize = 5_000;

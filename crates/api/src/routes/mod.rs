@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod agencies;
+pub mod analytics;
 pub mod audit_logs;
 pub mod auth;
 pub mod collectors;
@@ -22,9 +23,8 @@ use actix_web::web::ServiceConfig;
 use rust_decimal::Decimal;
 
 /// An amount as the API shows it: with exactly the currency's minor unit ("12.50").
-pub fn amount(mut value: Decimal, currency: &str) -> Decimal {
-    value.rescale(debtflow_domain::Currency::parse(currency).map_or(2, |c| c.minor_units()));
-    value
+pub fn amount(value: Decimal, currency: &str) -> Decimal {
+    debtflow_domain::Currency::parse(currency).unwrap_or(debtflow_domain::Currency::USD).shown(value)
 }
 
 /// Every route under `/api/v1`.
@@ -99,5 +99,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(notifications::read_all)
         .service(notifications::list)
         .service(notifications::read)
-        .service(notifications::remove);
+        .service(notifications::remove)
+        .service(analytics::dashboard::dashboard)
+        .service(analytics::collectors::collectors)
+        .service(analytics::trends::trends)
+        .service(analytics::aging::aging)
+        .service(analytics::compliance::compliance)
+        .service(analytics::reconciliation::reconciliation);
 }

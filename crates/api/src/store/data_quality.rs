@@ -2,7 +2,9 @@
 //! `data_quality_findings` row of the run — a report, not a failure. The checks: every
 //! account's balance equals its receivable lines; every journal entry has two lines
 //! or more and balances; no active plan sits on a closed account; every posted
-//! payment (`PaymentStatus::is_posted`) has its entry.
+//! payment (`PaymentStatus::is_posted`) has its entry; the analytics summaries
+//! (`daily_money`, `account_totals`, migrations/0014) equal their definitions over
+//! the raw rows.
 
 use debtflow_domain::{
     ledger::{EntryKind, LedgerAccount},
@@ -55,10 +57,28 @@ pub async fn check(tx: &mut PgConnection, agency_id: Uuid, run_id: Uuid) -> Resu
              WHERE p.agency_id = $1 AND p.status = ANY($6)
                AND NOT EXISTS (SELECT 1 FROM journal_entries e
                                WHERE e.agency_id = p.agency_id AND e.payment_id = p.id AND e.kind = ANY($7))),
+         money_kept AS (SELECT * FROM daily_money WHERE agency_id = $1),
+         money_raw AS (SELECT * FROM daily_money_ledger WHERE agency_id = $1),
+         totals_kept AS (SELECT * FROM account_totals WHERE agency_id = $1
+                         AND (accounts, balance, placed, paid_accounts, days_to_first_payment) <> (0, 0, 0, 0, 0)),
+         totals_raw AS (SELECT * FROM account_totals_accounts WHERE agency_id = $1),
+         summaries AS (
+             SELECT 'summary_matches_rows', 'daily_money', concat_ws(' ', day, collector_id, method),
+                    row_to_json(d)::text
+             FROM (SELECT 'summary' AS side, * FROM (SELECT * FROM money_kept EXCEPT SELECT * FROM money_raw) x
+                   UNION ALL
+                   SELECT 'ledger', * FROM (SELECT * FROM money_raw EXCEPT SELECT * FROM money_kept) y) d
+             UNION ALL
+             SELECT 'summary_matches_rows', 'account_totals', concat_ws(' ', collector_id, status, aging_anchor),
+                    row_to_json(t)::text
+             FROM (SELECT 'summary' AS side, * FROM (SELECT * FROM totals_kept EXCEPT SELECT * FROM totals_raw) x
+                   UNION ALL
+                   SELECT 'accounts', * FROM (SELECT * FROM totals_raw EXCEPT SELECT * FROM totals_kept) y) t),
          found AS (
              INSERT INTO data_quality_findings (run_id, agency_id, check_name, entity_type, entity_id, detail)
              SELECT $2, $1, * FROM (SELECT * FROM balances UNION ALL SELECT * FROM entries
-                                    UNION ALL SELECT * FROM plans UNION ALL SELECT * FROM payments) f
+                                    UNION ALL SELECT * FROM plans UNION ALL SELECT * FROM payments
+                                    UNION ALL SELECT * FROM summaries) f
              RETURNING 1)
          SELECT (SELECT count(*) FROM accounts WHERE agency_id = $1)
                 + (SELECT count(*) FROM journal_entries WHERE agency_id = $1) AS scanned,

@@ -9,8 +9,10 @@
 pub mod account_events;
 pub mod accounts;
 pub mod agencies;
+pub mod analytics;
 pub mod aging;
 pub mod audit;
+pub mod compliance;
 pub mod data_quality;
 pub mod db;
 pub mod disputes;
@@ -28,6 +30,7 @@ pub mod notifications;
 pub mod payments;
 pub mod placements;
 pub mod plans;
+pub mod reconciliation;
 pub mod retention;
 pub mod sessions;
 pub mod sftp_sources;

@@ -108,6 +108,12 @@ impl AccountStatus {
         }
     }
 
+    /// Whether the account is still being collected (active): every status but
+    /// SETTLED and CLOSED. Open accounts age and make the balance to recover.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Settled | Closed)
+    }
+
     /// Whether payments may be recorded: only while the account is worked. A NEW
     /// account is assigned first (NEW leaves only by assignment); a settled or closed
     /// one owes nothing.

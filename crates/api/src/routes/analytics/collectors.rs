@@ -1,0 +1,64 @@
+use super::{last_30_days, open, period, respond, Format};
+use crate::{
+    auth::{policy::Operation, AuthUser},
+    clock::Clock,
+    edge::query::Query,
+    problem::{responses, ApiError},
+    reports::collectors::CollectorsReport,
+    services::analytics as service,
+};
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use debtflow_domain::analytics::MAX_PERIOD_DAYS;
+use serde::Deserialize;
+use sqlx::PgPool;
+use utoipa::IntoParams;
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CollectorsQuery {
+    /// The period's first day (default: 29 days before `to`).
+    pub from: Option<NaiveDate>,
+    /// The period's last day (default: the agency's today). At most 3,660 days.
+    pub to: Option<NaiveDate>,
+    /// Only this collector (a collector always gets only themselves).
+    pub collector_id: Option<Uuid>,
+    /// `json` (default), `csv` or `pdf`; or ask with `Accept`.
+    pub format: Option<Format>,
+}
+
+/// Each collector's portfolio, work, money and ratios in the period, with totals.
+#[utoipa::path(
+    tag = "analytics",
+    security(("bearer" = [])),
+    params(CollectorsQuery),
+    responses(
+        (status = 200, description = "Collector performance (or its CSV or PDF)", content(
+            (CollectorsReport = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/pdf"),
+        )),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[get("/analytics/collectors")]
+pub async fn collectors(
+    req: HttpRequest,
+    user: AuthUser,
+    query: Query<CollectorsQuery>,
+    db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadAnalytics)?;
+    let q = query.0;
+    let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
+    let to = q.to.unwrap_or(scope.today);
+    let from = q.from.unwrap_or(last_30_days(to).0);
+    let report = service::collectors(&mut tx, &scope, period(from, to, MAX_PERIOD_DAYS)?).await?;
+    tx.commit().await?;
+    respond(Format::of(&req, q.format), &report, &scope, clock.now())
+}

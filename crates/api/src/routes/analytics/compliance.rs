@@ -1,0 +1,144 @@
+use super::{csv_chunks, last_30_days, open, period, respond, Format};
+use crate::{
+    auth::{policy::Operation, AuthUser},
+    clock::Clock,
+    db,
+    edge::query::Query,
+    export,
+    pagination::{self, PageSize},
+    problem::{responses, ApiError},
+    reports::{
+        compliance::{Compliance, ComplianceBy},
+        pdf, Report,
+    },
+    services::analytics::{self as service, Scope},
+};
+use actix_web::{get, http::header, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use debtflow_domain::analytics::{Period, MAX_PERIOD_DAYS};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use sqlx::PgPool;
+use utoipa::IntoParams;
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ComplianceQuery {
+    /// The first due date counted (default: 29 days before `to`).
+    pub from: Option<NaiveDate>,
+    /// The last due date counted (default: the agency's today). At most 3,660 days.
+    pub to: Option<NaiveDate>,
+    /// `collector` (default) or `plan` (a page of plans, by plan id; the CSV holds every
+    /// plan).
+    pub by: Option<ComplianceBy>,
+    /// One collector's plans (a collector always gets their own).
+    pub collector_id: Option<Uuid>,
+    /// With `by=plan`: page size, 1–200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<PageSize>,
+    /// With `by=plan`: `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// `json` (default), `csv` or `pdf`; or ask with `Accept`.
+    pub format: Option<Format>,
+}
+
+/// The installments due in the period — paid on time, late, missed or still open —
+/// per collector or per plan.
+#[utoipa::path(
+    tag = "analytics",
+    security(("bearer" = [])),
+    params(ComplianceQuery),
+    responses(
+        (status = 200, description = "Repayment compliance (or its CSV or PDF)", content(
+            (Compliance = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/pdf"),
+        )),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[get("/reports/repayment-compliance")]
+pub async fn compliance(
+    req: HttpRequest,
+    user: AuthUser,
+    query: Query<ComplianceQuery>,
+    db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadAnalytics)?;
+    let q = query.0;
+    let by = q.by.unwrap_or_default();
+    let format = Format::of(&req, q.format);
+    let after = match q.cursor.as_deref() {
+        None => None,
+        Some(cursor) => {
+            let key = pagination::decode("repayment-compliance", cursor, 1)?;
+            Some(key[0].parse().map_err(|_| ApiError::field("cursor", "is not a cursor of this list"))?)
+        }
+    };
+    let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
+    let to = q.to.unwrap_or(scope.today);
+    let from = q.from.unwrap_or(last_30_days(to).0);
+    let period = period(from, to, MAX_PERIOD_DAYS)?;
+    // The exports of the plans hold every plan: the CSV streams them a page at a time,
+    // the PDF takes as many as it prints.
+    let limit = match (by, format) {
+        (ComplianceBy::Plan, Format::Csv) => PAGE,
+        (ComplianceBy::Plan, Format::Pdf) => pdf::MAX_ROWS as i64,
+        _ => pagination::limit(q.limit),
+    };
+    let report = service::compliance(&mut tx, &scope, period, by, after, limit).await?;
+    tx.commit().await?;
+    match (by, format) {
+        (ComplianceBy::Plan, Format::Csv) => return Ok(plans_csv(db.get_ref().clone(), user, scope, period, report, clock.now())),
+        (ComplianceBy::Plan, Format::Pdf) if report.next_cursor.is_some() => {
+            let message = format!("a PDF holds at most {} plans and this report has more: ask for CSV", pdf::MAX_ROWS);
+            return Err(ApiError::field("format", message));
+        }
+        _ => {}
+    }
+    respond(format, &report, &scope, clock.now())
+}
+
+const PAGE: i64 = 1000;
+
+/// Every plan's row as CSV: the first page (already read), then a page per
+/// transaction, then the totals.
+fn plans_csv(
+    db: PgPool,
+    user: AuthUser,
+    scope: Scope,
+    period: Period,
+    first: Compliance,
+    now: chrono::DateTime<chrono::Utc>,
+) -> HttpResponse {
+    let table = first.table(&scope.agency_name, now);
+    let header = export::line(table.columns.iter().map(|c| c.heading));
+    let totals = table.totals.clone().map(|t| export::line(t.iter().map(String::as_str)));
+    let disposition = format!("attachment; filename=\"{}-{}.csv\"", Compliance::FILE, scope.today);
+    let start = first.next_cursor.as_ref().and(first.rows.last().and_then(|r| r.plan_id));
+    let rows = table.rows.into_iter().map(|r| export::line(r.iter().map(String::as_str)));
+    let head = csv_chunks(std::iter::once(header).chain(rows));
+    let shape = first.clone();
+    let rest = futures_util::stream::try_unfold(start, move |after| {
+        let (db, user, scope, shape) = (db.clone(), user.clone(), scope.clone(), shape.clone());
+        async move {
+            let Some(after) = after else { return Ok(None) };
+            let mut tx = db::begin(&db, user.scope()).await?;
+            let rows = service::compliance_plans(&mut tx, &scope, period, Some(after), PAGE).await?;
+            tx.commit().await?;
+            let next = if rows.len() as i64 == PAGE { rows.last().and_then(|r| r.plan_id) } else { None };
+            let body: Vec<u8> = rows.iter().flat_map(|r| export::line(shape.row(r).iter().map(String::as_str))).collect();
+            Ok::<_, ApiError>(Some((web::Bytes::from(body), next)))
+        }
+    });
+    let tail = futures_util::stream::iter(totals.map(|t| Ok(web::Bytes::from(t))));
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .streaming(head.chain(rest).chain(tail))
+}

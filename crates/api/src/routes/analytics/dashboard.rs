@@ -1,0 +1,66 @@
+use super::{last_30_days, open, period, respond, Format};
+use crate::{
+    auth::{policy::Operation, AuthUser},
+    clock::Clock,
+    edge::query::Query,
+    problem::{responses, ApiError},
+    reports::dashboard::Dashboard,
+    services::analytics as service,
+};
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use debtflow_domain::analytics::MAX_PERIOD_DAYS;
+use serde::Deserialize;
+use sqlx::PgPool;
+use utoipa::IntoParams;
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DashboardQuery {
+    /// The period's first day (default: 29 days before `to`).
+    pub from: Option<NaiveDate>,
+    /// The period's last day (default: the agency's today). At most 3,660 days.
+    pub to: Option<NaiveDate>,
+    /// One collector's figures (a collector always gets their own).
+    pub collector_id: Option<Uuid>,
+    /// `json` (default), `csv` or `pdf`; or ask with `Accept`.
+    pub format: Option<Format>,
+}
+
+/// The manager's morning screen: accounts, balances, money collected, recovery rate,
+/// accounts by status and bucket, plans and approvals — beside the previous period of
+/// equal length.
+#[utoipa::path(
+    tag = "analytics",
+    security(("bearer" = [])),
+    params(DashboardQuery),
+    responses(
+        (status = 200, description = "The dashboard (or its CSV or PDF)", content(
+            (Dashboard = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/pdf"),
+        )),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[get("/analytics/dashboard")]
+pub async fn dashboard(
+    req: HttpRequest,
+    user: AuthUser,
+    query: Query<DashboardQuery>,
+    db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadAnalytics)?;
+    let q = query.0;
+    let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
+    let to = q.to.unwrap_or(scope.today);
+    let from = q.from.unwrap_or(last_30_days(to).0);
+    let report = service::dashboard(&mut tx, &scope, period(from, to, MAX_PERIOD_DAYS)?).await?;
+    tx.commit().await?;
+    respond(Format::of(&req, q.format), &report, &scope, clock.now())
+}

@@ -1,0 +1,272 @@
+//! The analytics' reads (migrations/0014): the portfolio from `account_totals` (live)
+//! or `portfolio_snapshots` (a past day), money from `daily_money`, and the few
+//! figures read from the rows themselves through their indexes — plans, approvals
+//! waiting, accounts worked. Dates are the agency's business dates; a day's instants
+//! are computed here from its time zone. Money is summed by PostgreSQL as `numeric`.
+
+use chrono::NaiveDate;
+use debtflow_domain::{
+    payment::{PaymentMethod, PaymentStatus},
+    plan::PlanStatus,
+    AccountStatus, Role,
+};
+use rust_decimal::Decimal;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// Accounts of one collector (or none), status and aging bucket.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PortfolioRow {
+    pub collector_id: Option<Uuid>,
+    pub status: AccountStatus,
+    /// `aging_bucket` of the days past due on the day read.
+    pub bucket: String,
+    pub accounts: i64,
+    pub balance: Decimal,
+    pub placed: Decimal,
+    /// Accounts ever paid, and the sum of their days from placement to first payment.
+    pub paid_accounts: i64,
+    pub days_to_first_payment: i64,
+}
+
+/// The portfolio now, aged to `today` (the agency's business date).
+pub async fn portfolio_live(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    collector_id: Option<Uuid>,
+    today: NaiveDate,
+) -> Result<Vec<PortfolioRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT collector_id, status, aging_bucket(greatest($3 - aging_anchor, 0)) AS bucket,
+                sum(accounts)::bigint AS accounts, sum(balance) AS balance, sum(placed) AS placed,
+                sum(paid_accounts)::bigint AS paid_accounts, sum(days_to_first_payment)::bigint AS days_to_first_payment
+         FROM account_totals
+         WHERE agency_id = $1 AND ($2::uuid IS NULL OR collector_id = $2)
+         GROUP BY 1, 2, 3 HAVING sum(accounts) <> 0",
+    )
+    .bind(agency_id)
+    .bind(collector_id)
+    .bind(today)
+    .fetch_all(tx)
+    .await
+}
+
+/// The portfolio as the dpd_aging job recorded it on `day`; `None` when it did not.
+pub async fn portfolio_snapshot(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    collector_id: Option<Uuid>,
+    day: NaiveDate,
+) -> Result<Option<Vec<PortfolioRow>>, sqlx::Error> {
+    let recorded: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM portfolio_snapshots WHERE agency_id = $1 AND as_of_date = $2)")
+            .bind(agency_id)
+            .bind(day)
+            .fetch_one(&mut *tx)
+            .await?;
+    if !recorded {
+        return Ok(None);
+    }
+    let rows = sqlx::query_as(
+        "SELECT collector_id, status, bucket, accounts, balance, placed, paid_accounts, days_to_first_payment
+         FROM portfolio_snapshots
+         WHERE agency_id = $1 AND as_of_date = $3 AND ($2::uuid IS NULL OR collector_id = $2)",
+    )
+    .bind(agency_id)
+    .bind(collector_id)
+    .bind(day)
+    .fetch_all(tx)
+    .await?;
+    Ok(Some(rows))
+}
+
+/// Records the agency's portfolio as of `day` (the dpd_aging job's live run), replacing
+/// a record of the same day. Returns the rows written.
+pub async fn record_snapshot(tx: &mut PgConnection, agency_id: Uuid, day: NaiveDate) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM portfolio_snapshots WHERE agency_id = $1 AND as_of_date = $2")
+        .bind(agency_id)
+        .bind(day)
+        .execute(&mut *tx)
+        .await?;
+    let written = sqlx::query(
+        "INSERT INTO portfolio_snapshots (agency_id, as_of_date, collector_id, status, bucket, accounts, balance,
+                                          placed, paid_accounts, days_to_first_payment)
+         SELECT $1, $2, collector_id, status, aging_bucket(greatest($2 - aging_anchor, 0)), sum(accounts), sum(balance),
+                sum(placed), sum(paid_accounts), sum(days_to_first_payment)
+         FROM account_totals WHERE agency_id = $1
+         GROUP BY collector_id, status, aging_bucket(greatest($2 - aging_anchor, 0)) HAVING sum(accounts) <> 0",
+    )
+    .bind(agency_id)
+    .bind(day)
+    .execute(tx)
+    .await?;
+    Ok(written.rows_affected())
+}
+
+/// How money rows are grouped: each flag keeps its column, the others are summed away.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MoneyBy {
+    pub collector: bool,
+    pub day: bool,
+    pub method: bool,
+}
+
+/// Money the ledger moved, per the groups asked for.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MoneyRow {
+    pub collector_id: Option<Uuid>,
+    pub day: Option<NaiveDate>,
+    pub method: Option<PaymentMethod>,
+    pub payments: i64,
+    pub received: Decimal,
+    pub refunded: Decimal,
+    pub commission: Decimal,
+}
+
+/// Money posted from `from` to `to` (business dates, both included), of one collector
+/// or all, grouped by `by`.
+pub async fn money(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    collector_id: Option<Uuid>,
+    from: NaiveDate,
+    to: NaiveDate,
+    by: MoneyBy,
+) -> Result<Vec<MoneyRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT CASE WHEN $5 THEN collector_id END AS collector_id, CASE WHEN $6 THEN day END AS day,
+                CASE WHEN $7 THEN method END AS method, sum(payments)::bigint AS payments, sum(received) AS received,
+                sum(refunded) AS refunded, sum(commission) AS commission
+         FROM daily_money
+         WHERE agency_id = $1 AND day BETWEEN $3 AND $4 AND ($2::uuid IS NULL OR collector_id = $2)
+         GROUP BY 1, 2, 3 ORDER BY 2, 3",
+    )
+    .bind(agency_id)
+    .bind(collector_id)
+    .bind(from)
+    .bind(to)
+    .bind(by.collector)
+    .bind(by.day)
+    .bind(by.method)
+    .fetch_all(tx)
+    .await
+}
+
+/// Plans of one collector's accounts (or all): active and on track, active with an
+/// installment missed as of `today` (`installment_outcome`), and defaulted from
+/// `from` to `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct PlanHealth {
+    pub on_track: i64,
+    pub late: i64,
+    pub defaulted: i64,
+}
+
+pub async fn plan_health(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    collector_id: Option<Uuid>,
+    today: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<PlanHealth, sqlx::Error> {
+    sqlx::query_as(
+        "WITH ag AS (SELECT time_zone FROM agencies WHERE id = $1),
+         active AS (
+             SELECT p.id, EXISTS (
+                        SELECT 1 FROM plan_installments i
+                        WHERE i.agency_id = p.agency_id AND i.plan_id = p.id AND i.paid_amount < i.amount
+                          AND i.due_date < $3
+                          AND installment_outcome(i.amount, i.paid_amount, i.due_date, NULL, $3, p.grace_days) = 'missed'
+                    ) AS late
+             FROM plans p JOIN accounts a ON a.agency_id = p.agency_id AND a.id = p.account_id
+             WHERE p.agency_id = $1 AND p.status = $6 AND ($2::uuid IS NULL OR a.collector_id = $2))
+         SELECT count(*) FILTER (WHERE NOT late) AS on_track, count(*) FILTER (WHERE late) AS late,
+                (SELECT count(*) FROM plans p JOIN accounts a ON a.agency_id = p.agency_id AND a.id = p.account_id, ag
+                 WHERE p.agency_id = $1 AND p.status = $7 AND ($2::uuid IS NULL OR a.collector_id = $2)
+                   AND (p.ended_at AT TIME ZONE ag.time_zone)::date BETWEEN $4 AND $5) AS defaulted
+         FROM active",
+    )
+    .bind(agency_id)
+    .bind(collector_id)
+    .bind(today)
+    .bind(from)
+    .bind(to)
+    .bind(PlanStatus::Active)
+    .bind(PlanStatus::Defaulted)
+    .fetch_one(tx)
+    .await
+}
+
+/// Payments and plans waiting for a manager's decision, on one collector's accounts
+/// (or all).
+pub async fn awaiting_approval(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    collector_id: Option<Uuid>,
+) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM payments p JOIN accounts a ON a.agency_id = p.agency_id AND a.id = p.account_id
+                 WHERE p.agency_id = $1 AND p.status = $3 AND ($2::uuid IS NULL OR a.collector_id = $2)),
+                (SELECT count(*) FROM plans p JOIN accounts a ON a.agency_id = p.agency_id AND a.id = p.account_id
+                 WHERE p.agency_id = $1 AND p.status = $4 AND p.deleted_at IS NULL
+                   AND ($2::uuid IS NULL OR a.collector_id = $2))",
+    )
+    .bind(agency_id)
+    .bind(collector_id)
+    .bind(PaymentStatus::PendingApproval)
+    .bind(PlanStatus::PendingApproval)
+    .fetch_one(tx)
+    .await
+}
+
+/// A collector of the agency.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Collector {
+    pub id: Uuid,
+    pub full_name: String,
+    pub is_active: bool,
+}
+
+/// The agency's collectors (one, with `only`), by name.
+pub async fn collectors(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    only: Option<Uuid>,
+) -> Result<Vec<Collector>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, full_name, is_active FROM users
+         WHERE agency_id = $1 AND role = $2 AND ($3::uuid IS NULL OR id = $3) ORDER BY full_name, id",
+    )
+    .bind(agency_id)
+    .bind(Role::Collector)
+    .bind(only)
+    .fetch_all(tx)
+    .await
+}
+
+/// Accounts each of `collectors` worked from `from` to `to`: wrote a note on, or moved
+/// to another status (distinct accounts).
+pub async fn worked(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    collectors: &[Uuid],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(Uuid, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "WITH ag AS (SELECT time_zone FROM agencies WHERE id = $1)
+         SELECT e.actor_id, count(DISTINCT e.account_id)
+         FROM account_events e, ag
+         WHERE e.agency_id = $1 AND e.actor_id = ANY($2) AND e.kind IN ('note', 'status_change')
+           AND e.occurred_at >= ($3::date)::timestamp AT TIME ZONE ag.time_zone
+           AND e.occurred_at < ($4::date + 1)::timestamp AT TIME ZONE ag.time_zone
+         GROUP BY e.actor_id",
+    )
+    .bind(agency_id)
+    .bind(collectors)
+    .bind(from)
+    .bind(to)
+    .fetch_all(tx)
+    .await
+}
