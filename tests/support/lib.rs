@@ -6,6 +6,7 @@
 //! gets its own `CREATE DATABASE … TEMPLATE …` copy, dropped when the test ends.
 //! Tests run in parallel and never see each other's rows.
 
+pub mod pdf;
 pub mod smtp;
 pub mod sse;
 pub mod sshd;
