@@ -578,4 +578,3 @@ mod tests {
         std::fs::write("/tmp/report-sample-notes.pdf", render(&notes)).expect("written");
     }
 }
-pub const MAX_ROWS: usize = 5_000;
