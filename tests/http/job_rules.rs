@@ -1,12 +1,15 @@
 //! Rules the jobs state in SQL, evaluated in PostgreSQL against the domain's statement
 //! of them over ranges: the aging bucket (`aging_bucket`, migrations/0010, vs
 //! `Bucket::of`), an installment's late flag (`store::installment_notices::flag_late`)
-//! and a plan's default (`store::plans::overdue`) vs `plan::installment_status`.
+//! and a plan's default (`store::plans::overdue`) vs `plan::installment_status`; what
+//! became of an installment (`installment_outcome`, migrations/0014, vs
+//! `InstallmentOutcome::of`).
 
 use crate::payments::today;
 use crate::plans::{active_plan, negotiating_account};
 use debtflow_api::store;
 use debtflow_domain::{
+    analytics::InstallmentOutcome,
     plan::{installment_status, InstallmentStatus, Terms},
     Bucket, Currency, Money,
 };
@@ -26,6 +29,35 @@ async fn the_aging_bucket_in_sql_is_the_domains_from_minus_5_to_400_days() {
         let expected = Bucket::of(u32::try_from(days).unwrap_or(0));
         assert_eq!(bucket, expected.as_str(), "{days} days past due");
     }
+}
+
+#[tokio::test]
+async fn an_installment_outcome_in_sql_is_the_domains_for_every_payment_and_day() {
+    let database = TestDatabase::migrated().await;
+    let due = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+    let terms = Terms { grace_days: 3, default_threshold_days: 30 };
+    let usd = |s: &str| Money::new(s.parse().unwrap(), Currency::USD).unwrap();
+    let mut cases = 0;
+    for paid in ["0", "49.99", "50.00"] {
+        for paid_offset in [None, Some(-5), Some(0), Some(3), Some(4), Some(40)] {
+            for today_offset in [-10, 0, 3, 4, 29, 30, 60] {
+                let paid_on = paid_offset.map(|d: i64| due + chrono::Duration::days(d));
+                let today = due + chrono::Duration::days(today_offset);
+                let sql: String = sqlx::query_scalar("SELECT installment_outcome(50.00, $1::numeric, $2, $3, $4, 3)")
+                    .bind(paid)
+                    .bind(due)
+                    .bind(paid_on)
+                    .bind(today)
+                    .fetch_one(&database.pool())
+                    .await
+                    .unwrap();
+                let domain = InstallmentOutcome::of(usd("50.00"), usd(paid), due, paid_on, today, terms);
+                assert_eq!(sql, domain.as_str(), "paid {paid} on {paid_on:?}, today {today}");
+                cases += 1;
+            }
+        }
+    }
+    assert_eq!(cases, 126);
 }
 
 #[tokio::test]

@@ -126,7 +126,20 @@ pub fn ratio(part: Decimal, whole: Decimal) -> Option<Decimal> {
     if whole.is_zero() {
         return None;
     }
-    Some((part / whole).round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero))
+    let mut r = (part / whole).round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(4);
+    Some(r)
+}
+
+/// `total ÷ count` to one decimal place (days on average), half away from zero; none
+/// for no count.
+pub fn average(total: Decimal, count: i64) -> Option<Decimal> {
+    if count == 0 {
+        return None;
+    }
+    let mut a = (total / Decimal::from(count)).round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+    a.rescale(1);
+    Some(a)
 }
 
 /// The recovery rate of a period: what was collected in it (net of refunds) over what
@@ -209,6 +222,10 @@ mod tests {
         assert_eq!(ratio(Decimal::ONE, Decimal::ZERO), None);
         assert_eq!(recovery_rate(Decimal::from(25), Decimal::from(75)), Some(Decimal::new(25, 2)));
         assert_eq!(recovery_rate(Decimal::ZERO, Decimal::ZERO), None);
+        assert_eq!(ratio(Decimal::ZERO, Decimal::ONE).map(|r| r.to_string()).as_deref(), Some("0.0000"));
+        assert_eq!(average(Decimal::from(25), 2).map(|a| a.to_string()).as_deref(), Some("12.5"));
+        assert_eq!(average(Decimal::from(7), 3).map(|a| a.to_string()).as_deref(), Some("2.3"));
+        assert_eq!(average(Decimal::ZERO, 0), None);
     }
 
     #[test]

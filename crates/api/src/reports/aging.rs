@@ -64,7 +64,8 @@ impl Report for AgingReport {
     fn totals(&self) -> Option<Vec<String>> {
         let accounts: i64 = self.totals.iter().map(|r| r.accounts).sum();
         let balance: Decimal = self.totals.iter().map(|r| r.balance).sum();
-        let mut row = if self.by_collector { vec!["Total".to_owned(), String::new()] } else { vec!["Total".to_owned()] };
+        let mut row =
+            if self.by_collector { vec!["Total".to_owned(), String::new()] } else { vec!["Total".to_owned()] };
         row.extend([accounts.to_string(), balance.to_string()]);
         Some(row)
     }

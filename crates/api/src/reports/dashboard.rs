@@ -95,7 +95,7 @@ impl Report for Dashboard {
     fn rows(&self) -> Vec<Vec<String>> {
         let periods = [&self.current, &self.previous];
         let row = |name: &str, [now, before]: [String; 2]| vec![name.to_owned(), now, before];
-        let flow = |f: &dyn Fn(&Figures) -> String| periods.map(|x| f(x));
+        let flow = |f: &dyn Fn(&Figures) -> String| periods.map(f);
         let stock = |f: &dyn Fn(&Portfolio) -> String| periods.map(|x| x.portfolio.as_ref().map(f).unwrap_or_default());
         let today = |value: i64| [value.to_string(), String::new()];
         let mut rows = vec![

@@ -15,8 +15,8 @@ pub mod trends;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use utoipa::ToSchema;
 pub use table::{Align, Column, Table};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A report as a table.

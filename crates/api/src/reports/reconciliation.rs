@@ -87,20 +87,26 @@ impl Report for Reconciliation {
     fn rows(&self) -> Vec<Vec<String>> {
         let methods = self.methods.iter().map(|m| {
             let name = m.method.map_or_else(|| "(no payment)".to_owned(), |m| m.to_string());
-            vec!["cash".into(), name, m.received.to_string(), m.refunded.to_string(), format!("{} payments", m.payments)]
+            vec![
+                "cash".into(),
+                name,
+                m.received.to_string(),
+                m.refunded.to_string(),
+                format!("{} payments", m.payments),
+            ]
         });
         let ledger = self.ledger.iter().map(|l| {
-            vec!["ledger".into(), l.ledger_account.to_string(), l.debit.to_string(), l.credit.to_string(), String::new()]
+            vec![
+                "ledger".into(),
+                l.ledger_account.to_string(),
+                l.debit.to_string(),
+                l.credit.to_string(),
+                String::new(),
+            ]
         });
         let variances = self.variances.iter().map(|v| {
             let what = v.payment_id.or(v.entry_id).map(|id| id.to_string()).unwrap_or_default();
-            vec![
-                format!("variance: {}", v.check),
-                what,
-                v.expected.to_string(),
-                v.actual.to_string(),
-                v.detail.clone(),
-            ]
+            vec![format!("variance: {}", v.check), what, v.expected.to_string(), v.actual.to_string(), v.detail.clone()]
         });
         methods.chain(ledger).chain(variances).collect()
     }

@@ -64,9 +64,10 @@ impl Scope {
             None => None,
             Some(id) => {
                 let found = store::analytics::collectors(tx, agency_id, Some(id)).await?;
-                let c = found.into_iter().next().ok_or_else(|| {
-                    ServiceError::invalid("collector_id", "is not a collector of the agency")
-                })?;
+                let c = found
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| ServiceError::invalid("collector_id", "is not a collector of the agency"))?;
                 Some(CollectorRef { id: c.id, name: c.full_name })
             }
         };
@@ -78,7 +79,11 @@ impl Scope {
     }
 
     /// The portfolio on `day` (live from today on), `None` when nothing was recorded.
-    async fn portfolio(&self, tx: &mut PgConnection, day: NaiveDate) -> Result<Option<Vec<PortfolioRow>>, ServiceError> {
+    async fn portfolio(
+        &self,
+        tx: &mut PgConnection,
+        day: NaiveDate,
+    ) -> Result<Option<Vec<PortfolioRow>>, ServiceError> {
         if day >= self.today {
             Ok(Some(store::analytics::portfolio_live(tx, self.agency_id, self.collector_id(), self.today).await?))
         } else {
@@ -132,11 +137,18 @@ pub async fn dashboard(tx: &mut PgConnection, scope: &Scope, period: Period) -> 
 async fn figures(tx: &mut PgConnection, scope: &Scope, period: Period) -> Result<Figures, ServiceError> {
     let money = total(&scope.money(tx, period, MoneyBy::default()).await?, scope);
     let portfolio = scope.portfolio(tx, period.to()).await?.map(|rows| portfolio(&rows, scope)).transpose()?;
-    let defaulted =
-        store::analytics::plan_health(tx, scope.agency_id, scope.collector_id(), scope.today, period.from(), period.to())
-            .await?
-            .defaulted;
-    let recovery_rate = portfolio.as_ref().and_then(|p| analytics::recovery_rate(money.collected, p.balance_to_recover));
+    let defaulted = store::analytics::plan_health(
+        tx,
+        scope.agency_id,
+        scope.collector_id(),
+        scope.today,
+        period.from(),
+        period.to(),
+    )
+    .await?
+    .defaulted;
+    let recovery_rate =
+        portfolio.as_ref().and_then(|p| analytics::recovery_rate(money.collected, p.balance_to_recover));
     Ok(Figures {
         collected: money.collected,
         received: money.received,
@@ -165,10 +177,8 @@ fn total<'a>(rows: impl IntoIterator<Item = &'a MoneyRow>, scope: &Scope) -> Mon
 }
 
 fn portfolio(rows: &[PortfolioRow], scope: &Scope) -> Result<Portfolio, ServiceError> {
-    let mut by_status: Vec<StatusFigure> = AccountStatus::ALL
-        .iter()
-        .map(|&status| StatusFigure { status, accounts: 0, balance: Decimal::ZERO })
-        .collect();
+    let mut by_status: Vec<StatusFigure> =
+        AccountStatus::ALL.iter().map(|&status| StatusFigure { status, accounts: 0, balance: Decimal::ZERO }).collect();
     let mut by_bucket: Vec<BucketFigure> =
         Bucket::ALL.iter().map(|&bucket| BucketFigure { bucket, accounts: 0, balance: Decimal::ZERO }).collect();
     for r in rows {
@@ -192,7 +202,11 @@ fn portfolio(rows: &[PortfolioRow], scope: &Scope) -> Result<Portfolio, ServiceE
 }
 
 /// Each collector's figures for `period` (only the scope's collector when it has one).
-pub async fn collectors(tx: &mut PgConnection, scope: &Scope, period: Period) -> Result<CollectorsReport, ServiceError> {
+pub async fn collectors(
+    tx: &mut PgConnection,
+    scope: &Scope,
+    period: Period,
+) -> Result<CollectorsReport, ServiceError> {
     let collectors = store::analytics::collectors(tx, scope.agency_id, scope.collector_id()).await?;
     let ids: Vec<Uuid> = collectors.iter().map(|c| c.id).collect();
     let worked: HashMap<Uuid, i64> =
@@ -217,12 +231,10 @@ pub async fn collectors(tx: &mut PgConnection, scope: &Scope, period: Period) ->
             let days: i64 = mine.iter().map(|r| r.days_to_first_payment).sum();
             let open: Decimal = mine.iter().filter(|r| r.status.is_open()).map(|r| r.balance).sum();
             f.assigned = Some(assigned);
-            f.on_plan =
-                Some(mine.iter().filter(|r| r.status == AccountStatus::PaymentPlan).map(|r| r.accounts).sum());
+            f.on_plan = Some(mine.iter().filter(|r| r.status == AccountStatus::PaymentPlan).map(|r| r.accounts).sum());
             f.recovery_rate = analytics::recovery_rate(cash.collected, open);
             f.conversion = analytics::ratio(Decimal::from(paid), Decimal::from(assigned));
-            f.average_days_to_first_payment = (paid > 0)
-                .then(|| (Decimal::from(days) / Decimal::from(paid)).round_dp(1));
+            f.average_days_to_first_payment = analytics::average(Decimal::from(days), paid);
         }
         f
     };
@@ -283,6 +295,14 @@ pub async fn trends(
     })
 }
 
+/// Active accounts of one collector (or none) in one bucket.
+struct Aged {
+    collector_id: Option<Uuid>,
+    bucket: Bucket,
+    accounts: i64,
+    balance: Decimal,
+}
+
 /// Active accounts per aging bucket on `as_of` (per collector too with
 /// `by_collector`): live today, from the daily record for a past day, which must
 /// exist (a 422 naming `as_of` otherwise).
@@ -300,54 +320,36 @@ pub async fn aging(
         ServiceError::invalid("as_of", format!("the daily aging job recorded no portfolio on {as_of}"))
     })?;
     let names = collector_names(tx, scope).await?;
-    let mut cells: Vec<((Option<Uuid>, Bucket), (i64, Decimal))> = Vec::new();
-    let mut totals: Vec<(i64, Decimal)> = vec![(0, Decimal::ZERO); Bucket::ALL.len()];
-    for r in rows.iter().filter(|r| r.status.is_open()) {
-        let b = bucket(&r.bucket)?;
-        let slot = Bucket::ALL.iter().position(|x| *x == b).unwrap_or(0);
-        totals[slot].0 += r.accounts;
-        totals[slot].1 += r.balance;
-        let key = (if by_collector { r.collector_id } else { None }, b);
-        match cells.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, (n, balance))) => {
-                *n += r.accounts;
-                *balance += r.balance;
-            }
-            None => cells.push((key, (r.accounts, r.balance))),
-        }
-    }
-    let collector_ref = |id: Option<Uuid>| {
-        id.map(|id| CollectorRef { id, name: names.get(&id).cloned().unwrap_or_else(|| id.to_string()) })
-    };
-    let mut groups: Vec<Option<Uuid>> = if by_collector {
-        let mut ids: Vec<Option<Uuid>> = cells.iter().map(|((c, _), _)| *c).collect();
-        ids.sort_by_key(|id| (id.is_none(), id.and_then(|id| names.get(&id).cloned()), *id));
-        ids.dedup();
-        ids
-    } else {
-        vec![None]
-    };
-    if groups.is_empty() {
-        groups.push(None);
-    }
-    let mut out = Vec::new();
-    for group in groups {
-        for b in Bucket::ALL {
-            let (accounts, balance) =
-                cells.iter().find(|(k, _)| *k == (group, b)).map_or((0, Decimal::ZERO), |(_, v)| *v);
-            out.push(AgingRow { collector: collector_ref(group), bucket: b, accounts, balance: scope.shown(balance) });
-        }
-    }
-    let totals = Bucket::ALL
+    let aged = rows
         .iter()
-        .zip(totals)
-        .map(|(&bucket, (accounts, balance))| AgingRow {
-            collector: None,
-            bucket,
-            accounts,
-            balance: scope.shown(balance),
+        .filter(|r| r.status.is_open())
+        .map(|r| {
+            Ok(Aged {
+                collector_id: r.collector_id,
+                bucket: bucket(&r.bucket)?,
+                accounts: r.accounts,
+                balance: r.balance,
+            })
         })
+        .collect::<Result<Vec<Aged>, ServiceError>>()?;
+    let mut groups: Vec<Option<Uuid>> =
+        if by_collector { aged.iter().map(|a| a.collector_id).collect() } else { vec![None] };
+    groups.sort_by_key(|id| (id.is_none(), id.and_then(|id| names.get(&id).cloned()), *id));
+    groups.dedup();
+    let row = |group: Option<Uuid>, bucket: Bucket, only: &dyn Fn(&Aged) -> bool| {
+        let (accounts, balance) = aged
+            .iter()
+            .filter(|a| a.bucket == bucket && only(a))
+            .fold((0, Decimal::ZERO), |(n, b), a| (n + a.accounts, b + a.balance));
+        let collector =
+            group.map(|id| CollectorRef { id, name: names.get(&id).cloned().unwrap_or_else(|| id.to_string()) });
+        AgingRow { collector, bucket, accounts, balance: scope.shown(balance) }
+    };
+    let out = groups
+        .iter()
+        .flat_map(|&group| Bucket::ALL.map(|b| row(group, b, &|a| !by_collector || a.collector_id == group)))
         .collect();
+    let totals = Bucket::ALL.iter().map(|&b| row(None, b, &|_| true)).collect();
     Ok(AgingReport { as_of, source, collector: scope.collector.clone(), by_collector, rows: out, totals })
 }
 
@@ -372,12 +374,16 @@ pub async fn compliance(
         open: sum(|r| r.open),
         amount_due: scope.shown(per_collector.iter().map(|r| r.amount_due).sum()),
         amount_paid: scope.shown(per_collector.iter().map(|r| r.amount_paid).sum()),
-        on_time_rate: analytics::ratio(Decimal::from(sum(|r| r.on_time)), Decimal::from(sum(|r| r.due) - sum(|r| r.open))),
+        on_time_rate: analytics::ratio(
+            Decimal::from(sum(|r| r.on_time)),
+            Decimal::from(sum(|r| r.due) - sum(|r| r.open)),
+        ),
     };
     let names = collector_names(tx, scope).await?;
     let (rows, next_cursor) = match by {
         ComplianceBy::Collector => {
-            per_collector.sort_by_key(|r| (r.collector_id.is_none(), r.collector_id.and_then(|id| names.get(&id).cloned())));
+            per_collector
+                .sort_by_key(|r| (r.collector_id.is_none(), r.collector_id.and_then(|id| names.get(&id).cloned())));
             (per_collector.iter().map(|r| compliance_row(r, &names, scope)).collect(), None)
         }
         ComplianceBy::Plan => {
@@ -445,7 +451,11 @@ fn installments(r: &store::compliance::ComplianceRow, scope: &Scope) -> Installm
 }
 
 /// The reconciliation of business day `day` (not after today).
-pub async fn reconciliation(tx: &mut PgConnection, scope: &Scope, day: NaiveDate) -> Result<Reconciliation, ServiceError> {
+pub async fn reconciliation(
+    tx: &mut PgConnection,
+    scope: &Scope,
+    day: NaiveDate,
+) -> Result<Reconciliation, ServiceError> {
     if day > scope.today {
         return Err(ServiceError::invalid("date", format!("must not be after today ({})", scope.today)));
     }

@@ -58,12 +58,13 @@ pub async fn portfolio_snapshot(
     collector_id: Option<Uuid>,
     day: NaiveDate,
 ) -> Result<Option<Vec<PortfolioRow>>, sqlx::Error> {
-    let recorded: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM portfolio_snapshots WHERE agency_id = $1 AND as_of_date = $2)")
-            .bind(agency_id)
-            .bind(day)
-            .fetch_one(&mut *tx)
-            .await?;
+    let recorded: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM portfolio_snapshots WHERE agency_id = $1 AND as_of_date = $2)",
+    )
+    .bind(agency_id)
+    .bind(day)
+    .fetch_one(&mut *tx)
+    .await?;
     if !recorded {
         return Ok(None);
     }

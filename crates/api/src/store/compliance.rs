@@ -64,10 +64,9 @@ pub struct Due {
 
 /// Per collector (`None`: accounts without one), by collector id.
 pub async fn by_collector(tx: &mut PgConnection, due: Due) -> Result<Vec<ComplianceRow>, sqlx::Error> {
-    let sql = INSTALLMENTS.replace(
-        "%KEY%",
-        "collector_id, NULL::uuid AS plan_id, NULL::uuid AS account_id, NULL::text AS external_ref",
-    ) + " GROUP BY collector_id ORDER BY collector_id";
+    let sql = INSTALLMENTS
+        .replace("%KEY%", "collector_id, NULL::uuid AS plan_id, NULL::uuid AS account_id, NULL::text AS external_ref")
+        + " GROUP BY collector_id ORDER BY collector_id";
     query(tx, &sql, due, None).await
 }
 

@@ -9,8 +9,8 @@
 pub mod account_events;
 pub mod accounts;
 pub mod agencies;
-pub mod analytics;
 pub mod aging;
+pub mod analytics;
 pub mod audit;
 pub mod compliance;
 pub mod data_quality;

@@ -144,12 +144,5 @@ pub async fn variances(tx: &mut PgConnection, agency_id: Uuid, day: NaiveDate) -
              OR (pe.kind = 'payment_intent.payment_failed' AND l.posted))
          ORDER BY 1, 2, 3"
     );
-    sqlx::query_as(&sql)
-        .bind(agency_id)
-        .bind(day)
-        .bind(MONEY_IN)
-        .bind(MONEY_OUT)
-        .bind(&posted)
-        .fetch_all(tx)
-        .await
+    sqlx::query_as(&sql).bind(agency_id).bind(day).bind(MONEY_IN).bind(MONEY_OUT).bind(&posted).fetch_all(tx).await
 }

@@ -94,7 +94,9 @@ pub async fn compliance(
     let report = service::compliance(&mut tx, &scope, period, by, after, limit).await?;
     tx.commit().await?;
     match (by, format) {
-        (ComplianceBy::Plan, Format::Csv) => return Ok(plans_csv(db.get_ref().clone(), user, scope, period, report, clock.now())),
+        (ComplianceBy::Plan, Format::Csv) => {
+            return Ok(plans_csv(db.get_ref().clone(), user, scope, period, report, clock.now()))
+        }
         (ComplianceBy::Plan, Format::Pdf) if report.next_cursor.is_some() => {
             let message = format!("a PDF holds at most {} plans and this report has more: ask for CSV", pdf::MAX_ROWS);
             return Err(ApiError::field("format", message));
@@ -132,7 +134,8 @@ fn plans_csv(
             let rows = service::compliance_plans(&mut tx, &scope, period, Some(after), PAGE).await?;
             tx.commit().await?;
             let next = if rows.len() as i64 == PAGE { rows.last().and_then(|r| r.plan_id) } else { None };
-            let body: Vec<u8> = rows.iter().flat_map(|r| export::line(shape.row(r).iter().map(String::as_str))).collect();
+            let body: Vec<u8> =
+                rows.iter().flat_map(|r| export::line(shape.row(r).iter().map(String::as_str))).collect();
             Ok::<_, ApiError>(Some((web::Bytes::from(body), next)))
         }
     });

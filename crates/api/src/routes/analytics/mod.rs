@@ -15,8 +15,7 @@ pub mod trends;
 use crate::{
     auth::AuthUser,
     clock::Clock,
-    db,
-    export,
+    db, export,
     problem::ApiError,
     reports::{pdf, Report, Table},
     services::analytics::Scope,
@@ -139,7 +138,8 @@ pub fn csv_chunks(
 
 fn pdf_response(stem: &str, scope: &Scope, table: &Table) -> Result<HttpResponse, ApiError> {
     if table.rows.len() > pdf::MAX_ROWS {
-        let message = format!("a PDF holds at most {} rows and this report has {}: ask for CSV", pdf::MAX_ROWS, table.rows.len());
+        let message =
+            format!("a PDF holds at most {} rows and this report has {}: ask for CSV", pdf::MAX_ROWS, table.rows.len());
         return Err(ApiError::field("format", message));
     }
     Ok(HttpResponse::Ok()

@@ -112,8 +112,12 @@ async fn unwind(
     }
     let back = payment::unwind(amount, &allocation).map_err(|e| refused(e, PaymentCause::Refund))?;
     // The refund is the collector's as the payment was (what the analytics net per collector).
-    let links =
-        Links { payment_id: Some(payment.id), reverses: payment_entry, collector_id: payment.collector_id, ..Links::default() };
+    let links = Links {
+        payment_id: Some(payment.id),
+        reverses: payment_entry,
+        collector_id: payment.collector_id,
+        ..Links::default()
+    };
     let entry_id = account.post(tx, &Entry::of(EntryKind::Refund, amount)?, links).await?;
     let rows: Vec<AllocationRow> = back
         .iter()
