@@ -18,9 +18,13 @@
 COMMENT ON COLUMN journal_entries.collector_id IS
     'The collector the entry is credited to: a commission''s, and the account''s collector on the money a payment, an application or a refund moved';
 
--- The first day money was put on the account (a payment or applied unapplied money):
--- days to first payment.
+-- The first day money was put on the account (a payment or applied unapplied money),
+-- and the days from its placement to that day, both in the agency's calendar of that
+-- moment (so a later change of time zone moves neither).
 ALTER TABLE accounts ADD COLUMN first_paid_on date;
+ALTER TABLE accounts ADD COLUMN days_to_first_payment integer;
+ALTER TABLE accounts ADD CONSTRAINT accounts_first_payment_check
+    CHECK ((first_paid_on IS NULL) = (days_to_first_payment IS NULL));
 
 ------------------------------------------------------------------------------
 -- daily_money.
@@ -61,6 +65,11 @@ CREATE VIEW daily_money_ledger WITH (security_invoker = true) AS
 -- order, so two transactions meet their summary rows in the same order (no deadlock).
 CREATE FUNCTION daily_money_add() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
+    -- The day is the agency's: hold its time zone until commit, so a change of zone
+    -- (which re-days the whole summary, below) comes wholly before or after this.
+    PERFORM 1 FROM agencies
+    WHERE id IN (SELECT agency_id FROM new_lines WHERE ledger_account IN ('cash_clearing', 'commission_expense'))
+    ORDER BY id FOR SHARE;
     INSERT INTO daily_money AS d (agency_id, day, collector_id, method, payments, received, refunded, commission)
     SELECT e.agency_id, (e.posted_at AT TIME ZONE ag.time_zone)::date,
            e.collector_id, p.method,
@@ -79,13 +88,14 @@ BEGIN
         SET payments = d.payments + EXCLUDED.payments, received = d.received + EXCLUDED.received,
             refunded = d.refunded + EXCLUDED.refunded, commission = d.commission + EXCLUDED.commission;
 
-    UPDATE accounts a SET first_paid_on = f.day
-    FROM (SELECT e.agency_id, e.account_id, min((e.posted_at AT TIME ZONE ag.time_zone)::date) AS day
+    UPDATE accounts a
+    SET first_paid_on = f.day, days_to_first_payment = f.day - (a.created_at AT TIME ZONE f.time_zone)::date
+    FROM (SELECT e.agency_id, e.account_id, ag.time_zone, min((e.posted_at AT TIME ZONE ag.time_zone)::date) AS day
           FROM new_lines l
           JOIN journal_entries e ON e.agency_id = l.agency_id AND e.id = l.entry_id
           JOIN agencies ag ON ag.id = e.agency_id
           WHERE l.ledger_account = 'receivable' AND l.credit > 0 AND e.kind IN ('payment', 'application')
-          GROUP BY 1, 2) f
+          GROUP BY 1, 2, 3) f
     WHERE a.agency_id = f.agency_id AND a.id = f.account_id AND a.first_paid_on IS NULL;
     RETURN NULL;
 END $$;
@@ -111,11 +121,10 @@ CREATE TABLE account_totals (
 -- An account's contribution to its account_totals row; `sign` -1 takes it away.
 CREATE FUNCTION account_totals_row(sign integer, agency_id uuid, collector_id uuid, status account_status,
                                    aging_anchor date, current_balance numeric, original_balance numeric,
-                                   first_paid_on date, created_at timestamptz, time_zone text)
-RETURNS account_totals LANGUAGE sql STABLE PARALLEL SAFE AS $$
+                                   days_to_first_payment integer)
+RETURNS account_totals LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT ROW(agency_id, collector_id, status, aging_anchor, sign, sign * current_balance, sign * original_balance,
-               sign * (first_paid_on IS NOT NULL)::int,
-               sign * coalesce(first_paid_on - (created_at AT TIME ZONE time_zone)::date, 0))::account_totals
+               sign * (days_to_first_payment IS NOT NULL)::int, sign * coalesce(days_to_first_payment, 0))::account_totals
 $$;
 
 CREATE VIEW account_totals_accounts WITH (security_invoker = true) AS
@@ -123,8 +132,8 @@ CREATE VIEW account_totals_accounts WITH (security_invoker = true) AS
            sum((t).balance) AS balance, sum((t).placed) AS placed, sum((t).paid_accounts)::bigint AS paid_accounts,
            sum((t).days_to_first_payment)::bigint AS days_to_first_payment
     FROM (SELECT account_totals_row(1, a.agency_id, a.collector_id, a.status, a.aging_anchor, a.current_balance,
-                                    a.original_balance, a.first_paid_on, a.created_at, ag.time_zone) AS t
-          FROM accounts a JOIN agencies ag ON ag.id = a.agency_id) x
+                                    a.original_balance, a.days_to_first_payment) AS t
+          FROM accounts a) x
     GROUP BY 1, 2, 3, 4;
 
 -- Contributions added to account_totals, in key order (no deadlock between two
@@ -151,28 +160,28 @@ CREATE FUNCTION account_totals_inserted() RETURNS trigger LANGUAGE plpgsql SECUR
 BEGIN
     PERFORM account_totals_add(ARRAY(
         SELECT account_totals_row(1, a.agency_id, a.collector_id, a.status, a.aging_anchor, a.current_balance,
-                                  a.original_balance, a.first_paid_on, a.created_at, ag.time_zone)
-        FROM new_rows a JOIN agencies ag ON ag.id = a.agency_id));
+                                  a.original_balance, a.days_to_first_payment)
+        FROM new_rows a));
     RETURN NULL;
 END $$;
 CREATE FUNCTION account_totals_updated() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
     PERFORM account_totals_add(ARRAY(
         SELECT account_totals_row(1, a.agency_id, a.collector_id, a.status, a.aging_anchor, a.current_balance,
-                                  a.original_balance, a.first_paid_on, a.created_at, ag.time_zone)
-        FROM new_rows a JOIN agencies ag ON ag.id = a.agency_id
+                                  a.original_balance, a.days_to_first_payment)
+        FROM new_rows a
         UNION ALL
         SELECT account_totals_row(-1, a.agency_id, a.collector_id, a.status, a.aging_anchor, a.current_balance,
-                                  a.original_balance, a.first_paid_on, a.created_at, ag.time_zone)
-        FROM old_rows a JOIN agencies ag ON ag.id = a.agency_id));
+                                  a.original_balance, a.days_to_first_payment)
+        FROM old_rows a));
     RETURN NULL;
 END $$;
 CREATE FUNCTION account_totals_deleted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
     PERFORM account_totals_add(ARRAY(
         SELECT account_totals_row(-1, a.agency_id, a.collector_id, a.status, a.aging_anchor, a.current_balance,
-                                  a.original_balance, a.first_paid_on, a.created_at, ag.time_zone)
-        FROM old_rows a JOIN agencies ag ON ag.id = a.agency_id));
+                                  a.original_balance, a.days_to_first_payment)
+        FROM old_rows a));
     RETURN NULL;
 END $$;
 CREATE TRIGGER accounts_totals_inserted AFTER INSERT ON accounts
@@ -202,12 +211,22 @@ CREATE TABLE portfolio_snapshots (
 ------------------------------------------------------------------------------
 -- Rewrites an agency's summaries from their views (after a bulk load that bypassed
 -- the triggers, e.g. `make bench`; or to repair what the data_quality job reported).
-CREATE FUNCTION rebuild_analytics(agency uuid) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION rebuild_analytics(agency uuid) RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
     DELETE FROM daily_money WHERE agency_id = agency;
     INSERT INTO daily_money SELECT * FROM daily_money_ledger WHERE agency_id = agency;
     DELETE FROM account_totals WHERE agency_id = agency;
     INSERT INTO account_totals SELECT * FROM account_totals_accounts WHERE agency_id = agency;
 $$;
+
+-- Money is dayed in the agency's time zone: when it changes, its days are counted
+-- again in the new one, in the same transaction.
+CREATE FUNCTION agencies_time_zone_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM rebuild_analytics(NEW.id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER agencies_time_zone_rebuild AFTER UPDATE OF time_zone ON agencies
+    FOR EACH ROW WHEN (OLD.time_zone IS DISTINCT FROM NEW.time_zone) EXECUTE FUNCTION agencies_time_zone_moved();
 
 -- What became of an installment as of `today`: the domain's `InstallmentOutcome::of`
 -- (crates/domain/src/analytics.rs) restated, and a test evaluates both over the cases.
@@ -226,7 +245,9 @@ CREATE INDEX account_events_actor_idx ON account_events (agency_id, actor_id, oc
     INCLUDE (account_id) WHERE kind IN ('note', 'status_change');
 CREATE INDEX plan_installments_due_idx ON plan_installments (agency_id, due_date);
 CREATE INDEX plan_allocations_installment_idx ON plan_allocations (agency_id, plan_id, seq);
-CREATE INDEX journal_entries_posted_idx ON journal_entries (agency_id, posted_at);
+-- The journal is append-only and written in time order: a BRIN range index finds a
+-- day's entries for almost nothing on each insert (imports write thousands a second).
+CREATE INDEX journal_entries_posted_idx ON journal_entries USING brin (posted_at);
 CREATE INDEX processor_events_received_idx ON processor_events (agency_id, received_at);
 
 -- Summaries are written by the triggers (as their owner) and read by the app.
@@ -242,12 +263,13 @@ BEGIN
 END $$;
 
 -- Accounts placed and paid before this migration.
-UPDATE accounts a SET first_paid_on = f.day
-FROM (SELECT e.agency_id, e.account_id, min((e.posted_at AT TIME ZONE ag.time_zone)::date) AS day
+UPDATE accounts a
+SET first_paid_on = f.day, days_to_first_payment = f.day - (a.created_at AT TIME ZONE f.time_zone)::date
+FROM (SELECT e.agency_id, e.account_id, ag.time_zone, min((e.posted_at AT TIME ZONE ag.time_zone)::date) AS day
       FROM journal_lines l
       JOIN journal_entries e ON e.agency_id = l.agency_id AND e.id = l.entry_id
       JOIN agencies ag ON ag.id = e.agency_id
       WHERE l.ledger_account = 'receivable' AND l.credit > 0 AND e.kind IN ('payment', 'application')
-      GROUP BY 1, 2) f
+      GROUP BY 1, 2, 3) f
 WHERE a.agency_id = f.agency_id AND a.id = f.account_id;
 SELECT rebuild_analytics(id) FROM agencies;

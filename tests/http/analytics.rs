@@ -459,6 +459,19 @@ async fn the_summaries_equal_their_rows_and_the_data_quality_job_notices_when_th
         reports.remove(0).tally.findings
     };
     assert_eq!(check().await, 0);
+    // A new time zone days the money again (UTC+14: today's evening may be tomorrow).
+    let admin = app.token("demo.admin").await;
+    let moved = app
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/agencies/{}", demo.agency),
+            &admin,
+            Some(&json!({"time_zone": "Pacific/Kiritimati"})),
+        )
+        .await;
+    assert_eq!(moved.status(), 200);
+    assert_eq!(sqlx::query_scalar::<_, i64>(money).fetch_one(&app.db).await.unwrap(), 0, "still equal after the move");
+    assert_eq!(check().await, 0);
     sqlx::query(
         "UPDATE daily_money SET received = received + 1 WHERE method = 'cash' AND collector_id IS NOT NULL
                  AND ctid = (SELECT min(ctid) FROM daily_money WHERE method = 'cash' AND collector_id IS NOT NULL)",
