@@ -110,15 +110,7 @@ pub async fn dashboard(tx: &mut PgConnection, scope: &Scope, period: Period) -> 
     let previous = period.previous();
     let current_figures = figures(tx, scope, period).await?;
     let previous_figures = figures(tx, scope, previous).await?;
-    let plans = store::analytics::plan_health(
-        tx,
-        scope.agency_id,
-        scope.collector_id(),
-        scope.today,
-        period.from(),
-        period.to(),
-    )
-    .await?;
+    let plans = store::analytics::active_plans(tx, scope.agency_id, scope.collector_id(), scope.today).await?;
     let (payments_waiting, plans_waiting) =
         store::analytics::awaiting_approval(tx, scope.agency_id, scope.collector_id()).await?;
     Ok(Dashboard {
@@ -137,16 +129,9 @@ pub async fn dashboard(tx: &mut PgConnection, scope: &Scope, period: Period) -> 
 async fn figures(tx: &mut PgConnection, scope: &Scope, period: Period) -> Result<Figures, ServiceError> {
     let money = total(&scope.money(tx, period, MoneyBy::default()).await?, scope);
     let portfolio = scope.portfolio(tx, period.to()).await?.map(|rows| portfolio(&rows, scope)).transpose()?;
-    let defaulted = store::analytics::plan_health(
-        tx,
-        scope.agency_id,
-        scope.collector_id(),
-        scope.today,
-        period.from(),
-        period.to(),
-    )
-    .await?
-    .defaulted;
+    let defaulted =
+        store::analytics::plans_defaulted(tx, scope.agency_id, scope.collector_id(), period.from(), period.to())
+            .await?;
     let recovery_rate =
         portfolio.as_ref().and_then(|p| analytics::recovery_rate(money.collected, p.balance_to_recover));
     Ok(Figures {

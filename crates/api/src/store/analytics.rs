@@ -153,47 +153,59 @@ pub async fn money(
     .await
 }
 
-/// Plans of one collector's accounts (or all): active and on track, active with an
-/// installment missed as of `today` (`installment_outcome`), and defaulted from
-/// `from` to `to`.
+/// Active plans of one collector's accounts (or all): on track, and with an
+/// installment missed as of `today` (`installment_outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
-pub struct PlanHealth {
+pub struct ActivePlans {
     pub on_track: i64,
     pub late: i64,
-    pub defaulted: i64,
 }
 
-pub async fn plan_health(
+pub async fn active_plans(
     tx: &mut PgConnection,
     agency_id: Uuid,
     collector_id: Option<Uuid>,
     today: NaiveDate,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<PlanHealth, sqlx::Error> {
+) -> Result<ActivePlans, sqlx::Error> {
     sqlx::query_as(
-        "WITH ag AS (SELECT time_zone FROM agencies WHERE id = $1),
-         active AS (
-             SELECT p.id, EXISTS (
+        "WITH active AS (
+             SELECT EXISTS (
                         SELECT 1 FROM plan_installments i
                         WHERE i.agency_id = p.agency_id AND i.plan_id = p.id AND i.paid_amount < i.amount
                           AND i.due_date < $3
                           AND installment_outcome(i.amount, i.paid_amount, i.due_date, NULL, $3, p.grace_days) = 'missed'
                     ) AS late
              FROM plans p JOIN accounts a ON a.agency_id = p.agency_id AND a.id = p.account_id
-             WHERE p.agency_id = $1 AND p.status = $6 AND ($2::uuid IS NULL OR a.collector_id = $2))
-         SELECT count(*) FILTER (WHERE NOT late) AS on_track, count(*) FILTER (WHERE late) AS late,
-                (SELECT count(*) FROM plans p JOIN accounts a ON a.agency_id = p.agency_id AND a.id = p.account_id, ag
-                 WHERE p.agency_id = $1 AND p.status = $7 AND ($2::uuid IS NULL OR a.collector_id = $2)
-                   AND (p.ended_at AT TIME ZONE ag.time_zone)::date BETWEEN $4 AND $5) AS defaulted
-         FROM active",
+             WHERE p.agency_id = $1 AND p.status = $4 AND ($2::uuid IS NULL OR a.collector_id = $2))
+         SELECT count(*) FILTER (WHERE NOT late) AS on_track, count(*) FILTER (WHERE late) AS late FROM active",
     )
     .bind(agency_id)
     .bind(collector_id)
     .bind(today)
+    .bind(PlanStatus::Active)
+    .fetch_one(tx)
+    .await
+}
+
+/// Plans of one collector's accounts (or all) that defaulted from `from` to `to`.
+pub async fn plans_defaulted(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    collector_id: Option<Uuid>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT count(*)
+         FROM plans p JOIN accounts a ON a.agency_id = p.agency_id AND a.id = p.account_id
+                      JOIN agencies ag ON ag.id = p.agency_id
+         WHERE p.agency_id = $1 AND p.status = $5 AND ($2::uuid IS NULL OR a.collector_id = $2)
+           AND (p.ended_at AT TIME ZONE ag.time_zone)::date BETWEEN $3 AND $4",
+    )
+    .bind(agency_id)
+    .bind(collector_id)
     .bind(from)
     .bind(to)
-    .bind(PlanStatus::Active)
     .bind(PlanStatus::Defaulted)
     .fetch_one(tx)
     .await
