@@ -28,12 +28,16 @@ pub enum AgingBy {
 pub struct AgingQuery {
     /// The day (default: the agency's today, live). A past day answers from the
     /// portfolio the daily aging job recorded that day (a 422 if it recorded none).
+    #[param(nullable = false)]
     pub as_of: Option<NaiveDate>,
     /// `bucket` (default) or `collector` (every collector's buckets).
+    #[param(inline, nullable = false)]
     pub by: Option<AgingBy>,
     /// One collector's accounts (a collector always gets their own).
+    #[param(nullable = false)]
     pub collector_id: Option<Uuid>,
     /// `json` (default), `csv` or `pdf`; or ask with `Accept`.
+    #[param(inline, nullable = false)]
     pub format: Option<Format>,
 }
 

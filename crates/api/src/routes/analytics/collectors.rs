@@ -20,12 +20,16 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct CollectorsQuery {
     /// The period's first day (default: 29 days before `to`).
+    #[param(nullable = false)]
     pub from: Option<NaiveDate>,
     /// The period's last day (default: the agency's today). At most 3,660 days.
+    #[param(nullable = false)]
     pub to: Option<NaiveDate>,
     /// Only this collector (a collector always gets only themselves).
+    #[param(nullable = false)]
     pub collector_id: Option<Uuid>,
     /// `json` (default), `csv` or `pdf`; or ask with `Accept`.
+    #[param(inline, nullable = false)]
     pub format: Option<Format>,
 }
 

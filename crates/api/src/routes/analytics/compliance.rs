@@ -27,20 +27,26 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct ComplianceQuery {
     /// The first due date counted (default: 29 days before `to`).
+    #[param(nullable = false)]
     pub from: Option<NaiveDate>,
     /// The last due date counted (default: the agency's today). At most 3,660 days.
+    #[param(nullable = false)]
     pub to: Option<NaiveDate>,
     /// `collector` (default) or `plan` (a page of plans, by plan id; the CSV holds every
     /// plan).
+    #[param(inline, nullable = false)]
     pub by: Option<ComplianceBy>,
     /// One collector's plans (a collector always gets their own).
+    #[param(nullable = false)]
     pub collector_id: Option<Uuid>,
     /// With `by=plan`: page size, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub limit: Option<PageSize>,
     /// With `by=plan`: `next_cursor` of the previous page.
+    #[param(nullable = false)]
     pub cursor: Option<String>,
     /// `json` (default), `csv` or `pdf`; or ask with `Accept`.
+    #[param(inline, nullable = false)]
     pub format: Option<Format>,
 }
 

@@ -18,8 +18,10 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct ReconciliationQuery {
     /// The business day (default: the agency's today), not after today.
+    #[param(nullable = false)]
     pub date: Option<NaiveDate>,
     /// `json` (default), `csv` or `pdf`; or ask with `Accept`.
+    #[param(inline, nullable = false)]
     pub format: Option<Format>,
 }
 

@@ -20,17 +20,23 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct TrendsQuery {
     /// `day` (default), `week` (ISO, from Monday) or `month`, in the agency's calendar.
+    #[param(inline, nullable = false)]
     pub interval: Option<Interval>,
     /// The period's first day (default: 29 days before `to`).
+    #[param(nullable = false)]
     pub from: Option<NaiveDate>,
     /// The period's last day (default: the agency's today). At most 366 days by day,
     /// 3,660 by week or month.
+    #[param(nullable = false)]
     pub to: Option<NaiveDate>,
     /// Split each bucket by payment method.
+    #[param(nullable = false)]
     pub by_method: Option<bool>,
     /// One collector's money (a collector always gets their own).
+    #[param(nullable = false)]
     pub collector_id: Option<Uuid>,
     /// `json` (default), `csv` or `pdf`; or ask with `Accept`.
+    #[param(inline, nullable = false)]
     pub format: Option<Format>,
 }
 
