@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # `make bench`: release build, a bench database with BENCH_ACCOUNTS accounts loaded by
-# COPY, the server on a free loopback port, the load scenarios — one table of figures
-# against the targets of shared/DESIGN.md — and the query plans of the worklist
-# queries, captured from PostgreSQL itself (auto_explain) for the exact SQL the API
-# runs; imports (scripts/bench/imports.sh). Later issues add their scenarios here.
+# COPY and BENCH_PAYMENTS payments (3 per account by default) with their ledger
+# (scripts/bench/analytics.sh), the server on a free loopback port, the load scenarios —
+# one table of figures against the targets of shared/DESIGN.md — and the query plans of
+# the worklist queries, captured from PostgreSQL itself (auto_explain) for the exact SQL
+# the API runs; imports (scripts/bench/imports.sh). Later issues add their scenarios here.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 SECONDS_PER_SCENARIO=${BENCH_SECONDS:-10}
 CONCURRENCY=${BENCH_CONCURRENCY:-16}
 ACCOUNTS=${BENCH_ACCOUNTS:-1000000}
+PAYMENTS=${BENCH_PAYMENTS:-$((3 * ACCOUNTS))}
 
 cargo build --release -q -p debtflow-api -p debtflow-tests --bin debtflow --bin debtflow-load --bin debtflow-fanout
 scripts/build-spa.sh 2>/dev/null
@@ -32,7 +34,7 @@ seed_started=$(date +%s)
 python3 scripts/bench_seed.py debtors "$agency" "$ACCOUNTS" "$collectors" \
   | sql -c "\copy debtors (agency_id, id, full_name, phone) FROM STDIN WITH (FORMAT csv)"
 python3 scripts/bench_seed.py accounts "$agency" "$ACCOUNTS" "$collectors" \
-  | sql -c "\copy accounts (agency_id, id, debtor_id, external_ref, creditor, original_balance, current_balance, currency, status, priority, delinquency_date, collector_id) FROM STDIN WITH (FORMAT csv)"
+  | sql -c "\copy accounts (agency_id, id, debtor_id, external_ref, creditor, original_balance, current_balance, currency, status, priority, delinquency_date, collector_id, created_at) FROM STDIN WITH (FORMAT csv)"
 python3 scripts/bench_seed.py events "$agency" "$ACCOUNTS" "$collectors" \
   | sql -c "\copy account_events (agency_id, id, account_id, kind, body) FROM STDIN WITH (FORMAT csv)"
 # Every account loaded above has its opening entry, as the API writes it (the demo's,
@@ -45,25 +47,16 @@ sql -c "SET session_replication_role = replica" \
         SELECT agency_id, id, 1, 'receivable'::ledger_account, current_balance, 0 FROM accounts WHERE import_id IS NULL
         UNION ALL
         SELECT agency_id, id, 2, 'placement'::ledger_account, 0, current_balance FROM accounts WHERE import_id IS NULL"
-# A ledger of 5,000,000 lines for the data_quality job: 1,500,000 more entries (a
-# payment and its reversal per account of the first 750,000) on top of the openings;
-# and a dispute, opened and resolved, on each disputed account, for dpd_aging.
+# A dispute, opened and resolved, on each disputed account, for dpd_aging.
 sql -c "SET session_replication_role = replica" \
-    -c "CREATE TEMP TABLE extra AS
-        SELECT agency_id, id AS account_id, gen_random_uuid() AS paid, gen_random_uuid() AS back
-        FROM accounts ORDER BY id LIMIT 750000" \
-    -c "INSERT INTO journal_entries (agency_id, id, account_id, kind)
-        SELECT agency_id, paid, account_id, 'payment'::entry_kind FROM extra
-        UNION ALL SELECT agency_id, back, account_id, 'refund'::entry_kind FROM extra" \
-    -c "INSERT INTO journal_lines (agency_id, entry_id, line_no, ledger_account, debit, credit)
-        SELECT agency_id, paid, 1, 'cash_clearing'::ledger_account, 1, 0 FROM extra
-        UNION ALL SELECT agency_id, paid, 2, 'receivable'::ledger_account, 0, 1 FROM extra
-        UNION ALL SELECT agency_id, back, 1, 'receivable'::ledger_account, 1, 0 FROM extra
-        UNION ALL SELECT agency_id, back, 2, 'cash_clearing'::ledger_account, 0, 1 FROM extra" \
     -c "INSERT INTO disputes (agency_id, id, account_id, reason, opened_by, opened_at)
-        SELECT a.agency_id, gen_random_uuid(), a.id, 'bench', u.id, now() - interval '20 days'
+        SELECT a.agency_id, gen_random_uuid(), a.id, 'bench', u.id, greatest(a.created_at, now() - interval '20 days')
         FROM accounts a, users u
         WHERE a.status = 'disputed' AND a.import_id IS NULL AND u.username = 'demo.manager'"
+# Payments over two years, with their ledger entries, and the analytics summaries
+# rebuilt from them (scripts/bench/analytics.sh): with the openings, a ledger of about
+# 14,500,000 lines for the data_quality job.
+scripts/bench/analytics.sh "$agency" "$PAYMENTS"
 # The accounts the payment scenarios pay 1.00 into: assigned, worked, far from zero.
 sql -c "CREATE TABLE bench_payment_accounts AS
         SELECT (row_number() OVER (ORDER BY id) - 1)::int AS i, id AS account_id FROM accounts
@@ -202,6 +195,25 @@ for c in 1 8 32; do
   echo "| $c | $api_rps (errors: $api_errors) | $api_p95 | $raw | $ratio |"
 done
 echo "Target: the API at >= 50% of the raw SQL's rate at each concurrency."
+
+# 3a. Analytics: the manager's dashboard, collectors and aging report, and a year of
+# daily payment trends, over the $PAYMENTS payments of scripts/bench/analytics.sh.
+month_ago=$(date -d "$today -29 days" +%F)
+year_ago=$(date -d "$today -364 days" +%F)
+echo
+echo "Analytics, $PAYMENTS payments:"
+echo
+echo "| scenario                                 |    c | requests |     req/s | p50 ms  | p95 ms  | p99 ms  | errors |"
+echo "|------------------------------------------|------|----------|-----------|---------|---------|---------|--------|"
+load "analytics: dashboard, 30 days" "/api/v1/analytics/dashboard?from=$month_ago&to=$today" --header "$(auth manager)"
+load "analytics: collectors, 30 days" "/api/v1/analytics/collectors?from=$month_ago&to=$today" --header "$(auth manager)"
+load "analytics: daily trends, a year" "/api/v1/analytics/payments/trends?interval=day&from=$year_ago&to=$today" \
+  --header "$(auth manager)"
+load "analytics: aging report" "/api/v1/analytics/aging-report?as_of=$today" --header "$(auth manager)"
+load "analytics: aging report by collector" "/api/v1/analytics/aging-report?as_of=$today&by=collector" \
+  --header "$(auth manager)"
+echo
+echo "Targets: dashboard, aging and collectors p95 < 100 ms; a year of daily trends p95 < 100 ms."
 
 # 3b. Live notifications: 200 open streams on the server; notifications committed
 # straight into the database (as another replica's service would), 30 a second, each

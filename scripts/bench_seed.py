@@ -4,12 +4,15 @@
     bench_seed.py debtors|accounts|events AGENCY_ID COUNT COLLECTOR_IDS(comma) > rows.csv
 
 Deterministic (seeded): the same COUNT always gives the same rows. Debtor and account
-ids derive from the row number, so the three outputs line up.
+ids derive from the row number, so the three outputs line up. Accounts were placed
+over the last PLACED_DAYS days (their `created_at`, drawn from a stream of its own so
+the other columns are what they always were): the payments of scripts/bench/analytics.sh
+come after their account's placement, as the API would have taken them.
 """
 import random
 import sys
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 FIRST = ["James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "William", "Elizabeth",
          "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen",
@@ -21,6 +24,8 @@ LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "D
 STATUSES = (["new"] * 10 + ["assigned"] * 25 + ["in_contact"] * 20 + ["negotiating"] * 15 + ["payment_plan"] * 10
             + ["settled"] * 8 + ["closed"] * 8 + ["disputed"] * 4)
 TODAY = date.today()
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
+PLACED_DAYS = 760
 
 
 def ids(n):
@@ -30,6 +35,7 @@ def ids(n):
 def main():
     kind, agency, count, collectors = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4].split(",")
     rng = random.Random(42)
+    placements = random.Random(760)
     out = sys.stdout
     for n in range(count):
         debtor, account = ids(n)
@@ -39,11 +45,12 @@ def main():
         delinquent = TODAY - timedelta(days=rng.randint(1, 400))
         priority = rng.randint(0, 3)
         collector = "" if status == "new" else rng.choice(collectors)
+        placed = NOW - timedelta(seconds=placements.randrange(PLACED_DAYS * 86_400))
         if kind == "debtors":
             out.write(f"{agency},{debtor},{name},+1 555 {n % 10000:04d}\n")
         elif kind == "accounts":
             out.write(f"{agency},{account},{debtor},BENCH-{n:07d},Acme Bank,{balance:.2f},{balance:.2f},USD,"
-                      f"{status},{priority},{delinquent},{collector}\n")
+                      f"{status},{priority},{delinquent},{collector},{placed.isoformat()}\n")
         elif kind == "events" and n < 10_000:
             for e in range(5):
                 event = uuid.UUID(int=(1 << 125) | (n * 8 + e))
