@@ -27,11 +27,15 @@ pub struct Checked {
 /// Runs every check over the agency and writes a finding of `run_id` per problem.
 pub async fn check(tx: &mut PgConnection, agency_id: Uuid, run_id: Uuid) -> Result<Checked, sqlx::Error> {
     let posted: Vec<PaymentStatus> = PaymentStatus::ALL.iter().copied().filter(|s| s.is_posted()).collect();
-    sqlx::query_as(
-        "WITH receivable AS (
+    // The checks read millions of rows: they run as a query PostgreSQL may spread over
+    // parallel workers (CREATE TABLE AS may; a statement that inserts may not), and
+    // their findings are written from its result.
+    sqlx::query(
+        "CREATE TEMP TABLE data_quality_found ON COMMIT DROP AS
+         WITH receivable AS (
              SELECT e.account_id, sum(l.debit - l.credit) AS total
              FROM journal_lines l JOIN journal_entries e ON e.agency_id = l.agency_id AND e.id = l.entry_id
-             WHERE l.agency_id = $1 AND l.ledger_account = $3 GROUP BY e.account_id),
+             WHERE l.agency_id = $1 AND l.ledger_account = $2 GROUP BY e.account_id),
          balances AS (
              SELECT 'balance_matches_ledger' AS check_name, 'account' AS entity_type, a.id::text AS entity_id,
                     format('balance %s, receivable lines %s', a.current_balance, coalesce(r.total, 0)) AS detail
@@ -50,13 +54,13 @@ pub async fn check(tx: &mut PgConnection, agency_id: Uuid, run_id: Uuid) -> Resu
          plans AS (
              SELECT 'no_active_plan_on_closed_account', 'plan', p.id::text, format('account %s is closed', p.account_id)
              FROM plans p JOIN accounts a ON a.agency_id = p.agency_id AND a.id = p.account_id
-             WHERE p.agency_id = $1 AND p.status = $4 AND a.status = $5),
+             WHERE p.agency_id = $1 AND p.status = $3 AND a.status = $4),
          payments AS (
              SELECT 'posted_payment_has_entry', 'payment', p.id::text, format('%s payment without its entry', p.status)
              FROM payments p
-             WHERE p.agency_id = $1 AND p.status = ANY($6)
+             WHERE p.agency_id = $1 AND p.status = ANY($5)
                AND NOT EXISTS (SELECT 1 FROM journal_entries e
-                               WHERE e.agency_id = p.agency_id AND e.payment_id = p.id AND e.kind = ANY($7))),
+                               WHERE e.agency_id = p.agency_id AND e.payment_id = p.id AND e.kind = ANY($6))),
          money_kept AS (SELECT * FROM daily_money WHERE agency_id = $1),
          money_raw AS (SELECT * FROM daily_money_ledger WHERE agency_id = $1),
          totals_kept AS (SELECT * FROM account_totals WHERE agency_id = $1
@@ -73,12 +77,23 @@ pub async fn check(tx: &mut PgConnection, agency_id: Uuid, run_id: Uuid) -> Resu
                     row_to_json(t)::text
              FROM (SELECT 'summary' AS side, * FROM (SELECT * FROM totals_kept EXCEPT SELECT * FROM totals_raw) x
                    UNION ALL
-                   SELECT 'accounts', * FROM (SELECT * FROM totals_raw EXCEPT SELECT * FROM totals_kept) y) t),
-         found AS (
+                   SELECT 'accounts', * FROM (SELECT * FROM totals_raw EXCEPT SELECT * FROM totals_kept) y) t)
+         SELECT * FROM balances UNION ALL SELECT * FROM entries UNION ALL SELECT * FROM plans
+         UNION ALL SELECT * FROM payments UNION ALL SELECT * FROM summaries",
+    )
+    .bind(agency_id)
+    .bind(LedgerAccount::Receivable)
+    .bind(PlanStatus::Active)
+    .bind(AccountStatus::Closed)
+    .bind(&posted)
+    // The entries that take a payment's money in: onto its account, or into suspense.
+    .bind([EntryKind::Payment, EntryKind::Application, EntryKind::Unapplied])
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query_as(
+        "WITH found AS (
              INSERT INTO data_quality_findings (run_id, agency_id, check_name, entity_type, entity_id, detail)
-             SELECT $2, $1, * FROM (SELECT * FROM balances UNION ALL SELECT * FROM entries
-                                    UNION ALL SELECT * FROM plans UNION ALL SELECT * FROM payments
-                                    UNION ALL SELECT * FROM summaries) f
+             SELECT $2, $1, * FROM data_quality_found
              RETURNING 1)
          SELECT (SELECT count(*) FROM accounts WHERE agency_id = $1)
                 + (SELECT count(*) FROM journal_entries WHERE agency_id = $1) AS scanned,
@@ -86,12 +101,6 @@ pub async fn check(tx: &mut PgConnection, agency_id: Uuid, run_id: Uuid) -> Resu
     )
     .bind(agency_id)
     .bind(run_id)
-    .bind(LedgerAccount::Receivable)
-    .bind(PlanStatus::Active)
-    .bind(AccountStatus::Closed)
-    .bind(&posted)
-    // The entries that take a payment's money in: onto its account, or into suspense.
-    .bind([EntryKind::Payment, EntryKind::Application, EntryKind::Unapplied])
     .fetch_one(tx)
     .await
 }
