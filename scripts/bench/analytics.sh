@@ -17,7 +17,8 @@
 #   - for a refund: its `refund` entry (receivable debit, cash clearing credit), its
 #     negative allocation row, and the `commission_reversal` of the commission's share.
 # The accounts' balances go down by what they were paid net of refunds (so they still
-# equal their receivable lines) and `first_paid_on` is each paid account's first day.
+# equal their receivable lines); `first_paid_on` is each paid account's first day and
+# `days_to_first_payment` its days from placement.
 #
 # Which accounts pay, how often, how much and when (relative to the load's start) derive
 # from hashes of their ids and of the payments' numbers: the same accounts get the same
@@ -173,7 +174,8 @@ SELECT :'agency'::uuid, payment_id, 0, NULL::uuid, cents / 100.0, payment_entry 
 UNION ALL
 SELECT :'agency'::uuid, payment_id, 0, NULL, -refunded / 100.0, refund_entry FROM bench_payments WHERE refunded > 0;
 
-UPDATE accounts a SET current_balance = a.current_balance - t.net, first_paid_on = least(a.first_paid_on, t.first_day)
+UPDATE accounts a SET current_balance = a.current_balance - t.net, first_paid_on = least(a.first_paid_on, t.first_day),
+    days_to_first_payment = least(a.first_paid_on, t.first_day) - (a.created_at AT TIME ZONE :'tz')::date
 FROM (SELECT account_id, sum(cents - refunded) / 100.0 AS net, min((at AT TIME ZONE :'tz')::date) AS first_day
       FROM bench_payments GROUP BY account_id) t
 WHERE a.agency_id = :'agency' AND a.id = t.account_id;
