@@ -5,11 +5,7 @@
 //! are computed here from its time zone. Money is summed by PostgreSQL as `numeric`.
 
 use chrono::NaiveDate;
-use debtflow_domain::{
-    payment::{PaymentMethod, PaymentStatus},
-    plan::PlanStatus,
-    AccountStatus, Role,
-};
+use debtflow_domain::{payment::PaymentMethod, plan::PlanStatus, AccountStatus, Role};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -218,16 +214,20 @@ pub async fn awaiting_approval(
     agency_id: Uuid,
     collector_id: Option<Uuid>,
 ) -> Result<(i64, i64), sqlx::Error> {
+    // The payments' status is written out, not bound: only a constant lets a prepared
+    // statement's generic plan use the partial index of pending payments (bound, the
+    // plan PostgreSQL settles on after five runs scans every payment: 2.6 s at 3M).
     sqlx::query_as(
-        "SELECT (SELECT count(*) FROM payments p JOIN accounts a ON a.agency_id = p.agency_id AND a.id = p.account_id
-                 WHERE p.agency_id = $1 AND p.status = $3 AND ($2::uuid IS NULL OR a.collector_id = $2)),
+        "SELECT (SELECT count(*) FROM payments p
+                 WHERE p.agency_id = $1 AND p.status = 'pending_approval'
+                   AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM accounts a WHERE a.agency_id = p.agency_id
+                                                      AND a.id = p.account_id AND a.collector_id = $2))),
                 (SELECT count(*) FROM plans p JOIN accounts a ON a.agency_id = p.agency_id AND a.id = p.account_id
-                 WHERE p.agency_id = $1 AND p.status = $4 AND p.deleted_at IS NULL
+                 WHERE p.agency_id = $1 AND p.status = $3 AND p.deleted_at IS NULL
                    AND ($2::uuid IS NULL OR a.collector_id = $2))",
     )
     .bind(agency_id)
     .bind(collector_id)
-    .bind(PaymentStatus::PendingApproval)
     .bind(PlanStatus::PendingApproval)
     .fetch_one(tx)
     .await

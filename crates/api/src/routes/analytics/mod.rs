@@ -92,6 +92,7 @@ pub async fn open(
     collector_id: Option<Uuid>,
 ) -> Result<(sqlx::Transaction<'static, sqlx::Postgres>, Scope), ApiError> {
     let mut tx = db::begin(db, user.scope()).await?;
+    db::without_jit(&mut tx).await?;
     let scope = scope(&mut tx, user, collector_id, clock.now()).await?;
     Ok((tx, scope))
 }
