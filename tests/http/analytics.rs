@@ -504,6 +504,13 @@ async fn bad_filters_are_refused_naming_the_field() {
         ("/api/v1/reports/repayment-compliance?cursor=zz", "cursor"),
         ("/api/v1/reports/reconciliation?date=2026-02-30", "date"),
         ("/api/v1/analytics/dashboard?mystery=1", "mystery"),
+        // Before any date the product holds (and, for some, before PostgreSQL's calendar).
+        ("/api/v1/analytics/dashboard?from=-5000-01-01&to=-5000-01-02", "from"),
+        ("/api/v1/analytics/collectors?from=1899-12-01&to=1900-01-02", "from"),
+        ("/api/v1/analytics/payments/trends?interval=month&from=-5000-01-01&to=-4995-01-01", "from"),
+        ("/api/v1/analytics/aging-report?as_of=1899-12-31", "as_of"),
+        ("/api/v1/reports/repayment-compliance?from=-5000-01-01&to=-5000-02-01&by=plan", "from"),
+        ("/api/v1/reports/reconciliation?date=-5000-01-01", "date"),
     ];
     for (path, field) in cases {
         let problem = assert_problem(app.get_as(&manager, path).await, 422).await;

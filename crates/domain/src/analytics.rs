@@ -16,8 +16,17 @@ pub const MAX_DAILY_DAYS: i64 = 366;
 /// The longest period any report covers (ten years).
 pub const MAX_PERIOD_DAYS: i64 = 3_660;
 
+/// The earliest business date a report reads, as imports bound placement and birth
+/// dates: nothing the product holds is older (and PostgreSQL's calendar stops at
+/// 4714 BC, which a date parsed from a query string may pass).
+pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(day) => day,
+    None => panic!("1900-01-01 is a date"),
+};
+
 /// Business dates `from` to `to`, both included, in the agency's calendar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Period {
     from: NaiveDate,
     to: NaiveDate,
@@ -30,6 +39,8 @@ pub enum PeriodError {
     Reversed,
     /// Longer than the report allows (its limit in days).
     TooLong(i64),
+    /// Before [`EARLIEST`].
+    TooEarly,
 }
 
 impl std::fmt::Display for PeriodError {
@@ -37,13 +48,16 @@ impl std::fmt::Display for PeriodError {
         match self {
             PeriodError::Reversed => f.write_str("must not be after `to`"),
             PeriodError::TooLong(days) => write!(f, "the period may cover at most {days} days"),
+            PeriodError::TooEarly => write!(f, "must not be before {EARLIEST}"),
         }
     }
 }
 
 impl Period {
-    /// The period, if `from` ≤ `to` and it covers at most `max_days` days.
+    /// The period, if `from` ≤ `to`, neither before [`EARLIEST`], and it covers at most
+    /// `max_days` days.
     pub fn new(from: NaiveDate, to: NaiveDate, max_days: i64) -> Result<Self, PeriodError> {
+        day(from)?;
         if from > to {
             return Err(PeriodError::Reversed);
         }
@@ -73,6 +87,14 @@ impl Period {
         let to = self.from - Days::new(1);
         Period { from: to - Days::new(self.days() as u64 - 1), to }
     }
+}
+
+/// `date`, if a report may read it (not before [`EARLIEST`]).
+pub fn day(date: NaiveDate) -> Result<NaiveDate, PeriodError> {
+    if date < EARLIEST {
+        return Err(PeriodError::TooEarly);
+    }
+    Ok(date)
 }
 
 named_enum!(
@@ -201,6 +223,9 @@ mod tests {
         assert!(Period::new(date("2024-01-01"), date("2024-12-31"), MAX_DAILY_DAYS).is_ok(), "a leap year");
         assert_eq!(Period::new(date("2024-01-01"), date("2025-01-01"), MAX_DAILY_DAYS), Err(PeriodError::TooLong(366)));
         assert_eq!(Period::new(date("2026-05-05"), date("2026-05-05"), 1).unwrap().days(), 1);
+        assert_eq!(Period::new(date("1899-12-31"), date("1900-01-05"), 366), Err(PeriodError::TooEarly));
+        assert_eq!(Period::new(date("1900-01-01"), date("1900-01-05"), 366).unwrap().days(), 5);
+        assert_eq!(day(date("-5000-01-01")), Err(PeriodError::TooEarly));
     }
 
     #[test]

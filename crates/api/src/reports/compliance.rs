@@ -95,7 +95,7 @@ impl Report for Compliance {
     }
 
     fn rows(&self) -> Vec<Vec<String>> {
-        self.rows.iter().map(|r| self.row(r)).collect()
+        self.rows.iter().map(|r| Compliance::cells(self.by, r)).collect()
     }
 
     fn totals(&self) -> Option<Vec<String>> {
@@ -109,10 +109,11 @@ impl Report for Compliance {
 }
 
 impl Compliance {
-    /// One row as the table prints it (also each line of the streamed CSV).
-    pub fn row(&self, r: &ComplianceRow) -> Vec<String> {
+    /// One row's cells as the table prints them under `by` (also each line of the
+    /// streamed CSV of every plan).
+    pub fn cells(by: ComplianceBy, r: &ComplianceRow) -> Vec<String> {
         let mut row = vec![r.collector.as_ref().map_or_else(|| "(none)".to_owned(), |c| c.name.clone())];
-        if self.by == ComplianceBy::Plan {
+        if by == ComplianceBy::Plan {
             row.push(r.plan_id.map(|id| id.to_string()).unwrap_or_default());
             row.push(r.account_ref.clone().unwrap_or_default());
         }

@@ -83,7 +83,7 @@ impl Report for Dashboard {
 
     fn filters(&self) -> Vec<(String, String)> {
         let mut filters = period_filters(self.period, self.collector.as_ref());
-        let previous = format!("{} to {}", self.previous_period.from, self.previous_period.to);
+        let previous = format!("{} to {}", self.previous_period.from(), self.previous_period.to());
         filters.push(("Compared with".to_owned(), previous));
         filters
     }

@@ -12,7 +12,8 @@ pub mod reconciliation;
 pub mod table;
 pub mod trends;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
+pub use debtflow_domain::analytics::Period;
 use rust_decimal::Decimal;
 use serde::Serialize;
 pub use table::{Align, Column, Table};
@@ -45,19 +46,6 @@ pub trait Report {
     }
 }
 
-/// Business dates `from` to `to`, both included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Period {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
-
-impl From<debtflow_domain::analytics::Period> for Period {
-    fn from(p: debtflow_domain::analytics::Period) -> Self {
-        Period { from: p.from(), to: p.to() }
-    }
-}
-
 /// A collector as the reports name them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct CollectorRef {
@@ -77,7 +65,7 @@ pub fn cell<T: ToString>(value: Option<T>) -> String {
 
 /// The filters every period report prints.
 pub fn period_filters(period: Period, collector: Option<&CollectorRef>) -> Vec<(String, String)> {
-    let mut filters = vec![("From".to_owned(), period.from.to_string()), ("To".to_owned(), period.to.to_string())];
+    let mut filters = vec![("From".to_owned(), period.from().to_string()), ("To".to_owned(), period.to().to_string())];
     if let Some(c) = collector {
         filters.push(("Collector".to_owned(), c.name.clone()));
     }

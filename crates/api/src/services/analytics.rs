@@ -95,6 +95,16 @@ impl Scope {
         Ok(store::analytics::money(tx, self.agency_id, self.collector_id(), period.from(), period.to(), by).await?)
     }
 
+    /// `date` if a report may look back at it: from [`analytics::EARLIEST`] to today; a
+    /// 422 naming `field` otherwise.
+    fn past_day(&self, field: &str, date: NaiveDate) -> Result<NaiveDate, ServiceError> {
+        let date = analytics::day(date).map_err(|why| ServiceError::invalid(field, why))?;
+        if date > self.today {
+            return Err(ServiceError::invalid(field, format!("must not be after today ({})", self.today)));
+        }
+        Ok(date)
+    }
+
     fn shown(&self, amount: Decimal) -> Decimal {
         self.currency.shown(amount)
     }
@@ -114,8 +124,8 @@ pub async fn dashboard(tx: &mut PgConnection, scope: &Scope, period: Period) -> 
     let (payments_waiting, plans_waiting) =
         store::analytics::awaiting_approval(tx, scope.agency_id, scope.collector_id()).await?;
     Ok(Dashboard {
-        period: period.into(),
-        previous_period: previous.into(),
+        period,
+        previous_period: previous,
         collector: scope.collector.clone(),
         current: current_figures,
         previous: previous_figures,
@@ -234,7 +244,7 @@ pub async fn collectors(
         .collect();
     let all_worked = worked.values().sum();
     let totals = figures_of(&|id| id.is_some_and(|id| ids.contains(&id)), all_worked);
-    Ok(CollectorsReport { period: period.into(), collector: scope.collector.clone(), collectors: rows, totals })
+    Ok(CollectorsReport { period, collector: scope.collector.clone(), collectors: rows, totals })
 }
 
 /// Money per `interval` over `period` (per method too with `by_method`), every bucket
@@ -270,14 +280,7 @@ pub async fn trends(
             buckets.push(TrendBucket { start, method, money });
         }
     }
-    Ok(Trends {
-        period: period.into(),
-        interval,
-        collector: scope.collector.clone(),
-        by_method,
-        buckets,
-        totals: total(&rows, scope),
-    })
+    Ok(Trends { period, interval, collector: scope.collector.clone(), by_method, buckets, totals: total(&rows, scope) })
 }
 
 /// Active accounts of one collector (or none) in one bucket.
@@ -297,9 +300,7 @@ pub async fn aging(
     as_of: NaiveDate,
     by_collector: bool,
 ) -> Result<AgingReport, ServiceError> {
-    if as_of > scope.today {
-        return Err(ServiceError::invalid("as_of", format!("must not be after today ({})", scope.today)));
-    }
+    let as_of = scope.past_day("as_of", as_of)?;
     let source = if as_of == scope.today { AgingSource::Live } else { AgingSource::Snapshot };
     let rows = scope.portfolio(tx, as_of).await?.ok_or_else(|| {
         ServiceError::invalid("as_of", format!("the daily aging job recorded no portfolio on {as_of}"))
@@ -379,7 +380,7 @@ pub async fn compliance(
             (page, next.map(|id| crate::pagination::encode("repayment-compliance", &[id.to_string()])))
         }
     };
-    Ok(Compliance { period: period.into(), collector: scope.collector.clone(), by, rows, totals, next_cursor })
+    Ok(Compliance { period, collector: scope.collector.clone(), by, rows, totals, next_cursor })
 }
 
 /// `limit` plans' compliance after the plan `after`, by plan id.
@@ -441,9 +442,7 @@ pub async fn reconciliation(
     scope: &Scope,
     day: NaiveDate,
 ) -> Result<Reconciliation, ServiceError> {
-    if day > scope.today {
-        return Err(ServiceError::invalid("date", format!("must not be after today ({})", scope.today)));
-    }
+    let day = scope.past_day("date", day)?;
     let methods = store::reconciliation::methods(tx, scope.agency_id, day).await?;
     let ledger = store::reconciliation::ledger(tx, scope.agency_id, day).await?;
     let variances = store::reconciliation::variances(tx, scope.agency_id, day).await?;

@@ -32,20 +32,18 @@ pub async fn portfolio_live(
     collector_id: Option<Uuid>,
     today: NaiveDate,
 ) -> Result<Vec<PortfolioRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT collector_id, status, aging_bucket(greatest($3 - aging_anchor, 0)) AS bucket,
-                sum(accounts)::bigint AS accounts, sum(balance) AS balance, sum(placed) AS placed,
-                sum(paid_accounts)::bigint AS paid_accounts, sum(days_to_first_payment)::bigint AS days_to_first_payment
-         FROM account_totals
-         WHERE agency_id = $1 AND ($2::uuid IS NULL OR collector_id = $2)
-         GROUP BY 1, 2, 3 HAVING sum(accounts) <> 0",
-    )
-    .bind(agency_id)
-    .bind(collector_id)
-    .bind(today)
-    .fetch_all(tx)
-    .await
+    sqlx::query_as(PORTFOLIO).bind(agency_id).bind(collector_id).bind(today).fetch_all(tx).await
 }
+
+/// account_totals as of `$3` (an agency, `$1`; a collector or all, `$2`): by collector,
+/// status and bucket. Read live, and recorded by [`record_snapshot`].
+const PORTFOLIO: &str = "
+    SELECT collector_id, status, aging_bucket(greatest($3 - aging_anchor, 0)) AS bucket,
+           sum(accounts)::bigint AS accounts, sum(balance) AS balance, sum(placed) AS placed,
+           sum(paid_accounts)::bigint AS paid_accounts, sum(days_to_first_payment)::bigint AS days_to_first_payment
+    FROM account_totals
+    WHERE agency_id = $1 AND ($2::uuid IS NULL OR collector_id = $2)
+    GROUP BY 1, 2, 3 HAVING sum(accounts) <> 0";
 
 /// The portfolio as the dpd_aging job recorded it on `day`; `None` when it did not.
 pub async fn portfolio_snapshot(
@@ -78,26 +76,24 @@ pub async fn portfolio_snapshot(
 }
 
 /// Records the agency's portfolio as of `day` (the dpd_aging job's live run), replacing
-/// a record of the same day. Returns the rows written.
-pub async fn record_snapshot(tx: &mut PgConnection, agency_id: Uuid, day: NaiveDate) -> Result<u64, sqlx::Error> {
+/// a record of the same day.
+pub async fn record_snapshot(tx: &mut PgConnection, agency_id: Uuid, day: NaiveDate) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM portfolio_snapshots WHERE agency_id = $1 AND as_of_date = $2")
         .bind(agency_id)
         .bind(day)
         .execute(&mut *tx)
         .await?;
-    let written = sqlx::query(
+    sqlx::query(&format!(
         "INSERT INTO portfolio_snapshots (agency_id, as_of_date, collector_id, status, bucket, accounts, balance,
                                           placed, paid_accounts, days_to_first_payment)
-         SELECT $1, $2, collector_id, status, aging_bucket(greatest($2 - aging_anchor, 0)), sum(accounts), sum(balance),
-                sum(placed), sum(paid_accounts), sum(days_to_first_payment)
-         FROM account_totals WHERE agency_id = $1
-         GROUP BY collector_id, status, aging_bucket(greatest($2 - aging_anchor, 0)) HAVING sum(accounts) <> 0",
-    )
+         SELECT $1, $3, p.* FROM ({PORTFOLIO}) p"
+    ))
     .bind(agency_id)
+    .bind(None::<Uuid>)
     .bind(day)
     .execute(tx)
     .await?;
-    Ok(written.rows_affected())
+    Ok(())
 }
 
 /// How money rows are grouped: each flag keeps its column, the others are summed away.

@@ -17,11 +17,14 @@ use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// The day's instants in the agency's time zone, and its cash lines.
+/// The day's instants in the agency's time zone.
 const DAY: &str = "
     WITH ag AS (SELECT ($2::date)::timestamp AT TIME ZONE time_zone AS day_start,
                        ($2::date + 1)::timestamp AT TIME ZONE time_zone AS day_end
-                FROM agencies WHERE id = $1),
+                FROM agencies WHERE id = $1)";
+
+/// The day's cash lines (after [`DAY`]).
+const CASH: &str = ",
     cash AS (
         SELECT e.id AS entry_id, e.kind, e.payment_id, l.debit, l.credit
         FROM journal_entries e
@@ -37,15 +40,13 @@ pub struct LedgerTotal {
 }
 
 pub async fn ledger(tx: &mut PgConnection, agency_id: Uuid, day: NaiveDate) -> Result<Vec<LedgerTotal>, sqlx::Error> {
-    sqlx::query_as(
-        "WITH ag AS (SELECT ($2::date)::timestamp AT TIME ZONE time_zone AS day_start,
-                            ($2::date + 1)::timestamp AT TIME ZONE time_zone AS day_end
-                     FROM agencies WHERE id = $1)
+    sqlx::query_as(&format!(
+        "{DAY}
          SELECT l.ledger_account, sum(l.debit) AS debit, sum(l.credit) AS credit
          FROM journal_entries e JOIN journal_lines l ON l.agency_id = e.agency_id AND l.entry_id = e.id, ag
          WHERE e.agency_id = $1 AND e.posted_at >= ag.day_start AND e.posted_at < ag.day_end
-         GROUP BY 1 ORDER BY 1",
-    )
+         GROUP BY 1 ORDER BY 1"
+    ))
     .bind(agency_id)
     .bind(day)
     .fetch_all(tx)
@@ -64,7 +65,7 @@ pub struct MethodTotal {
 
 pub async fn methods(tx: &mut PgConnection, agency_id: Uuid, day: NaiveDate) -> Result<Vec<MethodTotal>, sqlx::Error> {
     let sql = format!(
-        "{DAY}
+        "{DAY}{CASH}
          SELECT p.method, count(*) FILTER (WHERE c.kind = ANY($3)) AS payments, sum(c.debit) AS received,
                 sum(c.credit) AS refunded
          FROM cash c LEFT JOIN payments p ON p.agency_id = $1 AND p.id = c.payment_id
@@ -96,7 +97,7 @@ pub struct Variance {
 pub async fn variances(tx: &mut PgConnection, agency_id: Uuid, day: NaiveDate) -> Result<Vec<Variance>, sqlx::Error> {
     let posted: Vec<PaymentStatus> = PaymentStatus::ALL.iter().copied().filter(|s| s.is_posted()).collect();
     let sql = format!(
-        "{DAY},
+        "{DAY}{CASH},
          touched AS (
              SELECT payment_id FROM cash WHERE payment_id IS NOT NULL
              UNION SELECT p.id FROM payments p, ag

@@ -72,5 +72,5 @@ pub async fn aging(
     let as_of = q.as_of.unwrap_or(scope.today);
     let report = service::aging(&mut tx, &scope, as_of, q.by == Some(AgingBy::Collector)).await?;
     tx.commit().await?;
-    respond(Format::of(&req, q.format), &report, &scope, clock.now())
+    respond(Format::of(&req, q.format), &report, &scope, clock.now()).await
 }

@@ -1,4 +1,4 @@
-use super::{last_30_days, open, period, respond, Format};
+use super::{open, period, respond, Format};
 use crate::{
     auth::{policy::Operation, AuthUser},
     clock::Clock,
@@ -60,9 +60,7 @@ pub async fn collectors(
     user.require(Operation::ReadAnalytics)?;
     let q = query.0;
     let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
-    let to = q.to.unwrap_or(scope.today);
-    let from = q.from.unwrap_or(last_30_days(to).0);
-    let report = service::collectors(&mut tx, &scope, period(from, to, MAX_PERIOD_DAYS)?).await?;
+    let report = service::collectors(&mut tx, &scope, period(q.from, q.to, scope.today, MAX_PERIOD_DAYS)?).await?;
     tx.commit().await?;
-    respond(Format::of(&req, q.format), &report, &scope, clock.now())
+    respond(Format::of(&req, q.format), &report, &scope, clock.now()).await
 }

@@ -1,8 +1,7 @@
-use super::{csv_chunks, last_30_days, open, period, respond, Format};
+use super::{begin, csv_chunks, csv_line, csv_response, open, period, respond, Format};
 use crate::{
     auth::{policy::Operation, AuthUser},
     clock::Clock,
-    db,
     edge::query::Query,
     export,
     pagination::{self, PageSize},
@@ -13,7 +12,7 @@ use crate::{
     },
     services::analytics::{self as service, Scope},
 };
-use actix_web::{get, http::header, web, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use debtflow_domain::analytics::{Period, MAX_PERIOD_DAYS};
 use futures_util::StreamExt;
@@ -87,29 +86,20 @@ pub async fn compliance(
         }
     };
     let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
-    let to = q.to.unwrap_or(scope.today);
-    let from = q.from.unwrap_or(last_30_days(to).0);
-    let period = period(from, to, MAX_PERIOD_DAYS)?;
-    // The exports of the plans hold every plan: the CSV streams them a page at a time,
-    // the PDF takes as many as it prints.
+    let period = period(q.from, q.to, scope.today, MAX_PERIOD_DAYS)?;
+    // The exports of the plans hold every plan: the CSV streams them a page at a time;
+    // the PDF reads one more than it prints, so that a longer report is refused.
     let limit = match (by, format) {
         (ComplianceBy::Plan, Format::Csv) => PAGE,
-        (ComplianceBy::Plan, Format::Pdf) => pdf::MAX_ROWS as i64,
+        (ComplianceBy::Plan, Format::Pdf) => pdf::MAX_ROWS as i64 + 1,
         _ => pagination::limit(q.limit),
     };
     let report = service::compliance(&mut tx, &scope, period, by, after, limit).await?;
     tx.commit().await?;
-    match (by, format) {
-        (ComplianceBy::Plan, Format::Csv) => {
-            return Ok(plans_csv(db.get_ref().clone(), user, scope, period, report, clock.now()))
-        }
-        (ComplianceBy::Plan, Format::Pdf) if report.next_cursor.is_some() => {
-            let message = format!("a PDF holds at most {} plans and this report has more: ask for CSV", pdf::MAX_ROWS);
-            return Err(ApiError::field("format", message));
-        }
-        _ => {}
+    if (by, format) == (ComplianceBy::Plan, Format::Csv) {
+        return Ok(plans_csv(db.get_ref().clone(), user, scope, period, report, clock.now()));
     }
-    respond(format, &report, &scope, clock.now())
+    respond(format, &report, &scope, clock.now()).await
 }
 
 const PAGE: i64 = 1000;
@@ -126,28 +116,22 @@ fn plans_csv(
 ) -> HttpResponse {
     let table = first.table(&scope.agency_name, now);
     let header = export::line(table.columns.iter().map(|c| c.heading));
-    let totals = table.totals.clone().map(|t| export::line(t.iter().map(String::as_str)));
-    let disposition = format!("attachment; filename=\"{}-{}.csv\"", Compliance::FILE, scope.today);
+    let totals = table.totals.as_deref().map(csv_line);
     let start = first.next_cursor.as_ref().and(first.rows.last().and_then(|r| r.plan_id));
-    let rows = table.rows.into_iter().map(|r| export::line(r.iter().map(String::as_str)));
-    let head = csv_chunks(std::iter::once(header).chain(rows));
-    let shape = first.clone();
+    let head = csv_chunks(std::iter::once(header).chain(table.rows.into_iter().map(|r| csv_line(&r))));
+    let page_scope = scope.clone();
     let rest = futures_util::stream::try_unfold(start, move |after| {
-        let (db, user, scope, shape) = (db.clone(), user.clone(), scope.clone(), shape.clone());
+        let (db, user, scope) = (db.clone(), user.clone(), page_scope.clone());
         async move {
             let Some(after) = after else { return Ok(None) };
-            let mut tx = db::begin(&db, user.scope()).await?;
+            let mut tx = begin(&db, &user).await?;
             let rows = service::compliance_plans(&mut tx, &scope, period, Some(after), PAGE).await?;
             tx.commit().await?;
             let next = if rows.len() as i64 == PAGE { rows.last().and_then(|r| r.plan_id) } else { None };
-            let body: Vec<u8> =
-                rows.iter().flat_map(|r| export::line(shape.row(r).iter().map(String::as_str))).collect();
+            let body: Vec<u8> = rows.iter().flat_map(|r| csv_line(&Compliance::cells(ComplianceBy::Plan, r))).collect();
             Ok::<_, ApiError>(Some((web::Bytes::from(body), next)))
         }
     });
     let tail = futures_util::stream::iter(totals.map(|t| Ok(web::Bytes::from(t))));
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CONTENT_DISPOSITION, disposition))
-        .streaming(head.chain(rest).chain(tail))
+    csv_response(Compliance::FILE, &scope, head.chain(rest).chain(tail))
 }

@@ -22,7 +22,7 @@ use crate::{
 };
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use debtflow_domain::{analytics::Period, Role};
+use debtflow_domain::analytics::Period;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 use utoipa::ToSchema;
@@ -57,8 +57,9 @@ impl Format {
     }
 }
 
-/// The agency (and collector) a caller's report is about: a collector's is their own,
-/// and naming another collector is a 403.
+/// The agency (and collector) a caller's report is about: a collector reaches only
+/// their own accounts, so their figures are their own, and naming another collector is
+/// a 403.
 pub async fn scope(
     tx: &mut PgConnection,
     user: &AuthUser,
@@ -66,22 +67,32 @@ pub async fn scope(
     now: DateTime<Utc>,
 ) -> Result<Scope, ApiError> {
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
-    let collector_id = match (user.role, collector_id) {
-        (Role::Collector, Some(other)) if other != user.id => return Err(ApiError::Forbidden),
-        (Role::Collector, _) => Some(user.id),
-        (_, asked) => asked,
+    let collector_id = match (user.reach().collector_id, collector_id) {
+        (Some(me), Some(other)) if other != me => return Err(ApiError::Forbidden),
+        (Some(me), _) => Some(me),
+        (None, asked) => asked,
     };
     Ok(Scope::of(tx, agency_id, collector_id, now).await?)
 }
 
-/// `from`–`to` as a period of at most `max_days` days, or a 422 naming `from`.
-pub fn period(from: NaiveDate, to: NaiveDate, max_days: i64) -> Result<Period, ApiError> {
+/// `from`–`to` as a period of at most `max_days` days, by default the 30 days ending
+/// `to`, and `to` by default `today`; else a 422 naming `from`.
+pub fn period(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    today: NaiveDate,
+    max_days: i64,
+) -> Result<Period, ApiError> {
+    let to = to.unwrap_or(today);
+    let from = from.unwrap_or(to - chrono::Days::new(29));
     Period::new(from, to, max_days).map_err(|why| ApiError::field("from", why.to_string()))
 }
 
-/// The default period: the 30 days ending today.
-pub fn last_30_days(today: NaiveDate) -> (NaiveDate, NaiveDate) {
-    (today - chrono::Days::new(29), today)
+/// The caller's read transaction for a report.
+pub async fn begin(db: &PgPool, user: &AuthUser) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, ApiError> {
+    let mut tx = db::begin(db, user.scope()).await?;
+    db::without_jit(&mut tx).await?;
+    Ok(tx)
 }
 
 /// Opens the caller's read transaction and builds their scope.
@@ -91,14 +102,13 @@ pub async fn open(
     user: &AuthUser,
     collector_id: Option<Uuid>,
 ) -> Result<(sqlx::Transaction<'static, sqlx::Postgres>, Scope), ApiError> {
-    let mut tx = db::begin(db, user.scope()).await?;
-    db::without_jit(&mut tx).await?;
+    let mut tx = begin(db, user).await?;
     let scope = scope(&mut tx, user, collector_id, clock.now()).await?;
     Ok((tx, scope))
 }
 
 /// The report in the format asked for.
-pub fn respond<R: Report + Serialize>(
+pub async fn respond<R: Report + Serialize>(
     format: Format,
     report: &R,
     scope: &Scope,
@@ -107,7 +117,7 @@ pub fn respond<R: Report + Serialize>(
     match format {
         Format::Json => Ok(HttpResponse::Ok().json(report)),
         Format::Csv => Ok(csv(R::FILE, scope, report.table(&scope.agency_name, now))),
-        Format::Pdf => pdf_response(R::FILE, scope, &report.table(&scope.agency_name, now)),
+        Format::Pdf => pdf_response(R::FILE, scope, report.table(&scope.agency_name, now)).await,
     }
 }
 
@@ -118,12 +128,25 @@ fn attachment(stem: &str, scope: &Scope, extension: &str) -> (header::HeaderName
 /// A table as CSV, streamed a thousand lines at a time.
 fn csv(stem: &str, scope: &Scope, table: Table) -> HttpResponse {
     let header = export::line(table.columns.iter().map(|c| c.heading));
-    let lines = std::iter::once(header)
-        .chain(table.rows.into_iter().chain(table.totals).map(|row| export::line(row.iter().map(String::as_str))));
+    let lines = std::iter::once(header).chain(table.rows.into_iter().chain(table.totals).map(|row| csv_line(&row)));
+    csv_response(stem, scope, csv_chunks(lines))
+}
+
+/// A row of cells as a CSV line.
+pub fn csv_line(row: &[String]) -> Vec<u8> {
+    export::line(row.iter().map(String::as_str))
+}
+
+/// A CSV attachment named after the report and the day.
+pub fn csv_response(
+    stem: &str,
+    scope: &Scope,
+    body: impl futures_util::Stream<Item = Result<web::Bytes, ApiError>> + 'static,
+) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(attachment(stem, scope, "csv"))
-        .streaming(csv_chunks(lines))
+        .streaming(body)
 }
 
 /// CSV lines as body chunks of a thousand lines.
@@ -137,14 +160,13 @@ pub fn csv_chunks(
     }))
 }
 
-fn pdf_response(stem: &str, scope: &Scope, table: &Table) -> Result<HttpResponse, ApiError> {
+/// The table as a PDF, laid out on a blocking thread (a 5,000-row report is CPU work
+/// the async workers should not wait behind).
+async fn pdf_response(stem: &str, scope: &Scope, table: Table) -> Result<HttpResponse, ApiError> {
     if table.rows.len() > pdf::MAX_ROWS {
-        let message =
-            format!("a PDF holds at most {} rows and this report has {}: ask for CSV", pdf::MAX_ROWS, table.rows.len());
+        let message = format!("a PDF holds at most {} rows and this report has more: ask for CSV", pdf::MAX_ROWS);
         return Err(ApiError::field("format", message));
     }
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header(attachment(stem, scope, "pdf"))
-        .body(pdf::render(table)))
+    let document = web::block(move || pdf::render(&table)).await.map_err(|e| ApiError::Internal(Box::new(e)))?;
+    Ok(HttpResponse::Ok().content_type("application/pdf").insert_header(attachment(stem, scope, "pdf")).body(document))
 }

@@ -56,5 +56,5 @@ pub async fn reconciliation(
     let (mut tx, scope) = open(&db, &clock, &user, None).await?;
     let report = service::reconciliation(&mut tx, &scope, q.date.unwrap_or(scope.today)).await?;
     tx.commit().await?;
-    respond(Format::of(&req, q.format), &report, &scope, clock.now())
+    respond(Format::of(&req, q.format), &report, &scope, clock.now()).await
 }

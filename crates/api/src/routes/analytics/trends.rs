@@ -1,4 +1,4 @@
-use super::{last_30_days, open, period, respond, Format};
+use super::{open, period, respond, Format};
 use crate::{
     auth::{policy::Operation, AuthUser},
     clock::Clock,
@@ -69,10 +69,8 @@ pub async fn trends(
     let q = query.0;
     let interval = q.interval.unwrap_or(Interval::Day);
     let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
-    let to = q.to.unwrap_or(scope.today);
-    let from = q.from.unwrap_or(last_30_days(to).0);
-    let period = period(from, to, interval.max_days())?;
+    let period = period(q.from, q.to, scope.today, interval.max_days())?;
     let report = service::trends(&mut tx, &scope, period, interval, q.by_method.unwrap_or(false)).await?;
     tx.commit().await?;
-    respond(Format::of(&req, q.format), &report, &scope, clock.now())
+    respond(Format::of(&req, q.format), &report, &scope, clock.now()).await
 }
