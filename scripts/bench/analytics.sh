@@ -3,7 +3,8 @@
 # DATABASE_URL after bench.sh's bulk load): PAYMENTS payments on the agency's bench
 # accounts, as the API would have written them, loaded set-based in one session with
 # the triggers off (the rows are built balanced here), then the analytics summaries
-# rebuilt from the raw rows (`rebuild_analytics`, migrations/0014_analytics.sql).
+# rebuilt from the raw rows (`rebuild_analytics`, migrations/0014_analytics.sql) and
+# folded (migrations/0016).
 #
 #   scripts/bench/analytics.sh AGENCY_ID PAYMENTS
 #
@@ -184,6 +185,8 @@ DROP TABLE bench_payers, bench_payments;
 SELECT build FROM bench_indexes \gexec
 ANALYZE accounts, payments, journal_entries, journal_lines, payment_allocations;
 SELECT rebuild_analytics(:'agency');
+-- And folded as the day's dpd_aging run folds them (migrations/0016).
+SELECT fold_account_totals(:'agency', (now() AT TIME ZONE time_zone)::date - 91) FROM agencies WHERE id = :'agency';
 COMMIT;
 SQL
 secs=$(python3 -c "import time; print(f'{time.time() - $started:.0f}')")

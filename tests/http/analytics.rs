@@ -438,15 +438,15 @@ async fn the_summaries_equal_their_rows_and_the_data_quality_job_notices_when_th
     let app = spawn_app_at(Utc::now()).await;
     let demo = app.seed().await;
     let today = fixed_data_set(&app).await;
-    let differences = |table: &str, view: &str| {
-        let sql = format!(
-            "SELECT count(*) FROM ((SELECT * FROM {table} WHERE accounts IS DISTINCT FROM 0 EXCEPT SELECT * FROM {view})
-                                   UNION ALL (SELECT * FROM {view} EXCEPT SELECT * FROM {table})) x"
-        );
-        let db = app.db.clone();
-        async move { sqlx::query_scalar::<_, i64>(&sql).fetch_one(&db).await.unwrap() }
+    let totals_differences = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM account_totals_differences($1, $2)")
+            .bind(demo.agency)
+            .bind(today - Days::new(91))
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
     };
-    assert_eq!(differences("account_totals", "account_totals_accounts").await, 0);
+    assert_eq!(totals_differences().await, 0);
     let money = "SELECT count(*) FROM ((SELECT * FROM daily_money EXCEPT SELECT * FROM daily_money_ledger)
                                       UNION ALL (SELECT * FROM daily_money_ledger EXCEPT SELECT * FROM daily_money)) x";
     assert_eq!(sqlx::query_scalar::<_, i64>(money).fetch_one(&app.db).await.unwrap(), 0);
@@ -486,6 +486,84 @@ async fn the_summaries_equal_their_rows_and_the_data_quality_job_notices_when_th
             .await
             .unwrap();
     assert_eq!(checks, ["summary_matches_rows"]);
+
+    sqlx::query(
+        "UPDATE account_totals SET balance = balance - 0.01 WHERE ctid = (SELECT min(ctid) FROM account_totals)",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(totals_differences().await, 1);
+    assert_eq!(check().await, 3, "the money's two rows and the portfolio's one");
+    let detail: String =
+        sqlx::query_scalar("SELECT detail FROM data_quality_findings WHERE entity_type = 'account_totals'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(detail.starts_with("summary minus accounts: ") && detail.contains(r#""balance":-0.0100"#), "{detail}");
+}
+
+/// The aging run's fold (migrations/0016): anchors 90+ for good kept as one row per
+/// collector and status, every figure unchanged, later writes to folded accounts
+/// counted, and the summary still equal to its accounts.
+#[tokio::test]
+async fn the_aging_run_folds_anchors_past_90_days_and_every_figure_stays() {
+    let app = spawn_app_at(Utc::now()).await;
+    let demo = app.seed().await;
+    let today = fixed_data_set(&app).await;
+    let manager = app.token("demo.manager").await;
+    // A4 (200 days past due) assigned, so that it takes payments.
+    let a4: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM accounts WHERE external_ref = 'A4'").fetch_one(&app.db).await.unwrap();
+    let james: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'james.carter'").fetch_one(&app.db).await.unwrap();
+    let assign = json!({"collector_id": james});
+    ok(app.send(Method::POST, &format!("/api/v1/accounts/{a4}/assign"), &manager, Some(&assign)).await, 200, "A4")
+        .await;
+    let reports = || async {
+        [
+            get(&app, &manager, "/api/v1/analytics/dashboard").await,
+            get(&app, &manager, "/api/v1/analytics/collectors").await,
+            get(&app, &manager, &format!("/api/v1/analytics/aging-report?as_of={today}&by=collector")).await,
+        ]
+    };
+    let count = |sql: &'static str| {
+        let db = app.db.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).bind(today).fetch_one(&db).await.unwrap() }
+    };
+    let unfolded_past_90 = "SELECT count(*) FROM account_totals
+                            WHERE aging_anchor <> '0001-01-01' AND aging_anchor <= $1::date - 91";
+    let before = reports().await;
+    let rows = count("SELECT count(*) FROM account_totals").await;
+    assert_eq!(count("SELECT count(*) FROM account_totals WHERE aging_anchor = '0001-01-01'").await, 0);
+
+    let run = |job| {
+        let (db, agency) = (app.db.clone(), demo.agency);
+        async move {
+            let request = RunRequest { agency_id: Some(agency), as_of: Some(today), force: true };
+            let mut reports = jobs::run(&db, &crate::jobs::ctx(), job, request).await.expect("the run");
+            reports.remove(0).tally
+        }
+    };
+    run(Job::DpdAging).await;
+    let folded = count("SELECT count(*) FROM account_totals WHERE aging_anchor = '0001-01-01'").await;
+    assert!(folded >= 2, "A4 (assigned) and A5 (settled), james's, at least: {folded}");
+    assert_eq!(count(unfolded_past_90).await, 0, "nothing 91 days past due left unfolded");
+    assert!(count("SELECT count(*) FROM account_totals").await < rows);
+    assert_eq!(reports().await, before, "the same figures, folded");
+    assert_eq!(run(Job::DataQuality).await.findings, 0);
+
+    // A payment into A4 (200 days past due, folded) is counted under its own anchor.
+    let cash = json!({"account_id": a4, "amount": "100.00", "method": "cash", "paid_on": today});
+    ok(pay(&app, &manager, "a4", &cash).await, 201, "A4 cash").await;
+    let aging = get(&app, &manager, &format!("/api/v1/analytics/aging-report?as_of={today}")).await;
+    let over_90 = figure(&aging["totals"], "bucket", "90+");
+    assert_eq!((&over_90["accounts"], &over_90["balance"]), (&json!(1), &json!("2900.00")), "{aging}");
+    assert_eq!(count(unfolded_past_90).await, 1, "A4's payment, under its own anchor");
+    assert_eq!(run(Job::DataQuality).await.findings, 0);
+    run(Job::DpdAging).await;
+    assert_eq!(count(unfolded_past_90).await, 0, "folded by the next run");
+    assert_eq!(run(Job::DataQuality).await.findings, 0);
 }
 
 #[tokio::test]

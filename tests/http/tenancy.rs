@@ -81,3 +81,37 @@ async fn row_level_security_hides_rows_outside_the_transactions_scope() {
         .rows_affected();
     assert_eq!(updated, 0);
 }
+
+/// Every table that holds an agency's rows has the tenant policy, and every policy reads
+/// the caller's agency once per statement (migrations/0015), not once per row.
+#[tokio::test]
+async fn every_tenant_policy_reads_the_callers_agency_once_per_statement() {
+    let app = spawn_app().await;
+    let unguarded: Vec<String> = sqlx::query_scalar(
+        "SELECT c.relname::text FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'agency_id'
+         WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+           AND NOT (c.relrowsecurity AND EXISTS (SELECT 1 FROM pg_policies p
+                                                 WHERE p.tablename = c.relname AND p.policyname = 'tenant'))
+         ORDER BY 1",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(unguarded, Vec::<String>::new(), "tables without the tenant policy (partitions: their parent's)");
+    let per_row: Vec<String> = sqlx::query_scalar(
+        "SELECT tablename::text FROM pg_policies
+         WHERE schemaname = current_schema()
+           AND replace(replace(qual, '( SELECT app_agency() AS app_agency)', ''),
+                       '( SELECT app_platform() AS app_platform)', '') ~ 'app_(agency|platform)\\(\\)'
+         ORDER BY 1",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(per_row, Vec::<String>::new(), "policies that call app_agency() or app_platform() per row");
+    let policies: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_policies WHERE schemaname = current_schema()")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(policies >= 34, "{policies}");
+}

@@ -9,13 +9,17 @@ use crate::{
     db,
     store::{self, notifications::NewNotification},
 };
-use debtflow_domain::notification::NotificationKind;
+use chrono::NaiveDate;
+use debtflow_domain::{notification::NotificationKind, Bucket};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub async fn run(db: &PgPool, agency_id: Uuid, run_id: Uuid) -> Result<Tally, JobError> {
+/// Checks the agency as it is now; `today` is its business date.
+pub async fn run(db: &PgPool, agency_id: Uuid, today: NaiveDate, run_id: Uuid) -> Result<Tally, JobError> {
     let mut tx = db::begin_batch(db).await?;
-    let checked = store::data_quality::check(&mut tx, agency_id, run_id).await?;
+    // Every fold of the live portfolio (jobs::dpd_aging) went through this day or before.
+    let (_, folded_through) = Bucket::Over90.anchors(today);
+    let checked = store::data_quality::check(&mut tx, agency_id, folded_through, run_id).await?;
     let mut sent = 0;
     if checked.findings > 0 {
         let body = format!("The data-quality check found {} problems (run {run_id}).", checked.findings);

@@ -5,7 +5,8 @@
 //! worklist reads ([`Anchors::Move`]); a replay of a past date only records that
 //! date's moves, the same ones the live run of that date recorded. A live run also
 //! records the agency's portfolio of the day by collector, status and bucket
-//! (`portfolio_snapshots`): what the reports read for a past day.
+//! (`portfolio_snapshots`): what the reports read for a past day; and first folds the
+//! live portfolio's anchors that are 90+ for good (migrations/0016).
 
 use super::{JobError, Tally};
 use crate::{
@@ -13,13 +14,26 @@ use crate::{
     store::{self, aging::Anchors},
 };
 use chrono::NaiveDate;
+use debtflow_domain::Bucket;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub async fn run(db: &PgPool, agency_id: Uuid, as_of: NaiveDate, anchors: Anchors) -> Result<Tally, JobError> {
+/// Ages the agency's accounts as of `as_of`; `today` is the agency's business date.
+pub async fn run(
+    db: &PgPool,
+    agency_id: Uuid,
+    as_of: NaiveDate,
+    today: NaiveDate,
+    anchors: Anchors,
+) -> Result<Tally, JobError> {
     let mut tx = db::begin_batch(db).await?;
     let aged = store::aging::age(&mut tx, agency_id, as_of, anchors).await?;
     if anchors == Anchors::Move {
+        // Anchors 90+ today stay 90+ on every later day; a run for a later date must
+        // not fold what today still reads in a younger bucket.
+        if let (_, Some(through)) = Bucket::Over90.anchors(as_of.min(today)) {
+            store::analytics::fold(&mut tx, agency_id, through).await?;
+        }
         store::analytics::record_snapshot(&mut tx, agency_id, as_of).await?;
     }
     tx.commit().await?;

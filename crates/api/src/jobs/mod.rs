@@ -458,12 +458,12 @@ async fn execute(
         Job::DpdAging => {
             // A live run (today or later) moves the anchors; a replay only records moves.
             let anchors = if as_of >= target.today { Anchors::Move } else { Anchors::Keep };
-            dpd_aging::run(db, agency()?, as_of, anchors).await
+            dpd_aging::run(db, agency()?, as_of, target.today, anchors).await
         }
         Job::InstallmentReminders => installment_reminders::run(db, agency()?, as_of).await,
         Job::OverdueDefaultScan => overdue_default_scan::run(db, agency()?, as_of).await,
         Job::StaleAccountEscalation => stale_account_escalation::run(db, agency()?, as_of).await,
-        Job::DataQuality => data_quality::run(db, agency()?, run_id).await,
+        Job::DataQuality => data_quality::run(db, agency()?, target.today, run_id).await,
         Job::IdempotencyPurge => idempotency_purge::run(db, ctx.clock.now(), ctx.idempotency_ttl_secs).await,
         Job::Maintenance => maintenance::run(db, as_of, ctx.clock.now(), ctx.login_window_secs).await,
     }

@@ -537,44 +537,4 @@ mod tests {
         let (x, w) = *layout.columns.last().expect("columns");
         assert!((x + w - (A4.0 - MARGIN)).abs() < 0.01);
     }
-
-    /// Not a test: writes /tmp/report-sample.pdf to look at
-    /// (`cargo nextest run -p debtflow-api --run-ignored only write_a_sample`).
-    #[test]
-    #[ignore]
-    fn write_a_sample() {
-        let mut sample = table(75);
-        sample.rows[3][0] = "A collector whose name is much too long to fit in its column".into();
-        sample.rows[5][0] = "Иван Петров (Ivan) \\ 王".into();
-        std::fs::write("/tmp/report-sample.pdf", render(&sample)).expect("written");
-        let mut wide = table(12);
-        wide.title = "Repayment compliance".into();
-        wide.columns = vec![
-            Column::text("Plan"),
-            Column::text("Collector"),
-            Column::text("Debtor"),
-            Column::number("Installments"),
-            Column::number("Due"),
-            Column::number("Paid on time"),
-            Column::number("Late"),
-            Column::number("Missed"),
-        ];
-        wide.rows = (1..=12)
-            .map(|i| {
-                [&format!("PLN-2026-{i:04}"), "Jane Doe", "Søren Ødegård", "4", "3", "2", "1", "0"]
-                    .map(String::from)
-                    .to_vec()
-            })
-            .collect();
-        wide.totals = Some(["Total", "", "", "48", "36", "24", "12", "0"].map(String::from).to_vec());
-        std::fs::write("/tmp/report-sample-wide.pdf", render(&wide)).expect("written");
-        let mut notes = table(3);
-        notes.title = "Notes (long text cut)".into();
-        notes.columns = vec![Column::text("Name"), Column::text("Note"), Column::number("Balance")];
-        let long = "a rather long note that a collector typed about this debtor ".repeat(4);
-        notes.rows =
-            vec![vec!["Jane".into(), long.clone(), "1234567.89".into()], vec![long, "short".into(), "1.00".into()]];
-        notes.totals = Some(vec!["Total".into(), String::new(), "1234568.89".into()]);
-        std::fs::write("/tmp/report-sample-notes.pdf", render(&notes)).expect("written");
-    }
 }

@@ -96,6 +96,13 @@ pub async fn record_snapshot(tx: &mut PgConnection, agency_id: Uuid, day: NaiveD
     Ok(())
 }
 
+/// Folds the agency's live portfolio rows anchored on or before `through` (anchors
+/// 90+ for good) into one per collector and status (migrations/0016); returns how
+/// many rows went.
+pub async fn fold(tx: &mut PgConnection, agency_id: Uuid, through: NaiveDate) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT fold_account_totals($1, $2)").bind(agency_id).bind(through).fetch_one(tx).await
+}
+
 /// How money rows are grouped: each flag keeps its column, the others are summed away.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MoneyBy {
@@ -126,23 +133,26 @@ pub async fn money(
     to: NaiveDate,
     by: MoneyBy,
 ) -> Result<Vec<MoneyRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT CASE WHEN $5 THEN collector_id END AS collector_id, CASE WHEN $6 THEN day END AS day,
-                CASE WHEN $7 THEN method END AS method, sum(payments)::bigint AS payments, sum(received) AS received,
-                sum(refunded) AS refunded, sum(commission) AS commission
+    // One statement per grouping (eight at most, each prepared once): grouped by
+    // columns switched on and off by parameters, PostgreSQL sorted a year's 5,800 rows
+    // on three keys — 4.5 ms where hashing on the day takes 1.5.
+    let groups =
+        [(by.collector, "collector_id", "uuid"), (by.day, "day", "date"), (by.method, "method", "payment_method")];
+    let columns = groups.map(|(on, name, ty)| if on { name.to_owned() } else { format!("NULL::{ty} AS {name}") });
+    // Grouped by the agency at least: no money, no row (not one row of nulls).
+    let group_by: Vec<&str> = std::iter::once("agency_id").chain(groups.iter().filter(|g| g.0).map(|g| g.1)).collect();
+    let order_by: Vec<&str> = groups[1..].iter().filter(|g| g.0).map(|g| g.1).collect();
+    let order_by = if order_by.is_empty() { String::new() } else { format!("ORDER BY {}", order_by.join(", ")) };
+    let sql = format!(
+        "SELECT {}, sum(payments)::bigint AS payments, sum(received) AS received, sum(refunded) AS refunded,
+                sum(commission) AS commission
          FROM daily_money
          WHERE agency_id = $1 AND day BETWEEN $3 AND $4 AND ($2::uuid IS NULL OR collector_id = $2)
-         GROUP BY 1, 2, 3 ORDER BY 2, 3",
-    )
-    .bind(agency_id)
-    .bind(collector_id)
-    .bind(from)
-    .bind(to)
-    .bind(by.collector)
-    .bind(by.day)
-    .bind(by.method)
-    .fetch_all(tx)
-    .await
+         GROUP BY {} {order_by}",
+        columns.join(", "),
+        group_by.join(", "),
+    );
+    sqlx::query_as(&sql).bind(agency_id).bind(collector_id).bind(from).bind(to).fetch_all(tx).await
 }
 
 /// Active plans of one collector's accounts (or all): on track, and with an

@@ -4,8 +4,10 @@
 //! or more and balances; no active plan sits on a closed account; every posted
 //! payment (`PaymentStatus::is_posted`) has its entry; the analytics summaries
 //! (`daily_money`, `account_totals`, migrations/0014) equal their definitions over
-//! the raw rows.
+//! the raw rows (`account_totals` with both sides' old anchors folded through
+//! `folded_through`, migrations/0016).
 
+use chrono::NaiveDate;
 use debtflow_domain::{
     ledger::{EntryKind, LedgerAccount},
     payment::PaymentStatus,
@@ -25,7 +27,12 @@ pub struct Checked {
 }
 
 /// Runs every check over the agency and writes a finding of `run_id` per problem.
-pub async fn check(tx: &mut PgConnection, agency_id: Uuid, run_id: Uuid) -> Result<Checked, sqlx::Error> {
+pub async fn check(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    folded_through: Option<NaiveDate>,
+    run_id: Uuid,
+) -> Result<Checked, sqlx::Error> {
     let posted: Vec<PaymentStatus> = PaymentStatus::ALL.iter().copied().filter(|s| s.is_posted()).collect();
     // The checks read millions of rows: they run as a query PostgreSQL may spread over
     // parallel workers (CREATE TABLE AS may; a statement that inserts may not), and
@@ -63,9 +70,6 @@ pub async fn check(tx: &mut PgConnection, agency_id: Uuid, run_id: Uuid) -> Resu
                                WHERE e.agency_id = p.agency_id AND e.payment_id = p.id AND e.kind = ANY($6))),
          money_kept AS (SELECT * FROM daily_money WHERE agency_id = $1),
          money_raw AS (SELECT * FROM daily_money_ledger WHERE agency_id = $1),
-         totals_kept AS (SELECT * FROM account_totals WHERE agency_id = $1
-                         AND (accounts, balance, placed, paid_accounts, days_to_first_payment) <> (0, 0, 0, 0, 0)),
-         totals_raw AS (SELECT * FROM account_totals_accounts WHERE agency_id = $1),
          summaries AS (
              SELECT 'summary_matches_rows', 'daily_money', concat_ws(' ', day, collector_id, method),
                     row_to_json(d)::text
@@ -74,10 +78,8 @@ pub async fn check(tx: &mut PgConnection, agency_id: Uuid, run_id: Uuid) -> Resu
                    SELECT 'ledger', * FROM (SELECT * FROM money_raw EXCEPT SELECT * FROM money_kept) y) d
              UNION ALL
              SELECT 'summary_matches_rows', 'account_totals', concat_ws(' ', collector_id, status, aging_anchor),
-                    row_to_json(t)::text
-             FROM (SELECT 'summary' AS side, * FROM (SELECT * FROM totals_kept EXCEPT SELECT * FROM totals_raw) x
-                   UNION ALL
-                   SELECT 'accounts', * FROM (SELECT * FROM totals_raw EXCEPT SELECT * FROM totals_kept) y) t)
+                    'summary minus accounts: ' || row_to_json(t)::text
+             FROM account_totals_differences($1, $7) t)
          SELECT * FROM balances UNION ALL SELECT * FROM entries UNION ALL SELECT * FROM plans
          UNION ALL SELECT * FROM payments UNION ALL SELECT * FROM summaries",
     )
@@ -88,6 +90,7 @@ pub async fn check(tx: &mut PgConnection, agency_id: Uuid, run_id: Uuid) -> Resu
     .bind(&posted)
     // The entries that take a payment's money in: onto its account, or into suspense.
     .bind([EntryKind::Payment, EntryKind::Application, EntryKind::Unapplied])
+    .bind(folded_through)
     .execute(&mut *tx)
     .await?;
     sqlx::query_as(
