@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the build tools the project needs, when missing: the wasm32 target,
-# wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock, OpenSSH's sshd
+# wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock, wasm-opt (npm's
+# binaryen@123 under .tools: Debian's builds a module that crashes at run time), brotli
+# and zopfli (the SPA's precompressed files), OpenSSH's sshd
 # (the SFTP tests start a real one) and Python's aiosmtpd (the mail tests' SMTP sink).
 # `make run`, `make test` and `make bench` call it; a second call finds everything and
 # is quick.
@@ -17,6 +19,19 @@ have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
 if [ "$have" != "$want" ]; then
   echo "tools: installing wasm-bindgen-cli $want (a few minutes, once)" >&2
   cargo install wasm-bindgen-cli --version "$want" --force >&2
+fi
+
+if [ ! -x .tools/node_modules/.bin/wasm-opt ]; then
+  echo "tools: installing wasm-opt (npm binaryen@123, under .tools)" >&2
+  if ! command -v npm >/dev/null 2>&1; then
+    apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm >&2
+  fi
+  npm install --prefix .tools --no-audit --no-fund --silent binaryen@123 >&2
+fi
+
+if ! command -v brotli >/dev/null 2>&1 || ! command -v zopfli >/dev/null 2>&1; then
+  echo "tools: installing brotli and zopfli (the SPA's precompressed files)" >&2
+  apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y brotli zopfli >&2
 fi
 
 if [ ! -x /usr/sbin/sshd ]; then

@@ -112,6 +112,8 @@ pub struct Me {
     pub full_name: String,
     pub role: Role,
     pub agency: Option<Agency>,
+    /// The agency's business date when `/auth/me` answered.
+    pub today: Option<chrono::NaiveDate>,
     pub policy: Policy,
 }
 

@@ -20,7 +20,7 @@ use session::{use_session, Session};
 fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
-    api::on_session_lost(move || session.user.set(None));
+    api::on_session_lost(move || session.end());
     if api::has_session() {
         leptos::task::spawn_local(async move {
             if let Ok(me) = api::me().await {
@@ -52,6 +52,7 @@ fn App() -> impl IntoView {
                     />
                 </Routes>
             </main>
+            <pages::login::SessionDialog />
         </Router>
     }
 }
@@ -96,6 +97,7 @@ fn Nav() -> impl IntoView {
             api::logout().await;
             navigate("/login", Default::default());
             session.user.set(None);
+            session.lost.set(false);
         });
     };
     view! {

@@ -15,11 +15,32 @@ pub struct Session {
     pub user: RwSignal<Option<Me>>,
     /// Whether the stored session was checked at start-up.
     pub checked: RwSignal<bool>,
+    /// The signed-in user's session ended (revoked, expired, refresh refused). The
+    /// page stays as it was, under a login dialog ([`crate::pages::login::SessionDialog`]):
+    /// unmounting it would lose what the user typed, and tasks still running on it
+    /// would read its disposed signals.
+    pub lost: RwSignal<bool>,
 }
 
 impl Session {
     pub fn new() -> Self {
-        Session { user: RwSignal::new(None), checked: RwSignal::new(false) }
+        Session { user: RwSignal::new(None), checked: RwSignal::new(false), lost: RwSignal::new(false) }
+    }
+
+    /// The API gave up on the session: a signed-in user keeps the page under the login
+    /// dialog; before anyone signed in, there is nothing to keep.
+    pub fn end(&self) {
+        if self.user.with_untracked(|u| u.is_some()) {
+            self.lost.set(true);
+        } else {
+            self.user.set(None);
+        }
+    }
+
+    /// Signed in (again) as `me`.
+    pub fn start(&self, me: Me) {
+        self.user.set(Some(me));
+        self.lost.set(false);
     }
 
     pub fn role(&self) -> Option<Role> {
@@ -29,6 +50,13 @@ impl Session {
     /// Whether the signed-in user may perform `operation` (no one signed in: no).
     pub fn can(&self, operation: Operation) -> bool {
         self.role().is_some_and(|role| allows(role, operation))
+    }
+
+    /// The agency's business date (the device's own before `/auth/me` answered): the
+    /// date a form proposes for today. The device may be a day ahead of the agency, and
+    /// the server refuses a payment dated after the agency's today.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.user.with_untracked(|u| u.as_ref().and_then(|u| u.today)).unwrap_or_else(crate::format::today)
     }
 
     /// The server's approval window of backdated payments, in days (`None` before

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { firstVisit } from './transfer.mjs';
 
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:18080';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -35,11 +36,11 @@ async function api(token, method, path, body, headers = {}) {
 }
 const tokenOf = async (user) => (await api(null, 'POST', '/auth/token', user)).access;
 
-function isoDaysAgo(days) {
-  const d = new Date();
-  d.setDate(d.getDate() - days);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+/** `days` before `today` (an ISO date: the agency's, from /auth/me, not this machine's). */
+function daysBefore(today, days) {
+  const d = new Date(`${today}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
 }
 
 // ----- the browser ---------------------------------------------------------------------------
@@ -225,13 +226,13 @@ test('journey 3 (part 1): a backdated payment waits for approval', async () => {
   assert.ok(Number.isInteger(window) && window < 10, `a window shorter than the 10 days of this journey: ${window}`);
   await openAccount(acc.backdated);
   await page.fill('#pay-amount', '200.00');
-  await page.fill('#pay-date', isoDaysAgo(window + 1));
+  await page.fill('#pay-date', daysBefore(me.today, window + 1));
   await page.waitForSelector('[data-testid=backdated-notice]');
   assert.match(await page.textContent('[data-testid=backdated-notice]'), new RegExp(`more than ${window} days? back`));
   // The window's last day needs no approval.
-  await page.fill('#pay-date', isoDaysAgo(window));
+  await page.fill('#pay-date', daysBefore(me.today, window));
   await page.waitForSelector('[data-testid=backdated-notice]', { state: 'detached' });
-  await page.fill('#pay-date', isoDaysAgo(10));
+  await page.fill('#pay-date', daysBefore(me.today, 10));
   await page.waitForSelector('[data-testid=backdated-notice]');
   await page.click('[data-testid=pay-submit]');
   await page.waitForSelector('[data-testid=payment-done]');
@@ -259,6 +260,52 @@ test('a session that cannot refresh goes to login, then back to the page', async
   await login(COLLECTOR);
   await page.waitForSelector('[data-testid=account]');
   assert.ok(page.url().endsWith(`/accounts/${acc.extra}`));
+  await logout();
+});
+
+test('the first visit transfers under 400 KB, compressed; hashed assets are cached for a year', async () => {
+  const { bytes, files } = await firstVisit(browser, BASE);
+  assert.ok(bytes < 400_000, `the login page's first visit transferred ${bytes} bytes`);
+  const assets = files.filter((f) => f.url.startsWith('/assets/'));
+  assert.deepEqual(assets.map((f) => f.url.split('.').pop()).sort(), ['css', 'js', 'wasm']);
+  for (const f of assets) {
+    assert.match(f.encoding ?? '', /^(br|gzip)$/, `${f.url} compressed`);
+    assert.equal(f.cache, 'public, max-age=31536000, immutable', f.url);
+  }
+  const page = files.find((f) => f.url === '/login');
+  assert.equal(page.cache, 'no-cache', 'the page itself is revalidated: a deploy reaches the next visit');
+  assert.ok(files.every((f) => f.status < 400), JSON.stringify(files));
+});
+
+test('a session revoked mid-form: a login dialog over the page keeps what was typed, no panic', async () => {
+  const crashes = [];
+  const onError = (e) => crashes.push(e.message);
+  page.on('pageerror', onError);
+  await page.goto(`${BASE}/login`);
+  await login(COLLECTOR);
+  await openAccount(acc.extra);
+  // Revoked on the server (as an admin would, or a logout elsewhere), then a submit.
+  const tokens = JSON.parse(await page.evaluate(() => sessionStorage.getItem('debtflow.session')));
+  const revoked = await fetch(`${BASE}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${tokens.access}` } });
+  assert.equal(revoked.status, 204);
+  const note = `Promised to pay Friday ${RUN}`;
+  await page.fill('#note-body', note);
+  await page.click('[data-testid=note-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=session-dialog]');
+  await shot('11-session-ended');
+  assert.equal(await page.inputValue('#note-body'), note, 'what was typed is still there');
+  assert.equal(await page.inputValue('#session-username'), COLLECTOR.username);
+  assert.ok(page.url().endsWith(`/accounts/${acc.extra}`), 'on the same page');
+  await page.fill('#session-password', COLLECTOR.password);
+  await page.click('[data-testid=session-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=session-dialog]', { state: 'detached' });
+  await page.click('[data-testid=note-form] button[type=submit]');
+  await page.waitForSelector(`[data-testid=timeline] >> text=${note}`);
+  const c = await tokenOf(COLLECTOR);
+  const timeline = await api(c, 'GET', `/accounts/${acc.extra}/timeline`);
+  assert.equal(timeline.items.filter((e) => JSON.stringify(e).includes(note)).length, 1, 'the note, once');
+  page.off('pageerror', onError);
+  assert.deepEqual(crashes, [], 'no panic');
   await logout();
 });
 

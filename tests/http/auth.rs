@@ -2,7 +2,7 @@
 //! every kind of bad token.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use debtflow_tests::{assert_problem, spawn_app, spawn_app_with, JWT_SECRET};
+use debtflow_tests::{assert_problem, spawn_app, spawn_app_at, spawn_app_with, JWT_SECRET};
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -39,6 +39,21 @@ async fn me_tells_the_configured_approval_window_of_backdated_payments() {
     let me: Value = app.get_as(pair["access"].as_str().unwrap(), "/api/v1/auth/me").await.json().await.unwrap();
 
     assert_eq!(me["policy"]["payment_approval_after_days"], 3, "what the server was configured with: {me}");
+}
+
+/// Past midnight UTC it is still the evening before in New York: a client proposes the
+/// agency's date, not the device's, for a payment made now.
+#[tokio::test]
+async fn me_tells_the_agencys_business_date() {
+    let utc_after_midnight = "2026-03-11T03:30:00Z".parse().unwrap();
+    let app = spawn_app_at(utc_after_midnight).await;
+    app.seed().await;
+    let sarah = app.token("sarah.mitchell").await;
+    let me: Value = app.get_as(&sarah, "/api/v1/auth/me").await.json().await.unwrap();
+    assert_eq!(me["today"], "2026-03-10", "{me}");
+    app.clock.advance(chrono::Duration::hours(2));
+    let me: Value = app.get_as(&sarah, "/api/v1/auth/me").await.json().await.unwrap();
+    assert_eq!(me["today"], "2026-03-11", "05:30 UTC is past midnight in New York too");
 }
 
 #[tokio::test]

@@ -1,4 +1,14 @@
-//! The SPA's static files at `/`.
+//! The SPA's static files at `/`, as scripts/build-spa.sh lays them out: `index.html`,
+//! and content-hashed files under `assets/`, each with its precompressed copies
+//! (`.gz`, `.br`).
+//!
+//! The files are read into memory at start-up (about 1.7 MB with their copies): a
+//! request is a lookup, never a path on the disk. Each goes out in the best encoding the
+//! client accepts among those built (brotli, gzip, none), with `Vary: Accept-Encoding`
+//! and a strong `ETag` (a matching `If-None-Match` is a 304). A hashed asset never
+//! changes under its name, so it is cached for a year (`immutable`); `index.html` is
+//! revalidated on every visit (`no-cache`), so a deploy reaches every browser on its
+//! next load.
 //!
 //! A path that names no file falls back to `index.html`, so the SPA's own routes
 //! (`/accounts/42`) survive a reload. Paths under `/api/` and `/health/`, paths that
@@ -6,13 +16,124 @@
 //! instead: a missing asset or endpoint must not answer 200 with a page.
 
 use crate::problem::ApiError;
-use actix_files::{Files, NamedFile};
 use actix_web::{
-    dev::{fn_service, ServiceRequest, ServiceResponse},
-    http::Method,
-    ResponseError,
+    http::{
+        header::{self, HeaderValue},
+        Method,
+    },
+    web::{self, Bytes},
+    HttpRequest, HttpResponse, ResponseError,
 };
-use std::path::{Path, PathBuf};
+use sha2::{Digest, Sha256};
+use std::{collections::HashMap, path::Path, sync::Arc};
+
+/// Hashed assets: a year, never revalidated.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Everything else (index.html): revalidated on each use.
+const REVALIDATE: &str = "no-cache";
+
+/// The encodings built beside each file, best first.
+const ENCODINGS: [(&str, &str); 2] = [("br", "br"), ("gzip", "gz")];
+
+/// One file and its precompressed copies.
+struct Asset {
+    content_type: &'static str,
+    cache: &'static str,
+    etag: String,
+    identity: Bytes,
+    /// `(Content-Encoding, body)`, in the order of [`ENCODINGS`].
+    encoded: Vec<(&'static str, Bytes)>,
+}
+
+/// The built SPA, by URL path (`/index.html`, `/assets/debtflow-….wasm`).
+pub struct Spa {
+    files: HashMap<String, Asset>,
+}
+
+impl Spa {
+    /// Reads the SPA built into `dir`. No directory (an API-only deployment, the
+    /// tests): no files, and every page path is a 404.
+    pub fn load(dir: &Path) -> std::io::Result<Spa> {
+        let mut files = HashMap::new();
+        for (sub, cache) in [("", REVALIDATE), ("assets", IMMUTABLE)] {
+            let Ok(entries) = std::fs::read_dir(dir.join(sub)) else { continue };
+            for entry in entries {
+                let path = entry?.path();
+                let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else { continue };
+                if !path.is_file() || ENCODINGS.iter().any(|(_, ext)| name.ends_with(&format!(".{ext}"))) {
+                    continue;
+                }
+                let identity = Bytes::from(std::fs::read(&path)?);
+                let mut encoded = Vec::new();
+                for (coding, ext) in ENCODINGS {
+                    if let Ok(body) = std::fs::read(path.with_file_name(format!("{name}.{ext}"))) {
+                        encoded.push((coding, Bytes::from(body)));
+                    }
+                }
+                let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&identity))[..32]);
+                let url = if sub.is_empty() { format!("/{name}") } else { format!("/{sub}/{name}") };
+                let content_type = content_type(&name);
+                files.insert(url, Asset { content_type, cache, etag, identity, encoded });
+            }
+        }
+        Ok(Spa { files })
+    }
+
+    fn respond(&self, req: &HttpRequest) -> HttpResponse {
+        let path = req.path();
+        let asset = match self.files.get(path) {
+            Some(asset) if req.method() == Method::GET || req.method() == Method::HEAD => Some(asset),
+            Some(_) => None,
+            None if falls_back_to_index(req.method(), path) => self.files.get("/index.html"),
+            None => None,
+        };
+        let Some(asset) = asset else { return ApiError::NotFound.error_response() };
+        let mut res = HttpResponse::Ok();
+        res.insert_header((header::CACHE_CONTROL, asset.cache))
+            .insert_header((header::ETAG, asset.etag.as_str()))
+            .insert_header((header::VARY, "Accept-Encoding"))
+            .insert_header((header::CONTENT_TYPE, asset.content_type));
+        let unchanged = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|tags| tags.split(',').any(|t| t.trim() == asset.etag || t.trim() == "*"));
+        if unchanged {
+            return res.status(actix_web::http::StatusCode::NOT_MODIFIED).finish();
+        }
+        let accepted = req.headers().get(header::ACCEPT_ENCODING);
+        match asset.encoded.iter().find(|(coding, _)| accepts(accepted, coding)) {
+            Some((coding, body)) => res.insert_header((header::CONTENT_ENCODING, *coding)).body(body.clone()),
+            None => res.body(asset.identity.clone()),
+        }
+    }
+}
+
+/// Whether an `Accept-Encoding` header allows `coding` (named, or `*`, with q > 0).
+fn accepts(header: Option<&HeaderValue>, coding: &str) -> bool {
+    let Some(value) = header.and_then(|h| h.to_str().ok()) else { return false };
+    value.split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let refused = parts.any(|p| p.strip_prefix("q=").is_some_and(|q| q.parse::<f32>().map_or(true, |q| q <= 0.0)));
+        (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
+    })
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next().unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "json" => "application/json",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
 
 fn falls_back_to_index(method: &Method, path: &str) -> bool {
     let api =
@@ -21,26 +142,18 @@ fn falls_back_to_index(method: &Method, path: &str) -> bool {
     (method == Method::GET || method == Method::HEAD) && !api && !looks_like_file
 }
 
-pub fn service(dir: &Path) -> Files {
-    let index: PathBuf = dir.join("index.html");
-    Files::new("/", dir).index_file("index.html").default_handler(fn_service(move |req: ServiceRequest| {
-        let index = index.clone();
-        async move {
-            let (req, _) = req.into_parts();
-            if falls_back_to_index(req.method(), req.path()) {
-                if let Ok(file) = NamedFile::open_async(&index).await {
-                    let res = file.into_response(&req);
-                    return Ok(ServiceResponse::new(req, res));
-                }
-            }
-            Ok(ServiceResponse::new(req, ApiError::NotFound.error_response()))
-        }
-    }))
+/// Every path the routes before it left: the SPA's files and pages.
+pub fn service(spa: Arc<Spa>) -> actix_web::Route {
+    web::route().to(move |req: HttpRequest| {
+        let spa = spa.clone();
+        async move { spa.respond(&req) }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use actix_web::test::TestRequest;
 
     #[test]
     fn only_page_routes_fall_back_to_the_index() {
@@ -52,5 +165,74 @@ mod tests {
         assert!(!falls_back_to_index(&Method::GET, "/missing.js"));
         assert!(!falls_back_to_index(&Method::POST, "/accounts"));
         assert!(falls_back_to_index(&Method::GET, "/apiary"));
+    }
+
+    #[test]
+    fn an_encoding_is_used_only_when_accepted() {
+        let h = |v: &'static str| HeaderValue::from_static(v);
+        assert!(accepts(Some(&h("gzip, deflate, br")), "br"));
+        assert!(accepts(Some(&h("gzip;q=0.8")), "gzip"));
+        assert!(!accepts(Some(&h("gzip;q=0, br;q=0")), "gzip"));
+        assert!(!accepts(Some(&h("br;q=0")), "br"));
+        assert!(accepts(Some(&h("*")), "br"));
+        assert!(!accepts(Some(&h("identity")), "gzip"));
+        assert!(!accepts(None, "gzip"));
+    }
+
+    fn built() -> (tempfile::TempDir, Spa) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |name: &str, body: &[u8]| std::fs::write(dir.path().join(name), body).expect("written");
+        std::fs::create_dir(dir.path().join("assets")).expect("assets");
+        write("index.html", b"<html>index</html>");
+        write("index.html.gz", b"gz of index");
+        write("assets/app-0123.wasm", b"wasm bytes");
+        write("assets/app-0123.wasm.gz", b"gz of wasm");
+        write("assets/app-0123.wasm.br", b"br of wasm");
+        let spa = Spa::load(dir.path()).expect("loaded");
+        (dir, spa)
+    }
+
+    fn header(res: &HttpResponse, name: header::HeaderName) -> Option<&str> {
+        res.headers().get(name).and_then(|v| v.to_str().ok())
+    }
+
+    #[test]
+    fn a_hashed_asset_is_served_compressed_and_cached_for_a_year() {
+        let (_dir, spa) = built();
+        let req = TestRequest::get().uri("/assets/app-0123.wasm").insert_header(("accept-encoding", "gzip, br"));
+        let res = spa.respond(&req.to_http_request());
+        assert_eq!(res.status(), 200);
+        assert_eq!(header(&res, header::CONTENT_ENCODING), Some("br"));
+        assert_eq!(header(&res, header::CONTENT_TYPE), Some("application/wasm"));
+        assert_eq!(header(&res, header::CACHE_CONTROL), Some(IMMUTABLE));
+        assert_eq!(header(&res, header::VARY), Some("Accept-Encoding"));
+
+        let gzip = TestRequest::get().uri("/assets/app-0123.wasm").insert_header(("accept-encoding", "gzip"));
+        let res = spa.respond(&gzip.to_http_request());
+        assert_eq!(header(&res, header::CONTENT_ENCODING), Some("gzip"));
+        let plain = spa.respond(&TestRequest::get().uri("/assets/app-0123.wasm").to_http_request());
+        assert_eq!(header(&plain, header::CONTENT_ENCODING), None);
+        let etag = header(&plain, header::ETAG).expect("an etag").to_owned();
+
+        let again = TestRequest::get().uri("/assets/app-0123.wasm").insert_header(("if-none-match", etag));
+        assert_eq!(spa.respond(&again.to_http_request()).status(), 304);
+        assert_eq!(spa.respond(&TestRequest::get().uri("/assets/app-0123.wasm.gz").to_http_request()).status(), 404);
+    }
+
+    #[test]
+    fn pages_get_the_index_revalidated_and_the_rest_is_a_404() {
+        let (_dir, spa) = built();
+        for path in ["/", "/accounts/42", "/index.html"] {
+            let req = TestRequest::get().uri(path).insert_header(("accept-encoding", "gzip, br"));
+            let res = spa.respond(&req.to_http_request());
+            assert_eq!(res.status(), 200, "{path}");
+            assert_eq!(header(&res, header::CACHE_CONTROL), Some(REVALIDATE), "{path}");
+            assert_eq!(header(&res, header::CONTENT_ENCODING), Some("gzip"), "{path}: no brotli copy was built");
+        }
+        for path in ["/missing.js", "/api/v1/nothing", "/assets/other-1.wasm"] {
+            assert_eq!(spa.respond(&TestRequest::get().uri(path).to_http_request()).status(), 404, "{path}");
+        }
+        let post = TestRequest::post().uri("/assets/app-0123.wasm").to_http_request();
+        assert_eq!(spa.respond(&post).status(), 404);
     }
 }

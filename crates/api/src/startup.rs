@@ -109,7 +109,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
     fire_follow_ups(db.get_ref().clone(), clock.get_ref().clone(), Arc::downgrade(&hub.clone().into_inner()));
     let import_limits = web::Data::new(config.imports.clone());
     let body_limit = config.body_limit_bytes;
-    let spa_dir = config.spa_dir.clone();
+    let spa = Arc::new(spa::Spa::load(&config.spa_dir)?);
     let openapi = ApiDoc::openapi();
 
     let mut server = HttpServer::new(move || {
@@ -146,7 +146,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
                     .configure(routes::configure)
                     .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound) })),
             )
-            .service(spa::service(&spa_dir))
+            .default_service(spa::service(spa.clone()))
     })
     .listen(listener)?
     .shutdown_timeout(config.shutdown_timeout_secs);

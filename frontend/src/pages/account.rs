@@ -4,7 +4,7 @@
 use crate::{
     api::{self, Account, AccountDetail, Fee, Payment, Plan, Problem},
     components::{Empty, ErrorBox, FieldError, FormError, Loading, NotFound, StatusBadge},
-    format::{self, money, today},
+    format::{self, money},
     session::use_session,
 };
 use chrono::{Days, NaiveDate};
@@ -430,18 +430,18 @@ fn TransitionForm(id: String, allowed: Vec<AccountStatus>, reload: Callback<()>)
 
 #[component]
 fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoView {
+    let session = use_session();
     let amount = RwSignal::new(String::new());
     let method = RwSignal::new(METHODS[0]);
-    let paid_on = RwSignal::new(today().to_string());
+    let paid_on = RwSignal::new(session.today().to_string());
     let reference = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
     let done = expect_context::<Flash>().0;
     let pending = RwSignal::new(false);
     // One key per submission, kept across retries until the payment is recorded.
     let key = RwSignal::new(None::<String>);
-    let session = use_session();
     let window = move || session.payment_approval_after_days();
-    let backdated = move || window().is_some_and(|days| waits_for_approval(&paid_on.get(), today(), days));
+    let backdated = move || window().is_some_and(|days| waits_for_approval(&paid_on.get(), session.today(), days));
     let account_id = account.id.clone();
     let currency = account.currency.clone();
     let submit = move |ev: SubmitEvent| {
@@ -542,7 +542,7 @@ fn PlanForm(account: Account, reload: Callback<()>) -> impl IntoView {
     let total = RwSignal::new(account.current_balance.clone());
     let count = RwSignal::new("6".to_string());
     let frequency = RwSignal::new(Frequency::Monthly.as_str().to_string());
-    let first_due = RwSignal::new(today().checked_add_days(Days::new(7)).unwrap_or_default().to_string());
+    let first_due = RwSignal::new(use_session().today().checked_add_days(Days::new(7)).unwrap_or_default().to_string());
     // "generated" (count, frequency, first due date) or "manual" (rows by hand).
     let by_hand = RwSignal::new(false);
     let next_key = StoredValue::new(1u32);

@@ -64,7 +64,7 @@ pub fn LoginPage() -> impl IntoView {
             let result = api::login(u.trim(), &p).await;
             pending.set(false);
             match result {
-                Ok(me) => session.user.set(Some(me)),
+                Ok(me) => session.start(me),
                 Err(p) => error.set(Some(login_error(&p))),
             }
         });
@@ -98,6 +98,82 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </form>
         </section>
+    }
+}
+
+/// Over the page when the session ends under a signed-in user: sign in again and carry
+/// on where you were, with what you typed. Someone else signing in gets the page
+/// afresh (a reload), not the previous user's screen.
+#[component]
+pub fn SessionDialog() -> impl IntoView {
+    let session = use_session();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    Effect::new(move |_| {
+        if session.lost.get() {
+            username.set(session.user.with_untracked(|u| u.as_ref().map(|u| u.username.clone()).unwrap_or_default()));
+            password.set(String::new());
+            error.set(None);
+        }
+    });
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        let (u, p) = (username.get_untracked(), password.get_untracked());
+        let before = session.user.with_untracked(|u| u.as_ref().map(|u| u.id.clone()));
+        leptos::task::spawn_local(async move {
+            let result = api::login(u.trim(), &p).await;
+            pending.set(false);
+            match result {
+                Ok(me) if before.as_deref() == Some(me.id.as_str()) => session.start(me),
+                Ok(_) => {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().reload();
+                    }
+                }
+                Err(p) => error.set(Some(login_error(&p))),
+            }
+        });
+    };
+    view! {
+        <Show when=move || session.lost.get()>
+            <div class="backdrop">
+                <section
+                    class="card dialog"
+                    role="dialog"
+                    aria-modal="true"
+                    aria-labelledby="session-title"
+                    data-testid="session-dialog"
+                >
+                    <h2 id="session-title">"Your session has ended"</h2>
+                    <p>"Sign in again to carry on: this page and what you typed stay as they are."</p>
+                    <form on:submit=submit data-testid="session-form">
+                        <label for="session-username">"Username"</label>
+                        <input id="session-username" name="username" autocomplete="username" required bind:value=username />
+                        <label for="session-password">"Password"</label>
+                        <input
+                            id="session-password"
+                            name="password"
+                            type="password"
+                            autocomplete="current-password"
+                            required
+                            autofocus
+                            bind:value=password
+                        />
+                        {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                        <button type="submit" class="primary" disabled=move || pending.get()>
+                            {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                        </button>
+                    </form>
+                </section>
+            </div>
+        </Show>
     }
 }
 

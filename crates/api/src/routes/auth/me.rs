@@ -4,6 +4,7 @@
 
 use crate::{
     auth::{policy::Operation, AuthUser},
+    clock::Clock,
     config::MoneySettings,
     db,
     problem::{responses, ApiError},
@@ -26,6 +27,11 @@ pub struct Me {
     pub role: Role,
     /// The caller's agency; `null` for platform admins.
     pub agency: Option<Agency>,
+    /// The agency's business date now, in its time zone (`null` for platform admins):
+    /// the date a client proposes for a payment made today. The device's own date may
+    /// be a day ahead or behind, and a payment dated after the agency's today is refused.
+    #[schema(value_type = Option<String>, format = Date, example = "2026-03-10")]
+    pub today: Option<chrono::NaiveDate>,
     /// The server's rules that change what the caller's actions do.
     pub policy: Policy,
 }
@@ -61,13 +67,17 @@ pub async fn get(
     user: AuthUser,
     db: web::Data<PgPool>,
     money: web::Data<MoneySettings>,
+    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadOwnProfile)?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let me = store::users::get(&mut tx, user.agency_id, user.id).await?.ok_or(ApiError::NotFound)?;
-    let agency = match user.agency_id {
-        Some(id) => store::agencies::get(&mut tx, Some(id), id).await?.map(Agency::from),
-        None => None,
+    let (agency, today) = match user.agency_id {
+        Some(id) => (
+            store::agencies::get(&mut tx, Some(id), id).await?.map(Agency::from),
+            Some(store::agencies::today(&mut tx, id, clock.now()).await?),
+        ),
+        None => (None, None),
     };
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(Me {
@@ -76,6 +86,7 @@ pub async fn get(
         full_name: me.full_name,
         role: me.role,
         agency,
+        today,
         policy: Policy::of(&money),
     }))
 }
