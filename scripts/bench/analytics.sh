@@ -186,7 +186,7 @@ SELECT build FROM bench_indexes \gexec
 ANALYZE accounts, payments, journal_entries, journal_lines, payment_allocations;
 SELECT rebuild_analytics(:'agency');
 -- And folded as the day's dpd_aging run folds them (migrations/0016).
-SELECT fold_account_totals(:'agency', (now() AT TIME ZONE time_zone)::date - 91) FROM agencies WHERE id = :'agency';
+SELECT fold_account_totals(:'agency', (now() AT TIME ZONE time_zone)::date - 91), roll_daily_money(:'agency', (now() AT TIME ZONE time_zone)::date - 1) FROM agencies WHERE id = :'agency';
 COMMIT;
 SQL
 secs=$(python3 -c "import time; print(f'{time.time() - $started:.0f}')")

@@ -21,7 +21,7 @@ use crate::accounts::new_account;
 use crate::payments::{ok, pay, post};
 use crate::plans::active_plan;
 use chrono::{Days, NaiveDate, Utc};
-use debtflow_api::jobs::{self, Job, RunRequest};
+use debtflow_api::jobs::{self, Job, JobContext, RunRequest};
 use debtflow_tests::{assert_problem, pdf, spawn_app_at, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -564,6 +564,161 @@ async fn the_aging_run_folds_anchors_past_90_days_and_every_figure_stays() {
     run(Job::DpdAging).await;
     assert_eq!(count(unfolded_past_90).await, 0, "folded by the next run");
     assert_eq!(run(Job::DataQuality).await.findings, 0);
+}
+
+/// The money's per-day roll-up (migrations/0017): the daily aging run rolls the days
+/// before the agency's today up per day and method, the agency-wide figures read it
+/// for those days and stay what they were, a posting on a rolled-up day and a change of
+/// time zone are counted in it, and the data_quality job proves it equal to
+/// daily_money and reports a tampered row.
+#[tokio::test]
+async fn the_aging_run_rolls_finished_days_up_and_every_money_figure_stays() {
+    let app = spawn_app_at(Utc::now()).await;
+    let demo = app.seed().await;
+    let today = fixed_data_set(&app).await;
+    let start = app.clock.now();
+    let period = format!("from={}&to={today}", today - Days::new(29));
+    let year = format!("from={}&to={today}", today - Days::new(364));
+    let reports = |token: String| {
+        let (app, period, year) = (&app, period.clone(), year.clone());
+        async move {
+            [
+                get(app, &token, &format!("/api/v1/analytics/dashboard?{period}")).await,
+                get(app, &token, &format!("/api/v1/analytics/collectors?{period}")).await,
+                get(app, &token, &format!("/api/v1/analytics/payments/trends?interval=day&by_method=true&{year}"))
+                    .await,
+                get(app, &token, &format!("/api/v1/analytics/payments/trends?interval=month&by_method=true&{year}"))
+                    .await,
+            ]
+        }
+    };
+    let run = |job| {
+        // The jobs read the app's clock: its today is the one the run rolls up to.
+        let (db, agency, clock) = (app.db.clone(), demo.agency, app.clock.clone());
+        async move {
+            let ctx = JobContext { clock, ..crate::jobs::ctx() };
+            let request = RunRequest { agency_id: Some(agency), as_of: None, force: true };
+            let mut reports = jobs::run(&db, &ctx, job, request).await.expect("the run");
+            reports.remove(0).tally
+        }
+    };
+    let rolled_through = || async {
+        sqlx::query_scalar::<_, NaiveDate>("SELECT through FROM daily_money_rolled WHERE agency_id = $1")
+            .bind(demo.agency)
+            .fetch_optional(&app.db)
+            .await
+            .unwrap()
+    };
+    let differences = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM daily_money_days_differences($1)")
+            .bind(demo.agency)
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+    };
+    // A day's trend per method: (method, payments, received), by method.
+    let day_of = |trends: &Value, day: NaiveDate| {
+        let buckets = trends["buckets"].as_array().unwrap();
+        let mut of_day: Vec<(String, i64, String)> = buckets
+            .iter()
+            .filter(|b| b["start"] == json!(day) && b["payments"] != 0)
+            .map(|b| {
+                let text = |v: &Value| v.as_str().unwrap().to_owned();
+                (text(&b["method"]), b["payments"].as_i64().unwrap(), text(&b["received"]))
+            })
+            .collect();
+        of_day.sort();
+        of_day
+    };
+
+    // On T the run rolls up through T - 1: T's money is still read from daily_money.
+    let before = reports(app.token("demo.manager").await).await;
+    run(Job::DpdAging).await;
+    assert_eq!(rolled_through().await, Some(today - Days::new(1)));
+    assert_eq!(reports(app.token("demo.manager").await).await, before, "the same figures, T not rolled up");
+
+    // Three days on, the run rolls T up: one row per method, the same figures.
+    app.clock.advance(chrono::Duration::days(3));
+    run(Job::DpdAging).await;
+    assert_eq!(rolled_through().await, Some(today + Days::new(2)));
+    let rolled: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT method::text, payments, received::text FROM daily_money_days WHERE agency_id = $1 AND day = $2
+         ORDER BY method",
+    )
+    .bind(demo.agency)
+    .bind(today)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(rolled, [("bank_transfer".into(), 1, "200.0000".into()), ("cash".into(), 2, "650.0000".into())]);
+    let after = reports(app.token("demo.manager").await).await;
+    assert_eq!(after, before, "T's figures, read from its roll-up");
+    assert_eq!(differences().await, 0);
+    assert_eq!(run(Job::DataQuality).await.findings, 0);
+
+    // A posting on T (rolled up) is added to T's roll-up in its own transaction.
+    app.clock.set(start);
+    let manager = app.token("demo.manager").await;
+    let a3: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM accounts WHERE external_ref = 'A3'").fetch_one(&app.db).await.unwrap();
+    let cash = json!({"account_id": a3, "amount": "100.00", "method": "cash", "paid_on": today});
+    ok(pay(&app, &manager, "a3", &cash).await, 201, "A3 cash").await;
+    run(Job::DpdAging).await;
+    assert_eq!(rolled_through().await, Some(today + Days::new(2)), "a run on T does not move it back");
+    app.clock.advance(chrono::Duration::days(3));
+    let [dashboard, _, daily, _] = reports(app.token("demo.manager").await).await;
+    assert_eq!(
+        day_of(&daily, today),
+        [("bank_transfer".to_owned(), 1, "200.00".to_owned()), ("cash".to_owned(), 3, "750.00".to_owned())],
+        "A3's 100.00 counted on T"
+    );
+    assert_eq!((&dashboard["current"]["collected"], &dashboard["current"]["payments"]), (&json!("900.00"), &json!(4)));
+    assert_eq!(differences().await, 0);
+    assert_eq!(run(Job::DataQuality).await.findings, 0);
+
+    // A new time zone re-days the money and rewrites the roll-up through T + 2.
+    let admin = app.token("demo.admin").await;
+    let moved = app
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/agencies/{}", demo.agency),
+            &admin,
+            Some(&json!({"time_zone": "Pacific/Kiritimati"})),
+        )
+        .await;
+    assert_eq!(moved.status(), 200);
+    assert_eq!(differences().await, 0, "the roll-up re-dayed with daily_money");
+    assert_eq!(run(Job::DataQuality).await.findings, 0);
+    let manager = app.token("demo.manager").await;
+    let around = format!("/api/v1/analytics/payments/trends?interval=day&from={today}&to={}", today + Days::new(1));
+    let t = get(&app, &manager, &around).await;
+    assert_eq!((&t["totals"]["payments"], &t["totals"]["collected"]), (&json!(4), &json!("900.00")));
+    let rolled: String = sqlx::query_scalar("SELECT sum(received)::text FROM daily_money_days WHERE agency_id = $1")
+        .bind(demo.agency)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rolled, "950.0000", "every day of the money is rolled up");
+
+    // A tampered roll-up row is what the agency-wide figures read, and the job reports it.
+    sqlx::query(
+        "UPDATE daily_money_days SET received = received + 1 WHERE ctid = (SELECT min(ctid) FROM daily_money_days)",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let t = get(&app, &manager, &around).await;
+    assert_eq!(t["totals"]["received"], "951.00", "read from the roll-up");
+    assert_eq!(differences().await, 1);
+    assert_eq!(run(Job::DataQuality).await.findings, 1);
+    let (entity_type, detail): (String, String) = sqlx::query_as(
+        "SELECT entity_type, detail FROM data_quality_findings WHERE check_name = 'summary_matches_rows'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(entity_type, "daily_money_days");
+    assert!(detail.starts_with("roll-up minus daily_money: ") && detail.contains(r#""received":1.0000"#), "{detail}");
 }
 
 #[tokio::test]

@@ -6,7 +6,9 @@
 //! date's moves, the same ones the live run of that date recorded. A live run also
 //! records the agency's portfolio of the day by collector, status and bucket
 //! (`portfolio_snapshots`): what the reports read for a past day; and first folds the
-//! live portfolio's anchors that are 90+ for good (migrations/0016).
+//! live portfolio's anchors that are 90+ for good (migrations/0016). Then, in a
+//! transaction of its own, it rolls the agency's money up per day through its
+//! yesterday (migrations/0017).
 
 use super::{JobError, Tally};
 use crate::{
@@ -37,5 +39,16 @@ pub async fn run(
         store::analytics::record_snapshot(&mut tx, agency_id, as_of).await?;
     }
     tx.commit().await?;
+    if anchors == Anchors::Move {
+        // The roll waits for the agency's postings in flight and holds new ones off
+        // until it commits: alone in its transaction, it holds no row a posting may
+        // wait for (the aging's accounts and account_totals rows would: a posting
+        // waiting on them while the roll waits on it is a deadlock).
+        if let Some(yesterday) = today.pred_opt() {
+            let mut tx = db::begin_batch(db).await?;
+            store::analytics::roll(&mut tx, agency_id, yesterday).await?;
+            tx.commit().await?;
+        }
+    }
     Ok(Tally { records_scanned: aged.scanned, records_updated: aged.moves + aged.anchors, ..Tally::default() })
 }

@@ -5,7 +5,8 @@
 //! payment (`PaymentStatus::is_posted`) has its entry; the analytics summaries
 //! (`daily_money`, `account_totals`, migrations/0014) equal their definitions over
 //! the raw rows (`account_totals` with both sides' old anchors folded through
-//! `folded_through`, migrations/0016).
+//! `folded_through`, migrations/0016), and daily_money's per-day roll-up
+//! (`daily_money_days`, migrations/0017) equals daily_money.
 
 use chrono::NaiveDate;
 use debtflow_domain::{
@@ -79,7 +80,11 @@ pub async fn check(
              UNION ALL
              SELECT 'summary_matches_rows', 'account_totals', concat_ws(' ', collector_id, status, aging_anchor),
                     'summary minus accounts: ' || row_to_json(t)::text
-             FROM account_totals_differences($1, $7) t)
+             FROM account_totals_differences($1, $7) t
+             UNION ALL
+             SELECT 'summary_matches_rows', 'daily_money_days', concat_ws(' ', day, method),
+                    'roll-up minus daily_money: ' || row_to_json(r)::text
+             FROM daily_money_days_differences($1) r)
          SELECT * FROM balances UNION ALL SELECT * FROM entries UNION ALL SELECT * FROM plans
          UNION ALL SELECT * FROM payments UNION ALL SELECT * FROM summaries",
     )
