@@ -55,6 +55,27 @@ impl Problem {
         }
     }
 
+    /// A field refused in the browser, before anything was sent (the same rule the
+    /// server applies, from the domain crate).
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Problem {
+            status: 422,
+            title: "Check the field marked".into(),
+            errors: Some(BTreeMap::from([(field.to_owned(), vec![message.into()])])),
+            ..Default::default()
+        }
+    }
+
+    /// The amount typed in `field`, in the app's own format (`1,250.00`), as the API
+    /// takes it (`1250.00`); or the problem to show beside the field.
+    pub fn amount(field: &str, text: &str, currency: &str) -> Result<String, Problem> {
+        let currency =
+            debtflow_domain::Currency::parse(currency).map_err(|e| Problem::invalid(field, e.to_string()))?;
+        debtflow_domain::Money::typed(text, currency)
+            .map(|m| m.amount().to_string())
+            .map_err(|e| Problem::invalid(field, e.to_string()))
+    }
+
     pub fn session_expired() -> Self {
         Problem {
             status: 401,
@@ -67,6 +88,11 @@ impl Problem {
     /// The messages about one field, if the problem names it.
     pub fn field(&self, name: &str) -> Option<String> {
         self.errors.as_ref()?.get(name).map(|m| m.join(" "))
+    }
+
+    /// Whether the problem names fields (shown beside them, not again atop the form).
+    pub fn names_fields(&self) -> bool {
+        self.errors.as_ref().is_some_and(|e| !e.is_empty())
     }
 
     /// One line for the top of a form.

@@ -20,6 +20,7 @@ const OTHER = { username: 'james.carter', password: 'Collector@2026' };
 const MANAGER = { username: 'demo.manager', password: 'Manager@2026' };
 
 let browser, page;
+const dialogs = []; // what the app asked to confirm
 const acc = {}; // name → account id
 
 // ----- the API, for setup and for checks ------------------------------------------------
@@ -88,6 +89,7 @@ before(async () => {
   await create('extra', 'Priya Raman', '300.00', COLLECTOR.username);
   await create('others', 'Oscar Lindqvist', '999.00', OTHER.username);
   await create('unassigned', 'Nadia Petrova', '450.00', null);
+  await create('forms', 'Grace Okafor', '5000.00', COLLECTOR.username);
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -98,6 +100,11 @@ before(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  // Confirmations (refunds, rejections, risky moves) are accepted, and kept to check.
+  page.on('dialog', async (d) => {
+    dialogs.push(d.message());
+    await d.accept();
+  });
 });
 
 afterEach(async (t) => {
@@ -363,7 +370,10 @@ test('the manager refunds part of a payment, assesses a fee and waives it', asyn
   await shot('16-refund-error');
   await page.fill(`${form} input[name=amount]`, '50.00');
   await page.fill(`${form} input[name=reason]`, 'Charged twice by the bank');
+  dialogs.length = 0;
   await page.click(`${form} [data-testid=refund-submit]`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('650.00 USD'));
+  assert.deepEqual(dialogs, ['Refund 50.00 USD to the debtor? The refund is posted at once.'], 'asked first');
   await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('650.00 USD'));
   await page.waitForSelector('[data-testid=payment-status] >> text=Partially refunded');
   await page.waitForFunction(() => document.querySelector('[data-testid=ledger-balance]')?.textContent.includes('650.00 USD'));
@@ -415,6 +425,71 @@ test('a plan with a schedule entered by hand', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid=plan-status]')?.textContent === 'Draft');
   const due = await page.$$eval('[data-testid=schedule] tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent));
   assert.deepEqual(due, ['2027-01-15', '2027-02-15']);
+});
+
+test("forms: the app's own amount format, messages beside the field, no risky default; a settlement warns of its write-off", async () => {
+  await page.goto(`${BASE}/accounts`);
+  await page.waitForSelector('[data-testid=logout], [data-testid=login-form]');
+  if (await page.locator('[data-testid=logout]').count()) await logout();
+  await login(COLLECTOR);
+  await openAccount(acc.forms);
+  // No move is chosen for the user; choosing none is said beside the field.
+  assert.equal(await page.inputValue('#transition-to'), '');
+  await page.fill('#transition-reason', 'Called');
+  await page.click('[data-testid=transition-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=transition-form] .field-error[data-field=to]');
+  assert.equal(await page.textContent('[data-testid=transition-form] .field-error[data-field=to]'), 'Choose the new status.');
+  assert.equal(await page.getAttribute('#transition-to', 'aria-invalid'), 'true');
+  // A bad amount: one human sentence beside the field, nothing atop the form, nothing sent.
+  await page.fill('#pay-amount', '12abc');
+  await page.click('[data-testid=pay-submit]');
+  const error = '[data-testid=payment-form] .field-error[data-field=amount]';
+  await page.waitForSelector(error);
+  assert.equal(await page.textContent(error), 'Enter an amount like 1,250.00.');
+  assert.equal(await page.getAttribute('#pay-amount', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('#pay-amount', 'aria-describedby'), 'pay-amount-error');
+  assert.equal(await page.locator('[data-testid=payment-form] [data-testid=form-error]').count(), 0);
+  await shot('18-amount-error');
+  // Typing again clears it; the format the app shows amounts in is accepted.
+  await page.fill('#pay-amount', '1,000.00');
+  await page.waitForSelector(error, { state: 'detached' });
+  assert.equal(await page.getAttribute('#pay-amount', 'aria-invalid'), null);
+  await page.click('[data-testid=pay-submit]');
+  await page.waitForSelector('[data-testid=payment-done]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('4,000.00 USD'));
+  await logout();
+
+  // A settlement of 3,000.00 on the 4,000.00 left, waiting for the manager.
+  const c = await tokenOf(COLLECTOR);
+  for (const to of ['in_contact', 'negotiating']) {
+    await api(c, 'POST', `/accounts/${acc.forms}/transition`, { to, reason: 'call' });
+  }
+  const me = await api(c, 'GET', '/auth/me');
+  const first = new Date(`${me.today}T00:00:00Z`);
+  first.setUTCDate(first.getUTCDate() + 7);
+  const terms = { total: '3000.00', installments: 3, frequency: 'monthly', first_due_date: first.toISOString().slice(0, 10) };
+  const plan = await api(c, 'POST', `/accounts/${acc.forms}/plans`, terms, { 'idempotency-key': `settle-${RUN}` });
+  await api(c, 'POST', `/plans/${plan.id}/submit`, {}, { 'idempotency-key': `settle-submit-${RUN}` });
+  await page.goto(`${BASE}/login`);
+  await login(MANAGER);
+  await page.goto(`${BASE}/approvals`);
+  const item = `[data-testid=decision][data-account="${acc.forms}"]`;
+  await page.waitForSelector(`${item} [data-testid=write-off-warning]`);
+  assert.equal(await page.textContent(`${item} [data-testid=write-off-warning]`),
+    'A settlement: approving it accepts 3,000.00 USD for a balance of 4,000.00 USD, and 1,000.00 USD is written off once it is paid.');
+  assert.match(await page.textContent(item), /Grace Okafor \(E2E-.*-forms\), balance 4,000\.00 USD: 3,000\.00 USD in 3 installment/);
+  await shot('19-approvals-settlement');
+  // Rejecting needs a reason.
+  await page.click(`${item} [data-testid=reject]`);
+  await page.waitForSelector(`${item} [role=alert]`);
+  assert.match(await page.textContent(`${item} [role=alert]`), /Say why it is rejected/);
+  dialogs.length = 0;
+  await page.click(`${item} [data-testid=approve]`);
+  await page.waitForSelector(item, { state: 'detached' });
+  assert.equal(dialogs.length, 1);
+  assert.match(dialogs[0], /written off once it is paid\. Approve it\?$/);
+  assert.equal((await api(c, 'GET', `/plans/${plan.id}`)).status, 'active');
+  // The manager stays signed in for the next journey.
 });
 
 test('the manager bulk-assigns from the worklist', async () => {

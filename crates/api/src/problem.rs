@@ -304,9 +304,10 @@ fn flatten_validation(prefix: &str, errors: &validator::ValidationErrors, out: &
     for (field, kind) in errors.errors() {
         let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
         match kind {
-            Kind::Field(list) => out.entry(path).or_default().extend(
-                list.iter().map(|e| e.message.as_ref().map_or_else(|| e.code.to_string(), ToString::to_string)),
-            ),
+            Kind::Field(list) => out
+                .entry(path)
+                .or_default()
+                .extend(list.iter().map(|e| e.message.as_ref().map_or_else(|| sentence(e), ToString::to_string))),
             Kind::Struct(inner) => flatten_validation(&path, inner, out),
             Kind::List(items) => {
                 for (i, inner) in items {
@@ -314,6 +315,40 @@ fn flatten_validation(prefix: &str, errors: &validator::ValidationErrors, out: &
                 }
             }
         }
+    }
+}
+
+/// A validation rule without a message of its own, said as a sentence about the bound
+/// the value broke (`length` with `min = 1` on "" is "must not be empty", not "length").
+fn sentence(e: &validator::ValidationError) -> String {
+    let number = |name: &str| e.params.get(name).and_then(serde_json::Value::as_f64);
+    let shown = |name: &str| e.params.get(name).map(|v| v.to_string()).unwrap_or_default();
+    let value = e.params.get("value");
+    match e.code.as_ref() {
+        "length" => {
+            let len = value.and_then(|v| v.as_str()).map(|s| s.chars().count() as f64);
+            match (len, number("min"), number("max"), number("equal")) {
+                (_, _, _, Some(_)) => format!("must be exactly {} characters", shown("equal")),
+                (Some(len), Some(min), _, _) if len < min && min <= 1.0 => "must not be empty".into(),
+                (Some(len), Some(min), _, _) if len < min => format!("must be at least {} characters", shown("min")),
+                (_, _, Some(_), _) => format!("must be at most {} characters", shown("max")),
+                _ => format!("must be at least {} characters", shown("min")),
+            }
+        }
+        "range" => {
+            let v = value.and_then(serde_json::Value::as_f64);
+            match (v, number("min"), number("max")) {
+                (Some(v), Some(min), _) if v < min => format!("must be at least {}", shown("min")),
+                (Some(v), _, Some(max)) if v > max => format!("must be at most {}", shown("max")),
+                (_, Some(_), Some(_)) => format!("must be from {} to {}", shown("min"), shown("max")),
+                (_, Some(_), None) => format!("must be at least {}", shown("min")),
+                _ => format!("must be at most {}", shown("max")),
+            }
+        }
+        "email" => "must be an email address".into(),
+        "url" => "must be a URL".into(),
+        "required" => "is required".into(),
+        _ => "is not valid".into(),
     }
 }
 
@@ -433,4 +468,33 @@ pub mod responses {
     #[derive(ToResponse)]
     #[response(description = "Wrong Content-Type for this endpoint", content_type = "application/problem+json")]
     pub struct UnsupportedMediaType(#[allow(dead_code)] Problem);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+    use validator::ValidationError;
+
+    fn error(code: &'static str, params: &[(&'static str, serde_json::Value)]) -> ValidationError {
+        let mut e = ValidationError::new(code);
+        for (k, v) in params {
+            e.add_param((*k).into(), v);
+        }
+        e
+    }
+
+    #[test]
+    fn a_rule_is_said_as_the_bound_the_value_broke() {
+        use serde_json::json;
+        let length = |value: &str| error("length", &[("min", json!(1)), ("max", json!(5)), ("value", json!(value))]);
+        assert_eq!(sentence(&length("")), "must not be empty");
+        assert_eq!(sentence(&length("toolong")), "must be at most 5 characters");
+        let at_least = error("length", &[("min", json!(8)), ("value", json!("short"))]);
+        assert_eq!(sentence(&at_least), "must be at least 8 characters");
+        let range = |v: i64| error("range", &[("min", json!(0)), ("max", json!(3)), ("value", json!(v))]);
+        assert_eq!(sentence(&range(7)), "must be at most 3");
+        assert_eq!(sentence(&range(-1)), "must be at least 0");
+        assert_eq!(sentence(&error("email", &[])), "must be an email address");
+        assert_eq!(sentence(&error("custom_thing", &[])), "is not valid");
+    }
 }

@@ -12,8 +12,8 @@
 //!
 //! A path that names no file falls back to `index.html`, so the SPA's own routes
 //! (`/accounts/42`) survive a reload. Paths under `/api/` and `/health/`, paths that
-//! look like files (`/app.js`), and methods other than GET/HEAD are 404 problems
-//! instead: a missing asset or endpoint must not answer 200 with a page.
+//! look like files (`/app.js`) are 404 problems instead: a missing asset or endpoint
+//! must not answer 200 with a page. Methods other than GET and HEAD are 405 problems.
 
 use crate::problem::ApiError;
 use actix_web::{
@@ -80,10 +80,14 @@ impl Spa {
     }
 
     fn respond(&self, req: &HttpRequest) -> HttpResponse {
+        // Also the app's default service: a known resource (`/health`) asked with
+        // another method lands here too.
+        if req.method() != Method::GET && req.method() != Method::HEAD {
+            return ApiError::MethodNotAllowed.error_response();
+        }
         let path = req.path();
         let asset = match self.files.get(path) {
-            Some(asset) if req.method() == Method::GET || req.method() == Method::HEAD => Some(asset),
-            Some(_) => None,
+            Some(asset) => Some(asset),
             None if falls_back_to_index(req.method(), path) => self.files.get("/index.html"),
             None => None,
         };
@@ -233,6 +237,6 @@ mod tests {
             assert_eq!(spa.respond(&TestRequest::get().uri(path).to_http_request()).status(), 404, "{path}");
         }
         let post = TestRequest::post().uri("/assets/app-0123.wasm").to_http_request();
-        assert_eq!(spa.respond(&post).status(), 404);
+        assert_eq!(spa.respond(&post).status(), 405);
     }
 }

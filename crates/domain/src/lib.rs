@@ -19,5 +19,5 @@ pub mod plan;
 pub mod role;
 
 pub use account::{AccountStatus, Bucket, Priority};
-pub use money::{Currency, Money, MoneyError};
+pub use money::{Currency, Money, MoneyError, TypedAmountError};
 pub use role::Role;

@@ -214,6 +214,61 @@ impl WithMinor for Decimal {
     }
 }
 
+/// Why an amount typed by a person was refused, said to that person.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TypedAmountError {
+    #[error("Enter an amount.")]
+    Empty,
+    #[error("Enter an amount like 1,250.00.")]
+    NotAnAmount,
+    #[error("{currency} amounts have at most {minor_units} decimal places.")]
+    TooPrecise { currency: Currency, minor_units: u32 },
+    #[error("Enter an amount greater than zero.")]
+    NotPositive,
+    #[error("This amount is too large.")]
+    TooLarge,
+}
+
+impl Money {
+    /// A positive amount as a person types it in a form: plain (`1250.5`) or grouped
+    /// the way the app shows amounts (`1,250.50`: commas between groups of three
+    /// digits), spaces around it ignored; never rounded (more decimals than the
+    /// currency has is an error). The SPA checks its forms with this before sending.
+    pub fn typed(text: &str, currency: Currency) -> Result<Money, TypedAmountError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(TypedAmountError::Empty);
+        }
+        let (whole, fraction) = match text.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (text, None),
+        };
+        let whole_ok = if whole.contains(',') {
+            let mut groups = whole.split(',');
+            let first = groups.next().unwrap_or_default();
+            (1..=3).contains(&first.len())
+                && first.bytes().all(|b| b.is_ascii_digit())
+                && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+        } else {
+            whole.strip_prefix('-').unwrap_or(whole).bytes().all(|b| b.is_ascii_digit())
+        };
+        let fraction_ok = fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+        if !whole_ok || !fraction_ok || whole.is_empty() && fraction.is_none() {
+            return Err(TypedAmountError::NotAnAmount);
+        }
+        let plain = text.replace(',', "");
+        let amount = Decimal::from_str(&plain).map_err(|_| TypedAmountError::NotAnAmount)?;
+        match Money::new(amount, currency) {
+            Err(MoneyError::TooPrecise { minor_units, .. }) => {
+                Err(TypedAmountError::TooPrecise { currency, minor_units })
+            }
+            Err(_) => Err(TypedAmountError::TooLarge),
+            Ok(m) if !m.is_positive() => Err(TypedAmountError::NotPositive),
+            Ok(m) => Ok(m),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,5 +354,28 @@ mod tests {
             prop_assert!((rounded.amount() - raw).abs() <= Decimal::new(5, 3));
             prop_assert_eq!(Money::new(rounded.amount(), Currency::USD).unwrap(), rounded);
         }
+    }
+
+    #[test]
+    fn typed_amounts_accept_the_apps_own_format_and_say_what_is_wrong() {
+        let usd = Currency::USD;
+        let ok = |t: &str| Money::typed(t, usd).map(|m| m.amount().to_string());
+        assert_eq!(ok("1,000.00"), Ok("1000.00".into()));
+        assert_eq!(ok(" 1250.5 "), Ok("1250.50".into()));
+        assert_eq!(ok("12,345,678.9"), Ok("12345678.90".into()));
+        assert_eq!(ok(".5"), Ok("0.50".into()));
+        assert_eq!(ok("7"), Ok("7.00".into()));
+        assert_eq!(Money::typed("", usd), Err(TypedAmountError::Empty));
+        for bad in ["1,00.00", "1.000,00", "12a", "1,2345", ",100", "1.", "1..2", "$100", "1 000", "."] {
+            assert_eq!(Money::typed(bad, usd), Err(TypedAmountError::NotAnAmount), "{bad}");
+        }
+        assert_eq!(Money::typed("0", usd), Err(TypedAmountError::NotPositive));
+        assert_eq!(Money::typed("-5.00", usd), Err(TypedAmountError::NotPositive));
+        assert_eq!(Money::typed("1.005", usd), Err(TypedAmountError::TooPrecise { currency: usd, minor_units: 2 }));
+        assert_eq!(Money::typed("1.005", usd).unwrap_err().to_string(), "USD amounts have at most 2 decimal places.");
+        assert_eq!(Money::typed("1000000000000000", usd), Err(TypedAmountError::TooLarge));
+        let jpy = Currency::parse("JPY").unwrap();
+        assert_eq!(Money::typed("1,500", jpy).map(|m| m.amount().to_string()), Ok("1500".into()));
+        assert!(Money::typed("1,500.5", jpy).is_err());
     }
 }

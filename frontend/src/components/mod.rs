@@ -27,11 +27,12 @@ pub fn ErrorBox(problem: Problem, #[prop(into)] retry: Callback<()>) -> impl Int
     }
 }
 
-/// The form-level part of a problem (its fields are shown next to the fields).
+/// The form-level part of a problem: nothing when it names fields, whose messages are
+/// shown once, beside them ([`FieldError`]).
 #[component]
 pub fn FormError(problem: RwSignal<Option<Problem>>) -> impl IntoView {
     move || {
-        problem.get().map(|p| {
+        problem.get().filter(|p| !p.names_fields()).map(|p| {
             view! {
                 <p class="form-error" role="alert" data-testid="form-error">
                     {p.message()}
@@ -41,18 +42,28 @@ pub fn FormError(problem: RwSignal<Option<Problem>>) -> impl IntoView {
     }
 }
 
-/// The messages a problem has for one field.
+/// The messages a problem has for one field. With `input` (the field's id), the span is
+/// `{input}-error`, for the input's `aria-describedby` ([`invalid`]).
 #[component]
-pub fn FieldError(problem: RwSignal<Option<Problem>>, field: &'static str) -> impl IntoView {
+pub fn FieldError(
+    problem: RwSignal<Option<Problem>>,
+    field: &'static str,
+    #[prop(optional)] input: Option<&'static str>,
+) -> impl IntoView {
     move || {
         problem.with(|p| p.as_ref().and_then(|p| p.field(field))).map(|m| {
             view! {
-                <span class="field-error" role="alert" data-field=field>
+                <span class="field-error" role="alert" data-field=field id=input.map(|i| format!("{i}-error"))>
                     {m}
                 </span>
             }
         })
     }
+}
+
+/// `aria-invalid` of an input whose `field` the problem names.
+pub fn invalid(problem: RwSignal<Option<Problem>>, field: &'static str) -> impl Fn() -> Option<&'static str> {
+    move || problem.with(|p| p.as_ref().and_then(|p| p.field(field))).map(|_| "true")
 }
 
 /// An account's status, coloured by status.

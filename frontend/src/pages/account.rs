@@ -3,7 +3,7 @@
 
 use crate::{
     api::{self, Account, AccountDetail, Fee, Payment, Plan, Problem},
-    components::{Empty, ErrorBox, FieldError, FormError, Loading, NotFound, StatusBadge},
+    components::{invalid, Empty, ErrorBox, FieldError, FormError, Loading, NotFound, StatusBadge},
     format::{self, money},
     session::use_session,
 };
@@ -364,11 +364,19 @@ fn NoteForm(id: String, reload: Callback<()>) -> impl IntoView {
         });
     };
     view! {
-        <form class="card" on:submit=submit data-testid="note-form">
+        <form class="card" on:submit=submit on:input=move |_| problem.set(None) data-testid="note-form">
             <h2>"Add a note"</h2>
             <label for="note-body">"Note"</label>
-            <textarea id="note-body" name="body" rows="3" required bind:value=body></textarea>
-            <FieldError problem=problem field="body" />
+            <textarea
+                id="note-body"
+                name="body"
+                rows="3"
+                required
+                aria-invalid=invalid(problem, "body")
+                aria-describedby="note-body-error"
+                bind:value=body
+            ></textarea>
+            <FieldError problem=problem field="body" input="note-body" />
             <FormError problem=problem />
             <button type="submit" class="primary" disabled=move || pending.get()>
                 "Add note"
@@ -377,17 +385,41 @@ fn NoteForm(id: String, reload: Callback<()>) -> impl IntoView {
     }
 }
 
+/// What a move does that the user should confirm first; `None`: an ordinary move.
+fn move_consequence(to: AccountStatus) -> Option<&'static str> {
+    match to {
+        AccountStatus::Disputed => {
+            Some("Collection stops and the days past due stop counting until the dispute is resolved.")
+        }
+        AccountStatus::Closed => Some("A closed account takes no more work or payments."),
+        _ => None,
+    }
+}
+
+/// The browser's own confirmation dialog (`false` when there is no window).
+fn confirm(question: &str) -> bool {
+    web_sys::window().is_some_and(|w| w.confirm_with_message(question).unwrap_or(false))
+}
+
 #[component]
 fn TransitionForm(id: String, allowed: Vec<AccountStatus>, reload: Callback<()>) -> impl IntoView {
-    let to = RwSignal::new(allowed.first().copied());
+    // Nothing chosen until the user chooses: the first allowed move may be a risky one.
+    let to = RwSignal::new(None::<AccountStatus>);
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
     let pending = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let Some(t) = to.get_untracked() else { return };
         if pending.get_untracked() {
             return;
+        }
+        let Some(t) = to.get_untracked() else {
+            return problem.set(Some(Problem::invalid("to", "Choose the new status.")));
+        };
+        if let Some(consequence) = move_consequence(t) {
+            if !confirm(&format!("Move this account to {}? {consequence}", format::label(t.as_str()))) {
+                return;
+            }
         }
         pending.set(true);
         problem.set(None);
@@ -402,21 +434,24 @@ fn TransitionForm(id: String, allowed: Vec<AccountStatus>, reload: Callback<()>)
         });
     };
     view! {
-        <form class="card" on:submit=submit data-testid="transition-form">
+        <form class="card" on:submit=submit on:input=move |_| problem.set(None) data-testid="transition-form">
             <h2>"Change status"</h2>
             <label for="transition-to">"New status"</label>
             <select
                 id="transition-to"
                 name="to"
+                aria-invalid=invalid(problem, "to")
+                aria-describedby="transition-to-error"
                 prop:value=move || to.get().map(AccountStatus::as_str).unwrap_or_default()
                 on:change=move |ev| to.set(event_target_value(&ev).parse::<AccountStatus>().ok())
             >
+                <option value="">"Choose…"</option>
                 {allowed
                     .iter()
                     .map(|s| view! { <option value=s.as_str()>{format::label(s.as_str())}</option> })
                     .collect_view()}
             </select>
-            <FieldError problem=problem field="to" />
+            <FieldError problem=problem field="to" input="transition-to" />
             <label for="transition-reason">"Reason"</label>
             <input id="transition-reason" name="reason" required bind:value=reason />
             <FieldError problem=problem field="reason" />
@@ -449,15 +484,19 @@ fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
+        done.set(None);
+        let typed = match Problem::amount("amount", &amount.get_untracked(), &currency) {
+            Ok(typed) => typed,
+            Err(p) => return problem.set(Some(p)),
+        };
         pending.set(true);
         problem.set(None);
-        done.set(None);
         let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
         key.set(Some(k.clone()));
         let reference_text = reference.get_untracked();
         let body = json!({
             "account_id": account_id,
-            "amount": amount.get_untracked().trim(),
+            "amount": typed,
             "method": method.get_untracked(),
             "paid_on": paid_on.get_untracked(),
             "reference": if reference_text.trim().is_empty() { None } else { Some(reference_text.trim().to_string()) },
@@ -490,11 +529,20 @@ fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoView {
         });
     };
     view! {
-        <form class="card" on:submit=submit data-testid="payment-form">
+        <form class="card" on:submit=submit on:input=move |_| problem.set(None) data-testid="payment-form">
             <h2>"Record a payment"</h2>
             <label for="pay-amount">{format!("Amount ({})", account.currency)}</label>
-            <input id="pay-amount" name="amount" inputmode="decimal" required bind:value=amount />
-            <FieldError problem=problem field="amount" />
+            <input
+                id="pay-amount"
+                name="amount"
+                inputmode="decimal"
+                placeholder="1,250.00"
+                required
+                aria-invalid=invalid(problem, "amount")
+                aria-describedby="pay-amount-error"
+                bind:value=amount
+            />
+            <FieldError problem=problem field="amount" input="pay-amount" />
             <label for="pay-method">"Method"</label>
             <select
                 id="pay-method"
@@ -872,21 +920,29 @@ fn RefundForm(payment: Payment, reload: Callback<()>) -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
+        done.set(None);
+        let a = match Problem::amount("amount", &amount.get_untracked(), &currency) {
+            Ok(a) => a,
+            Err(p) => return problem.set(Some(p)),
+        };
+        let question = format!("Refund {} to the debtor? The refund is posted at once.", money(&a, &currency));
+        if !confirm(&question) {
+            return;
+        }
         pending.set(true);
         problem.set(None);
-        done.set(None);
         let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
         key.set(Some(k.clone()));
-        let (id, a, r, currency) = (id.clone(), amount.get_untracked(), reason.get_untracked(), currency.clone());
+        let (id, r, currency) = (id.clone(), reason.get_untracked(), currency.clone());
         leptos::task::spawn_local(async move {
-            let result = api::refund(&id, a.trim(), r.trim(), &k).await;
+            let result = api::refund(&id, &a, r.trim(), &k).await;
             pending.set(false);
             match result {
                 Ok(p) => {
                     key.set(None);
                     done.set(Some(format!(
                         "Refund of {} recorded ({}).",
-                        money(a.trim(), &currency),
+                        money(&a, &currency),
                         format::label(p.status.as_str())
                     )));
                     reload.run(());
@@ -1047,15 +1103,19 @@ fn FeeForm(account: Account, reload: Callback<()>) -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
+        done.set(None);
+        let a = match Problem::amount("amount", &amount.get_untracked(), &currency) {
+            Ok(a) => a,
+            Err(p) => return problem.set(Some(p)),
+        };
         pending.set(true);
         problem.set(None);
-        done.set(None);
         let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
         key.set(Some(k.clone()));
-        let (id, kd, a, r) = (account_id.clone(), kind.get_untracked(), amount.get_untracked(), reason.get_untracked());
+        let (id, kd, r) = (account_id.clone(), kind.get_untracked(), reason.get_untracked());
         let currency = currency.clone();
         leptos::task::spawn_local(async move {
-            let result = api::assess_fee(&id, kd, a.trim(), r.trim(), &k).await;
+            let result = api::assess_fee(&id, kd, &a, r.trim(), &k).await;
             pending.set(false);
             match result {
                 Ok(f) => {

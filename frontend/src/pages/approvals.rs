@@ -1,16 +1,19 @@
 //! Managers' approvals: plans waiting for approval and backdated payments, each
-//! approved or rejected with an optional reason (one Idempotency-Key per decision,
-//! kept across retries).
+//! approved (a settlement plan only after a warning that the rest of the balance is
+//! written off) or rejected with a reason, after a confirmation (one Idempotency-Key
+//! per decision, kept across retries).
 
 use crate::{
     api::{self, Problem},
-    components::{Empty, ErrorBox, Loading},
+    components::{invalid, Empty, ErrorBox, Loading},
     format::{self, money},
     session::{use_session, Session},
 };
 use debtflow_domain::permission::Operation;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use rust_decimal::Decimal;
+use std::str::FromStr;
 
 /// Whether the page has anything for the user: plans or backdated payments to decide.
 pub fn is_for(session: Session) -> bool {
@@ -62,26 +65,7 @@ fn PendingPlans() -> impl IntoView {
                                         {page
                                             .items
                                             .into_iter()
-                                            .map(|p| {
-                                                let first = p.installments.first().map(|i| i.due_date.clone()).unwrap_or_default();
-                                                let text = format!(
-                                                    "{} in {} installment(s){}, from {}{}",
-                                                    money(&p.total, &p.currency),
-                                                    p.installments.len(),
-                                                    p.frequency.map(|f| format!(" ({f})")).unwrap_or_default(),
-                                                    first,
-                                                    if p.settlement { " — settlement" } else { "" },
-                                                );
-                                                view! {
-                                                    <Decision
-                                                        what="plans"
-                                                        id=p.id.clone()
-                                                        account_id=p.account_id.clone()
-                                                        text=text
-                                                        reload=reload
-                                                    />
-                                                }
-                                            })
+                                            .map(|plan| view! { <PlanDecision plan=plan reload=reload /> })
                                             .collect_view()}
                                     </ul>
                                 }
@@ -92,6 +76,73 @@ fn PendingPlans() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// A plan to decide, with its account (debtor, reference, balance) read beside it: a
+/// total below the balance is a settlement, and the difference written off is said
+/// before anyone approves.
+#[component]
+fn PlanDecision(plan: api::Plan, reload: Callback<()>) -> impl IntoView {
+    let account_id = plan.account_id.clone();
+    let account = LocalResource::new(move || {
+        let id = account_id.clone();
+        async move { api::account(&id).await }
+    });
+    let first = plan.installments.first().map(|i| i.due_date.clone()).unwrap_or_default();
+    let terms = format!(
+        "{} in {} installment(s){}, from {}",
+        money(&plan.total, &plan.currency),
+        plan.installments.len(),
+        plan.frequency.map(|f| format!(" ({f})")).unwrap_or_default(),
+        first,
+    );
+    view! {
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || {
+                account
+                    .get()
+                    .map(|r| {
+                        let (who, warning) = match r {
+                            Ok(a) => {
+                                let a = a.account;
+                                let who = format!(
+                                    "{} ({}), balance {}",
+                                    a.debtor.full_name,
+                                    a.external_ref,
+                                    money(&a.current_balance, &a.currency),
+                                );
+                                (who, write_off(&plan.total, &a.current_balance, &plan.currency))
+                            }
+                            Err(p) => (format!("account not readable: {}", p.message()), None),
+                        };
+                        view! {
+                            <Decision
+                                what="plans"
+                                id=plan.id.clone()
+                                account_id=plan.account_id.clone()
+                                text=format!("{who}: {terms}")
+                                warning=warning
+                                reload=reload
+                            />
+                        }
+                    })
+            }}
+        </Transition>
+    }
+}
+
+/// The warning a settlement deserves: a plan `total` below the account's `balance`
+/// writes the difference off once paid. `None` for a plan of the whole balance.
+pub fn write_off(total: &str, balance: &str, currency: &str) -> Option<String> {
+    let (t, b) = (Decimal::from_str(total).ok()?, Decimal::from_str(balance).ok()?);
+    (t < b).then(|| {
+        format!(
+            "A settlement: approving it accepts {} for a balance of {}, and {} is written off once it is paid.",
+            money(total, currency),
+            money(balance, currency),
+            money(&(b - t).to_string(), currency),
+        )
+    })
 }
 
 /// Payments dated further back than the approval window, waiting for a manager.
@@ -131,6 +182,7 @@ fn PendingPayments() -> impl IntoView {
                                                         id=p.id.clone()
                                                         account_id=p.account_id.clone()
                                                         text=text
+                                                        warning=None
                                                         reload=reload
                                                     />
                                                 }
@@ -147,18 +199,46 @@ fn PendingPayments() -> impl IntoView {
     }
 }
 
+/// What a manager confirms before a decision; `None`: nothing to confirm.
+fn question(what: &str, decision: &str, warning: Option<&str>) -> Option<String> {
+    let thing = if what == "plans" { "plan" } else { "payment" };
+    match (decision, warning) {
+        ("reject", _) => Some(format!("Reject this {thing}? The collector is told, with your reason.")),
+        ("approve", Some(warning)) => Some(format!("{warning} Approve it?")),
+        _ => None,
+    }
+}
+
 #[component]
-fn Decision(what: &'static str, id: String, account_id: String, text: String, reload: Callback<()>) -> impl IntoView {
+fn Decision(
+    what: &'static str,
+    id: String,
+    account_id: String,
+    text: String,
+    warning: Option<String>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
     let pending = RwSignal::new(false);
     // One key per decision, reused if it has to be retried.
     let keys = StoredValue::new(std::collections::HashMap::<&'static str, String>::new());
+    let shown_warning = warning.clone();
     let decide = move |decision: &'static str| {
         let id = id.clone();
+        let warning = warning.clone();
         move |_| {
             if pending.get_untracked() {
                 return;
+            }
+            if decision == "reject" && reason.with_untracked(|r| r.trim().is_empty()) {
+                return problem
+                    .set(Some(Problem::invalid("reason", "Say why it is rejected: the collector reads it.")));
+            }
+            if let Some(q) = question(what, decision, warning.as_deref()) {
+                if !web_sys::window().is_some_and(|w| w.confirm_with_message(&q).unwrap_or(false)) {
+                    return;
+                }
             }
             pending.set(true);
             problem.set(None);
@@ -184,9 +264,24 @@ fn Decision(what: &'static str, id: String, account_id: String, text: String, re
                 <A href=format!("/accounts/{account_id}")>"Account"</A>
                 {format!(" — {text}")}
             </p>
-            <label for=label_id.clone()>"Reason (optional)"</label>
-            <input id=label_id name="reason" bind:value=reason />
-            {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p.message()}</p> })}
+            {shown_warning.map(|w| view! { <p class="notice" data-testid="write-off-warning">{w}</p> })}
+            <label for=label_id.clone()>"Reason (needed to reject)"</label>
+            <input
+                id=label_id.clone()
+                name="reason"
+                aria-invalid=invalid(problem, "reason")
+                aria-describedby=format!("{label_id}-error")
+                on:input=move |_| problem.set(None)
+                bind:value=reason
+            />
+            {move || {
+                problem
+                    .get()
+                    .map(|p| {
+                        let text = p.field("reason").unwrap_or_else(|| p.message());
+                        view! { <p class="form-error" role="alert" id=format!("{label_id}-error")>{text}</p> }
+                    })
+            }}
             <div class="actions">
                 <button class="primary" on:click=decide("approve") disabled=move || pending.get() data-testid="approve">
                     "Approve"
@@ -196,5 +291,22 @@ fn Decision(what: &'static str, id: String, account_id: String, text: String, re
                 </button>
             </div>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_off;
+
+    #[test]
+    fn a_settlement_says_what_is_written_off() {
+        assert_eq!(
+            write_off("12000.00", "14814.99", "USD").as_deref(),
+            Some(
+                "A settlement: approving it accepts 12,000.00 USD for a balance of 14,814.99 USD, and 2,814.99 USD is written off once it is paid."
+            )
+        );
+        assert_eq!(write_off("14814.99", "14814.99", "USD"), None, "the whole balance: nothing written off");
+        assert_eq!(write_off("x", "10.00", "USD"), None);
     }
 }
