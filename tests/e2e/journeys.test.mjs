@@ -201,7 +201,8 @@ test('journey 1: a collector works an account; a double-clicked payment pays onc
   // A double click on submit records exactly one payment.
   await page.fill('#pay-amount', '100.00');
   await page.dblclick('[data-testid=pay-submit]');
-  await page.waitForSelector('[data-testid=payment-done]');
+  // Said beside the button just pressed, not atop the page.
+  await page.waitForSelector('[data-testid=payment-form] [data-testid=payment-done]');
   await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('1,150.50 USD'));
   await page.waitForSelector('[data-testid=ledger] >> text=Payment');
   await shot('06-account-after-payment');
@@ -374,6 +375,7 @@ test('the manager refunds part of a payment, assesses a fee and waives it', asyn
   await page.click(`${form} [data-testid=refund-submit]`);
   await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('650.00 USD'));
   assert.deepEqual(dialogs, ['Refund 50.00 USD to the debtor? The refund is posted at once.'], 'asked first');
+  assert.match(await page.textContent(`${form} [data-testid=refund-done]`), /Refund of 50\.00 USD recorded/);
   await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('650.00 USD'));
   await page.waitForSelector('[data-testid=payment-status] >> text=Partially refunded');
   await page.waitForFunction(() => document.querySelector('[data-testid=ledger-balance]')?.textContent.includes('650.00 USD'));

@@ -105,7 +105,7 @@ pub fn AccountPage() -> impl IntoView {
     });
     let reload = Callback::new(move |()| version.update(|v| *v += 1));
     // What the last action did; kept here so it outlives the reload of the detail.
-    let flash = RwSignal::new(None::<String>);
+    let flash = RwSignal::new(None::<(String, String)>);
     provide_context(Flash(flash));
     Effect::new(move |_| {
         id.track();
@@ -127,9 +127,39 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-/// The outcome of the last action on the page.
+/// The outcome of the last action on the page and the place of the form that did it,
+/// where it is shown: beside the button the user just pressed, not atop a long page.
 #[derive(Clone, Copy)]
-struct Flash(RwSignal<Option<String>>);
+struct Flash(RwSignal<Option<(String, String)>>);
+
+/// One form's handle on the page's [`Flash`].
+#[derive(Clone, Copy)]
+struct Done {
+    flash: RwSignal<Option<(String, String)>>,
+    place: StoredValue<String>,
+}
+
+impl Done {
+    fn of(place: impl Into<String>) -> Done {
+        Done { flash: expect_context::<Flash>().0, place: StoredValue::new(place.into()) }
+    }
+
+    /// Says `message` beside this form (`None`: clears whatever was said).
+    fn set(&self, message: Option<String>) {
+        self.flash.set(message.map(|m| (self.place.get_value(), m)));
+    }
+}
+
+/// What the form's last action did, beside it.
+#[component]
+fn DoneNote(done: Done, testid: &'static str) -> impl IntoView {
+    move || {
+        done.flash
+            .get()
+            .filter(|(place, _)| done.place.with_value(|p| p == place))
+            .map(|(_, m)| view! { <p class="ok notice" role="status" data-testid=testid>{m}</p> })
+    }
+}
 
 #[component]
 fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<()>) -> impl IntoView {
@@ -157,12 +187,6 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
             <h1>
                 {a.debtor.full_name.clone()} <small class="muted">{format!(" {}", a.external_ref)}</small>
             </h1>
-            {move || {
-                expect_context::<Flash>()
-                    .0
-                    .get()
-                    .map(|m| view! { <p class="ok notice" role="status" data-testid="payment-done">{m}</p> })
-            }}
             <div class="grid">
                 <section class="card" aria-labelledby="summary-h">
                     <h2 id="summary-h">"Summary"</h2>
@@ -471,7 +495,7 @@ fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoView {
     let paid_on = RwSignal::new(session.today().to_string());
     let reference = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
-    let done = expect_context::<Flash>().0;
+    let done = Done::of("payment");
     let pending = RwSignal::new(false);
     // One key per submission, kept across retries until the payment is recorded.
     let key = RwSignal::new(None::<String>);
@@ -573,6 +597,7 @@ fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoView {
             <button type="submit" class="primary" disabled=move || pending.get() data-testid="pay-submit">
                 {move || if pending.get() { "Recording…" } else { "Record payment" }}
             </button>
+            <DoneNote done=done testid="payment-done" />
         </form>
     }
 }
@@ -910,7 +935,7 @@ fn RefundForm(payment: Payment, reload: Callback<()>) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
     let pending = RwSignal::new(false);
-    let done = expect_context::<Flash>().0;
+    let done = Done::of(format!("refund-{}", payment.id));
     // One key per submission, kept across retries until the refund is recorded.
     let key = RwSignal::new(None::<String>);
     let id = payment.id.clone();
@@ -966,6 +991,7 @@ fn RefundForm(payment: Payment, reload: Callback<()>) -> impl IntoView {
             <button type="submit" disabled=move || pending.get() data-testid="refund-submit">
                 {move || if pending.get() { "Refunding…" } else { "Refund" }}
             </button>
+            <DoneNote done=done testid="refund-done" />
         </form>
     }
 }
@@ -1025,7 +1051,7 @@ fn FeeItem(account_id: String, currency: String, fee: Fee, reload: Callback<()>)
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
     let pending = RwSignal::new(false);
-    let done = expect_context::<Flash>().0;
+    let done = Done::of(format!("fee-{}", fee.id));
     let key = RwSignal::new(None::<String>);
     let fee_id = fee.id.clone();
     let waive = move |ev: SubmitEvent| {
@@ -1080,6 +1106,7 @@ fn FeeItem(account_id: String, currency: String, fee: Fee, reload: Callback<()>)
                             <button type="submit" disabled=move || pending.get() data-testid="waive-submit">
                                 "Waive"
                             </button>
+                            <DoneNote done=done testid="waive-done" />
                         </form>
                     }
                 })}
@@ -1094,7 +1121,7 @@ fn FeeForm(account: Account, reload: Callback<()>) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
     let pending = RwSignal::new(false);
-    let done = expect_context::<Flash>().0;
+    let done = Done::of("fee");
     let key = RwSignal::new(None::<String>);
     let account_id = account.id.clone();
     let currency = account.currency.clone();
@@ -1162,6 +1189,7 @@ fn FeeForm(account: Account, reload: Callback<()>) -> impl IntoView {
             <button type="submit" class="primary" disabled=move || pending.get() data-testid="fee-submit">
                 "Assess fee"
             </button>
+            <DoneNote done=done testid="fee-done" />
         </form>
     }
 }
