@@ -231,6 +231,9 @@ pub struct TimelineEvent {
     pub id: String,
     pub occurred_at: String,
     pub kind: String,
+    /// Who did it (`None`: the system).
+    #[serde(default)]
+    pub actor_name: Option<String>,
     pub body: Option<String>,
     #[serde(default)]
     pub data: Value,

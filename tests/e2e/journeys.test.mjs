@@ -224,6 +224,10 @@ test('journey 2: the collector proposes and submits a plan', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid=plan-status]')?.textContent === 'Draft');
   await page.click('[data-testid=submit-plan]');
   await page.waitForFunction(() => document.querySelector('[data-testid=plan-status]')?.textContent === 'Pending approval');
+  // The timeline says who did what, with the terms.
+  await page.waitForSelector('[data-testid=timeline] >> text=Plan submitted by Sarah Mitchell');
+  const proposed = page.locator('[data-testid=timeline] li', { hasText: 'Plan proposed by Sarah Mitchell' });
+  assert.match(await proposed.textContent(), /3 installment\(s\), 1150\.50 USD in all/);
   await shot('08-plan-submitted');
 });
 

@@ -169,11 +169,13 @@ async fn notes_and_events_form_the_timeline_newest_first() {
     assert_eq!(by_compliance.status(), 201, "compliance writes notes");
 
     let mut bodies = Vec::new();
+    let mut who = Vec::new();
     let mut path = format!("/api/v1/accounts/{id}/timeline?limit=2");
     loop {
         let page: Value = app.get_as(&manager, &path).await.json().await.unwrap();
         for event in page["items"].as_array().unwrap() {
             bodies.push((event["kind"].as_str().unwrap().to_owned(), event["body"].as_str().unwrap_or("").to_owned()));
+            who.push(event["actor_name"].as_str().unwrap_or("").to_owned());
         }
         match page["next_cursor"].as_str() {
             Some(cursor) => path = format!("/api/v1/accounts/{id}/timeline?limit=2&cursor={cursor}"),
@@ -191,6 +193,7 @@ async fn notes_and_events_form_the_timeline_newest_first() {
     .map(|(k, b)| (k.to_string(), b.to_string()))
     .collect();
     assert_eq!(bodies, expected);
+    assert_eq!(who[..2], ["Casey Lin", "Morgan Reyes"], "who wrote each note, by name");
     let alias = app
         .send(Method::POST, &format!("/api/v1/accounts/{id}/add_note/"), &manager, Some(&json!({"body": "alias"})))
         .await;

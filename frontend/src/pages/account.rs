@@ -1219,10 +1219,11 @@ fn Timeline(id: String, version: RwSignal<u32>) -> impl IntoView {
                                             .into_iter()
                                             .map(|e| {
                                                 let summary = event_summary(&e.kind, &e.data);
+                                                let headline = event_headline(&e.kind, &e.data, e.actor_name.as_deref());
                                                 view! {
                                                     <li data-kind=e.kind.clone()>
                                                         <time>{format::datetime(&e.occurred_at)}</time>
-                                                        <strong>{format::label(&e.kind)}</strong>
+                                                        <strong>{headline}</strong>
                                                         {summary.map(|s| view! { <span>{format!(" {s}")}</span> })}
                                                         {e.body.map(|b| view! { <p class="body">{b}</p> })}
                                                     </li>
@@ -1237,6 +1238,22 @@ fn Timeline(id: String, version: RwSignal<u32>) -> impl IntoView {
                 }}
             </Transition>
         </section>
+    }
+}
+
+/// What happened and who did it: "Plan proposed by Sarah Mitchell", "Status changed by
+/// James Carter", "Created" (by the system).
+pub fn event_headline(kind: &str, data: &serde_json::Value, actor: Option<&str>) -> String {
+    let action = data.get("action").and_then(|v| v.as_str());
+    let what = match (kind, action) {
+        ("plan", Some(action)) => format!("Plan {}", format::label(action).to_lowercase()),
+        ("status_change", _) => "Status changed".into(),
+        ("assignment", _) => "Assigned".into(),
+        _ => format::label(kind),
+    };
+    match actor {
+        Some(who) => format!("{what} by {who}"),
+        None => what,
     }
 }
 
@@ -1395,5 +1412,14 @@ mod tests {
             Some("Assigned → In contact")
         );
         assert_eq!(event_summary("note", &json!({})), None);
+    }
+
+    #[test]
+    fn timeline_headlines_say_what_and_who() {
+        let plan = json!({"plan_id": "p", "action": "proposed"});
+        assert_eq!(event_headline("plan", &plan, Some("Sarah Mitchell")), "Plan proposed by Sarah Mitchell");
+        assert_eq!(event_headline("plan", &json!({"action": "written_off"}), None), "Plan written off");
+        assert_eq!(event_headline("status_change", &json!({}), Some("James Carter")), "Status changed by James Carter");
+        assert_eq!(event_headline("note", &json!({}), Some("Sarah Mitchell")), "Note by Sarah Mitchell");
     }
 }

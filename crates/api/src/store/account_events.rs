@@ -16,9 +16,12 @@ pub struct NewEvent<'a> {
 
 pub async fn insert(tx: &mut PgConnection, e: &NewEvent<'_>) -> Result<EventRow, sqlx::Error> {
     sqlx::query_as(
-        "INSERT INTO account_events (agency_id, id, account_id, kind, actor_id, body, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         RETURNING id, occurred_at, kind, actor_id, body, data",
+        "WITH e AS (
+             INSERT INTO account_events (agency_id, id, account_id, kind, actor_id, body, data)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             RETURNING agency_id, id, occurred_at, kind, actor_id, body, data)
+         SELECT e.id, e.occurred_at, e.kind, e.actor_id, u.full_name AS actor_name, e.body, e.data
+         FROM e LEFT JOIN users u ON u.agency_id = e.agency_id AND u.id = e.actor_id",
     )
     .bind(e.agency_id)
     .bind(Uuid::now_v7())
@@ -63,6 +66,8 @@ pub struct EventRow {
     pub occurred_at: DateTime<Utc>,
     pub kind: String,
     pub actor_id: Option<Uuid>,
+    /// The actor's full name (`None`: the system, or someone outside the agency).
+    pub actor_name: Option<String>,
     pub body: Option<String>,
     pub data: serde_json::Value,
 }
@@ -76,10 +81,11 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<EventRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, occurred_at, kind, actor_id, body, data FROM account_events
-         WHERE agency_id = $1 AND account_id = $2
-           AND ($3::timestamptz IS NULL OR (occurred_at, id) < ($3, $4))
-         ORDER BY occurred_at DESC, id DESC LIMIT $5",
+        "SELECT e.id, e.occurred_at, e.kind, e.actor_id, u.full_name AS actor_name, e.body, e.data
+         FROM account_events e LEFT JOIN users u ON u.agency_id = e.agency_id AND u.id = e.actor_id
+         WHERE e.agency_id = $1 AND e.account_id = $2
+           AND ($3::timestamptz IS NULL OR (e.occurred_at, e.id) < ($3, $4))
+         ORDER BY e.occurred_at DESC, e.id DESC LIMIT $5",
     )
     .bind(agency_id)
     .bind(account_id)

@@ -24,6 +24,10 @@ pub struct TimelineEvent {
     /// `created`, `note`, `status_change`, `assignment`.
     pub kind: String,
     pub actor_id: Option<Uuid>,
+    /// Who did it, by name; `null` for the system (jobs, imports) or someone outside the
+    /// agency.
+    #[schema(example = "Sarah Mitchell")]
+    pub actor_name: Option<String>,
     /// The note, or the reason of a status change.
     pub body: Option<String>,
     /// Kind-specific details, e.g. `{"from": "assigned", "to": "in_contact"}`.
@@ -37,6 +41,7 @@ impl From<EventRow> for TimelineEvent {
             occurred_at: r.occurred_at,
             kind: r.kind,
             actor_id: r.actor_id,
+            actor_name: r.actor_name,
             body: r.body,
             data: r.data,
         }

@@ -68,7 +68,9 @@ pub async fn propose(
     let created_by = actor.user_id.ok_or_else(|| ServiceError::invariant("a plan is proposed by a person"))?;
     let plan_id = store::plans::insert(tx, &new_plan(&account, &proposed, &checked, created_by)).await?;
     store::plans::set_schedule(tx, account.agency_id, plan_id, &checked.schedule).await?;
-    event(tx, actor, &account, plan_id, "proposed", None).await?;
+    // The terms on the timeline, as the collector proposed them.
+    let terms = format!("{} installment(s), {} in all", checked.schedule.len(), checked.total);
+    event(tx, actor, &account, plan_id, "proposed", Some(&terms)).await?;
     let plan = store::plans::get(tx, reach, plan_id, now).await?.ok_or(ServiceError::NotFound)?;
     audit::record(tx, actor, Change::created("plan.create", "plan", plan_id, snapshot(&plan, &checked.schedule)))
         .await?;
