@@ -304,7 +304,7 @@ test('a session revoked mid-form: a login dialog over the page keeps what was ty
   await page.fill('#note-body', note);
   await page.click('[data-testid=note-form] button[type=submit]');
   await page.waitForSelector('[data-testid=session-dialog]');
-  await shot('11-session-ended');
+  await shot('20-session-ended');
   assert.equal(await page.inputValue('#note-body'), note, 'what was typed is still there');
   assert.equal(await page.inputValue('#session-username'), COLLECTOR.username);
   assert.ok(page.url().endsWith(`/accounts/${acc.extra}`), 'on the same page');
@@ -455,7 +455,7 @@ test("forms: the app's own amount format, messages beside the field, no risky de
   assert.equal(await page.getAttribute('#pay-amount', 'aria-invalid'), 'true');
   assert.equal(await page.getAttribute('#pay-amount', 'aria-describedby'), 'pay-amount-error');
   assert.equal(await page.locator('[data-testid=payment-form] [data-testid=form-error]').count(), 0);
-  await shot('18-amount-error');
+  await shot('21-amount-error');
   // Typing again clears it; the format the app shows amounts in is accepted.
   await page.fill('#pay-amount', '1,000.00');
   await page.waitForSelector(error, { state: 'detached' });
@@ -484,7 +484,7 @@ test("forms: the app's own amount format, messages beside the field, no risky de
   assert.equal(await page.textContent(`${item} [data-testid=write-off-warning]`),
     'A settlement: approving it accepts 3,000.00 USD for a balance of 4,000.00 USD, and 1,000.00 USD is written off once it is paid.');
   assert.match(await page.textContent(item), /Grace Okafor \(E2E-.*-forms\), balance 4,000\.00 USD: 3,000\.00 USD in 3 installment/);
-  await shot('19-approvals-settlement');
+  await shot('22-approvals-settlement');
   // Rejecting needs a reason.
   await page.click(`${item} [data-testid=reject]`);
   await page.waitForSelector(`${item} [role=alert]`);
