@@ -21,7 +21,7 @@ use crate::accounts::new_account;
 use crate::payments::{ok, pay, post};
 use crate::plans::active_plan;
 use chrono::{Days, NaiveDate, Utc};
-use debtflow_api::jobs::{self, Job, JobContext, RunRequest};
+use debtflow_api::jobs::{self, Job, JobContext, RunRequest, Tally};
 use debtflow_tests::{assert_problem, pdf, spawn_app_at, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -89,6 +89,21 @@ async fn fixed_data_set(app: &TestApp) -> NaiveDate {
     let settle = json!({"account_id": a5, "amount": "400.00", "method": "cash", "paid_on": today});
     ok(pay(app, &manager, "a5", &settle).await, 201, "A5 cash").await;
     today
+}
+
+/// Runs `job` for `agency` as the scheduler would, on the app's clock (forced); its tally.
+async fn run_job(app: &TestApp, agency: uuid::Uuid, job: Job) -> Tally {
+    let ctx = JobContext { clock: app.clock.clone(), ..crate::jobs::ctx() };
+    let request = RunRequest { agency_id: Some(agency), as_of: None, force: true };
+    jobs::run(&app.db, &ctx, job, request).await.expect("the run").remove(0).tally
+}
+
+/// The agency's admin moves it to another time zone, through the API.
+async fn move_time_zone(app: &TestApp, agency: uuid::Uuid, zone: &str) {
+    let admin = app.token("demo.admin").await;
+    let path = format!("/api/v1/agencies/{agency}");
+    let moved = app.send(Method::PATCH, &path, &admin, Some(&json!({ "time_zone": zone }))).await;
+    assert_eq!(moved.status(), 200);
 }
 
 async fn get(app: &TestApp, token: &str, path: &str) -> Value {
@@ -453,25 +468,11 @@ async fn the_summaries_equal_their_rows_and_the_data_quality_job_notices_when_th
     let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM daily_money").fetch_one(&app.db).await.unwrap();
     assert!(rows >= 3, "cash and transfer for two collectors: {rows}");
 
-    let check = || async {
-        let request = RunRequest { agency_id: Some(demo.agency), as_of: Some(today), force: true };
-        let mut reports = jobs::run(&app.db, &crate::jobs::ctx(), Job::DataQuality, request).await.expect("the run");
-        reports.remove(0).tally.findings
-    };
-    assert_eq!(check().await, 0);
+    assert_eq!(run_job(&app, demo.agency, Job::DataQuality).await.findings, 0);
     // A new time zone days the money again (UTC+14: today's evening may be tomorrow).
-    let admin = app.token("demo.admin").await;
-    let moved = app
-        .send(
-            Method::PATCH,
-            &format!("/api/v1/agencies/{}", demo.agency),
-            &admin,
-            Some(&json!({"time_zone": "Pacific/Kiritimati"})),
-        )
-        .await;
-    assert_eq!(moved.status(), 200);
+    move_time_zone(&app, demo.agency, "Pacific/Kiritimati").await;
     assert_eq!(sqlx::query_scalar::<_, i64>(money).fetch_one(&app.db).await.unwrap(), 0, "still equal after the move");
-    assert_eq!(check().await, 0);
+    assert_eq!(run_job(&app, demo.agency, Job::DataQuality).await.findings, 0);
     sqlx::query(
         "UPDATE daily_money SET received = received + 1 WHERE method = 'cash' AND collector_id IS NOT NULL
                  AND ctid = (SELECT min(ctid) FROM daily_money WHERE method = 'cash' AND collector_id IS NOT NULL)",
@@ -479,7 +480,7 @@ async fn the_summaries_equal_their_rows_and_the_data_quality_job_notices_when_th
     .execute(&app.db)
     .await
     .unwrap();
-    assert_eq!(check().await, 2, "the summary's row and the ledger's");
+    assert_eq!(run_job(&app, demo.agency, Job::DataQuality).await.findings, 2, "the summary's row and the ledger's");
     let checks: Vec<String> =
         sqlx::query_scalar("SELECT DISTINCT check_name FROM data_quality_findings WHERE entity_type = 'daily_money'")
             .fetch_all(&app.db)
@@ -494,7 +495,11 @@ async fn the_summaries_equal_their_rows_and_the_data_quality_job_notices_when_th
     .await
     .unwrap();
     assert_eq!(totals_differences().await, 1);
-    assert_eq!(check().await, 3, "the money's two rows and the portfolio's one");
+    assert_eq!(
+        run_job(&app, demo.agency, Job::DataQuality).await.findings,
+        3,
+        "the money's two rows and the portfolio's one"
+    );
     let detail: String =
         sqlx::query_scalar("SELECT detail FROM data_quality_findings WHERE entity_type = 'account_totals'")
             .fetch_one(&app.db)
@@ -537,21 +542,13 @@ async fn the_aging_run_folds_anchors_past_90_days_and_every_figure_stays() {
     let rows = count("SELECT count(*) FROM account_totals").await;
     assert_eq!(count("SELECT count(*) FROM account_totals WHERE aging_anchor = '0001-01-01'").await, 0);
 
-    let run = |job| {
-        let (db, agency) = (app.db.clone(), demo.agency);
-        async move {
-            let request = RunRequest { agency_id: Some(agency), as_of: Some(today), force: true };
-            let mut reports = jobs::run(&db, &crate::jobs::ctx(), job, request).await.expect("the run");
-            reports.remove(0).tally
-        }
-    };
-    run(Job::DpdAging).await;
+    run_job(&app, demo.agency, Job::DpdAging).await;
     let folded = count("SELECT count(*) FROM account_totals WHERE aging_anchor = '0001-01-01'").await;
     assert!(folded >= 2, "A4 (assigned) and A5 (settled), james's, at least: {folded}");
     assert_eq!(count(unfolded_past_90).await, 0, "nothing 91 days past due left unfolded");
     assert!(count("SELECT count(*) FROM account_totals").await < rows);
     assert_eq!(reports().await, before, "the same figures, folded");
-    assert_eq!(run(Job::DataQuality).await.findings, 0);
+    assert_eq!(run_job(&app, demo.agency, Job::DataQuality).await.findings, 0);
 
     // A payment into A4 (200 days past due, folded) is counted under its own anchor.
     let cash = json!({"account_id": a4, "amount": "100.00", "method": "cash", "paid_on": today});
@@ -560,10 +557,10 @@ async fn the_aging_run_folds_anchors_past_90_days_and_every_figure_stays() {
     let over_90 = figure(&aging["totals"], "bucket", "90+");
     assert_eq!((&over_90["accounts"], &over_90["balance"]), (&json!(1), &json!("2900.00")), "{aging}");
     assert_eq!(count(unfolded_past_90).await, 1, "A4's payment, under its own anchor");
-    assert_eq!(run(Job::DataQuality).await.findings, 0);
-    run(Job::DpdAging).await;
+    assert_eq!(run_job(&app, demo.agency, Job::DataQuality).await.findings, 0);
+    run_job(&app, demo.agency, Job::DpdAging).await;
     assert_eq!(count(unfolded_past_90).await, 0, "folded by the next run");
-    assert_eq!(run(Job::DataQuality).await.findings, 0);
+    assert_eq!(run_job(&app, demo.agency, Job::DataQuality).await.findings, 0);
 }
 
 /// The money's per-day roll-up (migrations/0017): the daily aging run rolls the days
@@ -590,16 +587,6 @@ async fn the_aging_run_rolls_finished_days_up_and_every_money_figure_stays() {
                 get(app, &token, &format!("/api/v1/analytics/payments/trends?interval=month&by_method=true&{year}"))
                     .await,
             ]
-        }
-    };
-    let run = |job| {
-        // The jobs read the app's clock: its today is the one the run rolls up to.
-        let (db, agency, clock) = (app.db.clone(), demo.agency, app.clock.clone());
-        async move {
-            let ctx = JobContext { clock, ..crate::jobs::ctx() };
-            let request = RunRequest { agency_id: Some(agency), as_of: None, force: true };
-            let mut reports = jobs::run(&db, &ctx, job, request).await.expect("the run");
-            reports.remove(0).tally
         }
     };
     let rolled_through = || async {
@@ -633,13 +620,13 @@ async fn the_aging_run_rolls_finished_days_up_and_every_money_figure_stays() {
 
     // On T the run rolls up through T - 1: T's money is still read from daily_money.
     let before = reports(app.token("demo.manager").await).await;
-    run(Job::DpdAging).await;
+    run_job(&app, demo.agency, Job::DpdAging).await;
     assert_eq!(rolled_through().await, Some(today - Days::new(1)));
     assert_eq!(reports(app.token("demo.manager").await).await, before, "the same figures, T not rolled up");
 
     // Three days on, the run rolls T up: one row per method, the same figures.
     app.clock.advance(chrono::Duration::days(3));
-    run(Job::DpdAging).await;
+    run_job(&app, demo.agency, Job::DpdAging).await;
     assert_eq!(rolled_through().await, Some(today + Days::new(2)));
     let rolled: Vec<(String, i64, String)> = sqlx::query_as(
         "SELECT method::text, payments, received::text FROM daily_money_days WHERE agency_id = $1 AND day = $2
@@ -654,7 +641,7 @@ async fn the_aging_run_rolls_finished_days_up_and_every_money_figure_stays() {
     let after = reports(app.token("demo.manager").await).await;
     assert_eq!(after, before, "T's figures, read from its roll-up");
     assert_eq!(differences().await, 0);
-    assert_eq!(run(Job::DataQuality).await.findings, 0);
+    assert_eq!(run_job(&app, demo.agency, Job::DataQuality).await.findings, 0);
 
     // A posting on T (rolled up) is added to T's roll-up in its own transaction.
     app.clock.set(start);
@@ -663,7 +650,7 @@ async fn the_aging_run_rolls_finished_days_up_and_every_money_figure_stays() {
         sqlx::query_scalar("SELECT id FROM accounts WHERE external_ref = 'A3'").fetch_one(&app.db).await.unwrap();
     let cash = json!({"account_id": a3, "amount": "100.00", "method": "cash", "paid_on": today});
     ok(pay(&app, &manager, "a3", &cash).await, 201, "A3 cash").await;
-    run(Job::DpdAging).await;
+    run_job(&app, demo.agency, Job::DpdAging).await;
     assert_eq!(rolled_through().await, Some(today + Days::new(2)), "a run on T does not move it back");
     app.clock.advance(chrono::Duration::days(3));
     let [dashboard, _, daily, _] = reports(app.token("demo.manager").await).await;
@@ -674,21 +661,12 @@ async fn the_aging_run_rolls_finished_days_up_and_every_money_figure_stays() {
     );
     assert_eq!((&dashboard["current"]["collected"], &dashboard["current"]["payments"]), (&json!("900.00"), &json!(4)));
     assert_eq!(differences().await, 0);
-    assert_eq!(run(Job::DataQuality).await.findings, 0);
+    assert_eq!(run_job(&app, demo.agency, Job::DataQuality).await.findings, 0);
 
     // A new time zone re-days the money and rewrites the roll-up through T + 2.
-    let admin = app.token("demo.admin").await;
-    let moved = app
-        .send(
-            Method::PATCH,
-            &format!("/api/v1/agencies/{}", demo.agency),
-            &admin,
-            Some(&json!({"time_zone": "Pacific/Kiritimati"})),
-        )
-        .await;
-    assert_eq!(moved.status(), 200);
+    move_time_zone(&app, demo.agency, "Pacific/Kiritimati").await;
     assert_eq!(differences().await, 0, "the roll-up re-dayed with daily_money");
-    assert_eq!(run(Job::DataQuality).await.findings, 0);
+    assert_eq!(run_job(&app, demo.agency, Job::DataQuality).await.findings, 0);
     let manager = app.token("demo.manager").await;
     let around = format!("/api/v1/analytics/payments/trends?interval=day&from={today}&to={}", today + Days::new(1));
     let t = get(&app, &manager, &around).await;
@@ -710,7 +688,7 @@ async fn the_aging_run_rolls_finished_days_up_and_every_money_figure_stays() {
     let t = get(&app, &manager, &around).await;
     assert_eq!(t["totals"]["received"], "951.00", "read from the roll-up");
     assert_eq!(differences().await, 1);
-    assert_eq!(run(Job::DataQuality).await.findings, 1);
+    assert_eq!(run_job(&app, demo.agency, Job::DataQuality).await.findings, 1);
     let (entity_type, detail): (String, String) = sqlx::query_as(
         "SELECT entity_type, detail FROM data_quality_findings WHERE check_name = 'summary_matches_rows'",
     )

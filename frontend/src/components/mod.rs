@@ -66,6 +66,11 @@ pub fn invalid(problem: RwSignal<Option<Problem>>, field: &'static str) -> impl 
     move || problem.with(|p| p.as_ref().and_then(|p| p.field(field))).map(|_| "true")
 }
 
+/// The browser's own confirmation dialog (`false` when there is no window).
+pub fn confirm(question: &str) -> bool {
+    web_sys::window().is_some_and(|w| w.confirm_with_message(question).unwrap_or(false))
+}
+
 /// An account's status, coloured by status.
 #[component]
 pub fn StatusBadge(status: AccountStatus) -> impl IntoView {

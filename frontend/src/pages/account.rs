@@ -3,7 +3,7 @@
 
 use crate::{
     api::{self, Account, AccountDetail, Fee, Payment, Plan, Problem},
-    components::{invalid, Empty, ErrorBox, FieldError, FormError, Loading, NotFound, StatusBadge},
+    components::{confirm, invalid, Empty, ErrorBox, FieldError, FormError, Loading, NotFound, StatusBadge},
     format::{self, money},
     session::use_session,
 };
@@ -418,11 +418,6 @@ fn move_consequence(to: AccountStatus) -> Option<&'static str> {
         AccountStatus::Closed => Some("A closed account takes no more work or payments."),
         _ => None,
     }
-}
-
-/// The browser's own confirmation dialog (`false` when there is no window).
-fn confirm(question: &str) -> bool {
-    web_sys::window().is_some_and(|w| w.confirm_with_message(question).unwrap_or(false))
 }
 
 #[component]

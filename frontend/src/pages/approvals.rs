@@ -5,7 +5,7 @@
 
 use crate::{
     api::{self, Problem},
-    components::{invalid, Empty, ErrorBox, Loading},
+    components::{confirm, invalid, Empty, ErrorBox, Loading},
     format::{self, money},
     session::{use_session, Session},
 };
@@ -236,7 +236,7 @@ fn Decision(
                     .set(Some(Problem::invalid("reason", "Say why it is rejected: the collector reads it.")));
             }
             if let Some(q) = question(what, decision, warning.as_deref()) {
-                if !web_sys::window().is_some_and(|w| w.confirm_with_message(&q).unwrap_or(false)) {
+                if !confirm(&q) {
                     return;
                 }
             }

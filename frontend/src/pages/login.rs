@@ -38,10 +38,6 @@ pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let query = use_query_map();
-    let username = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
     let next = move || next_path(query.with_untracked(|q| q.get("next")));
 
     // Already signed in (e.g. the back button): straight on.
@@ -52,51 +48,10 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
 
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        error.set(None);
-        let (u, p) = (username.get_untracked(), password.get_untracked());
-        leptos::task::spawn_local(async move {
-            let result = api::login(u.trim(), &p).await;
-            pending.set(false);
-            match result {
-                Ok(me) => session.start(me),
-                Err(p) => error.set(Some(login_error(&p))),
-            }
-        });
-    };
-
     view! {
         <section class="login card">
             <h1>"Sign in to DebtFlow"</h1>
-            <form on:submit=submit data-testid="login-form">
-                <label for="username">"Username"</label>
-                <input
-                    id="username"
-                    name="username"
-                    autocomplete="username"
-                    required
-                    autofocus
-                    bind:value=username
-                />
-                <label for="password">"Password"</label>
-                <input
-                    id="password"
-                    name="password"
-                    type="password"
-                    autocomplete="current-password"
-                    required
-                    bind:value=password
-                />
-                {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="login-error">{e}</p> })}
-                <button type="submit" class="primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Signing in…" } else { "Sign in" }}
-                </button>
-            </form>
+            <CredentialsForm ids="" testid="login-form" username=String::new() on_signed_in=move |me| session.start(me) />
         </section>
     }
 }
@@ -107,39 +62,12 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn SessionDialog() -> impl IntoView {
     let session = use_session();
-    let username = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
-    Effect::new(move |_| {
-        if session.lost.get() {
-            username.set(session.user.with_untracked(|u| u.as_ref().map(|u| u.username.clone()).unwrap_or_default()));
-            password.set(String::new());
-            error.set(None);
+    let signed_in = move |me: api::Me| {
+        if session.user.with_untracked(|u| u.as_ref().is_some_and(|u| u.id == me.id)) {
+            session.start(me);
+        } else if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
         }
-    });
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        error.set(None);
-        let (u, p) = (username.get_untracked(), password.get_untracked());
-        let before = session.user.with_untracked(|u| u.as_ref().map(|u| u.id.clone()));
-        leptos::task::spawn_local(async move {
-            let result = api::login(u.trim(), &p).await;
-            pending.set(false);
-            match result {
-                Ok(me) if before.as_deref() == Some(me.id.as_str()) => session.start(me),
-                Ok(_) => {
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().reload();
-                    }
-                }
-                Err(p) => error.set(Some(login_error(&p))),
-            }
-        });
     };
     view! {
         <Show when=move || session.lost.get()>
@@ -153,27 +81,78 @@ pub fn SessionDialog() -> impl IntoView {
                 >
                     <h2 id="session-title">"Your session has ended"</h2>
                     <p>"Sign in again to carry on: this page and what you typed stay as they are."</p>
-                    <form on:submit=submit data-testid="session-form">
-                        <label for="session-username">"Username"</label>
-                        <input id="session-username" name="username" autocomplete="username" required bind:value=username />
-                        <label for="session-password">"Password"</label>
-                        <input
-                            id="session-password"
-                            name="password"
-                            type="password"
-                            autocomplete="current-password"
-                            required
-                            autofocus
-                            bind:value=password
-                        />
-                        {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                        <button type="submit" class="primary" disabled=move || pending.get()>
-                            {move || if pending.get() { "Signing in…" } else { "Sign in" }}
-                        </button>
-                    </form>
+                    <CredentialsForm
+                        ids="session-"
+                        testid="session-form"
+                        username=session
+                            .user
+                            .with_untracked(|u| u.as_ref().map(|u| u.username.clone()).unwrap_or_default())
+                        on_signed_in=signed_in
+                    />
                 </section>
             </div>
         </Show>
+    }
+}
+
+/// Username and password, signed in through the API; a failure said in words. Fields
+/// are `{ids}username` and `{ids}password`; with a `username` given, the password has
+/// the focus.
+#[component]
+fn CredentialsForm(
+    ids: &'static str,
+    testid: &'static str,
+    username: String,
+    #[prop(into)] on_signed_in: Callback<api::Me>,
+) -> impl IntoView {
+    let known = !username.is_empty();
+    let username = RwSignal::new(username);
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        let (u, p) = (username.get_untracked(), password.get_untracked());
+        leptos::task::spawn_local(async move {
+            let result = api::login(u.trim(), &p).await;
+            pending.set(false);
+            match result {
+                Ok(me) => on_signed_in.run(me),
+                Err(p) => error.set(Some(login_error(&p))),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit data-testid=testid>
+            <label for=format!("{ids}username")>"Username"</label>
+            <input
+                id=format!("{ids}username")
+                name="username"
+                autocomplete="username"
+                required
+                autofocus=!known
+                bind:value=username
+            />
+            <label for=format!("{ids}password")>"Password"</label>
+            <input
+                id=format!("{ids}password")
+                name="password"
+                type="password"
+                autocomplete="current-password"
+                required
+                autofocus=known
+                bind:value=password
+            />
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="login-error">{e}</p> })}
+            <button type="submit" class="primary" disabled=move || pending.get()>
+                {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+            </button>
+        </form>
     }
 }
 
