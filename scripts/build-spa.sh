@@ -22,7 +22,8 @@ if [ -x "$wasm_opt" ]; then
 else
   echo "spa: wasm-opt not found (scripts/tools.sh installs it): the module is twice as large" >&2
 fi
-cp frontend/style.css "$out/"
+# One stylesheet: frontend/style/base.css, then each screen's own file.
+{ cat frontend/style/base.css; find frontend/style -name '*.css' ! -name base.css | sort | xargs -r cat; } > "$out/style.css"
 
 index=$(cat frontend/index.html)
 for file in debtflow.js debtflow_bg.wasm style.css; do

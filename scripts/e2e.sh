@@ -50,4 +50,4 @@ done
 curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null
 
 echo "e2e: running the journeys against http://127.0.0.1:$port" >&2
-(cd tests/e2e && BASE_URL="http://127.0.0.1:$port" node --test --test-reporter=spec journeys.test.mjs)
+(cd tests/e2e && BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs)

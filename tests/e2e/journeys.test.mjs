@@ -5,61 +5,17 @@
 // screen go to tests/e2e/screenshots/.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { firstVisit } from './transfer.mjs';
-
-const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:18080';
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
-const RUN = Date.now().toString(36);
-const COLLECTOR = { username: 'sarah.mitchell', password: 'Collector@2026' };
-const OTHER = { username: 'james.carter', password: 'Collector@2026' };
-const MANAGER = { username: 'demo.manager', password: 'Manager@2026' };
+import * as e2e from './support.mjs';
+import { BASE, RUN, COLLECTOR, OTHER, MANAGER, api, tokenOf, daysBefore } from './support.mjs';
 
 let browser, page;
 const dialogs = []; // what the app asked to confirm
 const acc = {}; // name → account id
 
-// ----- the API, for setup and for checks ------------------------------------------------
-async function api(token, method, path, body, headers = {}) {
-  const res = await fetch(`${BASE}/api/v1${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const json = text ? JSON.parse(text) : null;
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
-  return json;
-}
-const tokenOf = async (user) => (await api(null, 'POST', '/auth/token', user)).access;
-
-/** `days` before `today` (an ISO date: the agency's, from /auth/me, not this machine's). */
-function daysBefore(today, days) {
-  const d = new Date(`${today}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - days);
-  return d.toISOString().slice(0, 10);
-}
-
-// ----- the browser ---------------------------------------------------------------------------
-async function shot(name) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function login(user) {
-  await page.fill('#username', user.username);
-  await page.fill('#password', user.password);
-  await page.click('form[data-testid=login-form] button[type=submit]');
-  await page.waitForSelector('[data-testid=who]');
-}
-
-async function logout() {
-  await page.click('[data-testid=logout]');
-  await page.waitForSelector('[data-testid=login-form]');
-}
+const shot = (name) => e2e.shot(page, name);
+const login = (user) => e2e.login(page, user);
+const logout = () => e2e.logout(page);
 
 async function openAccount(id) {
   await page.goto(`${BASE}/accounts/${id}`);
@@ -69,52 +25,23 @@ async function openAccount(id) {
 const statusText = () => page.textContent('[data-testid=account-status]');
 
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   const m = await tokenOf(MANAGER);
-  const collectors = (await api(m, 'GET', '/collectors?limit=200')).items;
-  const idOf = (u) => collectors.find((c) => c.username === u).id;
   const create = async (key, name, balance, assignee) => {
-    const a = await api(m, 'POST', '/accounts', {
-      external_ref: `E2E-${RUN}-${key}`,
-      original_balance: balance,
-      creditor: 'Acme Bank',
-      delinquency_date: '2026-01-15',
-      debtor: { full_name: name, email: `${key}@example.com`, phone: '+1 555 0100' },
-    });
-    if (assignee) await api(m, 'POST', `/accounts/${a.id}/assign`, { collector_id: idOf(assignee) });
-    acc[key] = a.id;
+    acc[key] = await e2e.createAccount(m, key, name, balance, assignee);
   };
-  await create('main', 'Eleanor Whitfield', '1250.50', COLLECTOR.username);
-  await create('backdated', 'Marcus Holloway', '800.00', COLLECTOR.username);
-  await create('extra', 'Priya Raman', '300.00', COLLECTOR.username);
-  await create('others', 'Oscar Lindqvist', '999.00', OTHER.username);
+  await create('main', 'Eleanor Whitfield', '1250.50', COLLECTOR);
+  await create('backdated', 'Marcus Holloway', '800.00', COLLECTOR);
+  await create('extra', 'Priya Raman', '300.00', COLLECTOR);
+  await create('others', 'Oscar Lindqvist', '999.00', OTHER);
   await create('unassigned', 'Nadia Petrova', '450.00', null);
-  await create('forms', 'Grace Okafor', '5000.00', COLLECTOR.username);
+  await create('forms', 'Grace Okafor', '5000.00', COLLECTOR);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  browser = await e2e.launch();
   // Confirmations (refunds, rejections, risky moves) are accepted, and kept to check.
-  page.on('dialog', async (d) => {
-    dialogs.push(d.message());
-    await d.accept();
-  });
+  page = await e2e.newPage(browser, { dialogs });
 });
 
-afterEach(async (t) => {
-  // On a failure, the screen as it was, and what the page said.
-  if (page && t.passed === false) {
-    await shot(`failed-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}`).catch(() => {});
-    const errors = await page.$$eval('[role=alert]', (els) => els.map((e) => e.textContent)).catch(() => []);
-    if (errors.length) console.error('alerts on the page:', errors);
-  }
-});
+afterEach((t) => e2e.onFailure(page, t));
 
 after(async () => {
   await browser?.close();

@@ -1,10 +1,49 @@
-//! Small views shared by the pages: states (loading, error, not found), badges and
-//! field errors.
+//! Small views shared by the pages: the page heading, states (loading, error, not
+//! found), badges and field errors.
 
 use crate::api::Problem;
 use debtflow_domain::AccountStatus;
 use leptos::prelude::*;
 use leptos_router::components::A;
+
+thread_local! {
+    /// The path whose heading last took the focus.
+    static FOCUSED_PATH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// A screen's `<h1>`, which also names the browser tab ("Worklist · DebtFlow"). The
+/// first heading shown after a navigation takes the keyboard focus, so a screen reader
+/// announces the new screen and the next Tab starts from it; a heading drawn again on
+/// the same screen (its data reloaded) leaves the focus where the user is.
+#[component]
+pub fn PageHeading(
+    #[prop(into)] text: String,
+    #[prop(optional)] testid: Option<&'static str>,
+    /// Shown after the text, not in the tab's title.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    let heading = NodeRef::<leptos::html::H1>::new();
+    let path = leptos_router::hooks::use_location().pathname;
+    let title = format!("{text} · DebtFlow");
+    Effect::new(move |_| {
+        let Some(h1) = heading.get() else { return };
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(&title);
+        }
+        let here = path.get_untracked();
+        if FOCUSED_PATH.with(|p| *p.borrow() != here) {
+            let _ = h1.focus();
+            FOCUSED_PATH.with(|p| *p.borrow_mut() = here);
+        }
+    });
+    view! {
+        <h1 node_ref=heading tabindex="-1" data-testid=testid>
+            {text}
+            {children.map(|c| c())}
+        </h1>
+    }
+}
 
 #[component]
 pub fn Loading() -> impl IntoView {
@@ -85,7 +124,7 @@ pub fn StatusBadge(status: AccountStatus) -> impl IntoView {
 pub fn NotFound(what: &'static str) -> impl IntoView {
     view! {
         <section class="not-found" data-testid="not-found">
-            <h1>{format!("This {what} was not found")}</h1>
+            <PageHeading text=format!("This {what} was not found") />
             <p>"It does not exist, or it is not yours to see."</p>
             <A href="/accounts">"Back to the worklist"</A>
         </section>

@@ -3,7 +3,9 @@
 
 use crate::{
     api::{self, Account, AccountDetail, Fee, Payment, Plan, Problem},
-    components::{confirm, invalid, Empty, ErrorBox, FieldError, FormError, Loading, NotFound, StatusBadge},
+    components::{
+        confirm, invalid, Empty, ErrorBox, FieldError, FormError, Loading, NotFound, PageHeading, StatusBadge,
+    },
     format::{self, money},
     session::use_session,
 };
@@ -178,15 +180,16 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
     let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
     let plan = detail.plan.clone();
     let transitions = detail.allowed_transitions.clone();
+    let reference = format!(" {}", a.external_ref);
 
     view! {
         <article class="account" data-testid="account">
             <p>
                 <A href="/accounts">"← Worklist"</A>
             </p>
-            <h1>
-                {a.debtor.full_name.clone()} <small class="muted">{format!(" {}", a.external_ref)}</small>
-            </h1>
+            <PageHeading text=a.debtor.full_name.clone()>
+                <small class="muted">{reference}</small>
+            </PageHeading>
             <div class="grid">
                 <section class="card" aria-labelledby="summary-h">
                     <h2 id="summary-h">"Summary"</h2>

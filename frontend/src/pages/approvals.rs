@@ -5,7 +5,7 @@
 
 use crate::{
     api::{self, Problem},
-    components::{confirm, invalid, Empty, ErrorBox, Loading},
+    components::{confirm, invalid, Empty, ErrorBox, Loading, PageHeading},
     format::{self, money},
     session::{use_session, Session},
 };
@@ -26,7 +26,7 @@ pub fn ApprovalsPage() -> impl IntoView {
     if !is_for(session) {
         return view! {
             <section class="not-found" data-testid="forbidden">
-                <h1>"Approvals are for managers"</h1>
+                <PageHeading text="Approvals are for managers" />
                 <A href="/accounts">"Back to the worklist"</A>
             </section>
         }
@@ -34,7 +34,7 @@ pub fn ApprovalsPage() -> impl IntoView {
     }
     view! {
         <section class="approvals">
-            <h1>"Approvals"</h1>
+            <PageHeading text="Approvals" />
             {session.can(Operation::DecidePlan).then(|| view! { <PendingPlans /> })}
             {session.can(Operation::DecidePayment).then(|| view! { <PendingPayments /> })}
         </section>

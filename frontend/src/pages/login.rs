@@ -1,7 +1,7 @@
 //! Login: clear errors for wrong credentials, a locked username, throttling and an
 //! unreachable server; back to the page the user came from.
 
-use crate::{api, session::use_session};
+use crate::{api, components::PageHeading, session::use_session};
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_router::{
     hooks::{use_navigate, use_query_map},
@@ -50,7 +50,7 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <section class="login card">
-            <h1>"Sign in to DebtFlow"</h1>
+            <PageHeading text="Sign in to DebtFlow" />
             <CredentialsForm ids="" testid="login-form" username=String::new() on_signed_in=move |me| session.start(me) />
         </section>
     }

@@ -3,7 +3,7 @@
 
 use crate::{
     api,
-    components::{Empty, ErrorBox, Loading, StatusBadge},
+    components::{Empty, ErrorBox, Loading, PageHeading, StatusBadge},
     format::{self, url_encode},
     session::use_session,
 };
@@ -297,7 +297,7 @@ pub fn WorklistPage() -> impl IntoView {
 
     view! {
         <section class="worklist">
-            <h1>"Worklist"</h1>
+            <PageHeading text="Worklist" />
             <form class="filters" on:submit=|ev| ev.prevent_default() role="search">
                 <label>
                     "Search"

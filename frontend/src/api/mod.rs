@@ -1,6 +1,8 @@
 //! The typed client of the public REST API (`/api/v1`). Only this module touches the
 //! tokens: it adds the bearer header, refreshes the access token before it expires (in
-//! the background and on a 401), and tells the session when it cannot.
+//! the background and on a 401), and tells the session when it cannot. The calls and
+//! wire types of the accounts' work live here; each other area has its submodule, built
+//! on [`get`], [`post`] and [`send`].
 
 use debtflow_domain::{
     fee::{FeeKind, FeeStatus},
@@ -46,7 +48,7 @@ impl Problem {
         }
     }
 
-    fn decode(e: impl std::fmt::Display) -> Self {
+    pub(crate) fn decode(e: impl std::fmt::Display) -> Self {
         Problem {
             status: 0,
             title: "Unexpected answer from the server".into(),
@@ -459,7 +461,7 @@ async fn send_once(method: Method, path: &str, body: Option<&Value>, idem: Optio
     req.send().await.map_err(Problem::network)
 }
 
-async fn send(method: Method, path: &str, body: Option<&Value>, idem: Option<&str>) -> ApiResult<Response> {
+pub(crate) async fn send(method: Method, path: &str, body: Option<&Value>, idem: Option<&str>) -> ApiResult<Response> {
     let mut resp = send_once(method.clone(), path, body, idem).await?;
     if resp.status() == 401 {
         // The access token was refused (expired early, or revoked): one refresh, one retry.
@@ -480,11 +482,11 @@ async fn send(method: Method, path: &str, body: Option<&Value>, idem: Option<&st
     }
 }
 
-async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+pub(crate) async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     send(Method::GET, path, None, None).await?.json().await.map_err(Problem::decode)
 }
 
-async fn post<T: DeserializeOwned>(path: &str, body: &Value, idem: Option<&str>) -> ApiResult<T> {
+pub(crate) async fn post<T: DeserializeOwned>(path: &str, body: &Value, idem: Option<&str>) -> ApiResult<T> {
     send(Method::POST, path, Some(body), idem).await?.json().await.map_err(Problem::decode)
 }
 
