@@ -20,6 +20,7 @@ use session::{use_session, Session};
 fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
+    provide_context(pages::approvals::ApprovalsChanged(RwSignal::new(0)));
     api::on_session_lost(move || session.end());
     if api::has_session() {
         leptos::task::spawn_local(async move {
@@ -108,7 +109,7 @@ fn Nav() -> impl IntoView {
                 <nav aria-label="Main">
                     <A href="/accounts">"Worklist"</A>
                     <Show when=move || pages::approvals::is_for(session)>
-                        <A href="/approvals">"Approvals"</A>
+                        <pages::approvals::ApprovalsLink />
                     </Show>
                 </nav>
                 <span class="who" data-testid="who">

@@ -22,6 +22,12 @@ async function openAccount(id) {
   await page.waitForSelector('[data-testid=account]');
 }
 
+/** Opens one of the account page's tabs, as the user does: its link. */
+async function openTab(name) {
+  await page.click(`[data-testid=tab-${name}]`);
+  await page.waitForSelector(`[data-testid=tab-${name}][aria-current=page]`);
+}
+
 const statusText = () => page.textContent('[data-testid=account-status]');
 
 before(async () => {
@@ -131,7 +137,9 @@ test('journey 1: a collector works an account; a double-clicked payment pays onc
   // Said beside the button just pressed, not atop the page.
   await page.waitForSelector('[data-testid=payment-form] [data-testid=payment-done]');
   await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('1,150.50 USD'));
-  await page.waitForSelector('[data-testid=ledger] >> text=Payment');
+  // On the overview's latest events; a collector has no ledger tab.
+  await page.waitForSelector('[data-testid=timeline] >> text=100.00');
+  assert.equal(await page.locator('[data-testid=tab-ledger]').count(), 0, 'the ledger is for those who read the books');
   await shot('06-account-after-payment');
   const c = await tokenOf(COLLECTOR);
   const payments = await api(c, 'GET', `/payments?account_id=${acc.main}`);
@@ -143,15 +151,33 @@ test('journey 1: a collector works an account; a double-clicked payment pays onc
 
 test('journey 2: the collector proposes and submits a plan', async () => {
   await openAccount(acc.main);
+  await openTab('plan');
+  assert.match(page.url(), /\?tab=plan$/, 'the tab is in the URL');
   await page.fill('#plan-count', '3');
   await page.selectOption('#plan-frequency', 'monthly');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=plan-preview] li').length === 3);
   await shot('07-plan-preview');
   await page.click('[data-testid=plan-propose]');
   await page.waitForFunction(() => document.querySelector('[data-testid=plan-status]')?.textContent === 'Draft');
+  // The form now changes that draft instead of adding a second one.
+  await page.waitForSelector('[data-testid=plan-form] h2 >> text=Change the draft plan');
+  assert.equal(await page.inputValue('#plan-count'), '3', 'the draft\'s terms, filled in');
+  await page.fill('#plan-count', '4');
+  await page.click('[data-testid=plan-propose]');
+  await page.waitForSelector('[data-testid=plan-done] >> text=The draft is saved.');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=schedule] tbody tr').length === 4);
+  const plans = await api(await tokenOf(COLLECTOR), 'GET', `/accounts/${acc.main}/plans`);
+  assert.equal((plans.items ?? plans).length, 1, 'one plan: the draft, changed');
+  await page.fill('#plan-count', '3');
+  await page.click('[data-testid=plan-propose]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=schedule] tbody tr').length === 3);
   await page.click('[data-testid=submit-plan]');
   await page.waitForFunction(() => document.querySelector('[data-testid=plan-status]')?.textContent === 'Pending approval');
+  // Nothing more to propose while a manager decides.
+  await page.waitForSelector('[data-testid=plan-next]');
+  assert.equal(await page.locator('[data-testid=plan-form]').count(), 0);
   // The timeline says who did what, with the terms.
+  await openTab('timeline');
   await page.waitForSelector('[data-testid=timeline] >> text=Plan submitted by Sarah Mitchell');
   const proposed = page.locator('[data-testid=timeline] li', { hasText: 'Plan proposed by Sarah Mitchell' });
   assert.match(await proposed.textContent(), /3 installment\(s\), 1150\.50 USD in all/);
@@ -251,24 +277,35 @@ test('a session revoked mid-form: a login dialog over the page keeps what was ty
 test('journeys 2 and 3 (part 2): the manager approves; the plan is active, the payment posts', async () => {
   await login(MANAGER);
   await page.waitForSelector('[data-testid=bulk]');
+  // The navigation says how many wait, as the API counts them.
+  const waiting = await api(await tokenOf(MANAGER), 'GET', '/approvals/pending');
+  const count = () => page.textContent('[data-testid=approvals-count]').then((t) => parseInt(t, 10));
+  await page.waitForSelector('[data-testid=approvals-count]');
+  assert.equal(await count(), waiting.plans + waiting.payments);
   await page.click('nav >> text=Approvals');
   await page.waitForSelector('[data-testid=pending-plans]');
   await page.waitForSelector('[data-testid=pending-payments]');
+  await page.waitForSelector(`[data-testid=pending-plans] [data-account="${acc.main}"] [data-testid=decision-by] >> text=Proposed by Sarah Mitchell`);
+  await page.waitForSelector(`[data-testid=pending-payments] [data-account="${acc.backdated}"] [data-testid=decision-by] >> text=Recorded by Sarah Mitchell`);
   await shot('11-approvals');
   await page.click(`[data-testid=pending-plans] [data-account="${acc.main}"] [data-testid=approve]`);
   await page.waitForSelector(`[data-testid=pending-plans] [data-account="${acc.main}"]`, { state: 'detached' });
+  await page.waitForFunction((n) => parseInt(document.querySelector('[data-testid=approvals-count]')?.textContent ?? '0', 10) === n,
+    waiting.plans + waiting.payments - 1);
   await page.click(`[data-testid=pending-payments] [data-account="${acc.backdated}"] [data-testid=approve]`);
   await page.waitForSelector(`[data-testid=pending-payments] [data-account="${acc.backdated}"]`, { state: 'detached' });
   await shot('12-approvals-done');
 
   await openAccount(acc.main);
   await page.waitForFunction(() => document.querySelector('[data-testid=account-status]')?.textContent === 'Payment plan');
+  await openTab('plan');
   assert.equal(await page.textContent('[data-testid=plan-status]'), 'Active');
   assert.equal(await page.locator('[data-testid=schedule] tbody tr').count(), 3);
   // The next installment due: the first unpaid one, in the summary and on the worklist.
   const firstDue = (await page.textContent('[data-testid=schedule] tbody tr:first-child td:nth-child(2)')).trim();
   assert.match(firstDue, /^\d{4}-\d{2}-\d{2}$/);
-  assert.equal((await page.textContent('[data-testid=next-installment-due]')).trim(), firstDue);
+  // The header's next installment: its amount and date.
+  assert.match((await page.textContent('[data-testid=next-installment-due]')).trim(), new RegExp(`^[\\d,]+\\.\\d{2} USD on ${firstDue}$`));
   await shot('13-account-payment-plan');
   await page.goto(`${BASE}/accounts?q=Whitfield`);
   const mainRow = `[data-testid=account-row]:has(a[href="/accounts/${acc.main}"])`;
@@ -292,6 +329,7 @@ test('journeys 2 and 3 (part 2): the manager approves; the plan is active, the p
 test('the manager refunds part of a payment, assesses a fee and waives it', async () => {
   await openAccount(acc.backdated);
   assert.match(await page.textContent('[data-testid=current-balance]'), /600\.00 USD/);
+  await openTab('payments');
   const form = '[data-testid=payments] [data-testid=refund-form]';
   await page.waitForSelector(form);
   // More than was paid: the API's message lands next to the amount.
@@ -309,7 +347,6 @@ test('the manager refunds part of a payment, assesses a fee and waives it', asyn
   assert.match(await page.textContent(`${form} [data-testid=refund-done]`), /Refund of 50\.00 USD recorded/);
   await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('650.00 USD'));
   await page.waitForSelector('[data-testid=payment-status] >> text=Partially refunded');
-  await page.waitForFunction(() => document.querySelector('[data-testid=ledger-balance]')?.textContent.includes('650.00 USD'));
 
   await page.selectOption('#fee-kind', 'late');
   await page.fill('#fee-amount', '25.00');
@@ -317,14 +354,18 @@ test('the manager refunds part of a payment, assesses a fee and waives it', asyn
   await page.click('[data-testid=fee-submit]');
   await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('675.00 USD'));
   await page.waitForSelector('[data-testid=fee] [data-testid=fee-status] >> text=Waiting');
-  await page.waitForSelector('[data-testid=ledger] >> text=Fee');
   await shot('17-fee-assessed');
   await page.fill('[data-testid=waive-form] input[name=reason]', 'Goodwill');
   await page.click('[data-testid=waive-submit]');
   await page.waitForFunction(() => document.querySelector('[data-testid=current-balance]')?.textContent.includes('650.00 USD'));
   await page.waitForSelector('[data-testid=fee] [data-testid=fee-status] >> text=Waived');
-  await page.waitForFunction(() => document.querySelector('[data-testid=ledger-balance]')?.textContent.includes('650.00 USD'));
   await shot('18-fee-waived');
+  // The books: the refund and the fee's assessment and waiver, to the same balance.
+  await openTab('ledger');
+  await page.waitForSelector('[data-testid=ledger] >> text=Refund');
+  await page.waitForSelector('[data-testid=ledger] >> text=Fee');
+  await page.waitForFunction(() => document.querySelector('[data-testid=ledger-balance]')?.textContent.includes('650.00 USD'));
+  await shot('18b-ledger');
   const m = await tokenOf(MANAGER);
   const payments = await api(m, 'GET', `/payments?account_id=${acc.backdated}`);
   assert.equal(payments.items.length, 1);
@@ -335,6 +376,7 @@ test('the manager refunds part of a payment, assesses a fee and waives it', asyn
 
 test('a plan with a schedule entered by hand', async () => {
   await openAccount(acc.extra);
+  await openTab('plan');
   await page.fill('#plan-total', '300.00');
   await page.check('[data-testid=plan-by-hand]');
   await page.waitForSelector('[data-testid=manual-row]');
@@ -410,7 +452,12 @@ test("forms: the app's own amount format, messages beside the field, no risky de
   await page.waitForSelector(`${item} [data-testid=write-off-warning]`);
   assert.equal(await page.textContent(`${item} [data-testid=write-off-warning]`),
     'A settlement: approving it accepts 3,000.00 USD for a balance of 4,000.00 USD, and 1,000.00 USD is written off once it is paid.');
-  assert.match(await page.textContent(item), /Grace Okafor \(E2E-.*-forms\), balance 4,000\.00 USD: 3,000\.00 USD in 3 installment/);
+  assert.match(await page.textContent(`${item} [data-testid=decision-account]`), /^Grace Okafor E2E-.*-forms · balance 4,000\.00 USD$/);
+  assert.match(await page.textContent(`${item} [data-testid=decision-terms]`), /^3,000\.00 USD in 3 installment\(s\) \(monthly\), from /);
+  assert.match(await page.textContent(`${item} [data-testid=decision-by]`), /^Proposed by Sarah Mitchell on \d{4}-\d{2}-\d{2}$/);
+  // The schedule, folded until opened.
+  await page.click(`${item} [data-testid=decision-schedule] summary`);
+  assert.equal(await page.locator(`${item} [data-testid=decision-schedule] tbody tr`).count(), 3);
   await shot('22-approvals-settlement');
   // Rejecting needs a reason.
   await page.click(`${item} [data-testid=reject]`);

@@ -241,6 +241,7 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
             Some(json!({"ends_on": tomorrow(), "reason": "matrix"})),
             Operation::PauseAging,
         ),
+        route(Method::GET, "/approvals/pending", "/api/v1/approvals/pending".into(), None, Operation::DecidePlan),
         route(Method::GET, "/jobs/runs", "/api/v1/jobs/runs".into(), None, Operation::ReadJobRuns),
         route(Method::POST, "/jobs/{name}/run", "/api/v1/jobs/idempotency_purge/run".into(), None, Operation::RunJobs),
         route(Method::GET, "/settings", "/api/v1/settings".into(), None, Operation::ReadSettings),

@@ -198,6 +198,7 @@ async fn a_backdated_payment_posts_only_when_a_manager_approves() {
 
     let waiting = ok(pay(&app, &sarah, "late-1", &body).await, 201, "backdated").await;
     assert_eq!(waiting["status"], "pending_approval");
+    assert_eq!(waiting["recorded_by_name"], "Sarah Mitchell", "who recorded it, by name");
     assert_eq!(balance(&app, &manager, &account).await, "1250.50", "nothing posted");
     let notes: Value = app.get_as(&manager, "/api/v1/notifications").await.json().await.unwrap();
     assert_eq!(notes["items"][0]["kind"], "payment_pending_approval");

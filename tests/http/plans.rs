@@ -67,6 +67,12 @@ async fn a_plan_is_proposed_approved_and_paid_off_to_settled() {
 
     let submitted = ok(step(&app, &sarah, id, "submit", "s-1").await, 200, "submit").await;
     assert_eq!(submitted["status"], "pending_approval");
+    // What the manager deciding reads: who proposed it, by name.
+    let pending: Value = app.get_as(&manager, "/api/v1/plans?status=pending_approval").await.json().await.unwrap();
+    assert_eq!(pending["items"][0]["id"], submitted["id"]);
+    assert_eq!(pending["items"][0]["created_by_name"], "Sarah Mitchell");
+    let counts: Value = app.get_as(&manager, "/api/v1/approvals/pending").await.json().await.unwrap();
+    assert_eq!(counts, json!({"plans": 1, "payments": 0}), "what waits for a decision, counted");
     let notes: Value = app.get_as(&manager, "/api/v1/notifications").await.json().await.unwrap();
     assert_eq!(notes["items"][0]["kind"], "plan_pending_approval");
     assert_problem(step(&app, &sarah, id, "approve", "a-0").await, 403).await;

@@ -58,6 +58,7 @@ use utoipa::{
         routes::plans::lifecycle::approve,
         routes::plans::lifecycle::reject,
         routes::plans::lifecycle::cancel,
+        routes::approvals::pending,
         routes::accounts::pauses::create,
         routes::imports::create::create,
         routes::imports::get::list,

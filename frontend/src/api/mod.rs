@@ -226,6 +226,11 @@ pub struct Plan {
     pub paid: String,
     pub remaining: String,
     pub installments: Vec<PlanInstallment>,
+    /// Who proposed it, by name.
+    #[serde(default)]
+    pub created_by_name: Option<String>,
+    #[serde(default)]
+    pub created_at: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -274,6 +279,18 @@ pub struct Payment {
     pub reference: Option<String>,
     #[serde(default)]
     pub refunded_amount: Option<String>,
+    /// Who recorded it, by name (`None`: the system or a processor).
+    #[serde(default)]
+    pub recorded_by_name: Option<String>,
+    #[serde(default)]
+    pub created_at: String,
+}
+
+/// How many plans and backdated payments wait for a manager.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+pub struct PendingApprovals {
+    pub plans: i64,
+    pub payments: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -490,6 +507,16 @@ pub(crate) async fn post<T: DeserializeOwned>(path: &str, body: &Value, idem: Op
     send(Method::POST, path, Some(body), idem).await?.json().await.map_err(Problem::decode)
 }
 
+/// A PATCH, answered with the changed resource.
+pub(crate) async fn patch<T: DeserializeOwned>(path: &str, body: &Value) -> ApiResult<T> {
+    send(Method::PATCH, path, Some(body), None).await?.json().await.map_err(Problem::decode)
+}
+
+/// A DELETE, answered with no content.
+pub(crate) async fn delete(path: &str) -> ApiResult<()> {
+    send(Method::DELETE, path, None, None).await.map(|_| ())
+}
+
 /// Percent-encodes a path segment or query value.
 pub fn enc(s: &str) -> String {
     crate::format::url_encode(s)
@@ -572,6 +599,16 @@ pub async fn propose_plan(account_id: &str, body: &Value, key: &str) -> ApiResul
     post(&format!("/accounts/{}/plans", enc(account_id)), body, Some(key)).await
 }
 
+/// Changes a draft's terms (the same body as a proposal).
+pub async fn edit_plan(plan_id: &str, body: &Value) -> ApiResult<Plan> {
+    patch(&format!("/plans/{}", enc(plan_id)), body).await
+}
+
+/// Deletes a draft.
+pub async fn delete_plan(plan_id: &str) -> ApiResult<()> {
+    delete(&format!("/plans/{}", enc(plan_id))).await
+}
+
 pub async fn submit_plan(plan_id: &str, key: &str) -> ApiResult<Plan> {
     post(&format!("/plans/{}/submit", enc(plan_id)), &json!({}), Some(key)).await
 }
@@ -582,6 +619,10 @@ pub async fn bulk_assign(account_ids: Vec<String>, collector_id: &str) -> ApiRes
 
 pub async fn pending_plans() -> ApiResult<Page<Plan>> {
     get(&format!("/plans?status={}&limit=200", PlanStatus::PendingApproval)).await
+}
+
+pub async fn pending_approvals() -> ApiResult<PendingApprovals> {
+    get("/approvals/pending").await
 }
 
 pub async fn pending_payments() -> ApiResult<Page<Payment>> {

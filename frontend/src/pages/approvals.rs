@@ -1,7 +1,9 @@
-//! Managers' approvals: plans waiting for approval and backdated payments, each
-//! approved (a settlement plan only after a warning that the rest of the balance is
-//! written off) or rejected with a reason, after a confirmation (one Idempotency-Key
-//! per decision, kept across retries).
+//! Managers' approvals: plans waiting for approval and backdated payments, each shown
+//! with its account (debtor, reference, balance), who proposed or recorded it, and a
+//! plan's schedule; approved (a settlement plan only after a warning that the rest of
+//! the balance is written off) or rejected with a reason, after a confirmation (one
+//! Idempotency-Key per decision, kept across retries). The navigation's link says how
+//! many wait.
 
 use crate::{
     api::{self, Problem},
@@ -11,9 +13,42 @@ use crate::{
 };
 use debtflow_domain::permission::Operation;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_location};
 use rust_decimal::Decimal;
 use std::str::FromStr;
+
+/// Bumped by each decision, so the navigation's count follows without a reload.
+#[derive(Clone, Copy)]
+pub struct ApprovalsChanged(pub RwSignal<u32>);
+
+/// "Approvals", with how many wait: counted again on each navigation and decision.
+#[component]
+pub fn ApprovalsLink() -> impl IntoView {
+    let path = use_location().pathname;
+    let changed = expect_context::<ApprovalsChanged>().0;
+    let count = LocalResource::new(move || {
+        path.track();
+        changed.track();
+        api::pending_approvals()
+    });
+    let waiting = move || count.get().and_then(Result::ok).map(|c| c.plans + c.payments).filter(|n| *n > 0);
+    view! {
+        <A href="/approvals">
+            "Approvals"
+            {move || {
+                waiting()
+                    .map(|n| {
+                        view! {
+                            <span class="count" data-testid="approvals-count">
+                                {n.to_string()}
+                                <span class="sr-only">" waiting"</span>
+                            </span>
+                        }
+                    })
+            }}
+        </A>
+    }
+}
 
 /// Whether the page has anything for the user: plans or backdated payments to decide.
 pub fn is_for(session: Session) -> bool {
@@ -46,7 +81,11 @@ pub fn ApprovalsPage() -> impl IntoView {
 #[component]
 fn PendingPlans() -> impl IntoView {
     let plans = LocalResource::new(api::pending_plans);
-    let reload = Callback::new(move |()| plans.refetch());
+    let changed = expect_context::<ApprovalsChanged>().0;
+    let reload = Callback::new(move |()| {
+        plans.refetch();
+        changed.update(|n| *n += 1);
+    });
     view! {
         <section class="card" aria-labelledby="plans-h">
             <h2 id="plans-h">"Payment plans"</h2>
@@ -83,11 +122,6 @@ fn PendingPlans() -> impl IntoView {
 /// before anyone approves.
 #[component]
 fn PlanDecision(plan: api::Plan, reload: Callback<()>) -> impl IntoView {
-    let account_id = plan.account_id.clone();
-    let account = LocalResource::new(move || {
-        let id = account_id.clone();
-        async move { api::account(&id).await }
-    });
     let first = plan.installments.first().map(|i| i.due_date.clone()).unwrap_or_default();
     let terms = format!(
         "{} in {} installment(s){}, from {}",
@@ -96,38 +130,62 @@ fn PlanDecision(plan: api::Plan, reload: Callback<()>) -> impl IntoView {
         plan.frequency.map(|f| format!(" ({f})")).unwrap_or_default(),
         first,
     );
+    let by = proposed_by("Proposed", plan.created_by_name.as_deref(), &plan.created_at);
+    let schedule = view! { <Schedule plan=plan.clone() /> }.into_any();
+    let (total, currency) = (plan.total.clone(), plan.currency.clone());
     view! {
-        <Transition fallback=|| view! { <Loading /> }>
-            {move || {
-                account
-                    .get()
-                    .map(|r| {
-                        let (who, warning) = match r {
-                            Ok(a) => {
-                                let a = a.account;
-                                let who = format!(
-                                    "{} ({}), balance {}",
-                                    a.debtor.full_name,
-                                    a.external_ref,
-                                    money(&a.current_balance, &a.currency),
-                                );
-                                (who, write_off(&plan.total, &a.current_balance, &plan.currency))
-                            }
-                            Err(p) => (format!("account not readable: {}", p.message()), None),
-                        };
-                        view! {
-                            <Decision
-                                what="plans"
-                                id=plan.id.clone()
-                                account_id=plan.account_id.clone()
-                                text=format!("{who}: {terms}")
-                                warning=warning
-                                reload=reload
-                            />
-                        }
-                    })
-            }}
-        </Transition>
+        <Decision
+            what="plans"
+            id=plan.id.clone()
+            account_id=plan.account_id.clone()
+            terms=terms
+            by=by
+            warning=Callback::new(move |a: api::Account| write_off(&total, &a.current_balance, &currency))
+            detail=Some(schedule)
+            reload=reload
+        />
+    }
+}
+
+/// A plan's installments, folded: what the manager may open before deciding.
+#[component]
+fn Schedule(plan: api::Plan) -> impl IntoView {
+    let rows = plan
+        .installments
+        .iter()
+        .map(|i| {
+            view! {
+                <tr>
+                    <td data-label="#">{i.number}</td>
+                    <td data-label="Due">{i.due_date.clone()}</td>
+                    <td class="num" data-label="Amount">{money(&i.amount, &plan.currency)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="schedule" data-testid="decision-schedule">
+            <summary>{format!("Schedule: {} installment(s)", plan.installments.len())}</summary>
+            <table class="cards">
+                <thead>
+                    <tr>
+                        <th>"#"</th>
+                        <th>"Due"</th>
+                        <th class="num">"Amount"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </details>
+    }
+}
+
+/// "Proposed by Sarah Mitchell on 2026-12-01" (by the system when no one is named).
+pub fn proposed_by(verb: &str, name: Option<&str>, at: &str) -> String {
+    let who = name.unwrap_or("the system");
+    match at.get(..10) {
+        Some(day) => format!("{verb} by {who} on {day}"),
+        None => format!("{verb} by {who}"),
     }
 }
 
@@ -149,7 +207,11 @@ pub fn write_off(total: &str, balance: &str, currency: &str) -> Option<String> {
 #[component]
 fn PendingPayments() -> impl IntoView {
     let payments = LocalResource::new(api::pending_payments);
-    let reload = Callback::new(move |()| payments.refetch());
+    let changed = expect_context::<ApprovalsChanged>().0;
+    let reload = Callback::new(move |()| {
+        payments.refetch();
+        changed.update(|n| *n += 1);
+    });
     view! {
         <section class="card" aria-labelledby="payments-h">
             <h2 id="payments-h">"Backdated payments"</h2>
@@ -169,20 +231,23 @@ fn PendingPayments() -> impl IntoView {
                                             .items
                                             .into_iter()
                                             .map(|p| {
-                                                let text = format!(
+                                                let terms = format!(
                                                     "{} by {}, paid on {}{}",
                                                     money(&p.amount, &p.currency),
                                                     format::label(p.method.as_str()),
                                                     p.paid_on,
                                                     p.reference.as_deref().map(|r| format!(", ref. {r}")).unwrap_or_default(),
                                                 );
+                                                let by = proposed_by("Recorded", p.recorded_by_name.as_deref(), &p.created_at);
                                                 view! {
                                                     <Decision
                                                         what="payments"
                                                         id=p.id.clone()
                                                         account_id=p.account_id.clone()
-                                                        text=text
-                                                        warning=None
+                                                        terms=terms
+                                                        by=by
+                                                        warning=Callback::new(|_| None)
+                                                        detail=None
                                                         reload=reload
                                                     />
                                                 }
@@ -209,24 +274,35 @@ fn question(what: &str, decision: &str, warning: Option<&str>) -> Option<String>
     }
 }
 
+/// One item to decide: its account read beside it (debtor, reference, balance), the
+/// terms, who asked, any `warning` the account calls for, and the `detail` to open.
 #[component]
 fn Decision(
     what: &'static str,
     id: String,
     account_id: String,
-    text: String,
-    warning: Option<String>,
+    terms: String,
+    by: String,
+    warning: Callback<api::Account, Option<String>>,
+    detail: Option<AnyView>,
     reload: Callback<()>,
 ) -> impl IntoView {
+    let account = LocalResource::new({
+        let id = account_id.clone();
+        move || {
+            let id = id.clone();
+            async move { api::account(&id).await.map(|d| d.account) }
+        }
+    });
+    // The warning once the account is read (none while it is not).
+    let warning = Memo::new(move |_| account.get().and_then(Result::ok).and_then(|a| warning.run(a)));
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
     let pending = RwSignal::new(false);
     // One key per decision, reused if it has to be retried.
     let keys = StoredValue::new(std::collections::HashMap::<&'static str, String>::new());
-    let shown_warning = warning.clone();
     let decide = move |decision: &'static str| {
         let id = id.clone();
-        let warning = warning.clone();
         move |_| {
             if pending.get_untracked() {
                 return;
@@ -235,7 +311,11 @@ fn Decision(
                 return problem
                     .set(Some(Problem::invalid("reason", "Say why it is rejected: the collector reads it.")));
             }
-            if let Some(q) = question(what, decision, warning.as_deref()) {
+            if decision == "approve" && account.with_untracked(|a| a.is_none()) {
+                // The balance is not read yet: a settlement could not have been warned of.
+                return;
+            }
+            if let Some(q) = question(what, decision, warning.get_untracked().as_deref()) {
                 if !confirm(&q) {
                     return;
                 }
@@ -260,11 +340,30 @@ fn Decision(
     let label_id = format!("reason-{}", account_id.clone() + what);
     view! {
         <li data-testid="decision" data-account=account_id.clone()>
-            <p>
-                <A href=format!("/accounts/{account_id}")>"Account"</A>
-                {format!(" — {text}")}
+            <p class="who" data-testid="decision-account">
+                {
+                    let href = format!("/accounts/{account_id}");
+                    move || match account.get() {
+                        None => view! { <A href=href.clone()>"Account"</A> " (reading…)" }.into_any(),
+                        Some(Err(p)) => {
+                            view! { <A href=href.clone()>"Account"</A> {format!(" (not readable: {})", p.message())} }
+                                .into_any()
+                        }
+                        Some(Ok(a)) => {
+                            view! {
+                                <A href=href.clone()>{a.debtor.full_name.clone()}</A>
+                                <small class="muted">{format!(" {}", a.external_ref)}</small>
+                                {format!(" · balance {}", money(&a.current_balance, &a.currency))}
+                            }
+                                .into_any()
+                        }
+                    }
+                }
             </p>
-            {shown_warning.map(|w| view! { <p class="notice" data-testid="write-off-warning">{w}</p> })}
+            <p data-testid="decision-terms">{terms}</p>
+            <p class="muted" data-testid="decision-by">{by}</p>
+            {detail}
+            {move || warning.get().map(|w| view! { <p class="notice" data-testid="write-off-warning">{w}</p> })}
             <label for=label_id.clone()>"Reason (needed to reject)"</label>
             <input
                 id=label_id.clone()
@@ -296,7 +395,16 @@ fn Decision(
 
 #[cfg(test)]
 mod tests {
-    use super::write_off;
+    use super::{proposed_by, write_off};
+
+    #[test]
+    fn who_asked_and_when() {
+        assert_eq!(
+            proposed_by("Proposed", Some("Sarah Mitchell"), "2026-12-01T09:30:00Z"),
+            "Proposed by Sarah Mitchell on 2026-12-01"
+        );
+        assert_eq!(proposed_by("Recorded", None, ""), "Recorded by the system");
+    }
 
     #[test]
     fn a_settlement_says_what_is_written_off() {

@@ -97,6 +97,15 @@ impl Filters {
     }
 
     /// The page size in effect.
+    /// How many filters narrow the list, besides the search (said on the button that
+    /// shows them at phone width).
+    pub fn narrowing(&self) -> usize {
+        [&self.status, &self.priority, &self.balance_min, &self.balance_max, &self.bucket, &self.collector]
+            .into_iter()
+            .filter(|v| !v.is_empty())
+            .count()
+    }
+
     pub fn page_size(&self) -> u32 {
         self.limit.parse().unwrap_or(PAGE_SIZE)
     }
@@ -173,6 +182,7 @@ pub fn WorklistPage() -> impl IntoView {
 
     // The search box: debounced, then into the URL.
     let search = RwSignal::new(filters.get_untracked().q);
+    let filters_open = RwSignal::new(false);
     Effect::new(move |_| {
         let q = filters.with(|f| f.q.clone());
         if search.get_untracked().trim() != q {
@@ -298,7 +308,11 @@ pub fn WorklistPage() -> impl IntoView {
     view! {
         <section class="worklist">
             <PageHeading text="Worklist" />
-            <form class="filters" on:submit=|ev| ev.prevent_default() role="search">
+            <form
+                class=move || if filters_open.get() { "filters open" } else { "filters" }
+                on:submit=|ev| ev.prevent_default()
+                role="search"
+            >
                 <label>
                     "Search"
                     <input
@@ -310,6 +324,21 @@ pub fn WorklistPage() -> impl IntoView {
                         on:input=on_search
                     />
                 </label>
+                // At phone width the other filters wait behind this button.
+                <button
+                    type="button"
+                    class="filters-toggle"
+                    data-testid="filters-toggle"
+                    aria-controls="more-filters"
+                    aria-expanded=move || filters_open.get().to_string()
+                    on:click=move |_| filters_open.update(|o| *o = !*o)
+                >
+                    {move || match filters.with(Filters::narrowing) {
+                        0 => "Filters".to_string(),
+                        n => format!("Filters ({n})"),
+                    }}
+                </button>
+                <div class="more-filters" id="more-filters">
                 <label>
                     "Status"
                     <select
@@ -415,6 +444,7 @@ pub fn WorklistPage() -> impl IntoView {
                         </button>
                     }
                 }
+                </div>
             </form>
 
             <Show when=move || assigner>
@@ -475,7 +505,7 @@ pub fn WorklistPage() -> impl IntoView {
                                         view! {
                                             <tr data-testid="account-row">
                                                 <Show when=move || assigner>
-                                                    <td>
+                                                    <td class="select">
                                                         <input
                                                             type="checkbox"
                                                             aria-label="Select"
@@ -500,35 +530,35 @@ pub fn WorklistPage() -> impl IntoView {
                                                         />
                                                     </td>
                                                 </Show>
-                                                <td>
+                                                <td data-label="Status">
                                                     <StatusBadge status=a.status />
                                                 </td>
-                                                <td>
+                                                <td data-label="Priority">
                                                     <span class=format!(
                                                         "prio prio-{}",
                                                         a.priority,
                                                     )>{format::priority(a.priority)}</span>
                                                 </td>
-                                                <td>
+                                                <td class="debtor">
                                                     <A href=format!("/accounts/{id2}")>{a.debtor.full_name.clone()}</A>
                                                     <small class="muted">{format!(" {}", a.external_ref)}</small>
                                                 </td>
-                                                <td class="num" data-testid="balance">
+                                                <td class="num" data-label="Balance" data-testid="balance">
                                                     {format::money(&a.current_balance, &a.currency)}
                                                 </td>
-                                                <td class="num">{a.days_past_due}</td>
-                                                <td>{a.bucket.as_str()}</td>
-                                                <td data-testid="next-due">
+                                                <td class="num" data-label="DPD">{a.days_past_due}</td>
+                                                <td data-label="Bucket">{a.bucket.as_str()}</td>
+                                                <td data-label="Next installment due" data-testid="next-due">
                                                     {a.next_installment_due.clone().unwrap_or_default()}
                                                 </td>
-                                                <td>{collector}</td>
+                                                <td data-label="Collector">{collector}</td>
                                             </tr>
                                         }
                                     })
                                     .collect_view();
                                 view! {
                                     <div class="table-wrap">
-                                        <table class="accounts" data-testid="worklist">
+                                        <table class="accounts cards" data-testid="worklist">
                                             <thead>
                                                 <tr>
                                                     <Show when=move || assigner>
@@ -585,6 +615,14 @@ mod tests {
     fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn the_filters_button_counts_what_narrows_the_list_but_not_the_search_or_the_order() {
+        let f = Filters::from_lookup(lookup(&[("q", "Smith"), ("sort", "balance"), ("limit", "100")]));
+        assert_eq!(f.narrowing(), 0);
+        let f = Filters::from_lookup(lookup(&[("status", "assigned"), ("bucket", "90+"), ("balance_max", "10")]));
+        assert_eq!(f.narrowing(), 3);
     }
 
     #[test]

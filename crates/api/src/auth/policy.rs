@@ -39,7 +39,7 @@ pub fn routes(operation: Operation) -> &'static str {
         Operation::ProposePlan => {
             "`POST /accounts/{id}/plans`, `PATCH`/`DELETE /plans/{id}`, `POST /plans/{id}/submit`"
         }
-        Operation::DecidePlan => "`POST /plans/{id}/approve`, `/reject`, `/cancel`",
+        Operation::DecidePlan => "`POST /plans/{id}/approve`, `/reject`, `/cancel`, `GET /approvals/pending`",
         Operation::PauseAging => "`POST /accounts/{id}/pauses`",
         Operation::ReadJobRuns => "`GET /jobs/runs`",
         Operation::ReadSettings => "`GET /settings`",

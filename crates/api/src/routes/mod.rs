@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod agencies;
 pub mod analytics;
+pub mod approvals;
 pub mod audit_logs;
 pub mod auth;
 pub mod collectors;
@@ -76,6 +77,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(plans::lifecycle::approve)
         .service(plans::lifecycle::reject)
         .service(plans::lifecycle::cancel)
+        .service(approvals::pending)
         .service(accounts::pauses::create)
         .service(imports::create::create)
         .service(imports::get::list)

@@ -10,7 +10,7 @@ use uuid::Uuid;
 const COLUMNS: &str =
     "p.agency_id, p.id, p.account_id, p.amount, p.currency::text AS currency, p.method, p.status, p.paid_on,
     p.reference, p.refunded_amount, p.metadata, p.recorded_by, p.collector_id, p.decided_by, p.decided_at,
-    p.created_at";
+    p.created_at, (SELECT u.full_name FROM users u WHERE u.id = p.recorded_by) AS recorded_by_name";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PaymentRow {
@@ -30,6 +30,8 @@ pub struct PaymentRow {
     pub decided_by: Option<Uuid>,
     pub decided_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Who recorded it, by name (`None`: the system, or a processor's webhook).
+    pub recorded_by_name: Option<String>,
 }
 
 pub struct NewPayment<'a> {

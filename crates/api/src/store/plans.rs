@@ -12,6 +12,7 @@ use uuid::Uuid;
 const COLUMNS: &str = "p.agency_id, p.id, p.account_id, p.status, p.total, p.frequency, p.grace_days,
     p.default_threshold_days, p.settlement, p.note, p.created_by, p.decided_by, p.decided_at, p.ended_at,
     p.end_reason, p.created_at, p.updated_at, a.currency::text AS currency,
+    (SELECT u.full_name FROM users u WHERE u.id = p.created_by) AS created_by_name,
     ($1::timestamptz AT TIME ZONE ag.time_zone)::date AS today";
 
 const FROM: &str = "FROM plans p
@@ -32,6 +33,8 @@ pub struct PlanRow {
     pub settlement: bool,
     pub note: Option<String>,
     pub created_by: Uuid,
+    /// Who proposed it, by name.
+    pub created_by_name: Option<String>,
     pub decided_by: Option<Uuid>,
     pub decided_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,

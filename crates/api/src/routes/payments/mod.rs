@@ -39,6 +39,8 @@ pub struct Payment {
     pub refunded_amount: Decimal,
     pub metadata: serde_json::Value,
     pub recorded_by: Option<Uuid>,
+    /// Who recorded it, by name (`null`: the system, or a processor's webhook).
+    pub recorded_by_name: Option<String>,
     /// The manager who approved or rejected a backdated payment.
     pub decided_by: Option<Uuid>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -59,6 +61,7 @@ impl From<PaymentRow> for Payment {
             reference: r.reference,
             metadata: r.metadata,
             recorded_by: r.recorded_by,
+            recorded_by_name: r.recorded_by_name,
             decided_by: r.decided_by,
             decided_at: r.decided_at,
             created_at: r.created_at,

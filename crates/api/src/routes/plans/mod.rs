@@ -49,6 +49,8 @@ pub struct Plan {
     pub remaining: Decimal,
     pub note: Option<String>,
     pub created_by: Uuid,
+    /// Who proposed it, by name: what a manager deciding on it reads.
+    pub created_by_name: Option<String>,
     pub decided_by: Option<Uuid>,
     pub decided_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
@@ -105,6 +107,7 @@ impl Plan {
             remaining: amount(remaining, &row.currency),
             note: row.note,
             created_by: row.created_by,
+            created_by_name: row.created_by_name,
             decided_by: row.decided_by,
             decided_at: row.decided_at,
             ended_at: row.ended_at,

@@ -1,0 +1,210 @@
+//! The account's fees: assessed and waived by managers.
+
+use super::{Done, DoneNote};
+use crate::{
+    api::{self, Account, Fee, Problem},
+    components::{Empty, ErrorBox, FieldError, FormError, Loading},
+    format::{self, money},
+};
+use debtflow_domain::fee::{FeeKind, FeeStatus};
+use leptos::{ev::SubmitEvent, prelude::*};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+#[component]
+pub(super) fn FeesCard(account: Account, version: RwSignal<u32>, reload: Callback<()>) -> impl IntoView {
+    let id = account.id.clone();
+    let fees = LocalResource::new(move || {
+        version.get();
+        let id = id.clone();
+        async move { api::fees(&id).await }
+    });
+    let account_id = account.id.clone();
+    let currency = account.currency.clone();
+    view! {
+        <section class="card" aria-labelledby="fees-h" data-testid="fees">
+            <h2 id="fees-h">"Fees"</h2>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || {
+                    let (account_id, currency) = (account_id.clone(), currency.clone());
+                    fees.get()
+                        .map(|r| match r {
+                            Err(p) => view! { <ErrorBox problem=p retry=move |_| fees.refetch() /> }.into_any(),
+                            Ok(list) if list.is_empty() => view! { <Empty text="No fees." /> }.into_any(),
+                            Ok(list) => {
+                                view! {
+                                    <ul class="fees">
+                                        {list
+                                            .into_iter()
+                                            .map(|f| {
+                                                view! {
+                                                    <FeeItem
+                                                        account_id=account_id.clone()
+                                                        currency=currency.clone()
+                                                        fee=f
+                                                        reload=reload
+                                                    />
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+            <FeeForm account=account.clone() reload=reload />
+        </section>
+    }
+}
+
+#[component]
+fn FeeItem(account_id: String, currency: String, fee: Fee, reload: Callback<()>) -> impl IntoView {
+    let cur = currency;
+    let waiting = fee.status == FeeStatus::Waiting;
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let pending = RwSignal::new(false);
+    let done = Done::of(format!("fee-{}", fee.id));
+    let key = RwSignal::new(None::<String>);
+    let fee_id = fee.id.clone();
+    let waive = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        problem.set(None);
+        done.set(None);
+        let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
+        key.set(Some(k.clone()));
+        let (aid, fid, r) = (account_id.clone(), fee_id.clone(), reason.get_untracked());
+        leptos::task::spawn_local(async move {
+            let result = api::waive_fee(&aid, &fid, r.trim(), &k).await;
+            pending.set(false);
+            match result {
+                Ok(_) => {
+                    key.set(None);
+                    done.set(Some("Fee waived.".into()));
+                    reload.run(());
+                }
+                Err(p) => problem.set(Some(p)),
+            }
+        });
+    };
+    let reason_id = format!("waive-reason-{}", fee.id);
+    let waived = Decimal::from_str(&fee.waived_amount).is_ok_and(|d| !d.is_zero());
+    view! {
+        <li data-testid="fee" data-fee=fee.id.clone()>
+            <span>
+                {format!(
+                    "{} fee {} · paid {}{} ",
+                    format::label(fee.kind.as_str()),
+                    money(&fee.amount, &cur),
+                    money(&fee.paid_amount, &cur),
+                    if waived { format!(" · waived {}", money(&fee.waived_amount, &cur)) } else { String::new() },
+                )}
+            </span>
+            <span class="badge" data-testid="fee-status">
+                {format::label(fee.status.as_str())}
+            </span>
+            {(!fee.reason.is_empty()).then(|| view! { <span class="muted">{format!(" {}", fee.reason)}</span> })}
+            {waiting
+                .then(|| {
+                    view! {
+                        <form class="inline" on:submit=waive data-testid="waive-form">
+                            <label for=reason_id.clone()>"Waive, reason"</label>
+                            <input id=reason_id name="reason" required bind:value=reason />
+                            <FieldError problem=problem field="reason" />
+                            <FormError problem=problem />
+                            <button type="submit" disabled=move || pending.get() data-testid="waive-submit">
+                                "Waive"
+                            </button>
+                            <DoneNote done=done testid="waive-done" />
+                        </form>
+                    }
+                })}
+        </li>
+    }
+}
+
+#[component]
+fn FeeForm(account: Account, reload: Callback<()>) -> impl IntoView {
+    let kind = RwSignal::new(FeeKind::Collection);
+    let amount = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let pending = RwSignal::new(false);
+    let done = Done::of("fee");
+    let key = RwSignal::new(None::<String>);
+    let account_id = account.id.clone();
+    let currency = account.currency.clone();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        done.set(None);
+        let a = match Problem::amount("amount", &amount.get_untracked(), &currency) {
+            Ok(a) => a,
+            Err(p) => return problem.set(Some(p)),
+        };
+        pending.set(true);
+        problem.set(None);
+        let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
+        key.set(Some(k.clone()));
+        let (id, kd, r) = (account_id.clone(), kind.get_untracked(), reason.get_untracked());
+        let currency = currency.clone();
+        leptos::task::spawn_local(async move {
+            let result = api::assess_fee(&id, kd, &a, r.trim(), &k).await;
+            pending.set(false);
+            match result {
+                Ok(f) => {
+                    key.set(None);
+                    done.set(Some(format!(
+                        "{} fee of {} assessed.",
+                        format::label(f.kind.as_str()),
+                        money(&f.amount, &currency)
+                    )));
+                    reload.run(());
+                }
+                Err(p) => problem.set(Some(p)),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit data-testid="fee-form">
+            <h3>"Assess a fee"</h3>
+            <label for="fee-kind">"Kind"</label>
+            <select
+                id="fee-kind"
+                name="kind"
+                prop:value=move || kind.get().as_str()
+                on:change=move |ev| {
+                    if let Ok(k) = event_target_value(&ev).parse() {
+                        kind.set(k)
+                    }
+                }
+            >
+                {FeeKind::ALL
+                    .iter()
+                    .map(|k| view! { <option value=k.as_str()>{format::label(k.as_str())}</option> })
+                    .collect_view()}
+            </select>
+            <FieldError problem=problem field="kind" />
+            <label for="fee-amount">{format!("Amount ({})", account.currency)}</label>
+            <input id="fee-amount" name="amount" inputmode="decimal" required bind:value=amount />
+            <FieldError problem=problem field="amount" />
+            <label for="fee-reason">"Reason"</label>
+            <input id="fee-reason" name="reason" required bind:value=reason />
+            <FieldError problem=problem field="reason" />
+            <FieldError problem=problem field="Idempotency-Key" />
+            <FormError problem=problem />
+            <button type="submit" class="primary" disabled=move || pending.get() data-testid="fee-submit">
+                "Assess fee"
+            </button>
+            <DoneNote done=done testid="fee-done" />
+        </form>
+    }
+}

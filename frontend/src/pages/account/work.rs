@@ -1,0 +1,196 @@
+//! The overview tab: the account's and the debtor's details, and the day's work on
+//! it — a note, a move to another status (the risky moves confirmed first), a payment —
+//! with the latest events below.
+
+use super::{payments::PaymentForm, timeline::Timeline};
+use crate::{
+    api::{self, AccountDetail, Problem},
+    components::{confirm, invalid, FieldError, FormError},
+    format,
+    session::use_session,
+};
+use debtflow_domain::{permission::Operation, AccountStatus};
+use leptos::{ev::SubmitEvent, prelude::*};
+
+/// How many of the latest events the overview shows.
+const RECENT_EVENTS: usize = 5;
+
+#[component]
+pub(super) fn Overview(detail: AccountDetail, reload: Callback<()>) -> impl IntoView {
+    let session = use_session();
+    let a = detail.account;
+    let noter = session.can(Operation::AddNote);
+    let mover = session.can(Operation::WorkAccount) && !detail.allowed_transitions.is_empty();
+    let payer = a.status.takes_payments() && session.can(Operation::RecordPayment);
+    let ssn = a.debtor.ssn_last4.clone().map(|s| if s.starts_with('*') { s } else { format!("***-**-{s}") });
+    let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
+    // The overview's own version: its recent events follow this page's actions.
+    let version = RwSignal::new(0u32);
+    let reload = Callback::new(move |()| {
+        version.update(|v| *v += 1);
+        reload.run(());
+    });
+    view! {
+        <div class="grid">
+            <section class="card" aria-labelledby="details-h">
+                <h2 id="details-h">"Account"</h2>
+                <dl>
+                    <dt>"Original balance"</dt>
+                    <dd>{format::money(&a.original_balance, &a.currency)}</dd>
+                    <dt>"Priority"</dt>
+                    <dd>{format::priority(a.priority)}</dd>
+                    <dt>"Creditor"</dt>
+                    <dd>{a.creditor.clone()}</dd>
+                    <dt>"Delinquent since"</dt>
+                    <dd>{a.delinquency_date.clone()}</dd>
+                </dl>
+            </section>
+            <section class="card" aria-labelledby="debtor-h">
+                <h2 id="debtor-h">"Debtor"</h2>
+                <dl>
+                    <dt>"Name"</dt>
+                    <dd>{a.debtor.full_name.clone()}</dd>
+                    <dt>"Phone"</dt>
+                    <dd>{opt(&a.debtor.phone)}</dd>
+                    <dt>"Email"</dt>
+                    <dd>{opt(&a.debtor.email)}</dd>
+                    <dt>"Address"</dt>
+                    <dd>{opt(&a.debtor.address)}</dd>
+                    <dt>"Date of birth"</dt>
+                    <dd>{opt(&a.debtor.date_of_birth)}</dd>
+                    <dt>"SSN"</dt>
+                    <dd data-testid="ssn">{opt(&ssn)}</dd>
+                </dl>
+            </section>
+        </div>
+        <div class="grid">
+            {noter.then(|| view! { <NoteForm id=a.id.clone() reload=reload /> })}
+            {mover
+                .then(|| {
+                    view! { <TransitionForm id=a.id.clone() allowed=detail.allowed_transitions.clone() reload=reload /> }
+                })}
+            {payer.then(|| view! { <PaymentForm account=a.clone() reload=reload /> })}
+        </div>
+        <Timeline id=a.id.clone() version=version limit=RECENT_EVENTS />
+    }
+}
+
+#[component]
+fn NoteForm(id: String, reload: Callback<()>) -> impl IntoView {
+    let body = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        problem.set(None);
+        let (id, text) = (id.clone(), body.get_untracked());
+        leptos::task::spawn_local(async move {
+            let r = api::add_note(&id, text.trim()).await;
+            pending.set(false);
+            match r {
+                Ok(_) => {
+                    body.set(String::new());
+                    reload.run(());
+                }
+                Err(p) => problem.set(Some(p)),
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=submit on:input=move |_| problem.set(None) data-testid="note-form">
+            <h2>"Add a note"</h2>
+            <label for="note-body">"Note"</label>
+            <textarea
+                id="note-body"
+                name="body"
+                rows="3"
+                required
+                aria-invalid=invalid(problem, "body")
+                aria-describedby="note-body-error"
+                bind:value=body
+            ></textarea>
+            <FieldError problem=problem field="body" input="note-body" />
+            <FormError problem=problem />
+            <button type="submit" class="primary" disabled=move || pending.get()>
+                "Add note"
+            </button>
+        </form>
+    }
+}
+
+/// What a move does that the user should confirm first; `None`: an ordinary move.
+fn move_consequence(to: AccountStatus) -> Option<&'static str> {
+    match to {
+        AccountStatus::Disputed => {
+            Some("Collection stops and the days past due stop counting until the dispute is resolved.")
+        }
+        AccountStatus::Closed => Some("A closed account takes no more work or payments."),
+        _ => None,
+    }
+}
+
+#[component]
+fn TransitionForm(id: String, allowed: Vec<AccountStatus>, reload: Callback<()>) -> impl IntoView {
+    // Nothing chosen until the user chooses: the first allowed move may be a risky one.
+    let to = RwSignal::new(None::<AccountStatus>);
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let Some(t) = to.get_untracked() else {
+            return problem.set(Some(Problem::invalid("to", "Choose the new status.")));
+        };
+        if let Some(consequence) = move_consequence(t) {
+            if !confirm(&format!("Move this account to {}? {consequence}", format::label(t.as_str()))) {
+                return;
+            }
+        }
+        pending.set(true);
+        problem.set(None);
+        let (id, r) = (id.clone(), reason.get_untracked());
+        leptos::task::spawn_local(async move {
+            let result = api::transition(&id, t, r.trim()).await;
+            pending.set(false);
+            match result {
+                Ok(_) => reload.run(()),
+                Err(p) => problem.set(Some(p)),
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=submit on:input=move |_| problem.set(None) data-testid="transition-form">
+            <h2>"Change status"</h2>
+            <label for="transition-to">"New status"</label>
+            <select
+                id="transition-to"
+                name="to"
+                aria-invalid=invalid(problem, "to")
+                aria-describedby="transition-to-error"
+                prop:value=move || to.get().map(AccountStatus::as_str).unwrap_or_default()
+                on:change=move |ev| to.set(event_target_value(&ev).parse::<AccountStatus>().ok())
+            >
+                <option value="">"Choose…"</option>
+                {allowed
+                    .iter()
+                    .map(|s| view! { <option value=s.as_str()>{format::label(s.as_str())}</option> })
+                    .collect_view()}
+            </select>
+            <FieldError problem=problem field="to" input="transition-to" />
+            <label for="transition-reason">"Reason"</label>
+            <input id="transition-reason" name="reason" required bind:value=reason />
+            <FieldError problem=problem field="reason" />
+            <FormError problem=problem />
+            <button type="submit" class="primary" disabled=move || pending.get()>
+                "Change status"
+            </button>
+        </form>
+    }
+}
