@@ -282,3 +282,43 @@ async fn a_refused_token_leaves_the_pooled_connection_clean() {
         assert_eq!(app.get_as(&fresh, "/api/v1/auth/me").await.status(), 200);
     }
 }
+
+#[tokio::test]
+async fn a_password_change_needs_the_current_one_and_ends_the_other_sessions() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let here = app.login("sarah.mitchell", "Collector@2026").await;
+    let elsewhere = app.login("sarah.mitchell", "Collector@2026").await;
+    let access = here["access"].as_str().unwrap();
+    let app = &app;
+    let send = |current: &'static str, new: &'static str| {
+        let body = json!({ "current_password": current, "new_password": new });
+        async move { app.send(Method::POST, "/api/v1/auth/password", access, Some(&body)).await }
+    };
+
+    // Each refusal names its field; nothing changes.
+    let wrong = assert_problem(send("not my password", "a brand new passphrase").await, 422).await;
+    assert!(wrong["errors"]["current_password"].is_array(), "{wrong}");
+    let short = assert_problem(send("Collector@2026", "short").await, 422).await;
+    assert!(short["errors"]["new_password"][0].as_str().unwrap().contains("12 characters"), "{short}");
+    let same = assert_problem(send("Collector@2026", "Collector@2026").await, 422).await;
+    assert!(same["errors"]["new_password"].is_array(), "the demo password is short too: {same}");
+    assert_eq!(app.login_response("sarah.mitchell", "Collector@2026").await.status(), 200, "unchanged so far");
+
+    let response = send("Collector@2026", "a brand new passphrase").await;
+    assert_eq!(response.status(), 204, "{}", response.text().await.unwrap());
+    // This session goes on; the other one ended at once, refresh token included.
+    assert_eq!(app.get_as(access, "/api/v1/auth/me").await.status(), 200);
+    assert_problem(app.get_as(elsewhere["access"].as_str().unwrap(), "/api/v1/auth/me").await, 401).await;
+    assert_problem(refresh(app, elsewhere["refresh"].as_str().unwrap()).await, 401).await;
+    assert_problem(app.login_response("sarah.mitchell", "Collector@2026").await, 401).await;
+    assert_eq!(app.login_response("sarah.mitchell", "a brand new passphrase").await.status(), 200);
+
+    // Audited, without either password.
+    let auditor = app.token("demo.compliance").await;
+    let trail: Value =
+        app.get_as(&auditor, "/api/v1/audit-logs?action=auth.password_changed").await.json().await.unwrap();
+    let entry = &trail["items"][0];
+    assert_eq!(entry["after"]["sessions_ended"], 2, "the other login and the check's: {entry}");
+    assert!(!entry.to_string().contains("passphrase") && !entry.to_string().contains("Collector@2026"));
+}

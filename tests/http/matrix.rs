@@ -28,6 +28,14 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
     };
     vec![
         route(Method::GET, "/auth/me", "/api/v1/auth/me".into(), None, Operation::ReadOwnProfile),
+        // A wrong current password: allowed callers get a 422 and keep theirs.
+        route(
+            Method::POST,
+            "/auth/password",
+            "/api/v1/auth/password".into(),
+            Some(json!({"current_password": "not it", "new_password": "a brand new passphrase"})),
+            Operation::ReadOwnProfile,
+        ),
         route(Method::GET, "/agencies", "/api/v1/agencies".into(), None, Operation::ReadAgencies),
         route(
             Method::GET,

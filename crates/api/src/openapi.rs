@@ -16,6 +16,7 @@ use utoipa::{
         routes::auth::refresh::create,
         routes::auth::logout::create,
         routes::auth::me::get,
+        routes::auth::password::change,
         routes::agencies::list::list,
         routes::agencies::get::get,
         routes::agencies::update::update,

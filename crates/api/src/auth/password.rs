@@ -25,10 +25,14 @@ pub async fn verify_off_thread(password: &str, phc: String) -> bool {
     tokio::task::spawn_blocking(move || verify(&password, &phc)).await.unwrap_or(false)
 }
 
-/// [`hash`] on the blocking pool.
-pub async fn hash_off_thread(password: &str) -> Result<String, argon2::password_hash::Error> {
+/// [`hash`] on the blocking pool (its error as an `std::io::Error`: argon2's is not a
+/// `std::error::Error`).
+pub async fn hash_off_thread(password: &str) -> Result<String, std::io::Error> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || hash(&password)).await.unwrap_or(Err(argon2::password_hash::Error::Crypto))
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .unwrap_or(Err(argon2::password_hash::Error::Crypto))
+        .map_err(|e| std::io::Error::other(e.to_string()))
 }
 
 /// The password policy (NIST SP 800-63B): 12 to 128 characters, not one character

@@ -10,7 +10,7 @@ use debtflow_domain::Role;
 /// The routes that perform `operation`, for the README.
 pub fn routes(operation: Operation) -> &'static str {
     match operation {
-        Operation::ReadOwnProfile => "`GET /auth/me`",
+        Operation::ReadOwnProfile => "`GET /auth/me`, `POST /auth/password`",
         Operation::ReadAgencies => "`GET /agencies`, `GET /agencies/{id}`",
         Operation::UpdateAgency => "`PATCH /agencies/{id}`",
         Operation::ReadCollectors => "`GET /collectors`, `GET /collectors/{id}`",

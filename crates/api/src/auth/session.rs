@@ -1,4 +1,5 @@
-//! Sessions: login, refresh-token rotation with reuse detection, logout.
+//! Sessions: login, refresh-token rotation with reuse detection, logout, and a
+//! password change, which ends the user's other sessions.
 //!
 //! A login opens a session and returns an access token and a refresh token. Each
 //! refresh marks the presented refresh token used and issues a new pair in the same
@@ -185,6 +186,30 @@ pub async fn refresh(
 }
 
 /// Ends the caller's session: its refresh tokens and access tokens stop working.
+/// Changes the user's password: the current one must match, the new one meet the
+/// policy and differ; every other session of the user is revoked in the same
+/// transaction, and the change audited (without either password).
+pub async fn change_password(db: &PgPool, user: &super::AuthUser, current: &str, new: &str) -> Result<(), ApiError> {
+    password::check_policy(new).map_err(|m| ApiError::field("new_password", m))?;
+    if current == new {
+        return Err(ApiError::field("new_password", "must differ from the current password"));
+    }
+    let mut tx = db::begin(db, user.scope()).await?;
+    let phc =
+        users::password_hash_for_update(&mut tx, user.id).await?.ok_or(ApiError::Unauthorized(BAD_CREDENTIALS))?;
+    if !password::verify_off_thread(current, phc).await {
+        return Err(ApiError::field("current_password", "is not your current password"));
+    }
+    let hash = password::hash_off_thread(new).await.map_err(ApiError::internal)?;
+    users::set_password(&mut tx, user.id, &hash).await?;
+    let ended = sessions::revoke_others(&mut tx, user.id, user.session_id, "password_changed").await?;
+    let change =
+        Change::created("auth.password_changed", "user", user.id, serde_json::json!({ "sessions_ended": ended }));
+    audit::record(&mut tx, &Actor::from(user), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn logout(db: &PgPool, user: &super::AuthUser) -> Result<(), ApiError> {
     let mut tx = db::begin(db, user.scope()).await?;
     sessions::revoke(&mut tx, user.session_id, "logout").await?;

@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(auth::refresh::create)
         .service(auth::logout::create)
         .service(auth::me::get)
+        .service(auth::password::change)
         .service(agencies::list::list)
         .service(agencies::get::get)
         .service(agencies::update::update)

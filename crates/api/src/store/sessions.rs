@@ -80,6 +80,20 @@ pub async fn revoke(tx: &mut PgConnection, session: Uuid, reason: &str) -> Resul
         .map(drop)
 }
 
+/// Ends every live session of the user but `keep`; how many it ended.
+pub async fn revoke_others(tx: &mut PgConnection, user_id: Uuid, keep: Uuid, reason: &str) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE auth_sessions SET revoked_at = now(), revoked_reason = $3
+         WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(keep)
+    .bind(reason)
+    .execute(tx)
+    .await
+    .map(|r| r.rows_affected())
+}
+
 /// Ends every live session of the user.
 pub async fn revoke_all(tx: &mut PgConnection, user_id: Uuid, reason: &str) -> Result<(), sqlx::Error> {
     sqlx::query(

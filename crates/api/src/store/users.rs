@@ -89,6 +89,23 @@ pub async fn find_for_login(tx: &mut PgConnection, username: &str) -> Result<Opt
         .await
 }
 
+/// The user's password hash, the row locked for a change.
+pub async fn password_hash_for_update(tx: &mut PgConnection, id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND is_active FOR UPDATE")
+        .bind(id)
+        .fetch_optional(tx)
+        .await
+}
+
+pub async fn set_password(tx: &mut PgConnection, id: Uuid, password_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(password_hash)
+        .execute(tx)
+        .await
+        .map(drop)
+}
+
 /// The user's standing now.
 pub async fn standing(tx: &mut PgConnection, id: Uuid) -> Result<Option<Standing>, sqlx::Error> {
     sqlx::query_as("SELECT id, agency_id, role, token_version, is_active FROM users WHERE id = $1")

@@ -1,6 +1,7 @@
-//! `/auth`: tokens, refresh, logout and the caller's own profile.
+//! `/auth`: tokens, refresh, logout, the caller's own profile and password.
 
 pub mod logout;
 pub mod me;
+pub mod password;
 pub mod refresh;
 pub mod token;

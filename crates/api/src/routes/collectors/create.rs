@@ -63,9 +63,7 @@ pub async fn create(user: AuthUser, body: Json<NewCollector>, db: web::Data<PgPo
     password::check_policy(&new.password).map_err(|m| ApiError::field("password", m))?;
     check_commission_rate(new.commission_rate)?;
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
-    let hash = password::hash_off_thread(&new.password)
-        .await
-        .map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())))?;
+    let hash = password::hash_off_thread(&new.password).await.map_err(ApiError::internal)?;
 
     let mut tx = db::begin(&db, user.scope()).await?;
     let row = store::users::insert_if_absent(
