@@ -1,7 +1,9 @@
 // Every screen at phone width (390 px): nothing scrolls sideways, the worklist's
 // filters wait behind a button, its rows and the account's tables are cards; and on
 // any width, each screen names the browser tab and takes the focus on its heading
-// after a navigation. Screenshots 60–69 (390 px).
+// after a navigation. The page's Content-Security-Policy is enforced here (the other
+// files bypass it for Playwright's evaluations): nothing the app does may violate it.
+// Screenshots 60–69 (390 px).
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as e2e from './support.mjs';
@@ -9,6 +11,7 @@ import { BASE, COLLECTOR, MANAGER, api, tokenOf } from './support.mjs';
 
 let browser, page;
 const acc = {};
+const errors = []; // uncaught errors and console errors: a panic, a policy violation
 
 before(async () => {
   const m = await tokenOf(MANAGER);
@@ -25,12 +28,16 @@ before(async () => {
   const plan = await api(c, 'POST', `/accounts/${acc.phone}/plans`, terms, { 'idempotency-key': `phone-${e2e.RUN}` });
   await api(c, 'POST', `/plans/${plan.id}/submit`, {}, { 'idempotency-key': `phone-submit-${e2e.RUN}` });
   browser = await e2e.launch();
-  page = await e2e.newPage(browser, { width: 390, height: 844 });
+  page = await e2e.newPage(browser, { width: 390, height: 844, errors, enforceCsp: true });
 });
 
 afterEach((t) => e2e.onFailure(page, t));
 after(async () => {
   await browser?.close();
+});
+
+afterEach(() => {
+  assert.deepEqual(errors.splice(0), [], 'no error in the page, no policy violation');
 });
 
 async function noSidewaysScroll(what) {
@@ -54,7 +61,7 @@ test('phone width: the worklist keeps its filters behind a button and shows its 
   assert.equal(await page.isVisible('select[name=status]'), true);
   await page.selectOption('select[name=status]', 'negotiating');
   await page.waitForURL(/status=negotiating/);
-  await page.waitForFunction(() => document.querySelector('[data-testid=filters-toggle]')?.textContent === 'Filters (1)');
+  await page.waitForSelector('[data-testid=filters-toggle] >> text="Filters (1)"');
   await noSidewaysScroll('the worklist with its filters open');
   await e2e.shot(page, '61-worklist-filters-390');
 });
@@ -95,6 +102,7 @@ test('each screen names the tab and, after a navigation, puts the focus on its h
   await page.goto(`${BASE}/accounts`);
   await page.waitForSelector('[data-testid=account-row]');
   assert.equal(await page.title(), 'Worklist · DebtFlow');
+  // Typed, and a result opened before the debounced search fires: no panic after.
   await page.fill('[data-testid=search]', 'Featherstonehaugh');
   await page.click(`a[href="/accounts/${acc.phone}"]`);
   await page.waitForSelector('[data-testid=account]');

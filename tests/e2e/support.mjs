@@ -67,14 +67,24 @@ export async function launch() {
 
 /**
  * A page at `width` px whose confirmations are accepted and pushed to `dialogs`, and
- * whose uncaught errors are printed (and pushed to `errors`).
+ * whose uncaught errors and console errors (a panic's message, a policy violation) are
+ * printed and pushed to `errors`. Playwright's `waitForFunction` evaluates strings, which
+ * the page's Content-Security-Policy forbids, so pages bypass the policy unless
+ * `enforceCsp` (then wait with selectors only).
  */
-export async function newPage(browser, { width = 1280, height = 900, dialogs = [], errors = [] } = {}) {
-  const page = await browser.newPage({ viewport: { width, height } });
+export async function newPage(browser, { width = 1280, height = 900, dialogs = [], errors = [], enforceCsp = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, bypassCSP: !enforceCsp });
+  const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => {
     errors.push(e.message);
     console.error('page error:', e.message);
+  });
+  page.on('console', (m) => {
+    // A refused request is logged by the browser itself; the app says what it means.
+    if (m.type() !== 'error' || m.text().startsWith('Failed to load resource')) return;
+    errors.push(m.text());
+    console.error('console error:', m.text());
   });
   page.on('dialog', async (d) => {
     dialogs.push(d.message());

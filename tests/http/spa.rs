@@ -32,3 +32,34 @@ async fn missing_files_and_api_paths_do_not_fall_back() {
     assert_problem(app.get("/api/v1/missing").await, 404).await;
     assert_problem(app.client.post(app.url("/accounts")).send().await.unwrap(), 405).await;
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_api_answers_are_never_stored() {
+    let dir = spa_dir();
+    let app = spawn_app_with(&[("SPA_DIR", dir.to_str().unwrap())]).await;
+    app.seed().await;
+    let header = |r: &reqwest::Response, name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+
+    let page = app.get("/accounts/42").await;
+    let token = app.login_response("demo.manager", "Manager@2026").await;
+    let problem = app.get("/api/v1/accounts").await;
+    for (what, r) in [("the page", &page), ("a token", &token), ("a 401", &problem)] {
+        assert_eq!(header(r, "x-content-type-options").as_deref(), Some("nosniff"), "{what}");
+        assert_eq!(header(r, "referrer-policy").as_deref(), Some("no-referrer"), "{what}");
+        assert_eq!(header(r, "x-frame-options").as_deref(), Some("DENY"), "{what}");
+        assert_eq!(header(r, "strict-transport-security"), None, "{what}: plain HTTP here, no HSTS");
+    }
+    let page_policy = header(&page, "content-security-policy").expect("the page's policy");
+    assert!(page_policy.contains("script-src 'self' 'wasm-unsafe-eval'"), "{page_policy}");
+    for (what, r) in [("a token", &token), ("a 401", &problem)] {
+        assert_eq!(header(r, "cache-control").as_deref(), Some("no-store"), "{what}");
+        assert_eq!(header(r, "content-security-policy").as_deref(), Some("default-src 'none'; frame-ancestors 'none'"));
+    }
+    // Behind a TLS terminator, browsers are told to stay on HTTPS.
+    let tls = app.client.get(app.url("/health")).header("x-forwarded-proto", "https").send().await.unwrap();
+    assert!(header(&tls, "strict-transport-security").is_some_and(|v| v.starts_with("max-age=")));
+    // The Swagger UI page runs inline scripts: it is not held to the API's policy.
+    let docs = app.get("/api/v1/docs/").await;
+    assert_eq!(docs.status(), 200);
+    assert_eq!(header(&docs, "content-security-policy"), None);
+}

@@ -10,6 +10,12 @@
 //! revalidated on every visit (`no-cache`), so a deploy reaches every browser on its
 //! next load.
 //!
+//! The page (`index.html`) carries its Content-Security-Policy: scripts only from this
+//! origin — the wasm module compiled with `'wasm-unsafe-eval'`, and the page's one
+//! inline boot script by its SHA-256 (computed here from the file, so a rebuilt page
+//! needs no edit of the policy) — requests only to this origin, no plug-ins, no
+//! `<base>`, no framing. Styles allow inline `style` attributes (the charts' SVG).
+//!
 //! A path that names no file falls back to `index.html`, so the SPA's own routes
 //! (`/accounts/42`) survive a reload. Paths under `/api/` and `/health/`, paths that
 //! look like files (`/app.js`) are 404 problems instead: a missing asset or endpoint
@@ -24,6 +30,7 @@ use actix_web::{
     web::{self, Bytes},
     HttpRequest, HttpResponse, ResponseError,
 };
+use base64::{engine::general_purpose::STANDARD as BASE64, Engine};
 use sha2::{Digest, Sha256};
 use std::{collections::HashMap, path::Path, sync::Arc};
 
@@ -48,6 +55,29 @@ struct Asset {
 /// The built SPA, by URL path (`/index.html`, `/assets/debtflow-….wasm`).
 pub struct Spa {
     files: HashMap<String, Asset>,
+    /// The page's Content-Security-Policy.
+    policy: String,
+}
+
+/// The page's policy, allowing its inline scripts by hash.
+fn page_policy(index: &str) -> String {
+    let hashes: String = inline_scripts(index)
+        .map(|script| format!(" 'sha256-{}'", BASE64.encode(Sha256::digest(script.as_bytes()))))
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// The text of each `<script>` without a `src` in the page.
+fn inline_scripts(index: &str) -> impl Iterator<Item = &str> {
+    index.split("<script").skip(1).filter_map(|rest| {
+        let (attributes, body) = rest.split_once('>')?;
+        let (body, _) = body.split_once("</script>")?;
+        (!attributes.contains("src=")).then_some(body)
+    })
 }
 
 impl Spa {
@@ -76,7 +106,9 @@ impl Spa {
                 files.insert(url, Asset { content_type, cache, etag, identity, encoded });
             }
         }
-        Ok(Spa { files })
+        let index = files.get("/index.html").map(|a| String::from_utf8_lossy(&a.identity).into_owned());
+        let policy = page_policy(index.as_deref().unwrap_or_default());
+        Ok(Spa { files, policy })
     }
 
     fn respond(&self, req: &HttpRequest) -> HttpResponse {
@@ -97,6 +129,9 @@ impl Spa {
             .insert_header((header::ETAG, asset.etag.as_str()))
             .insert_header((header::VARY, "Accept-Encoding"))
             .insert_header((header::CONTENT_TYPE, asset.content_type));
+        if asset.content_type.starts_with("text/html") {
+            res.insert_header((header::CONTENT_SECURITY_POLICY, self.policy.as_str()));
+        }
         let unchanged = req
             .headers()
             .get(header::IF_NONE_MATCH)
@@ -238,5 +273,26 @@ mod tests {
         }
         let post = TestRequest::post().uri("/assets/app-0123.wasm").to_http_request();
         assert_eq!(spa.respond(&post).status(), 405);
+    }
+
+    #[test]
+    fn the_page_allows_its_own_inline_boot_script_by_hash_and_nothing_else_inline() {
+        let page = "<head><script type=\"module\" src=\"/x.js\"></script></head>\
+                    <body><script type=\"module\">\n      import init from \"/a.js\";\n    </script></body>";
+        let policy = page_policy(page);
+        // The SHA-256 of the inline script's text, as Python's hashlib computes it.
+        assert!(
+            policy.contains(
+                "script-src 'self' 'wasm-unsafe-eval' 'sha256-dDOshqOs9HsC1O+038SjBKSKSb1712oeDC5cj0rgEnk=';"
+            ),
+            "{policy}"
+        );
+        assert_eq!(policy.matches("'sha256-").count(), 1, "the script with a src is allowed by 'self'");
+        assert!(policy.contains("frame-ancestors 'none'") && policy.contains("object-src 'none'"));
+        let (_dir, spa) = built();
+        let index = spa.respond(&TestRequest::get().uri("/accounts/42").to_http_request());
+        assert_eq!(header(&index, header::CONTENT_SECURITY_POLICY), Some(spa.policy.as_str()));
+        let asset = spa.respond(&TestRequest::get().uri("/assets/app-0123.wasm").to_http_request());
+        assert_eq!(header(&asset, header::CONTENT_SECURITY_POLICY), None, "a policy governs documents only");
     }
 }

@@ -5,7 +5,10 @@ use crate::{
     auth::{session::LoginLimits, token::TokenKeys},
     clock::Clock,
     config::Config,
-    edge::{json::BodyLimit, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits, request_id},
+    edge::{
+        json::BodyLimit, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits, request_id,
+        security_headers,
+    },
     imports::Importer,
     live::{self, Hub},
     openapi::ApiDoc,
@@ -129,11 +132,13 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
             .app_data(BodyLimit(body_limit))
             // Every path parameter of the API is an `{id}`.
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::field("id", "must be a UUID").into()))
-            // Outermost last: request id → metrics → path → problem bodies → rate limit.
+            // Outermost last: request id → security headers → metrics → path → problem
+            // bodies → rate limit.
             .wrap(from_fn(rate_limit::middleware))
             .wrap(ErrorHandlers::new().default_handler(problem::normalize))
             .wrap(from_fn(path::middleware))
             .wrap(from_fn(metrics::middleware))
+            .wrap(from_fn(security_headers::middleware))
             .wrap(from_fn(request_id::middleware))
             .service(routes::health::live)
             .service(routes::health::ready)

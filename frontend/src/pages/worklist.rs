@@ -190,6 +190,13 @@ pub fn WorklistPage() -> impl IntoView {
         }
     });
     let timer = StoredValue::new(None::<TimeoutHandle>);
+    // Leaving the page (a result clicked while typing) cancels a pending search: it
+    // would read this page's signals after they are gone.
+    on_cleanup(move || {
+        if let Some(h) = timer.try_get_value().flatten() {
+            h.clear();
+        }
+    });
     let go_search = go.clone();
     let on_search = move |ev| {
         search.set(event_target_value(&ev));
