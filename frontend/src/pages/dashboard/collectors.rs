@@ -1,0 +1,286 @@
+//! Collector performance: one row per collector for the period, sortable by every
+//! column (sorted here: the report is one page of the agency's collectors), each name a
+//! link to that collector's accounts. Scrolls inside its box on a phone.
+
+use super::{kpi::percent, links};
+use crate::{
+    api::analytics::{CollectorFigures, CollectorsReport},
+    format::money,
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use rust_decimal::Decimal;
+use std::{cmp::Ordering, str::FromStr};
+
+/// A column of the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Name,
+    Assigned,
+    OnPlan,
+    Worked,
+    Collected,
+    Commission,
+    RecoveryRate,
+    Conversion,
+    DaysToFirstPayment,
+}
+
+impl Column {
+    pub const ALL: [Column; 9] = [
+        Column::Name,
+        Column::Assigned,
+        Column::OnPlan,
+        Column::Worked,
+        Column::Collected,
+        Column::Commission,
+        Column::RecoveryRate,
+        Column::Conversion,
+        Column::DaysToFirstPayment,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Column::Name => "name",
+            Column::Assigned => "assigned",
+            Column::OnPlan => "on_plan",
+            Column::Worked => "worked",
+            Column::Collected => "collected",
+            Column::Commission => "commission",
+            Column::RecoveryRate => "recovery_rate",
+            Column::Conversion => "conversion",
+            Column::DaysToFirstPayment => "days_to_first_payment",
+        }
+    }
+
+    pub fn heading(self) -> &'static str {
+        match self {
+            Column::Name => "Collector",
+            Column::Assigned => "Assigned",
+            Column::OnPlan => "On a plan",
+            Column::Worked => "Worked",
+            Column::Collected => "Collected",
+            Column::Commission => "Commission",
+            Column::RecoveryRate => "Recovery rate",
+            Column::Conversion => "Conversion",
+            Column::DaysToFirstPayment => "Days to 1st payment",
+        }
+    }
+
+    /// The first click sorts names A–Z and figures largest first.
+    pub fn first_ascending(self) -> bool {
+        self == Column::Name
+    }
+
+    /// The row's figure in this column, as a number to sort by (`None`: not known).
+    fn number(self, row: &CollectorFigures) -> Option<Decimal> {
+        let f = &row.figures;
+        let dec = |s: &str| Decimal::from_str(s.trim()).ok();
+        match self {
+            Column::Name => None,
+            Column::Assigned => f.assigned.map(Decimal::from),
+            Column::OnPlan => f.on_plan.map(Decimal::from),
+            Column::Worked => Some(Decimal::from(f.worked)),
+            Column::Collected => dec(&f.collected),
+            Column::Commission => dec(&f.commission),
+            Column::RecoveryRate => f.recovery_rate.as_deref().and_then(dec),
+            Column::Conversion => f.conversion.as_deref().and_then(dec),
+            Column::DaysToFirstPayment => f.average_days_to_first_payment.as_deref().and_then(dec),
+        }
+    }
+}
+
+/// The sort in effect: a column and its direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort {
+    pub column: Column,
+    pub ascending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Self {
+        Sort { column: Column::Collected, ascending: false }
+    }
+}
+
+impl Sort {
+    /// Clicking `column`: the same column flips, another starts in its first direction.
+    pub fn by(self, column: Column) -> Sort {
+        if self.column == column {
+            Sort { column, ascending: !self.ascending }
+        } else {
+            Sort { column, ascending: column.first_ascending() }
+        }
+    }
+}
+
+/// The rows in `sort` order; unknown figures last either way, ties by name.
+pub fn sorted(mut rows: Vec<CollectorFigures>, sort: Sort) -> Vec<CollectorFigures> {
+    let by_name = |a: &CollectorFigures, b: &CollectorFigures| {
+        a.collector.name.to_lowercase().cmp(&b.collector.name.to_lowercase())
+    };
+    rows.sort_by(|a, b| {
+        let primary = match sort.column {
+            Column::Name => {
+                let o = by_name(a, b);
+                if sort.ascending { o } else { o.reverse() }
+            }
+            column => match (column.number(a), column.number(b)) {
+                (Some(x), Some(y)) => {
+                    let o = x.cmp(&y);
+                    if sort.ascending { o } else { o.reverse() }
+                }
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
+        };
+        primary.then_with(|| by_name(a, b))
+    });
+    rows
+}
+
+fn days(s: &Option<String>) -> String {
+    s.clone().unwrap_or_else(|| "—".into())
+}
+
+fn count(n: Option<i64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_else(|| "—".into())
+}
+
+#[component]
+pub fn CollectorsTable(report: CollectorsReport, currency: String) -> impl IntoView {
+    let sort = RwSignal::new(Sort::default());
+    let rows = report.collectors;
+    let totals = report.totals;
+    let currency2 = currency.clone();
+    let header = move |column: Column| {
+        let aria = move || match sort.get() {
+            Sort { column: c, ascending: true } if c == column => "ascending",
+            Sort { column: c, .. } if c == column => "descending",
+            _ => "none",
+        };
+        let class = if column == Column::Name { "" } else { "num" };
+        view! {
+            <th scope="col" class=class aria-sort=aria>
+                <button class="sort" data-sort=column.key() on:click=move |_| sort.update(|s| *s = s.by(column))>
+                    {column.heading()}
+                    {move || match aria() {
+                        "ascending" => " ▲",
+                        "descending" => " ▼",
+                        _ => "",
+                    }}
+                </button>
+            </th>
+        }
+    };
+    let body = move || {
+        let currency = currency.clone();
+        sorted(rows.clone(), sort.get())
+            .into_iter()
+            .map(|r| {
+                let f = r.figures;
+                view! {
+                    <tr data-testid="collector-row" data-collector=r.collector.id.clone()>
+                        <th scope="row">
+                            <A href=links::collector(&r.collector.id)>{r.collector.name.clone()}</A>
+                            {(!r.is_active).then(|| view! { <small class="muted">" (inactive)"</small> })}
+                        </th>
+                        <td class="num">{count(f.assigned)}</td>
+                        <td class="num">{count(f.on_plan)}</td>
+                        <td class="num">{f.worked}</td>
+                        <td class="num" data-testid="collector-collected">{money(&f.collected, &currency)}</td>
+                        <td class="num">{money(&f.commission, &currency)}</td>
+                        <td class="num">{percent(f.recovery_rate.as_deref())}</td>
+                        <td class="num">{percent(f.conversion.as_deref())}</td>
+                        <td class="num">{days(&f.average_days_to_first_payment)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="card" aria-labelledby="collectors-h" data-testid="collectors">
+            <h2 id="collectors-h">"Collector performance"</h2>
+            <div class="table-wrap">
+                <table class="collectors" data-testid="collectors-table">
+                    <thead>
+                        <tr>{Column::ALL.map(header)}</tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                    <tfoot>
+                        <tr>
+                            <th scope="row">"All collectors"</th>
+                            <td class="num">{count(totals.assigned)}</td>
+                            <td class="num">{count(totals.on_plan)}</td>
+                            <td class="num">{totals.worked}</td>
+                            <td class="num">{money(&totals.collected, &currency2)}</td>
+                            <td class="num">{money(&totals.commission, &currency2)}</td>
+                            <td class="num">{percent(totals.recovery_rate.as_deref())}</td>
+                            <td class="num">{percent(totals.conversion.as_deref())}</td>
+                            <td class="num">{days(&totals.average_days_to_first_payment)}</td>
+                        </tr>
+                    </tfoot>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::analytics::{CollectorTotals, Named};
+
+    fn row(name: &str, collected: &str, recovery: Option<&str>) -> CollectorFigures {
+        CollectorFigures {
+            collector: Named { id: name.to_lowercase(), name: name.into() },
+            is_active: true,
+            figures: CollectorTotals {
+                collected: collected.into(),
+                commission: "0".into(),
+                recovery_rate: recovery.map(Into::into),
+                ..Default::default()
+            },
+        }
+    }
+
+    fn names(rows: &[CollectorFigures]) -> Vec<&str> {
+        rows.iter().map(|r| r.collector.name.as_str()).collect()
+    }
+
+    #[test]
+    fn sorts_figures_as_numbers_not_text() {
+        let rows = vec![row("Ann", "900.00", None), row("Bob", "12000.00", None), row("Cy", "80.50", None)];
+        let desc = sorted(rows.clone(), Sort::default());
+        assert_eq!(names(&desc), ["Bob", "Ann", "Cy"]);
+        let asc = sorted(rows, Sort { column: Column::Collected, ascending: true });
+        assert_eq!(names(&asc), ["Cy", "Ann", "Bob"]);
+    }
+
+    #[test]
+    fn unknown_figures_go_last_both_ways() {
+        let rows = vec![row("Ann", "0", None), row("Bob", "0", Some("0.2")), row("Cy", "0", Some("0.5"))];
+        let by = |ascending| names(&sorted(rows.clone(), Sort { column: Column::RecoveryRate, ascending })).join(",");
+        assert_eq!(by(false), "Cy,Bob,Ann");
+        assert_eq!(by(true), "Bob,Cy,Ann");
+    }
+
+    #[test]
+    fn names_sort_case_blind_and_ties_by_name() {
+        let rows = vec![row("bob", "5", None), row("Ann", "5", None), row("Cy", "5", None)];
+        assert_eq!(names(&sorted(rows.clone(), Sort { column: Column::Name, ascending: true })), ["Ann", "bob", "Cy"]);
+        assert_eq!(names(&sorted(rows.clone(), Sort { column: Column::Name, ascending: false })), ["Cy", "bob", "Ann"]);
+        // Equal figures: by name.
+        assert_eq!(names(&sorted(rows, Sort::default())), ["Ann", "bob", "Cy"]);
+    }
+
+    #[test]
+    fn clicking_flips_the_same_column_and_starts_others_in_their_direction() {
+        let s = Sort::default();
+        assert_eq!(s.by(Column::Collected), Sort { column: Column::Collected, ascending: true });
+        assert_eq!(s.by(Column::Name), Sort { column: Column::Name, ascending: true });
+        assert_eq!(s.by(Column::Worked), Sort { column: Column::Worked, ascending: false });
+        assert_eq!(s.by(Column::Name).by(Column::Name), Sort { column: Column::Name, ascending: false });
+    }
+}

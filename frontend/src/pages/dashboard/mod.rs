@@ -1,0 +1,269 @@
+//! The dashboard: the period's KPIs beside the previous period's, the payment trend,
+//! the aging today, the accounts by status and (for managers) the collectors'
+//! performance. The period is kept in the URL query ([`period`]); the four reports are
+//! read at once and drawn together, and `data-testid="dashboard-ready"` marks the
+//! moment every figure of the period asked for is on screen (what the benchmark
+//! times). A collector's figures are their own: the API scopes them.
+
+pub mod charts;
+pub mod collectors;
+pub mod funnel;
+pub mod kpi;
+pub mod links;
+pub mod period;
+
+use crate::{
+    api::{
+        analytics::{self, Aging, CollectorsReport, Dashboard, Span, Trends},
+        ApiResult, Problem,
+    },
+    components::{ErrorBox, Loading, PageHeading},
+    session::{use_session, Session},
+};
+use debtflow_domain::permission::Operation;
+use futures_util::future::join4;
+use leptos::prelude::*;
+use leptos_router::{
+    hooks::{use_location, use_navigate, use_query_map},
+    NavigateOptions,
+};
+use period::{Range, PRESETS};
+
+/// Whether the user reads the dashboard (a collector: their own figures).
+pub fn is_for(session: Session) -> bool {
+    session.can(Operation::ReadAnalytics)
+}
+
+/// Whether the user oversees the agency's collectors, and so sees the collectors'
+/// table and lands on the dashboard at `/` (managers, agency admins).
+pub fn oversees(session: Session) -> bool {
+    is_for(session) && session.can(Operation::ReadCollectors)
+}
+
+/// The four reports of one period, as they answered.
+#[derive(Clone)]
+struct Loaded {
+    span: Span,
+    dashboard: ApiResult<Dashboard>,
+    trends: ApiResult<Trends>,
+    aging: ApiResult<Aging>,
+    /// `None` for those who do not see the collectors' table.
+    collectors: Option<ApiResult<CollectorsReport>>,
+}
+
+async fn load(span: Span, with_collectors: bool) -> Loaded {
+    let collectors = async move {
+        if with_collectors {
+            Some(analytics::collectors(span).await)
+        } else {
+            None
+        }
+    };
+    let (dashboard, trends, aging, collectors) =
+        join4(analytics::dashboard(span), analytics::trends(span, period::interval_for(span)), analytics::aging(), collectors)
+            .await;
+    Loaded { span, dashboard, trends, aging, collectors }
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let session = use_session();
+    if !is_for(session) {
+        return view! {
+            <section class="not-found" data-testid="forbidden">
+                <PageHeading text="The dashboard is not for your role" />
+                <leptos_router::components::A href="/accounts">"Back to the worklist"</leptos_router::components::A>
+            </section>
+        }
+        .into_any();
+    }
+    let oversees = oversees(session);
+    let approvals = crate::pages::approvals::is_for(session);
+    let currency = session
+        .user
+        .with_untracked(|u| u.as_ref().and_then(|u| u.agency.as_ref().map(|a| a.currency.clone())))
+        .unwrap_or_else(|| "USD".into());
+    let query = use_query_map();
+    let range = Memo::new(move |_| query.with(|q| Range::from_lookup(|k| q.get(k))));
+    let span = Memo::new(move |_| range.get().span(session.today()));
+    let data = LocalResource::new(move || {
+        let span = span.get();
+        load(span, oversees)
+    });
+    let reload = Callback::new(move |()| data.refetch());
+
+    view! {
+        <section class="dashboard">
+            <PageHeading text="Dashboard" />
+            <PeriodPicker range=range />
+            <p class="period-line muted" role="status" aria-live="polite" data-testid="period-line">
+                {move || {
+                    let s = span.get();
+                    let stale = data.get().is_some_and(|d| d.span != s);
+                    format!("{} to {}{}", s.from, s.to, if stale { " · updating…" } else { "" })
+                }}
+            </p>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || {
+                    let currency = currency.clone();
+                    data.get()
+                        .map(|d| {
+                            let ready = d.span == span.get();
+                            view! {
+                                <Figures loaded=d currency=currency approvals=approvals reload=reload />
+                                {ready.then(|| view! {
+                                    <span hidden data-testid="dashboard-ready" data-from=span.get().from.to_string()
+                                        data-to=span.get().to.to_string()></span>
+                                })}
+                            }
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+/// Every figure of a period, each section with its own error and retry.
+#[component]
+fn Figures(loaded: Loaded, currency: String, approvals: bool, reload: Callback<()>) -> impl IntoView {
+    let failed = move |p: Problem| view! { <ErrorBox problem=p retry=move |_| reload.run(()) /> }.into_any();
+    let scope = match &loaded.dashboard {
+        Ok(d) => match &d.collector {
+            Some(c) => format!("Figures of {}'s accounts.", c.name),
+            None => "Figures of the whole agency.".into(),
+        },
+        Err(_) => String::new(),
+    };
+    let (kpis, funnel) = match loaded.dashboard {
+        Ok(d) => {
+            let to = d.period.to;
+            let portfolio = d.current.portfolio.clone();
+            (
+                view! {
+                    <p class="scope muted" data-testid="scope">
+                        {scope}
+                        {format!(" Compared with {} to {}.", d.previous_period.from, d.previous_period.to)}
+                    </p>
+                    <kpi::Kpis dashboard=d currency=currency.clone() approvals=approvals />
+                }
+                .into_any(),
+                view! { <funnel::Funnel portfolio=portfolio currency=currency.clone() to=to /> }.into_any(),
+            )
+        }
+        Err(p) => (failed(p.clone()), failed(p)),
+    };
+    let trend = match loaded.trends {
+        Ok(t) => view! { <charts::TrendCard trends=t currency=currency.clone() /> }.into_any(),
+        Err(p) => failed(p),
+    };
+    let aging = match loaded.aging {
+        Ok(a) => view! { <charts::AgingCard aging=a currency=currency.clone() /> }.into_any(),
+        Err(p) => failed(p),
+    };
+    let collectors = loaded.collectors.map(|c| match c {
+        Ok(r) => view! { <collectors::CollectorsTable report=r currency=currency.clone() /> }.into_any(),
+        Err(p) => failed(p),
+    });
+    view! {
+        {kpis}
+        <div class="dash-grid">
+            {trend}
+            {aging}
+            {funnel}
+        </div>
+        {collectors}
+    }
+}
+
+/// The period picker: presets, or custom dates checked here by the domain's rule before
+/// they go into the URL.
+#[component]
+fn PeriodPicker(range: Memo<Range>) -> impl IntoView {
+    let navigate = use_navigate();
+    let location = use_location();
+    let go = move |r: Range| {
+        let path = location.pathname.get_untracked();
+        navigate(&format!("{path}?{}", r.to_query()), NavigateOptions { scroll: false, ..Default::default() });
+    };
+    let custom_open = RwSignal::new(range.get_untracked().is_custom());
+    let (from, to) = match range.get_untracked() {
+        Range::Custom(f, t) => (f.to_string(), t.to_string()),
+        _ => (String::new(), String::new()),
+    };
+    let from = RwSignal::new(from);
+    let to = RwSignal::new(to);
+    let error = RwSignal::new(None::<String>);
+    let go_preset = go.clone();
+    let presets = PRESETS
+        .map(|(r, text)| {
+            let go = go_preset.clone();
+            view! {
+                <button
+                    type="button"
+                    aria-pressed=move || (range.get() == r && !custom_open.get()).to_string()
+                    data-period=r.to_query()
+                    on:click=move |_| {
+                        custom_open.set(false);
+                        error.set(None);
+                        go(r)
+                    }
+                >
+                    {text}
+                </button>
+            }
+        });
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match period::parse_custom(&from.get_untracked(), &to.get_untracked()) {
+            Ok(r) => {
+                error.set(None);
+                go(r)
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    view! {
+        <div class="period-picker" role="group" aria-label="Period">
+            {presets}
+            <button
+                type="button"
+                aria-pressed=move || (custom_open.get() || range.get().is_custom()).to_string()
+                aria-expanded=move || custom_open.get().to_string()
+                aria-controls="custom-period"
+                data-period="custom"
+                on:click=move |_| custom_open.update(|o| *o = !*o)
+            >
+                "Custom…"
+            </button>
+        </div>
+        <form class="custom-period" id="custom-period" hidden=move || !custom_open.get() on:submit=apply>
+            <label>
+                "From"
+                <input
+                    type="date"
+                    name="from"
+                    bind:value=from
+                    on:input=move |_| error.set(None)
+                    aria-invalid=move || error.get().map(|_| "true")
+                    aria-describedby="custom-period-error"
+                />
+            </label>
+            <label>
+                "To"
+                <input
+                    type="date"
+                    name="to"
+                    bind:value=to
+                    on:input=move |_| error.set(None)
+                    aria-invalid=move || error.get().map(|_| "true")
+                    aria-describedby="custom-period-error"
+                />
+            </label>
+            <button type="submit">"Apply"</button>
+            <span class="field-error" id="custom-period-error" role="alert">
+                {move || error.get()}
+            </span>
+        </form>
+    }
+}
