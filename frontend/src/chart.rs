@@ -17,7 +17,14 @@ pub fn nice_step(raw: f64) -> f64 {
     if !raw.is_finite() || raw <= 0.0 {
         return 1.0;
     }
-    let magnitude = 10f64.powf(raw.log10().floor());
+    // 10ⁿ ≤ raw < 10ⁿ⁺¹, by steps (no log10/powf: smaller wasm, exact powers of ten).
+    let mut magnitude = 1.0;
+    while magnitude * 10.0 <= raw {
+        magnitude *= 10.0;
+    }
+    while magnitude > raw {
+        magnitude /= 10.0;
+    }
     let fraction = raw / magnitude;
     let nice = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().find(|n| fraction <= n + 1e-9).unwrap_or(10.0);
     nice * magnitude
@@ -185,25 +192,19 @@ pub fn compact(v: f64) -> String {
     } else {
         (a, "")
     };
-    let text = if n >= 100.0 || n.fract().abs() < 1e-9 {
-        format!("{}", n.round() as i64)
-    } else if (n * 10.0).fract().abs() < 1e-6 || n >= 10.0 {
-        format!("{:.1}", n).trim_end_matches(".0").to_string()
-    } else {
-        format!("{:.2}", n).trim_end_matches('0').trim_end_matches('.').to_string()
-    };
-    format!("{sign}{text}{unit}")
+    format!("{sign}{}{unit}", num(n))
 }
 
-/// A coordinate as SVG text: two decimals at most, no trailing zeros.
+/// A number as SVG or label text: two decimals at most, no trailing zeros (written
+/// from integers: the float formatting of `core::fmt` would weigh on the wasm).
 pub fn num(v: f64) -> String {
-    let r = (v * 100.0).round() / 100.0;
-    let s = format!("{r:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.into()
+    let hundredths = (v * 100.0).round() as i64;
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let (int, frac) = (hundredths.unsigned_abs() / 100, hundredths.unsigned_abs() % 100);
+    match frac {
+        0 => format!("{sign}{int}"),
+        f if f % 10 == 0 => format!("{sign}{int}.{}", f / 10),
+        f => format!("{sign}{int}.{f:02}"),
     }
 }
 
@@ -328,6 +329,7 @@ mod tests {
         assert_eq!(compact(-300.0), "-300");
         assert_eq!(compact(0.25), "0.25");
         assert_eq!(compact(125_000.0), "125k");
+        assert_eq!(compact(1234.0), "1.23k");
     }
 
     #[test]
@@ -336,5 +338,7 @@ mod tests {
         assert_eq!(num(12.3456), "12.35");
         assert_eq!(num(-0.001), "0");
         assert_eq!(num(77.5), "77.5");
+        assert_eq!(num(-3.05), "-3.05");
+        assert_eq!(num(0.1 + 0.2), "0.3");
     }
 }

@@ -55,8 +55,11 @@ test('a manager lands on the dashboard, whose figures are the API\'s', async () 
   assert.equal(await text('[data-testid=kpi-active] [data-testid=value]'), String(d.current.portfolio.active_accounts));
   assert.equal(await text('[data-testid=kpi-balance] [data-testid=value]'), money(d.current.portfolio.balance_to_recover));
   // The change is said with an arrow and a sign, not by colour alone.
-  const change = await text('[data-testid=kpi-collected] [data-testid=change]');
-  assert.match(change, /^(▲ (\+[\d.]+%|new)|▼ -[\d.]+%|= 0%) vs /, change);
+  const change = await text('[data-testid=kpi-collected] [data-testid=change] span[aria-hidden]');
+  assert.match(change, /^(▲ (\+[\d.]+%|new)|▼ -[\d.]+%|= 0%)$/, change);
+  assert.equal(await text('[data-testid=kpi-collected] [data-testid=change] .before'), `vs ${money(d.previous.collected)}`);
+  // Screen readers hear it in words.
+  assert.match(await text('[data-testid=kpi-collected] [data-testid=change] .sr-only'), /^(up|down|unchanged)/);
   assert.match(await text('[data-testid=scope]'), /whole agency/);
 
   // The aging chart's table: each bucket's accounts and balance, as the API counts them today.
@@ -76,12 +79,12 @@ test('a manager lands on the dashboard, whose figures are the API\'s', async () 
   assert.ok(await page.$('svg[data-testid=trend-chart][role=img] title'));
   assert.equal(await page.$$eval('svg[data-testid=trend-chart] rect', (r) => r.length), 30, 'a bar per day');
   assert.equal(await page.isVisible('[data-testid=trend-table]'), false);
-  await page.click('[data-testid=trend-toggle]');
+  await page.click('[data-testid=trend-details] summary');
   assert.equal(await page.isVisible('[data-testid=trend-table]'), true);
   assert.equal(await text('[data-testid=trend-total]'), money(d.current.collected));
   await shot('32-dashboard-trend-table');
-  await page.click('[data-testid=trend-toggle]');
-  assert.equal(await page.isVisible('svg[data-testid=trend-chart]'), true);
+  await page.click('[data-testid=trend-details] summary');
+  assert.equal(await page.isVisible('[data-testid=trend-table]'), false);
   await shot('30-dashboard-1280');
 });
 
@@ -159,7 +162,7 @@ test('the collectors\' table sorts by each column', async () => {
     || a.collector.name.toLowerCase().localeCompare(b.collector.name.toLowerCase()));
   assert.deepEqual(await names(), byCollected.map((c) => c.collector.name));
   assert.equal(await page.getAttribute('th:has(button[data-sort=collected])', 'aria-sort'), 'descending');
-  const collected = await page.$$eval('[data-testid=collector-collected]', (tds) => tds.map((t) => t.textContent.trim()));
+  const collected = await page.$$eval('[data-testid=collector-row] [data-testid=collector-collected]', (tds) => tds.map((t) => t.textContent.trim()));
   assert.deepEqual(collected, byCollected.map((c) => money(c.collected)));
 
   await page.click('button[data-sort=name]');

@@ -1,16 +1,16 @@
 //! Collector performance: one row per collector for the period, sortable by every
 //! column (sorted here: the report is one page of the agency's collectors), each name a
-//! link to that collector's accounts. Scrolls inside its box on a phone.
+//! link to that collector's accounts. Scrolls inside its box on a phone. The rows are
+//! markup ([`super::markup`]), redrawn on each sort.
 
-use super::{kpi::percent, links};
+use super::{kpi::percent, links, markup::esc};
 use crate::{
-    api::analytics::{CollectorFigures, CollectorsReport},
+    api::analytics::{CollectorFigures, CollectorTotals, CollectorsReport},
     format::money,
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
 use rust_decimal::Decimal;
-use std::{cmp::Ordering, str::FromStr};
+use std::{cmp::Ordering, fmt::Write, str::FromStr};
 
 /// A column of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,8 +116,10 @@ impl Sort {
 
 /// The rows in `sort` order; unknown figures last either way, ties by name.
 pub fn sorted(mut rows: Vec<CollectorFigures>, sort: Sort) -> Vec<CollectorFigures> {
+    // Case-blind, ASCII only (Unicode case tables would weigh on the wasm).
     let by_name = |a: &CollectorFigures, b: &CollectorFigures| {
-        a.collector.name.to_lowercase().cmp(&b.collector.name.to_lowercase())
+        let key = |r: &CollectorFigures| r.collector.name.bytes().map(|c| c.to_ascii_lowercase()).collect::<Vec<u8>>();
+        key(a).cmp(&key(b))
     };
     rows.sort_by(|a, b| {
         let primary = match sort.column {
@@ -148,21 +150,58 @@ fn count(n: Option<i64>) -> String {
     n.map(|n| n.to_string()).unwrap_or_else(|| "—".into())
 }
 
+/// A row's cells after its heading cell, as markup.
+fn cells(out: &mut String, f: &CollectorTotals, currency: &str) {
+    let _ = write!(
+        out,
+        r#"<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num" data-testid="collector-collected">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>"#,
+        count(f.assigned),
+        count(f.on_plan),
+        f.worked,
+        esc(&money(&f.collected, currency)),
+        esc(&money(&f.commission, currency)),
+        percent(f.recovery_rate.as_deref()),
+        percent(f.conversion.as_deref()),
+        esc(&days(&f.average_days_to_first_payment)),
+    );
+}
+
+/// The table's rows in `sort` order, as markup; each name links to the collector's
+/// accounts.
+pub fn rows_html(rows: &[CollectorFigures], sort: Sort, currency: &str) -> String {
+    let mut out = String::new();
+    for r in sorted(rows.to_vec(), sort) {
+        let _ = write!(
+            out,
+            r#"<tr data-testid="collector-row" data-collector="{id}"><th scope="row"><a href="{href}">{name}</a>{inactive}</th>"#,
+            id = esc(&r.collector.id),
+            href = esc(&links::collector(&r.collector.id)),
+            name = esc(&r.collector.name),
+            inactive = if r.is_active { "" } else { r#"<small class="muted"> (inactive)</small>"# },
+        );
+        cells(&mut out, &r.figures, currency);
+        out.push_str("</tr>");
+    }
+    out
+}
+
+/// The collectors' table: the headings are buttons that sort; the rows are markup
+/// redrawn on each sort.
 #[component]
 pub fn CollectorsTable(report: CollectorsReport, currency: String) -> impl IntoView {
     let sort = RwSignal::new(Sort::default());
+    let mut totals = String::from(r#"<tr><th scope="row">All collectors</th>"#);
+    cells(&mut totals, &report.totals, &currency);
+    totals.push_str("</tr>");
     let rows = report.collectors;
-    let totals = report.totals;
-    let currency2 = currency.clone();
     let header = move |column: Column| {
         let aria = move || match sort.get() {
             Sort { column: c, ascending: true } if c == column => "ascending",
             Sort { column: c, .. } if c == column => "descending",
             _ => "none",
         };
-        let class = if column == Column::Name { "" } else { "num" };
         view! {
-            <th scope="col" class=class aria-sort=aria>
+            <th scope="col" class=if column == Column::Name { "" } else { "num" } aria-sort=aria>
                 <button class="sort" data-sort=column.key() on:click=move |_| sort.update(|s| *s = s.by(column))>
                     {column.heading()}
                     {move || match aria() {
@@ -174,31 +213,6 @@ pub fn CollectorsTable(report: CollectorsReport, currency: String) -> impl IntoV
             </th>
         }
     };
-    let body = move || {
-        let currency = currency.clone();
-        sorted(rows.clone(), sort.get())
-            .into_iter()
-            .map(|r| {
-                let f = r.figures;
-                view! {
-                    <tr data-testid="collector-row" data-collector=r.collector.id.clone()>
-                        <th scope="row">
-                            <A href=links::collector(&r.collector.id)>{r.collector.name.clone()}</A>
-                            {(!r.is_active).then(|| view! { <small class="muted">" (inactive)"</small> })}
-                        </th>
-                        <td class="num">{count(f.assigned)}</td>
-                        <td class="num">{count(f.on_plan)}</td>
-                        <td class="num">{f.worked}</td>
-                        <td class="num" data-testid="collector-collected">{money(&f.collected, &currency)}</td>
-                        <td class="num">{money(&f.commission, &currency)}</td>
-                        <td class="num">{percent(f.recovery_rate.as_deref())}</td>
-                        <td class="num">{percent(f.conversion.as_deref())}</td>
-                        <td class="num">{days(&f.average_days_to_first_payment)}</td>
-                    </tr>
-                }
-            })
-            .collect_view()
-    };
     view! {
         <section class="card" aria-labelledby="collectors-h" data-testid="collectors">
             <h2 id="collectors-h">"Collector performance"</h2>
@@ -207,20 +221,8 @@ pub fn CollectorsTable(report: CollectorsReport, currency: String) -> impl IntoV
                     <thead>
                         <tr>{Column::ALL.map(header)}</tr>
                     </thead>
-                    <tbody>{body}</tbody>
-                    <tfoot>
-                        <tr>
-                            <th scope="row">"All collectors"</th>
-                            <td class="num">{count(totals.assigned)}</td>
-                            <td class="num">{count(totals.on_plan)}</td>
-                            <td class="num">{totals.worked}</td>
-                            <td class="num">{money(&totals.collected, &currency2)}</td>
-                            <td class="num">{money(&totals.commission, &currency2)}</td>
-                            <td class="num">{percent(totals.recovery_rate.as_deref())}</td>
-                            <td class="num">{percent(totals.conversion.as_deref())}</td>
-                            <td class="num">{days(&totals.average_days_to_first_payment)}</td>
-                        </tr>
-                    </tfoot>
+                    <tbody inner_html=move || rows_html(&rows, sort.get(), &currency)></tbody>
+                    <tfoot inner_html=totals></tfoot>
                 </table>
             </div>
         </section>
@@ -273,6 +275,16 @@ mod tests {
         assert_eq!(names(&sorted(rows.clone(), Sort { column: Column::Name, ascending: false })), ["Cy", "bob", "Ann"]);
         // Equal figures: by name.
         assert_eq!(names(&sorted(rows, Sort::default())), ["Ann", "bob", "Cy"]);
+    }
+
+    #[test]
+    fn rows_are_escaped_links_to_the_collectors_accounts() {
+        let mut r = row("O'Hara <script>", "12.50", Some("0.25"));
+        r.is_active = false;
+        let html = rows_html(&[r], Sort::default(), "USD");
+        assert!(html.starts_with(r#"<tr data-testid="collector-row" data-collector="o&#39;hara &lt;script&gt;"><th scope="row"><a href="/accounts?collector=o%27hara%20%3Cscript%3E">O&#39;Hara &lt;script&gt;</a><small class="muted"> (inactive)</small></th>"#), "{html}");
+        assert!(html.contains(r#"<td class="num" data-testid="collector-collected">12.50 USD</td>"#));
+        assert!(html.contains(r#"<td class="num">25%</td>"#));
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! The status funnel: the portfolio's accounts per status, from new to closed (and
-//! disputed aside), each a link to those accounts in the worklist. Bars are HTML, their
-//! length a share of the largest status; the count and balance are written beside.
+//! disputed aside), each a link to those accounts in the worklist. Bars are HTML
+//! markup ([`super::markup`]), their length a share of the largest status; the count
+//! and balance are written beside.
 
-use super::links;
-use crate::{api::analytics::Portfolio, chart::share, format::{label, money}};
+use super::{links, markup::esc};
+use crate::{
+    api::analytics::Portfolio,
+    chart::{num, share},
+    format::{label, money},
+};
 use debtflow_domain::AccountStatus;
-use leptos::prelude::*;
-use leptos_router::components::A;
+use std::fmt::Write;
 
 /// The statuses in the funnel's order with their accounts and balance (a status the
 /// portfolio does not list has none).
@@ -20,45 +24,36 @@ pub fn stages(portfolio: &Portfolio) -> Vec<(AccountStatus, i64, String)> {
         .collect()
 }
 
-#[component]
-pub fn Funnel(portfolio: Option<Portfolio>, currency: String, to: chrono::NaiveDate) -> impl IntoView {
-    let body = match portfolio {
-        None => view! {
-            <p class="empty">{format!("No portfolio was recorded on {to}: pick a period that ends today.")}</p>
+/// The funnel card, as markup.
+pub fn funnel_card(portfolio: Option<&Portfolio>, currency: &str, to: chrono::NaiveDate) -> String {
+    let mut out = format!(
+        r#"<section class="card" aria-labelledby="funnel-h" data-testid="funnel"><h2 id="funnel-h">Accounts by status on {to}</h2>"#
+    );
+    match portfolio {
+        None => {
+            let _ = write!(out, r#"<p class="empty">No portfolio was recorded on {to}: pick a period that ends today.</p>"#);
         }
-        .into_any(),
         Some(p) => {
-            let stages = stages(&p);
+            let stages = stages(p);
             let largest = stages.iter().map(|(_, n, _)| *n).max().unwrap_or(0) as f64;
-            let items = stages
-                .into_iter()
-                .map(|(status, accounts, balance)| {
-                    let width = format!("width: {}%", share(accounts as f64, largest));
-                    let aside = status == AccountStatus::Disputed;
-                    let sum = money(&balance, &currency);
-                    view! {
-                        <li class:aside=aside data-testid="funnel-stage" data-status=status.as_str()>
-                            <A href=links::status(status)>
-                                <span class="name">{label(status.as_str())}</span>
-                                <span class="track" aria-hidden="true">
-                                    <span class=format!("fill status-{status}") style=width></span>
-                                </span>
-                                <span class="count" data-testid="funnel-count">{accounts}</span>
-                                <span class="sum muted">{sum}</span>
-                            </A>
-                        </li>
-                    }
-                })
-                .collect_view();
-            view! { <ol class="funnel">{items}</ol> }.into_any()
+            out.push_str(r#"<ol class="funnel">"#);
+            for (status, accounts, balance) in stages {
+                let _ = write!(
+                    out,
+                    r#"<li{aside} data-testid="funnel-stage" data-status="{s}"><a href="{href}"><span class="name">{name}</span><span class="track" aria-hidden="true"><span class="fill status-{s}" style="width: {width}%"></span></span><span class="count" data-testid="funnel-count">{accounts}</span><span class="sum muted">{sum}</span></a></li>"#,
+                    aside = if status == AccountStatus::Disputed { r#" class="aside""# } else { "" },
+                    s = status.as_str(),
+                    href = esc(&links::status(status)),
+                    name = esc(&label(status.as_str())),
+                    width = num(share(accounts as f64, largest)),
+                    sum = esc(&money(&balance, currency)),
+                );
+            }
+            out.push_str("</ol>");
         }
-    };
-    view! {
-        <section class="card" aria-labelledby="funnel-h" data-testid="funnel">
-            <h2 id="funnel-h">{format!("Accounts by status on {to}")}</h2>
-            {body}
-        </section>
     }
+    out.push_str("</section>");
+    out
 }
 
 #[cfg(test)]
@@ -82,5 +77,10 @@ mod tests {
         assert_eq!(s[0], (AccountStatus::New, 2, "200".into()));
         assert_eq!(s[1], (AccountStatus::Assigned, 0, "0".into()));
         assert_eq!(s[7], (AccountStatus::Disputed, 1, "100".into()));
+        let html = funnel_card(Some(&p), "USD", "2026-12-01".parse().unwrap());
+        assert!(html.contains(r#"<li data-testid="funnel-stage" data-status="new"><a href="/accounts?status=new"><span class="name">New</span><span class="track" aria-hidden="true"><span class="fill status-new" style="width: 100%"></span></span><span class="count" data-testid="funnel-count">2</span>"#), "{html}");
+        assert!(html.contains(r#"style="width: 50%""#));
+        assert!(html.contains(r#"<li class="aside" data-testid="funnel-stage" data-status="disputed">"#));
+        assert!(funnel_card(None, "USD", "2026-11-30".parse().unwrap()).contains("No portfolio was recorded on 2026-11-30"));
     }
 }

@@ -1,18 +1,15 @@
 //! The KPI cards: a period's figure beside the previous period's, with the change said
 //! by an arrow and a sign (▲ +12.5 %), not by colour alone; the colour only adds
-//! whether the change is good news for that figure.
+//! whether the change is good news for that figure. Written as markup ([`super::markup`]).
 
 use crate::{
     api::analytics::{Dashboard, Figures, Portfolio},
     format::money,
 };
+use super::{links, markup::esc};
 use debtflow_domain::AccountStatus;
-use leptos::prelude::*;
-use leptos_router::components::A;
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::str::FromStr;
-
-use super::links;
+use std::{fmt::Write, str::FromStr};
 
 /// Which way a figure moved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,7 +105,7 @@ fn dec(s: &str) -> Decimal {
     Decimal::from_str(s.trim()).unwrap_or_default()
 }
 
-/// Whether a rise is good news (collected), bad news (plans defaulted), or neither.
+/// Whether a rise is good news (collected) or bad news (plans defaulted).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Sense {
     UpIsGood,
@@ -125,139 +122,148 @@ fn tone(change: &Change, sense: Sense) -> &'static str {
 
 /// One card: a label, the value (a link to the accounts behind it, when the worklist
 /// can show them), and the change against the previous value.
-#[component]
-fn Card(
-    testid: &'static str,
-    label: &'static str,
-    #[prop(into)] value: String,
-    #[prop(optional_no_strip)] change: Option<Change>,
-    #[prop(optional)] sense: Option<Sense>,
-    #[prop(optional, into)] before: Option<String>,
-    #[prop(optional, into)] note: Option<String>,
-    #[prop(optional_no_strip)] href: Option<String>,
-) -> impl IntoView {
-    let change_view = change.map(|c| {
-        let class = format!("change {}", tone(&c, sense.unwrap_or(Sense::UpIsGood)));
-        let before = before.unwrap_or_default();
-        view! {
-            <p class=class data-testid="change" data-trend=format!("{:?}", c.trend).to_lowercase()>
-                <span aria-hidden="true">{format!("{} {}", c.arrow(), c.text)}</span>
-                <span class="sr-only">{format!("{} from {before}", c.spoken())}</span>
-                <span class="before" aria-hidden="true">{format!(" vs {before}")}</span>
-            </p>
+struct Card<'a> {
+    testid: &'a str,
+    label: &'a str,
+    value: String,
+    change: Option<(Change, Sense, String)>,
+    note: Option<String>,
+    href: Option<String>,
+}
+
+impl Card<'_> {
+    fn write(&self, out: &mut String) {
+        let _ = write!(out, r#"<li class="kpi card" data-testid="{}"><h3>{}</h3>"#, self.testid, esc(self.label));
+        match &self.href {
+            Some(href) => {
+                let _ = write!(out, r#"<a class="value" data-testid="value" href="{}">{}</a>"#, esc(href), esc(&self.value));
+            }
+            None => {
+                let _ = write!(out, r#"<span class="value" data-testid="value">{}</span>"#, esc(&self.value));
+            }
         }
-    });
-    let value_view = match href {
-        Some(href) => view! { <A href=href attr:class="value" attr:data-testid="value">{value}</A> }.into_any(),
-        None => view! { <span class="value" data-testid="value">{value}</span> }.into_any(),
-    };
-    view! {
-        <li class="kpi card" data-testid=testid>
-            <h3>{label}</h3>
-            {value_view}
-            {change_view}
-            {note.map(|n| view! { <p class="note muted">{n}</p> })}
-        </li>
+        if let Some((c, sense, before)) = &self.change {
+            let trend = match c.trend {
+                Trend::Up => "up",
+                Trend::Down => "down",
+                Trend::Flat => "flat",
+            };
+            let _ = write!(
+                out,
+                r#"<p class="change {tone}" data-testid="change" data-trend="{trend}"><span aria-hidden="true">{arrow} {text}</span><span class="sr-only">{spoken} from {before}</span><span class="before" aria-hidden="true"> vs {before}</span></p>"#,
+                tone = tone(c, *sense),
+                arrow = c.arrow(),
+                text = esc(&c.text),
+                spoken = esc(&c.spoken()),
+                before = esc(before),
+            );
+        }
+        if let Some(note) = &self.note {
+            let _ = write!(out, r#"<p class="note muted">{}</p>"#, esc(note));
+        }
+        out.push_str("</li>");
     }
 }
 
-/// The period's KPI cards. `approvals`: whether the user decides what waits for
-/// approval (the card then links to the approvals).
-#[component]
-pub fn Kpis(dashboard: Dashboard, currency: String, approvals: bool) -> impl IntoView {
+/// The period's KPI cards, as markup. `approvals`: whether the user decides what waits
+/// for approval (the card then links to the approvals).
+pub fn cards(dashboard: &Dashboard, currency: &str, approvals: bool) -> String {
     let (now, before) = (&dashboard.current, &dashboard.previous);
-    let m = |s: &str| money(s, &currency);
+    let m = |s: &str| money(s, currency);
     let ratio = |f: &Figures| f.recovery_rate.as_deref().and_then(|r| Decimal::from_str(r).ok());
-    let stock = |pick: fn(&Portfolio) -> Decimal| -> Option<Change> {
+    let both = |pick: fn(&Portfolio) -> Decimal| -> Option<Change> {
         Some(change(pick(now.portfolio.as_ref()?), pick(before.portfolio.as_ref()?)))
     };
-    let dash = || "—".to_string();
-    // The portfolio at the period's end, as recorded (or not) then.
-    let (active_now, active_before) = (
-        now.portfolio.as_ref().map(|p| p.active_accounts.to_string()).unwrap_or_else(dash),
-        before.portfolio.as_ref().map(|p| p.active_accounts.to_string()).unwrap_or_else(dash),
-    );
-    let (balance_now, balance_before) = (
-        now.portfolio.as_ref().map(|p| m(&p.balance_to_recover)).unwrap_or_else(dash),
-        before.portfolio.as_ref().map(|p| m(&p.balance_to_recover)).unwrap_or_else(dash),
-    );
-    let unrecorded = (now.portfolio.is_none() || before.portfolio.is_none())
-        .then(|| "No portfolio was recorded on one of the two periods' last days.".to_string());
+    let stock = |f: &Figures, show: &dyn Fn(&Portfolio) -> String| f.portfolio.as_ref().map(show).unwrap_or_else(|| "—".into());
+    let count = |p: &Portfolio| p.active_accounts.to_string();
+    let owed = |p: &Portfolio| m(&p.balance_to_recover);
+    let stock_note = if now.portfolio.is_none() || before.portfolio.is_none() {
+        "No portfolio was recorded at the end of one of the two periods"
+    } else {
+        "At the period's end"
+    };
     let awaiting = dashboard.payments_awaiting_approval + dashboard.plans_awaiting_approval;
-
-    view! {
-        <ul class="kpis" aria-label="Key figures">
-            <Card
-                testid="kpi-collected"
-                label="Collected"
-                value=m(&now.collected)
-                change=Some(change(dec(&now.collected), dec(&before.collected)))
-                before=m(&before.collected)
-                note=format!("Received {} · refunded {}", m(&now.received), m(&now.refunded))
-            />
-            <Card
-                testid="kpi-payments"
-                label="Payments received"
-                value=now.payments.to_string()
-                change=Some(change(Decimal::from(now.payments), Decimal::from(before.payments)))
-                before=before.payments.to_string()
-            />
-            <Card
-                testid="kpi-recovery"
-                label="Recovery rate"
-                value=percent(now.recovery_rate.as_deref())
-                change=point_change(ratio(now), ratio(before))
-                before=percent(before.recovery_rate.as_deref())
-                note="Collected ÷ (collected + balance to recover)"
-            />
-            <Card
-                testid="kpi-active"
-                label="Active accounts"
-                value=active_now
-                change=stock(|p| Decimal::from(p.active_accounts))
-                sense=Sense::DownIsGood
-                before=active_before
-                href=Some(links::open_accounts())
-                note=unrecorded.clone().unwrap_or_else(|| "At the period's end".into())
-            />
-            <Card
-                testid="kpi-balance"
-                label="Balance to recover"
-                value=balance_now
-                change=stock(|p| dec(&p.balance_to_recover))
-                sense=Sense::DownIsGood
-                before=balance_before
-                href=Some(links::open_accounts())
-                note=unrecorded.unwrap_or_else(|| "At the period's end".into())
-            />
-            <Card
-                testid="kpi-defaulted"
-                label="Plans defaulted"
-                value=now.plans_defaulted.to_string()
-                change=Some(change(Decimal::from(now.plans_defaulted), Decimal::from(before.plans_defaulted)))
-                sense=Sense::DownIsGood
-                before=before.plans_defaulted.to_string()
-            />
-            <Card
-                testid="kpi-plans"
-                label="Active plans today"
-                value=format!("{} on track", dashboard.plans_on_track)
-                note=format!("{} late (an installment missed)", dashboard.plans_late)
-                href=Some(links::status(AccountStatus::PaymentPlan))
-            />
-            <Card
-                testid="kpi-awaiting"
-                label="Awaiting approval now"
-                value=awaiting.to_string()
-                note=format!(
-                    "{} plan(s), {} backdated payment(s)",
-                    dashboard.plans_awaiting_approval,
-                    dashboard.payments_awaiting_approval,
-                )
-                href=approvals.then(|| "/approvals".to_string())
-            />
-        </ul>
+    let counted = |n: i64, p: i64| change(Decimal::from(n), Decimal::from(p));
+    let cards = [
+        Card {
+            testid: "kpi-collected",
+            label: "Collected",
+            value: m(&now.collected),
+            change: Some((change(dec(&now.collected), dec(&before.collected)), Sense::UpIsGood, m(&before.collected))),
+            note: Some(format!("Received {} · refunded {}", m(&now.received), m(&now.refunded))),
+            href: None,
+        },
+        Card {
+            testid: "kpi-payments",
+            label: "Payments received",
+            value: now.payments.to_string(),
+            change: Some((counted(now.payments, before.payments), Sense::UpIsGood, before.payments.to_string())),
+            note: None,
+            href: None,
+        },
+        Card {
+            testid: "kpi-recovery",
+            label: "Recovery rate",
+            value: percent(now.recovery_rate.as_deref()),
+            change: point_change(ratio(now), ratio(before))
+                .map(|c| (c, Sense::UpIsGood, percent(before.recovery_rate.as_deref()))),
+            note: Some("Collected ÷ (collected + balance to recover)".into()),
+            href: None,
+        },
+        Card {
+            testid: "kpi-active",
+            label: "Active accounts",
+            value: stock(now, &count),
+            change: both(|p| Decimal::from(p.active_accounts)).map(|c| (c, Sense::DownIsGood, stock(before, &count))),
+            note: Some(stock_note.into()),
+            href: Some(links::open_accounts()),
+        },
+        Card {
+            testid: "kpi-balance",
+            label: "Balance to recover",
+            value: stock(now, &owed),
+            change: both(|p| dec(&p.balance_to_recover)).map(|c| (c, Sense::DownIsGood, stock(before, &owed))),
+            note: Some(stock_note.into()),
+            href: Some(links::open_accounts()),
+        },
+        Card {
+            testid: "kpi-defaulted",
+            label: "Plans defaulted",
+            value: now.plans_defaulted.to_string(),
+            change: Some((
+                counted(now.plans_defaulted, before.plans_defaulted),
+                Sense::DownIsGood,
+                before.plans_defaulted.to_string(),
+            )),
+            note: None,
+            href: None,
+        },
+        Card {
+            testid: "kpi-plans",
+            label: "Active plans today",
+            value: format!("{} on track", dashboard.plans_on_track),
+            change: None,
+            note: Some(format!("{} late (an installment missed)", dashboard.plans_late)),
+            href: Some(links::status(AccountStatus::PaymentPlan)),
+        },
+        Card {
+            testid: "kpi-awaiting",
+            label: "Awaiting approval now",
+            value: awaiting.to_string(),
+            change: None,
+            note: Some(format!(
+                "{} plan(s), {} backdated payment(s)",
+                dashboard.plans_awaiting_approval, dashboard.payments_awaiting_approval
+            )),
+            href: approvals.then(|| "/approvals".to_string()),
+        },
+    ];
+    let mut out = String::from(r#"<ul class="kpis" aria-label="Key figures">"#);
+    for card in &cards {
+        card.write(&mut out);
     }
+    out.push_str("</ul>");
+    out
 }
 
 #[cfg(test)]
@@ -310,6 +316,57 @@ mod tests {
         assert_eq!(tone(&up, Sense::DownIsGood), "bad");
         assert_eq!(tone(&down, Sense::DownIsGood), "good");
         assert_eq!(tone(&change(d("1"), d("1")), Sense::UpIsGood), "flat");
+    }
+
+    fn figures(collected: &str, portfolio: Option<i64>) -> Figures {
+        Figures {
+            collected: collected.into(),
+            received: collected.into(),
+            refunded: "0".into(),
+            payments: 2,
+            plans_defaulted: 0,
+            portfolio: portfolio.map(|n| Portfolio {
+                active_accounts: n,
+                balance_to_recover: "100".into(),
+                by_status: vec![],
+                by_bucket: vec![],
+            }),
+            recovery_rate: None,
+        }
+    }
+
+    fn dashboard(previous_portfolio: Option<i64>) -> Dashboard {
+        let span = crate::api::analytics::Span { from: "2026-11-01".parse().unwrap(), to: "2026-11-30".parse().unwrap() };
+        Dashboard {
+            period: span,
+            previous_period: span,
+            collector: None,
+            current: figures("1250.00", Some(10)),
+            previous: figures("1000.00", previous_portfolio),
+            plans_on_track: 3,
+            plans_late: 1,
+            payments_awaiting_approval: 1,
+            plans_awaiting_approval: 2,
+        }
+    }
+
+    #[test]
+    fn cards_say_value_change_and_previous_value() {
+        let html = cards(&dashboard(Some(12)), "USD", true);
+        assert_eq!(html.matches(r#"<li class="kpi card""#).count(), 8);
+        assert!(html.contains(r#"data-testid="kpi-collected"><h3>Collected</h3><span class="value" data-testid="value">1,250.00 USD</span><p class="change good" data-testid="change" data-trend="up"><span aria-hidden="true">▲ +25%</span><span class="sr-only">up 25% from 1,000.00 USD</span>"#), "{html}");
+        // Fewer active accounts is good news, said with ▼ and a sign.
+        assert!(html.contains(r#"<p class="change good" data-testid="change" data-trend="down"><span aria-hidden="true">▼ -16.7%</span>"#));
+        assert!(html.contains(r#"href="/approvals">3</a>"#));
+    }
+
+    #[test]
+    fn no_previous_portfolio_no_change_said() {
+        let html = cards(&dashboard(None), "USD", false);
+        let active = html.split(r#"data-testid="kpi-active""#).nth(1).unwrap().split("</li>").next().unwrap();
+        assert!(!active.contains("data-testid=\"change\""), "{active}");
+        assert!(active.contains("No portfolio was recorded"));
+        assert!(!html.contains("/approvals"), "no link for who does not decide");
     }
 
     #[test]

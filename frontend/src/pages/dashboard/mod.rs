@@ -10,19 +10,20 @@ pub mod collectors;
 pub mod funnel;
 pub mod kpi;
 pub mod links;
+pub mod markup;
 pub mod period;
 
 use crate::{
     api::{
-        analytics::{self, Aging, CollectorsReport, Dashboard, Span, Trends},
-        ApiResult, Problem,
+        analytics::{self, Answers, Span},
+        Problem,
     },
     components::{ErrorBox, Loading, PageHeading},
     session::{use_session, Session},
 };
 use debtflow_domain::permission::Operation;
-use futures_util::future::join4;
 use leptos::prelude::*;
+use std::rc::Rc;
 use leptos_router::{
     hooks::{use_location, use_navigate, use_query_map},
     NavigateOptions,
@@ -40,29 +41,11 @@ pub fn oversees(session: Session) -> bool {
     is_for(session) && session.can(Operation::ReadCollectors)
 }
 
-/// The four reports of one period, as they answered.
+/// The reports of one period, as they answered.
 #[derive(Clone)]
 struct Loaded {
     span: Span,
-    dashboard: ApiResult<Dashboard>,
-    trends: ApiResult<Trends>,
-    aging: ApiResult<Aging>,
-    /// `None` for those who do not see the collectors' table.
-    collectors: Option<ApiResult<CollectorsReport>>,
-}
-
-async fn load(span: Span, with_collectors: bool) -> Loaded {
-    let collectors = async move {
-        if with_collectors {
-            Some(analytics::collectors(span).await)
-        } else {
-            None
-        }
-    };
-    let (dashboard, trends, aging, collectors) =
-        join4(analytics::dashboard(span), analytics::trends(span, period::interval_for(span)), analytics::aging(), collectors)
-            .await;
-    Loaded { span, dashboard, trends, aging, collectors }
+    answers: Rc<Answers>,
 }
 
 #[component]
@@ -88,7 +71,10 @@ pub fn DashboardPage() -> impl IntoView {
     let span = Memo::new(move |_| range.get().span(session.today()));
     let data = LocalResource::new(move || {
         let span = span.get();
-        load(span, oversees)
+        async move {
+            let answers = analytics::dashboard_answers(span, period::interval_for(span), oversees).await;
+            Loaded { span, answers: Rc::new(answers) }
+        }
     });
     let reload = Callback::new(move |()| data.refetch());
 
@@ -127,51 +113,37 @@ pub fn DashboardPage() -> impl IntoView {
 /// Every figure of a period, each section with its own error and retry.
 #[component]
 fn Figures(loaded: Loaded, currency: String, approvals: bool, reload: Callback<()>) -> impl IntoView {
-    let failed = move |p: Problem| view! { <ErrorBox problem=p retry=move |_| reload.run(()) /> }.into_any();
-    let scope = match &loaded.dashboard {
-        Ok(d) => match &d.collector {
+    let a = loaded.answers;
+    let failed = move |p: &Problem| view! { <ErrorBox problem=p.clone() retry=move |_| reload.run(()) /> }.into_any();
+    let markup = |html: String| view! { <div class="section" inner_html=html></div> }.into_any();
+    let section = |r: Result<String, &Problem>| match r {
+        Ok(html) => markup(html),
+        Err(p) => failed(p),
+    };
+    let d = a.dashboard.as_ref();
+    let head = d.map(|d| {
+        let whose = match &d.collector {
             Some(c) => format!("Figures of {}'s accounts.", c.name),
             None => "Figures of the whole agency.".into(),
-        },
-        Err(_) => String::new(),
-    };
-    let (kpis, funnel) = match loaded.dashboard {
-        Ok(d) => {
-            let to = d.period.to;
-            let portfolio = d.current.portfolio.clone();
-            (
-                view! {
-                    <p class="scope muted" data-testid="scope">
-                        {scope}
-                        {format!(" Compared with {} to {}.", d.previous_period.from, d.previous_period.to)}
-                    </p>
-                    <kpi::Kpis dashboard=d currency=currency.clone() approvals=approvals />
-                }
-                .into_any(),
-                view! { <funnel::Funnel portfolio=portfolio currency=currency.clone() to=to /> }.into_any(),
-            )
-        }
-        Err(p) => (failed(p.clone()), failed(p)),
-    };
-    let trend = match loaded.trends {
-        Ok(t) => view! { <charts::TrendCard trends=t currency=currency.clone() /> }.into_any(),
-        Err(p) => failed(p),
-    };
-    let aging = match loaded.aging {
-        Ok(a) => view! { <charts::AgingCard aging=a currency=currency.clone() /> }.into_any(),
-        Err(p) => failed(p),
-    };
-    let collectors = loaded.collectors.map(|c| match c {
-        Ok(r) => view! { <collectors::CollectorsTable report=r currency=currency.clone() /> }.into_any(),
+        };
+        format!(
+            r#"<p class="scope muted" data-testid="scope">{} Compared with {} to {}.</p>{}"#,
+            markup::esc(&whose),
+            d.previous_period.from,
+            d.previous_period.to,
+            kpi::cards(d, &currency, approvals)
+        )
+    });
+    let trend = a.trends.as_ref().map(|t| charts::trend_card(t, &currency));
+    let aging = a.aging.as_ref().map(|x| charts::aging_card(x, &currency));
+    let funnel = d.map(|d| funnel::funnel_card(d.current.portfolio.as_ref(), &currency, d.period.to));
+    let collectors = a.collectors.as_ref().map(|c| match c {
+        Ok(r) => view! { <collectors::CollectorsTable report=r.clone() currency=currency.clone() /> }.into_any(),
         Err(p) => failed(p),
     });
     view! {
-        {kpis}
-        <div class="dash-grid">
-            {trend}
-            {aging}
-            {funnel}
-        </div>
+        {section(head)}
+        <div class="dash-grid">{section(trend)} {section(aging)} {section(funnel)}</div>
         {collectors}
     }
 }

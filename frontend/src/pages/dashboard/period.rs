@@ -104,20 +104,31 @@ pub fn interval_for(span: Span) -> Interval {
     }
 }
 
+const MONTHS: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// `Nov` (chrono's `format` is not used: its formatting machinery would weigh on the
+/// wasm for three names).
+fn month_short(date: NaiveDate) -> &'static str {
+    MONTHS[date.month0() as usize].get(..3).unwrap_or("")
+}
+
 /// A bucket's start as an axis label: `03 Nov` for a day or week, `Nov 2026` for a month.
 pub fn bucket_label(start: NaiveDate, interval: Interval) -> String {
     match interval {
-        Interval::Month => start.format("%b %Y").to_string(),
-        Interval::Day | Interval::Week => start.format("%d %b").to_string(),
+        Interval::Month => format!("{} {}", month_short(start), start.year()),
+        Interval::Day | Interval::Week => format!("{:02} {}", start.day(), month_short(start)),
     }
 }
 
 /// What a bucket covers, for its tooltip and table row.
 pub fn bucket_name(start: NaiveDate, interval: Interval) -> String {
+    let date = format!("{:02} {} {}", start.day(), month_short(start), start.year());
     match interval {
-        Interval::Day => start.format("%a %d %b %Y").to_string(),
-        Interval::Week => format!("Week of {}", start.format("%d %b %Y")),
-        Interval::Month => start.format("%B %Y").to_string(),
+        Interval::Day => format!("{} {date}", DAYS[start.weekday().num_days_from_monday() as usize]),
+        Interval::Week => format!("Week of {date}"),
+        Interval::Month => format!("{} {}", MONTHS[start.month0() as usize], start.year()),
     }
 }
 
