@@ -75,7 +75,6 @@ pub fn bar_chart(spec: &Spec, bars: &[Bar]) -> String {
         );
     }
     let _ = write!(svg, r#"<line class="axis" x1="{left}" x2="{right}" y1="{b}" y2="{b}"/>"#, b = num(layout.baseline));
-    let count = bars.len();
     for (i, (bar, b)) in bars.iter().zip(&layout.bars).enumerate() {
         let _ = write!(
             svg,
@@ -95,8 +94,8 @@ pub fn bar_chart(spec: &Spec, bars: &[Bar]) -> String {
                 esc(l)
             );
         }
-        // Every `every`-th label, and the last when far enough from the one before.
-        if i % every == 0 || (i + 1 == count && i % every >= every.div_ceil(2)) {
+        // Every `every`-th label, evenly spaced.
+        if i % every == 0 {
             let _ = write!(
                 svg,
                 r#"<text class="label" x="{}" y="{}" text-anchor="middle">{}</text>"#,
@@ -116,10 +115,8 @@ pub fn bar_chart(spec: &Spec, bars: &[Bar]) -> String {
 pub fn trend_card(trends: &Trends, currency: &str) -> String {
     let interval = trends.interval;
     let per = interval.as_str();
-    let best = trends
-        .buckets
-        .iter()
-        .max_by(|a, b| plot_value(&a.money.collected).total_cmp(&plot_value(&b.money.collected)));
+    let best =
+        trends.buckets.iter().max_by(|a, b| plot_value(&a.money.collected).total_cmp(&plot_value(&b.money.collected)));
     let desc = match best {
         Some(b) if plot_value(&b.money.collected) > 0.0 => format!(
             "{} collected from {} to {} in {} payment(s); the most in one {per}: {} ({}).",
@@ -148,7 +145,7 @@ pub fn trend_card(trends: &Trends, currency: &str) -> String {
         })
         .collect();
     let title = format!("Money collected per {per}, {} to {}", trends.period.from, trends.period.to);
-    let spec = Spec { id: "trend", title: &title, desc: &desc, width: 640.0, height: 220.0, max_labels: 10 };
+    let spec = Spec { id: "trend", title: &title, desc: &desc, width: 640.0, height: 220.0, max_labels: 8 };
     let mut out = format!(
         r#"<section class="card trend" aria-labelledby="trend-h" data-testid="trend"><h2 id="trend-h">Money collected per {per}</h2>{}<details data-testid="trend-details"><summary>Show as table</summary><div class="table-wrap"><table data-testid="trend-table"><thead><tr><th scope="col">{}</th><th scope="col" class="num">Payments</th><th scope="col" class="num">Received</th><th scope="col" class="num">Refunded</th><th scope="col" class="num">Collected</th></tr></thead><tbody>"#,
         bar_chart(&spec, &bars),
@@ -186,7 +183,9 @@ pub fn aging_card(aging: &Aging, currency: &str) -> String {
     };
     let accounts: Vec<Bar> = rows
         .iter()
-        .map(|r| bar(r, r.accounts as f64, format!("{} days: {} account(s)", r.bucket, r.accounts), r.accounts.to_string()))
+        .map(|r| {
+            bar(r, r.accounts as f64, format!("{} days: {} account(s)", r.bucket, r.accounts), r.accounts.to_string())
+        })
         .collect();
     let balance: Vec<Bar> = rows
         .iter()
@@ -235,9 +234,12 @@ mod tests {
 
     #[test]
     fn a_chart_is_a_described_image_with_a_bar_per_value() {
-        let spec = Spec { id: "t", title: "Money <in>", desc: "Most on \"b\"", width: 300.0, height: 150.0, max_labels: 8 };
+        let spec =
+            Spec { id: "t", title: "Money <in>", desc: "Most on \"b\"", width: 300.0, height: 150.0, max_labels: 8 };
         let svg = bar_chart(&spec, &three());
-        assert!(svg.starts_with(r#"<svg class="chart" viewBox="0 0 300 150" role="img" aria-labelledby="t-title t-desc""#));
+        assert!(
+            svg.starts_with(r#"<svg class="chart" viewBox="0 0 300 150" role="img" aria-labelledby="t-title t-desc""#)
+        );
         assert!(svg.contains(r#"<title id="t-title">Money &lt;in&gt;</title>"#), "{svg}");
         assert!(svg.contains(r#"<desc id="t-desc">Most on &quot;b&quot;</desc>"#));
         assert_eq!(svg.matches("<rect ").count(), 3);
@@ -253,7 +255,7 @@ mod tests {
         let bars: Vec<Bar> = (0..30)
             .map(|i| Bar { label: format!("d{i}"), value: 1.0, tip: String::new(), value_label: None })
             .collect();
-        let spec = Spec { id: "t", title: "", desc: "", width: 640.0, height: 220.0, max_labels: 10 };
+        let spec = Spec { id: "t", title: "", desc: "", width: 480.0, height: 220.0, max_labels: 8 };
         let svg = bar_chart(&spec, &bars);
         assert_eq!(svg.matches(r#"class="label""#).count(), 8, "every 4th of 30: 0, 4, … 28");
         assert!(svg.contains(">d28</text>") && !svg.contains(">d29</text>"));

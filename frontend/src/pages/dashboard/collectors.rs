@@ -125,12 +125,20 @@ pub fn sorted(mut rows: Vec<CollectorFigures>, sort: Sort) -> Vec<CollectorFigur
         let primary = match sort.column {
             Column::Name => {
                 let o = by_name(a, b);
-                if sort.ascending { o } else { o.reverse() }
+                if sort.ascending {
+                    o
+                } else {
+                    o.reverse()
+                }
             }
             column => match (column.number(a), column.number(b)) {
                 (Some(x), Some(y)) => {
                     let o = x.cmp(&y);
-                    if sort.ascending { o } else { o.reverse() }
+                    if sort.ascending {
+                        o
+                    } else {
+                        o.reverse()
+                    }
                 }
                 (Some(_), None) => Ordering::Less,
                 (None, Some(_)) => Ordering::Greater,

@@ -31,7 +31,10 @@ pub fn funnel_card(portfolio: Option<&Portfolio>, currency: &str, to: chrono::Na
     );
     match portfolio {
         None => {
-            let _ = write!(out, r#"<p class="empty">No portfolio was recorded on {to}: pick a period that ends today.</p>"#);
+            let _ = write!(
+                out,
+                r#"<p class="empty">No portfolio was recorded on {to}: pick a period that ends today.</p>"#
+            );
         }
         Some(p) => {
             let stages = stages(p);
@@ -81,6 +84,8 @@ mod tests {
         assert!(html.contains(r#"<li data-testid="funnel-stage" data-status="new"><a href="/accounts?status=new"><span class="name">New</span><span class="track" aria-hidden="true"><span class="fill status-new" style="width: 100%"></span></span><span class="count" data-testid="funnel-count">2</span>"#), "{html}");
         assert!(html.contains(r#"style="width: 50%""#));
         assert!(html.contains(r#"<li class="aside" data-testid="funnel-stage" data-status="disputed">"#));
-        assert!(funnel_card(None, "USD", "2026-11-30".parse().unwrap()).contains("No portfolio was recorded on 2026-11-30"));
+        assert!(
+            funnel_card(None, "USD", "2026-11-30".parse().unwrap()).contains("No portfolio was recorded on 2026-11-30")
+        );
     }
 }

@@ -2,11 +2,11 @@
 //! by an arrow and a sign (▲ +12.5 %), not by colour alone; the colour only adds
 //! whether the change is good news for that figure. Written as markup ([`super::markup`]).
 
+use super::{links, markup::esc};
 use crate::{
     api::analytics::{Dashboard, Figures, Portfolio},
     format::money,
 };
-use super::{links, markup::esc};
 use debtflow_domain::AccountStatus;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::{fmt::Write, str::FromStr};
@@ -97,7 +97,14 @@ pub fn point_change(current: Option<Decimal>, previous: Option<Decimal>) -> Opti
 pub fn percent(ratio: Option<&str>) -> String {
     ratio
         .and_then(|r| Decimal::from_str(r.trim()).ok())
-        .map(|r| format!("{}%", (r * Decimal::ONE_HUNDRED).round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero).normalize()))
+        .map(|r| {
+            format!(
+                "{}%",
+                (r * Decimal::ONE_HUNDRED)
+                    .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+                    .normalize()
+            )
+        })
         .unwrap_or_else(|| "—".into())
 }
 
@@ -136,7 +143,12 @@ impl Card<'_> {
         let _ = write!(out, r#"<li class="kpi card" data-testid="{}"><h3>{}</h3>"#, self.testid, esc(self.label));
         match &self.href {
             Some(href) => {
-                let _ = write!(out, r#"<a class="value" data-testid="value" href="{}">{}</a>"#, esc(href), esc(&self.value));
+                let _ = write!(
+                    out,
+                    r#"<a class="value" data-testid="value" href="{}">{}</a>"#,
+                    esc(href),
+                    esc(&self.value)
+                );
             }
             None => {
                 let _ = write!(out, r#"<span class="value" data-testid="value">{}</span>"#, esc(&self.value));
@@ -174,7 +186,8 @@ pub fn cards(dashboard: &Dashboard, currency: &str, approvals: bool) -> String {
     let both = |pick: fn(&Portfolio) -> Decimal| -> Option<Change> {
         Some(change(pick(now.portfolio.as_ref()?), pick(before.portfolio.as_ref()?)))
     };
-    let stock = |f: &Figures, show: &dyn Fn(&Portfolio) -> String| f.portfolio.as_ref().map(show).unwrap_or_else(|| "—".into());
+    let stock =
+        |f: &Figures, show: &dyn Fn(&Portfolio) -> String| f.portfolio.as_ref().map(show).unwrap_or_else(|| "—".into());
     let count = |p: &Portfolio| p.active_accounts.to_string();
     let owed = |p: &Portfolio| m(&p.balance_to_recover);
     let stock_note = if now.portfolio.is_none() || before.portfolio.is_none() {
@@ -336,7 +349,8 @@ mod tests {
     }
 
     fn dashboard(previous_portfolio: Option<i64>) -> Dashboard {
-        let span = crate::api::analytics::Span { from: "2026-11-01".parse().unwrap(), to: "2026-11-30".parse().unwrap() };
+        let span =
+            crate::api::analytics::Span { from: "2026-11-01".parse().unwrap(), to: "2026-11-30".parse().unwrap() };
         Dashboard {
             period: span,
             previous_period: span,
@@ -356,7 +370,9 @@ mod tests {
         assert_eq!(html.matches(r#"<li class="kpi card""#).count(), 8);
         assert!(html.contains(r#"data-testid="kpi-collected"><h3>Collected</h3><span class="value" data-testid="value">1,250.00 USD</span><p class="change good" data-testid="change" data-trend="up"><span aria-hidden="true">▲ +25%</span><span class="sr-only">up 25% from 1,000.00 USD</span>"#), "{html}");
         // Fewer active accounts is good news, said with ▼ and a sign.
-        assert!(html.contains(r#"<p class="change good" data-testid="change" data-trend="down"><span aria-hidden="true">▼ -16.7%</span>"#));
+        assert!(html.contains(
+            r#"<p class="change good" data-testid="change" data-trend="down"><span aria-hidden="true">▼ -16.7%</span>"#
+        ));
         assert!(html.contains(r#"href="/approvals">3</a>"#));
     }
 

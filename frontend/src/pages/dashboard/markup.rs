@@ -26,7 +26,10 @@ mod tests {
 
     #[test]
     fn escapes_what_markup_would_read() {
-        assert_eq!(esc(r#"<b onclick="x">O'Brien & co</b>"#), "&lt;b onclick=&quot;x&quot;&gt;O&#39;Brien &amp; co&lt;/b&gt;");
+        assert_eq!(
+            esc(r#"<b onclick="x">O'Brien & co</b>"#),
+            "&lt;b onclick=&quot;x&quot;&gt;O&#39;Brien &amp; co&lt;/b&gt;"
+        );
         assert_eq!(esc("1,250.00 USD"), "1,250.00 USD");
     }
 }

@@ -23,12 +23,12 @@ use crate::{
 };
 use debtflow_domain::permission::Operation;
 use leptos::prelude::*;
-use std::rc::Rc;
 use leptos_router::{
     hooks::{use_location, use_navigate, use_query_map},
     NavigateOptions,
 };
 use period::{Range, PRESETS};
+use std::rc::Rc;
 
 /// Whether the user reads the dashboard (a collector: their own figures).
 pub fn is_for(session: Session) -> bool {
@@ -167,24 +167,23 @@ fn PeriodPicker(range: Memo<Range>) -> impl IntoView {
     let to = RwSignal::new(to);
     let error = RwSignal::new(None::<String>);
     let go_preset = go.clone();
-    let presets = PRESETS
-        .map(|(r, text)| {
-            let go = go_preset.clone();
-            view! {
-                <button
-                    type="button"
-                    aria-pressed=move || (range.get() == r && !custom_open.get()).to_string()
-                    data-period=r.to_query()
-                    on:click=move |_| {
-                        custom_open.set(false);
-                        error.set(None);
-                        go(r)
-                    }
-                >
-                    {text}
-                </button>
-            }
-        });
+    let presets = PRESETS.map(|(r, text)| {
+        let go = go_preset.clone();
+        view! {
+            <button
+                type="button"
+                aria-pressed=move || (range.get() == r && !custom_open.get()).to_string()
+                data-period=r.to_query()
+                on:click=move |_| {
+                    custom_open.set(false);
+                    error.set(None);
+                    go(r)
+                }
+            >
+                {text}
+            </button>
+        }
+    });
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match period::parse_custom(&from.get_untracked(), &to.get_untracked()) {

@@ -50,7 +50,7 @@ impl Range {
     }
 
     /// The query string that reproduces the range.
-    pub fn to_query(&self) -> String {
+    pub fn to_query(self) -> String {
         match self {
             Range::Last(n) => format!("period={n}d"),
             Range::ThisMonth => "period=month".into(),
@@ -104,8 +104,20 @@ pub fn interval_for(span: Span) -> Interval {
     }
 }
 
-const MONTHS: [&str; 12] =
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// `Nov` (chrono's `format` is not used: its formatting machinery would weigh on the
@@ -170,7 +182,10 @@ mod tests {
             assert_eq!(Range::from_lookup(lookup(&bad)), Range::Last(30), "{bad:?}");
         }
         // A known period name wins over dates.
-        assert_eq!(Range::from_lookup(lookup(&[("period", "7d"), ("from", "2026-01-01"), ("to", "2026-01-02")])), Range::Last(7));
+        assert_eq!(
+            Range::from_lookup(lookup(&[("period", "7d"), ("from", "2026-01-01"), ("to", "2026-01-02")])),
+            Range::Last(7)
+        );
         assert_eq!(Range::from_lookup(lookup(&[("period", "12d")])), Range::Last(30));
     }
 
@@ -190,9 +205,15 @@ mod tests {
     fn the_custom_form_says_what_is_wrong() {
         assert_eq!(parse_custom("2026-01-01", "2026-01-31"), Ok(Range::Custom(d("2026-01-01"), d("2026-01-31"))));
         assert_eq!(parse_custom("", "2026-01-31"), Err("Enter both dates.".into()));
-        assert_eq!(parse_custom("2026-02-01", "2026-01-31"), Err("The start date must not be after the end date.".into()));
+        assert_eq!(
+            parse_custom("2026-02-01", "2026-01-31"),
+            Err("The start date must not be after the end date.".into())
+        );
         assert_eq!(parse_custom("2000-01-01", "2026-01-31"), Err("A period covers at most 3660 days.".into()));
-        assert_eq!(parse_custom("1899-12-31", "1900-01-31"), Err("The dates start on 1900-01-01 at the earliest.".into()));
+        assert_eq!(
+            parse_custom("1899-12-31", "1900-01-31"),
+            Err("The dates start on 1900-01-01 at the earliest.".into())
+        );
     }
 
     #[test]
