@@ -121,9 +121,18 @@ test('the period is in the URL, and the figures follow it', async () => {
   await page.goto(link);
   await ready(customFrom, customTo);
   assert.equal(await page.getAttribute('[data-period=custom]', 'aria-pressed'), 'true');
-  // Back to the 30 days for what follows.
+  assert.equal(await page.inputValue('#custom-period input[name=from]'), customFrom);
+  // Back to the 30 days for what follows; the back button returns to the custom dates.
   await page.click('[data-period="period=30d"]');
   await ready(daysBefore(today, 29), today);
+  assert.equal(await page.isVisible('#custom-period'), false);
+  await page.goBack();
+  await ready(customFrom, customTo);
+  assert.equal(await page.isVisible('#custom-period'), true);
+  assert.equal(await page.inputValue('#custom-period input[name=to]'), customTo);
+  await page.goForward();
+  await ready(daysBefore(today, 29), today);
+  assert.equal(await page.getAttribute('[data-period="period=30d"]', 'aria-pressed'), 'true');
 });
 
 test('a figure leads to the worklist filtered to its accounts', async () => {

@@ -158,13 +158,18 @@ fn PeriodPicker(range: Memo<Range>) -> impl IntoView {
         let path = location.pathname.get_untracked();
         navigate(&format!("{path}?{}", r.to_query()), NavigateOptions { scroll: false, ..Default::default() });
     };
-    let custom_open = RwSignal::new(range.get_untracked().is_custom());
-    let (from, to) = match range.get_untracked() {
-        Range::Custom(f, t) => (f.to_string(), t.to_string()),
-        _ => (String::new(), String::new()),
-    };
-    let from = RwSignal::new(from);
-    let to = RwSignal::new(to);
+    let custom_open = RwSignal::new(false);
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    // The form follows the URL (also back and forward): open on custom dates, with them.
+    Effect::new(move |_| {
+        let r = range.get();
+        custom_open.set(r.is_custom());
+        if let Range::Custom(f, t) = r {
+            from.set(f.to_string());
+            to.set(t.to_string());
+        }
+    });
     let error = RwSignal::new(None::<String>);
     let go_preset = go.clone();
     let presets = PRESETS.map(|(r, text)| {
