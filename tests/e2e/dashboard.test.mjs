@@ -96,7 +96,8 @@ test('the period is in the URL, and the figures follow it', async () => {
   const d = await api(managerToken, 'GET', `/analytics/dashboard?from=${from}&to=${today}`);
   assert.equal(await text('[data-testid=kpi-collected] [data-testid=value]'), money(d.current.collected));
   assert.equal(await page.$$eval('svg[data-testid=trend-chart] rect', (r) => r.length), 7);
-  assert.equal(await page.getAttribute('[data-period="period=7d"]', 'aria-pressed'), 'true');
+  assert.equal(await page.getAttribute('[data-period="period=7d"]', 'aria-current'), 'true');
+  assert.equal(await page.getAttribute('[data-period="period=30d"]', 'aria-current'), null);
 
   // Custom dates: checked before they go into the URL.
   await page.click('[data-period=custom]');
@@ -132,7 +133,7 @@ test('the period is in the URL, and the figures follow it', async () => {
   assert.equal(await page.inputValue('#custom-period input[name=to]'), customTo);
   await page.goForward();
   await ready(daysBefore(today, 29), today);
-  assert.equal(await page.getAttribute('[data-period="period=30d"]', 'aria-pressed'), 'true');
+  assert.equal(await page.getAttribute('[data-period="period=30d"]', 'aria-current'), 'true');
 });
 
 test('a figure leads to the worklist filtered to its accounts', async () => {

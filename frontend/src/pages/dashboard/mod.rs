@@ -77,6 +77,14 @@ pub fn DashboardPage() -> impl IntoView {
         }
     });
     let reload = Callback::new(move |()| data.refetch());
+    // Signed in again after the session ended mid-load: the figures are read again.
+    Effect::new(move |was_lost: Option<bool>| {
+        let lost = session.lost.get();
+        if was_lost == Some(true) && !lost {
+            data.refetch();
+        }
+        lost
+    });
 
     view! {
         <section class="dashboard">
@@ -148,8 +156,8 @@ fn Figures(loaded: Loaded, currency: String, approvals: bool, reload: Callback<(
     }
 }
 
-/// The period picker: presets, or custom dates checked here by the domain's rule before
-/// they go into the URL.
+/// The period picker: preset links, or custom dates checked here by the domain's rule
+/// before they go into the URL.
 #[component]
 fn PeriodPicker(range: Memo<Range>) -> impl IntoView {
     let navigate = use_navigate();
@@ -159,36 +167,34 @@ fn PeriodPicker(range: Memo<Range>) -> impl IntoView {
         navigate(&format!("{path}?{}", r.to_query()), NavigateOptions { scroll: false, ..Default::default() });
     };
     let custom_open = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     // The form follows the URL (also back and forward): open on custom dates, with them.
     Effect::new(move |_| {
         let r = range.get();
         custom_open.set(r.is_custom());
+        error.set(None);
         if let Range::Custom(f, t) = r {
             from.set(f.to_string());
             to.set(t.to_string());
         }
     });
-    let error = RwSignal::new(None::<String>);
-    let go_preset = go.clone();
-    let presets = PRESETS.map(|(r, text)| {
-        let go = go_preset.clone();
-        view! {
-            <button
-                type="button"
-                aria-pressed=move || (range.get() == r && !custom_open.get()).to_string()
-                data-period=r.to_query()
-                on:click=move |_| {
-                    custom_open.set(false);
-                    error.set(None);
-                    go(r)
-                }
-            >
-                {text}
-            </button>
-        }
-    });
+    // The presets are links (markup: a link reproduces the view, and opens in a new tab).
+    let presets = move || {
+        let (path, current) = (location.pathname.get(), range.get());
+        PRESETS
+            .iter()
+            .map(|(r, text)| {
+                format!(
+                    r#"<a href="{}?{q}" data-period="{q}"{}>{text}</a>"#,
+                    markup::esc(&path),
+                    if *r == current { r#" aria-current="true""# } else { "" },
+                    q = r.to_query(),
+                )
+            })
+            .collect::<String>()
+    };
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match period::parse_custom(&from.get_untracked(), &to.get_untracked()) {
@@ -201,7 +207,7 @@ fn PeriodPicker(range: Memo<Range>) -> impl IntoView {
     };
     view! {
         <div class="period-picker" role="group" aria-label="Period">
-            {presets}
+            <span class="presets" inner_html=presets></span>
             <button
                 type="button"
                 aria-pressed=move || (custom_open.get() || range.get().is_custom()).to_string()
