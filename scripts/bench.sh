@@ -214,6 +214,11 @@ load "analytics: aging report by collector" "/api/v1/analytics/aging-report?as_o
   --header "$(auth manager)"
 echo
 echo "Targets: dashboard, aging and collectors p95 < 100 ms; a year of daily trends p95 < 100 ms."
+# The SPA's dashboard: every figure drawn after navigation (tests/e2e/dashboard-bench.mjs).
+if [ -x /usr/bin/chromium ] && [ -d tests/e2e/node_modules/playwright-core ]; then
+  dash=$(cd tests/e2e && BASE_URL="$base" USERNAME=demo.manager PASSWORD=Manager@2026 node dashboard-bench.mjs) \
+    && echo "${dash%%$'\n'*}" || echo "SPA dashboard render: not measured (the script failed)"
+fi
 
 # 3b. Live notifications: 200 open streams on the server; notifications committed
 # straight into the database (as another replica's service would), 30 a second, each

@@ -2,6 +2,7 @@
 //! the account detail with its actions, and the managers' approvals.
 
 mod api;
+mod chart;
 mod components;
 mod format;
 mod pages;
@@ -38,7 +39,11 @@ fn App() -> impl IntoView {
             <main id="main">
                 <Routes fallback=|| view! { <NotFound what="page" /> }>
                     <Route path=path!("/login") view=pages::login::LoginPage />
-                    <Route path=path!("/") view=|| view! { <Protected><pages::worklist::WorklistPage /></Protected> } />
+                    <Route path=path!("/") view=|| view! { <Protected><Home /></Protected> } />
+                    <Route
+                        path=path!("/dashboard")
+                        view=|| view! { <Protected><pages::dashboard::DashboardPage /></Protected> }
+                    />
                     <Route
                         path=path!("/accounts")
                         view=|| view! { <Protected><pages::worklist::WorklistPage /></Protected> }
@@ -55,6 +60,17 @@ fn App() -> impl IntoView {
             </main>
             <pages::login::SessionDialog />
         </Router>
+    }
+}
+
+/// `/`: the dashboard for those who oversee the agency's collectors, the worklist for
+/// everyone else.
+#[component]
+fn Home() -> impl IntoView {
+    if pages::dashboard::oversees(use_session()) {
+        view! { <pages::dashboard::DashboardPage /> }.into_any()
+    } else {
+        view! { <pages::worklist::WorklistPage /> }.into_any()
     }
 }
 
@@ -107,6 +123,9 @@ fn Nav() -> impl IntoView {
             <span class="brand">"DebtFlow"</span>
             <Show when=move || session.user.with(|u| u.is_some())>
                 <nav aria-label="Main">
+                    <Show when=move || pages::dashboard::is_for(session)>
+                        <A href="/dashboard">"Dashboard"</A>
+                    </Show>
                     <A href="/accounts">"Worklist"</A>
                     <Show when=move || pages::approvals::is_for(session)>
                         <pages::approvals::ApprovalsLink />

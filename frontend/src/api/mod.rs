@@ -18,6 +18,8 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::{cell::RefCell, collections::BTreeMap, rc::Rc, time::Duration};
 
+pub mod analytics;
+
 const BASE: &str = "/api/v1";
 const STORAGE_KEY: &str = "debtflow.session";
 /// Refresh this long before the access token expires.

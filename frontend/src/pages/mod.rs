@@ -1,4 +1,5 @@
 pub mod account;
 pub mod approvals;
+pub mod dashboard;
 pub mod login;
 pub mod worklist;
