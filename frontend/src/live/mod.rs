@@ -37,6 +37,9 @@ thread_local! {
     static GENERATION: Cell<u64> = const { Cell::new(0) };
     static RUNNING: Cell<bool> = const { Cell::new(false) };
     static ABORT: RefCell<Option<web_sys::AbortController>> = const { RefCell::new(None) };
+    /// The last event received: where the stream resumes, also after the session
+    /// dialog (forgotten on logout).
+    static LAST_ID: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// What the stream feeds, shared by the bell, the toasts, the notification page and
@@ -80,6 +83,7 @@ impl Live {
             } else {
                 self.stop();
                 if !signed_in {
+                    LAST_ID.with(|l| *l.borrow_mut() = None);
                     self.unread.set(None);
                     self.toasts.set(Vec::new());
                     self.imports.set(HashMap::new());
@@ -174,7 +178,7 @@ pub fn backoff_ms(retry_ms: u32, failures: u32) -> u32 {
 }
 
 async fn run(live: Live, generation: u64) {
-    let mut last_id: Option<String> = None;
+    let mut last_id = LAST_ID.with(|l| l.borrow().clone());
     let mut retry_ms = 2_000;
     let mut failures = 0u32;
     while current(generation) {
@@ -240,6 +244,7 @@ async fn connect(live: Live, generation: u64, token: &str, last_id: &mut Option<
         // A resume point the server does not know: start afresh.
         422 => {
             *last_id = None;
+            LAST_ID.with(|l| *l.borrow_mut() = None);
             return End::Dropped { delivered: false };
         }
         _ => return End::Dropped { delivered: false },
@@ -269,6 +274,7 @@ async fn connect(live: Live, generation: u64, token: &str, last_id: &mut Option<
             delivered = true;
             if let Some(id) = parser.last_id() {
                 *last_id = Some(id.to_owned());
+                LAST_ID.with(|l| l.borrow_mut().clone_from(last_id));
             }
             match event.name.as_str() {
                 "notification" => {
