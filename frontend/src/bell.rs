@@ -9,7 +9,7 @@ use crate::{
     format,
     live::use_live,
 };
-use leptos::{ev::KeyboardEvent, prelude::*};
+use leptos::{either::EitherOf4, ev::KeyboardEvent, prelude::*};
 use leptos_router::{components::A, hooks::use_navigate};
 
 /// Notifications the panel shows.
@@ -84,14 +84,26 @@ pub fn Bell() -> impl IntoView {
 fn Panel(close: Callback<()>) -> impl IntoView {
     let live = use_live();
     let navigate = use_navigate();
-    let list = LocalResource::new(move || {
-        live.received.track();
-        async move { api::notifications::list(false, PANEL_SIZE, "").await }
-    });
+    let list = RwSignal::new(None::<Result<api::notifications::NotificationPage, api::Problem>>);
+    // The last list asked for: an earlier answer arriving late is dropped.
+    let asked = StoredValue::new(0u32);
+    let load = move || {
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        leptos::task::spawn_local(async move {
+            let r = api::notifications::list(false, PANEL_SIZE, "").await;
+            if asked.try_get_value() == Some(n) {
+                if let Ok(page) = &r {
+                    live.set_count(page.unread_count);
+                }
+                let _ = list.try_set(Some(r));
+            }
+        });
+    };
+    // Again as each notification arrives.
     Effect::new(move |_| {
-        if let Some(Ok(page)) = list.get() {
-            live.set_count(page.unread_count);
-        }
+        live.received.track();
+        load();
     });
     let problem = RwSignal::new(None::<api::Problem>);
     let read_all = move |_| {
@@ -99,9 +111,11 @@ fn Panel(close: Callback<()>) -> impl IntoView {
             match api::notifications::mark_all_read().await {
                 Ok(n) => {
                     live.set_count(n);
-                    list.refetch();
+                    load();
                 }
-                Err(p) => problem.set(Some(p)),
+                Err(p) => {
+                    let _ = problem.try_set(Some(p));
+                }
             }
         });
     };
@@ -126,17 +140,17 @@ fn Panel(close: Callback<()>) -> impl IntoView {
                 <button class="link" on:click=read_all data-testid="read-all">"Mark all read"</button>
             </div>
             {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p.message()}</p> })}
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || {
-                    list.get()
-                        .map(|r| match r {
-                            Err(p) => view! { <ErrorBox problem=p retry=move |_| list.refetch() /> }.into_any(),
+            {move || {
+                    match list.get() {
+                        None => EitherOf4::A(view! { <Loading /> }),
+                        Some(r) => match r {
+                            Err(p) => EitherOf4::B(view! { <ErrorBox problem=p retry=move |_| load() /> }),
                             Ok(page) if page.items.is_empty() => {
-                                view! { <p class="empty">"Nothing yet: new notifications show here."</p> }.into_any()
+                                EitherOf4::C(view! { <p class="empty">"Nothing yet: new notifications show here."</p> })
                             }
                             Ok(page) => {
                                 let open_item = open_item.clone();
-                                view! {
+                                EitherOf4::D(view! {
                                     <ul class="notification-list">
                                         {page
                                             .items
@@ -155,12 +169,11 @@ fn Panel(close: Callback<()>) -> impl IntoView {
                                             })
                                             .collect_view()}
                                     </ul>
-                                }
-                                    .into_any()
+                                })
                             }
-                        })
-                }}
-            </Transition>
+                        },
+                    }
+            }}
             <A href="/notifications" on:click=move |_| close.run(()) attr:data-testid="all-notifications">
                 "All notifications and preferences"
             </A>

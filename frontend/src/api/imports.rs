@@ -16,11 +16,6 @@ pub struct Import {
     pub status: ImportStatus,
     pub source: ImportSource,
     pub file_name: String,
-    pub size_bytes: i64,
-    #[serde(default)]
-    pub mapping: Option<String>,
-    #[serde(default)]
-    pub forced: bool,
     #[serde(default)]
     pub total_rows: Option<i64>,
     pub processed: i64,

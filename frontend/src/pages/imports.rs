@@ -18,7 +18,11 @@ use crate::{
     session::use_session,
 };
 use debtflow_domain::{import::ImportStatus, permission::Operation};
-use leptos::{ev::DragEvent, prelude::*};
+use leptos::{
+    either::{EitherOf3, EitherOf4},
+    ev::DragEvent,
+    prelude::*,
+};
 use leptos_router::components::A;
 use std::sync::{
     atomic::{AtomicBool, Ordering},
@@ -30,19 +34,20 @@ const HISTORY_PAGE: u32 = 10;
 /// Row errors listed on the page (all of them are in the CSV).
 const ERRORS_SHOWN: u32 = 50;
 
-/// `12345` → `12.1 KB`.
+/// `12345` → `12.0 KB` (integer arithmetic: float formatting would add to the wasm).
 pub fn size(bytes: i64) -> String {
+    let tenths = |unit: i64| format!("{}.{}", bytes / unit, (bytes % unit) * 10 / unit);
     match bytes {
         b if b < 1024 => format!("{b} B"),
-        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
-        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b < 1024 * 1024 => format!("{} KB", tenths(1024)),
+        _ => format!("{} MB", tenths(1024 * 1024)),
     }
 }
 
 /// Rows per second between the first and the last `(milliseconds, rows done)` sample.
-pub fn rate(samples: &[(f64, i64)]) -> Option<f64> {
+pub fn rate(samples: &[(f64, i64)]) -> Option<i64> {
     let (&(t0, r0), &(t1, r1)) = (samples.first()?, samples.last()?);
-    (t1 > t0 && r1 > r0).then(|| (r1 - r0) as f64 / ((t1 - t0) / 1000.0))
+    (t1 > t0 && r1 > r0).then(|| ((r1 - r0) as f64 * 1000.0 / (t1 - t0)).round() as i64)
 }
 
 /// Whole percent done (0 while the rows are not counted yet).
@@ -54,9 +59,9 @@ pub fn percent(processed: i64, total: Option<i64>) -> i64 {
     }
 }
 
-/// `75`s → `1 min 15 s`.
-pub fn duration(seconds: f64) -> String {
-    let s = seconds.max(0.0).round() as i64;
+/// `75` s → `1 min 15 s`.
+pub fn duration(seconds: i64) -> String {
+    let s = seconds.max(0);
     if s < 60 {
         format!("{s} s")
     } else {
@@ -64,8 +69,9 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
-/// The progress in words: "120 of 301 rows (39 %) · 240 rows/s · about 1 s left".
-pub fn progress_text(import: &Import, rate: Option<f64>) -> String {
+/// The progress in words: "120 of 301 rows (39 %) · 60 rows/s · about 3 s left"; a
+/// finished import says how long it took (`elapsed_ms`, start to finish).
+pub fn progress_text(import: &Import, rate: Option<i64>, elapsed_ms: Option<i64>) -> String {
     let Some(total) = import.total_rows else {
         return match import.status {
             ImportStatus::Queued => "Waiting to start…".into(),
@@ -74,27 +80,26 @@ pub fn progress_text(import: &Import, rate: Option<f64>) -> String {
     };
     let mut text = format!("{} of {} rows ({} %)", import.processed, total, percent(import.processed, Some(total)));
     if import.status.is_finished() {
-        if let Some(secs) = elapsed(import) {
-            text.push_str(&format!(" in {}", duration(secs)));
-            if secs > 0.0 && import.processed > 0 {
-                text.push_str(&format!(" · {:.0} rows/s", import.processed as f64 / secs));
+        if let Some(ms) = elapsed_ms.filter(|ms| *ms >= 0) {
+            text.push_str(&format!(" in {}", duration((ms + 500) / 1000)));
+            if ms > 0 && import.processed > 0 {
+                text.push_str(&format!(" · {} rows/s", (import.processed * 1000 + ms / 2) / ms));
             }
         }
         return text;
     }
-    if let Some(r) = rate.filter(|r| *r > 0.0) {
-        text.push_str(&format!(" · {r:.0} rows/s"));
-        let left = (total - import.processed).max(0) as f64 / r;
-        text.push_str(&format!(" · about {} left", duration(left)));
+    if let Some(r) = rate.filter(|r| *r > 0) {
+        let left = ((total - import.processed).max(0) + r - 1) / r;
+        text.push_str(&format!(" · {r} rows/s · about {} left", duration(left)));
     }
     text
 }
 
-/// Seconds from start to finish of a finished import.
-fn elapsed(import: &Import) -> Option<f64> {
-    let parse = |s: &Option<String>| chrono::DateTime::parse_from_rfc3339(s.as_deref()?).ok();
-    let (start, end) = (parse(&import.started_at)?, parse(&import.finished_at)?);
-    Some((end - start).num_milliseconds() as f64 / 1000.0)
+/// Milliseconds from start to finish of a finished import (the browser reads the
+/// timestamps).
+fn elapsed_ms(import: &Import) -> Option<i64> {
+    let ms = |s: &Option<String>| Some(js_sys::Date::parse(s.as_deref()?)).filter(|v| v.is_finite());
+    Some((ms(&import.finished_at)? - ms(&import.started_at)?) as i64)
 }
 
 /// What a finished import came to, in a sentence.
@@ -115,6 +120,16 @@ pub fn outcome(import: &Import) -> String {
                 text.insert_str(0, "Imported with errors: ");
             }
             text
+        }
+    }
+}
+
+/// An import's rows in a line: "301: 300 new, 0 updated, 0 unchanged, 1 refused".
+pub fn counts(i: &Import) -> String {
+    match i.total_rows {
+        None => "not counted yet".into(),
+        Some(t) => {
+            format!("{t}: {} new, {} updated, {} unchanged, {} refused", i.created, i.updated, i.skipped, i.failed)
         }
     }
 }
@@ -168,7 +183,12 @@ fn UploadForm(on_started: Callback<Import>) -> impl IntoView {
     let file = StoredValue::new_local(None::<web_sys::File>);
     let chosen = RwSignal::new(None::<String>);
     let mapping = RwSignal::new(String::new());
-    let mappings = LocalResource::new(api::imports::mappings);
+    let mappings = RwSignal::new(Vec::<api::imports::Mapping>::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(list) = api::imports::mappings().await {
+            let _ = mappings.try_set(list);
+        }
+    });
     let dragging = RwSignal::new(false);
     let pending = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
@@ -278,8 +298,6 @@ fn UploadForm(on_started: Callback<Import>) -> impl IntoView {
                 {move || {
                     mappings
                         .get()
-                        .and_then(Result::ok)
-                        .unwrap_or_default()
                         .into_iter()
                         .map(|m| view! { <option value=m.name.clone()>{m.name.clone()}</option> })
                         .collect_view()
@@ -395,13 +413,12 @@ fn Progress(initial: Import, on_finished: Callback<()>) -> impl IntoView {
             <h2 id="progress-h">{move || import.with(|i| format!("Import of {}", i.file_name))}</h2>
             {move || {
                 let i = import.get();
-                let text = progress_text(&i, rate_now());
-                let bar = match i.total_rows {
-                    Some(t) => view! { <progress max=t.max(1) value=i.processed.min(t.max(1)) aria-labelledby="progress-text"></progress> }.into_any(),
-                    None => view! { <progress aria-labelledby="progress-text"></progress> }.into_any(),
-                };
+                let text = progress_text(&i, rate_now(), elapsed_ms(&i));
+                // Without a total yet, the bar has no value: the browser shows it as busy.
+                let max = i.total_rows.unwrap_or(1).max(1);
+                let value = i.total_rows.map(|_| i.processed.min(max));
                 view! {
-                    {bar}
+                    <progress max=max value=value aria-labelledby="progress-text"></progress>
                     <p id="progress-text" role="status" data-testid="progress-text" data-percent=percent(i.processed, i.total_rows)>
                         {text}
                     </p>
@@ -423,20 +440,21 @@ fn Progress(initial: Import, on_finished: Callback<()>) -> impl IntoView {
 #[component]
 fn Outcome(import: Import) -> impl IntoView {
     let id = import.id.clone();
-    let errors = LocalResource::new({
+    // The first page of row errors (there are some when rows failed).
+    let errors = RwSignal::new(None::<Result<Vec<ImportError>, Problem>>);
+    let load_errors = {
         let id = id.clone();
-        let failed = import.failed;
         move || {
             let id = id.clone();
-            async move {
-                if failed == 0 {
-                    Ok(Vec::new())
-                } else {
-                    api::imports::errors(&id, ERRORS_SHOWN).await.map(|p| p.items)
-                }
-            }
+            leptos::task::spawn_local(async move {
+                let r = api::imports::errors(&id, ERRORS_SHOWN).await.map(|p| p.items);
+                let _ = errors.try_set(Some(r));
+            });
         }
-    });
+    };
+    if import.failed > 0 {
+        load_errors();
+    }
     let downloading = RwSignal::new(false);
     let download_problem = RwSignal::new(None::<Problem>);
     let file_name = errors_file_name(&import.file_name);
@@ -468,16 +486,6 @@ fn Outcome(import: Import) -> impl IntoView {
     view! {
         <div class="outcome">
             <p data-testid="import-outcome" class:form-error=import.status == ImportStatus::Failed>{outcome(&import)}</p>
-            <dl class="counts">
-                <dt>"New accounts"</dt>
-                <dd data-testid="count-created">{import.created}</dd>
-                <dt>"Updated"</dt>
-                <dd data-testid="count-updated">{import.updated}</dd>
-                <dt>"Unchanged"</dt>
-                <dd data-testid="count-skipped">{import.skipped}</dd>
-                <dt>"Refused rows"</dt>
-                <dd data-testid="count-failed">{import.failed}</dd>
-            </dl>
             {accounts}
             {(import.failed > 0)
                 .then(|| {
@@ -487,16 +495,14 @@ fn Outcome(import: Import) -> impl IntoView {
                             "Download errors (CSV)"
                         </button>
                         <FormError problem=download_problem />
-                        <Transition fallback=|| view! { <Loading /> }>
-                            {move || {
-                                errors
-                                    .get()
-                                    .map(|r| match r {
-                                        Err(p) => view! { <ErrorBox problem=p retry=move |_| errors.refetch() /> }.into_any(),
-                                        Ok(list) => view! { <ErrorList list=list /> }.into_any(),
-                                    })
-                            }}
-                        </Transition>
+                        {move || match errors.get() {
+                            None => EitherOf3::A(view! { <Loading /> }),
+                            Some(Err(p)) => {
+                                let retry = load_errors.clone();
+                                EitherOf3::B(view! { <ErrorBox problem=p retry=move |_| retry() /> })
+                            }
+                            Some(Ok(list)) => EitherOf3::C(view! { <ErrorList list=list /> }),
+                        }}
                     }
                 })}
         </div>
@@ -561,10 +567,20 @@ fn History(version: RwSignal<u32>, on_pick: Callback<Import>) -> impl IntoView {
     let me = session.user.with_untracked(|u| u.as_ref().map(|u| u.id.clone())).unwrap_or_default();
     let cursor = RwSignal::new(String::new());
     let previous = RwSignal::new(Vec::<String>::new());
-    let list = LocalResource::new(move || {
+    let list = RwSignal::new(None::<Result<api::imports::ImportPage, Problem>>);
+    // The last page asked for: an earlier answer arriving late is dropped.
+    let asked = StoredValue::new(0u32);
+    Effect::new(move |_| {
         version.track();
         let cursor = cursor.get();
-        async move { api::imports::list(HISTORY_PAGE, &cursor).await }
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        leptos::task::spawn_local(async move {
+            let r = api::imports::list(HISTORY_PAGE, &cursor).await;
+            if asked.try_get_value() == Some(n) {
+                let _ = list.try_set(Some(r));
+            }
+        });
     });
     let by = move |i: &Import| -> String {
         match (&i.created_by, i.source) {
@@ -576,29 +592,26 @@ fn History(version: RwSignal<u32>, on_pick: Callback<Import>) -> impl IntoView {
     view! {
         <section class="card history" aria-labelledby="history-h">
             <h2 id="history-h">"History"</h2>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || {
+            {move || {
                     let by = by.clone();
-                    list.get()
-                        .map(|r| match r {
-                            Err(p) => view! { <ErrorBox problem=p retry=move |_| list.refetch() /> }.into_any(),
-                            Ok(page) if page.items.is_empty() => view! { <Empty text="No imports yet." /> }.into_any(),
+                    match list.get() {
+                        None => EitherOf4::A(view! { <Loading /> }),
+                        Some(r) => match r {
+                            Err(p) => {
+                                EitherOf4::B(view! { <ErrorBox problem=p retry=move |_| version.update(|v| *v += 1) /> })
+                            }
+                            Ok(page) if page.items.is_empty() => EitherOf4::C(view! { <Empty text="No imports yet." /> }),
                             Ok(page) => {
                                 let next = page.next_cursor.clone();
-                                view! {
+                                EitherOf4::D(view! {
                                     <table class="stacked imports-table" data-testid="import-history">
                                         <thead>
                                             <tr>
                                                 <th scope="col">"File"</th>
-                                                <th scope="col">"When"</th>
-                                                <th scope="col">"By"</th>
+                                                <th scope="col">"When, by"</th>
                                                 <th scope="col">"Status"</th>
-                                                <th scope="col" class="num">"Rows"</th>
-                                                <th scope="col" class="num">"New"</th>
-                                                <th scope="col" class="num">"Updated"</th>
-                                                <th scope="col" class="num">"Unchanged"</th>
-                                                <th scope="col" class="num">"Refused"</th>
-                                                <th scope="col"><span class="sr-only">"Details"</span></th>
+                                                <th scope="col">"Rows"</th>
+                                                <th scope="col">"Details"</th>
                                             </tr>
                                         </thead>
                                         <tbody>
@@ -611,24 +624,22 @@ fn History(version: RwSignal<u32>, on_pick: Callback<Import>) -> impl IntoView {
                                                     view! {
                                                         <tr data-testid="import-row" data-import=i.id.clone()>
                                                             <td data-label="File" class="file">{i.file_name.clone()}</td>
-                                                            <td data-label="When">{format::datetime(&i.created_at)}</td>
-                                                            <td data-label="By">{who}</td>
+                                                            <td data-label="When, by">
+                                                                {format!("{}, {who}", format::datetime(&i.created_at))}
+                                                            </td>
                                                             <td data-label="Status">
                                                                 <span class=format!("badge import-{}", i.status)>
                                                                     {format::label(i.status.as_str())}
                                                                 </span>
                                                             </td>
-                                                            <td data-label="Rows" class="num">
-                                                                {i.total_rows.map(|t| t.to_string()).unwrap_or_else(|| "—".into())}
-                                                            </td>
-                                                            <td data-label="New" class="num">{i.created}</td>
-                                                            <td data-label="Updated" class="num">{i.updated}</td>
-                                                            <td data-label="Unchanged" class="num">{i.skipped}</td>
-                                                            <td data-label="Refused" class="num">{i.failed}</td>
+                                                            <td data-label="Rows">{counts(&i)}</td>
                                                             <td>
-                                                                <button class="link" on:click=move |_| on_pick.run(picked.clone())>
+                                                                <button
+                                                                    class="link"
+                                                                    aria-label=format!("Details of {}", i.file_name)
+                                                                    on:click=move |_| on_pick.run(picked.clone())
+                                                                >
                                                                     "Details"
-                                                                    <span class="sr-only">{format!(" of {}", i.file_name)}</span>
                                                                 </button>
                                                             </td>
                                                         </tr>
@@ -659,12 +670,11 @@ fn History(version: RwSignal<u32>, on_pick: Callback<Import>) -> impl IntoView {
                                             "Older"
                                         </button>
                                     </nav>
-                                }
-                                    .into_any()
+                                })
                             }
-                        })
-                }}
-            </Transition>
+                        },
+                    }
+            }}
         </section>
     }
 }
@@ -680,9 +690,6 @@ mod tests {
             status,
             source: ImportSource::Upload,
             file_name: "placements.csv".into(),
-            size_bytes: 1000,
-            mapping: None,
-            forced: false,
             total_rows: total,
             processed,
             created: processed,
@@ -701,20 +708,21 @@ mod tests {
     fn the_rate_is_rows_over_time_between_the_first_and_last_sample() {
         assert_eq!(rate(&[]), None);
         assert_eq!(rate(&[(0.0, 0)]), None, "one sample: no rate yet");
-        assert_eq!(rate(&[(1_000.0, 100), (1_500.0, 200), (3_000.0, 500)]), Some(200.0));
+        assert_eq!(rate(&[(1_000.0, 100), (1_500.0, 200), (3_000.0, 500)]), Some(200));
         assert_eq!(rate(&[(1_000.0, 100), (1_000.0, 200)]), None, "no time passed");
     }
 
     #[test]
     fn progress_says_rows_rate_and_time_left() {
         let running = import(ImportStatus::Running, Some(301), 120);
-        assert_eq!(progress_text(&running, Some(60.0)), "120 of 301 rows (39 %) · 60 rows/s · about 3 s left");
-        assert_eq!(progress_text(&running, None), "120 of 301 rows (39 %)");
+        assert_eq!(progress_text(&running, Some(60), None), "120 of 301 rows (39 %) · 60 rows/s · about 4 s left");
+        assert_eq!(progress_text(&running, None, None), "120 of 301 rows (39 %)");
         let slow = import(ImportStatus::Running, Some(100_000), 10_000);
-        assert!(progress_text(&slow, Some(1_000.0)).ends_with("about 1 min 30 s left"));
-        assert_eq!(progress_text(&import(ImportStatus::Queued, None, 0), None), "Waiting to start…");
+        assert!(progress_text(&slow, Some(1_000), None).ends_with("about 1 min 30 s left"));
+        assert_eq!(progress_text(&import(ImportStatus::Queued, None, 0), None, None), "Waiting to start…");
         let done = import(ImportStatus::Completed, Some(300), 300);
-        assert_eq!(progress_text(&done, None), "300 of 300 rows (100 %) in 3 s · 120 rows/s");
+        assert_eq!(progress_text(&done, None, Some(2_500)), "300 of 300 rows (100 %) in 3 s · 120 rows/s");
+        assert_eq!(progress_text(&done, None, None), "300 of 300 rows (100 %)");
     }
 
     #[test]
@@ -735,9 +743,12 @@ mod tests {
         i.status = ImportStatus::Failed;
         i.error = Some("no header".into());
         assert_eq!(outcome(&i), "The file could not be imported: no header");
+        assert_eq!(counts(&i), "301: 300 new, 0 updated, 0 unchanged, 1 refused");
+        assert_eq!(counts(&import(ImportStatus::Queued, None, 0)), "not counted yet");
         assert_eq!(errors_file_name("placements.csv"), "placements-errors.csv");
         assert_eq!(size(2_048), "2.0 KB");
         assert_eq!(size(12), "12 B");
-        assert_eq!(duration(75.0), "1 min 15 s");
+        assert_eq!(size(1_572_864), "1.5 MB");
+        assert_eq!(duration(75), "1 min 15 s");
     }
 }

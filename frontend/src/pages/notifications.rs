@@ -14,7 +14,7 @@ use crate::{
     live::use_live,
 };
 use debtflow_domain::notification::{EmailDelivery, NotificationKind};
-use leptos::prelude::*;
+use leptos::{either::EitherOf4, prelude::*};
 use leptos_router::components::A;
 
 const PAGE_SIZE: u32 = 20;
@@ -59,16 +59,27 @@ pub fn NotificationsPage() -> impl IntoView {
     // The cursors of the pages before this one.
     let previous = RwSignal::new(Vec::<String>::new());
     let problem = RwSignal::new(None::<Problem>);
-    let list = LocalResource::new(move || {
-        live.received.track();
-        let (unread, cursor) = (unread_only.get(), cursor.get());
-        async move { api::notifications::list(unread, PAGE_SIZE, &cursor).await }
-    });
+    let list = RwSignal::new(None::<Result<api::notifications::NotificationPage, Problem>>);
+    // Bumped to read the list again; the last list asked for (a late answer is dropped).
+    let reload = RwSignal::new(0u32);
+    let asked = StoredValue::new(0u32);
     Effect::new(move |_| {
-        if let Some(Ok(page)) = list.get() {
-            live.set_count(page.unread_count);
-        }
+        live.received.track();
+        reload.track();
+        let (unread, cursor) = (unread_only.get(), cursor.get());
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        leptos::task::spawn_local(async move {
+            let r = api::notifications::list(unread, PAGE_SIZE, &cursor).await;
+            if asked.try_get_value() == Some(n) {
+                if let Ok(page) = &r {
+                    live.set_count(page.unread_count);
+                }
+                let _ = list.try_set(Some(r));
+            }
+        });
     });
+    let refetch = move || reload.update(|r| *r += 1);
     let set_filter = move |unread: bool| {
         move |_| {
             unread_only.set(unread);
@@ -82,9 +93,11 @@ pub fn NotificationsPage() -> impl IntoView {
             match api::notifications::mark_all_read().await {
                 Ok(n) => {
                     live.set_count(n);
-                    list.refetch();
+                    let _ = reload.try_update(|r| *r += 1);
                 }
-                Err(p) => problem.set(Some(p)),
+                Err(p) => {
+                    let _ = problem.try_set(Some(p));
+                }
             }
         });
     };
@@ -97,8 +110,12 @@ pub fn NotificationsPage() -> impl IntoView {
                 api::notifications::mark_read(&id).await.map(|_| ())
             };
             match r {
-                Ok(()) => list.refetch(),
-                Err(p) => problem.set(Some(p)),
+                Ok(()) => {
+                    let _ = reload.try_update(|r| *r += 1);
+                }
+                Err(p) => {
+                    let _ = problem.try_set(Some(p));
+                }
             }
         });
     };
@@ -129,22 +146,22 @@ pub fn NotificationsPage() -> impl IntoView {
                 <A href="/notifications/preferences">"Preferences"</A>
             </div>
             <FormError problem=problem />
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || {
-                    list.get()
-                        .map(|r| match r {
-                            Err(p) => view! { <ErrorBox problem=p retry=move |_| list.refetch() /> }.into_any(),
+            {move || {
+                    match list.get() {
+                        None => EitherOf4::A(view! { <Loading /> }),
+                        Some(r) => match r {
+                            Err(p) => EitherOf4::B(view! { <ErrorBox problem=p retry=move |_| refetch() /> }),
                             Ok(page) if page.items.is_empty() => {
                                 let text = if unread_only.get_untracked() {
                                     "No unread notifications."
                                 } else {
                                     "No notifications yet."
                                 };
-                                view! { <Empty text=text /> }.into_any()
+                                EitherOf4::C(view! { <Empty text=text /> })
                             }
                             Ok(page) => {
                                 let next = page.next_cursor.clone();
-                                view! {
+                                EitherOf4::D(view! {
                                     <ul class="notification-list card" data-testid="notifications">
                                         {page
                                             .items
@@ -175,12 +192,11 @@ pub fn NotificationsPage() -> impl IntoView {
                                             "Older"
                                         </button>
                                     </nav>
-                                }
-                                    .into_any()
+                                })
                             }
-                        })
-                }}
-            </Transition>
+                        },
+                    }
+            }}
         </section>
     }
 }
