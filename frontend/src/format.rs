@@ -69,6 +69,18 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
+/// `2026-03-10` (as the API and `<input type=date>` write dates) → the date; anything
+/// else, or a day that does not exist, → `None`. By hand: chrono's format parser would
+/// add some 8 KB to the wasm for this one format.
+pub fn date(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.trim().splitn(3, '-');
+    let mut part = |len: std::ops::RangeInclusive<usize>| {
+        parts.next().filter(|p| len.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let (y, m, d) = (part(4..=4)?, part(2..=2)?, part(2..=2)?);
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
 /// Today in the browser's time zone.
 pub fn today() -> NaiveDate {
     let d = js_sys::Date::new_0();
@@ -78,6 +90,15 @@ pub fn today() -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_read_as_the_api_writes_them() {
+        assert_eq!(date("2026-03-10"), NaiveDate::from_ymd_opt(2026, 3, 10));
+        assert_eq!(date(" 2024-02-29 "), NaiveDate::from_ymd_opt(2024, 2, 29));
+        for bad in ["2026-02-30", "2026-3-10", "26-03-10", "2026-03-10x", "2026-03", "", "+026-03-10", "2026-13-01"] {
+            assert_eq!(date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn money_groups_thousands_and_pads_minor_units() {

@@ -1,14 +1,19 @@
-//! DebtFlow's single-page app (Leptos, client-side rendered): login, the worklist,
-//! the account detail with its actions, and the managers' approvals.
+//! DebtFlow's single-page app (Leptos, client-side rendered): login, the managers'
+//! dashboard, the worklist, the account page with its actions, approvals, the live
+//! notification centre and imports.
 
 mod api;
+mod bell;
 mod chart;
 mod components;
 mod format;
+mod live;
 mod pages;
 mod session;
+mod toasts;
 
 use components::NotFound;
+use debtflow_domain::permission::Operation;
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes, A},
@@ -23,6 +28,9 @@ fn App() -> impl IntoView {
     provide_context(session);
     provide_context(pages::approvals::ApprovalsChanged(RwSignal::new(0)));
     api::on_session_lost(move || session.end());
+    let live = live::Live::new();
+    provide_context(live);
+    live.follow(session);
     if api::has_session() {
         leptos::task::spawn_local(async move {
             if let Ok(me) = api::me().await {
@@ -56,8 +64,18 @@ fn App() -> impl IntoView {
                         path=path!("/approvals")
                         view=|| view! { <Protected><pages::approvals::ApprovalsPage /></Protected> }
                     />
+                    <Route
+                        path=path!("/notifications")
+                        view=|| view! { <Protected><pages::notifications::NotificationsPage /></Protected> }
+                    />
+                    <Route
+                        path=path!("/notifications/preferences")
+                        view=|| view! { <Protected><pages::notifications::PreferencesPage /></Protected> }
+                    />
+                    <Route path=path!("/imports") view=|| view! { <Protected><pages::imports::ImportsPage /></Protected> } />
                 </Routes>
             </main>
+            <toasts::Toasts />
             <pages::login::SessionDialog />
         </Router>
     }
@@ -130,7 +148,11 @@ fn Nav() -> impl IntoView {
                     <Show when=move || pages::approvals::is_for(session)>
                         <pages::approvals::ApprovalsLink />
                     </Show>
+                    <Show when=move || session.can(Operation::ReadImports)>
+                        <A href="/imports">"Imports"</A>
+                    </Show>
                 </nav>
+                <bell::Bell />
                 <span class="who" data-testid="who">
                     {move || {
                         session.user.with(|u| u.as_ref().map(|u| format!("{} ({})", u.full_name, format::label(u.role.as_str()))))

@@ -46,6 +46,9 @@ async function noSidewaysScroll(what) {
 
 test('phone width: the worklist keeps its filters behind a button and shows its rows as cards', async () => {
   await page.goto(`${BASE}/login`);
+  await page.waitForSelector('[data-testid=login-form]');
+  await noSidewaysScroll('the login page');
+  await e2e.shot(page, '68-login-390');
   await e2e.login(page, COLLECTOR);
   await page.goto(`${BASE}/accounts`);
   await page.waitForSelector('[data-testid=account-row]');

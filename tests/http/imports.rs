@@ -349,6 +349,8 @@ async fn history_pages_newest_first() {
         app.get_as(&manager, &format!("/api/v1/imports?limit=2&cursor={cursor}")).await.json().await.unwrap();
     assert_eq!(second["items"][0]["id"], ids[0]);
     assert_eq!(second["next_cursor"], Value::Null);
+    // Who sent each one, by name (the history says it).
+    assert_eq!(second["items"][0]["created_by_name"], "Morgan Reyes");
 }
 
 #[tokio::test]
@@ -375,4 +377,43 @@ async fn nul_characters_are_refused_by_name_never_a_500() {
         .unwrap();
     assert_eq!(errors["items"][0]["message"], "contains a NUL character");
     assert_eq!(errors["items"][0]["value"], "Ba\u{fffd}nk");
+}
+
+#[tokio::test]
+async fn the_worklist_filtered_by_an_import_lists_exactly_the_accounts_it_placed() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let manager = app.token("demo.manager").await;
+    let first = import(&app, &manager, "placements.csv", SAMPLE.as_bytes(), &[]).await;
+    let csv = format!("{HEADER}\nIMP-F-1,Acme,100.00,2026-01-15,Ann One\nIMP-F-2,Acme,200.00,2026-01-15,Bob Two\n");
+    let second = import(&app, &manager, "second.csv", csv.as_bytes(), &[]).await;
+    assert_eq!(counts(&second)[2], 2, "two new accounts: {second}");
+
+    let refs_of = |import: &Value| {
+        let id = import["id"].as_str().unwrap().to_owned();
+        let (app, manager) = (&app, &manager);
+        async move {
+            let page: Value =
+                app.get_as(manager, &format!("/api/v1/accounts?import={id}&limit=200")).await.json().await.unwrap();
+            let mut refs: Vec<String> = page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["external_ref"].as_str().unwrap().to_owned())
+                .collect();
+            refs.sort();
+            refs
+        }
+    };
+    assert_eq!(refs_of(&second).await, ["IMP-F-1", "IMP-F-2"], "only the second file's accounts");
+    let firsts = refs_of(&first).await;
+    assert_eq!(firsts.len(), 5, "the sample's five accounts: {firsts:?}");
+    assert!(firsts.iter().all(|r| !r.starts_with("IMP-F-")), "{firsts:?}");
+    let unknown = uuid::Uuid::now_v7();
+    let none: Value = app.get_as(&manager, &format!("/api/v1/accounts?import={unknown}")).await.json().await.unwrap();
+    assert_eq!(none["items"], json!([]), "an import no account came from: none");
+
+    let bad = app.get_as(&manager, "/api/v1/accounts?import=not-a-uuid").await;
+    let problem = assert_problem(bad, 422).await;
+    assert!(problem["errors"]["import"].is_array(), "the field is named: {problem}");
 }

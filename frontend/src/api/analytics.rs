@@ -176,7 +176,7 @@ fn int_or_null(v: &Value, k: &str) -> Option<Option<i64>> {
 }
 
 fn date(v: &Value, k: &str) -> Option<NaiveDate> {
-    v.get(k)?.as_str()?.parse().ok()
+    crate::format::date(v.get(k)?.as_str()?)
 }
 
 fn list<T: Read>(v: &Value, k: &str) -> Option<Vec<T>> {

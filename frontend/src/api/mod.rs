@@ -19,6 +19,8 @@ use serde_json::{json, Value};
 use std::{cell::RefCell, collections::BTreeMap, rc::Rc, time::Duration};
 
 pub mod analytics;
+pub mod imports;
+pub mod notifications;
 
 const BASE: &str = "/api/v1";
 const STORAGE_KEY: &str = "debtflow.session";
@@ -143,7 +145,7 @@ pub struct Me {
     pub role: Role,
     pub agency: Option<Agency>,
     /// The agency's business date when `/auth/me` answered.
-    pub today: Option<chrono::NaiveDate>,
+    pub today: Option<String>,
     pub policy: Policy,
 }
 
@@ -365,7 +367,8 @@ pub fn on_session_lost(f: impl Fn() + 'static) {
     ON_SESSION_LOST.with(|c| *c.borrow_mut() = Some(Rc::new(f)));
 }
 
-fn session_lost() {
+/// The session is over (refresh refused, or revoked): forget the tokens, tell the app.
+pub(crate) fn session_lost() {
     set_tokens(None);
     if let Some(f) = ON_SESSION_LOST.with(|c| c.borrow().clone()) {
         f();
@@ -433,7 +436,10 @@ async fn do_refresh() -> bool {
     }
 }
 
-async fn access_token() -> Option<String> {
+/// A valid access token, refreshed first when it is about to expire (`None`: there is
+/// no session, or it could not be refreshed). For the calls that cannot go through
+/// [`send`]: the live stream ([`crate::live`]).
+pub(crate) async fn access_token() -> Option<String> {
     let (access, expires_at) = TOKENS.with(|t| t.borrow().as_ref().map(|t| (t.access.clone(), t.expires_at)))?;
     if expires_at - now_ms() > 10_000.0 {
         return Some(access);
@@ -461,7 +467,15 @@ async fn problem_of(resp: Response) -> Problem {
     p
 }
 
-async fn send_once(method: Method, path: &str, body: Option<&Value>, idem: Option<&str>) -> ApiResult<Response> {
+/// A request's body: JSON, or a form the browser encodes as `multipart/form-data`.
+#[derive(Clone, Copy)]
+pub(crate) enum Body<'a> {
+    None,
+    Json(&'a Value),
+    Form(&'a web_sys::FormData),
+}
+
+async fn send_once(method: Method, path: &str, body: Body<'_>, idem: Option<&str>) -> ApiResult<Response> {
     let Some(token) = access_token().await else {
         session_lost();
         return Err(Problem::session_expired());
@@ -474,13 +488,21 @@ async fn send_once(method: Method, path: &str, body: Option<&Value>, idem: Optio
         req = req.header("Idempotency-Key", key);
     }
     let req = match body {
-        Some(b) => req.json(b).map_err(Problem::decode)?,
-        None => req.build().map_err(Problem::decode)?,
+        Body::Json(b) => req.json(b).map_err(Problem::decode)?,
+        // No Content-Type of ours: the browser writes it, with the boundary.
+        Body::Form(form) => req.body(form.clone()).map_err(Problem::decode)?,
+        Body::None => req.build().map_err(Problem::decode)?,
     };
     req.send().await.map_err(Problem::network)
 }
 
 pub(crate) async fn send(method: Method, path: &str, body: Option<&Value>, idem: Option<&str>) -> ApiResult<Response> {
+    send_body(method, path, body.map_or(Body::None, Body::Json), idem).await
+}
+
+/// [`send`] with any [`Body`]: the bearer token, one refresh and retry on a 401, the
+/// session ended when that fails; a non-2xx answer as its problem.
+pub(crate) async fn send_body(method: Method, path: &str, body: Body<'_>, idem: Option<&str>) -> ApiResult<Response> {
     let mut resp = send_once(method.clone(), path, body, idem).await?;
     if resp.status() == 401 {
         // The access token was refused (expired early, or revoked): one refresh, one retry.
@@ -512,6 +534,11 @@ pub(crate) async fn post<T: DeserializeOwned>(path: &str, body: &Value, idem: Op
 /// A PATCH, answered with the changed resource.
 pub(crate) async fn patch<T: DeserializeOwned>(path: &str, body: &Value) -> ApiResult<T> {
     send(Method::PATCH, path, Some(body), None).await?.json().await.map_err(Problem::decode)
+}
+
+/// A PUT, answered with the stored resource.
+pub(crate) async fn put<T: DeserializeOwned>(path: &str, body: &Value) -> ApiResult<T> {
+    send(Method::PUT, path, Some(body), None).await?.json().await.map_err(Problem::decode)
 }
 
 /// A DELETE, answered with no content.

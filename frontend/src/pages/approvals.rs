@@ -21,14 +21,17 @@ use std::str::FromStr;
 #[derive(Clone, Copy)]
 pub struct ApprovalsChanged(pub RwSignal<u32>);
 
-/// "Approvals", with how many wait: counted again on each navigation and decision.
+/// "Approvals", with how many wait: counted again on each navigation, decision and
+/// notification arriving live (a plan or payment to approve comes as one).
 #[component]
 pub fn ApprovalsLink() -> impl IntoView {
     let path = use_location().pathname;
     let changed = expect_context::<ApprovalsChanged>().0;
+    let received = crate::live::use_live().received;
     let count = LocalResource::new(move || {
         path.track();
         changed.track();
+        received.track();
         api::pending_approvals()
     });
     let waiting = move || count.get().and_then(Result::ok).map(|c| c.plans + c.payments).filter(|n| *n > 0);

@@ -1,5 +1,7 @@
 pub mod account;
 pub mod approvals;
 pub mod dashboard;
+pub mod imports;
 pub mod login;
+pub mod notifications;
 pub mod worklist;

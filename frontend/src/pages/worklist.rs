@@ -29,6 +29,8 @@ pub struct Filters {
     pub balance_max: String,
     pub bucket: String,
     pub collector: String,
+    /// The accounts one import placed (its id).
+    pub import: String,
     pub q: String,
     pub sort: String,
     pub order: String,
@@ -50,6 +52,7 @@ impl Filters {
             balance_max: v("balance_max"),
             bucket: v("bucket"),
             collector: v("collector"),
+            import: v("import"),
             q: v("q"),
             sort: if ["created", "balance", "priority", "days_past_due"].contains(&sort.as_str()) {
                 sort
@@ -68,7 +71,7 @@ impl Filters {
         }
     }
 
-    fn pairs(&self) -> [(&'static str, &str); 10] {
+    fn pairs(&self) -> [(&'static str, &str); 11] {
         [
             ("status", &self.status),
             ("priority", &self.priority),
@@ -76,6 +79,7 @@ impl Filters {
             ("balance_max", &self.balance_max),
             ("bucket", &self.bucket),
             ("collector", &self.collector),
+            ("import", &self.import),
             ("q", &self.q),
             ("sort", &self.sort),
             ("order", &self.order),

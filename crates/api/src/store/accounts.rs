@@ -351,6 +351,8 @@ pub struct Worklist {
     pub unassigned_only: bool,
     /// Only accounts with an open follow-up of this user due at this instant.
     pub follow_up_due_for: Option<(Uuid, DateTime<Utc>)>,
+    /// Only the accounts this import placed.
+    pub import_id: Option<Uuid>,
     /// A debtor name (trigram similarity or substring) or an exact external reference.
     pub search: Option<String>,
 }
@@ -438,6 +440,9 @@ async fn push_filters(
     }
     if w.unassigned_only {
         q.push(" AND a.collector_id IS NULL");
+    }
+    if let Some(import) = w.import_id {
+        q.push(" AND a.import_id = ").push_bind(import);
     }
     if let Some((author, now)) = w.follow_up_due_for {
         q.push(" AND EXISTS (SELECT 1 FROM follow_ups f WHERE f.agency_id = a.agency_id AND f.account_id = a.id");

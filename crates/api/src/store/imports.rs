@@ -12,7 +12,8 @@ use uuid::Uuid;
 const COLUMNS: &str =
     "agency_id, id, source, file_name, sha256, size_bytes, storage_key, mapping_name, forced, batch_rows, \
                        status, total_rows, processed, created, updated, skipped, failed, error, created_by, \
-                       created_at, started_at, finished_at";
+                       created_at, started_at, finished_at, \
+                       (SELECT u.full_name FROM users u WHERE u.id = imports.created_by) AS created_by_name";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ImportRow {
@@ -38,6 +39,8 @@ pub struct ImportRow {
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// The sender's name (`None` for SFTP and the CLI, or a user the caller cannot see).
+    pub created_by_name: Option<String>,
 }
 
 impl ImportRow {

@@ -23,7 +23,7 @@ use std::str::FromStr;
 /// the server's approval window (`/auth/me`'s policy): the rule of
 /// `debtflow_domain::payment::intake`, told before the form is sent (a test ties them).
 pub fn waits_for_approval(paid_on: &str, today: NaiveDate, approval_after_days: u32) -> bool {
-    paid_on.parse().is_ok_and(|paid_on| payment::needs_approval(paid_on, today, approval_after_days))
+    crate::format::date(paid_on).is_some_and(|paid_on| payment::needs_approval(paid_on, today, approval_after_days))
 }
 
 /// The hint under the payment date once it is further back than the window.

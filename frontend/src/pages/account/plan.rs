@@ -9,7 +9,7 @@ use crate::{
     format::{self, money},
     session::use_session,
 };
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 use debtflow_domain::{
     permission::Operation,
     plan::{generate, manual, Frequency, Installment, PlanStatus},
@@ -34,8 +34,7 @@ pub fn preview(
     let total = Money::new(amount, currency).map_err(|e| ("total", e.to_string()))?;
     let count: usize = count.trim().parse().map_err(|_| ("installments", "must be a whole number".to_string()))?;
     let frequency = Frequency::from_str(frequency).map_err(|e| ("frequency", e))?;
-    let first =
-        NaiveDate::parse_from_str(first_due, "%Y-%m-%d").map_err(|_| ("first_due_date", "must be a date".into()))?;
+    let first = crate::format::date(first_due).ok_or(("first_due_date", "must be a date".into()))?;
     generate(total, count, frequency, first).map_err(|e| (e.field(), e.to_string()))
 }
 
@@ -53,8 +52,8 @@ pub fn manual_preview(
     let mut schedule = Vec::with_capacity(rows.len());
     for (n, (due, amount)) in rows.iter().enumerate() {
         let row = n + 1;
-        let due_date = NaiveDate::parse_from_str(due.trim(), "%Y-%m-%d")
-            .map_err(|_| ("schedule", format!("row {row}: the due date must be a date")))?;
+        let due_date =
+            crate::format::date(due).ok_or_else(|| ("schedule", format!("row {row}: the due date must be a date")))?;
         let value = Decimal::from_str(amount.trim())
             .map_err(|_| ("schedule", format!("row {row}: the amount must be an amount, e.g. 100.00")))?;
         let amount = Money::new(value, currency).map_err(|e| ("schedule", format!("row {row}: {e}")))?;
@@ -269,7 +268,7 @@ fn PlanForm(account: Account, draft: Option<Plan>, reload: Callback<()>) -> impl
     let add_row = move |_| {
         let last = rows.with_untracked(|r| r.last().map(|r| r.due.get_untracked()));
         let due = last
-            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+            .and_then(|d| crate::format::date(&d))
             .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
             .map(|d| d.to_string())
             .unwrap_or_default();

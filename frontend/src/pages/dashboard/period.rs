@@ -40,7 +40,7 @@ impl Range {
             Some("90d") => Range::Last(90),
             Some("month") => Range::ThisMonth,
             _ => {
-                let date = |k: &str| get(k).and_then(|v| v.trim().parse::<NaiveDate>().ok());
+                let date = |k: &str| get(k).and_then(|v| crate::format::date(&v));
                 match (date("from"), date("to")) {
                     (Some(from), Some(to)) => custom(from, to).unwrap_or_default(),
                     _ => Range::default(),
@@ -86,7 +86,7 @@ pub fn custom(from: NaiveDate, to: NaiveDate) -> Result<Range, String> {
 /// Reads the two date inputs of the custom form (`YYYY-MM-DD`, as `<input type=date>`
 /// gives them) into a range, or the sentence to show beside them.
 pub fn parse_custom(from: &str, to: &str) -> Result<Range, String> {
-    let parse = |s: &str| s.trim().parse::<NaiveDate>().ok();
+    let parse = crate::format::date;
     match (parse(from), parse(to)) {
         (Some(f), Some(t)) => custom(f, t),
         _ => Err("Enter both dates.".into()),

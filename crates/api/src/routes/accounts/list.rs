@@ -45,6 +45,8 @@ pub struct WorklistQuery {
     /// `due`: only the accounts with a follow-up reminder of mine that is due (set on a
     /// note; done once I write another note on the account).
     pub follow_up: Option<String>,
+    /// An import's id: only the accounts that import placed.
+    pub import: Option<String>,
     /// A debtor's name (fuzzy) or an exact external reference.
     #[validate(length(min = 1, max = 200))]
     pub q: Option<String>,
@@ -116,6 +118,11 @@ pub async fn list(
         Some("due") => true,
         Some(_) => return Err(ApiError::field("follow_up", "must be `due`")),
     };
+    let import_id = q
+        .import
+        .as_deref()
+        .map(|id| Uuid::parse_str(id.trim()).map_err(|_| ApiError::field("import", "must be an import's id (a UUID)")))
+        .transpose()?;
     let sort = match q.sort.as_deref().unwrap_or("created") {
         "created" => SortKey::Created,
         "balance" => SortKey::Balance,
@@ -150,6 +157,7 @@ pub async fn list(
         collector_id: if user.role == Role::Collector { None } else { collector_id },
         unassigned_only,
         follow_up_due_for: follow_up_due.then_some((user.id, now)),
+        import_id,
         search: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
     };
     let mut rows =

@@ -45,6 +45,9 @@ pub struct Import {
     pub error: Option<String>,
     /// Who sent it (`null` for SFTP and the CLI).
     pub created_by: Option<Uuid>,
+    /// The sender's name, for display.
+    #[schema(example = "Morgan Reyes")]
+    pub created_by_name: Option<String>,
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -69,6 +72,7 @@ impl From<ImportRow> for Import {
             failed: r.failed,
             error: r.error,
             created_by: r.created_by,
+            created_by_name: r.created_by_name,
             created_at: r.created_at,
             started_at: r.started_at,
             finished_at: r.finished_at,

@@ -234,6 +234,7 @@ async fn worklist(
         collector_id: None,
         unassigned_only: filter.unassigned_only,
         follow_up_due_for: None,
+        import_id: None,
         search: filter.search,
     })
 }
