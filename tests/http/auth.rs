@@ -190,23 +190,99 @@ async fn every_kind_of_bad_token_is_a_401_problem() {
     }
 }
 
+/// A client of its own: requests from `127.0.0.2` (all of 127.0.0.0/8 is loopback).
+fn client_at(address: &str) -> reqwest::Client {
+    reqwest::Client::builder().local_address(address.parse::<std::net::IpAddr>().ok()).build().unwrap()
+}
+
+async fn login_from(
+    app: &debtflow_tests::TestApp,
+    client: &reqwest::Client,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn repeated_failures_lock_the_username_with_retry_after() {
-    let app = spawn_app_with(&[("LOGIN_LOCKOUT_THRESHOLD", "3")]).await;
+async fn a_guesser_at_one_client_waits_while_the_owner_elsewhere_signs_in() {
+    let app = spawn_app_with(&[("LOGIN_CLIENT_THRESHOLD", "3")]).await;
     app.seed().await;
 
     for _ in 0..3 {
         assert_problem(app.login_response("sarah.mitchell", "wrong-password!").await, 401).await;
     }
-    let locked = app.login_response("sarah.mitchell", "Collector@2026").await;
+    // The guessing client waits, even with the right password (it cannot tell).
+    let held = app.login_response("sarah.mitchell", "Collector@2026").await;
+    let retry_after: u64 = held.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=30).contains(&retry_after), "30 s after the third failure: {retry_after}");
+    assert_problem(held, 429).await;
+    // The owner, at another address, is not locked out.
+    let owner = client_at("127.0.0.2");
+    assert_eq!(login_from(&app, &owner, "sarah.mitchell", "Collector@2026").await.status(), 200);
+    // Nor is anyone else at the guesser's address.
+    assert_eq!(app.login_response("james.carter", "Collector@2026").await.status(), 200);
+}
 
+#[tokio::test]
+async fn failures_from_many_clients_lock_the_username_tell_its_owner_and_an_admin_lifts_it() {
+    let app = spawn_app_with(&[("LOGIN_LOCKOUT_THRESHOLD", "4"), ("LOGIN_CLIENT_THRESHOLD", "2")]).await;
+    app.seed().await;
+    let admin = app.token("demo.admin").await;
+
+    for address in ["127.0.0.3", "127.0.0.4"] {
+        let guesser = client_at(address);
+        for _ in 0..2 {
+            assert_problem(login_from(&app, &guesser, "sarah.mitchell", "wrong-password!").await, 401).await;
+        }
+    }
+    // Locked for everyone, the owner with the right password included.
+    let locked = login_from(&app, &client_at("127.0.0.2"), "sarah.mitchell", "Collector@2026").await;
     let retry_after: u64 = locked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=900).contains(&retry_after), "{retry_after}");
-    assert_problem(locked, 423).await;
+    let body = assert_problem(locked, 423).await;
+    assert_eq!(body["type"], "urn:debtflow:problem:locked");
     assert_eq!(app.login_response("james.carter", "Collector@2026").await.status(), 200, "others are not locked");
+
+    // The owner is told, in a notification nobody can switch off, and it is audited.
+    let (kind, body): (String, String) = sqlx::query_as(
+        "SELECT n.kind, n.body FROM notifications n JOIN users u ON u.id = n.recipient_id
+         WHERE u.username = 'sarah.mitchell' AND n.kind = 'login_locked'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(kind, "login_locked");
+    assert!(body.starts_with("4 failed logins within 15 minutes locked your username sarah.mitchell"), "{body}");
+    let audited: Value = app.get_as(&admin, "/api/v1/audit-logs?action=auth.locked").await.json().await.unwrap();
+    assert_eq!(audited["items"][0]["after"]["failures"], 4, "{audited}");
+
+    // An agency admin lifts it; the owner signs in at once.
+    let sarah: Value = app.get_as(&admin, "/api/v1/users?role=collector").await.json().await.unwrap();
+    let id = sarah["items"].as_array().unwrap().iter().find(|u| u["username"] == "sarah.mitchell").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let collector = app.token("james.carter").await;
+    let refused = app.send(Method::POST, &format!("/api/v1/users/{id}/unlock"), &collector, None).await;
+    assert_problem(refused, 403).await;
+    let unlocked = app.send(Method::POST, &format!("/api/v1/users/{id}/unlock"), &admin, None).await;
+    assert_eq!(unlocked.status(), 200);
+    assert_eq!(unlocked.json::<Value>().await.unwrap(), json!({ "failures_cleared": 4 }));
+    let audited: Value = app.get_as(&admin, "/api/v1/audit-logs?action=auth.unlocked").await.json().await.unwrap();
+    assert_eq!(audited["items"][0]["after"]["username"], "sarah.mitchell");
+    assert_eq!(app.login_response("sarah.mitchell", "Collector@2026").await.status(), 200);
+
     // The lock holds for a username that does not exist, too: no enumeration.
-    for _ in 0..3 {
-        app.login_response("ghost.user", "wrong-password!").await;
+    for address in ["127.0.0.3", "127.0.0.4"] {
+        for _ in 0..2 {
+            login_from(&app, &client_at(address), "ghost.user", "wrong-password!").await;
+        }
     }
     assert_problem(app.login_response("ghost.user", "wrong-password!").await, 423).await;
 }

@@ -77,6 +77,13 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
             Operation::ManageCollectors,
         ),
         route(Method::GET, "/users", "/api/v1/users".into(), None, Operation::ReadUsers),
+        route(
+            Method::POST,
+            "/users/{id}/unlock",
+            format!("/api/v1/users/{}/unlock", demo.sarah),
+            None,
+            Operation::ManageStaff,
+        ),
         route(Method::GET, "/audit-logs", "/api/v1/audit-logs".into(), None, Operation::ReadAuditLog),
         route(
             Method::POST,

@@ -75,6 +75,10 @@ async fn a_plan_is_proposed_approved_and_paid_off_to_settled() {
     assert_eq!(counts, json!({"plans": 1, "payments": 0}), "what waits for a decision, counted");
     let notes: Value = app.get_as(&manager, "/api/v1/notifications").await.json().await.unwrap();
     assert_eq!(notes["items"][0]["kind"], "plan_pending_approval");
+    assert_eq!(
+        notes["items"][0]["body"], "A plan of 1250.50 USD proposed by Sarah Mitchell waits for your approval.",
+        "which plan, among others waiting"
+    );
     assert_problem(step(&app, &sarah, id, "approve", "a-0").await, 403).await;
     let active = ok(step(&app, &manager, id, "approve", "a-1").await, 200, "approve").await;
     assert_eq!(active["status"], "active");

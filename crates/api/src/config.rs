@@ -78,13 +78,18 @@ pub struct Config {
     pub access_token_ttl_secs: i64,
     /// `REFRESH_TOKEN_TTL_SECS`: lifetime of a refresh token (7 days).
     pub refresh_token_ttl_secs: i64,
-    /// `LOGIN_LOCKOUT_THRESHOLD`: failed logins of one username, within the window,
-    /// that lock it until the window has passed (423).
+    /// `LOGIN_CLIENT_THRESHOLD`: failed logins of one username from one client,
+    /// within the window, after which that client waits, longer after each further
+    /// failure (429).
+    pub login_client_threshold: u32,
+    /// `LOGIN_LOCKOUT_THRESHOLD`: failed logins of one username from all clients,
+    /// within the window, that lock it for everyone until the window has passed or an
+    /// admin unlocks it (423); the owner is notified.
     pub login_lockout_threshold: u32,
-    /// `LOGIN_IP_THRESHOLD`: failed logins from one IP, within the window, that
-    /// throttle it (429).
+    /// `LOGIN_IP_THRESHOLD`: failed logins from one IP, whatever the usernames, within
+    /// the window, that throttle it (429).
     pub login_ip_threshold: u32,
-    /// `LOGIN_WINDOW_SECS`: the window of both login limits (15 minutes).
+    /// `LOGIN_WINDOW_SECS`: the window of the login limits (15 minutes).
     pub login_window_secs: i64,
     /// `DATA_ENCRYPTION_KEY`: 64 hex digits, the AES-256-GCM key of encrypted fields.
     pub data_encryption_key: DataKey,
@@ -290,8 +295,9 @@ impl Config {
             shutdown_timeout_secs: env.parse_or("SHUTDOWN_TIMEOUT_SECS", 30)?,
             access_token_ttl_secs: env.parse_positive("ACCESS_TOKEN_TTL_SECS", 15 * 60)?,
             refresh_token_ttl_secs: env.parse_positive("REFRESH_TOKEN_TTL_SECS", 7 * 24 * 3600)?,
-            login_lockout_threshold: env.parse_positive("LOGIN_LOCKOUT_THRESHOLD", 5)?,
-            login_ip_threshold: env.parse_positive("LOGIN_IP_THRESHOLD", 20)?,
+            login_client_threshold: env.parse_positive("LOGIN_CLIENT_THRESHOLD", 5)?,
+            login_lockout_threshold: env.parse_positive("LOGIN_LOCKOUT_THRESHOLD", 50)?,
+            login_ip_threshold: env.parse_positive("LOGIN_IP_THRESHOLD", 100)?,
             login_window_secs: env.parse_positive("LOGIN_WINDOW_SECS", 15 * 60)?,
             data_encryption_key,
             money,

@@ -25,6 +25,7 @@ use utoipa::{
         routes::collectors::create::create,
         routes::collectors::update::update,
         routes::users::list::list,
+        routes::users::unlock::unlock,
         routes::audit_logs::list::list,
         routes::accounts::create::create,
         routes::accounts::list::list,

@@ -2,7 +2,7 @@
 //! route in one place.
 
 use crate::{
-    auth::{session::LoginLimits, token::TokenKeys},
+    auth::{throttle::LoginLimits, token::TokenKeys},
     clock::Clock,
     config::Config,
     edge::{

@@ -28,6 +28,7 @@ named_enum!(
         StaleAccounts => "stale_accounts",
         JobFailed => "job_failed",
         DataQualityFindings => "data_quality_findings",
+        LoginLocked => "login_locked",
     }
 );
 
@@ -57,11 +58,15 @@ pub struct Preference {
 pub struct Mandatory(pub NotificationKind);
 
 impl NotificationKind {
-    /// Escalations to the agency's admins: a daily job that failed twice and the
-    /// data-quality findings (the ledger may be wrong). Nobody can hide them in the
-    /// app; how they are mailed is the recipient's choice.
+    /// Escalations to the agency's admins — a daily job that failed twice and the
+    /// data-quality findings (the ledger may be wrong) — and a user's own username
+    /// locked by failed logins. Nobody can hide them in the app; how they are mailed is
+    /// the recipient's choice.
     pub fn is_mandatory(self) -> bool {
-        matches!(self, NotificationKind::JobFailed | NotificationKind::DataQualityFindings)
+        matches!(
+            self,
+            NotificationKind::JobFailed | NotificationKind::DataQualityFindings | NotificationKind::LoginLocked
+        )
     }
 
     /// Without a choice of the recipient: in the app, and mailed at once for the
@@ -70,7 +75,7 @@ impl NotificationKind {
     pub fn default_preference(self) -> Preference {
         use NotificationKind::*;
         let email = match self {
-            JobFailed | DataQualityFindings => EmailDelivery::Immediately,
+            JobFailed | DataQualityFindings | LoginLocked => EmailDelivery::Immediately,
             PaymentPendingApproval | PaymentUnapplied | PlanPendingApproval | StaleAccounts => {
                 EmailDelivery::DailyDigest
             }
@@ -135,7 +140,10 @@ mod tests {
         assert_eq!(NotificationKind::JobFailed.allow(quiet), Ok(quiet));
         assert_eq!(NotificationKind::AccountAssigned.allow(off), Ok(off));
         let mandatory: Vec<_> = NotificationKind::ALL.iter().filter(|k| k.is_mandatory()).collect();
-        assert_eq!(mandatory, [&NotificationKind::JobFailed, &NotificationKind::DataQualityFindings]);
+        assert_eq!(
+            mandatory,
+            [&NotificationKind::JobFailed, &NotificationKind::DataQualityFindings, &NotificationKind::LoginLocked]
+        );
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub enum Operation {
     ReadCollectors,
     ManageCollectors,
     ReadUsers,
+    /// What an admin does for the agency's staff: lift a login lock.
+    ManageStaff,
     ReadAuditLog,
     ReadAccounts,
     CreateAccount,
@@ -47,13 +49,14 @@ pub enum Operation {
 use Role::*;
 
 impl Operation {
-    pub const ALL: [Operation; 31] = [
+    pub const ALL: [Operation; 32] = [
         Operation::ReadOwnProfile,
         Operation::ReadAgencies,
         Operation::UpdateAgency,
         Operation::ReadCollectors,
         Operation::ManageCollectors,
         Operation::ReadUsers,
+        Operation::ManageStaff,
         Operation::ReadAuditLog,
         Operation::ReadAccounts,
         Operation::CreateAccount,
@@ -92,6 +95,7 @@ impl Operation {
             Operation::ReadCollectors => &[Admin, AgencyAdmin, Manager],
             Operation::ManageCollectors => &[AgencyAdmin],
             Operation::ReadUsers => &[Admin, AgencyAdmin],
+            Operation::ManageStaff => &[Admin, AgencyAdmin],
             Operation::ReadAuditLog => &[Admin, AgencyAdmin, Compliance, Auditor],
             // Collectors reach only their own accounts (another's is a 404).
             Operation::ReadAccounts => &Role::ALL,

@@ -159,8 +159,8 @@ fn current(generation: u64) -> bool {
 /// How one connection ended.
 #[derive(Debug, PartialEq)]
 enum End {
-    /// Closed, dropped or refused: try again after a while. `Fresh`: it had delivered
-    /// something, so the wait starts over.
+    /// Closed, dropped or refused: try again after a while. `delivered`: it had
+    /// delivered something, so the wait starts over.
     Dropped { delivered: bool },
     /// The server said the access token expired: reconnect with a fresh one.
     TokenExpired,

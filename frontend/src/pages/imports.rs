@@ -698,6 +698,7 @@ mod tests {
             failed: 0,
             error: None,
             created_by: None,
+            created_by_name: None,
             created_at: "2026-12-01T10:00:00Z".into(),
             started_at: Some("2026-12-01T10:00:00Z".into()),
             finished_at: Some("2026-12-01T10:00:02.500Z".into()),

@@ -14,12 +14,18 @@ pub fn login_error(p: &api::Problem) -> String {
         0 => "The server cannot be reached. Check your connection and try again.".into(),
         401 => "Wrong username or password.".into(),
         423 => match p.retry_after {
-            Some(s) => {
-                format!("Too many failed attempts: this username is locked. Try again in {} minutes.", s.div_ceil(60))
-            }
+            Some(s) => format!(
+                "Too many failed attempts: this username is locked. Try again in {} minutes, or ask your agency \
+                 admin to unlock it.",
+                s.div_ceil(60)
+            ),
             None => "Too many failed attempts: this username is locked for a while.".into(),
         },
-        429 => "Too many attempts from this address. Wait a moment and try again.".into(),
+        429 => match p.retry_after {
+            Some(s) if s < 120 => format!("Too many failed attempts from here. Try again in {s} seconds."),
+            Some(s) => format!("Too many failed attempts from here. Try again in {} minutes.", s.div_ceil(60)),
+            None => "Too many attempts from this address. Wait a moment and try again.".into(),
+        },
         s if s >= 500 => "The server is not available right now. Try again in a moment.".into(),
         _ => p.message(),
     }
@@ -166,6 +172,8 @@ mod tests {
         let p = |status, retry_after| Problem { status, retry_after, ..Default::default() };
         assert_eq!(login_error(&p(401, None)), "Wrong username or password.");
         assert!(login_error(&p(423, Some(600))).contains("10 minutes"));
+        assert!(login_error(&p(429, Some(30))).ends_with("Try again in 30 seconds."));
+        assert!(login_error(&p(429, Some(480))).ends_with("Try again in 8 minutes."));
         assert!(login_error(&p(0, None)).contains("cannot be reached"));
         assert!(login_error(&p(503, None)).contains("not available"));
     }

@@ -38,6 +38,7 @@ pub fn kind_label(kind: NotificationKind) -> &'static str {
         StaleAccounts => "Accounts went stale",
         JobFailed => "A daily job failed",
         DataQualityFindings => "The ledger check found problems",
+        LoginLocked => "Failed logins locked my username",
     }
 }
 

@@ -11,6 +11,7 @@
 pub mod password;
 pub mod policy;
 pub mod session;
+pub mod throttle;
 pub mod token;
 
 use crate::{

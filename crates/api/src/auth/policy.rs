@@ -16,6 +16,7 @@ pub fn routes(operation: Operation) -> &'static str {
         Operation::ReadCollectors => "`GET /collectors`, `GET /collectors/{id}`",
         Operation::ManageCollectors => "`POST /collectors`, `PATCH /collectors/{id}`",
         Operation::ReadUsers => "`GET /users`",
+        Operation::ManageStaff => "`POST /users/{id}/unlock`",
         Operation::ReadAuditLog => "`GET /audit-logs`",
         Operation::ReadAccounts => "`GET /accounts`, `GET /accounts/{id}`, `GET /accounts/{id}/timeline`",
         Operation::CreateAccount => "`POST /accounts`",

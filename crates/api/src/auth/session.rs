@@ -7,16 +7,17 @@
 //! session is revoked, and every access token of it stops working at once (the
 //! extractor checks the session). Logout revokes the session.
 //!
-//! Login throttling lives in the database, so it holds across replicas: after
-//! `LOGIN_LOCKOUT_THRESHOLD` failures for one username within `LOGIN_WINDOW_SECS` the
-//! username is locked (423) until the window passes; after `LOGIN_IP_THRESHOLD`
-//! failures from one IP the IP is throttled (429). Both answer with `Retry-After`. A
-//! wrong username and a wrong password get the same answer in the same time.
+//! Logins are throttled by [`super::throttle`]. A wrong username and a wrong password
+//! get the same answer in the same time.
 
-use super::{password, token::TokenKeys, Principal, RequestContext};
+use super::{
+    password,
+    throttle::{self, LoginLimits},
+    token::TokenKeys,
+    Principal, RequestContext,
+};
 use crate::{
     audit::{self, Actor, Change},
-    config::Config,
     db::{self, Scope},
     problem::ApiError,
     store::{login_failures, sessions, users},
@@ -44,24 +45,6 @@ pub struct TokenPair {
 const BAD_CREDENTIALS: &str = "invalid username or password";
 const BAD_REFRESH: &str = "the refresh token is invalid, expired or already used";
 
-/// Login limits, from the configuration.
-#[derive(Debug, Clone, Copy)]
-pub struct LoginLimits {
-    pub lockout_threshold: u32,
-    pub ip_threshold: u32,
-    pub window_secs: i64,
-}
-
-impl LoginLimits {
-    pub fn new(config: &Config) -> Self {
-        LoginLimits {
-            lockout_threshold: config.login_lockout_threshold,
-            ip_threshold: config.login_ip_threshold,
-            window_secs: config.login_window_secs,
-        }
-    }
-}
-
 pub async fn login(
     db: &PgPool,
     keys: &TokenKeys,
@@ -72,16 +55,7 @@ pub async fn login(
 ) -> Result<TokenPair, ApiError> {
     let username = username.trim().to_lowercase();
     let mut tx = db::begin(db, Scope::Platform).await?;
-    if let Some(ip) = context.ip {
-        if let Some(wait) = login_failures::ip_wait(&mut tx, ip, limits.ip_threshold, limits.window_secs).await? {
-            return Err(ApiError::RateLimited { retry_after_secs: wait });
-        }
-    }
-    if let Some(wait) =
-        login_failures::username_wait(&mut tx, &username, limits.lockout_threshold, limits.window_secs).await?
-    {
-        return Err(ApiError::Locked { retry_after_secs: wait });
-    }
+    throttle::check(&mut tx, limits, &username, &context).await?;
 
     let user = users::find_for_login(&mut tx, &username).await?;
     let hash = user.as_ref().map_or_else(|| password::decoy_hash().to_owned(), |u| u.password_hash.clone());
@@ -89,7 +63,7 @@ pub async fn login(
     let user = match user {
         Some(user) if verified && user.standing.is_active => user.standing,
         other => {
-            login_failures::record(&mut tx, &username, context.ip).await?;
+            throttle::failed(&mut tx, limits, &username, other.as_ref().map(|u| &u.standing), &context).await?;
             // The attempt is on the user's agency's trail; unknown names, on the platform's.
             let (entity_id, agency) = match &other {
                 Some(u) => (u.standing.id.to_string(), u.standing.agency_id),

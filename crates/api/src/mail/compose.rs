@@ -105,6 +105,7 @@ pub fn label(kind: NotificationKind) -> &'static str {
         StaleAccounts => "Accounts without activity",
         JobFailed => "Daily jobs that failed",
         DataQualityFindings => "Data-quality findings",
+        LoginLocked => "Your username locked by failed logins",
     }
 }
 

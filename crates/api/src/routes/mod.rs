@@ -43,6 +43,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(collectors::create::create)
         .service(collectors::update::update)
         .service(users::list::list)
+        .service(users::unlock::unlock)
         .service(audit_logs::list::list)
         .service(accounts::assign::assign_many)
         .service(accounts::create::create)

@@ -1,4 +1,4 @@
-//! Failed logins, for throttling and lockout (`auth::session`).
+//! Failed logins, for throttling and lockout (`auth::throttle`).
 
 use sqlx::PgConnection;
 use std::net::IpAddr;
@@ -45,6 +45,36 @@ pub async fn ip_wait(
     wait(tx, "ip", ip, threshold, window_secs).await
 }
 
+/// Failures of `username` from `ip` inside the window, and the seconds since the latest.
+pub async fn of_pair(
+    tx: &mut PgConnection,
+    username: &str,
+    ip: IpAddr,
+    window_secs: i64,
+) -> Result<(i64, f64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT count(*), coalesce(extract(epoch FROM now() - max(failed_at)), 0)::float8
+         FROM login_failures
+         WHERE username = $1 AND ip = $2 AND failed_at > now() - make_interval(secs => $3)",
+    )
+    .bind(username)
+    .bind(ip)
+    .bind(window_secs as f64)
+    .fetch_one(tx)
+    .await
+}
+
+/// Failures of `username` from every client inside the window.
+pub async fn of_username(tx: &mut PgConnection, username: &str, window_secs: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM login_failures WHERE username = $1 AND failed_at > now() - make_interval(secs => $2)",
+    )
+    .bind(username)
+    .bind(window_secs as f64)
+    .fetch_one(tx)
+    .await
+}
+
 pub async fn record(tx: &mut PgConnection, username: &str, ip: Option<IpAddr>) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO login_failures (username, ip) VALUES ($1, $2)")
         .bind(username)
@@ -54,7 +84,9 @@ pub async fn record(tx: &mut PgConnection, username: &str, ip: Option<IpAddr>) -
         .map(drop)
 }
 
-/// A successful login forgives the username's failures.
-pub async fn clear(tx: &mut PgConnection, username: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(tx).await.map(drop)
+/// Forgives the username's failures (a successful login, an admin's unlock); how many
+/// there were.
+pub async fn clear(tx: &mut PgConnection, username: &str) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(tx).await?;
+    Ok(done.rows_affected())
 }

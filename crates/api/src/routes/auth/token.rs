@@ -1,6 +1,7 @@
 use crate::{
     auth::{
-        session::{self, LoginLimits, TokenPair},
+        session::{self, TokenPair},
+        throttle::LoginLimits,
         token::TokenKeys,
         RequestContext,
     },
@@ -26,8 +27,10 @@ pub struct Credentials {
 
 /// Log in: exchange a username and password for an access and a refresh token.
 ///
-/// Wrong usernames and wrong passwords get the same 401. Repeated failures lock the
-/// username (423) or throttle the client IP (429), both with `Retry-After`.
+/// Wrong usernames and wrong passwords get the same 401. Repeated failures make the
+/// client wait, longer each time (429); many more, from many clients, lock the username
+/// until they are 15 minutes old or an agency admin unlocks it (423); many failures
+/// from one address throttle it (429). Each with `Retry-After`.
 #[utoipa::path(
     tag = "auth",
     request_body = Credentials,

@@ -1,6 +1,8 @@
-//! `/users`: everyone in the caller's agency, for agency admins (platform admins: all).
+//! `/users`: everyone in the caller's agency, for agency admins (platform admins: all),
+//! and lifting a login lock.
 
 pub mod list;
+pub mod unlock;
 
 use crate::store::users::UserRow;
 use chrono::{DateTime, Utc};

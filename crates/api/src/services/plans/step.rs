@@ -52,6 +52,12 @@ pub async fn step(
             )
             .await?;
             let roles: Vec<Role> = Operation::DecidePlan.deciders().collect();
+            // Which plan, in the list of them: its total and who proposed it.
+            let body = format!(
+                "A plan of {} proposed by {} waits for your approval.",
+                account.money(plan.total)?,
+                plan.created_by_name.as_deref().unwrap_or("a collector")
+            );
             for recipient in store::users::active_with_roles(tx, agency_id, &roles).await? {
                 let key = format!("plan:{plan_id}:submitted:{}:{recipient}", plan.updated_at.timestamp_micros());
                 let notification = NewNotification {
@@ -59,7 +65,7 @@ pub async fn step(
                     recipient_id: recipient,
                     kind: NotificationKind::PlanPendingApproval,
                     title: "Payment plan to approve",
-                    body: "A payment plan waits for your approval.",
+                    body: &body,
                     entity_type: Some("plan"),
                     entity_id: Some(plan_id.to_string()),
                     idempotency_key: &key,
