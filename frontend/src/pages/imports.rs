@@ -81,7 +81,10 @@ pub fn progress_text(import: &Import, rate: Option<i64>, elapsed_ms: Option<i64>
     let mut text = format!("{} of {} rows ({} %)", import.processed, total, percent(import.processed, Some(total)));
     if import.status.is_finished() {
         if let Some(ms) = elapsed_ms.filter(|ms| *ms >= 0) {
-            text.push_str(&format!(" in {}", duration((ms + 500) / 1000)));
+            match ms {
+                0..500 => text.push_str(" in under a second"),
+                _ => text.push_str(&format!(" in {}", duration((ms + 500) / 1000))),
+            }
             if ms > 0 && import.processed > 0 {
                 text.push_str(&format!(" · {} rows/s", (import.processed * 1000 + ms / 2) / ms));
             }
@@ -724,6 +727,7 @@ mod tests {
         let done = import(ImportStatus::Completed, Some(300), 300);
         assert_eq!(progress_text(&done, None, Some(2_500)), "300 of 300 rows (100 %) in 3 s · 120 rows/s");
         assert_eq!(progress_text(&done, None, None), "300 of 300 rows (100 %)");
+        assert_eq!(progress_text(&done, None, Some(136)), "300 of 300 rows (100 %) in under a second · 2206 rows/s");
     }
 
     #[test]
