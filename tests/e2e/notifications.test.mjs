@@ -1,6 +1,6 @@
-// The notification centre in the browser: a manager watches the bell while a collector,
-// through the API, records backdated payments (each one notifies the managers); the
-// count and a toast arrive live from the stream, without a reload. Then the panel
+// The notification centre in the browser: a manager on the dashboard watches the bell
+// while a collector, through the API, records backdated payments (each one notifies the
+// managers); the count and a toast arrive live from the stream, without a reload. Then the panel
 // (open an item: read, and its link), "Mark all read", the page (mark read, delete,
 // the unread filter), the preferences, at 1280 and 390 px. Screenshots 40–49.
 import { test, before, after, afterEach } from 'node:test';
@@ -50,9 +50,11 @@ after(async () => {
   await browser?.close();
 });
 
-test('a notification arrives live: the bell counts it and a toast shows it, without a reload', async () => {
-  await page.goto(`${BASE}/accounts`);
+test('a notification arrives live on the dashboard: the bell counts it and a toast shows it, without a reload', async () => {
+  await page.goto(`${BASE}/`);
   await e2e.login(page, MANAGER);
+  // The manager's landing page: the dashboard, every figure drawn.
+  await page.waitForSelector('[data-testid=dashboard-ready]', { state: 'attached' });
   await page.waitForSelector('[data-testid=bell]');
   assert.equal(await badge(), '', 'nothing unread: no badge');
   assert.match(await page.textContent('[data-testid=bell-label]'), /none unread/);
