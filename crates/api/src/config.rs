@@ -78,6 +78,9 @@ pub struct Config {
     pub access_token_ttl_secs: i64,
     /// `REFRESH_TOKEN_TTL_SECS`: lifetime of a refresh token (7 days).
     pub refresh_token_ttl_secs: i64,
+    /// `METRICS_TOKEN`: the bearer token `/metrics` asks of its scraper (at least 16
+    /// bytes; required when `APP_ENV=production`; locally, unset, `/metrics` is open).
+    pub metrics_token: Option<Secret>,
     /// `LOGIN_CLIENT_THRESHOLD`: failed logins of one username from one client,
     /// within the window, after which that client waits, longer after each further
     /// failure (429).
@@ -267,6 +270,14 @@ impl Config {
             }
             (None, Environment::Local) => Secret(DEV_WEBHOOK_SECRET.to_owned()),
         };
+        let metrics_token = match (env.get("METRICS_TOKEN"), environment) {
+            (Some(token), _) if token.len() >= 16 => Some(Secret(token)),
+            (Some(_), _) => return Err(env.error("METRICS_TOKEN", "must be at least 16 bytes long")),
+            (None, Environment::Production) => {
+                return Err(env.error("METRICS_TOKEN", "is required when APP_ENV=production"))
+            }
+            (None, Environment::Local) => None,
+        };
         let money = MoneySettings {
             approval_after_days: env.parse_or("PAYMENT_APPROVAL_AFTER_DAYS", 7)?,
             idempotency_ttl_secs: env.parse_positive("IDEMPOTENCY_KEY_TTL_SECS", 24 * 3600)?,
@@ -295,6 +306,7 @@ impl Config {
             shutdown_timeout_secs: env.parse_or("SHUTDOWN_TIMEOUT_SECS", 30)?,
             access_token_ttl_secs: env.parse_positive("ACCESS_TOKEN_TTL_SECS", 15 * 60)?,
             refresh_token_ttl_secs: env.parse_positive("REFRESH_TOKEN_TTL_SECS", 7 * 24 * 3600)?,
+            metrics_token,
             login_client_threshold: env.parse_positive("LOGIN_CLIENT_THRESHOLD", 5)?,
             login_lockout_threshold: env.parse_positive("LOGIN_LOCKOUT_THRESHOLD", 50)?,
             login_ip_threshold: env.parse_positive("LOGIN_IP_THRESHOLD", 100)?,
@@ -397,7 +409,18 @@ mod tests {
         assert_eq!(config(&production).unwrap_err().var, "DATA_ENCRYPTION_KEY");
         let with_key = [production[0], production[1], ("DATA_ENCRYPTION_KEY", &key)];
         assert_eq!(config(&with_key).unwrap_err().var, "STRIPE_WEBHOOK_SECRET");
-        assert!(config(&[with_key[0], with_key[1], with_key[2], ("STRIPE_WEBHOOK_SECRET", "whsec_real")]).is_ok());
+        let with_webhook = [with_key[0], with_key[1], with_key[2], ("STRIPE_WEBHOOK_SECRET", "whsec_real")];
+        assert_eq!(config(&with_webhook).unwrap_err().var, "METRICS_TOKEN");
+        let short = [with_webhook[0], with_webhook[1], with_webhook[2], with_webhook[3], ("METRICS_TOKEN", "short")];
+        assert_eq!(config(&short).unwrap_err().var, "METRICS_TOKEN");
+        let token = [
+            with_webhook[0],
+            with_webhook[1],
+            with_webhook[2],
+            with_webhook[3],
+            ("METRICS_TOKEN", "a-scraper-token-1"),
+        ];
+        assert!(config(&token).is_ok());
         assert_eq!(config(&[("DATA_ENCRYPTION_KEY", "abcd")]).unwrap_err().var, "DATA_ENCRYPTION_KEY");
     }
 

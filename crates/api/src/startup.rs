@@ -90,7 +90,7 @@ impl Application {
 fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub: Arc<Hub>) -> std::io::Result<Server> {
     let db = web::Data::new(db);
     let clock = web::Data::new(clock);
-    let metrics = web::Data::new(Metrics::new());
+    let metrics = web::Data::new(Metrics::new(config.metrics_token.clone()));
     let limits = web::Data::new(RateLimits::new(config.rate_limit_per_ip, config.rate_limit_per_token));
     forget_idle_clients(Arc::downgrade(&limits.clone().into_inner()));
     let keys = web::Data::new(TokenKeys::new(config));

@@ -3,13 +3,19 @@
 //!
 //! Routes are labelled by their template (`/api/v1/accounts/{id}`), never by the raw
 //! path, and unmatched paths share one label, so label cardinality stays bounded.
+//!
+//! With `METRICS_TOKEN` set (required in production) the scraper must send it as
+//! `Authorization: Bearer …`: the figures tell an outsider the traffic, the routes and
+//! the pool's state.
 
+use crate::{config::Secret, problem::ApiError};
 use actix_web::{
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
     get,
+    http::header::AUTHORIZATION,
     middleware::Next,
-    web, HttpResponse,
+    web, HttpRequest, HttpResponse,
 };
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
@@ -18,6 +24,8 @@ use sqlx::PgPool;
 use std::time::Instant;
 
 pub struct Metrics {
+    /// What a scrape must present, if anything.
+    token: Option<Secret>,
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
@@ -25,7 +33,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new() -> Self {
+    pub fn new(token: Option<Secret>) -> Self {
         let registry = Registry::new_custom(Some("debtflow".into()), None).expect("the metric prefix is a valid name");
         let requests = IntCounterVec::new(
             Opts::new("http_requests_total", "HTTP requests served"),
@@ -53,7 +61,17 @@ impl Metrics {
         ] {
             registry.register(collector).expect("metric names are unique");
         }
-        Metrics { registry, requests, latency, pool }
+        Metrics { token, registry, requests, latency, pool }
+    }
+
+    /// Whether `request` may read the metrics: any request without a token configured,
+    /// else one bearing it (compared in constant time).
+    fn admits(&self, request: &HttpRequest) -> bool {
+        let Some(token) = &self.token else { return true };
+        let presented = request.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let presented = presented.and_then(|v| v.strip_prefix("Bearer ")).unwrap_or_default().as_bytes();
+        let expected = token.expose().as_bytes();
+        presented.len() == expected.len() && presented.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
     }
 
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
@@ -73,12 +91,6 @@ impl Metrics {
     }
 }
 
-impl Default for Metrics {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -95,11 +107,24 @@ pub async fn middleware(
 }
 
 /// Prometheus text exposition of the process's metrics.
+///
+/// With `METRICS_TOKEN` configured (required in production), only for a scraper
+/// sending it as `Authorization: Bearer …`.
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String))
+    responses(
+        (status = 200, description = "Prometheus text format", content_type = "text/plain", body = String),
+        (status = 401, description = "`METRICS_TOKEN` is configured and the request does not bear it", body = crate::problem::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/metrics")]
-pub async fn exposition(metrics: web::Data<Metrics>, db: web::Data<PgPool>) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(metrics.render(&db))
+pub async fn exposition(
+    request: HttpRequest,
+    metrics: web::Data<Metrics>,
+    db: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    if !metrics.admits(&request) {
+        return Err(ApiError::Unauthorized("the metrics token is missing or wrong"));
+    }
+    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(metrics.render(&db)))
 }
