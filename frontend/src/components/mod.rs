@@ -1,5 +1,5 @@
 //! Small views shared by the pages: the page heading, states (loading, error, not
-//! found), badges and field errors.
+//! found), badges, field errors and the pager of lists paged by cursor.
 
 use crate::api::Problem;
 use debtflow_domain::AccountStatus;
@@ -128,5 +128,53 @@ pub fn NotFound(what: &'static str) -> impl IntoView {
             <p>"It does not exist, or it is not yours to see."</p>
             <A href="/accounts">"Back to the worklist"</A>
         </section>
+    }
+}
+
+/// Where a list paged by the API's opaque cursors (`next_cursor`) stands: the cursor of
+/// the page shown (empty: the first) and those of the pages before it.
+#[derive(Clone, Copy)]
+pub struct Cursors {
+    pub current: RwSignal<String>,
+    previous: RwSignal<Vec<String>>,
+}
+
+impl Cursors {
+    pub fn new() -> Self {
+        Cursors { current: RwSignal::new(String::new()), previous: RwSignal::new(Vec::new()) }
+    }
+
+    /// Back to the first page (the list's filter changed).
+    pub fn reset(self) {
+        self.current.set(String::new());
+        self.previous.set(Vec::new());
+    }
+}
+
+/// "Newer" (the page before) and "Older" (`next`, the page after) under such a list.
+#[component]
+pub fn Pager(cursors: Cursors, next: Option<String>, #[prop(into)] label: String) -> impl IntoView {
+    let Cursors { current, previous } = cursors;
+    view! {
+        <nav class="pager" aria-label=label>
+            <button
+                disabled=move || previous.with(|p| p.is_empty())
+                on:click=move |_| current.set(previous.try_update(|p| p.pop()).flatten().unwrap_or_default())
+            >
+                "Newer"
+            </button>
+            <button
+                disabled=next.is_none()
+                data-testid="older"
+                on:click=move |_| {
+                    if let Some(next) = next.clone() {
+                        previous.update(|p| p.push(current.get_untracked()));
+                        current.set(next);
+                    }
+                }
+            >
+                "Older"
+            </button>
+        </nav>
     }
 }

@@ -12,7 +12,7 @@ use crate::{
         imports::{Import, ImportError, Upload},
         Problem,
     },
-    components::{Empty, ErrorBox, FormError, Loading, PageHeading},
+    components::{Cursors, Empty, ErrorBox, FormError, Loading, PageHeading, Pager},
     format,
     live::{sleep, use_live},
     session::use_session,
@@ -568,14 +568,13 @@ fn save_file(text: &str, name: &str) -> Result<(), Problem> {
 fn History(version: RwSignal<u32>, on_pick: Callback<Import>) -> impl IntoView {
     let session = use_session();
     let me = session.user.with_untracked(|u| u.as_ref().map(|u| u.id.clone())).unwrap_or_default();
-    let cursor = RwSignal::new(String::new());
-    let previous = RwSignal::new(Vec::<String>::new());
+    let cursors = Cursors::new();
     let list = RwSignal::new(None::<Result<api::imports::ImportPage, Problem>>);
     // The last page asked for: an earlier answer arriving late is dropped.
     let asked = StoredValue::new(0u32);
     Effect::new(move |_| {
         version.track();
-        let cursor = cursor.get();
+        let cursor = cursors.current.get();
         let n = asked.get_value() + 1;
         asked.set_value(n);
         leptos::task::spawn_local(async move {
@@ -651,28 +650,7 @@ fn History(version: RwSignal<u32>, on_pick: Callback<Import>) -> impl IntoView {
                                                 .collect_view()}
                                         </tbody>
                                     </table>
-                                    <nav class="pager" aria-label="Pages of the history">
-                                        <button
-                                            disabled=move || previous.with(|p| p.is_empty())
-                                            on:click=move |_| {
-                                                let back = previous.try_update(|p| p.pop()).flatten().unwrap_or_default();
-                                                cursor.set(back);
-                                            }
-                                        >
-                                            "Newer"
-                                        </button>
-                                        <button
-                                            disabled=next.is_none()
-                                            on:click=move |_| {
-                                                if let Some(next) = next.clone() {
-                                                    previous.update(|p| p.push(cursor.get_untracked()));
-                                                    cursor.set(next);
-                                                }
-                                            }
-                                        >
-                                            "Older"
-                                        </button>
-                                    </nav>
+                                    <Pager cursors=cursors next=next label="Pages of the history" />
                                 })
                             }
                         },

@@ -10,7 +10,7 @@ use crate::{
         Problem,
     },
     bell::NotificationText,
-    components::{Empty, ErrorBox, FormError, Loading, PageHeading},
+    components::{Cursors, Empty, ErrorBox, FormError, Loading, PageHeading, Pager},
     live::use_live,
 };
 use debtflow_domain::notification::{EmailDelivery, NotificationKind};
@@ -56,9 +56,7 @@ pub fn email_label(email: EmailDelivery) -> &'static str {
 pub fn NotificationsPage() -> impl IntoView {
     let live = use_live();
     let unread_only = RwSignal::new(false);
-    let cursor = RwSignal::new(String::new());
-    // The cursors of the pages before this one.
-    let previous = RwSignal::new(Vec::<String>::new());
+    let cursors = Cursors::new();
     let problem = RwSignal::new(None::<Problem>);
     let list = RwSignal::new(None::<Result<api::notifications::NotificationPage, Problem>>);
     // Bumped to read the list again; the last list asked for (a late answer is dropped).
@@ -67,7 +65,7 @@ pub fn NotificationsPage() -> impl IntoView {
     Effect::new(move |_| {
         live.received.track();
         reload.track();
-        let (unread, cursor) = (unread_only.get(), cursor.get());
+        let (unread, cursor) = (unread_only.get(), cursors.current.get());
         let n = asked.get_value() + 1;
         asked.set_value(n);
         leptos::task::spawn_local(async move {
@@ -84,8 +82,7 @@ pub fn NotificationsPage() -> impl IntoView {
     let set_filter = move |unread: bool| {
         move |_| {
             unread_only.set(unread);
-            cursor.set(String::new());
-            previous.set(Vec::new());
+            cursors.reset();
         }
     };
     let read_all = move |_| {
@@ -170,29 +167,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                             .map(|n| view! { <Row n=n act=act /> })
                                             .collect_view()}
                                     </ul>
-                                    <nav class="pager" aria-label="Pages">
-                                        <button
-                                            disabled=move || previous.with(|p| p.is_empty())
-                                            on:click=move |_| {
-                                                let back = previous.try_update(|p| p.pop()).flatten().unwrap_or_default();
-                                                cursor.set(back);
-                                            }
-                                        >
-                                            "Newer"
-                                        </button>
-                                        <button
-                                            disabled=next.is_none()
-                                            data-testid="older"
-                                            on:click=move |_| {
-                                                if let Some(next) = next.clone() {
-                                                    previous.update(|p| p.push(cursor.get_untracked()));
-                                                    cursor.set(next);
-                                                }
-                                            }
-                                        >
-                                            "Older"
-                                        </button>
-                                    </nav>
+                                    <Pager cursors=cursors next=next label="Pages" />
                                 })
                             }
                         },
