@@ -7,12 +7,11 @@
 // exits non-zero when a run does not get ready within 15 s.
 //
 //   BASE_URL=http://127.0.0.1:8080 USERNAME=demo.manager PASSWORD=Manager@2026 RUNS=10 node dashboard-bench.mjs
-import { chromium } from 'playwright-core';
+import * as e2e from './support.mjs';
 
-const BASE = (process.env.BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+const BASE = e2e.BASE.replace(/\/$/, '');
 const USERNAME = process.env.USERNAME ?? 'demo.manager';
 const PASSWORD = process.env.PASSWORD ?? 'Manager@2026';
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const RUNS = Math.max(1, Number(process.env.RUNS ?? 10));
 const TARGET_MS = 500;
 const TIMEOUT_MS = 15_000;
@@ -20,21 +19,14 @@ const TIMEOUT_MS = 15_000;
 /** The `p`-th percentile (nearest rank) of sorted numbers. */
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await e2e.launch();
 let code = 0;
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // Under the page's Content-Security-Policy, as users get it.
+  const page = await e2e.newPage(browser, { enforceCsp: true });
   page.setDefaultTimeout(30_000);
   await page.goto(`${BASE}/login`);
-  await page.fill('#username', USERNAME);
-  await page.fill('#password', PASSWORD);
-  await page.click('form[data-testid=login-form] button[type=submit]');
-  await page.waitForSelector('[data-testid=who]');
+  await e2e.login(page, { username: USERNAME, password: PASSWORD });
 
   const runs = [];
   for (let i = 0; i < RUNS; i++) {

@@ -5,31 +5,23 @@
 // 200 rows appear within 10 s.
 //
 //   BASE_URL=http://127.0.0.1:8080 USERNAME=demo.manager PASSWORD=Manager@2026 node render.mjs
-import { chromium } from 'playwright-core';
+import * as e2e from './support.mjs';
 
-const BASE = (process.env.BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+const BASE = e2e.BASE.replace(/\/$/, '');
 const USERNAME = process.env.USERNAME ?? 'demo.manager';
 const PASSWORD = process.env.PASSWORD ?? 'Manager@2026';
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ROWS = 200;
 const RUNS = 3;
 const TIMEOUT_MS = 10_000;
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await e2e.launch();
 let code = 0;
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // Under the page's Content-Security-Policy, as users get it.
+  const page = await e2e.newPage(browser, { enforceCsp: true });
   page.setDefaultTimeout(30_000);
   await page.goto(`${BASE}/login`);
-  await page.fill('#username', USERNAME);
-  await page.fill('#password', PASSWORD);
-  await page.click('form[data-testid=login-form] button[type=submit]');
-  await page.waitForSelector('[data-testid=who]');
+  await e2e.login(page, { username: USERNAME, password: PASSWORD });
 
   const runs = [];
   let seen = 0;
