@@ -69,7 +69,7 @@ async fn collector_writes_and_logins_are_audited_without_secrets() {
     let trail: Value = app.get_as(&auditor, "/api/v1/audit-logs?limit=200").await.json().await.unwrap();
     let actions: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
 
-    assert!(actions.contains(&"collector.create") && actions.contains(&"collector.update"), "{actions:?}");
+    assert!(actions.contains(&"user.create") && actions.contains(&"user.update"), "{actions:?}");
     assert!(actions.iter().filter(|a| **a == "auth.login").count() >= 2, "{actions:?}");
     let failures: Vec<&Value> =
         trail["items"].as_array().unwrap().iter().filter(|e| e["action"] == "auth.login_failed").collect();
@@ -78,10 +78,10 @@ async fn collector_writes_and_logins_are_audited_without_secrets() {
     assert_eq!(failures[0]["actor_id"], Value::Null);
     let text = trail.to_string();
     assert!(!text.contains("a-long-enough-password") && !text.contains("argon2"), "no secret in the trail");
-    let update = trail["items"].as_array().unwrap().iter().find(|e| e["action"] == "collector.update").unwrap();
+    let update = trail["items"].as_array().unwrap().iter().find(|e| e["action"] == "user.update").unwrap();
     assert_eq!(update["before"], json!({"account_limit": 500}));
     assert_eq!(update["after"]["account_limit"], 300);
-    let create = trail["items"].as_array().unwrap().iter().find(|e| e["action"] == "collector.create").unwrap();
+    let create = trail["items"].as_array().unwrap().iter().find(|e| e["action"] == "user.create").unwrap();
     assert_eq!(create["entity_id"], created["id"]);
     assert_eq!(create["before"], Value::Null);
 }

@@ -27,6 +27,7 @@ mod seed;
 mod sftp;
 mod shutdown;
 mod spa;
+mod staff;
 mod tenancy;
 mod unapplied;
 mod worklist;

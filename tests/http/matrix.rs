@@ -77,6 +77,31 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
             Operation::ManageCollectors,
         ),
         route(Method::GET, "/users", "/api/v1/users".into(), None, Operation::ReadUsers),
+        route(Method::GET, "/users/{id}", format!("/api/v1/users/{}", demo.sarah), None, Operation::ReadUsers),
+        route(
+            Method::POST,
+            "/users",
+            "/api/v1/users".into(),
+            Some(
+                json!({"username": format!("staff.{}", caller.replace('.', "-")), "full_name": "New Staff", "role": "auditor"}),
+            ),
+            Operation::ManageStaff,
+        ),
+        route(
+            Method::PATCH,
+            "/users/{id}",
+            format!("/api/v1/users/{}", demo.sarah),
+            Some(json!({"email": "sarah.mitchell@example.com"})),
+            Operation::ManageStaff,
+        ),
+        // James does not walk: his sessions may end.
+        route(
+            Method::POST,
+            "/users/{id}/password-reset",
+            format!("/api/v1/users/{}/password-reset", demo.james),
+            None,
+            Operation::ManageStaff,
+        ),
         route(
             Method::POST,
             "/users/{id}/unlock",

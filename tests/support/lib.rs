@@ -117,6 +117,7 @@ impl TestApp {
                 email: None,
                 role,
                 password_hash: &hash,
+                password_change_required: false,
                 commission_rate: None,
                 account_limit: None,
             };

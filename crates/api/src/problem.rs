@@ -84,6 +84,9 @@ pub enum ApiError {
     Unauthorized(&'static str),
     #[error("your role may not do this")]
     Forbidden,
+    /// Signed in with a temporary password: `POST /auth/password` first.
+    #[error("you signed in with a temporary password; change it with POST /auth/password first")]
+    PasswordChangeRequired,
     #[error("no such resource")]
     NotFound,
     /// A business rule refused the request (409), with its own problem type.
@@ -125,6 +128,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden => "forbidden",
+            ApiError::PasswordChangeRequired => "password-change-required",
             ApiError::NotFound => "not-found",
             ApiError::Refused(refusal) => refusal.code(),
             ApiError::Locked { .. } => "locked",
@@ -144,6 +148,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::Unauthorized(_) => "Unauthorized",
             ApiError::Forbidden => "Forbidden",
+            ApiError::PasswordChangeRequired => "Password change required",
             ApiError::NotFound => "Not found",
             ApiError::Refused(Refusal::InvalidTransition { .. }) => "Transition not allowed",
             ApiError::Refused(_) => "Refused by a business rule",
@@ -199,7 +204,10 @@ impl ApiError {
                 | Refusal::UsernameTaken { .. }
                 | Refusal::DuplicateLicence
                 | Refusal::RequestInProgress
-                | Refusal::PollInProgress => {}
+                | Refusal::PollInProgress
+                | Refusal::LastAgencyAdmin
+                | Refusal::HoldsAccounts { .. }
+                | Refusal::OwnPassword => {}
             }
         }
         problem
@@ -214,7 +222,7 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Refused(_) => StatusCode::CONFLICT,
             ApiError::Locked { .. } => StatusCode::LOCKED,
@@ -413,7 +421,10 @@ pub mod responses {
 
     /// The caller's role may not perform the operation.
     #[derive(ToResponse)]
-    #[response(description = "The caller's role may not do this", content_type = "application/problem+json")]
+    #[response(
+        description = "The caller's role may not do this (`forbidden`), or the caller signed in with a temporary password and must change it first (`password-change-required`)",
+        content_type = "application/problem+json"
+    )]
     pub struct Forbidden(#[allow(dead_code)] Problem);
 
     /// No such resource in the caller's agency.

@@ -17,6 +17,7 @@ pub mod payment;
 pub mod permission;
 pub mod plan;
 pub mod role;
+pub mod staff;
 
 pub use account::{AccountStatus, Bucket, Priority};
 pub use money::{Currency, Money, MoneyError, TypedAmountError};

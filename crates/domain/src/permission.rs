@@ -14,7 +14,9 @@ pub enum Operation {
     ReadCollectors,
     ManageCollectors,
     ReadUsers,
-    /// What an admin does for the agency's staff: lift a login lock.
+    /// What an agency admin does for the agency's staff (of every role): add them with
+    /// a temporary password, change their name, email, role or seat, reset a password,
+    /// lift a login lock.
     ManageStaff,
     ReadAuditLog,
     ReadAccounts,
@@ -95,7 +97,8 @@ impl Operation {
             Operation::ReadCollectors => &[Admin, AgencyAdmin, Manager],
             Operation::ManageCollectors => &[AgencyAdmin],
             Operation::ReadUsers => &[Admin, AgencyAdmin],
-            Operation::ManageStaff => &[Admin, AgencyAdmin],
+            // Only the agency's own admins; platform admins create agencies instead.
+            Operation::ManageStaff => &[AgencyAdmin],
             Operation::ReadAuditLog => &[Admin, AgencyAdmin, Compliance, Auditor],
             // Collectors reach only their own accounts (another's is a 404).
             Operation::ReadAccounts => &Role::ALL,

@@ -36,6 +36,8 @@ pub struct Principal {
     pub agency_id: Option<Uuid>,
     pub role: Role,
     pub token_version: i32,
+    /// Signed in with a temporary password, not changed yet.
+    pub password_change_required: bool,
 }
 
 impl Actor {
@@ -101,6 +103,10 @@ impl AuthUser {
     }
 }
 
+/// What a user who signed in with a temporary password may do before changing it:
+/// see who they are, change it, sign out.
+const OPEN_BEFORE_PASSWORD_CHANGE: [&str; 3] = ["/api/v1/auth/me", "/api/v1/auth/password", "/api/v1/auth/logout"];
+
 impl FromRequest for AuthUser {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -109,6 +115,7 @@ impl FromRequest for AuthUser {
         let token = crate::edge::bearer(req).map(str::to_owned);
         let keys = req.app_data::<web::Data<TokenKeys>>().cloned();
         let context = RequestContext::of(req);
+        let path = req.path().to_owned();
         Box::pin(async move {
             let token = token.ok_or(ApiError::Unauthorized("a bearer access token is required"))?;
             let keys =
@@ -117,6 +124,9 @@ impl FromRequest for AuthUser {
                 TokenError::Expired => ApiError::Unauthorized("the access token has expired"),
                 TokenError::Invalid => ApiError::Unauthorized("the access token is invalid"),
             })?;
+            if claims.pcr && !OPEN_BEFORE_PASSWORD_CHANGE.contains(&path.as_str()) {
+                return Err(ApiError::PasswordChangeRequired);
+            }
             Ok(AuthUser {
                 id: claims.sub,
                 agency_id: claims.agency,

@@ -1,6 +1,6 @@
 //! Password hashing: argon2id with the crate's defaults (19 MiB, 2 passes, 1 lane —
 //! OWASP's minimum), a random salt per hash, PHC strings in the database; and the
-//! password policy for passwords people choose.
+//! password policy for passwords people choose, and the temporary passwords admins issue.
 
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
@@ -35,22 +35,33 @@ pub async fn hash_off_thread(password: &str) -> Result<String, std::io::Error> {
         .map_err(|e| std::io::Error::other(e.to_string()))
 }
 
-/// The password policy (NIST SP 800-63B): 12 to 128 characters, not one character
-/// repeated. Only `seed-demo` may set shorter (demo) passwords.
-pub fn check_policy(password: &str) -> Result<(), &'static str> {
-    let length = password.chars().count();
-    if length < 12 {
-        return Err("must be at least 12 characters long");
+/// The password policy, the domain's (the SPA shows and pre-checks the same one).
+/// Only `seed-demo` may set shorter (demo) passwords.
+pub use debtflow_domain::staff::check_password as check_policy;
+
+/// The characters of a temporary password: lower-case letters and digits without the
+/// ones read alike (`0`/`o`, `1`/`l`/`i`), so it can be read out over the phone.
+const TEMPORARY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+
+/// A one-time password an admin hands over: four groups of five characters
+/// (`k7m2p-x9qrt-…`, about 99 bits), which its user must change at first login.
+pub fn temporary() -> String {
+    use argon2::password_hash::rand_core::RngCore;
+    let n = TEMPORARY_ALPHABET.len() as u32;
+    // Rejection sampling keeps every character equally likely.
+    let limit = u32::MAX - u32::MAX % n;
+    let mut chars = Vec::with_capacity(23);
+    while chars.len() < 23 {
+        if chars.len() % 6 == 5 {
+            chars.push(b'-');
+            continue;
+        }
+        let draw = OsRng.next_u32();
+        if draw < limit {
+            chars.push(TEMPORARY_ALPHABET[(draw % n) as usize]);
+        }
     }
-    if length > 128 {
-        return Err("must be at most 128 characters long");
-    }
-    let mut chars = password.chars();
-    let first = chars.next();
-    if chars.all(|c| Some(c) == first) {
-        return Err("must not be one character repeated");
-    }
-    Ok(())
+    String::from_utf8(chars).expect("ASCII")
 }
 
 /// A hash to verify against when the username does not exist, so a wrong username
@@ -65,11 +76,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_policy_wants_twelve_varied_characters() {
-        assert!(check_policy("Collector@2026").is_ok());
-        assert!(check_policy("short@2026").is_err());
-        assert!(check_policy("aaaaaaaaaaaaaaaa").is_err());
-        assert!(check_policy(&"ab".repeat(65)).is_err());
+    fn temporary_passwords_meet_the_policy_and_differ() {
+        let one = temporary();
+        assert_eq!(one.len(), 23, "{one}");
+        assert_eq!(one.split('-').map(str::len).collect::<Vec<_>>(), [5, 5, 5, 5], "{one}");
+        assert!(one.bytes().all(|b| b == b'-' || TEMPORARY_ALPHABET.contains(&b)), "{one}");
+        assert!(check_policy(&one).is_ok());
+        assert_ne!(one, temporary());
     }
 
     #[test]

@@ -15,8 +15,10 @@ pub fn routes(operation: Operation) -> &'static str {
         Operation::UpdateAgency => "`PATCH /agencies/{id}`",
         Operation::ReadCollectors => "`GET /collectors`, `GET /collectors/{id}`",
         Operation::ManageCollectors => "`POST /collectors`, `PATCH /collectors/{id}`",
-        Operation::ReadUsers => "`GET /users`",
-        Operation::ManageStaff => "`POST /users/{id}/unlock`",
+        Operation::ReadUsers => "`GET /users`, `GET /users/{id}`",
+        Operation::ManageStaff => {
+            "`POST /users`, `PATCH /users/{id}`, `POST /users/{id}/password-reset`, `POST /users/{id}/unlock`"
+        }
         Operation::ReadAuditLog => "`GET /audit-logs`",
         Operation::ReadAccounts => "`GET /accounts`, `GET /accounts/{id}`, `GET /accounts/{id}/timeline`",
         Operation::CreateAccount => "`POST /accounts`",

@@ -84,7 +84,13 @@ pub async fn login(
 
 /// What the user's tokens claim.
 fn principal(user: &users::Standing) -> Principal {
-    Principal { id: user.id, agency_id: user.agency_id, role: user.role, token_version: user.token_version }
+    Principal {
+        id: user.id,
+        agency_id: user.agency_id,
+        role: user.role,
+        token_version: user.token_version,
+        password_change_required: user.password_change_required,
+    }
 }
 
 async fn open_session(
@@ -175,7 +181,7 @@ pub async fn change_password(db: &PgPool, user: &super::AuthUser, current: &str,
         return Err(ApiError::field("current_password", "is not your current password"));
     }
     let hash = password::hash_off_thread(new).await.map_err(ApiError::internal)?;
-    users::set_password(&mut tx, user.id, &hash).await?;
+    users::set_password(&mut tx, user.id, &hash, false).await?;
     let ended = sessions::revoke_others(&mut tx, user.id, user.session_id, "password_changed").await?;
     let change =
         Change::created("auth.password_changed", "user", user.id, serde_json::json!({ "sessions_ended": ended }));

@@ -31,6 +31,10 @@ pub struct Claims {
     pub ver: i32,
     /// The session (refresh-token family) the token belongs to.
     pub sid: Uuid,
+    /// The user signed in with a temporary password: until they change it, the token
+    /// opens nothing but `/auth/me`, `/auth/password` and `/auth/logout`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pcr: bool,
     pub iat: i64,
     pub exp: i64,
     pub iss: String,
@@ -80,6 +84,7 @@ impl TokenKeys {
             role: user.role,
             ver: user.token_version,
             sid: session,
+            pcr: user.password_change_required,
             iat: now.timestamp(),
             exp: now.timestamp() + self.access_ttl_secs,
             iss: ISSUER.to_owned(),
@@ -130,7 +135,13 @@ mod tests {
     }
 
     fn principal() -> Principal {
-        Principal { id: Uuid::now_v7(), agency_id: Some(Uuid::now_v7()), role: Role::Collector, token_version: 3 }
+        Principal {
+            id: Uuid::now_v7(),
+            agency_id: Some(Uuid::now_v7()),
+            role: Role::Collector,
+            token_version: 3,
+            password_change_required: false,
+        }
     }
 
     #[test]

@@ -184,6 +184,7 @@ async fn agencies_and_users(db: &PgPool) -> Result<(SeedReport, Agencies), SeedE
                 email: None,
                 role: demo_user.role,
                 password_hash: &hash,
+                password_change_required: false,
                 commission_rate: collector.then(|| Decimal::new(10, 2)),
                 account_limit: collector.then_some(500),
             },

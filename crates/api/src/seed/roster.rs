@@ -62,7 +62,7 @@ pub async fn cast(db: &PgPool, agency_id: Uuid) -> Result<Cast, SeedError> {
 }
 
 pub async fn cast_in(tx: &mut PgConnection, agency_id: Uuid) -> Result<Cast, SeedError> {
-    let users = store::users::list(tx, Some(agency_id), None, None, 1000).await?;
+    let users = store::users::list(tx, Some(agency_id), Default::default(), None, 1000).await?;
     let context = RequestContext { ip: None, request_id: Some("seed-demo".to_owned()) };
     Ok(Cast(
         users

@@ -107,11 +107,17 @@ pub enum Refusal {
     DuplicateImport { existing: Uuid },
     #[error("the agency's SFTP inbox is being polled already; retry when that poll ends")]
     PollInProgress,
+    #[error("the agency would be left without an active agency admin; appoint another one first")]
+    LastAgencyAdmin,
+    #[error("the collector still holds {accounts} accounts being worked; reassign them first")]
+    HoldsAccounts { accounts: i64 },
+    #[error("an admin cannot reset their own password; change it with POST /auth/password")]
+    OwnPassword,
 }
 
 impl Refusal {
     /// Every code, for the README's table and the OpenAPI document.
-    pub const CODES: [(&'static str, &'static str); 13] = [
+    pub const CODES: [(&'static str, &'static str); 16] = [
         (
             "wrong-status",
             "the entity's lifecycle does not allow this step from its status (`current_status`, `allowed_statuses`)",
@@ -128,6 +134,9 @@ impl Refusal {
         ("request-in-progress", "a request with this Idempotency-Key is still running; retry it"),
         ("duplicate-import", "the agency imported this file (same SHA-256) already (`existing_id`); force to repeat"),
         ("poll-in-progress", "the agency's SFTP inbox is being polled already; retry when that poll ends"),
+        ("last-agency-admin", "the change would leave the agency without an active agency admin"),
+        ("holds-accounts", "the collector holds accounts being worked; reassign them before a new role"),
+        ("own-password", "admins change their own password with `POST /auth/password`, not by a reset"),
     ];
 
     /// The stable code: the last part of the problem's `type`.
@@ -146,6 +155,9 @@ impl Refusal {
             Refusal::RequestInProgress => "request-in-progress",
             Refusal::DuplicateImport { .. } => "duplicate-import",
             Refusal::PollInProgress => "poll-in-progress",
+            Refusal::LastAgencyAdmin => "last-agency-admin",
+            Refusal::HoldsAccounts { .. } => "holds-accounts",
+            Refusal::OwnPassword => "own-password",
         }
     }
 

@@ -18,5 +18,6 @@ pub mod imports;
 pub mod notifications;
 pub mod payments;
 pub mod plans;
+pub mod staff;
 
 pub use error::{Entity, Refusal, ServiceError};

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 /// The columns of a [`UserRow`].
 const COLUMNS: &str = "id, agency_id, username, full_name, email, role, is_active,
-                       commission_rate, account_limit, created_at, updated_at";
+                       password_change_required, commission_rate, account_limit, created_at, updated_at";
 
 /// A user as the API shows it (no password hash).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -20,6 +20,7 @@ pub struct UserRow {
     pub email: Option<String>,
     pub role: Role,
     pub is_active: bool,
+    pub password_change_required: bool,
     pub commission_rate: Option<Decimal>,
     pub account_limit: Option<i32>,
     pub created_at: DateTime<Utc>,
@@ -33,6 +34,8 @@ pub struct NewUser<'a> {
     pub email: Option<&'a str>,
     pub role: Role,
     pub password_hash: &'a str,
+    /// The password is a temporary one an admin issued: to be changed at first login.
+    pub password_change_required: bool,
     pub commission_rate: Option<Decimal>,
     pub account_limit: Option<i32>,
 }
@@ -45,8 +48,8 @@ pub async fn exists(db: impl PgExecutor<'_>, username: &str) -> Result<bool, sql
 pub async fn insert_if_absent(db: impl PgExecutor<'_>, user: &NewUser<'_>) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "INSERT INTO users (id, agency_id, username, full_name, email, role, password_hash,
-                            commission_rate, account_limit)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                            commission_rate, account_limit, password_change_required)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (username) DO NOTHING
          RETURNING {COLUMNS}"
     ))
@@ -59,6 +62,7 @@ pub async fn insert_if_absent(db: impl PgExecutor<'_>, user: &NewUser<'_>) -> Re
     .bind(user.password_hash)
     .bind(user.commission_rate)
     .bind(user.account_limit)
+    .bind(user.password_change_required)
     .fetch_optional(db)
     .await
 }
@@ -72,6 +76,8 @@ pub struct Standing {
     pub role: Role,
     pub token_version: i32,
     pub is_active: bool,
+    /// Signed in with a temporary password: nothing but changing it is allowed.
+    pub password_change_required: bool,
 }
 
 /// What login needs to know about a username.
@@ -83,10 +89,13 @@ pub struct Credentials {
 }
 
 pub async fn find_for_login(tx: &mut PgConnection, username: &str) -> Result<Option<Credentials>, sqlx::Error> {
-    sqlx::query_as("SELECT id, agency_id, role, token_version, is_active, password_hash FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_optional(tx)
-        .await
+    sqlx::query_as(
+        "SELECT id, agency_id, role, token_version, is_active, password_change_required, password_hash
+         FROM users WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(tx)
+    .await
 }
 
 /// The user's password hash, the row locked for a change.
@@ -97,10 +106,17 @@ pub async fn password_hash_for_update(tx: &mut PgConnection, id: Uuid) -> Result
         .await
 }
 
-pub async fn set_password(tx: &mut PgConnection, id: Uuid, password_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1")
+/// Sets the password; `temporary` when an admin issued it (to be changed at first login).
+pub async fn set_password(
+    tx: &mut PgConnection,
+    id: Uuid,
+    password_hash: &str,
+    temporary: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $2, password_change_required = $3, updated_at = now() WHERE id = $1")
         .bind(id)
         .bind(password_hash)
+        .bind(temporary)
         .execute(tx)
         .await
         .map(drop)
@@ -108,10 +124,12 @@ pub async fn set_password(tx: &mut PgConnection, id: Uuid, password_hash: &str) 
 
 /// The user's standing now.
 pub async fn standing(tx: &mut PgConnection, id: Uuid) -> Result<Option<Standing>, sqlx::Error> {
-    sqlx::query_as("SELECT id, agency_id, role, token_version, is_active FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(tx)
-        .await
+    sqlx::query_as(
+        "SELECT id, agency_id, role, token_version, is_active, password_change_required FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(tx)
+    .await
 }
 
 pub async fn get(tx: &mut PgConnection, agency_id: Option<Uuid>, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
@@ -122,11 +140,20 @@ pub async fn get(tx: &mut PgConnection, agency_id: Option<Uuid>, id: Uuid) -> Re
         .await
 }
 
+/// Which users a list shows.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct UserFilter<'a> {
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    /// Part of the username, full name or email, any case.
+    pub text: Option<&'a str>,
+}
+
 /// A page of users ordered by username, after `after` (exclusive).
 pub async fn list(
     tx: &mut PgConnection,
     agency_id: Option<Uuid>,
-    role: Option<Role>,
+    filter: UserFilter<'_>,
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<UserRow>, sqlx::Error> {
@@ -134,56 +161,85 @@ pub async fn list(
         "SELECT {COLUMNS} FROM users
          WHERE ($1::uuid IS NULL OR agency_id = $1)
            AND ($2::user_role IS NULL OR role = $2)
-           AND ($3::text IS NULL OR username > $3)
+           AND ($3::boolean IS NULL OR is_active = $3)
+           AND ($4::text IS NULL OR strpos(lower(username || ' ' || full_name || ' ' || coalesce(email, '')), lower($4)) > 0)
+           AND ($5::text IS NULL OR username > $5)
          ORDER BY username
-         LIMIT $4"
+         LIMIT $6"
     ))
     .bind(agency_id)
-    .bind(role)
+    .bind(filter.role)
+    .bind(filter.active)
+    .bind(filter.text)
     .bind(after)
     .bind(limit)
     .fetch_all(tx)
     .await
 }
 
-/// Changes to a collector; `None` leaves a field as it is.
-#[derive(Debug, Default)]
-pub struct CollectorChanges<'a> {
-    pub full_name: Option<&'a str>,
+/// A staff member's editable fields, whole: the service computes them from the
+/// current row and the patch, so this writes every one.
+#[derive(Debug)]
+pub struct StaffRecord<'a> {
+    pub full_name: &'a str,
     pub email: Option<&'a str>,
+    pub role: Role,
+    pub is_active: bool,
     pub commission_rate: Option<Decimal>,
     pub account_limit: Option<i32>,
-    pub is_active: Option<bool>,
 }
 
-/// Applies `changes`; deactivation bumps the token version, so every token of the
-/// user stops working at once.
-pub async fn update_collector(
+/// Writes `record`. A new role or a deactivation bumps the token version, so every
+/// token of the user stops working at once (tokens claim the role).
+pub async fn update(
     tx: &mut PgConnection,
     agency_id: Uuid,
     id: Uuid,
-    changes: &CollectorChanges<'_>,
+    record: &StaffRecord<'_>,
 ) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "UPDATE users SET
-             full_name = coalesce($3, full_name),
-             email = coalesce($4, email),
-             commission_rate = coalesce($5, commission_rate),
-             account_limit = coalesce($6, account_limit),
-             token_version = token_version + CASE WHEN $7 = false AND is_active THEN 1 ELSE 0 END,
-             is_active = coalesce($7, is_active),
+             full_name = $3,
+             email = $4,
+             token_version = token_version
+                 + CASE WHEN role <> $5 OR (is_active AND NOT $6) THEN 1 ELSE 0 END,
+             role = $5,
+             is_active = $6,
+             commission_rate = $7,
+             account_limit = $8,
              updated_at = now()
-         WHERE id = $1 AND agency_id = $2 AND role = 'collector'
+         WHERE id = $1 AND agency_id = $2
          RETURNING {COLUMNS}"
     ))
     .bind(id)
     .bind(agency_id)
-    .bind(changes.full_name)
-    .bind(changes.email)
-    .bind(changes.commission_rate)
-    .bind(changes.account_limit)
-    .bind(changes.is_active)
+    .bind(record.full_name)
+    .bind(record.email)
+    .bind(record.role)
+    .bind(record.is_active)
+    .bind(record.commission_rate)
+    .bind(record.account_limit)
     .fetch_optional(tx)
+    .await
+}
+
+/// The user, locked until the transaction ends.
+pub async fn get_for_update(tx: &mut PgConnection, agency_id: Uuid, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1 AND agency_id = $2 FOR UPDATE"))
+        .bind(id)
+        .bind(agency_id)
+        .fetch_optional(tx)
+        .await
+}
+
+/// The agency's active agency admins, locked in id order until the transaction ends:
+/// two admins demoting each other at once take turns, so one of them stays.
+pub async fn lock_active_admins(tx: &mut PgConnection, agency_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM users WHERE agency_id = $1 AND role = 'agency_admin' AND is_active ORDER BY id FOR UPDATE",
+    )
+    .bind(agency_id)
+    .fetch_all(tx)
     .await
 }
 

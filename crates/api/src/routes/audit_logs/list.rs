@@ -24,7 +24,7 @@ pub struct AuditEntry {
     pub agency_id: Option<Uuid>,
     pub actor_id: Option<Uuid>,
     pub actor_role: Option<Role>,
-    /// What was done, e.g. `collector.update`, `auth.login`.
+    /// What was done, e.g. `user.update`, `auth.login`.
     pub action: String,
     pub entity_type: String,
     pub entity_id: String,

@@ -25,6 +25,11 @@ pub struct Me {
     pub username: String,
     pub full_name: String,
     pub role: Role,
+    /// The caller signed in with a temporary password an admin issued: until they
+    /// change it (`POST /auth/password`, then refresh the tokens), every route but
+    /// `/auth/me`, `/auth/password` and `/auth/logout` answers 403
+    /// `password-change-required`.
+    pub password_change_required: bool,
     /// The caller's agency; `null` for platform admins.
     pub agency: Option<Agency>,
     /// The agency's business date now, in its time zone (`null` for platform admins):
@@ -85,6 +90,7 @@ pub async fn get(
         username: me.username,
         full_name: me.full_name,
         role: me.role,
+        password_change_required: me.password_change_required,
         agency,
         today,
         policy: Policy::of(&money),

@@ -27,6 +27,10 @@ pub struct PasswordChange {
 ///
 /// The current password is required. Every other session of the user ends at once
 /// (their refresh and access tokens stop working); this one goes on. Audited.
+///
+/// A user who signed in with a temporary password must do this first; their access
+/// token opens nothing else until they refresh it (`POST /auth/token/refresh`) after
+/// the change.
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),

@@ -5,6 +5,7 @@ use crate::{
     pagination::PageSize,
     problem::{responses, ApiError},
     routes::users::{list::page_of_users, User},
+    store::users::UserFilter,
 };
 use actix_web::{get, web, HttpResponse};
 use debtflow_domain::Role;
@@ -42,8 +43,14 @@ pub async fn list(
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadCollectors)?;
-    let page: Page<User> =
-        page_of_users(&user, &db, Some(Role::Collector), query.0.limit, query.0.cursor.as_deref(), "collectors")
-            .await?;
+    let page: Page<User> = page_of_users(
+        &user,
+        &db,
+        UserFilter { role: Some(Role::Collector), ..UserFilter::default() },
+        query.0.limit,
+        query.0.cursor.as_deref(),
+        "collectors",
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }

@@ -1,12 +1,11 @@
-use super::check_commission_rate;
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::{policy::Operation, AuthUser},
     db,
     edge::json::Json,
     problem::{responses, ApiError},
     routes::users::User,
-    store::{self, users::CollectorChanges},
+    services::staff::{self, StaffPatch},
 };
 use actix_web::{patch, web, HttpResponse};
 use debtflow_domain::Role;
@@ -56,34 +55,17 @@ pub async fn update(
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageCollectors)?;
-    let patch = body.into_inner();
-    if let Some(rate) = patch.commission_rate {
-        check_commission_rate(rate)?;
-    }
-    let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
-    let mut tx = db::begin(&db, user.scope()).await?;
-    let before = store::users::get(&mut tx, Some(agency_id), *id)
-        .await?
-        .filter(|r| r.role == Role::Collector)
-        .map(User::from)
-        .ok_or(ApiError::NotFound)?;
-    let changes = CollectorChanges {
-        full_name: patch.full_name.as_deref().map(str::trim),
-        email: patch.email.as_deref(),
-        commission_rate: patch.commission_rate,
-        account_limit: patch.account_limit,
-        is_active: patch.is_active,
+    let p = body.into_inner();
+    let patch = StaffPatch {
+        full_name: p.full_name,
+        email: p.email,
+        is_active: p.is_active,
+        commission_rate: p.commission_rate,
+        account_limit: p.account_limit,
+        role: None,
     };
-    let after = store::users::update_collector(&mut tx, agency_id, *id, &changes)
-        .await?
-        .map(User::from)
-        .ok_or(ApiError::NotFound)?;
-    if before.is_active && !after.is_active {
-        store::sessions::revoke_all(&mut tx, after.id, "deactivated").await?;
-    }
-    let change =
-        Change::updated("collector.update", "user", after.id, &before.audit_snapshot(), &after.audit_snapshot());
-    audit::record(&mut tx, &Actor::from(&user), change).await?;
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let row = staff::update(&mut tx, &Actor::from(&user), *id, Some(Role::Collector), patch).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(after))
+    Ok(HttpResponse::Ok().json(User::from(row)))
 }

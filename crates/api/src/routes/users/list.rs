@@ -6,7 +6,7 @@ use crate::{
     pagination::PageSize,
     pagination::{self, Page},
     problem::{responses, ApiError},
-    store,
+    store::{self, users::UserFilter},
 };
 use actix_web::{get, web, HttpResponse};
 use debtflow_domain::Role;
@@ -20,6 +20,12 @@ use validator::Validate;
 pub struct ListUsers {
     /// Only users of this role.
     pub role: Option<Role>,
+    /// Only active (`true`) or deactivated (`false`) users.
+    pub active: Option<bool>,
+    /// Part of the username, full name or email, any case.
+    #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
+    pub q: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub limit: Option<PageSize>,
@@ -27,7 +33,8 @@ pub struct ListUsers {
     pub cursor: Option<String>,
 }
 
-/// Users of the caller's agency, by username.
+/// Users of the caller's agency (platform admins: all), by username, filtered by role,
+/// seat and text.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -42,16 +49,18 @@ pub struct ListUsers {
 #[get("/users")]
 pub async fn list(user: AuthUser, query: Query<ListUsers>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadUsers)?;
-    let page = page_of_users(&user, &db, query.0.role, query.0.limit, query.0.cursor.as_deref(), "users").await?;
+    let ListUsers { role, active, q, limit, cursor } = query.0;
+    let filter = UserFilter { role, active, text: q.as_deref() };
+    let page = page_of_users(&user, &db, filter, limit, cursor.as_deref(), "users").await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// A page of the caller's agency's users of `role`, by username; shared with
-/// `/collectors`, whose cursors are their own.
+/// A page of the caller's agency's users that `filter` lets through, by username;
+/// shared with `/collectors`, whose cursors are their own.
 pub async fn page_of_users(
     user: &AuthUser,
     db: &PgPool,
-    role: Option<Role>,
+    filter: UserFilter<'_>,
     limit: Option<PageSize>,
     cursor: Option<&str>,
     list_name: &str,
@@ -59,7 +68,7 @@ pub async fn page_of_users(
     let limit = pagination::limit(limit);
     let after = cursor.map(|c| pagination::decode(list_name, c, 1)).transpose()?.map(|mut k| k.remove(0));
     let mut tx = db::begin(db, user.scope()).await?;
-    let rows = store::users::list(&mut tx, user.agency_id, role, after.as_deref(), limit + 1).await?;
+    let rows = store::users::list(&mut tx, user.agency_id, filter, after.as_deref(), limit + 1).await?;
     tx.commit().await?;
     Ok(Page::from_rows(rows, limit, list_name, |r| vec![r.username.clone()], User::from))
 }

@@ -1,8 +1,14 @@
-//! `/users`: everyone in the caller's agency, for agency admins (platform admins: all),
-//! and lifting a login lock.
+//! `/users`: the agency's staff of every role, for its agency admins (platform admins
+//! read all): listing, adding one with a temporary password, changing a name, email,
+//! role or seat, resetting a password, lifting a login lock. The rules are the
+//! domain's `staff`, applied by `services::staff`.
 
+pub mod create;
+pub mod get;
 pub mod list;
+pub mod password_reset;
 pub mod unlock;
+pub mod update;
 
 use crate::store::users::UserRow;
 use chrono::{DateTime, Utc};
@@ -26,6 +32,9 @@ pub struct User {
     pub role: Role,
     /// Inactive users cannot log in and their tokens stop working.
     pub is_active: bool,
+    /// The user holds a temporary password an admin issued and must change it before
+    /// doing anything else.
+    pub password_change_required: bool,
     /// Collectors: share of each completed collection, 0–1, as a decimal string.
     #[schema(value_type = Option<String>, example = "0.1000")]
     pub commission_rate: Option<Decimal>,
@@ -45,6 +54,7 @@ impl From<UserRow> for User {
             email: r.email,
             role: r.role,
             is_active: r.is_active,
+            password_change_required: r.password_change_required,
             commission_rate: r.commission_rate,
             account_limit: r.account_limit,
             created_at: r.created_at,
@@ -53,15 +63,15 @@ impl From<UserRow> for User {
     }
 }
 
-impl User {
-    /// The fields an audit row shows: all but the timestamps, which the audit row
-    /// has itself (a user has no secret field to leave out).
-    pub fn audit_snapshot(&self) -> serde_json::Value {
-        let mut snapshot = serde_json::to_value(self).unwrap_or_default();
-        if let Some(fields) = snapshot.as_object_mut() {
-            fields.remove("created_at");
-            fields.remove("updated_at");
-        }
-        snapshot
-    }
+/// A username: lower-case letters, digits, `.`, `_`, `-`; 2–63 characters (as the
+/// database's check has it).
+pub(crate) static USERNAME: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new("^[a-z0-9][a-z0-9._-]{1,62}$").expect("a valid regex"));
+
+/// A password made up by the server, shown this once: the admin hands it to the user,
+/// who must change it at first login.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TemporaryPassword {
+    #[schema(example = "k7m2p-x9qrt-b4wza-h3nce")]
+    pub temporary_password: String,
 }

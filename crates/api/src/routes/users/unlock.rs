@@ -21,7 +21,7 @@ pub struct Unlocked {
 
 /// Lift a login lock: forget a user's failed logins.
 ///
-/// For the user's agency admins (platform admins: any user). Audited as
+/// For the user's agency admins. Audited as
 /// `auth.unlocked`; unlocking a user who is not locked clears nothing and is a 200.
 #[utoipa::path(
     tag = "users",

@@ -1,0 +1,206 @@
+//! An agency's staff, managed by its agency admins: adding a user of any agency role
+//! with a temporary password, changing their name, email, role or seat, and resetting
+//! a password. The rules are the domain's (`debtflow_domain::staff`); here they meet
+//! the rows, under locks, with sessions ended and the audit trail written in the same
+//! transaction.
+
+use crate::{
+    audit::{self, Actor, Change},
+    auth::password,
+    services::{Refusal, ServiceError},
+    store::{
+        self,
+        users::{NewUser, StaffRecord, UserRow},
+    },
+};
+use debtflow_domain::{
+    staff::{self, FieldError, Seat},
+    AccountStatus, Role,
+};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+impl From<FieldError> for ServiceError {
+    fn from(e: FieldError) -> Self {
+        ServiceError::invalid(e.field, e.message)
+    }
+}
+
+/// A password to store: its hash, and the password itself when the server made it up
+/// (a temporary one, shown once to the admin, to be changed at first login).
+pub struct Credential {
+    hash: String,
+    pub temporary: Option<String>,
+}
+
+impl Credential {
+    /// A password the admin chose for the user (`POST /collectors`), or else a new
+    /// temporary one. Hashing takes tens of milliseconds: do it before the
+    /// transaction opens.
+    pub async fn new(chosen: Option<&str>) -> Result<Self, ServiceError> {
+        let (plain, temporary) = match chosen {
+            Some(chosen) => {
+                password::check_policy(chosen).map_err(|m| ServiceError::invalid("password", m))?;
+                (chosen.to_owned(), None)
+            }
+            None => {
+                let made = password::temporary();
+                (made.clone(), Some(made))
+            }
+        };
+        let hash = password::hash_off_thread(&plain).await.map_err(ServiceError::invariant)?;
+        Ok(Credential { hash, temporary })
+    }
+}
+
+/// A user to add to the actor's agency.
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub commission_rate: Option<Decimal>,
+    pub account_limit: Option<i32>,
+}
+
+/// Adds the user to the actor's agency with `credential`; audited as `user.create`.
+pub async fn create(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    cmd: NewStaff,
+    credential: &Credential,
+) -> Result<UserRow, ServiceError> {
+    let agency_id = actor.agency_id.ok_or(ServiceError::NotFound)?;
+    staff::check_role(cmd.role)?;
+    staff::check_collector_terms(cmd.role, cmd.commission_rate, cmd.account_limit)?;
+    let new = NewUser {
+        agency_id: Some(agency_id),
+        username: &cmd.username,
+        full_name: cmd.full_name.trim(),
+        email: cmd.email.as_deref(),
+        role: cmd.role,
+        password_hash: &credential.hash,
+        password_change_required: credential.temporary.is_some(),
+        commission_rate: cmd.commission_rate,
+        account_limit: cmd.account_limit,
+    };
+    let row = store::users::insert_if_absent(&mut *tx, &new)
+        .await?
+        .ok_or_else(|| Refusal::UsernameTaken { username: cmd.username.clone() })?;
+    audit::record(tx, actor, Change::created("user.create", "user", row.id, snapshot(&row))).await?;
+    Ok(row)
+}
+
+/// What an agency admin changes about a staff member; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct StaffPatch {
+    pub full_name: Option<String>,
+    pub email: Option<String>,
+    pub role: Option<Role>,
+    /// `false` deactivates: the user cannot sign in and every session ends at once.
+    pub is_active: Option<bool>,
+    pub commission_rate: Option<Decimal>,
+    pub account_limit: Option<i32>,
+}
+
+/// Applies `patch` to a staff member of the actor's agency (`only`: a role the target
+/// must hold, for `/collectors/{id}`); audited as `user.update` with before and after.
+///
+/// Refused when it would leave the agency with no active agency admin, or move a
+/// collector who still holds accounts to another role. A new role or a deactivation
+/// ends the user's sessions.
+pub async fn update(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    id: Uuid,
+    only: Option<Role>,
+    patch: StaffPatch,
+) -> Result<UserRow, ServiceError> {
+    let agency_id = actor.agency_id.ok_or(ServiceError::NotFound)?;
+    // The admins first, then the target: every demotion locks in the same order.
+    let admins = store::users::lock_active_admins(tx, agency_id).await?;
+    let before = store::users::get_for_update(tx, agency_id, id)
+        .await?
+        .filter(|row| only.is_none_or(|role| row.role == role))
+        .ok_or(ServiceError::NotFound)?;
+    let role = patch.role.unwrap_or(before.role);
+    staff::check_role(role)?;
+    let (commission_rate, account_limit) = if role == Role::Collector {
+        (patch.commission_rate.or(before.commission_rate), patch.account_limit.or(before.account_limit))
+    } else {
+        (patch.commission_rate, patch.account_limit)
+    };
+    staff::check_collector_terms(role, commission_rate, account_limit)?;
+
+    if before.role == Role::Collector && role != Role::Collector {
+        let held = store::accounts::held_by(tx, agency_id, &[id], &AccountStatus::WORKING).await?;
+        if let Some(holding) = held.first().filter(|h| h.accounts > 0) {
+            return Err(Refusal::HoldsAccounts { accounts: holding.accounts }.into());
+        }
+    }
+    let is_active = patch.is_active.unwrap_or(before.is_active);
+    let others = admins.iter().filter(|admin| **admin != id).count();
+    let seat = |role, active| Seat { role, active };
+    if staff::leaves_no_admin(seat(before.role, before.is_active), seat(role, is_active), others) {
+        return Err(Refusal::LastAgencyAdmin.into());
+    }
+
+    let record = StaffRecord {
+        full_name: patch.full_name.as_deref().map_or(before.full_name.as_str(), str::trim),
+        email: patch.email.as_deref().or(before.email.as_deref()),
+        role,
+        is_active,
+        commission_rate,
+        account_limit,
+    };
+    let after = store::users::update(tx, agency_id, id, &record).await?.ok_or(ServiceError::NotFound)?;
+    if before.is_active && !after.is_active {
+        store::sessions::revoke_all(tx, id, "deactivated").await?;
+    } else if before.role != after.role {
+        store::sessions::revoke_all(tx, id, "role_changed").await?;
+    }
+    let change = Change::updated("user.update", "user", id, &snapshot(&before), &snapshot(&after));
+    audit::record(tx, actor, change).await?;
+    Ok(after)
+}
+
+/// Gives a staff member of the actor's agency a temporary password (`credential`),
+/// to be changed at their next login: their sessions end and their failed logins are
+/// forgotten (a reset unlocks). Audited as `auth.password_reset`, without the password.
+pub async fn reset_password(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    id: Uuid,
+    credential: &Credential,
+) -> Result<UserRow, ServiceError> {
+    let agency_id = actor.agency_id.ok_or(ServiceError::NotFound)?;
+    if actor.user_id == Some(id) {
+        return Err(Refusal::OwnPassword.into());
+    }
+    let user = store::users::get_for_update(tx, agency_id, id).await?.ok_or(ServiceError::NotFound)?;
+    store::users::set_password(tx, id, &credential.hash, true).await?;
+    store::sessions::revoke_all(tx, id, "password_reset").await?;
+    let failures_cleared = store::login_failures::clear(tx, &user.username).await?;
+    let after = json!({ "username": user.username, "failures_cleared": failures_cleared });
+    audit::record(tx, actor, Change::created("auth.password_reset", "user", id, after)).await?;
+    Ok(user)
+}
+
+/// A user as the audit trail shows them: every field but the timestamps (the audit
+/// row has its own) and, of course, no password hash.
+fn snapshot(row: &UserRow) -> Value {
+    json!({
+        "id": row.id,
+        "agency_id": row.agency_id,
+        "username": row.username,
+        "full_name": row.full_name,
+        "email": row.email,
+        "role": row.role,
+        "is_active": row.is_active,
+        "commission_rate": row.commission_rate,
+        "account_limit": row.account_limit,
+    })
+}
