@@ -1,6 +1,6 @@
 //! DebtFlow's single-page app (Leptos, client-side rendered): login, the managers'
 //! dashboard, the worklist, the account page with its actions, approvals, the live
-//! notification centre and imports.
+//! notification centre, imports, the agency's staff and one's own password.
 
 mod api;
 mod bell;
@@ -73,6 +73,11 @@ fn App() -> impl IntoView {
                         view=|| view! { <Protected><pages::notifications::PreferencesPage /></Protected> }
                     />
                     <Route path=path!("/imports") view=|| view! { <Protected><pages::imports::ImportsPage /></Protected> } />
+                    <Route path=path!("/staff") view=|| view! { <Protected><pages::staff::StaffPage /></Protected> } />
+                    <Route
+                        path=path!("/password")
+                        view=|| view! { <Protected><pages::password::PasswordPage /></Protected> }
+                    />
                 </Routes>
             </main>
             <toasts::Toasts />
@@ -99,22 +104,28 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
     let navigate = use_navigate();
     let location = use_location();
     Effect::new(move |_| {
-        if session.checked.get() && session.user.with(|u| u.is_none()) {
+        let here = || {
             let search = location.search.get_untracked();
-            let here = match search.as_str() {
+            match search.as_str() {
                 "" => location.pathname.get_untracked(),
                 s if s.starts_with('?') => format!("{}{s}", location.pathname.get_untracked()),
                 s => format!("{}?{s}", location.pathname.get_untracked()),
-            };
-            navigate(
-                &format!("/login?next={}", api::enc(&here)),
-                NavigateOptions { replace: true, ..Default::default() },
-            );
+            }
+        };
+        let replace = NavigateOptions { replace: true, ..Default::default() };
+        if session.checked.get() && session.user.with(|u| u.is_none()) {
+            navigate(&format!("/login?next={}", api::enc(&here())), replace);
+        } else if session.must_change_password() && location.pathname.get() != "/password" {
+            // A temporary password opens nothing else (the API answers 403 elsewhere).
+            navigate(&format!("/password?next={}", api::enc(&here())), replace);
         }
     });
     view! {
         <Show
-            when=move || session.user.with(|u| u.is_some())
+            when=move || {
+                session.user.with(|u| u.is_some())
+                    && (!session.must_change_password() || location.pathname.get() == "/password")
+            }
             fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }
         >
             {children()}
@@ -139,7 +150,7 @@ fn Nav() -> impl IntoView {
         <header class="topbar">
             <a class="skip" href="#main">"Skip to content"</a>
             <span class="brand">"DebtFlow"</span>
-            <Show when=move || session.user.with(|u| u.is_some())>
+            <Show when=move || session.user.with(|u| u.is_some()) && !session.must_change_password()>
                 <nav aria-label="Main">
                     <Show when=move || pages::dashboard::is_for(session)>
                         <A href="/dashboard">"Dashboard"</A>
@@ -151,13 +162,18 @@ fn Nav() -> impl IntoView {
                     <Show when=move || session.can(Operation::ReadImports)>
                         <A href="/imports">"Imports"</A>
                     </Show>
+                    <Show when=move || pages::staff::is_for(session)>
+                        <A href="/staff">"Staff"</A>
+                    </Show>
                 </nav>
                 <bell::Bell />
-                <span class="who" data-testid="who">
+                <A href="/password" attr:class="who" attr:data-testid="who" attr:title="Change your password">
                     {move || {
                         session.user.with(|u| u.as_ref().map(|u| format!("{} ({})", u.full_name, format::label(u.role.as_str()))))
                     }}
-                </span>
+                </A>
+            </Show>
+            <Show when=move || session.user.with(|u| u.is_some())>
                 <button class="link" on:click=logout.clone() data-testid="logout">"Log out"</button>
             </Show>
         </header>

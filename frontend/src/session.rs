@@ -43,6 +43,11 @@ impl Session {
         self.lost.set(false);
     }
 
+    /// Signed in with a temporary password not changed yet: only `/password` opens.
+    pub fn must_change_password(&self) -> bool {
+        self.user.with(|u| u.as_ref().is_some_and(|u| u.password_change_required))
+    }
+
     pub fn role(&self) -> Option<Role> {
         self.user.with(|u| u.as_ref().map(|u| u.role))
     }

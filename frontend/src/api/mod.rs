@@ -21,6 +21,7 @@ use std::{cell::RefCell, collections::BTreeMap, rc::Rc, time::Duration};
 pub mod analytics;
 pub mod imports;
 pub mod notifications;
+pub mod staff;
 
 const BASE: &str = "/api/v1";
 const STORAGE_KEY: &str = "debtflow.session";
@@ -143,6 +144,9 @@ pub struct Me {
     pub username: String,
     pub full_name: String,
     pub role: Role,
+    /// Signed in with a temporary password: nothing opens until it is changed.
+    #[serde(default)]
+    pub password_change_required: bool,
     pub agency: Option<Agency>,
     /// The agency's business date when `/auth/me` answered.
     pub today: Option<String>,
@@ -583,6 +587,18 @@ pub async fn login(username: &str, password: &str) -> ApiResult<Me> {
 
 pub async fn me() -> ApiResult<Me> {
     get("/auth/me").await
+}
+
+/// Changes the caller's password, then takes fresh tokens: the ones issued at a login
+/// with a temporary password open nothing else. Returns the caller as they are now.
+pub async fn change_password(current: &str, new: &str) -> ApiResult<Me> {
+    let body = json!({ "current_password": current, "new_password": new });
+    send(Method::POST, "/auth/password", Some(&body), None).await?;
+    if !refresh().await {
+        session_lost();
+        return Err(Problem::session_expired());
+    }
+    me().await
 }
 
 pub async fn logout() {

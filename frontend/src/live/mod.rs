@@ -78,7 +78,8 @@ impl Live {
         Effect::new(move |_| {
             let signed_in = session.user.with(|u| u.is_some());
             let lost = session.lost.get();
-            if signed_in && !lost {
+            // A temporary password opens no stream until it is changed.
+            if signed_in && !lost && !session.must_change_password() {
                 self.start();
             } else {
                 self.stop();

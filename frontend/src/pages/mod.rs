@@ -4,4 +4,6 @@ pub mod dashboard;
 pub mod imports;
 pub mod login;
 pub mod notifications;
+pub mod password;
+pub mod staff;
 pub mod worklist;

@@ -1,0 +1,90 @@
+//! The agency's staff (`/users`): list, add with a temporary password, change, reset a
+//! password. The rules (roles an agency may give, a collector's terms, the password
+//! policy) are the domain's `staff`, which the forms pre-check.
+
+use super::{enc, get, patch, post, ApiResult, Page};
+use debtflow_domain::Role;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A staff member as `/users` shows them.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct StaffMember {
+    pub id: String,
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub is_active: bool,
+    /// Holds a temporary password not changed yet.
+    pub password_change_required: bool,
+    pub commission_rate: Option<String>,
+    pub account_limit: Option<i32>,
+}
+
+/// A user just added, with the temporary password shown this once.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Created {
+    pub user: StaffMember,
+    pub temporary_password: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct TemporaryPassword {
+    pub temporary_password: String,
+}
+
+/// Which staff a list shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filter {
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    pub text: String,
+}
+
+impl Filter {
+    fn query(&self, cursor: &str) -> String {
+        let mut q = vec!["limit=50".to_owned()];
+        if let Some(role) = self.role {
+            q.push(format!("role={role}"));
+        }
+        if let Some(active) = self.active {
+            q.push(format!("active={active}"));
+        }
+        if !self.text.trim().is_empty() {
+            q.push(format!("q={}", enc(self.text.trim())));
+        }
+        if !cursor.is_empty() {
+            q.push(format!("cursor={}", enc(cursor)));
+        }
+        q.join("&")
+    }
+}
+
+pub async fn list(filter: &Filter, cursor: &str) -> ApiResult<Page<StaffMember>> {
+    get(&format!("/users?{}", filter.query(cursor))).await
+}
+
+pub async fn create(body: &Value) -> ApiResult<Created> {
+    post("/users", body, None).await
+}
+
+pub async fn update(id: &str, body: &Value) -> ApiResult<StaffMember> {
+    patch(&format!("/users/{}", enc(id)), body).await
+}
+
+pub async fn reset_password(id: &str) -> ApiResult<TemporaryPassword> {
+    post(&format!("/users/{}/password-reset", enc(id)), &serde_json::json!({}), None).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_filter_asks_only_for_what_is_set() {
+        assert_eq!(Filter::default().query(""), "limit=50");
+        let filter = Filter { role: Some(Role::AgencyAdmin), active: Some(false), text: " ana lo ".into() };
+        assert_eq!(filter.query("c1"), "limit=50&role=agency_admin&active=false&q=ana%20lo&cursor=c1");
+    }
+}

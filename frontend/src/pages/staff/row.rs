@@ -1,0 +1,105 @@
+//! One staff member in the list, with what an admin does to them: change, reset the
+//! password, deactivate or reactivate (each asked first).
+
+use super::Handover;
+use crate::{
+    api::{self, staff::StaffMember, Problem},
+    components::confirm,
+    format::label,
+    session::use_session,
+};
+use leptos::prelude::*;
+use serde_json::json;
+
+#[component]
+pub fn StaffRow(
+    member: StaffMember,
+    #[prop(into)] on_edit: Callback<StaffMember>,
+    #[prop(into)] on_handover: Callback<Handover>,
+    #[prop(into)] on_changed: Callback<()>,
+    problem: RwSignal<Option<Problem>>,
+) -> impl IntoView {
+    let myself = use_session().user.with_untracked(|u| u.as_ref().is_some_and(|u| u.id == member.id));
+    let pending = RwSignal::new(false);
+    let run = move |work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Handover>, Problem>>>>| {
+        problem.set(None);
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let result = work.await;
+            let _ = pending.try_set(false);
+            match result {
+                Ok(handover) => {
+                    if let Some(h) = handover {
+                        on_handover.run(h);
+                    }
+                    on_changed.run(());
+                }
+                Err(p) => {
+                    let _ = problem.try_set(Some(p));
+                }
+            }
+        });
+    };
+    let (id, name, username) = (member.id.clone(), member.full_name.clone(), member.username.clone());
+    let active = member.is_active;
+    let seat = {
+        let (id, name) = (id.clone(), name.clone());
+        move |_| {
+            let question = if active {
+                format!("Deactivate {name}? They are signed out at once and cannot sign in until reactivated.")
+            } else {
+                format!("Reactivate {name}? They can sign in again with their password.")
+            };
+            if confirm(&question) {
+                let id = id.clone();
+                run(Box::pin(
+                    async move { api::staff::update(&id, &json!({ "is_active": !active })).await.map(|_| None) },
+                ));
+            }
+        }
+    };
+    let reset = {
+        let id = id.clone();
+        move |_| {
+            if confirm(&format!("Reset the password of {name}? They are signed out at once and get a temporary one.")) {
+                let (id, name, username) = (id.clone(), name.clone(), username.clone());
+                run(Box::pin(async move {
+                    let t = api::staff::reset_password(&id).await?;
+                    Ok(Some(Handover { name, username, password: t.temporary_password }))
+                }));
+            }
+        }
+    };
+    let terms = match (&member.commission_rate, member.account_limit) {
+        (Some(rate), Some(limit)) => format!("{rate} · up to {limit} accounts"),
+        _ => String::new(),
+    };
+    let edited = member.clone();
+    view! {
+        <tr data-testid="staff-member" data-username=member.username.clone() class:inactive=!active>
+            <td data-label="Name">
+                <strong>{member.full_name.clone()}</strong>
+                <br />
+                <span class="muted">{member.username.clone()}</span>
+            </td>
+            <td data-label="Role">{label(member.role.as_str())}</td>
+            <td data-label="Email">{member.email.clone().unwrap_or_default()}</td>
+            <td data-label="Seat" data-testid="seat">
+                {if active { "Active" } else { "Deactivated" }}
+                {member.password_change_required.then(|| view! { <span class="badge">"Temporary password"</span> })}
+            </td>
+            <td data-label="Collector terms">{terms}</td>
+            <td class="row-actions">
+                <button class="link" on:click=move |_| on_edit.run(edited.clone())>"Change"</button>
+                {(!myself).then(|| view! {
+                    <button class="link" data-testid="reset-password" disabled=move || pending.get() on:click=reset>
+                        "Reset password"
+                    </button>
+                    <button class="link" data-testid="toggle-seat" disabled=move || pending.get() on:click=seat>
+                        {if active { "Deactivate" } else { "Reactivate" }}
+                    </button>
+                })}
+            </td>
+        </tr>
+    }
+}
