@@ -57,6 +57,10 @@ fn App() -> impl IntoView {
                         view=|| view! { <Protected><pages::worklist::WorklistPage /></Protected> }
                     />
                     <Route
+                        path=path!("/accounts/new")
+                        view=|| view! { <Protected><pages::new_account::NewAccountPage /></Protected> }
+                    />
+                    <Route
                         path=path!("/accounts/:id")
                         view=|| view! { <Protected><pages::account::AccountPage /></Protected> }
                     />
@@ -174,7 +178,7 @@ fn Nav() -> impl IntoView {
                 </A>
             </Show>
             <Show when=move || session.user.with(|u| u.is_some())>
-                <button class="link" on:click=logout.clone() data-testid="logout">"Log out"</button>
+                <button class="link logout" on:click=logout.clone() data-testid="logout">"Log out"</button>
             </Show>
         </header>
     }

@@ -1,6 +1,7 @@
 //! Black-box HTTP tests: the real server on a random port, a fresh database each.
 
 mod accounts;
+mod agencies;
 mod analytics;
 mod assignment;
 mod audit;

@@ -38,6 +38,31 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
         ),
         route(Method::GET, "/agencies", "/api/v1/agencies".into(), None, Operation::ReadAgencies),
         route(
+            Method::POST,
+            "/agencies",
+            "/api/v1/agencies".into(),
+            Some(json!({
+                "name": format!("Agency of {caller}"), "licence_number": format!("M-{caller}"), "currency": "USD",
+                "time_zone": "UTC", "admin": {"username": format!("first.{}", caller.replace('.', "-")), "full_name": "First"}
+            })),
+            Operation::ManageAgencies,
+        ),
+        // Reopening an open agency changes nothing (closing it would end the walk).
+        route(
+            Method::POST,
+            "/agencies/{id}/reactivate",
+            format!("/api/v1/agencies/{}/reactivate", demo.agency),
+            None,
+            Operation::ManageAgencies,
+        ),
+        route(
+            Method::POST,
+            "/agencies/{id}/deactivate",
+            format!("/api/v1/agencies/{}/deactivate", uuid::Uuid::nil()),
+            None,
+            Operation::ManageAgencies,
+        ),
+        route(
             Method::GET,
             "/agencies/{id}",
             format!("/api/v1/agencies/{}", demo.agency),

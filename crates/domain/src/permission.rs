@@ -10,6 +10,8 @@ use crate::Role;
 pub enum Operation {
     ReadOwnProfile,
     ReadAgencies,
+    /// Open an agency with its first admin; close or reopen one (platform admins).
+    ManageAgencies,
     UpdateAgency,
     ReadCollectors,
     ManageCollectors,
@@ -51,9 +53,10 @@ pub enum Operation {
 use Role::*;
 
 impl Operation {
-    pub const ALL: [Operation; 32] = [
+    pub const ALL: [Operation; 33] = [
         Operation::ReadOwnProfile,
         Operation::ReadAgencies,
+        Operation::ManageAgencies,
         Operation::UpdateAgency,
         Operation::ReadCollectors,
         Operation::ManageCollectors,
@@ -92,6 +95,7 @@ impl Operation {
             Operation::ReadOwnProfile => &Role::ALL,
             // Everyone sees their own agency; platform admins see all of them.
             Operation::ReadAgencies => &Role::ALL,
+            Operation::ManageAgencies => &[Admin],
             Operation::UpdateAgency => &[Admin, AgencyAdmin],
             // Managers pick collectors when they assign accounts.
             Operation::ReadCollectors => &[Admin, AgencyAdmin, Manager],

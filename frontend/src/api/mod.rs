@@ -608,6 +608,12 @@ pub async fn logout() {
     set_tokens(None);
 }
 
+/// `POST /accounts`: a debtor and their account (not idempotent by key: a second
+/// account with the same reference is refused 409).
+pub async fn create_account(body: &Value) -> ApiResult<Account> {
+    post("/accounts", body, None).await
+}
+
 pub async fn accounts(query: &str) -> ApiResult<Page<Account>> {
     get(&format!("/accounts?{query}")).await
 }

@@ -3,6 +3,7 @@ pub mod approvals;
 pub mod dashboard;
 pub mod imports;
 pub mod login;
+pub mod new_account;
 pub mod notifications;
 pub mod password;
 pub mod staff;

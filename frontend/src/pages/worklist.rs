@@ -318,7 +318,12 @@ pub fn WorklistPage() -> impl IntoView {
 
     view! {
         <section class="worklist">
-            <PageHeading text="Worklist" />
+            <div class="page-head">
+                <PageHeading text="Worklist" />
+                <Show when=move || session.can(Operation::CreateAccount)>
+                    <A href="/accounts/new" attr:class="button" attr:data-testid="new-account">"New account"</A>
+                </Show>
+            </div>
             <form
                 class=move || if filters_open.get() { "filters open" } else { "filters" }
                 on:submit=|ev| ev.prevent_default()

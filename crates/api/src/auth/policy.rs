@@ -12,6 +12,7 @@ pub fn routes(operation: Operation) -> &'static str {
     match operation {
         Operation::ReadOwnProfile => "`GET /auth/me`, `POST /auth/password`",
         Operation::ReadAgencies => "`GET /agencies`, `GET /agencies/{id}`",
+        Operation::ManageAgencies => "`POST /agencies`, `POST /agencies/{id}/deactivate`, `/reactivate`",
         Operation::UpdateAgency => "`PATCH /agencies/{id}`",
         Operation::ReadCollectors => "`GET /collectors`, `GET /collectors/{id}`",
         Operation::ManageCollectors => "`POST /collectors`, `PATCH /collectors/{id}`",

@@ -9,6 +9,7 @@
 //! rule lives in one place.
 
 pub mod accounts;
+pub mod agencies;
 pub mod analytics;
 pub mod book;
 pub mod error;

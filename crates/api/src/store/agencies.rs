@@ -6,7 +6,7 @@ use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 const COLUMNS: &str =
-    "id, name, licence_number, currency::text AS currency, time_zone, settings, created_at, updated_at";
+    "id, name, licence_number, currency::text AS currency, time_zone, settings, is_active, created_at, updated_at";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AgencyRow {
@@ -16,6 +16,7 @@ pub struct AgencyRow {
     pub currency: String,
     pub time_zone: String,
     pub settings: serde_json::Value,
+    pub is_active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -132,5 +133,31 @@ pub async fn today(
         .bind(id)
         .bind(now)
         .fetch_one(tx)
+        .await
+}
+
+/// Creates the agency; `None` when another has its licence number (nothing changes).
+pub async fn insert(tx: &mut PgConnection, agency: &NewAgency<'_>) -> Result<Option<AgencyRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "INSERT INTO agencies (id, name, licence_number, currency, time_zone)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (licence_number) DO NOTHING
+         RETURNING {COLUMNS}"
+    ))
+    .bind(Uuid::now_v7())
+    .bind(agency.name)
+    .bind(agency.licence_number)
+    .bind(agency.currency.code())
+    .bind(agency.time_zone)
+    .fetch_optional(tx)
+    .await
+}
+
+/// Opens or closes the agency's seat; the row as it is after.
+pub async fn set_active(tx: &mut PgConnection, id: Uuid, active: bool) -> Result<Option<AgencyRow>, sqlx::Error> {
+    sqlx::query_as(&format!("UPDATE agencies SET is_active = $2, updated_at = now() WHERE id = $1 RETURNING {COLUMNS}"))
+        .bind(id)
+        .bind(active)
+        .fetch_optional(tx)
         .await
 }

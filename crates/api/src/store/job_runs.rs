@@ -72,11 +72,11 @@ pub struct AgencyDate {
     pub today: NaiveDate,
 }
 
-/// Every agency (or only `only`) with its today at `now`, in its time zone.
+/// Every active agency (or only `only`, if active) with its today at `now`, in its time zone.
 pub async fn agency_dates(db: &PgPool, now: DateTime<Utc>, only: Option<Uuid>) -> Result<Vec<AgencyDate>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id AS agency_id, ($1::timestamptz AT TIME ZONE time_zone)::date AS today FROM agencies
-         WHERE $2::uuid IS NULL OR id = $2 ORDER BY id",
+         WHERE is_active AND ($2::uuid IS NULL OR id = $2) ORDER BY id",
     )
     .bind(now)
     .bind(only)
@@ -94,8 +94,8 @@ pub struct AgencyClock {
     pub switches: Switches,
 }
 
-/// Every agency's local time at `now` and its kill switches, in one query (the
-/// scheduler's minute).
+/// Every active agency's local time at `now` and its kill switches, in one query
+/// (the scheduler's minute).
 pub async fn agency_clocks(db: &PgPool, now: DateTime<Utc>) -> Result<Vec<AgencyClock>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id AS agency_id, ($1::timestamptz AT TIME ZONE a.time_zone) AS local,
@@ -103,7 +103,7 @@ pub async fn agency_clocks(db: &PgPool, now: DateTime<Utc>) -> Result<Vec<Agency
                 coalesce(s.reminders_enabled, true) AS reminders_enabled,
                 coalesce(s.escalation_enabled, true) AS escalation_enabled,
                 coalesce(s.defaults_enabled, true) AS defaults_enabled
-         FROM agencies a LEFT JOIN job_settings s ON s.agency_id = a.id ORDER BY a.id",
+         FROM agencies a LEFT JOIN job_settings s ON s.agency_id = a.id WHERE a.is_active ORDER BY a.id",
     )
     .bind(now)
     .fetch_all(db)

@@ -105,3 +105,17 @@ pub async fn revoke_all(tx: &mut PgConnection, user_id: Uuid, reason: &str) -> R
     .await
     .map(drop)
 }
+
+/// Ends every live session of the agency's users; how many it ended.
+pub async fn revoke_agency(tx: &mut PgConnection, agency_id: Uuid, reason: &str) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE auth_sessions s SET revoked_at = now(), revoked_reason = $2
+         FROM users u
+         WHERE u.id = s.user_id AND u.agency_id = $1 AND s.revoked_at IS NULL",
+    )
+    .bind(agency_id)
+    .bind(reason)
+    .execute(tx)
+    .await
+    .map(|r| r.rows_affected())
+}

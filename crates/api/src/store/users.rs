@@ -68,7 +68,7 @@ pub async fn insert_if_absent(db: impl PgExecutor<'_>, user: &NewUser<'_>) -> Re
 }
 
 /// Who a user is for their tokens (what an access token claims), and whether they
-/// may still sign in.
+/// may still sign in (they and their agency are active).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Standing {
     pub id: Uuid,
@@ -90,8 +90,9 @@ pub struct Credentials {
 
 pub async fn find_for_login(tx: &mut PgConnection, username: &str) -> Result<Option<Credentials>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, agency_id, role, token_version, is_active, password_change_required, password_hash
-         FROM users WHERE username = $1",
+        "SELECT u.id, u.agency_id, u.role, u.token_version, u.password_change_required, u.password_hash,
+                u.is_active AND coalesce(a.is_active, true) AS is_active
+         FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.username = $1",
     )
     .bind(username)
     .fetch_optional(tx)
@@ -125,7 +126,9 @@ pub async fn set_password(
 /// The user's standing now.
 pub async fn standing(tx: &mut PgConnection, id: Uuid) -> Result<Option<Standing>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, agency_id, role, token_version, is_active, password_change_required FROM users WHERE id = $1",
+        "SELECT u.id, u.agency_id, u.role, u.token_version, u.password_change_required,
+                u.is_active AND coalesce(a.is_active, true) AS is_active
+         FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.id = $1",
     )
     .bind(id)
     .fetch_optional(tx)

@@ -71,8 +71,8 @@ pub fn StaffRow(
         }
     };
     let terms = match (&member.commission_rate, member.account_limit) {
-        (Some(rate), Some(limit)) => format!("{rate} · up to {limit} accounts"),
-        _ => String::new(),
+        (Some(rate), Some(limit)) => Some(format!("{} commission · up to {limit} accounts", percent(rate))),
+        _ => None,
     };
     let edited = member.clone();
     view! {
@@ -83,13 +83,13 @@ pub fn StaffRow(
                 <span class="muted">{member.username.clone()}</span>
             </td>
             <td data-label="Role">{label(member.role.as_str())}</td>
-            <td data-label="Email">{member.email.clone().unwrap_or_default()}</td>
+            <td data-label="Email">{member.email.clone()}</td>
             <td data-label="Seat" data-testid="seat">
                 {if active { "Active" } else { "Deactivated" }}
                 {member.password_change_required.then(|| view! { <span class="badge">"Temporary password"</span> })}
             </td>
             <td data-label="Collector terms">{terms}</td>
-            <td class="row-actions">
+            <td class="staff-actions">
                 <button class="link" on:click=move |_| on_edit.run(edited.clone())>"Change"</button>
                 {(!myself).then(|| view! {
                     <button class="link" data-testid="reset-password" disabled=move || pending.get() on:click=reset>
@@ -101,5 +101,23 @@ pub fn StaffRow(
                 })}
             </td>
         </tr>
+    }
+}
+
+/// A share as a percentage: `"0.1250"` → `"12.5 %"`.
+fn percent(share: &str) -> String {
+    match share.parse::<rust_decimal::Decimal>() {
+        Ok(share) => format!("{} %", (share * rust_decimal::Decimal::ONE_HUNDRED).normalize()),
+        Err(_) => share.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shares_read_as_percentages() {
+        assert_eq!(super::percent("0.1000"), "10 %");
+        assert_eq!(super::percent("0.1250"), "12.5 %");
+        assert_eq!(super::percent("0"), "0 %");
     }
 }

@@ -1,8 +1,11 @@
-//! `/agencies`: the tenants. Everyone reads their own; platform admins read all;
-//! agency admins change their own.
+//! `/agencies`: the tenants. Everyone reads their own; platform admins read all,
+//! create them (with their first agency admin) and close or reopen them; agency admins
+//! change their own.
 
+pub mod create;
 pub mod get;
 pub mod list;
+pub mod seat;
 pub mod update;
 
 use crate::store::agencies::AgencyRow;
@@ -26,6 +29,9 @@ pub struct Agency {
     pub time_zone: String,
     /// Agency settings (an object); later issues define its keys.
     pub settings: serde_json::Value,
+    /// `false`: a platform admin closed the agency; its users cannot sign in and its
+    /// jobs do not run.
+    pub is_active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -39,6 +45,7 @@ impl From<AgencyRow> for Agency {
             currency: r.currency,
             time_zone: r.time_zone,
             settings: r.settings,
+            is_active: r.is_active,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
