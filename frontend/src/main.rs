@@ -10,6 +10,7 @@ mod format;
 mod live;
 mod pages;
 mod session;
+mod submit;
 mod toasts;
 
 use components::NotFound;

@@ -88,9 +88,17 @@ test('journey 1: a collector works an account; a double-clicked payment pays onc
   await page.waitForSelector('[data-testid=worklist]');
   await shot('03-worklist');
 
-  // Filter by status: the URL keeps it.
-  await page.selectOption('select[name=status]', 'assigned');
+  // Filter by status (any number of them): the URL keeps it.
+  await page.click('[data-testid=status-filter] summary');
+  await page.check('[data-testid=status-filter] input[value=assigned]');
   await page.waitForURL(/status=assigned/);
+  assert.equal(await page.textContent('[data-testid=status-filter] summary'), 'Assigned');
+  await page.check('[data-testid=status-filter] input[value=disputed]');
+  await page.waitForURL(/status=assigned%2Cdisputed/);
+  assert.equal(await page.textContent('[data-testid=status-filter] summary'), '2 statuses');
+  await page.uncheck('[data-testid=status-filter] input[value=disputed]');
+  await page.waitForURL(/status=assigned$/);
+  await page.click('[data-testid=status-filter] summary');
   await page.waitForFunction(() =>
     [...document.querySelectorAll('[data-testid=account-row] [data-testid=status]')].every((b) => b.textContent === 'Assigned'));
   // Another collector's account never shows up.

@@ -31,6 +31,9 @@ const REFRESH_AHEAD_MS: f64 = 60_000.0;
 /// An RFC 9457 problem, or a failure to reach the API (status 0).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct Problem {
+    /// `urn:debtflow:problem:<code>` (empty when the server could not be reached).
+    #[serde(default, rename = "type")]
+    pub kind: String,
     #[serde(default)]
     pub status: u16,
     #[serde(default)]

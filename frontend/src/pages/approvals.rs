@@ -10,6 +10,7 @@ use crate::{
     components::{confirm, invalid, Empty, ErrorBox, Loading, PageHeading},
     format::{self, money},
     session::{use_session, Session},
+    submit::Submission,
 };
 use debtflow_domain::permission::Operation;
 use leptos::prelude::*;
@@ -300,10 +301,8 @@ fn Decision(
     // The warning once the account is read (none while it is not).
     let warning = Memo::new(move |_| account.get().and_then(Result::ok).and_then(|a| warning.run(a)));
     let reason = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<Problem>);
-    let pending = RwSignal::new(false);
-    // One key per decision, reused if it has to be retried.
-    let keys = StoredValue::new(std::collections::HashMap::<&'static str, String>::new());
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let decide = move |decision: &'static str| {
         let id = id.clone();
         move |_| {
@@ -311,8 +310,8 @@ fn Decision(
                 return;
             }
             if decision == "reject" && reason.with_untracked(|r| r.trim().is_empty()) {
-                return problem
-                    .set(Some(Problem::invalid("reason", "Say why it is rejected: the collector reads it.")));
+                return submission
+                    .refuse(Problem::invalid("reason", "Say why it is rejected: the collector reads it."));
             }
             if decision == "approve" && account.with_untracked(|a| a.is_none()) {
                 // The balance is not read yet: a settlement could not have been warned of.
@@ -323,21 +322,11 @@ fn Decision(
                     return;
                 }
             }
-            pending.set(true);
-            problem.set(None);
-            let key = keys.with_value(|k| k.get(decision).cloned()).unwrap_or_else(api::new_idempotency_key);
-            keys.update_value(|k| {
-                k.insert(decision, key.clone());
-            });
-            let id = id.clone();
-            leptos::task::spawn_local(async move {
-                let r = api::decide(what, &id, decision, &reason.get_untracked(), &key).await;
-                pending.set(false);
-                match r {
-                    Ok(_) => reload.run(()),
-                    Err(p) => problem.set(Some(p)),
-                }
-            });
+            let (id, why) = (id.clone(), reason.get_untracked());
+            submission.run(
+                move |key| async move { api::decide(what, &id, decision, &why, &key).await },
+                move |_| reload.run(()),
+            );
         }
     };
     let label_id = format!("reason-{}", account_id.clone() + what);

@@ -16,6 +16,7 @@ use crate::{
     format,
     live::{sleep, use_live},
     session::use_session,
+    submit::Submission,
 };
 use debtflow_domain::{import::ImportStatus, permission::Operation};
 use leptos::{
@@ -193,8 +194,8 @@ fn UploadForm(on_started: Callback<Import>) -> impl IntoView {
         }
     });
     let dragging = RwSignal::new(false);
-    let pending = RwSignal::new(false);
-    let problem = RwSignal::new(None::<Problem>);
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     // The 409 for a file imported before, until the user decides.
     let duplicate = RwSignal::new(None::<String>);
     let input = NodeRef::<leptos::html::Input>::new();
@@ -210,33 +211,24 @@ fn UploadForm(on_started: Callback<Import>) -> impl IntoView {
             return;
         }
         let Some(f) = file.get_value() else {
-            problem.set(Some(Problem::invalid("file", "Choose a CSV file first (or drop one here).")));
-            return;
+            return submission.refuse(Problem::invalid("file", "Choose a CSV file first (or drop one here)."));
         };
-        pending.set(true);
-        problem.set(None);
         duplicate.set(None);
         let mapping = mapping.get_untracked();
-        leptos::task::spawn_local(async move {
-            let r = api::imports::upload(&f, &mapping, force).await;
-            let _ = pending.try_set(false);
-            match r {
-                Ok(Upload::Started(import)) => {
+        submission.run(
+            move |_| async move { api::imports::upload(&f, &mapping, force).await },
+            move |upload| match upload {
+                Upload::Started(import) => {
                     file.set_value(None);
-                    let _ = chosen.try_set(None);
+                    chosen.set(None);
                     if let Some(i) = input.get_untracked() {
                         i.set_value("");
                     }
                     on_started.run(import);
                 }
-                Ok(Upload::Duplicate(p)) => {
-                    let _ = duplicate.try_set(Some(p.detail));
-                }
-                Err(p) => {
-                    let _ = problem.try_set(Some(p));
-                }
-            }
-        });
+                Upload::Duplicate(p) => duplicate.set(Some(p.detail)),
+            },
+        );
     };
     let on_drop = move |ev: DragEvent| {
         ev.prevent_default();

@@ -8,6 +8,7 @@ use crate::{
     api::{self, Problem},
     components::{invalid, FieldError, FormError, PageHeading},
     session::use_session,
+    submit::Submission,
 };
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_router::{components::A, hooks::use_navigate};
@@ -85,33 +86,22 @@ pub fn NewAccountPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let draft = RwSignal::new(Draft::default());
-    let problem = RwSignal::new(None::<Problem>);
-    let pending = RwSignal::new(false);
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let currency =
         move || session.user.with(|u| u.as_ref().and_then(|u| u.agency.as_ref().map(|a| a.currency.clone())));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let currency = currency().unwrap_or_else(|| "USD".into());
         let body = match draft.with_untracked(|d| d.body(&currency, session.today())) {
             Ok(body) => body,
-            Err(p) => return problem.set(Some(p)),
+            Err(p) => return submission.refuse(p),
         };
-        problem.set(None);
-        pending.set(true);
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            let result = api::create_account(&body).await;
-            let _ = pending.try_set(false);
-            match result {
-                Ok(account) => navigate(&format!("/accounts/{}", account.id), Default::default()),
-                Err(p) => {
-                    let _ = problem.try_set(Some(p));
-                }
-            }
-        });
+        submission.run(
+            move |_| async move { api::create_account(&body).await },
+            move |account| navigate(&format!("/accounts/{}", account.id), Default::default()),
+        );
     };
     let input = move |(field, caption, kind, required): (&'static str, &'static str, &'static str, bool)| {
         let id = format!("new-{}", field.replace('.', "-"));

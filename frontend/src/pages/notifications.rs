@@ -12,6 +12,7 @@ use crate::{
     bell::NotificationText,
     components::{Cursors, Empty, ErrorBox, FormError, Loading, PageHeading, Pager},
     live::use_live,
+    submit::Submission,
 };
 use debtflow_domain::notification::{EmailDelivery, NotificationKind};
 use leptos::{either::EitherOf4, prelude::*};
@@ -226,8 +227,8 @@ pub fn PreferencesPage() -> impl IntoView {
     };
     load();
     let saved = RwSignal::new(false);
-    let problem = RwSignal::new(None::<Problem>);
-    let pending = RwSignal::new(false);
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let update = move |kind: NotificationKind, change: Box<dyn Fn(&mut KindPreference)>| {
         saved.set(false);
         problem.set(None);
@@ -240,18 +241,13 @@ pub fn PreferencesPage() -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let list = draft.get_value();
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            let r = api::notifications::set_preferences(&list).await;
-            pending.set(false);
-            match r {
-                Ok(after) => {
-                    shown(Ok(after));
-                    saved.set(true);
-                }
-                Err(p) => problem.set(Some(p)),
-            }
-        });
+        submission.run(
+            move |_| async move { api::notifications::set_preferences(&list).await },
+            move |after| {
+                shown(Ok(after));
+                saved.set(true);
+            },
+        );
     };
     view! {
         <section class="preferences-page">

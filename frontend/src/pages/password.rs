@@ -7,6 +7,7 @@ use crate::{
     components::{invalid, FieldError, FormError, PageHeading},
     pages::login::next_path,
     session::use_session,
+    submit::Submission,
 };
 use debtflow_domain::staff::{check_password, PASSWORD_POLICY};
 use leptos::{ev::SubmitEvent, prelude::*};
@@ -39,44 +40,32 @@ pub fn PasswordPage() -> impl IntoView {
     let forced = session.user.with_untracked(|u| u.as_ref().is_some_and(|u| u.password_change_required));
     let (current, new, repeat) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let problem = RwSignal::new(None::<Problem>);
-    let pending = RwSignal::new(false);
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let done = RwSignal::new(false);
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let (c, n) = (current.get_untracked(), new.get_untracked());
         if let Err(p) = check(&c, &n, &repeat.get_untracked()) {
-            problem.set(Some(p));
-            return;
+            return submission.refuse(p);
         }
-        problem.set(None);
-        pending.set(true);
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            let result = api::change_password(&c, &n).await;
-            let _ = pending.try_set(false);
-            match result {
-                Ok(me) => {
-                    session.start(me);
-                    if forced {
-                        let next = next_path(query.with_untracked(|q| q.get("next")));
-                        navigate(&next, NavigateOptions { replace: true, ..Default::default() });
-                    } else {
-                        let _ = done.try_set(true);
-                        for field in [current, new, repeat] {
-                            let _ = field.try_set(String::new());
-                        }
+        submission.run(
+            move |_| async move { api::change_password(&c, &n).await },
+            move |me| {
+                session.start(me);
+                if forced {
+                    let next = next_path(query.with_untracked(|q| q.get("next")));
+                    navigate(&next, NavigateOptions { replace: true, ..Default::default() });
+                } else {
+                    done.set(true);
+                    for field in [current, new, repeat] {
+                        field.set(String::new());
                     }
                 }
-                Err(p) => {
-                    let _ = problem.try_set(Some(p));
-                }
-            }
-        });
+            },
+        );
     };
 
     let field =

@@ -5,6 +5,7 @@ use crate::{
     api::{self, Account, Fee, Problem},
     components::{Empty, ErrorBox, FieldError, FormError, Loading},
     format::{self, money},
+    submit::Submission,
 };
 use debtflow_domain::fee::{FeeKind, FeeStatus};
 use leptos::{ev::SubmitEvent, prelude::*};
@@ -64,34 +65,21 @@ fn FeeItem(account_id: String, currency: String, fee: Fee, reload: Callback<()>)
     let cur = currency;
     let waiting = fee.status == FeeStatus::Waiting;
     let reason = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<Problem>);
-    let pending = RwSignal::new(false);
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let done = Done::of(format!("fee-{}", fee.id));
-    let key = RwSignal::new(None::<String>);
     let fee_id = fee.id.clone();
     let waive = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        problem.set(None);
         done.set(None);
-        let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
-        key.set(Some(k.clone()));
         let (aid, fid, r) = (account_id.clone(), fee_id.clone(), reason.get_untracked());
-        leptos::task::spawn_local(async move {
-            let result = api::waive_fee(&aid, &fid, r.trim(), &k).await;
-            pending.set(false);
-            match result {
-                Ok(_) => {
-                    key.set(None);
-                    done.set(Some("Fee waived.".into()));
-                    reload.run(());
-                }
-                Err(p) => problem.set(Some(p)),
-            }
-        });
+        submission.run(
+            move |key| async move { api::waive_fee(&aid, &fid, r.trim(), &key).await },
+            move |_| {
+                done.set(Some("Fee waived.".into()));
+                reload.run(());
+            },
+        );
     };
     let reason_id = format!("waive-reason-{}", fee.id);
     let waived = Decimal::from_str(&fee.waived_amount).is_ok_and(|d| !d.is_zero());
@@ -134,44 +122,31 @@ fn FeeForm(account: Account, reload: Callback<()>) -> impl IntoView {
     let kind = RwSignal::new(FeeKind::Collection);
     let amount = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<Problem>);
-    let pending = RwSignal::new(false);
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let done = Done::of("fee");
-    let key = RwSignal::new(None::<String>);
     let account_id = account.id.clone();
     let currency = account.currency.clone();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         done.set(None);
         let a = match Problem::amount("amount", &amount.get_untracked(), &currency) {
             Ok(a) => a,
-            Err(p) => return problem.set(Some(p)),
+            Err(p) => return submission.refuse(p),
         };
-        pending.set(true);
-        problem.set(None);
-        let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
-        key.set(Some(k.clone()));
         let (id, kd, r) = (account_id.clone(), kind.get_untracked(), reason.get_untracked());
         let currency = currency.clone();
-        leptos::task::spawn_local(async move {
-            let result = api::assess_fee(&id, kd, &a, r.trim(), &k).await;
-            pending.set(false);
-            match result {
-                Ok(f) => {
-                    key.set(None);
-                    done.set(Some(format!(
-                        "{} fee of {} assessed.",
-                        format::label(f.kind.as_str()),
-                        money(&f.amount, &currency)
-                    )));
-                    reload.run(());
-                }
-                Err(p) => problem.set(Some(p)),
-            }
-        });
+        submission.run(
+            move |key| async move { api::assess_fee(&id, kd, &a, r.trim(), &key).await },
+            move |f| {
+                done.set(Some(format!(
+                    "{} fee of {} assessed.",
+                    format::label(f.kind.as_str()),
+                    money(&f.amount, &currency)
+                )));
+                reload.run(());
+            },
+        );
     };
     view! {
         <form on:submit=submit data-testid="fee-form">

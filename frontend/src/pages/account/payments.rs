@@ -8,6 +8,7 @@ use crate::{
     components::{confirm, invalid, Empty, ErrorBox, FieldError, FormError, Loading},
     format::{self, money},
     session::use_session,
+    submit::Submission,
 };
 use chrono::NaiveDate;
 use debtflow_domain::{
@@ -46,29 +47,20 @@ pub(super) fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoVi
     let method = RwSignal::new(METHODS[0]);
     let paid_on = RwSignal::new(session.today().to_string());
     let reference = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<Problem>);
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let done = Done::of("payment");
-    let pending = RwSignal::new(false);
-    // One key per submission, kept across retries until the payment is recorded.
-    let key = RwSignal::new(None::<String>);
     let window = move || session.payment_approval_after_days();
     let backdated = move || window().is_some_and(|days| waits_for_approval(&paid_on.get(), session.today(), days));
     let account_id = account.id.clone();
     let currency = account.currency.clone();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         done.set(None);
         let typed = match Problem::amount("amount", &amount.get_untracked(), &currency) {
             Ok(typed) => typed,
-            Err(p) => return problem.set(Some(p)),
+            Err(p) => return submission.refuse(p),
         };
-        pending.set(true);
-        problem.set(None);
-        let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
-        key.set(Some(k.clone()));
         let reference_text = reference.get_untracked();
         let body = json!({
             "account_id": account_id,
@@ -78,31 +70,23 @@ pub(super) fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoVi
             "reference": if reference_text.trim().is_empty() { None } else { Some(reference_text.trim().to_string()) },
         });
         let currency = currency.clone();
-        leptos::task::spawn_local(async move {
-            let r = api::record_payment(&body, &k).await;
-            pending.set(false);
-            match r {
-                Ok(p) => {
-                    key.set(None);
-                    amount.set(String::new());
-                    reference.set(String::new());
-                    done.set(Some(if p.status == PaymentStatus::PendingApproval {
-                        format!(
-                            "Payment of {} recorded: it waits for a manager's approval.",
-                            money(&p.amount, &currency)
-                        )
-                    } else {
-                        format!(
-                            "Payment of {} recorded ({}).",
-                            money(&p.amount, &currency),
-                            format::label(p.status.as_str())
-                        )
-                    }));
-                    reload.run(());
-                }
-                Err(p) => problem.set(Some(p)),
-            }
-        });
+        submission.run(
+            move |key| async move { api::record_payment(&body, &key).await },
+            move |p| {
+                amount.set(String::new());
+                reference.set(String::new());
+                done.set(Some(if p.status == PaymentStatus::PendingApproval {
+                    format!("Payment of {} recorded: it waits for a manager's approval.", money(&p.amount, &currency))
+                } else {
+                    format!(
+                        "Payment of {} recorded ({}).",
+                        money(&p.amount, &currency),
+                        format::label(p.status.as_str())
+                    )
+                }));
+                reload.run(());
+            },
+        );
     };
     view! {
         <form class="card" on:submit=submit on:input=move |_| problem.set(None) data-testid="payment-form">
@@ -231,48 +215,34 @@ fn PaymentItem(payment: Payment, refunder: bool, reload: Callback<()>) -> impl I
 fn RefundForm(payment: Payment, reload: Callback<()>) -> impl IntoView {
     let amount = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<Problem>);
-    let pending = RwSignal::new(false);
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let done = Done::of(format!("refund-{}", payment.id));
-    // One key per submission, kept across retries until the refund is recorded.
-    let key = RwSignal::new(None::<String>);
     let id = payment.id.clone();
     let currency = payment.currency.clone();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         done.set(None);
         let a = match Problem::amount("amount", &amount.get_untracked(), &currency) {
             Ok(a) => a,
-            Err(p) => return problem.set(Some(p)),
+            Err(p) => return submission.refuse(p),
         };
         let question = format!("Refund {} to the debtor? The refund is posted at once.", money(&a, &currency));
         if !confirm(&question) {
             return;
         }
-        pending.set(true);
-        problem.set(None);
-        let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
-        key.set(Some(k.clone()));
-        let (id, r, currency) = (id.clone(), reason.get_untracked(), currency.clone());
-        leptos::task::spawn_local(async move {
-            let result = api::refund(&id, &a, r.trim(), &k).await;
-            pending.set(false);
-            match result {
-                Ok(p) => {
-                    key.set(None);
-                    done.set(Some(format!(
-                        "Refund of {} recorded ({}).",
-                        money(&a, &currency),
-                        format::label(p.status.as_str())
-                    )));
-                    reload.run(());
-                }
-                Err(p) => problem.set(Some(p)),
-            }
-        });
+        let (id, r, currency, shown) = (id.clone(), reason.get_untracked(), currency.clone(), a.clone());
+        submission.run(
+            move |key| async move { api::refund(&id, &a, r.trim(), &key).await },
+            move |p| {
+                done.set(Some(format!(
+                    "Refund of {} recorded ({}).",
+                    money(&shown, &currency),
+                    format::label(p.status.as_str())
+                )));
+                reload.run(());
+            },
+        );
     };
     let amount_id = format!("refund-amount-{}", payment.id);
     let reason_id = format!("refund-reason-{}", payment.id);

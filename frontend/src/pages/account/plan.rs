@@ -8,6 +8,7 @@ use crate::{
     components::{confirm, Empty, FieldError, FormError},
     format::{self, money},
     session::use_session,
+    submit::Submission,
 };
 use chrono::Days;
 use debtflow_domain::{
@@ -101,44 +102,21 @@ pub(super) fn PlanTab(account: Account, plan: Option<Plan>, reload: Callback<()>
 
 #[component]
 fn PlanView(plan: Plan, proposer: bool, reload: Callback<()>) -> impl IntoView {
-    let problem = RwSignal::new(None::<Problem>);
-    let pending = RwSignal::new(false);
+    // One submission for both buttons: one of them at a time (only sending uses the key).
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let plan_id = plan.id.clone();
-    // One key per submission, reused if it has to be retried.
-    let key = StoredValue::new(api::new_idempotency_key());
     let submit = move |_| {
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        problem.set(None);
         let id = plan_id.clone();
-        let key = key.get_value();
-        leptos::task::spawn_local(async move {
-            let r = api::submit_plan(&id, &key).await;
-            pending.set(false);
-            match r {
-                Ok(_) => reload.run(()),
-                Err(p) => problem.set(Some(p)),
-            }
-        });
+        submission.run(move |key| async move { api::submit_plan(&id, &key).await }, move |_| reload.run(()));
     };
     let draft_id = plan.id.clone();
     let discard = move |_| {
         if pending.get_untracked() || !confirm("Delete this draft plan? It was never sent for approval.") {
             return;
         }
-        pending.set(true);
-        problem.set(None);
         let id = draft_id.clone();
-        leptos::task::spawn_local(async move {
-            let r = api::delete_plan(&id).await;
-            pending.set(false);
-            match r {
-                Ok(()) => reload.run(()),
-                Err(p) => problem.set(Some(p)),
-            }
-        });
+        submission.run(move |_| async move { api::delete_plan(&id).await }, move |()| reload.run(()));
     };
     let cur = plan.currency.clone();
     let rows = plan
@@ -274,9 +252,8 @@ fn PlanForm(account: Account, draft: Option<Plan>, reload: Callback<()>) -> impl
             .unwrap_or_default();
         rows.update(|r| r.push(new_row(due, String::new())));
     };
-    let problem = RwSignal::new(None::<Problem>);
-    let pending = RwSignal::new(false);
-    let key = RwSignal::new(None::<String>);
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let currency = account.currency.clone();
     let cur2 = currency.clone();
     let manual_rows =
@@ -295,19 +272,14 @@ fn PlanForm(account: Account, draft: Option<Plan>, reload: Callback<()>) -> impl
             return;
         }
         if let Err((field, msg)) = schedule.get_untracked() {
-            problem.set(Some(Problem {
+            return submission.refuse(Problem {
                 status: 422,
                 title: "Check the plan".into(),
                 detail: format!("{field}: {msg}"),
                 errors: Some([(field.to_string(), vec![msg])].into_iter().collect()),
                 ..Default::default()
-            }));
-            return;
+            });
         }
-        pending.set(true);
-        problem.set(None);
-        let k = key.get_untracked().unwrap_or_else(api::new_idempotency_key);
-        key.set(Some(k.clone()));
         let body = if by_hand.get_untracked() {
             let schedule: Vec<_> = rows.with_untracked(|r| {
                 r.iter()
@@ -325,27 +297,19 @@ fn PlanForm(account: Account, draft: Option<Plan>, reload: Callback<()>) -> impl
         };
         let (id, draft_id) = (account_id.clone(), draft_id.clone());
         done.set(None);
-        leptos::task::spawn_local(async move {
-            let r = match draft_id {
-                Some(draft) => api::edit_plan(&draft, &body).await,
-                None => api::propose_plan(&id, &body, &k).await,
-            };
-            pending.set(false);
-            match r {
-                Ok(_) => {
-                    key.set(None);
-                    done.set(Some(if editing { "The draft is saved." } else { "Plan proposed as a draft." }.into()));
-                    reload.run(());
+        submission.run(
+            move |key| async move {
+                match draft_id {
+                    Some(draft) => api::edit_plan(&draft, &body).await,
+                    None => api::propose_plan(&id, &body, &key).await,
                 }
-                Err(p) => problem.set(Some(p)),
-            }
-        });
+            },
+            move |_| {
+                done.set(Some(if editing { "The draft is saved." } else { "Plan proposed as a draft." }.into()));
+                reload.run(());
+            },
+        );
     };
-    // The mode changes what is sent: a new submission, a new key.
-    Effect::new(move |_| {
-        by_hand.track();
-        key.set(None);
-    });
     view! {
         <form class="card" on:submit=submit data-testid="plan-form">
             <h2>{if editing { "Change the draft plan" } else { "Propose a payment plan" }}</h2>

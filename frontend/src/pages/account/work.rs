@@ -8,6 +8,7 @@ use crate::{
     components::{confirm, invalid, FieldError, FormError},
     format,
     session::use_session,
+    submit::Submission,
 };
 use debtflow_domain::{permission::Operation, AccountStatus};
 use leptos::{ev::SubmitEvent, prelude::*};
@@ -78,27 +79,18 @@ pub(super) fn Overview(detail: AccountDetail, reload: Callback<()>) -> impl Into
 #[component]
 fn NoteForm(id: String, reload: Callback<()>) -> impl IntoView {
     let body = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<Problem>);
-    let pending = RwSignal::new(false);
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        problem.set(None);
         let (id, text) = (id.clone(), body.get_untracked());
-        leptos::task::spawn_local(async move {
-            let r = api::add_note(&id, text.trim()).await;
-            pending.set(false);
-            match r {
-                Ok(_) => {
-                    body.set(String::new());
-                    reload.run(());
-                }
-                Err(p) => problem.set(Some(p)),
-            }
-        });
+        submission.run(
+            move |_| async move { api::add_note(&id, text.trim()).await },
+            move |_| {
+                body.set(String::new());
+                reload.run(());
+            },
+        );
     };
     view! {
         <form class="card" on:submit=submit on:input=move |_| problem.set(None) data-testid="note-form">
@@ -138,32 +130,23 @@ fn TransitionForm(id: String, allowed: Vec<AccountStatus>, reload: Callback<()>)
     // Nothing chosen until the user chooses: the first allowed move may be a risky one.
     let to = RwSignal::new(None::<AccountStatus>);
     let reason = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<Problem>);
-    let pending = RwSignal::new(false);
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if pending.get_untracked() {
             return;
         }
         let Some(t) = to.get_untracked() else {
-            return problem.set(Some(Problem::invalid("to", "Choose the new status.")));
+            return submission.refuse(Problem::invalid("to", "Choose the new status."));
         };
         if let Some(consequence) = move_consequence(t) {
             if !confirm(&format!("Move this account to {}? {consequence}", format::label(t.as_str()))) {
                 return;
             }
         }
-        pending.set(true);
-        problem.set(None);
         let (id, r) = (id.clone(), reason.get_untracked());
-        leptos::task::spawn_local(async move {
-            let result = api::transition(&id, t, r.trim()).await;
-            pending.set(false);
-            match result {
-                Ok(_) => reload.run(()),
-                Err(p) => problem.set(Some(p)),
-            }
-        });
+        submission.run(move |_| async move { api::transition(&id, t, r.trim()).await }, move |_| reload.run(()));
     };
     view! {
         <form class="card" on:submit=submit on:input=move |_| problem.set(None) data-testid="transition-form">

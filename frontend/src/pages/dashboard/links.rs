@@ -1,7 +1,7 @@
 //! Where each figure leads: the worklist filtered to the accounts behind it, written
 //! with the worklist's own [`Filters`] so the worklist reads exactly what is linked.
 
-use crate::pages::worklist::Filters;
+use crate::pages::worklist::filters::Filters;
 use debtflow_domain::{AccountStatus, Bucket};
 
 /// The worklist with `filters` (`/accounts` when none).

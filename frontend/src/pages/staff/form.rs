@@ -10,6 +10,7 @@ use crate::{
     },
     components::{invalid, FieldError, FormError},
     format::label,
+    submit::Submission,
 };
 use debtflow_domain::{
     staff::{check_collector_terms, check_role, STAFF_ROLES},
@@ -105,34 +106,25 @@ pub fn StaffForm(
     let new = existing.is_none();
     let id = existing.as_ref().map(|m| m.id.clone()).unwrap_or_default();
     let draft = RwSignal::new(existing.as_ref().map(Draft::of).unwrap_or_default());
-    let problem = RwSignal::new(None::<Problem>);
-    let pending = RwSignal::new(false);
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let body = match draft.with_untracked(|d| d.body(new)) {
             Ok(body) => body,
-            Err(p) => return problem.set(Some(p)),
+            Err(p) => return submission.refuse(p),
         };
-        problem.set(None);
-        pending.set(true);
         let id = id.clone();
-        leptos::task::spawn_local(async move {
-            let result = if new {
-                api::staff::create(&body).await.map(Saved::Added)
-            } else {
-                api::staff::update(&id, &body).await.map(|_| Saved::Changed)
-            };
-            let _ = pending.try_set(false);
-            match result {
-                Ok(saved) => on_saved.run(saved),
-                Err(p) => {
-                    let _ = problem.try_set(Some(p));
+        submission.run(
+            move |_| async move {
+                if new {
+                    api::staff::create(&body).await.map(Saved::Added)
+                } else {
+                    api::staff::update(&id, &body).await.map(|_| Saved::Changed)
                 }
-            }
-        });
+            },
+            move |saved| on_saved.run(saved),
+        );
     };
     // A text field: the wire name it is checked under, its input's id, its caption.
     let text = move |field: &'static str,

@@ -7,6 +7,7 @@ use crate::{
     components::confirm,
     format::label,
     session::use_session,
+    submit::Submission,
 };
 use leptos::prelude::*;
 use serde_json::json;
@@ -20,25 +21,19 @@ pub fn StaffRow(
     problem: RwSignal<Option<Problem>>,
 ) -> impl IntoView {
     let myself = use_session().user.with_untracked(|u| u.as_ref().is_some_and(|u| u.id == member.id));
-    let pending = RwSignal::new(false);
+    // The row's refusal (the last admin's seat, say) is shown atop the list.
+    let submission = Submission::reporting_to(problem);
+    let pending = submission.pending;
     let run = move |work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Handover>, Problem>>>>| {
-        problem.set(None);
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            let result = work.await;
-            let _ = pending.try_set(false);
-            match result {
-                Ok(handover) => {
-                    if let Some(h) = handover {
-                        on_handover.run(h);
-                    }
-                    on_changed.run(());
+        submission.run(
+            move |_| work,
+            move |handover| {
+                if let Some(h) = handover {
+                    on_handover.run(h);
                 }
-                Err(p) => {
-                    let _ = problem.try_set(Some(p));
-                }
-            }
-        });
+                on_changed.run(());
+            },
+        );
     };
     let (id, name, username) = (member.id.clone(), member.full_name.clone(), member.username.clone());
     let active = member.is_active;
