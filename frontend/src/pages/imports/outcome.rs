@@ -1,0 +1,139 @@
+//! A finished import: its counts, its row errors and their CSV download.
+
+use super::{errors_file_name, outcome, ERRORS_SHOWN};
+use crate::{
+    api::{
+        self,
+        imports::{Import, ImportError},
+        Problem,
+    },
+    components::{ErrorBox, FormError, Loading},
+};
+use debtflow_domain::import::ImportStatus;
+use leptos::{either::EitherOf3, prelude::*};
+use leptos_router::components::A;
+use wasm_bindgen::JsCast;
+
+/// A finished import: its counts, the link to its accounts, its row errors.
+#[component]
+pub(super) fn Outcome(import: Import) -> impl IntoView {
+    let id = import.id.clone();
+    // The first page of row errors (there are some when rows failed).
+    let errors = RwSignal::new(None::<Result<Vec<ImportError>, Problem>>);
+    let load_errors = {
+        let id = id.clone();
+        move || {
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                let r = api::imports::errors(&id, ERRORS_SHOWN).await.map(|p| p.items);
+                let _ = errors.try_set(Some(r));
+            });
+        }
+    };
+    if import.failed > 0 {
+        load_errors();
+    }
+    let downloading = RwSignal::new(false);
+    let download_problem = RwSignal::new(None::<Problem>);
+    let file_name = errors_file_name(&import.file_name);
+    let download = {
+        let id = id.clone();
+        move |_| {
+            let (id, name) = (id.clone(), file_name.clone());
+            downloading.set(true);
+            download_problem.set(None);
+            leptos::task::spawn_local(async move {
+                let r = api::imports::errors_csv(&id).await;
+                let _ = downloading.try_set(false);
+                match r.and_then(|csv| save_file(&csv, &name)) {
+                    Ok(()) => {}
+                    Err(p) => {
+                        let _ = download_problem.try_set(Some(p));
+                    }
+                }
+            });
+        }
+    };
+    let accounts = (import.created > 0).then(|| {
+        view! {
+            <A href=format!("/accounts?import={id}") attr:data-testid="import-accounts">
+                {format!("See the {} new account(s) on the worklist", import.created)}
+            </A>
+        }
+    });
+    view! {
+        <div class="outcome">
+            <p data-testid="import-outcome" class:form-error=import.status == ImportStatus::Failed>{outcome(&import)}</p>
+            {accounts}
+            {(import.failed > 0)
+                .then(|| {
+                    view! {
+                        <h3>"Rows refused"</h3>
+                        <button on:click=download.clone() disabled=move || downloading.get() data-testid="download-errors">
+                            "Download errors (CSV)"
+                        </button>
+                        <FormError problem=download_problem />
+                        {move || match errors.get() {
+                            None => EitherOf3::A(view! { <Loading /> }),
+                            Some(Err(p)) => {
+                                let retry = load_errors.clone();
+                                EitherOf3::B(view! { <ErrorBox problem=p retry=move |_| retry() /> })
+                            }
+                            Some(Ok(list)) => EitherOf3::C(view! { <ErrorList list=list /> }),
+                        }}
+                    }
+                })}
+        </div>
+    }
+}
+
+#[component]
+fn ErrorList(list: Vec<ImportError>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="import-errors stacked" data-testid="import-errors">
+                <thead>
+                    <tr>
+                        <th scope="col">"Line"</th>
+                        <th scope="col">"Column"</th>
+                        <th scope="col">"Value"</th>
+                        <th scope="col">"What is wrong"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list
+                        .into_iter()
+                        .map(|e| {
+                            view! {
+                                <tr data-testid="import-error">
+                                    <td data-label="Line">{e.row}</td>
+                                    <td data-label="Column">{e.column.unwrap_or_else(|| "(the row)".into())}</td>
+                                    <td data-label="Value" class="value">{e.value}</td>
+                                    <td data-label="What is wrong">{e.message}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Hands `text` to the browser as a CSV download named `name`.
+fn save_file(text: &str, name: &str) -> Result<(), Problem> {
+    let fail = |e: wasm_bindgen::JsValue| Problem::decode(format!("the file could not be saved: {e:?}"));
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| Problem::decode("no document"))?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(fail)?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // Released once the browser has taken it.
+    set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(30));
+    Ok(())
+}
