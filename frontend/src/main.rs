@@ -1,6 +1,6 @@
 //! DebtFlow's single-page app (Leptos, client-side rendered): login, the managers'
 //! dashboard, the worklist, the account page with its actions, approvals, the live
-//! notification centre and imports.
+//! notification centre, imports, the audit viewer and the job runs.
 
 mod api;
 mod bell;
@@ -73,6 +73,8 @@ fn App() -> impl IntoView {
                         view=|| view! { <Protected><pages::notifications::PreferencesPage /></Protected> }
                     />
                     <Route path=path!("/imports") view=|| view! { <Protected><pages::imports::ImportsPage /></Protected> } />
+                    <Route path=path!("/audit") view=|| view! { <Protected><pages::audit::AuditPage /></Protected> } />
+                    <Route path=path!("/jobs") view=|| view! { <Protected><pages::jobs::JobsPage /></Protected> } />
                 </Routes>
             </main>
             <toasts::Toasts />
@@ -150,6 +152,12 @@ fn Nav() -> impl IntoView {
                     </Show>
                     <Show when=move || session.can(Operation::ReadImports)>
                         <A href="/imports">"Imports"</A>
+                    </Show>
+                    <Show when=move || session.can(Operation::ReadAuditLog)>
+                        <A href="/audit">"Audit"</A>
+                    </Show>
+                    <Show when=move || session.can(Operation::ReadJobRuns)>
+                        <A href="/jobs">"Jobs"</A>
                     </Show>
                 </nav>
                 <bell::Bell />

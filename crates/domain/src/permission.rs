@@ -94,7 +94,9 @@ impl Operation {
             // Managers pick collectors when they assign accounts.
             Operation::ReadCollectors => &[Admin, AgencyAdmin, Manager],
             Operation::ManageCollectors => &[AgencyAdmin],
-            Operation::ReadUsers => &[Admin, AgencyAdmin],
+            // Compliance and auditors read the staff list: the audit viewer names who
+            // did what, and filters by them.
+            Operation::ReadUsers => &[Admin, AgencyAdmin, Compliance, Auditor],
             Operation::ManageStaff => &[Admin, AgencyAdmin],
             Operation::ReadAuditLog => &[Admin, AgencyAdmin, Compliance, Auditor],
             // Collectors reach only their own accounts (another's is a 404).
@@ -157,6 +159,13 @@ mod tests {
         assert!(!allows(Manager, Operation::ReadAuditLog));
         assert!(allows(Auditor, Operation::ReadAuditLog));
         assert!(!allows(Compliance, Operation::ManageCollectors));
+    }
+
+    #[test]
+    fn whoever_reads_the_audit_trail_reads_the_staff_it_names() {
+        for role in Role::ALL {
+            assert!(!allows(role, Operation::ReadAuditLog) || allows(role, Operation::ReadUsers), "{role}");
+        }
     }
 
     #[test]

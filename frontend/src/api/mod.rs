@@ -19,7 +19,9 @@ use serde_json::{json, Value};
 use std::{cell::RefCell, collections::BTreeMap, rc::Rc, time::Duration};
 
 pub mod analytics;
+pub mod audit;
 pub mod imports;
+pub mod jobs;
 pub mod notifications;
 
 const BASE: &str = "/api/v1";

@@ -1,5 +1,5 @@
-//! `/users`: everyone in the caller's agency, for agency admins (platform admins: all),
-//! and lifting a login lock.
+//! `/users`: everyone in the caller's agency, for agency admins, compliance and
+//! auditors (platform admins: all), and lifting a login lock.
 
 pub mod list;
 pub mod unlock;

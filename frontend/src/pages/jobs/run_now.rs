@@ -1,0 +1,131 @@
+//! "Run now" (agency admins): one of the agency's jobs for its today, after a
+//! confirmation saying what it does; then what the run did, beside the button.
+
+use super::runs::{duration, status_label};
+use crate::{
+    api::{self, jobs::TriggeredRun, Problem},
+    components::{confirm, FormError},
+};
+use debtflow_domain::job::Job;
+use leptos::prelude::*;
+
+/// The jobs an agency runs for itself (the platform-wide ones are the platform's).
+fn agency_jobs() -> impl Iterator<Item = Job> {
+    Job::ALL.into_iter().filter(|j| j.per_agency())
+}
+
+/// What a run did, in a sentence.
+pub fn outcome(run: &TriggeredRun) -> String {
+    let mut text = format!(
+        "{} for {}: {} — {} scanned, {} updated, {} notified",
+        run.job.title(),
+        run.as_of_date,
+        status_label(run.status).to_lowercase(),
+        run.records_scanned,
+        run.records_updated,
+        run.notifications_sent
+    );
+    if run.errors_count > 0 {
+        text.push_str(&format!(", {} failed", run.errors_count));
+    }
+    if run.findings > 0 {
+        text.push_str(&format!(", {} finding(s)", run.findings));
+    }
+    text.push_str(&format!(" ({}).", duration(run.duration_ms)));
+    text
+}
+
+#[component]
+pub fn RunNow(on_ran: Callback<String>) -> impl IntoView {
+    let job = RwSignal::new(Job::DpdAging);
+    let pending = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Problem>);
+    let done = RwSignal::new(None::<String>);
+    let run = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let j = job.get_untracked();
+        if pending.get_untracked() {
+            return;
+        }
+        let question = format!(
+            "Run “{}” now for today?\n\nIt {}. A day already done is skipped; the kill switches apply.",
+            j.title(),
+            j.description()
+        );
+        if !confirm(&question) {
+            return;
+        }
+        pending.set(true);
+        problem.set(None);
+        done.set(None);
+        leptos::task::spawn_local(async move {
+            let r = api::jobs::run_now(j).await;
+            let _ = pending.try_set(false);
+            match r {
+                Ok(runs) => {
+                    let _ = done.try_set(Some(runs.iter().map(outcome).collect::<Vec<_>>().join(" ")));
+                    if let Some(first) = runs.into_iter().next() {
+                        on_ran.run(first.run_id);
+                    }
+                }
+                Err(p) => {
+                    let _ = problem.try_set(Some(p));
+                }
+            }
+        });
+    };
+    view! {
+        <form class="card run-now" data-testid="run-now" on:submit=run>
+            <h2>"Run a job now"</h2>
+            <div class="actions">
+                <label for="run-job">"Job"</label>
+                <select
+                    id="run-job"
+                    data-testid="run-job"
+                    on:change=move |ev| {
+                        if let Ok(j) = event_target_value(&ev).parse::<Job>() {
+                            job.set(j);
+                        }
+                    }
+                >
+                    {agency_jobs()
+                        .map(|j| view! { <option value=j.name() selected=move || job.get() == j>{j.title()}</option> })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="primary" disabled=move || pending.get() data-testid="run-job-now">
+                    {move || if pending.get() { "Running…" } else { "Run now" }}
+                </button>
+            </div>
+            <p class="muted">{move || job.get().description()}</p>
+            <FormError problem=problem />
+            {move || done.get().map(|m| view! { <p class="ok notice" role="status" data-testid="run-outcome">{m}</p> })}
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use debtflow_domain::job::RunStatus;
+
+    #[test]
+    fn an_outcome_says_what_the_run_did_and_agencies_run_their_own_jobs() {
+        let run = TriggeredRun {
+            run_id: "r".into(),
+            job: Job::DataQuality,
+            as_of_date: "2026-11-02".into(),
+            status: RunStatus::Succeeded,
+            duration_ms: 420,
+            records_scanned: 150,
+            records_updated: 0,
+            notifications_sent: 1,
+            errors_count: 0,
+            findings: 2,
+        };
+        assert_eq!(
+            outcome(&run),
+            "Data quality for 2026-11-02: succeeded — 150 scanned, 0 updated, 1 notified, 2 finding(s) (420 ms)."
+        );
+        assert!(agency_jobs().all(|j| j.per_agency()) && agency_jobs().count() == 5);
+    }
+}
