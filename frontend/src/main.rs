@@ -8,6 +8,7 @@ mod chart;
 mod components;
 mod format;
 mod live;
+mod markup;
 mod pages;
 mod session;
 mod toasts;

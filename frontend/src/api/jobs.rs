@@ -18,8 +18,6 @@ pub struct JobRun {
     pub forced: bool,
     pub started_at: String,
     #[serde(default)]
-    pub finished_at: Option<String>,
-    #[serde(default)]
     pub duration_ms: Option<i64>,
     pub records_scanned: i64,
     pub records_updated: i64,
@@ -34,19 +32,14 @@ pub struct JobRun {
     pub runs_that_day: Option<i64>,
 }
 
-/// What "run now" did: one run (for the caller's agency, or platform-wide).
+/// What "run now" started: one run (for the caller's agency, or platform-wide); its
+/// counts are in the list of runs.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct TriggeredRun {
     pub run_id: String,
     pub job: Job,
     pub as_of_date: String,
     pub status: RunStatus,
-    pub duration_ms: i64,
-    pub records_scanned: i64,
-    pub records_updated: i64,
-    pub notifications_sent: i64,
-    pub errors_count: i64,
-    pub findings: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]

@@ -2,7 +2,7 @@
 //! (`debtor › phone`), each field marked changed, added or removed, values shown as
 //! text and anything else (lists) as compact JSON.
 
-use leptos::prelude::*;
+use crate::markup::esc;
 use serde_json::{Map, Value};
 
 /// How a field differs.
@@ -58,21 +58,23 @@ pub fn rows(before: Option<&Value>, after: Option<&Value>) -> Vec<Row> {
             paths.push(p);
         }
     }
-    paths.sort();
+    paths.sort_unstable();
     let find = |fields: &[(String, Value)], path: &str| {
         fields.iter().find(|(p, _)| p == path).map(|(_, v)| v.clone()).filter(|v| !v.is_null())
     };
     paths
         .into_iter()
-        .map(|path| {
+        .filter_map(|path| {
             let (b, a) = (find(&before_fields, path), find(&after_fields, path));
             let change = match (&b, &a) {
                 (None, Some(_)) => Change::Added,
                 (Some(_), None) => Change::Removed,
                 (Some(x), Some(y)) if x != y => Change::Changed,
-                _ => Change::Same,
+                (Some(_), Some(_)) => Change::Same,
+                // Empty on both sides: nothing to read.
+                (None, None) => return None,
             };
-            Row { path: path.clone(), before: b.as_ref().map(text), after: a.as_ref().map(text), change }
+            Some(Row { path: path.clone(), before: b.as_ref().map(text), after: a.as_ref().map(text), change })
         })
         .collect()
 }
@@ -108,50 +110,36 @@ pub fn field_label(path: &str) -> String {
     path.split('.').map(crate::format::label).collect::<Vec<_>>().join(" › ")
 }
 
-/// The diff as a table (one card per field on a phone).
-#[component]
-pub fn Diff(before: Option<Value>, after: Option<Value>) -> impl IntoView {
-    let rows = rows(before.as_ref(), after.as_ref());
+/// The diff as a table (one card per field on a phone), as markup: changed values
+/// struck out and inserted, added and removed fields marked.
+pub fn diff_html(before: Option<&Value>, after: Option<&Value>) -> String {
+    let rows = rows(before, after);
     if rows.is_empty() {
-        return view! { <p class="muted" data-testid="diff-empty">"No fields recorded."</p> }.into_any();
+        return r#"<p class="muted" data-testid="diff-empty">No fields recorded.</p>"#.into();
     }
-    let cell = |v: Option<String>, tag: &'static str| match v {
-        None => view! { <span class="none">"—"</span> }.into_any(),
-        Some(v) if tag == "del" => view! { <del>{v}</del> }.into_any(),
-        Some(v) if tag == "ins" => view! { <ins>{v}</ins> }.into_any(),
-        Some(v) => view! { <span>{v}</span> }.into_any(),
+    let cell = |v: &Option<String>, tag: &str, changed: bool| match v {
+        None => r#"<span class="none">—</span>"#.to_owned(),
+        Some(v) if changed => format!("<{tag}>{}</{tag}>", esc(v)),
+        Some(v) => esc(v),
     };
-    view! {
-        <table class="diff stacked" data-testid="diff">
-            <thead>
-                <tr>
-                    <th scope="col">"Field"</th>
-                    <th scope="col">"Before"</th>
-                    <th scope="col">"After"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {rows
-                    .into_iter()
-                    .map(|r| {
-                        let changed = r.change != Change::Same;
-                        let (old, new) = if changed { ("del", "ins") } else { ("", "") };
-                        view! {
-                            <tr class=format!("diff-{}", r.change.class()) data-testid="diff-row" data-field=r.path.clone()>
-                                <th scope="row" data-label="Field">
-                                    {field_label(&r.path)}
-                                    {changed.then(|| view! { <span class="diff-mark">{r.change.label()}</span> })}
-                                </th>
-                                <td data-label="Before" data-testid="diff-before">{cell(r.before, old)}</td>
-                                <td data-label="After" data-testid="diff-after">{cell(r.after, new)}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+    let mut html = String::from(
+        r#"<table class="diff stacked" data-testid="diff"><thead><tr><th scope="col">Field</th><th scope="col">Before</th><th scope="col">After</th></tr></thead><tbody>"#,
+    );
+    for r in &rows {
+        let changed = r.change != Change::Same;
+        let mark =
+            if changed { format!(r#" <span class="diff-mark">{}</span>"#, r.change.label()) } else { String::new() };
+        html.push_str(&format!(
+            r#"<tr class="diff-{}" data-testid="diff-row" data-field="{}"><th scope="row">{}{mark}</th><td data-label="Before" data-testid="diff-before">{}</td><td data-label="After" data-testid="diff-after">{}</td></tr>"#,
+            r.change.class(),
+            esc(&r.path),
+            esc(&field_label(&r.path)),
+            cell(&r.before, "del", changed),
+            cell(&r.after, "ins", changed),
+        ));
     }
-    .into_any()
+    html.push_str("</tbody></table>");
+    html
 }
 
 /// An entry's `account_id` (before or after), when it says which account it is about.
@@ -173,8 +161,8 @@ mod tests {
 
     #[test]
     fn an_update_shows_each_field_changed_added_or_removed() {
-        let before = json!({"status": "new", "priority": 1, "collector_id": null, "note": "call back"});
-        let after = json!({"status": "assigned", "priority": 1, "collector_id": "c1", "note": null});
+        let before = json!({"status": "new", "priority": 1, "collector_id": null, "note": "call back", "email": null});
+        let after = json!({"status": "assigned", "priority": 1, "collector_id": "c1", "note": null, "email": null});
         assert_eq!(
             rows(Some(&before), Some(&after)),
             [
@@ -214,5 +202,17 @@ mod tests {
         );
         assert_eq!(account_of(None, Some(&json!({"account_id": "a1"}))), Some("a1".into()));
         assert_eq!(account_of(Some(&json!({"status": "x"})), Some(&json!({}))), None);
+    }
+
+    #[test]
+    fn the_markup_marks_changes_and_escapes_values() {
+        let html = diff_html(Some(&json!({"name": "<A>", "tz": "UTC"})), Some(&json!({"name": "B", "tz": "UTC"})));
+        assert!(
+            html.contains(r#"data-field="name"><th scope="row">Name <span class="diff-mark">changed</span>"#),
+            "{html}"
+        );
+        assert!(html.contains("<del>&lt;A&gt;</del>") && html.contains("<ins>B</ins>"), "{html}");
+        assert!(html.contains(r#"<td data-label="After" data-testid="diff-after">UTC</td>"#), "unchanged: plain");
+        assert!(diff_html(None, None).contains("No fields recorded"));
     }
 }

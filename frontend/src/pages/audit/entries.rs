@@ -1,12 +1,11 @@
-//! The entries of a page of the trail: when (the user's local time), who by name and
-//! role, the action in words, the entity with a link to its page where the SPA has
-//! one; each opening its changes field by field, its IP and request id.
+//! The entries of a page of the trail, as markup ([`crate::markup`]): when (the
+//! user's local time), who by name and role, the action in words, the entity with a
+//! link to its page where the SPA has one; each opening (`<details>`) its changes field
+//! by field, its IP and request id.
 
-use super::diff::{account_of, Diff};
-use crate::{api::audit::AuditEntry, format};
+use super::diff::{account_of, diff_html};
+use crate::{api::audit::AuditEntry, format, markup::esc};
 use debtflow_domain::audit::{action_label, entity_label};
-use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Where the SPA shows the entity an entry is about, and the link's words.
 pub fn entity_link(e: &AuditEntry) -> Option<(String, &'static str)> {
@@ -37,102 +36,72 @@ pub fn who(e: &AuditEntry) -> String {
     }
 }
 
-/// The first characters of a long id, for the eye (the whole id is in the details).
+/// The end of a long id, for the eye (ids made in the same second share their start;
+/// the whole id is in the details).
 fn short(id: &str) -> String {
-    if id.chars().count() > 13 {
-        format!("{}…", id.chars().take(8).collect::<String>())
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() > 13 {
+        format!("…{}", chars[chars.len() - 8..].iter().collect::<String>())
     } else {
         id.to_owned()
     }
 }
 
-#[component]
-pub fn Entries(entries: Vec<AuditEntry>) -> impl IntoView {
-    view! {
-        <table class="audit-entries stacked" data-testid="audit-entries">
-            <thead>
-                <tr>
-                    <th scope="col">"When"</th>
-                    <th scope="col">"Who"</th>
-                    <th scope="col">"Action"</th>
-                    <th scope="col">"Entity"</th>
-                    <th scope="col">
-                        <span class="sr-only">"Changes"</span>
-                    </th>
-                </tr>
-            </thead>
-            {entries.into_iter().map(|e| view! { <Entry entry=e /> }).collect_view()}
-        </table>
+/// The entries as markup (`when` writes an instant for the reader): each a
+/// `<details>` whose summary is the row — when, who, action, entity — and whose body is
+/// the diff, the ids, the IP and the request id.
+pub fn entries_html(entries: &[AuditEntry], when: impl Fn(&str) -> String) -> String {
+    let mut html = String::from(
+        r#"<div class="entries-head" aria-hidden="true"><span>When</span><span>Who</span><span>Action</span><span>Entity</span></div>"#,
+    );
+    for e in entries {
+        html.push_str(&entry_html(e, &when));
     }
+    html
 }
 
-/// One entry: its row and, once opened, its details.
-#[component]
-fn Entry(entry: AuditEntry) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let details_id = format!("entry-{}", entry.id);
-    let link = entity_link(&entry);
+fn entry_html(e: &AuditEntry, when: &impl Fn(&str) -> String) -> String {
+    let link = entity_link(e);
+    let what = esc(&format!("{} {}", entity_label(&e.entity_type), short(&e.entity_id)));
+    let entity = match &link {
+        Some((href, _)) => format!(r#"<a href="{}">{what}</a>"#, esc(href)),
+        None => what,
+    };
     let trail = format!(
-        "/audit?entity_type={}&entity_id={}",
-        format::url_encode(&entry.entity_type),
-        format::url_encode(&entry.entity_id)
+        "/audit?entity_type={}&amp;entity_id={}",
+        format::url_encode(&e.entity_type),
+        format::url_encode(&e.entity_id)
     );
-    let what = format!("{} {}", entity_label(&entry.entity_type), short(&entry.entity_id));
-    let label = action_label(&entry.action);
-    let AuditEntry { id, occurred_at, action, before, after, ip, request_id, entity_id, .. } = entry.clone();
-    view! {
-        <tbody data-testid="audit-entry" data-entry=id data-action=action.clone()>
-            <tr>
-                <td data-label="When">
-                    <time datetime=occurred_at.clone() title=format!("{occurred_at} (UTC)")>
-                        {format::local_datetime(&occurred_at)}
-                    </time>
-                </td>
-                <td data-label="Who" data-testid="entry-who">{who(&entry)}</td>
-                <td data-label="Action" data-testid="entry-action">
-                    {label}
-                    <code class="muted action-code">{action.clone()}</code>
-                </td>
-                <td data-label="Entity" data-testid="entry-entity">
-                    {match link.clone() {
-                        Some((href, _)) => view! { <A href=href>{what.clone()}</A> }.into_any(),
-                        None => view! { <span>{what.clone()}</span> }.into_any(),
-                    }}
-                </td>
-                <td class="open">
-                    <button
-                        type="button"
-                        class="link"
-                        data-testid="open-entry"
-                        aria-expanded=move || if open.get() { "true" } else { "false" }
-                        aria-controls=details_id.clone()
-                        on:click=move |_| open.update(|o| *o = !*o)
-                    >
-                        {move || if open.get() { "Hide changes" } else { "Show changes" }}
-                    </button>
-                </td>
-            </tr>
-            <Show when=move || open.get()>
-                <tr class="entry-details" id=details_id.clone() data-testid="entry-details">
-                    <td colspan="5">
-                        <Diff before=before.clone() after=after.clone() />
-                        <dl class="entry-meta">
-                            <dt>"Entity id"</dt>
-                            <dd data-testid="entry-entity-id">{entity_id.clone()}</dd>
-                            <dt>"IP address"</dt>
-                            <dd data-testid="entry-ip">{ip.clone().unwrap_or_else(|| "—".into())}</dd>
-                            <dt>"Request id"</dt>
-                            <dd data-testid="entry-request-id">{request_id.clone().unwrap_or_else(|| "—".into())}</dd>
-                        </dl>
-                        <p class="entry-links">
-                            <A href=trail.clone() attr:data-testid="entity-trail">"Every entry about this entity"</A>
-                            {link.clone().map(|(href, words)| view! { <A href=href>{words}</A> })}
-                        </p>
-                    </td>
-                </tr>
-            </Show>
-        </tbody>
-    }
+    let follow = link.map(|(href, words)| format!(r#"<a href="{}">{words}</a>"#, esc(&href))).unwrap_or_default();
+    let or_dash = |v: &Option<String>| v.as_deref().map_or_else(|| "—".to_owned(), esc);
+    format!(
+        concat!(
+            r#"<details class="entry" data-testid="audit-entry" data-entry="{id}" data-action="{action}">"#,
+            r#"<summary><span class="when"><time datetime="{at}" title="{at} (UTC)">{local}</time></span>"#,
+            r#"<span class="who" data-testid="entry-who">{who}</span>"#,
+            r#"<span class="what" data-testid="entry-action">{label} <code>{action}</code></span>"#,
+            r#"<span class="entity" data-testid="entry-entity">{entity}</span></summary>"#,
+            r#"<div class="entry-details" data-testid="entry-details">{diff}"#,
+            r#"<dl class="entry-meta"><dt>Entity id</dt><dd data-testid="entry-entity-id">{entity_id}</dd>"#,
+            r#"<dt>IP address</dt><dd data-testid="entry-ip">{ip}</dd>"#,
+            r#"<dt>Request id</dt><dd data-testid="entry-request-id">{request_id}</dd></dl>"#,
+            r#"<p class="entry-links"><a href="{trail}" data-testid="entity-trail">Every entry about this entity</a>{follow}</p>"#,
+            "</div></details>"
+        ),
+        id = esc(&e.id),
+        action = esc(&e.action),
+        at = esc(&e.occurred_at),
+        local = esc(&when(&e.occurred_at)),
+        who = esc(&who(e)),
+        label = esc(&action_label(&e.action)),
+        entity = entity,
+        diff = diff_html(e.before.as_ref(), e.after.as_ref()),
+        entity_id = esc(&e.entity_id),
+        ip = or_dash(&e.ip),
+        request_id = or_dash(&e.request_id),
+        trail = trail,
+        follow = follow,
+    )
 }
 
 #[cfg(test)]
@@ -180,7 +149,27 @@ mod tests {
         assert_eq!(who(&e), "A user (Compliance)");
         e.actor_name = Some("Casey Lin".into());
         assert_eq!(who(&e), "Casey Lin (Compliance)");
-        assert_eq!(short("0193ab12-aaaa-bbbb-cccc-000000000000"), "0193ab12…");
+        assert_eq!(short("0193ab12-aaaa-bbbb-cccc-00000000abcd"), "…0000abcd");
         assert_eq!(short("sftp"), "sftp");
+    }
+
+    #[test]
+    fn an_entry_is_a_row_that_opens_its_changes() {
+        let mut e = entry("payment", json!({"account_id": "a1", "amount": "50.00"}));
+        e.action = "payment.create".into();
+        e.ip = Some("127.0.0.1".into());
+        e.actor_name = Some("<Sam>".into());
+        let html = entries_html(&[e], |at| format!("local {at}"));
+        assert!(html.contains(
+            r#"<details class="entry" data-testid="audit-entry" data-entry="e1" data-action="payment.create">"#
+        ));
+        assert!(html.contains(r#"<time datetime="2026-11-23T08:03:59Z" title="2026-11-23T08:03:59Z (UTC)">local 2026-11-23T08:03:59Z</time>"#));
+        assert!(html.contains("&lt;Sam&gt;"), "names are escaped");
+        assert!(html.contains(r#"Payment recorded <code>payment.create</code>"#));
+        assert!(html.contains(r#"<a href="/accounts/a1?tab=payments">Payment id1</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="/audit?entity_type=payment&amp;entity_id=id1" data-testid="entity-trail">"#));
+        assert!(
+            html.contains(r#"<dd data-testid="entry-ip">127.0.0.1</dd>"#) && html.contains(r#"data-field="amount""#)
+        );
     }
 }

@@ -87,7 +87,7 @@ pub fn local_start_of(day: NaiveDate) -> String {
 
 /// The bar of filters; each change is a new URL (`go`).
 #[component]
-pub fn FilterBar(filters: Memo<Filters>, staff: Signal<Vec<StaffMember>>, go: Callback<Filters>) -> impl IntoView {
+pub fn FilterBar(filters: Memo<Filters>, staff: ReadSignal<Vec<StaffMember>>, go: Callback<Filters>) -> impl IntoView {
     let set = move |change: fn(&mut Filters, String)| {
         move |ev: leptos::ev::Event| {
             let mut f = filters.get_untracked();
@@ -199,7 +199,7 @@ pub fn FilterBar(filters: Memo<Filters>, staff: Signal<Vec<StaffMember>>, go: Ca
                     .map(|(t, id)| {
                         view! {
                             <p class="entity-chip" data-testid="filter-entity">
-                                {format!("Only {} {id}", debtflow_domain::audit::entity_label(&t).to_lowercase())}
+                                {format!("Only: {} {id}", debtflow_domain::audit::entity_label(&t))}
                                 <button
                                     type="button"
                                     class="link"

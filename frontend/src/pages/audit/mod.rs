@@ -10,6 +10,7 @@ mod filters;
 use crate::{
     api::{self, audit::AuditEntry, Page, Problem},
     components::{save_csv, Cursors, Empty, ErrorBox, FormError, Loading, PageHeading, Pager},
+    format,
     session::use_session,
 };
 use debtflow_domain::permission::Operation;
@@ -49,8 +50,12 @@ pub fn AuditPage() -> impl IntoView {
         let url = if q.is_empty() { "/audit".to_owned() } else { format!("/audit?{q}") };
         navigate(&url, NavigateOptions { scroll: false, ..Default::default() });
     });
-    let staff = LocalResource::new(|| async { api::audit::staff().await.unwrap_or_default() });
-    let staff = Signal::derive(move || staff.get().unwrap_or_default());
+    let staff = RwSignal::new(Vec::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(list) = api::audit::staff().await {
+            let _ = staff.try_set(list);
+        }
+    });
 
     let cursors = Cursors::new();
     // Other filters: back to the first page.
@@ -92,7 +97,7 @@ pub fn AuditPage() -> impl IntoView {
     view! {
         <section class="audit">
             <PageHeading text="Audit trail" />
-            <FilterBar filters=filters staff=staff go=go />
+            <FilterBar filters=filters staff=staff.read_only() go=go />
             <Export filters=filters />
             {move || match list.get() {
                 None => EitherOf4::A(view! { <Loading /> }),
@@ -102,7 +107,11 @@ pub fn AuditPage() -> impl IntoView {
                 }
                 Some(Ok(page)) => {
                     EitherOf4::D(view! {
-                        <entries::Entries entries=page.items />
+                        <div
+                            class="audit-entries"
+                            data-testid="audit-entries"
+                            inner_html=entries::entries_html(&page.items, format::local_datetime)
+                        ></div>
                         <Pager cursors=cursors next=page.next_cursor label="Pages of the audit trail" />
                     })
                 }

@@ -9,6 +9,7 @@ mod runs;
 use crate::{
     api::{self, jobs::JobRun, Page, Problem},
     components::{Cursors, Empty, ErrorBox, Loading, PageHeading, Pager},
+    format,
     session::use_session,
 };
 use debtflow_domain::{job::Job, permission::Operation};
@@ -102,7 +103,12 @@ pub fn JobsPage() -> impl IntoView {
                 Some(Ok(page)) if page.items.is_empty() => EitherOf4::C(view! { <Empty text="No run yet." /> }),
                 Some(Ok(page)) => {
                     EitherOf4::D(view! {
-                        <runs::Runs runs=page.items fresh=fresh />
+                        <div
+                            class="table-wrap"
+                            inner_html=move || {
+                                runs::runs_html(&page.items, fresh.get().as_deref(), format::local_datetime)
+                            }
+                        ></div>
                         <Pager cursors=cursors next=page.next_cursor label="Pages of job runs" />
                     })
                 }

@@ -1,7 +1,7 @@
 //! "Run now" (agency admins): one of the agency's jobs for its today, after a
 //! confirmation saying what it does; then what the run did, beside the button.
 
-use super::runs::{duration, status_label};
+use super::runs::status_label;
 use crate::{
     api::{self, jobs::TriggeredRun, Problem},
     components::{confirm, FormError},
@@ -14,25 +14,9 @@ fn agency_jobs() -> impl Iterator<Item = Job> {
     Job::ALL.into_iter().filter(|j| j.per_agency())
 }
 
-/// What a run did, in a sentence.
+/// What a run came to, in a sentence (its counts are in the list).
 pub fn outcome(run: &TriggeredRun) -> String {
-    let mut text = format!(
-        "{} for {}: {} — {} scanned, {} updated, {} notified",
-        run.job.title(),
-        run.as_of_date,
-        status_label(run.status).to_lowercase(),
-        run.records_scanned,
-        run.records_updated,
-        run.notifications_sent
-    );
-    if run.errors_count > 0 {
-        text.push_str(&format!(", {} failed", run.errors_count));
-    }
-    if run.findings > 0 {
-        text.push_str(&format!(", {} finding(s)", run.findings));
-    }
-    text.push_str(&format!(" ({}).", duration(run.duration_ms)));
-    text
+    format!("{} for {} — {}.", run.job.title(), run.as_of_date, status_label(run.status))
 }
 
 #[component]
@@ -96,7 +80,7 @@ pub fn RunNow(on_ran: Callback<String>) -> impl IntoView {
                     {move || if pending.get() { "Running…" } else { "Run now" }}
                 </button>
             </div>
-            <p class="muted">{move || job.get().description()}</p>
+            <p class="muted">{move || format!("What it does: {}.", job.get().description())}</p>
             <FormError problem=problem />
             {move || done.get().map(|m| view! { <p class="ok notice" role="status" data-testid="run-outcome">{m}</p> })}
         </form>
@@ -114,18 +98,9 @@ mod tests {
             run_id: "r".into(),
             job: Job::DataQuality,
             as_of_date: "2026-11-02".into(),
-            status: RunStatus::Succeeded,
-            duration_ms: 420,
-            records_scanned: 150,
-            records_updated: 0,
-            notifications_sent: 1,
-            errors_count: 0,
-            findings: 2,
+            status: RunStatus::SkippedDone,
         };
-        assert_eq!(
-            outcome(&run),
-            "Data quality for 2026-11-02: succeeded — 150 scanned, 0 updated, 1 notified, 2 finding(s) (420 ms)."
-        );
+        assert_eq!(outcome(&run), "Data quality for 2026-11-02 — Skipped: done already.");
         assert!(agency_jobs().all(|j| j.per_agency()) && agency_jobs().count() == 5);
     }
 }

@@ -1,9 +1,9 @@
-//! The table of runs: the latest run of each job per day, with its status, counts,
-//! duration, whether it was forced, and a failed run's errors.
+//! The table of runs, as markup ([`crate::markup`]): the latest run of each job per
+//! day, with its status, counts, duration, whether it was forced, and a failed run's
+//! errors.
 
-use crate::{api::jobs::JobRun, format};
+use crate::{api::jobs::JobRun, markup::esc};
 use debtflow_domain::job::RunStatus;
-use leptos::prelude::*;
 
 /// A status in words.
 pub fn status_label(status: RunStatus) -> &'static str {
@@ -43,84 +43,79 @@ fn note(run: &JobRun) -> String {
     parts.join(", ")
 }
 
-#[component]
-pub fn Runs(runs: Vec<JobRun>, #[prop(into)] fresh: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <table class="job-runs stacked" data-testid="job-runs">
-            <thead>
-                <tr>
-                    <th scope="col">"Date"</th>
-                    <th scope="col">"Job"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col" class="num">"Scanned"</th>
-                    <th scope="col" class="num">"Updated"</th>
-                    <th scope="col" class="num">"Notified"</th>
-                    <th scope="col" class="num">"Failed"</th>
-                    <th scope="col" class="num">"Findings"</th>
-                    <th scope="col" class="num">"Duration"</th>
-                    <th scope="col">"Started"</th>
-                </tr>
-            </thead>
-            {runs.into_iter().map(|run| view! { <Run run=run fresh=fresh /> }).collect_view()}
-        </table>
+/// The runs as table markup ([`crate::markup`]); `fresh` is the run just started
+/// here, marked; `when` writes an instant for the reader.
+pub fn runs_html(runs: &[JobRun], fresh: Option<&str>, when: impl Fn(&str) -> String) -> String {
+    let mut html = String::from(concat!(
+        r#"<table class="job-runs stacked" data-testid="job-runs"><thead><tr>"#,
+        r#"<th scope="col">Date</th><th scope="col">Job</th><th scope="col">Status</th>"#,
+        r#"<th scope="col" class="num">Scanned</th><th scope="col" class="num">Updated</th>"#,
+        r#"<th scope="col" class="num">Notified</th><th scope="col" class="num">Failed</th>"#,
+        r#"<th scope="col" class="num">Findings</th><th scope="col" class="num">Duration</th>"#,
+        r#"<th scope="col">Started</th></tr></thead>"#
+    ));
+    for run in runs {
+        html.push_str(&run_html(run, fresh == Some(run.run_id.as_str()), &when));
     }
+    html.push_str("</table>");
+    html
 }
 
-#[component]
-fn Run(run: JobRun, fresh: Signal<Option<String>>) -> impl IntoView {
-    let id = run.run_id.clone();
-    let is_fresh = move || fresh.with(|f| f.as_deref() == Some(id.as_str()));
+fn run_html(run: &JobRun, fresh: bool, when: &impl Fn(&str) -> String) -> String {
     let notified = if run.notifications_failed > 0 {
         format!("{} ({} failed)", run.notifications_sent, run.notifications_failed)
     } else {
         run.notifications_sent.to_string()
     };
-    let note = note(&run);
-    let errors = run.error_summary.clone().filter(|_| run.status.is_failure() || run.errors_count > 0);
-    view! {
-        <tbody
-            data-testid="job-run"
-            data-run=run.run_id.clone()
-            data-job=run.job.name()
-            data-status=run.status.as_str()
-            class:fresh=is_fresh
-        >
-            <tr>
-                <td data-label="Date">{run.as_of_date.clone()}</td>
-                <td data-label="Job" class="job">
-                    <span title=run.job.description()>{run.job.title()}</span>
-                    {(!note.is_empty()).then(|| view! { <small class="muted">{note}</small> })}
-                </td>
-                <td data-label="Status">
-                    <span class=format!("badge run-{}", run.status) data-testid="run-status">
-                        {status_label(run.status)}
-                    </span>
-                </td>
-                <td data-label="Scanned" class="num">{run.records_scanned}</td>
-                <td data-label="Updated" class="num">{run.records_updated}</td>
-                <td data-label="Notified" class="num">{notified}</td>
-                <td data-label="Failed" class="num" class:bad={run.errors_count > 0}>{run.errors_count}</td>
-                <td data-label="Findings" class="num">{run.findings}</td>
-                <td data-label="Duration" class="num">{run.duration_ms.map_or_else(|| "—".into(), duration)}</td>
-                <td data-label="Started">
-                    <time datetime=run.started_at.clone()>{format::local_datetime(&run.started_at)}</time>
-                </td>
-            </tr>
-            {errors
-                .map(|summary| {
-                    view! {
-                        <tr class="run-errors">
-                            <td colspan="10">
-                                <details data-testid="run-errors">
-                                    <summary>{format!("What failed ({} record(s))", run.errors_count)}</summary>
-                                    <p class="error-summary">{summary}</p>
-                                </details>
-                            </td>
-                        </tr>
-                    }
-                })}
-        </tbody>
-    }
+    let note = note(run);
+    let note = if note.is_empty() { note } else { format!("<small class=\"muted\">{}</small>", esc(&note)) };
+    let errors = run
+        .error_summary
+        .as_deref()
+        .filter(|_| run.status.is_failure() || run.errors_count > 0)
+        .map(|summary| {
+            format!(
+                concat!(
+                    r#"<tr class="run-errors"><td colspan="10"><details data-testid="run-errors">"#,
+                    r#"<summary>What failed ({} record(s))</summary><p class="error-summary">{}</p></details></td></tr>"#
+                ),
+                run.errors_count,
+                esc(summary)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        concat!(
+            r#"<tbody data-testid="job-run" data-run="{id}" data-job="{job}" data-status="{status}"{fresh}><tr>"#,
+            r#"<td data-label="Date">{date}</td>"#,
+            r#"<td data-label="Job" class="job"><span title="{description}">{title}</span>{note}</td>"#,
+            r#"<td data-label="Status"><span class="badge run-{status}" data-testid="run-status">{status_label}</span></td>"#,
+            r#"<td data-label="Scanned" class="num">{scanned}</td><td data-label="Updated" class="num">{updated}</td>"#,
+            r#"<td data-label="Notified" class="num">{notified}</td>"#,
+            r#"<td data-label="Failed" class="num{bad}">{failed}</td><td data-label="Findings" class="num">{findings}</td>"#,
+            r#"<td data-label="Duration" class="num">{duration}</td>"#,
+            r#"<td data-label="Started"><time datetime="{started}">{local}</time></td></tr>{errors}</tbody>"#
+        ),
+        id = esc(&run.run_id),
+        job = run.job.name(),
+        status = run.status.as_str(),
+        fresh = if fresh { r#" class="fresh""# } else { "" },
+        date = esc(&run.as_of_date),
+        description = esc(run.job.description()),
+        title = run.job.title(),
+        note = note,
+        status_label = status_label(run.status),
+        scanned = run.records_scanned,
+        updated = run.records_updated,
+        notified = notified,
+        bad = if run.errors_count > 0 { " bad" } else { "" },
+        failed = run.errors_count,
+        findings = run.findings,
+        duration = run.duration_ms.map_or_else(|| "—".into(), duration),
+        started = esc(&run.started_at),
+        local = esc(&when(&run.started_at)),
+        errors = errors,
+    )
 }
 
 #[cfg(test)]
@@ -149,7 +144,6 @@ mod tests {
             status: RunStatus::SkippedDone,
             forced: false,
             started_at: "2026-11-02T11:50:00Z".into(),
-            finished_at: None,
             duration_ms: None,
             records_scanned: 0,
             records_updated: 0,
@@ -165,5 +159,19 @@ mod tests {
         run.agency_id = None;
         run.runs_that_day = Some(1);
         assert_eq!(note(&run), "forced re-run, platform-wide");
+
+        run.status = RunStatus::Partial;
+        run.errors_count = 1;
+        run.error_summary = Some("plan p1: <boom>".into());
+        let html = runs_html(&[run], Some("r"), |at| at.to_owned());
+        assert!(
+            html.contains(
+                r#"<tbody data-testid="job-run" data-run="r" data-job="dpd_aging" data-status="partial" class="fresh">"#
+            ),
+            "{html}"
+        );
+        assert!(html.contains(r#"<span class="badge run-partial" data-testid="run-status">Partial</span>"#));
+        assert!(html.contains("What failed (1 record(s))") && html.contains("plan p1: &lt;boom&gt;"));
+        assert!(html.contains(r#"<td data-label="Failed" class="num bad">1</td>"#));
     }
 }
