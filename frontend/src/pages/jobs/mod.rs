@@ -80,7 +80,7 @@ pub fn JobsPage() -> impl IntoView {
             {session.can(Operation::RunJobs).then(|| view! { <run_now::RunNow on_ran=on_ran /> })}
             <form class="filters" aria-label="Filter the runs" on:submit=|ev| ev.prevent_default()>
                 <label>
-                    "Job"
+                    "Show the runs of"
                     <select name="job" data-testid="filter-job" on:change=choose>
                         <option value="">"Every job"</option>
                         {Job::ALL
