@@ -1,5 +1,5 @@
 //! Pure display helpers: money, dates, labels, URL encoding. No browser calls except
-//! `today`, so everything else is unit-tested on the host.
+//! `today` and `local_datetime`, so everything else is unit-tested on the host.
 
 use chrono::NaiveDate;
 use debtflow_domain::Currency;
@@ -35,6 +35,23 @@ pub fn datetime(iso: &str) -> String {
         Some((d, t)) => format!("{d} {}", t.get(..5).unwrap_or(t)),
         None => iso.to_string(),
     }
+}
+
+/// An instant (`2026-11-23T13:03:59.123Z`) in the browser's time zone:
+/// `2026-11-23 08:03` in New York; an unreadable one as [`datetime`] shows it.
+pub fn local_datetime(iso: &str) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(iso));
+    if d.get_time().is_nan() {
+        return datetime(iso);
+    }
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
 }
 
 /// `in_contact` → `In contact`.

@@ -1,6 +1,7 @@
 //! DebtFlow's single-page app (Leptos, client-side rendered): login, the managers'
 //! dashboard, the worklist, the account page with its actions, approvals, the live
-//! notification centre, imports, the agency's staff and one's own password.
+//! notification centre, imports, the agency's staff, one's own password, the audit
+//! viewer and the job runs.
 
 mod api;
 mod bell;
@@ -8,6 +9,7 @@ mod chart;
 mod components;
 mod format;
 mod live;
+mod markup;
 mod pages;
 mod session;
 mod submit;
@@ -83,6 +85,8 @@ fn App() -> impl IntoView {
                         path=path!("/password")
                         view=|| view! { <Protected><pages::password::PasswordPage /></Protected> }
                     />
+                    <Route path=path!("/audit") view=|| view! { <Protected><pages::audit::AuditPage /></Protected> } />
+                    <Route path=path!("/jobs") view=|| view! { <Protected><pages::jobs::JobsPage /></Protected> } />
                 </Routes>
             </main>
             <toasts::Toasts />
@@ -166,6 +170,12 @@ fn Nav() -> impl IntoView {
                     </Show>
                     <Show when=move || session.can(Operation::ReadImports)>
                         <A href="/imports">"Imports"</A>
+                    </Show>
+                    <Show when=move || session.can(Operation::ReadAuditLog)>
+                        <A href="/audit">"Audit"</A>
+                    </Show>
+                    <Show when=move || session.can(Operation::ReadJobRuns)>
+                        <A href="/jobs">"Jobs"</A>
                     </Show>
                     <Show when=move || pages::staff::is_for(session)>
                         <A href="/staff">"Staff"</A>

@@ -385,3 +385,82 @@ async fn stale_accounts_reach_the_managers_once_and_late_installments_their_coll
     let on_grace_day = run(&app, Job::OverdueDefaultScan, today + chrono::Days::new(3), false).await;
     assert_eq!(on_grace_day.tally.records_scanned, 0, "still within grace");
 }
+
+#[tokio::test]
+async fn the_latest_run_of_each_job_per_day_pages_by_date_and_job() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    // Nov 2: dpd_aging twice (the second skipped: done), data_quality once; Nov 3: dpd_aging.
+    run(&app, Job::DpdAging, day(2), false).await;
+    let skipped = run(&app, Job::DpdAging, day(2), false).await;
+    assert_eq!(skipped.status, RunStatus::SkippedDone);
+    run(&app, Job::DataQuality, day(2), false).await;
+    let latest = run(&app, Job::DpdAging, day(3), false).await;
+    let manager = app.token("demo.manager").await;
+
+    let page = ok(app.get_as(&manager, "/api/v1/jobs/runs?latest=true").await, 200, "latest").await;
+    let rows: Vec<(&str, &str, &str, i64)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let day = r["as_of_date"].as_str().unwrap();
+            (day, r["job"].as_str().unwrap(), r["status"].as_str().unwrap(), r["runs_that_day"].as_i64().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("2026-11-03", "dpd_aging", "succeeded", 1),
+            ("2026-11-02", "data_quality", "succeeded", 1),
+            ("2026-11-02", "dpd_aging", "skipped_done", 2),
+        ]
+    );
+    assert_eq!(page["items"][0]["run_id"], latest.run_id.to_string());
+    assert!(page["items"][0]["duration_ms"].as_i64().unwrap() >= 0);
+
+    // One row a page, then by job: the same rows, none twice.
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/jobs/runs?latest=true&limit=1".to_owned();
+    loop {
+        let page = ok(app.get_as(&manager, &path).await, 200, "a page").await;
+        seen.extend(page["items"].as_array().unwrap().iter().map(|r| r["run_id"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/jobs/runs?latest=true&limit=1&cursor={cursor}"),
+            None => break,
+        }
+    }
+    let all: Vec<String> =
+        page["items"].as_array().unwrap().iter().map(|r| r["run_id"].as_str().unwrap().into()).collect();
+    assert_eq!(seen, all);
+    let only = ok(app.get_as(&manager, "/api/v1/jobs/runs?latest=true&job=data_quality").await, 200, "job").await;
+    assert_eq!(only["items"].as_array().unwrap().len(), 1);
+
+    // Every run, newest first, as before; a cursor of one list is refused by the other.
+    let every = ok(app.get_as(&manager, "/api/v1/jobs/runs?limit=1").await, 200, "every run").await;
+    assert_eq!(every["items"][0]["runs_that_day"], Value::Null);
+    let crossed = app
+        .get_as(&manager, &format!("/api/v1/jobs/runs?latest=true&cursor={}", every["next_cursor"].as_str().unwrap()))
+        .await;
+    assert_eq!(crossed.status(), 422);
+    let bad_job = app.get_as(&manager, "/api/v1/jobs/runs?latest=true&job=nope").await;
+    assert_eq!(bad_job.status(), 422);
+}
+
+#[tokio::test]
+async fn running_a_job_now_is_audited_with_who_asked() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.token("demo.admin").await;
+    let ran = ok(app.send(Method::POST, "/api/v1/jobs/data_quality/run", &admin, None).await, 200, "run").await;
+    let run_id = ran["runs"][0]["run_id"].as_str().unwrap();
+    let compliance = app.token("demo.compliance").await;
+    let trail = ok(app.get_as(&compliance, "/api/v1/audit-logs?action=job.run").await, 200, "trail").await;
+    let entry = &trail["items"][0];
+    assert_eq!(entry["entity_type"], "job_run");
+    assert_eq!(entry["entity_id"], run_id);
+    assert_eq!(entry["actor_name"], "Demo Admin");
+    assert_eq!(entry["after"]["job"], "data_quality");
+    assert_eq!(entry["after"]["status"], ran["runs"][0]["status"]);
+}

@@ -128,4 +128,50 @@ mod tests {
         );
         assert_eq!(diff(&before, &before), (json!({}), json!({})));
     }
+
+    /// The actions written in this crate: the first argument of each `Change::created`,
+    /// `updated` or `revoked`, and an action chosen by a `match` (a literal alone on
+    /// its line).
+    fn actions_in(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                actions_in(&path, found);
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let place = path.display().to_string();
+            for call in ["Change::created(", "Change::updated(", "Change::revoked("] {
+                for (at, _) in text.match_indices(call) {
+                    let rest = text[at + call.len()..].trim_start();
+                    if let Some(literal) = rest.strip_prefix('"').and_then(|r| r.split_once('"')).map(|(a, _)| a) {
+                        if is_action(literal) {
+                            found.push((literal.to_owned(), place.clone()));
+                        }
+                    }
+                }
+            }
+            for line in text.lines().map(str::trim) {
+                let bare = line.strip_prefix('"').and_then(|l| l.strip_suffix('"').or(l.strip_suffix("\",")));
+                if let Some(action) = bare.filter(|a| is_action(a)) {
+                    found.push((action.to_owned(), place.clone()));
+                }
+            }
+        }
+    }
+
+    /// `entity.verb`, in lower case.
+    fn is_action(s: &str) -> bool {
+        let is_name = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+        s.split_once('.').is_some_and(|(entity, verb)| is_name(entity) && is_name(verb))
+    }
+
+    #[test]
+    fn every_action_written_has_its_label_for_the_audit_viewer() {
+        let mut found = Vec::new();
+        actions_in(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+        assert!(found.iter().any(|(a, _)| a == "payment.approve"), "the scan finds the actions: {found:?}");
+        let unlabelled: Vec<_> = found.iter().filter(|(a, _)| !debtflow_domain::audit::is_known(a)).collect();
+        assert!(unlabelled.is_empty(), "add these to debtflow_domain::audit::ACTIONS: {unlabelled:?}");
+    }
 }

@@ -6,8 +6,10 @@
 
 pub mod account;
 pub mod analytics;
+pub mod audit;
 pub mod fee;
 pub mod import;
+pub mod job;
 pub mod ledger;
 pub mod mail;
 pub mod money;

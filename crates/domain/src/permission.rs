@@ -100,7 +100,9 @@ impl Operation {
             // Managers pick collectors when they assign accounts.
             Operation::ReadCollectors => &[Admin, AgencyAdmin, Manager],
             Operation::ManageCollectors => &[AgencyAdmin],
-            Operation::ReadUsers => &[Admin, AgencyAdmin],
+            // Compliance and auditors read the staff list: the audit viewer names who
+            // did what, and filters by them.
+            Operation::ReadUsers => &[Admin, AgencyAdmin, Compliance, Auditor],
             // Only the agency's own admins; platform admins create agencies instead.
             Operation::ManageStaff => &[AgencyAdmin],
             Operation::ReadAuditLog => &[Admin, AgencyAdmin, Compliance, Auditor],
@@ -164,6 +166,13 @@ mod tests {
         assert!(!allows(Manager, Operation::ReadAuditLog));
         assert!(allows(Auditor, Operation::ReadAuditLog));
         assert!(!allows(Compliance, Operation::ManageCollectors));
+    }
+
+    #[test]
+    fn whoever_reads_the_audit_trail_reads_the_staff_it_names() {
+        for role in Role::ALL {
+            assert!(!allows(role, Operation::ReadAuditLog) || allows(role, Operation::ReadUsers), "{role}");
+        }
     }
 
     #[test]

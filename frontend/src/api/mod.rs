@@ -14,7 +14,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 pub mod analytics;
+pub mod audit;
 pub mod imports;
+pub mod jobs;
 pub mod notifications;
 mod problem;
 pub mod staff;

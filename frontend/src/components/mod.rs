@@ -1,5 +1,10 @@
 //! Small views shared by the pages: the page heading, states (loading, error, not
-//! found), badges, field errors and the pager of lists paged by cursor.
+//! found), badges, field errors and the pager of lists paged by cursor; and saving a
+//! download ([`save_csv`]).
+
+mod download;
+
+pub use download::save_csv;
 
 use crate::api::Problem;
 use debtflow_domain::AccountStatus;

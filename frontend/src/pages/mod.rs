@@ -1,7 +1,9 @@
 pub mod account;
 pub mod approvals;
+pub mod audit;
 pub mod dashboard;
 pub mod imports;
+pub mod jobs;
 pub mod login;
 pub mod new_account;
 pub mod notifications;

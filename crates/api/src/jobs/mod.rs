@@ -35,7 +35,7 @@ pub mod scheduler;
 pub mod settings;
 pub mod stale_account_escalation;
 
-pub use crate::store::job_runs::RunStatus;
+pub use debtflow_domain::job::{Job, RunStatus, Switch};
 pub use error::JobError;
 
 use crate::{
@@ -46,121 +46,10 @@ use crate::{
         job_runs::{RunCounts, RunOutcome, RunRecord},
     },
 };
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
-use serde::Serialize;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
-use std::{fmt, str::FromStr, time::Instant};
+use std::{fmt, time::Instant};
 use uuid::Uuid;
-
-/// Every job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Job {
-    DpdAging,
-    InstallmentReminders,
-    OverdueDefaultScan,
-    StaleAccountEscalation,
-    DataQuality,
-    IdempotencyPurge,
-    Maintenance,
-}
-
-/// Which kill switch, besides `jobs_enabled`, stops a job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Switch {
-    Reminders,
-    Escalation,
-    Defaults,
-}
-
-impl Job {
-    pub const ALL: [Job; 7] = [
-        Job::DpdAging,
-        Job::InstallmentReminders,
-        Job::OverdueDefaultScan,
-        Job::StaleAccountEscalation,
-        Job::DataQuality,
-        Job::IdempotencyPurge,
-        Job::Maintenance,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Job::DpdAging => "dpd_aging",
-            Job::InstallmentReminders => "installment_reminders",
-            Job::OverdueDefaultScan => "overdue_default_scan",
-            Job::StaleAccountEscalation => "stale_account_escalation",
-            Job::DataQuality => "data_quality",
-            Job::IdempotencyPurge => "idempotency_purge",
-            Job::Maintenance => "maintenance",
-        }
-    }
-
-    pub fn description(self) -> &'static str {
-        match self {
-            Job::DpdAging => "days past due and aging buckets of open accounts; bucket moves recorded",
-            Job::InstallmentReminders => {
-                "collectors reminded of installments due in N days (setting reminder_days_before, 3)"
-            }
-            Job::OverdueDefaultScan => "late installments flagged; plans past their default threshold defaulted",
-            Job::StaleAccountEscalation => {
-                "managers told of accounts without activity for N days (setting stale_after_days, 14)"
-            }
-            Job::DataQuality => {
-                "balances against the ledger, balanced entries, plans on closed accounts, payments without entries"
-            }
-            Job::IdempotencyPurge => "idempotency keys older than IDEMPOTENCY_KEY_TTL_SECS deleted",
-            Job::Maintenance => {
-                "audit partitions made 3 months ahead, detached after 24 months; old failed logins deleted"
-            }
-        }
-    }
-
-    /// Platform-wide jobs run once, not per agency.
-    pub fn per_agency(self) -> bool {
-        !matches!(self, Job::IdempotencyPurge | Job::Maintenance)
-    }
-
-    pub fn switch(self) -> Option<Switch> {
-        match self {
-            Job::InstallmentReminders => Some(Switch::Reminders),
-            Job::StaleAccountEscalation => Some(Switch::Escalation),
-            Job::OverdueDefaultScan => Some(Switch::Defaults),
-            _ => None,
-        }
-    }
-
-    /// When the scheduler runs it, in each agency's time zone (the seed's runbook):
-    /// a weekday for weekly jobs, and a time of day.
-    pub fn schedule(self) -> (Option<Weekday>, NaiveTime) {
-        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
-        match self {
-            Job::Maintenance => (None, at(5, 30)),
-            Job::IdempotencyPurge => (None, at(6, 0)),
-            Job::DpdAging => (None, at(6, 50)),
-            Job::InstallmentReminders => (None, at(7, 0)),
-            Job::OverdueDefaultScan => (None, at(7, 10)),
-            Job::StaleAccountEscalation => (None, at(7, 30)),
-            Job::DataQuality => (Some(Weekday::Mon), at(8, 0)),
-        }
-    }
-}
-
-impl fmt::Display for Job {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Job {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Job::ALL.into_iter().find(|j| j.name() == s).ok_or_else(|| {
-            let names: Vec<&str> = Job::ALL.iter().map(|j| j.name()).collect();
-            format!("`{s}` is not a job; the jobs are {}", names.join(", "))
-        })
-    }
-}
 
 /// What one run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,14 +1,19 @@
-//! `/jobs`: the daily jobs' runs, and running one now for the caller's agency, at
-//! the app's clock (the job context in app data carries it).
+//! `/jobs`: the daily jobs' runs (every run, or the latest of each job per day), and
+//! running one now for the caller's agency, at the app's clock (the job context in app
+//! data carries it); a run started here is audited as `job.run`.
 
 use crate::{
+    audit::{self, Actor, Change},
     auth::{policy::Operation, AuthUser},
     db,
     edge::query::Query,
-    jobs::{self, Job, JobContext, RunReport, RunRequest},
+    jobs::{self, Job, JobContext, RunReport, RunRequest, RunStatus},
     pagination::{self, Page, PageSize},
     problem::{responses, ApiError},
-    store::{self, job_runs::RunRow},
+    store::{
+        self,
+        job_runs::{DayKey, LatestRun, RunRow},
+    },
 };
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,15 +27,16 @@ use validator::Validate;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JobRun {
     pub run_id: Uuid,
-    #[schema(example = "dpd_aging")]
-    pub job: String,
+    pub job: Job,
     pub agency_id: Option<Uuid>,
     pub as_of_date: NaiveDate,
-    /// `running`, `succeeded`, `partial`, `failed`, `skipped_lock`, `skipped_done`, `disabled`.
-    pub status: String,
+    pub status: RunStatus,
+    /// Run again although the date had succeeded (`debtflow job run --force`).
     pub forced: bool,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// From start to finish (`null` while running).
+    pub duration_ms: Option<i64>,
     pub records_scanned: i64,
     pub records_updated: i64,
     pub notifications_sent: i64,
@@ -38,9 +44,15 @@ pub struct JobRun {
     pub errors_count: i64,
     /// data_quality: problems found.
     pub findings: i64,
+    /// The first causes of the failed records (`partial`, `failed`), cut at about
+    /// 2,000 characters.
     pub error_summary: Option<String>,
     pub host: String,
     pub pid: i32,
+    /// With `latest=true`: how many runs the job had for the agency and date (retries,
+    /// skips, forced re-runs); this is the latest of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runs_that_day: Option<i64>,
 }
 
 impl From<RunRow> for JobRun {
@@ -50,9 +62,10 @@ impl From<RunRow> for JobRun {
             job: r.job,
             agency_id: r.agency_id,
             as_of_date: r.as_of_date,
-            status: r.status.as_str().to_owned(),
+            status: r.status,
             forced: r.forced,
             started_at: r.started_at,
+            duration_ms: r.finished_at.map(|end| (end - r.started_at).num_milliseconds()),
             finished_at: r.finished_at,
             records_scanned: r.records_scanned,
             records_updated: r.records_updated,
@@ -63,7 +76,14 @@ impl From<RunRow> for JobRun {
             error_summary: r.error_summary,
             host: r.host,
             pid: r.pid,
+            runs_that_day: None,
         }
+    }
+}
+
+impl From<LatestRun> for JobRun {
+    fn from(l: LatestRun) -> Self {
+        JobRun { runs_that_day: Some(l.runs_that_day), ..JobRun::from(l.run) }
     }
 }
 
@@ -71,7 +91,11 @@ impl From<RunRow> for JobRun {
 #[serde(deny_unknown_fields)]
 pub struct RunQuery {
     /// Only this job's runs.
+    #[param(value_type = Option<Job>)]
     pub job: Option<String>,
+    /// `true`: only the latest run of each job per agency and date (newest date first,
+    /// then by job); `false` (default): every run, newest first.
+    pub latest: Option<bool>,
     /// Page size, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub limit: Option<PageSize>,
@@ -79,13 +103,14 @@ pub struct RunQuery {
     pub cursor: Option<String>,
 }
 
-/// The job runs of the caller's agency and the platform-wide ones, newest first.
+/// The job runs of the caller's agency and the platform-wide ones: every run, newest
+/// first, or (`latest=true`) the latest run of each job per day.
 #[utoipa::path(
     tag = "jobs",
     security(("bearer" = [])),
     params(RunQuery),
     responses(
-        (status = 200, description = "A page of runs, newest first", body = Page<JobRun>),
+        (status = 200, description = "A page of runs", body = Page<JobRun>),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
         (status = 422, response = responses::Invalid),
@@ -95,16 +120,46 @@ pub struct RunQuery {
 pub async fn runs(user: AuthUser, query: Query<RunQuery>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadJobRuns)?;
     let q = query.0;
-    if let Some(job) = &q.job {
-        job.parse::<Job>().map_err(|e| ApiError::field("job", e))?;
-    }
+    let job = q.job.as_deref().map(|job| job.parse::<Job>().map_err(|e| ApiError::field("job", e))).transpose()?;
     let limit = pagination::limit(q.limit);
+    if q.latest.unwrap_or(false) {
+        let after = decode_day_key(q.cursor.as_deref())?;
+        let mut tx = db::begin(&db, user.scope()).await?;
+        let rows = store::job_runs::latest_per_day(&mut tx, job, after, limit + 1).await?;
+        tx.commit().await?;
+        let key = |l: &LatestRun| {
+            let r = &l.run;
+            vec![
+                r.as_of_date.to_string(),
+                r.job.name().to_owned(),
+                r.agency_id.map(|a| a.to_string()).unwrap_or_default(),
+            ]
+        };
+        return Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, LATEST, key, JobRun::from)));
+    }
     let before = pagination::decode_time("job-runs", q.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let rows = store::job_runs::list(&mut tx, q.job.as_deref(), before, limit + 1).await?;
+    let rows = store::job_runs::list(&mut tx, job, before, limit + 1).await?;
     tx.commit().await?;
     let key = |r: &RunRow| pagination::time_key(r.started_at, r.id);
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "job-runs", key, JobRun::from)))
+}
+
+/// The cursor list of `latest=true`, whose key is a date, a job and an agency.
+const LATEST: &str = "job-runs-latest";
+
+fn decode_day_key(cursor: Option<&str>) -> Result<Option<DayKey>, ApiError> {
+    let Some(cursor) = cursor else { return Ok(None) };
+    let key = pagination::decode(LATEST, cursor, 3)?;
+    let invalid = || ApiError::field("cursor", "is not a cursor of this list");
+    Ok(Some(DayKey {
+        as_of_date: key[0].parse().map_err(|_| invalid())?,
+        job: key[1].parse().map_err(|_| invalid())?,
+        agency_id: match key[2].as_str() {
+            "" => None,
+            id => Some(id.parse().map_err(|_| invalid())?),
+        },
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -115,10 +170,9 @@ pub struct Triggered {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TriggeredRun {
     pub run_id: Uuid,
-    pub job: String,
+    pub job: Job,
     pub as_of_date: NaiveDate,
-    /// `succeeded`, `partial`, `failed`, `skipped_lock`, `skipped_done`, `disabled`.
-    pub status: String,
+    pub status: RunStatus,
     pub duration_ms: i64,
     pub records_scanned: i64,
     pub records_updated: i64,
@@ -131,9 +185,9 @@ impl From<RunReport> for TriggeredRun {
     fn from(r: RunReport) -> Self {
         TriggeredRun {
             run_id: r.run_id,
-            job: r.job.name().to_owned(),
+            job: r.job,
             as_of_date: r.as_of_date,
-            status: r.status.as_str().to_owned(),
+            status: r.status,
             duration_ms: r.duration_ms,
             records_scanned: r.tally.records_scanned,
             records_updated: r.tally.records_updated,
@@ -145,7 +199,7 @@ impl From<RunReport> for TriggeredRun {
 }
 
 /// Run a job now for the caller's agency and today (a date that already succeeded is
-/// `skipped_done`; the kill switches apply).
+/// `skipped_done`; the kill switches apply). Audited as `job.run`, one entry per run.
 #[utoipa::path(
     tag = "jobs",
     security(("bearer" = [])),
@@ -171,5 +225,13 @@ pub async fn run(
     db::begin(&db, user.scope()).await?.commit().await?;
     let request = RunRequest { agency_id: Some(agency_id), as_of: None, force: false };
     let reports = jobs::run(&db, &ctx, job, request).await.map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok().json(Triggered { runs: reports.into_iter().map(TriggeredRun::from).collect() }))
+    let triggered: Vec<TriggeredRun> = reports.into_iter().map(TriggeredRun::from).collect();
+    // Who ran what: the runs committed in their own transactions; this says who asked.
+    let mut tx = db::begin(&db, user.scope()).await?;
+    for run in &triggered {
+        let after = serde_json::json!({ "job": run.job, "as_of_date": run.as_of_date, "status": run.status });
+        audit::record(&mut tx, &Actor::from(&user), Change::created("job.run", "job_run", run.run_id, after)).await?;
+    }
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(Triggered { runs: triggered }))
 }

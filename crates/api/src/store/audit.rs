@@ -55,44 +55,48 @@ pub struct AuditRow {
     pub after: Option<serde_json::Value>,
     pub ip: Option<IpAddr>,
     pub request_id: Option<String>,
+    /// The actor's full name, when the caller may see the actor (a platform admin's
+    /// is hidden from an agency).
+    pub actor_name: Option<String>,
 }
 
-#[derive(Debug, Default)]
-pub struct Filter<'a> {
+/// Which rows [`list`] reads.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
     /// The caller's agency; `None` for platform admins (every agency).
     pub agency_id: Option<Uuid>,
-    pub entity_type: Option<&'a str>,
-    pub entity_id: Option<&'a str>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
     pub actor_id: Option<Uuid>,
-    pub action: Option<&'a str>,
+    pub action: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     /// Keyset: rows strictly older than this `(occurred_at, id)`.
     pub before: Option<(DateTime<Utc>, Uuid)>,
 }
 
-/// Newest first.
-pub async fn list(tx: &mut PgConnection, f: &Filter<'_>, limit: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
+/// Newest first, with the actor's name.
+pub async fn list(tx: &mut PgConnection, f: &Filter, limit: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, occurred_at, agency_id, actor_id, actor_role, action, entity_type,
-                entity_id, before, after, ip, request_id
-         FROM audit_logs
-         WHERE ($1::uuid IS NULL OR agency_id = $1)
-           AND ($2::text IS NULL OR entity_type = $2)
-           AND ($3::text IS NULL OR entity_id = $3)
-           AND ($4::uuid IS NULL OR actor_id = $4)
-           AND ($5::text IS NULL OR action = $5)
-           AND ($6::timestamptz IS NULL OR occurred_at >= $6)
-           AND ($7::timestamptz IS NULL OR occurred_at < $7)
-           AND ($8::timestamptz IS NULL OR (occurred_at, id) < ($8, $9))
-         ORDER BY occurred_at DESC, id DESC
+        "SELECT a.id, a.occurred_at, a.agency_id, a.actor_id, a.actor_role, a.action, a.entity_type,
+                a.entity_id, a.before, a.after, a.ip, a.request_id, u.full_name AS actor_name
+         FROM audit_logs a LEFT JOIN users u ON u.id = a.actor_id
+         WHERE ($1::uuid IS NULL OR a.agency_id = $1)
+           AND ($2::text IS NULL OR a.entity_type = $2)
+           AND ($3::text IS NULL OR a.entity_id = $3)
+           AND ($4::uuid IS NULL OR a.actor_id = $4)
+           AND ($5::text IS NULL OR a.action = $5)
+           AND ($6::timestamptz IS NULL OR a.occurred_at >= $6)
+           AND ($7::timestamptz IS NULL OR a.occurred_at < $7)
+           AND ($8::timestamptz IS NULL OR (a.occurred_at, a.id) < ($8, $9))
+         ORDER BY a.occurred_at DESC, a.id DESC
          LIMIT $10",
     )
     .bind(f.agency_id)
-    .bind(f.entity_type)
-    .bind(f.entity_id)
+    .bind(f.entity_type.as_deref())
+    .bind(f.entity_id.as_deref())
     .bind(f.actor_id)
-    .bind(f.action)
+    .bind(f.action.as_deref())
     .bind(f.from)
     .bind(f.to)
     .bind(f.before.map(|(t, _)| t))

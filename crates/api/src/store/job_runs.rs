@@ -12,49 +12,9 @@ use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::job_settings::Switches;
+use debtflow_domain::job::Job;
 
-/// Where a run is, or how it ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
-#[sqlx(type_name = "text", rename_all = "snake_case")]
-pub enum RunStatus {
-    /// Started, not ended (or its runner died: the lock it held is free again).
-    Running,
-    Succeeded,
-    /// Some records failed; the others are committed.
-    Partial,
-    /// Nothing committed.
-    Failed,
-    /// Another runner held the job's lock.
-    SkippedLock,
-    /// The date had succeeded already.
-    SkippedDone,
-    /// A kill switch stopped it.
-    Disabled,
-}
-
-impl RunStatus {
-    pub const ALL: [RunStatus; 7] = [
-        RunStatus::Running,
-        RunStatus::Succeeded,
-        RunStatus::Partial,
-        RunStatus::Failed,
-        RunStatus::SkippedLock,
-        RunStatus::SkippedDone,
-        RunStatus::Disabled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Running => "running",
-            RunStatus::Succeeded => "succeeded",
-            RunStatus::Partial => "partial",
-            RunStatus::Failed => "failed",
-            RunStatus::SkippedLock => "skipped_lock",
-            RunStatus::SkippedDone => "skipped_done",
-            RunStatus::Disabled => "disabled",
-        }
-    }
-}
+pub use debtflow_domain::job::RunStatus;
 
 /// Takes the job's session-level advisory lock on `conn`, if free.
 pub async fn try_lock(conn: &mut PgConnection, job: &str) -> Result<bool, sqlx::Error> {
@@ -254,7 +214,7 @@ pub async fn runs_of_dates(db: &PgPool, dates: &[NaiveDate]) -> Result<Vec<DayRu
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RunRow {
     pub id: Uuid,
-    pub job: String,
+    pub job: Job,
     pub agency_id: Option<Uuid>,
     pub as_of_date: NaiveDate,
     pub status: RunStatus,
@@ -276,7 +236,7 @@ pub struct RunRow {
 /// first.
 pub async fn list(
     tx: &mut PgConnection,
-    job: Option<&str>,
+    job: Option<Job>,
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<RunRow>, sqlx::Error> {
@@ -291,6 +251,63 @@ pub async fn list(
     .bind(job)
     .bind(before.map(|b| b.0))
     .bind(before.map(|b| b.1))
+    .bind(limit)
+    .fetch_all(tx)
+    .await
+}
+
+/// Where a page of [`latest_per_day`] ends: the last row's date, job and agency
+/// (`None`: the platform-wide run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayKey {
+    pub as_of_date: NaiveDate,
+    pub job: Job,
+    pub agency_id: Option<Uuid>,
+}
+
+/// The latest run of a job, agency and date, and how many runs that day had.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LatestRun {
+    #[sqlx(flatten)]
+    pub run: RunRow,
+    /// Runs of the job for the agency and date (retries, skips, forced re-runs).
+    pub runs_that_day: i64,
+}
+
+/// The latest run of each job, agency and date visible in the transaction's scope:
+/// the newest date first, then by job and agency (platform-wide first), after `after`.
+/// Read in the order of `job_runs_latest_idx` (migrations/0023), so a page reads only
+/// its own dates' runs.
+pub async fn latest_per_day(
+    tx: &mut PgConnection,
+    job: Option<Job>,
+    after: Option<DayKey>,
+    limit: i64,
+) -> Result<Vec<LatestRun>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT l.*,
+                (SELECT count(*) FROM job_runs r
+                 WHERE r.as_of_date = l.as_of_date AND r.job = l.job
+                   AND coalesce(r.agency_id, '00000000-0000-0000-0000-000000000000'::uuid)
+                       = coalesce(l.agency_id, '00000000-0000-0000-0000-000000000000'::uuid)) AS runs_that_day
+         FROM (SELECT DISTINCT ON (as_of_date, job, coalesce(agency_id, '00000000-0000-0000-0000-000000000000'::uuid))
+                      id, job, agency_id, as_of_date, status, forced, started_at, finished_at, records_scanned,
+                      records_updated, notifications_sent, notifications_failed, errors_count, findings,
+                      error_summary, host, pid
+               FROM job_runs
+               WHERE ($1::text IS NULL OR job = $1)
+                 AND ($2::date IS NULL OR as_of_date <= $2)
+                 AND ($2::date IS NULL OR as_of_date < $2
+                      OR (job, coalesce(agency_id, '00000000-0000-0000-0000-000000000000'::uuid)) > ($3, $4))
+               ORDER BY as_of_date DESC, job, coalesce(agency_id, '00000000-0000-0000-0000-000000000000'::uuid),
+                        started_at DESC, id DESC
+               LIMIT $5) l
+         ORDER BY l.as_of_date DESC, l.job, coalesce(l.agency_id, '00000000-0000-0000-0000-000000000000'::uuid)",
+    )
+    .bind(job)
+    .bind(after.map(|k| k.as_of_date))
+    .bind(after.map(|k| k.job))
+    .bind(after.map(|k| k.agency_id.unwrap_or(Uuid::nil())))
     .bind(limit)
     .fetch_all(tx)
     .await

@@ -177,6 +177,15 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
         <article class="account" data-testid="account">
             <p class="back">
                 <A href="/accounts">"← Worklist"</A>
+                {session
+                    .can(Operation::ReadAuditLog)
+                    .then(|| {
+                        view! {
+                            <A href=crate::pages::audit::trail_of("account", &a.id) attr:data-testid="account-audit">
+                                "Audit trail"
+                            </A>
+                        }
+                    })}
             </p>
             <header class="account-head">
                 <PageHeading text=a.debtor.full_name.clone()>

@@ -10,7 +10,6 @@ pub mod collectors;
 pub mod funnel;
 pub mod kpi;
 pub mod links;
-pub mod markup;
 pub mod period;
 
 use crate::{
@@ -19,6 +18,7 @@ use crate::{
         Problem,
     },
     components::{ErrorBox, Loading, PageHeading},
+    markup,
     session::{use_session, Session},
 };
 use debtflow_domain::permission::Operation;

@@ -7,12 +7,11 @@ use crate::{
         imports::{Import, ImportError},
         Problem,
     },
-    components::{ErrorBox, FormError, Loading},
+    components::{save_csv, ErrorBox, FormError, Loading},
 };
 use debtflow_domain::import::ImportStatus;
 use leptos::{either::EitherOf3, prelude::*};
 use leptos_router::components::A;
-use wasm_bindgen::JsCast;
 
 /// A finished import: its counts, the link to its accounts, its row errors.
 #[component]
@@ -45,7 +44,7 @@ pub(super) fn Outcome(import: Import) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 let r = api::imports::errors_csv(&id).await;
                 let _ = downloading.try_set(false);
-                match r.and_then(|csv| save_file(&csv, &name)) {
+                match r.and_then(|csv| save_csv(&csv, &name)) {
                     Ok(()) => {}
                     Err(p) => {
                         let _ = download_problem.try_set(Some(p));
@@ -118,22 +117,4 @@ fn ErrorList(list: Vec<ImportError>) -> impl IntoView {
             </table>
         </div>
     }
-}
-
-/// Hands `text` to the browser as a CSV download named `name`.
-fn save_file(text: &str, name: &str) -> Result<(), Problem> {
-    let fail = |e: wasm_bindgen::JsValue| Problem::decode(format!("the file could not be saved: {e:?}"));
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| Problem::decode("no document"))?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(fail)?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    // Released once the browser has taken it.
-    set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(30));
-    Ok(())
 }

@@ -1,3 +1,4 @@
+use super::export;
 use crate::{
     auth::{policy::Operation, AuthUser},
     db,
@@ -23,6 +24,10 @@ pub struct AuditEntry {
     pub occurred_at: DateTime<Utc>,
     pub agency_id: Option<Uuid>,
     pub actor_id: Option<Uuid>,
+    /// The actor's full name (`null` for the system, an anonymous caller, or a platform
+    /// admin seen from an agency).
+    #[schema(example = "Sarah Mitchell")]
+    pub actor_name: Option<String>,
     pub actor_role: Option<Role>,
     /// What was done, e.g. `user.update`, `auth.login`.
     pub action: String,
@@ -44,6 +49,7 @@ impl From<store::audit::AuditRow> for AuditEntry {
             occurred_at: r.occurred_at,
             agency_id: r.agency_id,
             actor_id: r.actor_id,
+            actor_name: r.actor_name,
             actor_role: r.actor_role,
             action: r.action,
             entity_type: r.entity_type,
@@ -54,6 +60,16 @@ impl From<store::audit::AuditRow> for AuditEntry {
             request_id: r.request_id,
         }
     }
+}
+
+/// How the trail answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ListFormat {
+    /// Keyset pages of [`AuditEntry`].
+    Json,
+    /// Every entry the filters select, as one CSV download (streamed).
+    Csv,
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -71,20 +87,30 @@ pub struct ListAuditLogs {
     pub from: Option<DateTime<Utc>>,
     /// Until this instant (exclusive), RFC 3339.
     pub to: Option<DateTime<Utc>>,
-    /// Page size, 1–200 (default 50).
+    /// `json` (default) or `csv`: every entry the filters select, newest first, as a
+    /// download streamed a thousand rows at a time (`limit` and `cursor` are ignored).
+    pub format: Option<ListFormat>,
+    /// Page size, 1–200 (default 50; JSON only).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub limit: Option<PageSize>,
-    /// `next_cursor` of the previous page.
+    /// `next_cursor` of the previous page (JSON only).
     pub cursor: Option<String>,
 }
 
-/// The audit trail of the caller's agency, newest first (platform admins: every agency).
+/// The audit trail of the caller's agency, newest first (platform admins: every agency),
+/// as JSON pages or, with `format=csv`, as one CSV download of every entry selected.
 #[utoipa::path(
     tag = "audit",
     security(("bearer" = [])),
     params(ListAuditLogs),
     responses(
-        (status = 200, description = "A page of audit entries, newest first", body = Page<AuditEntry>),
+        (status = 200, description = "A page of audit entries, newest first; or, with `format=csv`, every entry \
+            selected, newest first, as CSV with the header occurred_at,agency_id,actor_id,actor_name,actor_role,\
+            action,entity_type,entity_id,before,after,ip,request_id (before and after as JSON; cells a spreadsheet \
+            would run as formulas written as text)", content(
+            (Page<AuditEntry> = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
         (status = 422, response = responses::Invalid),
@@ -98,18 +124,24 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAuditLog)?;
     let q = query.0;
-    let limit = pagination::limit(q.limit);
-    let before = pagination::decode_time("audit-logs", q.cursor.as_deref())?;
     let filter = Filter {
         agency_id: user.agency_id,
-        entity_type: q.entity_type.as_deref(),
-        entity_id: q.entity_id.as_deref(),
+        entity_type: q.entity_type,
+        entity_id: q.entity_id,
         actor_id: q.actor_id,
-        action: q.action.as_deref(),
+        action: q.action,
         from: q.from,
         to: q.to,
-        before,
+        before: None,
     };
+    if q.format == Some(ListFormat::Csv) {
+        // The token check before the download starts; each part is read in its own
+        // transaction, as the caller.
+        db::begin(&db, user.scope()).await?.commit().await?;
+        return Ok(export::csv(db.get_ref().clone(), user.scope(), filter));
+    }
+    let limit = pagination::limit(q.limit);
+    let filter = Filter { before: pagination::decode_time("audit-logs", q.cursor.as_deref())?, ..filter };
     let mut tx = db::begin(&db, user.scope()).await?;
     let rows = store::audit::list(&mut tx, &filter, limit + 1).await?;
     tx.commit().await?;

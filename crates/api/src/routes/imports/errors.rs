@@ -53,10 +53,8 @@ pub struct ErrorQuery {
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Import id"), ErrorQuery),
     responses(
-        (status = 200, description = "A page of errors (JSON) or all of them (`format=csv`)", body = Page<ImportError>,
-         content_type = "application/json"),
-        (status = 200, description = "All errors as CSV: row,column,value,message", body = String,
-         content_type = "text/csv"),
+        (status = 200, description = "A page of errors (JSON) or all of them (`format=csv`: row,column,value,message)",
+         content((Page<ImportError> = "application/json"), (String = "text/csv"))),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
         (status = 404, response = responses::NotFound),

@@ -1,7 +1,8 @@
-//! `/users`: the agency's staff of every role, for its agency admins (platform admins
-//! read all): listing, adding one with a temporary password, changing a name, email,
-//! role or seat, resetting a password, lifting a login lock. The rules are the
-//! domain's `staff`, applied by `services::staff`.
+//! `/users`: the agency's staff of every role. Agency admins list them, add one with a
+//! temporary password, change a name, email, role or seat, reset a password and lift a
+//! login lock; compliance and auditors read the list (the audit viewer names who did
+//! what); platform admins read all. The rules are the domain's `staff`, applied by
+//! `services::staff`.
 
 pub mod create;
 pub mod get;

@@ -1,8 +1,9 @@
-//! The dashboard's figures are written as HTML and SVG markup (set with `inner_html`),
-//! not as typed views: a few hundred cells drawn once per answer, and a typed view tree
-//! of them would cost the wasm every first visit downloads some 100 KB. Every text
-//! that comes from the API or the user goes through [`esc`]. Links in the markup are
-//! plain `<a href>`: the router takes their clicks like those of its own links.
+//! Screens drawn as HTML and SVG markup (set with `inner_html`) rather than typed
+//! views: the dashboard's figures, the audit trail's entries, the job runs — many
+//! cells drawn once per answer, where a typed view tree would cost the wasm every
+//! first visit downloads some 100 KB. Every text that comes from the API or the user
+//! goes through [`esc`]. Links in the markup are plain `<a href>`: the router takes
+//! their clicks like those of its own links; a row opens with `<details>`, no code.
 
 /// Escapes text for markup (element content and quoted attribute values).
 pub fn esc(s: &str) -> String {

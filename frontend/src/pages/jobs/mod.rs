@@ -1,0 +1,119 @@
+//! Job runs (`/jobs`, for managers and admins): the latest run of each daily job per
+//! day, newest first — status, counts, duration, a failed run's errors — filtered by
+//! job (`?job=` in the URL); agency admins run a job now, after a confirmation, and
+//! see its run come in at the top.
+
+mod run_now;
+mod runs;
+
+use crate::{
+    api::{self, jobs::JobRun, Page, Problem},
+    components::{Cursors, Empty, ErrorBox, Loading, PageHeading, Pager},
+    format,
+    session::use_session,
+};
+use debtflow_domain::{job::Job, permission::Operation};
+use leptos::{either::EitherOf4, prelude::*};
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_query_map},
+    NavigateOptions,
+};
+
+const PAGE_SIZE: u32 = 30;
+
+#[component]
+pub fn JobsPage() -> impl IntoView {
+    let session = use_session();
+    if !session.can(Operation::ReadJobRuns) {
+        return view! {
+            <section class="not-found" data-testid="forbidden">
+                <PageHeading text="Job runs are for managers and admins" />
+                <A href="/accounts">"Back to the worklist"</A>
+            </section>
+        }
+        .into_any();
+    }
+    let query = use_query_map();
+    let job = Memo::new(move |_| query.with(|q| q.get("job").and_then(|j| j.parse::<Job>().ok())));
+    let navigate = use_navigate();
+    let choose = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let url = if value.is_empty() { "/jobs".to_owned() } else { format!("/jobs?job={value}") };
+        navigate(&url, NavigateOptions { scroll: false, ..Default::default() });
+    };
+
+    let cursors = Cursors::new();
+    Effect::new(move |previous: Option<Option<Job>>| {
+        let j = job.get();
+        if previous.is_some_and(|p| p != j) {
+            cursors.reset();
+        }
+        j
+    });
+    let list = RwSignal::new(None::<Result<Page<JobRun>, Problem>>);
+    let reload = RwSignal::new(0u32);
+    // The run just started here, marked in the list.
+    let fresh = RwSignal::new(None::<String>);
+    let asked = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        reload.track();
+        let (job, cursor) = (job.get(), cursors.current.get());
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        leptos::task::spawn_local(async move {
+            let r = api::jobs::latest(job, PAGE_SIZE, &cursor).await;
+            if asked.try_get_value() == Some(n) {
+                let _ = list.try_set(Some(r));
+            }
+        });
+    });
+    let on_ran = Callback::new(move |run_id: String| {
+        fresh.set(Some(run_id));
+        cursors.reset();
+        reload.update(|v| *v += 1);
+    });
+
+    view! {
+        <section class="jobs">
+            <PageHeading text="Job runs" />
+            {session.can(Operation::RunJobs).then(|| view! { <run_now::RunNow on_ran=on_ran /> })}
+            <form class="filters" aria-label="Filter the runs" on:submit=|ev| ev.prevent_default()>
+                <label>
+                    "Show the runs of"
+                    <select name="job" data-testid="filter-job" on:change=choose>
+                        <option value="">"Every job"</option>
+                        {Job::ALL
+                            .into_iter()
+                            .map(|j| {
+                                view! {
+                                    <option value=j.name() selected=move || job.get() == Some(j)>
+                                        {j.title()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            </form>
+            <p class="muted">"The latest run of each job per day, newest day first."</p>
+            {move || match list.get() {
+                None => EitherOf4::A(view! { <Loading /> }),
+                Some(Err(p)) => EitherOf4::B(view! { <ErrorBox problem=p retry=move |_| reload.update(|v| *v += 1) /> }),
+                Some(Ok(page)) if page.items.is_empty() => EitherOf4::C(view! { <Empty text="No run yet." /> }),
+                Some(Ok(page)) => {
+                    EitherOf4::D(view! {
+                        <div
+                            class="table-wrap"
+                            inner_html=move || {
+                                runs::runs_html(&page.items, fresh.get().as_deref(), format::local_datetime)
+                            }
+                        ></div>
+                        <Pager cursors=cursors next=page.next_cursor label="Pages of job runs" />
+                    })
+                }
+            }}
+        </section>
+    }
+    .into_any()
+}
