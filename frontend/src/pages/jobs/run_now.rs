@@ -3,8 +3,9 @@
 
 use super::runs::status_label;
 use crate::{
-    api::{self, jobs::TriggeredRun, Problem},
+    api::{self, jobs::TriggeredRun},
     components::{confirm, FormError},
+    submit::Submission,
 };
 use debtflow_domain::job::Job;
 use leptos::prelude::*;
@@ -22,8 +23,8 @@ pub fn outcome(run: &TriggeredRun) -> String {
 #[component]
 pub fn RunNow(on_ran: Callback<String>) -> impl IntoView {
     let job = RwSignal::new(Job::DpdAging);
-    let pending = RwSignal::new(false);
-    let problem = RwSignal::new(None::<Problem>);
+    let submission = Submission::new();
+    let Submission { pending, problem, .. } = submission;
     let done = RwSignal::new(None::<String>);
     let run = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -39,24 +40,16 @@ pub fn RunNow(on_ran: Callback<String>) -> impl IntoView {
         if !confirm(&question) {
             return;
         }
-        pending.set(true);
-        problem.set(None);
         done.set(None);
-        leptos::task::spawn_local(async move {
-            let r = api::jobs::run_now(j).await;
-            let _ = pending.try_set(false);
-            match r {
-                Ok(runs) => {
-                    let _ = done.try_set(Some(runs.iter().map(outcome).collect::<Vec<_>>().join(" ")));
-                    if let Some(first) = runs.into_iter().next() {
-                        on_ran.run(first.run_id);
-                    }
+        submission.run(
+            move |_| async move { api::jobs::run_now(j).await },
+            move |runs| {
+                done.set(Some(runs.iter().map(outcome).collect::<Vec<_>>().join(" ")));
+                if let Some(first) = runs.into_iter().next() {
+                    on_ran.run(first.run_id);
                 }
-                Err(p) => {
-                    let _ = problem.try_set(Some(p));
-                }
-            }
-        });
+            },
+        );
     };
     view! {
         <form class="card run-now" data-testid="run-now" on:submit=run>
