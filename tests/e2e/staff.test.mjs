@@ -2,8 +2,9 @@
 // password is shown once; the manager signs in with it, is held on the password page
 // (bad inputs refused beside their fields) until they choose their own, then sees the
 // dashboard; the admin cannot demote the agency's last admin, and deactivates the
-// manager. A manager creates an account from the form (bad inputs first) and finds it
-// in the worklist. At 1280 and 390 px, with no sideways scrolling. Screenshots 70–79.
+// manager. A manager creates an account from the form (bad inputs first), changes its
+// details, pauses its aging and finds it in the worklist. At 1280 and 390 px, with no
+// sideways scrolling. Screenshots 70–79.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as e2e from './support.mjs';
@@ -140,6 +141,19 @@ test('a manager creates an account from the form and finds it in the worklist', 
   await page.click('[data-testid=new-account-form] button[type=submit]');
   await page.waitForSelector(`h1:has-text("${debtor}")`);
   assert.match(await page.textContent('[data-testid=status]'), /New/);
+
+  // Its details change where the API allows; its aging pauses, with a reason.
+  await page.fill('#details-phone', '+1 555 0199');
+  await page.click('[data-testid=details-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=details-done]');
+  assert.equal(await page.inputValue('#details-phone'), '+1 555 0199');
+  await page.click('[data-testid=pause-form] button[type=submit]');
+  assert.match(await fieldError('ends_on'), /last day/);
+  const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  await page.fill('#pause-until', until);
+  await page.fill('#pause-reason', 'Hardship: lost their job');
+  await page.click('[data-testid=pause-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=pause-done]');
 
   await page.goto(`${BASE}/accounts`);
   await page.fill('[data-testid=search]', reference);

@@ -210,6 +210,16 @@ pub async fn collectors() -> ApiResult<Page<User>> {
     get("/collectors?limit=200").await
 }
 
+/// `PATCH /accounts/{id}`: contact data, priority, due date (only the fields given).
+pub async fn update_account(id: &str, body: &Value) -> ApiResult<AccountDetail> {
+    patch(&format!("/accounts/{}", enc(id)), body).await
+}
+
+/// `POST /accounts/{id}/pauses`: the account does not age from `starts_on` to `ends_on`.
+pub async fn pause_aging(id: &str, body: &Value) -> ApiResult<Value> {
+    post(&format!("/accounts/{}/pauses", enc(id)), body, None).await
+}
+
 pub async fn add_note(id: &str, body: &str) -> ApiResult<TimelineEvent> {
     post(&format!("/accounts/{}/notes", enc(id)), &json!({ "body": body }), None).await
 }

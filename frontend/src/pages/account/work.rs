@@ -1,8 +1,12 @@
 //! The overview tab: the account's and the debtor's details, and the day's work on
-//! it — a note, a move to another status (the risky moves confirmed first), a payment —
-//! with the latest events below.
+//! it — a note, a move to another status (the risky moves confirmed first), a payment,
+//! changed details, a pause of its aging — with the latest events below.
 
-use super::{payments::PaymentForm, timeline::Timeline};
+use super::{
+    details::{DetailsForm, PauseForm},
+    payments::PaymentForm,
+    timeline::Timeline,
+};
 use crate::{
     api::{self, AccountDetail, Problem},
     components::{confirm, invalid, FieldError, FormError},
@@ -23,6 +27,8 @@ pub(super) fn Overview(detail: AccountDetail, reload: Callback<()>) -> impl Into
     let noter = session.can(Operation::AddNote);
     let mover = session.can(Operation::WorkAccount) && !detail.allowed_transitions.is_empty();
     let payer = a.status.takes_payments() && session.can(Operation::RecordPayment);
+    let editor = session.can(Operation::WorkAccount);
+    let pauser = session.can(Operation::PauseAging);
     let ssn = a.debtor.ssn_last4.clone().map(|s| if s.starts_with('*') { s } else { format!("***-**-{s}") });
     let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
     // The overview's own version: its recent events follow this page's actions.
@@ -71,6 +77,8 @@ pub(super) fn Overview(detail: AccountDetail, reload: Callback<()>) -> impl Into
                     view! { <TransitionForm id=a.id.clone() allowed=detail.allowed_transitions.clone() reload=reload /> }
                 })}
             {payer.then(|| view! { <PaymentForm account=a.clone() reload=reload /> })}
+            {editor.then(|| view! { <DetailsForm account=a.clone() reload=reload /> })}
+            {pauser.then(|| view! { <PauseForm account_id=a.id.clone() reload=reload /> })}
         </div>
         <Timeline id=a.id.clone() version=version limit=RECENT_EVENTS />
     }
