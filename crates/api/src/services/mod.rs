@@ -9,12 +9,14 @@
 //! rule lives in one place.
 
 pub mod accounts;
+pub mod agencies;
 pub mod analytics;
 pub mod book;
 pub mod error;
 pub mod fees;
 pub mod follow_ups;
 pub mod imports;
+pub mod kill_switches;
 pub mod notifications;
 pub mod payments;
 pub mod plans;

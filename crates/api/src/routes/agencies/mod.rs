@@ -7,6 +7,7 @@ pub mod update;
 
 use crate::store::agencies::AgencyRow;
 use chrono::{DateTime, Utc};
+use debtflow_domain::agency::AgencySettings;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -24,8 +25,9 @@ pub struct Agency {
     /// IANA time zone of the agency's business dates.
     #[schema(example = "America/New_York")]
     pub time_zone: String,
-    /// Agency settings (an object); later issues define its keys.
-    pub settings: serde_json::Value,
+    /// The rules the agency chose, defaults filled in (changed with `PATCH
+    /// /agencies/{id}`).
+    pub settings: AgencySettings,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -38,7 +40,7 @@ impl From<AgencyRow> for Agency {
             licence_number: r.licence_number,
             currency: r.currency,
             time_zone: r.time_zone,
-            settings: r.settings,
+            settings: r.settings.0,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
