@@ -1,6 +1,6 @@
 //! DebtFlow's single-page app (Leptos, client-side rendered): login, the managers'
 //! dashboard, the worklist, the account page with its actions, approvals, the live
-//! notification centre and imports.
+//! notification centre, imports and settings.
 
 mod api;
 mod bell;
@@ -73,6 +73,10 @@ fn App() -> impl IntoView {
                         view=|| view! { <Protected><pages::notifications::PreferencesPage /></Protected> }
                     />
                     <Route path=path!("/imports") view=|| view! { <Protected><pages::imports::ImportsPage /></Protected> } />
+                    <Route
+                        path=path!("/settings")
+                        view=|| view! { <Protected><pages::settings::SettingsPage /></Protected> }
+                    />
                 </Routes>
             </main>
             <toasts::Toasts />
@@ -150,6 +154,9 @@ fn Nav() -> impl IntoView {
                     </Show>
                     <Show when=move || session.can(Operation::ReadImports)>
                         <A href="/imports">"Imports"</A>
+                    </Show>
+                    <Show when=move || pages::settings::is_for(session)>
+                        <A href="/settings">"Settings"</A>
                     </Show>
                 </nav>
                 <bell::Bell />

@@ -21,6 +21,7 @@ use std::{cell::RefCell, collections::BTreeMap, rc::Rc, time::Duration};
 pub mod analytics;
 pub mod imports;
 pub mod notifications;
+pub mod settings;
 
 const BASE: &str = "/api/v1";
 const STORAGE_KEY: &str = "debtflow.session";

@@ -4,4 +4,5 @@ pub mod dashboard;
 pub mod imports;
 pub mod login;
 pub mod notifications;
+pub mod settings;
 pub mod worklist;
