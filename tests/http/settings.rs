@@ -5,8 +5,11 @@
 //! the free settings stored before and filled who/when from the audit trail.
 
 use crate::payments::{ok, pay, today, working_account};
-use crate::plans::negotiating_account;
-use debtflow_api::db;
+use crate::plans::{active_plan, negotiating_account};
+use debtflow_api::{
+    db,
+    jobs::{self, Job, RunRequest},
+};
 use debtflow_tests::{assert_problem, spawn_app, spawn_app_with, TestApp, TestDatabase};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -179,6 +182,28 @@ async fn the_agencys_approval_window_decides_which_payments_wait_and_me_tells_it
     assert_eq!(policy(sarah.clone()).await["payment_approval_after_days"], 7, "back to the server's");
     let posted = ok(pay(&app, &sarah, "pay-3", &body("CHK-3")).await, 201, "within the server's window again").await;
     assert_eq!(posted["status"], "completed");
+}
+
+#[tokio::test]
+async fn the_reminder_job_counts_the_agencys_days() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let admin = app.token("demo.admin").await;
+    let manager = app.token("demo.manager").await;
+    let account = negotiating_account(&app, &manager, "SET-JOB-1").await;
+    let today = today(&app).await;
+    active_plan(&app, &account, "600.00", 2, today + chrono::Days::new(5)).await;
+    let ctx = crate::jobs::ctx();
+    let run = |as_of| {
+        let request = RunRequest { agency_id: Some(demo.agency), as_of: Some(as_of), force: true };
+        jobs::run(&app.db, &ctx, Job::InstallmentReminders, request)
+    };
+
+    let by_default = run(today).await.expect("the run").remove(0);
+    assert_eq!(by_default.tally.notifications_sent, 0, "3 days before by default: not yet");
+    ok(patch_settings(&app, &admin, demo.agency, json!({"reminder_days_before": 5})).await, 200, "setting").await;
+    let by_setting = run(today).await.expect("the run").remove(0);
+    assert_eq!(by_setting.tally.notifications_sent, 1, "5 days before, as the agency says");
 }
 
 #[tokio::test]
