@@ -60,10 +60,11 @@ pub async fn get(tx: &mut PgConnection, only: Option<Uuid>, id: Uuid) -> Result<
 }
 
 /// The agency `id` (within `only`, as [`get`]), locked until the transaction ends: its
-/// settings are changed from what is read here.
+/// settings are changed from what is read here. (`NO KEY`: rows that reference the
+/// agency are still written meanwhile.)
 pub async fn lock(tx: &mut PgConnection, only: Option<Uuid>, id: Uuid) -> Result<Option<AgencyRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM agencies WHERE id = $1 AND ($2::uuid IS NULL OR id = $2) FOR UPDATE"
+        "SELECT {COLUMNS} FROM agencies WHERE id = $1 AND ($2::uuid IS NULL OR id = $2) FOR NO KEY UPDATE"
     ))
     .bind(id)
     .bind(only)
