@@ -1,7 +1,7 @@
 //! DebtFlow's single-page app (Leptos, client-side rendered): login, the managers'
 //! dashboard, the worklist, the account page with its actions, approvals, the live
 //! notification centre, imports, the agency's staff, one's own password, the audit
-//! viewer and the job runs.
+//! viewer, the job runs and the settings.
 
 mod api;
 mod bell;
@@ -87,6 +87,10 @@ fn App() -> impl IntoView {
                     />
                     <Route path=path!("/audit") view=|| view! { <Protected><pages::audit::AuditPage /></Protected> } />
                     <Route path=path!("/jobs") view=|| view! { <Protected><pages::jobs::JobsPage /></Protected> } />
+                    <Route
+                        path=path!("/settings")
+                        view=|| view! { <Protected><pages::settings::SettingsPage /></Protected> }
+                    />
                 </Routes>
             </main>
             <toasts::Toasts />
@@ -179,6 +183,9 @@ fn Nav() -> impl IntoView {
                     </Show>
                     <Show when=move || pages::staff::is_for(session)>
                         <A href="/staff">"Staff"</A>
+                    </Show>
+                    <Show when=move || pages::settings::is_for(session)>
+                        <A href="/settings">"Settings"</A>
                     </Show>
                 </nav>
                 <bell::Bell />

@@ -25,6 +25,7 @@ mod problems;
 mod reliability;
 mod scheduler;
 mod seed;
+mod settings;
 mod sftp;
 mod shutdown;
 mod spa;

@@ -73,7 +73,7 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
             Method::PATCH,
             "/agencies/{id}",
             format!("/api/v1/agencies/{}", demo.agency),
-            Some(json!({"settings": {"touched_by": caller}})),
+            Some(json!({"settings": {"stale_after_days": 14}})),
             Operation::UpdateAgency,
         ),
         route(Method::GET, "/collectors", "/api/v1/collectors".into(), None, Operation::ReadCollectors),

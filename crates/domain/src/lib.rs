@@ -5,6 +5,7 @@
 //! uses the very same rules the API enforces (`make test` checks that build).
 
 pub mod account;
+pub mod agency;
 pub mod analytics;
 pub mod audit;
 pub mod fee;

@@ -19,6 +19,7 @@ pub mod imports;
 pub mod jobs;
 pub mod notifications;
 mod problem;
+pub mod settings;
 pub mod staff;
 mod tokens;
 mod types;

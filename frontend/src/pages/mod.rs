@@ -8,5 +8,6 @@ pub mod login;
 pub mod new_account;
 pub mod notifications;
 pub mod password;
+pub mod settings;
 pub mod staff;
 pub mod worklist;

@@ -3,10 +3,7 @@
 //! falls due, once per installment; an account without a collector, its managers.
 
 use super::{JobError, Tally};
-use crate::{
-    db,
-    store::{self, job_settings::DaysSetting},
-};
+use crate::{db, store};
 use chrono::NaiveDate;
 use debtflow_domain::Role;
 use sqlx::PgPool;
@@ -14,7 +11,8 @@ use uuid::Uuid;
 
 pub async fn run(db: &PgPool, agency_id: Uuid, as_of: NaiveDate) -> Result<Tally, JobError> {
     let mut tx = db::begin_batch(db).await?;
-    let days = store::job_settings::days(&mut tx, agency_id, DaysSetting::ReminderDaysBefore).await?;
+    // At most 60 (the setting's range): no wrap.
+    let days = store::agencies::settings(&mut tx, agency_id).await?.reminder_days_before as i32;
     let reminded = store::installment_notices::remind(&mut tx, agency_id, as_of, days, &[Role::Manager]).await?;
     tx.commit().await?;
     Ok(Tally { records_scanned: reminded.due, notifications_sent: reminded.sent, ..Tally::default() })

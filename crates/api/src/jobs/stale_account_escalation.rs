@@ -3,10 +3,7 @@
 //! counted, and each manager gets one digest notification for the date.
 
 use super::{JobError, Tally};
-use crate::{
-    db,
-    store::{self, job_settings::DaysSetting},
-};
+use crate::{db, store};
 use chrono::NaiveDate;
 use debtflow_domain::Role;
 use sqlx::PgPool;
@@ -14,7 +11,8 @@ use uuid::Uuid;
 
 pub async fn run(db: &PgPool, agency_id: Uuid, as_of: NaiveDate) -> Result<Tally, JobError> {
     let mut tx = db::begin_batch(db).await?;
-    let days = store::job_settings::days(&mut tx, agency_id, DaysSetting::StaleAfterDays).await?;
+    // At most 365 (the setting's range): no wrap.
+    let days = store::agencies::settings(&mut tx, agency_id).await?.stale_after_days as i32;
     let found = store::stale_accounts::escalate(&mut tx, agency_id, as_of, days, &[Role::Manager]).await?;
     tx.commit().await?;
     Ok(Tally {

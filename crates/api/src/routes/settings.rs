@@ -1,41 +1,82 @@
-//! `/settings`: the agency's job kill switches, read by every job run.
+//! `/settings`: the agency's job kill switches, read by every job run, each with who
+//! turned it to its current value and when.
 
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::{policy::Operation, AuthUser},
     db,
     edge::json::Json,
     problem::{responses, ApiError},
-    store::{self, job_settings::Switches},
+    services::kill_switches::{self, SetSwitches},
+    store::{
+        self,
+        job_settings::{self as switches, SwitchesChanged},
+    },
 };
 use actix_web::{get, patch, web, HttpResponse};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::ToSchema;
+use uuid::Uuid;
 use validator::Validate;
 
 /// The agency's kill switches: `jobs_enabled` stops every job of the agency; the
 /// others stop one job each (installment_reminders, stale_account_escalation,
-/// overdue_default_scan). They take effect at the next run.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+/// overdue_default_scan). They take effect at the next run. `last_changed` says who
+/// turned each one to its current value, and when.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct JobSwitches {
     pub jobs_enabled: bool,
     pub reminders_enabled: bool,
     pub escalation_enabled: bool,
     pub defaults_enabled: bool,
+    pub last_changed: SwitchChanges,
 }
 
-impl From<Switches> for JobSwitches {
-    fn from(s: Switches) -> Self {
+/// The last change of each switch; `null`: never changed (on since the agency began).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SwitchChanges {
+    pub jobs_enabled: Option<SwitchChange>,
+    pub reminders_enabled: Option<SwitchChange>,
+    pub escalation_enabled: Option<SwitchChange>,
+    pub defaults_enabled: Option<SwitchChange>,
+}
+
+/// Who turned a switch to its current value, and when (the time of its audit row,
+/// `settings.update`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SwitchChange {
+    pub changed_by: Uuid,
+    #[schema(example = "Dana Admin")]
+    pub changed_by_name: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+impl From<switches::SwitchChange> for SwitchChange {
+    fn from(c: switches::SwitchChange) -> Self {
+        SwitchChange { changed_by: c.by, changed_by_name: c.by_name, changed_at: c.at }
+    }
+}
+
+impl From<SwitchesChanged> for JobSwitches {
+    fn from(s: SwitchesChanged) -> Self {
         JobSwitches {
-            jobs_enabled: s.jobs_enabled,
-            reminders_enabled: s.reminders_enabled,
-            escalation_enabled: s.escalation_enabled,
-            defaults_enabled: s.defaults_enabled,
+            jobs_enabled: s.switches.jobs_enabled,
+            reminders_enabled: s.switches.reminders_enabled,
+            escalation_enabled: s.switches.escalation_enabled,
+            defaults_enabled: s.switches.defaults_enabled,
+            last_changed: SwitchChanges {
+                jobs_enabled: s.jobs_enabled.map(SwitchChange::from),
+                reminders_enabled: s.reminders_enabled.map(SwitchChange::from),
+                escalation_enabled: s.escalation_enabled.map(SwitchChange::from),
+                defaults_enabled: s.defaults_enabled.map(SwitchChange::from),
+            },
         }
     }
 }
 
+/// The switches to change; those left out keep their value.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SwitchesPatch {
@@ -45,7 +86,7 @@ pub struct SwitchesPatch {
     pub defaults_enabled: Option<bool>,
 }
 
-/// The caller's agency's job switches.
+/// The caller's agency's job switches, with who changed each last and when.
 #[utoipa::path(
     tag = "jobs",
     security(("bearer" = [])),
@@ -60,12 +101,14 @@ pub async fn get(user: AuthUser, db: web::Data<PgPool>) -> Result<HttpResponse, 
     user.require(Operation::ReadSettings)?;
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let switches = store::job_settings::switches(&mut tx, agency_id).await?;
+    let switches = store::job_settings::with_changes(&mut tx, agency_id).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(JobSwitches::from(switches)))
 }
 
-/// Turn the agency's jobs on or off; audited, effective at the next run.
+/// Turn the agency's jobs on or off; audited (`settings.update`, the switches that
+/// changed), each changed switch recorded as changed by the caller now; effective at
+/// the next run.
 #[utoipa::path(
     tag = "jobs",
     security(("bearer" = [])),
@@ -87,18 +130,14 @@ pub async fn update(
     user.require(Operation::ManageSettings)?;
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
     let patch = body.into_inner();
-    let mut tx = db::begin(&db, user.scope()).await?;
-    let before = store::job_settings::switches(&mut tx, agency_id).await?;
-    let after = Switches {
-        jobs_enabled: patch.jobs_enabled.unwrap_or(before.jobs_enabled),
-        reminders_enabled: patch.reminders_enabled.unwrap_or(before.reminders_enabled),
-        escalation_enabled: patch.escalation_enabled.unwrap_or(before.escalation_enabled),
-        defaults_enabled: patch.defaults_enabled.unwrap_or(before.defaults_enabled),
+    let cmd = SetSwitches {
+        jobs_enabled: patch.jobs_enabled,
+        reminders_enabled: patch.reminders_enabled,
+        escalation_enabled: patch.escalation_enabled,
+        defaults_enabled: patch.defaults_enabled,
     };
-    store::job_settings::set_switches(&mut tx, agency_id, &after).await?;
-    let snapshot = |s: Switches| serde_json::to_value(JobSwitches::from(s)).unwrap_or_default();
-    let change = Change::updated("settings.update", "job_settings", agency_id, &snapshot(before), &snapshot(after));
-    audit::record(&mut tx, &Actor::from(&user), change).await?;
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let switches = kill_switches::set(&mut tx, &Actor::from(&user), agency_id, cmd).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(JobSwitches::from(after)))
+    Ok(HttpResponse::Ok().json(JobSwitches::from(switches)))
 }

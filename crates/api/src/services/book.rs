@@ -19,8 +19,8 @@ use debtflow_domain::{
         book::{Book, Move},
         Cause,
     },
+    agency::AgencySettings,
     ledger::Entry,
-    payment::AllocationOrder,
     AccountStatus, Currency, Money,
 };
 use rust_decimal::Decimal;
@@ -37,7 +37,9 @@ pub struct LockedAccount {
     pub collector_id: Option<Uuid>,
     /// The collector's share of each completed payment.
     pub commission_rate: Option<Decimal>,
-    pub allocation_order: AllocationOrder,
+    /// The agency's settings: which part of the balance a payment pays first, the
+    /// approval window of backdated payments.
+    pub settings: AgencySettings,
     /// The agency's business date at the clock's instant.
     pub today: NaiveDate,
     pub book: Book,
@@ -64,7 +66,7 @@ impl LockedAccount {
             currency,
             collector_id: row.collector_id,
             commission_rate: row.commission_rate,
-            allocation_order: row.allocation_order,
+            settings: row.settings.0,
             today: row.today,
             book: Book::new(row.status, balance, row.settled_from),
         })

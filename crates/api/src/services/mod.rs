@@ -16,6 +16,7 @@ pub mod error;
 pub mod fees;
 pub mod follow_ups;
 pub mod imports;
+pub mod kill_switches;
 pub mod notifications;
 pub mod payments;
 pub mod plans;

@@ -1,7 +1,7 @@
 //! Accounts and their debtors.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use debtflow_domain::{payment::AllocationOrder, AccountStatus, Priority, Role};
+use debtflow_domain::{agency::AgencySettings, AccountStatus, Priority, Role};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -496,9 +496,8 @@ pub struct MoneyRow {
     pub collector_id: Option<Uuid>,
     /// The collector's share of each completed payment.
     pub commission_rate: Option<Decimal>,
-    /// The agency's `payment_allocation` setting.
-    #[sqlx(try_from = "String")]
-    pub allocation_order: AllocationOrder,
+    /// The agency's settings (its allocation order, its approval window).
+    pub settings: sqlx::types::Json<AgencySettings>,
     /// The status a SETTLED account was settled from.
     pub settled_from: Option<AccountStatus>,
     /// The agency's business date at the clock's `now`.
@@ -515,7 +514,7 @@ pub async fn lock_money(
     sqlx::query_as(
         "SELECT a.agency_id, a.id, a.status, a.current_balance, a.currency::text AS currency,
                 a.collector_id, u.commission_rate,
-                coalesce(ag.settings ->> 'payment_allocation', 'principal_first') AS allocation_order,
+                ag.settings,
                 a.settled_from, ($4::timestamptz AT TIME ZONE ag.time_zone)::date AS today
          FROM accounts a
          JOIN agencies ag ON ag.id = a.agency_id

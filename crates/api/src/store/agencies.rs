@@ -1,8 +1,8 @@
 //! Agencies, the tenants.
 
 use chrono::{DateTime, Utc};
-use debtflow_domain::Currency;
-use sqlx::{PgConnection, PgExecutor};
+use debtflow_domain::{agency::AgencySettings, Currency};
+use sqlx::{types::Json, PgConnection, PgExecutor};
 use uuid::Uuid;
 
 const COLUMNS: &str =
@@ -15,7 +15,9 @@ pub struct AgencyRow {
     pub licence_number: String,
     pub currency: String,
     pub time_zone: String,
-    pub settings: serde_json::Value,
+    /// Read leniently: a key left out takes its default (migrations/0022 normalised
+    /// every stored object).
+    pub settings: Json<AgencySettings>,
     pub is_active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -58,6 +60,26 @@ pub async fn get(tx: &mut PgConnection, only: Option<Uuid>, id: Uuid) -> Result<
         .await
 }
 
+/// The agency `id` (within `only`, as [`get`]), locked until the transaction ends: its
+/// settings are changed from what is read here. (`NO KEY`: rows that reference the
+/// agency are still written meanwhile.)
+pub async fn lock(tx: &mut PgConnection, only: Option<Uuid>, id: Uuid) -> Result<Option<AgencyRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM agencies WHERE id = $1 AND ($2::uuid IS NULL OR id = $2) FOR NO KEY UPDATE"
+    ))
+    .bind(id)
+    .bind(only)
+    .fetch_optional(tx)
+    .await
+}
+
+/// The agency's settings, for the jobs and services that follow them.
+pub async fn settings(tx: &mut PgConnection, id: Uuid) -> Result<AgencySettings, sqlx::Error> {
+    let settings: Json<AgencySettings> =
+        sqlx::query_scalar("SELECT settings FROM agencies WHERE id = $1").bind(id).fetch_one(tx).await?;
+    Ok(settings.0)
+}
+
 /// The agency called `name` (case-insensitive), for the command line.
 pub async fn by_name(tx: &mut PgConnection, name: &str) -> Result<Option<AgencyRow>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM agencies WHERE lower(name) = lower($1)"))
@@ -90,10 +112,11 @@ pub struct AgencyChanges<'a> {
     pub name: Option<&'a str>,
     pub licence_number: Option<&'a str>,
     pub time_zone: Option<&'a str>,
-    pub settings: Option<&'a serde_json::Value>,
+    /// The whole settings, replacing the stored ones (the service merges a patch).
+    pub settings: Option<&'a AgencySettings>,
 }
 
-/// Applies `changes`; settings are merged key by key into the existing ones.
+/// Applies `changes`.
 pub async fn update(
     tx: &mut PgConnection,
     id: Uuid,
@@ -104,7 +127,7 @@ pub async fn update(
              name = coalesce($2, name),
              licence_number = coalesce($3, licence_number),
              time_zone = coalesce($4, time_zone),
-             settings = settings || coalesce($5, '{{}}'::jsonb),
+             settings = coalesce($5, settings),
              updated_at = now()
          WHERE id = $1
          RETURNING {COLUMNS}"
@@ -113,7 +136,7 @@ pub async fn update(
     .bind(changes.name)
     .bind(changes.licence_number)
     .bind(changes.time_zone)
-    .bind(changes.settings)
+    .bind(changes.settings.map(Json))
     .fetch_optional(tx)
     .await
 }

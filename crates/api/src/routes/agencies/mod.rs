@@ -10,6 +10,7 @@ pub mod update;
 
 use crate::store::agencies::AgencyRow;
 use chrono::{DateTime, Utc};
+use debtflow_domain::agency::AgencySettings;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -27,8 +28,9 @@ pub struct Agency {
     /// IANA time zone of the agency's business dates.
     #[schema(example = "America/New_York")]
     pub time_zone: String,
-    /// Agency settings (an object); later issues define its keys.
-    pub settings: serde_json::Value,
+    /// The rules the agency chose, defaults filled in (changed with `PATCH
+    /// /agencies/{id}`).
+    pub settings: AgencySettings,
     /// `false`: a platform admin closed the agency; its users cannot sign in and its
     /// jobs do not run.
     pub is_active: bool,
@@ -44,7 +46,7 @@ impl From<AgencyRow> for Agency {
             licence_number: r.licence_number,
             currency: r.currency,
             time_zone: r.time_zone,
-            settings: r.settings,
+            settings: r.settings.0,
             is_active: r.is_active,
             created_at: r.created_at,
             updated_at: r.updated_at,

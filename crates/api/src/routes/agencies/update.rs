@@ -1,15 +1,14 @@
 use super::Agency;
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Actor,
     auth::{policy::Operation, AuthUser},
     db,
     edge::json::Json,
     problem::{responses, ApiError},
-    services::Refusal,
-    store::{self, agencies::AgencyChanges, StoreError},
+    services::agencies::{self as service, AgencyUpdate},
 };
 use actix_web::{patch, web, HttpResponse};
-use debtflow_domain::payment::AllocationOrder;
+use debtflow_domain::agency::SettingsPatch;
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -28,14 +27,13 @@ pub struct AgencyPatch {
     /// An IANA time zone, e.g. `Europe/London`.
     #[validate(length(min = 1, max = 64))]
     pub time_zone: Option<String>,
-    /// Merged key by key into the current settings. DebtFlow reads
-    /// `payment_allocation`: `principal_first` (the default) or `fees_first`, the
-    /// order in which payments pay the principal and the fees; `plan_grace_days` and
-    /// `plan_default_threshold_days`, the days new plans start with (3 and 30).
-    pub settings: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Merged key by key into the current settings; a key DebtFlow does not know, or a
+    /// value out of its range, is a 422 naming it (`settings.plan_grace_days`).
+    pub settings: Option<SettingsPatch>,
 }
 
-/// Change the caller's agency (platform admins: any agency).
+/// Change the caller's agency (platform admins: any agency): its profile and its
+/// settings, audited with what changed.
 #[utoipa::path(
     tag = "agencies",
     security(("bearer" = [])),
@@ -60,44 +58,14 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::UpdateAgency)?;
     let patch = body.into_inner();
-    let mut tx = db::begin(&db, user.scope()).await?;
-    let before = store::agencies::get(&mut tx, user.agency_id, *id).await?.ok_or(ApiError::NotFound)?;
-    if let Some(zone) = &patch.time_zone {
-        if !store::agencies::time_zone_exists(&mut tx, zone).await? {
-            return Err(ApiError::field("time_zone", "is not an IANA time zone"));
-        }
-    }
-    // Settings DebtFlow reads itself are checked; others are kept as given.
-    if let Some(order) = patch.settings.as_ref().and_then(|s| s.get("payment_allocation")) {
-        let known = order.as_str().and_then(|o| o.parse::<AllocationOrder>().ok());
-        if known.is_none() {
-            return Err(ApiError::field("settings.payment_allocation", "must be `principal_first` or `fees_first`"));
-        }
-    }
-    for name in ["plan_grace_days", "plan_default_threshold_days"] {
-        if let Some(days) = patch.settings.as_ref().and_then(|s| s.get(name)) {
-            if days.as_u64().is_none_or(|d| d > 365) {
-                return Err(ApiError::field(format!("settings.{name}"), "must be a whole number of days, 0 to 365"));
-            }
-        }
-    }
-    let settings = patch.settings.map(serde_json::Value::Object);
-    let changes = AgencyChanges {
-        name: patch.name.as_deref(),
-        licence_number: patch.licence_number.as_deref(),
-        time_zone: patch.time_zone.as_deref(),
-        settings: settings.as_ref(),
+    let update = AgencyUpdate {
+        name: patch.name,
+        licence_number: patch.licence_number,
+        time_zone: patch.time_zone,
+        settings: patch.settings,
     };
-    let after = store::agencies::update(&mut tx, *id, &changes).await.map_err(StoreError::from).map_err(|e| match e
-        .duplicate()
-    {
-        Some("agencies_licence_number_key") => ApiError::Refused(Refusal::DuplicateLicence),
-        _ => e.into(),
-    })?;
-    let (before, after) = (Agency::from(before), Agency::from(after.ok_or(ApiError::NotFound)?));
-    let snapshot = |a: &Agency| serde_json::json!({"name": a.name, "licence_number": a.licence_number, "time_zone": a.time_zone, "settings": a.settings});
-    let change = Change::updated("agency.update", "agency", after.id, &snapshot(&before), &snapshot(&after));
-    audit::record(&mut tx, &Actor::from(&user), change.in_agency(Some(after.id))).await?;
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let agency = service::update(&mut tx, &Actor::from(&user), user.agency_id, *id, &update).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(after))
+    Ok(HttpResponse::Ok().json(Agency::from(agency)))
 }

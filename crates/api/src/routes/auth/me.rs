@@ -1,6 +1,7 @@
-//! `GET /auth/me`: the caller (id, name, role, agency) and the server's policy a
-//! client needs to say what will happen before it asks (the approval window of
-//! backdated payments), so no client hard-codes a value the server configures.
+//! `GET /auth/me`: the caller (id, name, role, agency) and the policy a client needs
+//! to say what will happen before it asks (the approval window of backdated payments:
+//! the agency's own, or the server's), so no client hard-codes a value the server or
+//! the agency configures.
 
 use crate::{
     auth::{policy::Operation, AuthUser},
@@ -41,27 +42,37 @@ pub struct Me {
     pub policy: Policy,
 }
 
-/// The server's configured rules a client shows before acting, so that what it
+/// The rules in force for the caller a client shows before acting, so that what it
 /// announces is what the server will do.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Policy {
     /// A payment dated more than this many days before the agency's today waits for a
-    /// manager's approval (`pending_approval`) and posts nothing until approved
-    /// (`PAYMENT_APPROVAL_AFTER_DAYS`).
+    /// manager's approval (`pending_approval`) and posts nothing until approved: the
+    /// agency's setting `payment_approval_after_days`, or the server's default when it
+    /// chose none.
     #[schema(example = 7)]
     pub payment_approval_after_days: u32,
+    /// The server's default window (`PAYMENT_APPROVAL_AFTER_DAYS`), in force for every
+    /// agency that chose none.
+    #[schema(example = 7)]
+    pub default_payment_approval_after_days: u32,
 }
 
 impl Policy {
-    fn of(money: &MoneySettings) -> Self {
-        Policy { payment_approval_after_days: money.approval_after_days }
+    fn of(money: &MoneySettings, agency: Option<&Agency>) -> Self {
+        let server = money.approval_after_days;
+        Policy {
+            payment_approval_after_days: agency.map_or(server, |a| a.settings.approval_after_days(server)),
+            default_payment_approval_after_days: server,
+        }
     }
 }
 
 /// The caller: id, username, full name, role, agency and the server's policy.
 ///
-/// `policy` holds the configured rules a client announces before acting, such as how
-/// far back a payment may be dated before it waits for a manager's approval.
+/// `policy` holds the rules in force a client announces before acting, such as how far
+/// back a payment may be dated before it waits for a manager's approval (the agency's
+/// own window, or the server's).
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
@@ -85,6 +96,7 @@ pub async fn get(
         None => (None, None),
     };
     tx.commit().await?;
+    let policy = Policy::of(&money, agency.as_ref());
     Ok(HttpResponse::Ok().json(Me {
         id: me.id,
         username: me.username,
@@ -93,6 +105,6 @@ pub async fn get(
         password_change_required: me.password_change_required,
         agency,
         today,
-        policy: Policy::of(&money),
+        policy,
     }))
 }

@@ -85,7 +85,8 @@ pub async fn create(
         metadata: new.metadata.unwrap_or_default(),
     };
     let actor = Actor::from(&user);
-    let window = settings.approval_after_days;
-    let payment = record(&mut claim.tx, &actor, user.reach(), command, window, clock.now()).await?;
+    // The server's window; the agency's own, if it chose one, wins.
+    let default_window = settings.approval_after_days;
+    let payment = record(&mut claim.tx, &actor, user.reach(), command, default_window, clock.now()).await?;
     idempotency::finish(claim, StatusCode::CREATED, &Payment::from(payment)).await
 }

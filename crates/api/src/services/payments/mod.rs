@@ -128,7 +128,7 @@ async fn post_to_account(
         principal = principal.checked_sub(owed)?;
         open.push((fee.id, owed));
     }
-    let allocation = payment::allocate(amount, principal, &open, account.allocation_order)
+    let allocation = payment::allocate(amount, principal, &open, account.settings.payment_allocation)
         .map_err(|e| refused(e, PaymentCause::Confirmed))?;
 
     // The money is credited to the account's collector (their collected figures).

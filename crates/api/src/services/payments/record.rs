@@ -35,19 +35,21 @@ pub struct RecordPayment {
     pub metadata: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Records the payment; `approval_after_days` is the agency's approval window for
-/// backdated payments.
+/// Records the payment. A payment dated further back than the agency's approval window
+/// (its setting, or `default_window`, the server's, when it chose none) waits for a
+/// manager.
 pub async fn record(
     tx: &mut PgConnection,
     actor: &Actor,
     reach: Reach,
     cmd: RecordPayment,
-    approval_after_days: u32,
+    default_window: u32,
     now: DateTime<Utc>,
 ) -> Result<PaymentRow, ServiceError> {
     let mut account = LockedAccount::lock(tx, reach, cmd.account_id, now)
         .await?
         .ok_or_else(|| ServiceError::invalid("account_id", "no such account"))?;
+    let approval_after_days = account.settings.approval_after_days(default_window);
     let amount = account.amount("amount", cmd.amount)?;
     let intake = payment::NewPayment { amount, method: cmd.method, paid_on: cmd.paid_on };
     let status = if account.book.takes_payments() {

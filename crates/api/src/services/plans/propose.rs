@@ -1,8 +1,8 @@
 //! Proposing a plan and changing or deleting a draft: the same terms, checked the
 //! same way — the account is worked, the total fits its balance, the schedule is
 //! generated or entered by hand by the domain's rules, its first installment is not
-//! in the past, and the grace and default days come from the request, the agency's
-//! settings, or the domain's defaults.
+//! in the past, and the grace and default days come from the request or the agency's
+//! settings (the domain's defaults when it chose none).
 
 use super::{event, lock, LockedAccount};
 use crate::{
@@ -162,16 +162,10 @@ async fn check(
     if schedule.first().is_some_and(|first| first.due_date < account.today) {
         return Err(ServiceError::invalid("first_due_date", "the first installment must not fall due in the past"));
     }
-    let agency =
-        store::agencies::get(tx, Some(account.agency_id), account.agency_id).await?.ok_or(ServiceError::NotFound)?;
-    let setting = |name: &str| agency.settings.get(name).and_then(|v| v.as_u64()).map(|v| v as u32);
-    let defaults = Terms::default();
+    let agency = store::agencies::settings(tx, account.agency_id).await?.plan_terms();
     let terms = Terms {
-        grace_days: proposed.grace_days.or(setting("plan_grace_days")).unwrap_or(defaults.grace_days),
-        default_threshold_days: proposed
-            .default_threshold_days
-            .or(setting("plan_default_threshold_days"))
-            .unwrap_or(defaults.default_threshold_days),
+        grace_days: proposed.grace_days.unwrap_or(agency.grace_days),
+        default_threshold_days: proposed.default_threshold_days.unwrap_or(agency.default_threshold_days),
     };
     let terms = plan::check_terms(terms).map_err(refused)?;
     Ok(Checked { total, schedule, terms })
