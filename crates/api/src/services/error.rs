@@ -207,6 +207,9 @@ mod tests {
             Refusal::RequestInProgress,
             Refusal::DuplicateImport { existing: Uuid::nil() },
             Refusal::PollInProgress,
+            Refusal::LastAgencyAdmin,
+            Refusal::HoldsAccounts { accounts: 3 },
+            Refusal::OwnPassword,
         ];
         let listed: Vec<&str> = Refusal::CODES.iter().map(|(code, _)| *code).collect();
         let used: Vec<&str> = examples.iter().map(Refusal::code).collect();
