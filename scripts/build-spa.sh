@@ -68,6 +68,7 @@ grep -q "from \"./debtflow-$js_hash.js\"" "$out/assets/__wasm_split-$js_hash.js"
 
 index=$(cat frontend/index.html)
 index=${index//\/debtflow.js\"/\/assets\/debtflow-$js_hash.js\"}
+index=${index//\/__wasm_split.js\"/\/assets\/__wasm_split-$js_hash.js\"}
 for file in debtflow_bg.wasm style.css; do
   name=$(hashed "$file")
   mv "$out/$file" "$out/assets/$name"
@@ -80,18 +81,5 @@ for file in "$out/index.html" "$out"/assets/*; do
   if command -v brotli >/dev/null 2>&1; then brotli -q 11 -k "$file"; fi
 done
 
-# What the login page's first visit downloads (the page, the two scripts, the main
-# module, the stylesheet) and the largest page fetched later, in bytes as sent.
-sizes() { # $1: br or gz; then the files
-  local ext=$1 total=0 f; shift
-  for f in "$@"; do [ -e "$f.$ext" ] && total=$((total + $(wc -c < "$f.$ext"))) || total=$((total + $(wc -c < "$f"))); done
-  echo "$total"
-}
-first=("$out/index.html" "$out"/assets/debtflow-*.js "$out"/assets/__wasm_split-*.js
-  "$out"/assets/debtflow_bg-*.wasm "$out"/assets/style-*.css)
-largest=$(for f in "$out"/assets/split_*.wasm "$out"/assets/chunk_*.wasm; do
-  [ -e "$f" ] && echo "$(wc -c < "$f.br") $(basename "$f")"; done | sort -n | tail -1)
-echo "spa: built into $out: first visit (login) $(sizes br "${first[@]}") bytes brotli," \
-  "$(sizes gz "${first[@]}") gzip (main module $(wc -c < "${first[3]}") bytes unpacked);" \
-  "$(ls "$out"/assets/split_*.wasm | wc -l) lazy pages in $(ls "$out"/assets/{split,chunk}_*.wasm 2>/dev/null | wc -l) modules," \
-  "$(sizes br "$out"/assets/{split,chunk}_*.wasm) bytes brotli in all, the largest ${largest#* } (${largest%% *} bytes brotli)" >&2
+# What the login page's first visit downloads, and each page's code after it.
+python3 scripts/spa-sizes.py "$out" >&2

@@ -2,7 +2,12 @@
 //! first visit downloads; every other page is a lazy route whose code is split off the
 //! wasm after linking (`wasm-split-cli`, scripts/build-spa.sh) and fetched the first
 //! time the user goes there (code shared by several pages lands in shared chunks).
-//! The page being left stays on screen while the next one's code arrives.
+//! The page being left stays on screen while the next one's code arrives. `/` shows
+//! the dashboard's or the worklist's split, whichever the user's role lands on.
+//!
+//! A new page: a `lazy_page!(name, pages::name::NamePage)` line below and its `<Route>`
+//! with `view={Lazy::<name::Route>::new()}`. Mounting its component directly instead
+//! would put its code back into the module every first visit downloads.
 //!
 //! A page whose code cannot be fetched — the network is down, or a deploy removed the
 //! files this tab was started with — says so and offers a reload, instead of a dead
