@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the build tools the project needs, when missing: the wasm32 target,
 # wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock, wasm-split-cli
-# (the SPA's split per route), wasm-opt (npm's
-# binaryen@123 under .tools: Debian's builds a module that crashes at run time), brotli
-# and zopfli (the SPA's precompressed files), OpenSSH's sshd
-# (the SFTP tests start a real one) and Python's aiosmtpd (the mail tests' SMTP sink).
+# (the SPA's split by route), wasm-opt (npm's binaryen@123 under .tools: Debian's
+# builds a module that crashes at run time), brotli and zopfli (the SPA's precompressed
+# files), OpenSSH's sshd (the SFTP tests start a real one) and Python's aiosmtpd (the
+# mail tests' SMTP sink).
 # `make run`, `make test` and `make bench` call it; a second call finds everything and
 # is quick.
 set -euo pipefail
@@ -22,7 +22,7 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want" --force >&2
 fi
 
-# The SPA's split per route (scripts/build-spa.sh): wasm-split-cli of the crate
+# The SPA's split by route (scripts/build-spa.sh): wasm-split-cli of the crate
 # wasm_split_cli_support, the version whose loader matches Leptos's wasm_split_helpers
 # (not Dioxus's crate of the same binary name).
 want_split=0.2.4
