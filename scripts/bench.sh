@@ -253,6 +253,7 @@ echo
 echo "API peak RSS under load: $(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$server/status") MB (target < 100 MB)"
 first_visit=$(cd tests/e2e && BASE_URL="$base" node transfer.mjs | python3 -c 'import json, sys; print(json.load(sys.stdin)["bytes"])')
 echo "SPA first visit (login page, as Chromium transfers it): $((first_visit / 1024)) KB (target < 400 KB)"
+python3 scripts/spa-sizes.py
 if [ -s "$plans" ]; then
   echo
   echo "Query plans of the worklist (EXPLAIN ANALYZE by auto_explain, the API's own SQL):"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the build tools the project needs, when missing: the wasm32 target,
-# wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock, wasm-opt (npm's
-# binaryen@123 under .tools: Debian's builds a module that crashes at run time), brotli
-# and zopfli (the SPA's precompressed files), OpenSSH's sshd
-# (the SFTP tests start a real one) and Python's aiosmtpd (the mail tests' SMTP sink).
+# wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock, wasm-split-cli
+# (the SPA's split by route), wasm-opt (npm's binaryen@123 under .tools: Debian's
+# builds a module that crashes at run time), brotli and zopfli (the SPA's precompressed
+# files), OpenSSH's sshd (the SFTP tests start a real one) and Python's aiosmtpd (the
+# mail tests' SMTP sink).
 # `make run`, `make test` and `make bench` call it; a second call finds everything and
 # is quick.
 set -euo pipefail
@@ -19,6 +20,16 @@ have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
 if [ "$have" != "$want" ]; then
   echo "tools: installing wasm-bindgen-cli $want (a few minutes, once)" >&2
   cargo install wasm-bindgen-cli --version "$want" --force >&2
+fi
+
+# The SPA's split by route (scripts/build-spa.sh): wasm-split-cli of the crate
+# wasm_split_cli_support, the version whose loader matches Leptos's wasm_split_helpers
+# (not Dioxus's crate of the same binary name).
+want_split=0.2.4
+have_split=$(cargo install --list | awk '/^wasm_split_cli_support v/ { sub(/^v/, "", $2); sub(/:$/, "", $2); print $2 }')
+if [ "$have_split" != "$want_split" ] || ! command -v wasm-split-cli >/dev/null 2>&1; then
+  echo "tools: installing wasm-split-cli (wasm_split_cli_support $want_split, a few minutes, once)" >&2
+  cargo install --locked "wasm_split_cli_support@$want_split" --features build-binary --force >&2
 fi
 
 if [ ! -x .tools/node_modules/.bin/wasm-opt ]; then

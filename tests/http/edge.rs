@@ -65,6 +65,8 @@ async fn over_the_rate_limit_is_a_429_with_retry_after() {
     assert!((1..=20).contains(&retry_after), "3 per minute refills one in 20 s: {retry_after}");
     assert_problem(response, 429).await;
     assert_eq!(app.get("/health/ready").await.status(), 200, "probes are not limited");
+    // No SPA is built for the tests: a 404, not a 429.
+    assert_eq!(app.get("/assets/split_staff-0123456789abcdef.wasm").await.status(), 404, "nor the SPA's files");
 }
 
 #[tokio::test]

@@ -4,8 +4,12 @@
 //! with a bearer token also counts against the token (`RATE_LIMIT_PER_TOKEN`), so
 //! one noisy client cannot starve its office's shared IP and rotating tokens does
 //! not escape the IP limit. Over the limit: 429 problem+json with `Retry-After`.
-//! Health probes and `/metrics` are exempt. The IP is the TCP peer: forwarded
-//! headers are not trusted. Each replica limits on its own; login throttling, which
+//! Health probes, `/metrics` and the SPA's content-hashed files (`/assets/…`) are
+//! exempt: those files are answered from memory and fetched once per browser and
+//! deploy, but the SPA's pages come in dozens of modules each (split by route,
+//! frontend/src/routes.rs), and an office behind one address would spend its
+//! allowance on them after a deploy. The IP is the TCP peer: forwarded headers are
+//! not trusted. Each replica limits on its own; login throttling, which
 //! must hold across replicas, lives in the database.
 
 use crate::problem::ApiError;
@@ -71,7 +75,7 @@ impl RateLimits {
 }
 
 fn exempt(path: &str) -> bool {
-    path == "/metrics" || path == "/health" || path.starts_with("/health/")
+    path == "/metrics" || path == "/health" || path.starts_with("/health/") || path.starts_with("/assets/")
 }
 
 pub async fn middleware(
@@ -112,5 +116,15 @@ mod tests {
         assert!(limits.check(Some(b), Some("t1")).is_ok());
         assert!(limits.check(Some(b), Some("t1")).is_err(), "token t1 is spent");
         assert!(limits.check(None, Some("t2")).is_ok(), "another token has its own allowance");
+    }
+
+    #[test]
+    fn probes_metrics_and_the_spas_hashed_files_are_not_limited() {
+        for path in ["/health", "/health/ready", "/metrics", "/assets/split_staff-0123456789abcdef.wasm"] {
+            assert!(exempt(path), "{path}");
+        }
+        for path in ["/api/v1/accounts", "/healthz", "/login", "/", "/assetsx", "/index.html"] {
+            assert!(!exempt(path), "{path}");
+        }
     }
 }
