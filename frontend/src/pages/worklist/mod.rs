@@ -21,7 +21,7 @@ use filters::Filters;
 use leptos::prelude::*;
 use leptos_router::{
     components::A,
-    hooks::{use_navigate, use_query_map},
+    hooks::{use_location, use_navigate, use_query_map},
     NavigateOptions,
 };
 use std::collections::HashSet;
@@ -60,9 +60,13 @@ pub fn WorklistPage() -> impl IntoView {
             Vec::new()
         }
     });
+    // The list stays where it is shown (`/accounts`, or `/` for a collector): moving to
+    // another route would draw the page afresh and close what the user has open.
+    let here = use_location().pathname;
     let go = Callback::new(move |(f, replace): (Filters, bool)| {
         let q = f.to_query();
-        let url = if q.is_empty() { "/accounts".to_string() } else { format!("/accounts?{q}") };
+        let path = here.get_untracked();
+        let url = if q.is_empty() { path } else { format!("{path}?{q}") };
         navigate(&url, NavigateOptions { replace, scroll: false, ..Default::default() });
     });
     // Keyset paging: the cursors of the pages before this one (for "Previous").
