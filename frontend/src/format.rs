@@ -104,6 +104,21 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date()).unwrap_or_default()
 }
 
+/// A ratio as a percentage: `0.1235` → `12.4%`; `—` when there is none.
+pub fn percent(ratio: Option<&str>) -> String {
+    ratio
+        .and_then(|r| Decimal::from_str(r.trim()).ok())
+        .map(|r| {
+            format!(
+                "{}%",
+                (r * Decimal::ONE_HUNDRED)
+                    .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+                    .normalize()
+            )
+        })
+        .unwrap_or_else(|| "—".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +167,14 @@ mod tests {
         assert_eq!(url_encode("a b,c"), "a%20b%2Cc");
         assert_eq!(url_encode("Smith-Jones_1.~"), "Smith-Jones_1.~");
         assert_eq!(url_encode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn percentages() {
+        assert_eq!(percent(Some("0.1235")), "12.4%");
+        assert_eq!(percent(Some("0.5000")), "50%");
+        assert_eq!(percent(Some("0")), "0%");
+        assert_eq!(percent(None), "—");
+        assert_eq!(percent(Some("x")), "—");
     }
 }

@@ -1,7 +1,7 @@
 //! The settings screen's calls and wire types: the agency (its profile, and its
 //! settings as the domain's own `AgencySettings`), the job kill switches with who
-//! changed each last, the agency's SFTP import source (which never carries a secret),
-//! and the server's default approval window.
+//! changed each last, and the agency's SFTP import source (which never carries a
+//! secret).
 //!
 //! Answers are read as JSON values and picked field by field: a typed decoder per
 //! answer cost the wasm every first visit downloads some 3 KB each.
@@ -148,11 +148,4 @@ pub async fn sftp() -> ApiResult<Option<SftpSource>> {
 
 pub async fn put_sftp(body: &Value) -> ApiResult<SftpSource> {
     call(Method::PUT, "/imports/sftp", Some(body)).await.map(SftpSource::of)
-}
-
-/// The server's own approval window (`PAYMENT_APPROVAL_AFTER_DAYS`), in force for an
-/// agency that chose none.
-pub async fn default_approval_window() -> ApiResult<u32> {
-    let me = call(Method::GET, "/auth/me", None).await?;
-    Ok(me["policy"]["default_payment_approval_after_days"].as_u64().unwrap_or_default() as u32)
 }

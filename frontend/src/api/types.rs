@@ -38,6 +38,9 @@ pub struct Me {
 pub struct Policy {
     /// A payment dated more than this many days back waits for a manager's approval.
     pub payment_approval_after_days: u32,
+    /// The server's own window, in force for an agency that chose none.
+    #[serde(default)]
+    pub default_payment_approval_after_days: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]

@@ -53,9 +53,8 @@ impl Draft {
         let balance = Problem::amount("original_balance", self.get("original_balance"), currency)?;
         let delinquent = crate::format::date(self.get("delinquency_date"))
             .ok_or_else(|| Problem::invalid("delinquency_date", "Pick a date."))?;
-        if delinquent > today {
-            return Err(Problem::invalid("delinquency_date", "The first missed payment cannot be in the future."));
-        }
+        debtflow_domain::account::check_delinquency_date(delinquent, today)
+            .map_err(|m| Problem::invalid("delinquency_date", format!("The first missed payment {m}.")))?;
         let ssn = self.get("debtor.ssn_last4");
         if !ssn.is_empty() && (ssn.len() != 4 || !ssn.bytes().all(|b| b.is_ascii_digit())) {
             return Err(Problem::invalid("debtor.ssn_last4", "Type exactly 4 digits."));

@@ -28,29 +28,30 @@ impl From<FieldError> for ServiceError {
     }
 }
 
-/// A password to store: its hash, and the password itself when the server made it up
-/// (a temporary one, shown once to the admin, to be changed at first login).
+/// A password to store, hashed: one the admin chose, or one the server made up (a
+/// temporary one, to be changed at first login). Hashing takes tens of milliseconds:
+/// make it before the transaction opens.
 pub struct Credential {
     hash: String,
-    pub temporary: Option<String>,
+    temporary: bool,
 }
 
 impl Credential {
-    /// A password the admin chose for the user (`POST /collectors`), or else a new
-    /// temporary one. Hashing takes tens of milliseconds: do it before the
-    /// transaction opens.
-    pub async fn new(chosen: Option<&str>) -> Result<Self, ServiceError> {
-        let (plain, temporary) = match chosen {
-            Some(chosen) => {
-                password::check_policy(chosen).map_err(|m| ServiceError::invalid("password", m))?;
-                (chosen.to_owned(), None)
-            }
-            None => {
-                let made = password::temporary();
-                (made.clone(), Some(made))
-            }
-        };
-        let hash = password::hash_off_thread(&plain).await.map_err(ServiceError::invariant)?;
+    /// A password the admin chose for the user (`POST /collectors`), checked against
+    /// the policy.
+    pub async fn chosen(password: &str) -> Result<Self, ServiceError> {
+        password::check_policy(password).map_err(|m| ServiceError::invalid("password", m))?;
+        Self::hashed(password, false).await
+    }
+
+    /// A new temporary password, and the password itself (shown once to the admin).
+    pub async fn temporary() -> Result<(Self, String), ServiceError> {
+        let made = password::temporary();
+        Ok((Self::hashed(&made, true).await?, made))
+    }
+
+    async fn hashed(plain: &str, temporary: bool) -> Result<Self, ServiceError> {
+        let hash = password::hash_off_thread(plain).await.map_err(ServiceError::invariant)?;
         Ok(Credential { hash, temporary })
     }
 }
@@ -83,7 +84,7 @@ pub async fn create(
         email: cmd.email.as_deref(),
         role: cmd.role,
         password_hash: &credential.hash,
-        password_change_required: credential.temporary.is_some(),
+        password_change_required: credential.temporary,
         commission_rate: cmd.commission_rate,
         account_limit: cmd.account_limit,
     };

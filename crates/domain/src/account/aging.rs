@@ -18,6 +18,19 @@ pub fn days_past_due(delinquency_date: chrono::NaiveDate, as_of: chrono::NaiveDa
     u32::try_from((as_of - delinquency_date).num_days()).unwrap_or(0)
 }
 
+/// A delinquency date (the first missed payment) a new account may have: not after the
+/// agency's `today`, as an account cannot be late before it was due.
+pub fn check_delinquency_date(
+    delinquency_date: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> Result<(), &'static str> {
+    if delinquency_date > today {
+        Err("must not be in the future")
+    } else {
+        Ok(())
+    }
+}
+
 /// An aging bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -133,6 +146,13 @@ mod tests {
         assert_eq!(days_past_due(date("2026-01-31"), date("2026-03-02")), 30);
         assert_eq!(days_past_due(date("2024-02-28"), date("2024-03-01")), 2, "leap year");
         assert_eq!(days_past_due(date("2026-05-01"), date("2026-04-01")), 0, "not yet delinquent");
+    }
+
+    #[test]
+    fn delinquency_dates_are_not_in_the_future() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        assert!(check_delinquency_date(today, today).is_ok());
+        assert!(check_delinquency_date(today.succ_opt().unwrap(), today).is_err());
     }
 
     #[test]

@@ -8,6 +8,6 @@ pub mod distribution;
 pub mod priority;
 pub mod status;
 
-pub use aging::{days_past_due, Bucket};
+pub use aging::{check_delinquency_date, days_past_due, Bucket};
 pub use priority::Priority;
 pub use status::{AccountStatus, Cause, TransitionError};

@@ -3,7 +3,8 @@
 //! link to that collector's accounts. Scrolls inside its box on a phone. The rows are
 //! markup ([`super::markup`]), redrawn on each sort.
 
-use super::{kpi::percent, links, markup::esc};
+use super::{links, markup::esc};
+use crate::format::percent;
 use crate::{
     api::analytics::{CollectorFigures, CollectorTotals, CollectorsReport},
     format::money,

@@ -5,7 +5,7 @@
 use super::{links, markup::esc};
 use crate::{
     api::analytics::{Dashboard, Figures, Portfolio},
-    format::money,
+    format::{money, percent},
 };
 use debtflow_domain::AccountStatus;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -91,21 +91,6 @@ pub fn point_change(current: Option<Decimal>, previous: Option<Decimal>) -> Opti
     let (c, p) = (current?, previous?);
     let delta = (c - p) * Decimal::ONE_HUNDRED;
     Some(Change { trend: trend_of(delta), text: format!("{} pts", signed(delta)) })
-}
-
-/// A ratio as a percentage: `0.1235` → `12.4%`; `—` when there is none.
-pub fn percent(ratio: Option<&str>) -> String {
-    ratio
-        .and_then(|r| Decimal::from_str(r.trim()).ok())
-        .map(|r| {
-            format!(
-                "{}%",
-                (r * Decimal::ONE_HUNDRED)
-                    .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
-                    .normalize()
-            )
-        })
-        .unwrap_or_else(|| "—".into())
 }
 
 fn dec(s: &str) -> Decimal {
@@ -383,14 +368,5 @@ mod tests {
         assert!(!active.contains("data-testid=\"change\""), "{active}");
         assert!(active.contains("No portfolio was recorded"));
         assert!(!html.contains("/approvals"), "no link for who does not decide");
-    }
-
-    #[test]
-    fn percentages() {
-        assert_eq!(percent(Some("0.1235")), "12.4%");
-        assert_eq!(percent(Some("0.5000")), "50%");
-        assert_eq!(percent(Some("0")), "0%");
-        assert_eq!(percent(None), "—");
-        assert_eq!(percent(Some("x")), "—");
     }
 }

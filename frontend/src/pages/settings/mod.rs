@@ -52,18 +52,16 @@ pub fn SettingsPage() -> impl IntoView {
         }
         .into_any();
     };
-    // The agency, and the server's approval window (in force when the agency has none).
-    let agency = RwSignal::new(None::<Result<(AgencyProfile, u32), Problem>>);
+    let agency = RwSignal::new(None::<Result<AgencyProfile, Problem>>);
     let load = move || {
         let id = agency_id.clone();
         leptos::task::spawn_local(async move {
-            let r = match api::settings::agency(&id).await {
-                Ok(a) => api::settings::default_approval_window().await.map(|days| (a, days)),
-                Err(p) => Err(p),
-            };
-            let _ = agency.try_set(Some(r));
+            let _ = agency.try_set(Some(api::settings::agency(&id).await));
         });
     };
+    // The server's approval window, in force when the agency chose none (`/auth/me`).
+    let server_window =
+        session.user.with_untracked(|u| u.as_ref().map_or(0, |u| u.policy.default_payment_approval_after_days));
     load();
     let read_only = !session.can(Operation::UpdateAgency) && !session.can(Operation::ManageSettings);
     view! {
@@ -83,7 +81,7 @@ pub fn SettingsPage() -> impl IntoView {
                     let load = load.clone();
                     EitherOf3::B(view! { <ErrorBox problem=p retry=move |_| load() /> })
                 }
-                Some(Ok((a, server_window))) => {
+                Some(Ok(a)) => {
                     EitherOf3::C(view! {
                         <div class="grid">
                             <profile::Profile agency=a.clone() />

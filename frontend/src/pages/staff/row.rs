@@ -5,7 +5,7 @@ use super::Handover;
 use crate::{
     api::{self, staff::StaffMember, Problem},
     components::confirm,
-    format::label,
+    format::{self, label},
     session::use_session,
     submit::Submission,
 };
@@ -24,17 +24,6 @@ pub fn StaffRow(
     // The row's refusal (the last admin's seat, say) is shown atop the list.
     let submission = Submission::reporting_to(problem);
     let pending = submission.pending;
-    let run = move |work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Handover>, Problem>>>>| {
-        submission.run(
-            move |_| work,
-            move |handover| {
-                if let Some(h) = handover {
-                    on_handover.run(h);
-                }
-                on_changed.run(());
-            },
-        );
-    };
     let (id, name, username) = (member.id.clone(), member.full_name.clone(), member.username.clone());
     let active = member.is_active;
     let seat = {
@@ -47,9 +36,10 @@ pub fn StaffRow(
             };
             if confirm(&question) {
                 let id = id.clone();
-                run(Box::pin(
-                    async move { api::staff::update(&id, &json!({ "is_active": !active })).await.map(|_| None) },
-                ));
+                submission.run(
+                    move |_| async move { api::staff::update(&id, &json!({ "is_active": !active })).await },
+                    move |_| on_changed.run(()),
+                );
             }
         }
     };
@@ -58,15 +48,20 @@ pub fn StaffRow(
         move |_| {
             if confirm(&format!("Reset the password of {name}? They are signed out at once and get a temporary one.")) {
                 let (id, name, username) = (id.clone(), name.clone(), username.clone());
-                run(Box::pin(async move {
-                    let t = api::staff::reset_password(&id).await?;
-                    Ok(Some(Handover { name, username, password: t.temporary_password }))
-                }));
+                submission.run(
+                    move |_| async move { api::staff::reset_password(&id).await },
+                    move |t| {
+                        on_handover.run(Handover { name, username, password: t.temporary_password });
+                        on_changed.run(());
+                    },
+                );
             }
         }
     };
     let terms = match (&member.commission_rate, member.account_limit) {
-        (Some(rate), Some(limit)) => Some(format!("{} commission · up to {limit} accounts", percent(rate))),
+        (Some(rate), Some(limit)) => {
+            Some(format!("{} commission · up to {limit} accounts", format::percent(Some(rate))))
+        }
         _ => None,
     };
     let edited = member.clone();
@@ -96,23 +91,5 @@ pub fn StaffRow(
                 })}
             </td>
         </tr>
-    }
-}
-
-/// A share as a percentage: `"0.1250"` → `"12.5 %"`.
-fn percent(share: &str) -> String {
-    match share.parse::<rust_decimal::Decimal>() {
-        Ok(share) => format!("{} %", (share * rust_decimal::Decimal::ONE_HUNDRED).normalize()),
-        Err(_) => share.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn shares_read_as_percentages() {
-        assert_eq!(super::percent("0.1000"), "10 %");
-        assert_eq!(super::percent("0.1250"), "12.5 %");
-        assert_eq!(super::percent("0"), "0 %");
     }
 }

@@ -89,7 +89,7 @@ pub async fn create(
     user.require(Operation::ManageAgencies)?;
     let new = body.into_inner();
     let currency = Currency::parse(&new.currency).map_err(|e| ApiError::field("currency", e.to_string()))?;
-    let credential = Credential::new(None).await?;
+    let (credential, temporary_password) = Credential::temporary().await?;
     let agency = NewAgency {
         name: new.name.trim(),
         licence_number: new.licence_number.trim(),
@@ -107,7 +107,6 @@ pub async fn create(
     let mut tx = db::begin(&db, user.scope()).await?;
     let (agency, admin) = agencies::create(&mut tx, &Actor::from(&user), &agency, admin, &credential).await?;
     tx.commit().await?;
-    let temporary_password = credential.temporary.unwrap_or_default();
     Ok(HttpResponse::Created().json(CreatedAgency {
         agency: agency.into(),
         admin: admin.into(),

@@ -54,7 +54,7 @@ pub struct NewCollector {
 pub async fn create(user: AuthUser, body: Json<NewCollector>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageCollectors)?;
     let new = body.into_inner();
-    let credential = Credential::new(Some(&new.password)).await?;
+    let credential = Credential::chosen(&new.password).await?;
     let command = NewStaff {
         username: new.username,
         full_name: new.full_name,

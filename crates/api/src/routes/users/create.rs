@@ -67,7 +67,7 @@ pub struct CreatedUser {
 pub async fn create(user: AuthUser, body: Json<NewUser>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageStaff)?;
     let new = body.into_inner();
-    let credential = Credential::new(None).await?;
+    let (credential, temporary_password) = Credential::temporary().await?;
     let command = NewStaff {
         username: new.username,
         full_name: new.full_name,
@@ -79,7 +79,6 @@ pub async fn create(user: AuthUser, body: Json<NewUser>, db: web::Data<PgPool>) 
     let mut tx = db::begin(&db, user.scope()).await?;
     let row = staff::create(&mut tx, &Actor::from(&user), command, &credential).await?;
     tx.commit().await?;
-    let temporary_password = credential.temporary.unwrap_or_default();
     Ok(HttpResponse::Created()
         .json(CreatedUser { user: row.into(), password: TemporaryPassword { temporary_password } }))
 }

@@ -32,10 +32,9 @@ use uuid::Uuid;
 #[post("/users/{id}/password-reset")]
 pub async fn reset(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageStaff)?;
-    let credential = Credential::new(None).await?;
+    let (credential, temporary_password) = Credential::temporary().await?;
     let mut tx = db::begin(&db, user.scope()).await?;
     staff::reset_password(&mut tx, &Actor::from(&user), *id, &credential).await?;
     tx.commit().await?;
-    let temporary_password = credential.temporary.unwrap_or_default();
     Ok(HttpResponse::Ok().json(TemporaryPassword { temporary_password }))
 }

@@ -64,9 +64,8 @@ pub async fn create(
         return Err(ServiceError::invalid("original_balance", "must be greater than zero"));
     }
     let today = store::agencies::today(tx, agency_id, now).await?;
-    if cmd.delinquency_date > today {
-        return Err(ServiceError::invalid("delinquency_date", "must not be in the future"));
-    }
+    debtflow_domain::account::check_delinquency_date(cmd.delinquency_date, today)
+        .map_err(|m| ServiceError::invalid("delinquency_date", m))?;
     let d = &cmd.debtor;
     let row = NewAccountRow {
         agency_id,
