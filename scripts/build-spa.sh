@@ -4,7 +4,7 @@
 # the module by route (frontend/src/routes.rs: the main module, one `split_<page>.wasm`
 # per lazy page, `chunk_<n>.wasm` for code pages share, and `__wasm_split.js`, which
 # fetches them), wasm-bindgen writes the JS glue of the main module, and wasm-opt
-# (binaryen, installed by scripts/tools.sh) shrinks every module — trunk's steps plus the
+# (binaryen, installed by scripts/tools.sh; scripts/wasm-opt.mjs) shrinks every module — trunk's steps plus the
 # split; see the README for why we call them directly. Then for delivery
 # (crates/api/src/spa.rs): every file gets a content-hashed name under assets/ (served
 # with a year-long cache), index.html names the main ones (served uncached), and every
@@ -30,15 +30,11 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out
   --out-dir "$out" "$split/debtflow.wasm"
 mv "$split"/split_*.wasm "$split"/__wasm_split.js "$out/"
 mv "$split"/chunk_*.wasm "$out/" 2>/dev/null || true
-wasm_opt=$(command -v wasm-opt || echo .tools/node_modules/.bin/wasm-opt)
-for wasm in "$out"/*.wasm; do
-  if [ -x "$wasm_opt" ]; then
-    # (Its warning about the split modules' name sections is noise: the names go.)
-    "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int -o "$wasm" "$wasm" \
-      2> >(grep -v '^warning: unknown name subsection' >&2)
-  fi
-done
-[ -x "$wasm_opt" ] || echo "spa: wasm-opt not found (scripts/tools.sh installs it): the modules are twice as large" >&2
+if [ -f .tools/node_modules/binaryen/index.js ]; then
+  node scripts/wasm-opt.mjs "$out"/*.wasm
+else
+  echo "spa: binaryen not found (scripts/tools.sh installs it): the modules are twice as large" >&2
+fi
 # One stylesheet: frontend/style/base.css, then each screen's own file.
 { cat frontend/style/base.css; find frontend/style -name '*.css' ! -name base.css | sort | xargs -r cat; } > "$out/style.css"
 
@@ -76,10 +72,13 @@ for file in debtflow_bg.wasm style.css; do
 done
 printf '%s\n' "$index" > "$out/index.html"
 
-for file in "$out/index.html" "$out"/assets/*; do
-  if command -v zopfli >/dev/null 2>&1; then zopfli "$file"; else gzip -9 -k "$file"; fi
-  if command -v brotli >/dev/null 2>&1; then brotli -q 11 -k "$file"; fi
-done
+# Both cores: some 500 files, zopfli and brotli at their slowest settings.
+compress() {
+  if command -v zopfli >/dev/null 2>&1; then zopfli "$1"; else gzip -9 -k "$1"; fi
+  if command -v brotli >/dev/null 2>&1; then brotli -q 11 -k "$1"; fi
+}
+export -f compress
+printf '%s\0' "$out/index.html" "$out"/assets/* | xargs -0 -P "$(nproc)" -I{} bash -c 'compress "$1"' _ {}
 
 # What the login page's first visit downloads, and each page's code after it.
 python3 scripts/spa-sizes.py "$out" >&2
