@@ -143,6 +143,7 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
             Operation::CreateAccount,
         ),
         route(Method::GET, "/accounts", "/api/v1/accounts".into(), None, Operation::ReadAccounts),
+        route(Method::GET, "/accounts/count", "/api/v1/accounts/count".into(), None, Operation::ReadAccounts),
         route(Method::GET, "/accounts/{id}", format!("/api/v1/accounts/{account}"), None, Operation::ReadAccounts),
         route(
             Method::GET,

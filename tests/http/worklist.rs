@@ -35,6 +35,13 @@ async fn ids(app: &TestApp, token: &str, query: &str) -> Vec<String> {
     page["items"].as_array().unwrap().iter().map(|a| a["external_ref"].as_str().unwrap().to_owned()).collect()
 }
 
+/// `GET /accounts/count` for the same query.
+async fn total(app: &TestApp, token: &str, query: &str) -> i64 {
+    let response = app.get_as(token, &format!("/api/v1/accounts/count?{query}")).await;
+    assert_eq!(response.status(), 200, "count {query}");
+    response.json::<Value>().await.unwrap()["total"].as_i64().unwrap()
+}
+
 #[tokio::test]
 async fn filters_and_sorts_select_the_right_accounts() {
     let app = spawn_app().await;
@@ -73,6 +80,24 @@ async fn filters_and_sorts_select_the_right_accounts() {
     let page: Value = app.get_as(&manager, "/api/v1/accounts?bucket=90%2B").await.json().await.unwrap();
     assert_eq!(page["items"][0]["bucket"], "90+");
     assert_eq!(page["items"][0]["days_past_due"], 201);
+
+    // The count selects what the list does, whatever the list's page size.
+    for (query, expected) in [
+        ("", 4),
+        ("limit=1&sort=balance", 4),
+        ("status=ASSIGNED", 1),
+        ("priority=2,3", 2),
+        ("balance_min=500&balance_max=5000", 2),
+        ("bucket=61-90,90%2B", 2),
+        ("collector=none", 3),
+        ("q=smith", 2),
+        ("q=WL-0004", 1),
+        ("q=nobody-at-all", 0),
+    ] {
+        assert_eq!(total(&app, &manager, query).await, expected, "{query}");
+    }
+    assert_eq!(total(&app, &sarah, "").await, 1, "a collector counts only their own");
+    assert_eq!(total(&app, &sarah, &format!("collector={}", demo.james)).await, 1);
 }
 
 #[tokio::test]
@@ -136,5 +161,10 @@ async fn bad_parameters_are_named() {
     ] {
         let problem = assert_problem(app.get_as(&manager, &format!("/api/v1/accounts?{query}")).await, 422).await;
         assert!(problem["errors"][field].is_array(), "{query}: {problem}");
+    }
+    for (query, field) in [("status=paid", "status"), ("bucket=100%2B", "bucket"), ("colour=red", "colour")] {
+        let path = format!("/api/v1/accounts/count?{query}");
+        let problem = assert_problem(app.get_as(&manager, &path).await, 422).await;
+        assert!(problem["errors"][field].is_array(), "count {query}: {problem}");
     }
 }

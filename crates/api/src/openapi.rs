@@ -36,6 +36,7 @@ use utoipa::{
         routes::audit_logs::list::list,
         routes::accounts::create::create,
         routes::accounts::list::list,
+        routes::accounts::list::count,
         routes::accounts::get::get,
         routes::accounts::update::update,
         routes::accounts::transition::transition,

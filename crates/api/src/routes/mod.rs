@@ -55,6 +55,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::assign::assign_many)
         .service(accounts::create::create)
         .service(accounts::list::list)
+        // Before `/accounts/{id}`, which "count" would otherwise reach.
+        .service(accounts::list::count)
         .service(accounts::get::get)
         .service(accounts::update::update)
         .service(accounts::transition::transition)

@@ -467,6 +467,13 @@ async fn push_filters(
     Ok(())
 }
 
+/// How many accounts match `w`.
+pub async fn count(tx: &mut PgConnection, w: &Worklist) -> Result<i64, sqlx::Error> {
+    let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new("SELECT count(*) FROM accounts a");
+    push_filters(tx, &mut q, w).await?;
+    q.build_query_scalar().fetch_one(tx).await
+}
+
 /// The ids of the accounts matching `w`, at most `limit`.
 pub async fn matching_ids(tx: &mut PgConnection, w: &Worklist, limit: i64) -> Result<Vec<Uuid>, sqlx::Error> {
     let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new("SELECT a.id FROM accounts a");

@@ -10,7 +10,10 @@ use uuid::Uuid;
 const COLUMNS: &str =
     "p.agency_id, p.id, p.account_id, p.amount, p.currency::text AS currency, p.method, p.status, p.paid_on,
     p.reference, p.refunded_amount, p.metadata, p.recorded_by, p.collector_id, p.decided_by, p.decided_at,
-    p.created_at, (SELECT u.full_name FROM users u WHERE u.id = p.recorded_by) AS recorded_by_name";
+    p.created_at, (SELECT u.full_name FROM users u WHERE u.id = p.recorded_by) AS recorded_by_name,
+    (SELECT a.external_ref FROM accounts a WHERE a.agency_id = p.agency_id AND a.id = p.account_id) AS account_ref,
+    (SELECT d.full_name FROM accounts a JOIN debtors d ON d.agency_id = a.agency_id AND d.id = a.debtor_id
+      WHERE a.agency_id = p.agency_id AND a.id = p.account_id) AS debtor_name";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PaymentRow {
@@ -32,6 +35,9 @@ pub struct PaymentRow {
     pub created_at: DateTime<Utc>,
     /// Who recorded it, by name (`None`: the system, or a processor's webhook).
     pub recorded_by_name: Option<String>,
+    /// The account's external reference and its debtor's name, as the lists show them.
+    pub account_ref: String,
+    pub debtor_name: String,
 }
 
 pub struct NewPayment<'a> {
@@ -140,11 +146,17 @@ pub async fn pending_total(
 }
 
 /// Filters of the payment list.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Filter {
     pub account_id: Option<Uuid>,
     pub status: Option<PaymentStatus>,
     pub method: Option<PaymentMethod>,
+    /// Paid on or after this business date.
+    pub paid_from: Option<NaiveDate>,
+    /// Paid on or before this business date.
+    pub paid_to: Option<NaiveDate>,
+    /// Only payments whose commission went to this collector.
+    pub collector_id: Option<Uuid>,
 }
 
 /// Newest first, older than `before`.
@@ -164,6 +176,9 @@ pub async fn list(
            AND ($4::payment_status IS NULL OR p.status = $4)
            AND ($5::payment_method IS NULL OR p.method = $5)
            AND ($6::timestamptz IS NULL OR (p.created_at, p.id) < ($6, $7))
+           AND ($9::date IS NULL OR p.paid_on >= $9)
+           AND ($10::date IS NULL OR p.paid_on <= $10)
+           AND ($11::uuid IS NULL OR p.collector_id = $11)
          ORDER BY p.created_at DESC, p.id DESC LIMIT $8"
     ))
     .bind(reach.agency_id)
@@ -174,6 +189,9 @@ pub async fn list(
     .bind(before.map(|b| b.0))
     .bind(before.map(|b| b.1))
     .bind(limit)
+    .bind(filter.paid_from)
+    .bind(filter.paid_to)
+    .bind(filter.collector_id)
     .fetch_all(tx)
     .await
 }

@@ -14,13 +14,13 @@ use crate::{
     },
 };
 use actix_web::{get, web, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use debtflow_domain::{AccountStatus, Bucket, Priority, Role};
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use std::str::FromStr;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
@@ -101,28 +101,6 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
     let q = query.0;
-    let statuses: Vec<AccountStatus> = parse_each(commas(&q.status), "status")?;
-    let priorities: Vec<Priority> = parse_each(commas(&q.priority), "priority")?;
-    let buckets: Vec<Bucket> = parse_each(commas(&q.bucket), "bucket")?;
-    let (collector_id, unassigned_only) = match q.collector.as_deref() {
-        None => (None, false),
-        Some("me") => (Some(user.id), false),
-        Some("none") => (None, true),
-        Some(id) => {
-            let id = Uuid::parse_str(id).map_err(|_| ApiError::field("collector", "must be a UUID, `me` or `none`"))?;
-            (Some(id), false)
-        }
-    };
-    let follow_up_due = match q.follow_up.as_deref() {
-        None => false,
-        Some("due") => true,
-        Some(_) => return Err(ApiError::field("follow_up", "must be `due`")),
-    };
-    let import_id = q
-        .import
-        .as_deref()
-        .map(|id| Uuid::parse_str(id.trim()).map_err(|_| ApiError::field("import", "must be an import's id (a UUID)")))
-        .transpose()?;
     let sort = match q.sort.as_deref().unwrap_or("created") {
         "created" => SortKey::Created,
         "balance" => SortKey::Balance,
@@ -138,34 +116,135 @@ pub async fn list(
     let list_name = format!("accounts:{}:{direction:?}", q.sort.as_deref().unwrap_or("created"));
     let after = q.cursor.as_deref().map(|c| cursor(&list_name, c, sort)).transpose()?;
     let limit = pagination::limit(q.limit);
+    let filters = Filters::parse(&user, q)?;
 
     let now = clock.now();
     let mut tx = db::begin(&db, user.scope()).await?;
-    // Buckets are date ranges relative to today in the agency's time zone; platform
-    // admins span time zones, so theirs use the UTC date.
-    let today = match user.agency_id {
-        Some(agency) if !buckets.is_empty() => store::agencies::today(&mut tx, agency, now).await?,
-        _ => now.date_naive(),
-    };
-    let worklist = Worklist {
-        reach: user.reach(),
-        statuses,
-        priorities,
-        balance_min: q.balance_min,
-        balance_max: q.balance_max,
-        delinquent_between: buckets.iter().map(|b| b.anchors(today)).collect(),
-        collector_id: if user.role == Role::Collector { None } else { collector_id },
-        unassigned_only,
-        follow_up_due_for: follow_up_due.then_some((user.id, now)),
-        import_id,
-        search: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
-    };
+    let worklist = filters.worklist(&mut tx, &user, now).await?;
     let mut rows =
         store::accounts::worklist(&mut tx, &worklist, sort, direction, after.as_ref(), limit + 1, now).await?;
     store::accounts::fill_next_installment_due(&mut tx, &mut rows).await?;
     tx.commit().await?;
     let key = |r: &store::accounts::AccountRow| vec![store::accounts::sort_value(r, sort), r.id.to_string()];
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, &list_name, key, |r| Account::from_row(r, &cipher))))
+}
+
+/// How many accounts the worklist's filters select.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountCount {
+    #[schema(example = 1234)]
+    pub total: i64,
+}
+
+/// The number of accounts the worklist's filters select — the same parameters as
+/// `GET /accounts`, whose `sort`, `order`, `limit` and `cursor` it ignores. Asked apart
+/// from the list, so a page of the worklist never waits for a count of a million rows.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(WorklistQuery),
+    responses(
+        (status = 200, description = "The number of accounts selected", body = AccountCount),
+        (status = 401, response = responses::Unauthorized),
+        (status = 422, response = responses::Invalid),
+    )
+)]
+#[get("/accounts/count")]
+pub async fn count(
+    user: AuthUser,
+    query: Query<WorklistQuery>,
+    db: web::Data<PgPool>,
+    clock: web::Data<Clock>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadAccounts)?;
+    let filters = Filters::parse(&user, query.0)?;
+    let now = clock.now();
+    let mut tx = db::begin(&db, user.scope()).await?;
+    let worklist = filters.worklist(&mut tx, &user, now).await?;
+    let total = store::accounts::count(&mut tx, &worklist).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(AccountCount { total }))
+}
+
+/// The worklist's filters, parsed from the query and checked.
+struct Filters {
+    statuses: Vec<AccountStatus>,
+    priorities: Vec<Priority>,
+    buckets: Vec<Bucket>,
+    balance_min: Option<Decimal>,
+    balance_max: Option<Decimal>,
+    collector_id: Option<Uuid>,
+    unassigned_only: bool,
+    follow_up_due: bool,
+    import_id: Option<Uuid>,
+    search: Option<String>,
+}
+
+impl Filters {
+    fn parse(user: &AuthUser, q: WorklistQuery) -> Result<Self, ApiError> {
+        let (collector_id, unassigned_only) = match q.collector.as_deref() {
+            None => (None, false),
+            Some("me") => (Some(user.id), false),
+            Some("none") => (None, true),
+            Some(id) => {
+                let id =
+                    Uuid::parse_str(id).map_err(|_| ApiError::field("collector", "must be a UUID, `me` or `none`"))?;
+                (Some(id), false)
+            }
+        };
+        let follow_up_due = match q.follow_up.as_deref() {
+            None => false,
+            Some("due") => true,
+            Some(_) => return Err(ApiError::field("follow_up", "must be `due`")),
+        };
+        let import_id = q
+            .import
+            .as_deref()
+            .map(|id| {
+                Uuid::parse_str(id.trim()).map_err(|_| ApiError::field("import", "must be an import's id (a UUID)"))
+            })
+            .transpose()?;
+        Ok(Filters {
+            statuses: parse_each(commas(&q.status), "status")?,
+            priorities: parse_each(commas(&q.priority), "priority")?,
+            buckets: parse_each(commas(&q.bucket), "bucket")?,
+            balance_min: q.balance_min,
+            balance_max: q.balance_max,
+            // Collectors see only their own accounts whatever they ask.
+            collector_id: if user.role == Role::Collector { None } else { collector_id },
+            unassigned_only,
+            follow_up_due,
+            import_id,
+            search: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        })
+    }
+
+    /// The store's filter. Buckets are date ranges relative to today in the agency's
+    /// time zone; platform admins span time zones, so theirs use the UTC date.
+    async fn worklist(
+        self,
+        tx: &mut sqlx::PgConnection,
+        user: &AuthUser,
+        now: DateTime<Utc>,
+    ) -> Result<Worklist, ApiError> {
+        let today = match user.agency_id {
+            Some(agency) if !self.buckets.is_empty() => store::agencies::today(tx, agency, now).await?,
+            _ => now.date_naive(),
+        };
+        Ok(Worklist {
+            reach: user.reach(),
+            statuses: self.statuses,
+            priorities: self.priorities,
+            balance_min: self.balance_min,
+            balance_max: self.balance_max,
+            delinquent_between: self.buckets.iter().map(|b| b.anchors(today)).collect(),
+            collector_id: self.collector_id,
+            unassigned_only: self.unassigned_only,
+            follow_up_due_for: self.follow_up_due.then_some((user.id, now)),
+            import_id: self.import_id,
+            search: self.search,
+        })
+    }
 }
 
 /// A cursor of this sort and order, checked so the database never sees a bad value.

@@ -1,22 +1,17 @@
 //! The audit trail as CSV (`GET /audit-logs?format=csv`): every entry the filters
-//! select, newest first, streamed a page of the store at a time, so an export of a
-//! year's trail holds one page in memory. Before and after are their JSON; formula
-//! cells are neutralised (`crate::export`).
+//! select, newest first, streamed a part at a time ([`export::download`]). Before and
+//! after are their JSON.
 
 use crate::{
     db::{self, Scope},
     export,
-    problem::ApiError,
     store::{
         self,
         audit::{AuditRow, Filter},
     },
 };
-use actix_web::{http::header, web, HttpResponse};
+use actix_web::HttpResponse;
 use sqlx::PgPool;
-
-/// Rows read per transaction.
-const PAGE: i64 = 1000;
 
 /// The CSV's columns.
 pub const HEADER: [&str; 12] = [
@@ -36,28 +31,16 @@ pub const HEADER: [&str; 12] = [
 
 /// The download: the header, then the rows of `filter`, read as `scope`.
 pub fn csv(db: PgPool, scope: Scope, filter: Filter) -> HttpResponse {
-    let header = web::Bytes::from(export::line(HEADER));
-    let pages = futures_util::stream::try_unfold(Some(filter), move |filter: Option<Filter>| {
-        let db = db.clone();
+    let read = move |before| {
+        let (db, filter) = (db.clone(), Filter { before, ..filter.clone() });
         async move {
-            let Some(filter) = filter else { return Ok(None) };
             let mut tx = db::begin(&db, scope).await?;
-            let rows = store::audit::list(&mut tx, &filter, PAGE).await?;
+            let rows = store::audit::list(&mut tx, &filter, export::PART).await?;
             tx.commit().await?;
-            let next = match rows.last() {
-                Some(last) if rows.len() as i64 == PAGE => {
-                    Some(Filter { before: Some((last.occurred_at, last.id)), ..filter })
-                }
-                _ => None,
-            };
-            let body: Vec<u8> = rows.iter().flat_map(line).collect();
-            Ok::<_, ApiError>(Some((web::Bytes::from(body), next)))
+            Ok(rows)
         }
-    });
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"audit-log.csv\""))
-        .streaming(futures_util::StreamExt::chain(futures_util::stream::once(async { Ok(header) }), pages))
+    };
+    export::download("audit-log.csv", &HEADER, read, |r: &AuditRow| (r.occurred_at, r.id), line)
 }
 
 /// One entry as a CSV line.

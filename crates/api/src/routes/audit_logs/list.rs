@@ -1,8 +1,9 @@
-use super::export;
+use super::export as trail;
 use crate::{
     auth::{policy::Operation, AuthUser},
     db,
     edge::query::Query,
+    export,
     pagination::PageSize,
     pagination::{self, Page},
     problem::{responses, ApiError},
@@ -62,16 +63,6 @@ impl From<store::audit::AuditRow> for AuditEntry {
     }
 }
 
-/// How the trail answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ListFormat {
-    /// Keyset pages of [`AuditEntry`].
-    Json,
-    /// Every entry the filters select, as one CSV download (streamed).
-    Csv,
-}
-
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ListAuditLogs {
@@ -89,7 +80,7 @@ pub struct ListAuditLogs {
     pub to: Option<DateTime<Utc>>,
     /// `json` (default) or `csv`: every entry the filters select, newest first, as a
     /// download streamed a thousand rows at a time (`limit` and `cursor` are ignored).
-    pub format: Option<ListFormat>,
+    pub format: Option<export::Format>,
     /// Page size, 1–200 (default 50; JSON only).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub limit: Option<PageSize>,
@@ -134,11 +125,11 @@ pub async fn list(
         to: q.to,
         before: None,
     };
-    if q.format == Some(ListFormat::Csv) {
+    if q.format == Some(export::Format::Csv) {
         // The token check before the download starts; each part is read in its own
         // transaction, as the caller.
         db::begin(&db, user.scope()).await?.commit().await?;
-        return Ok(export::csv(db.get_ref().clone(), user.scope(), filter));
+        return Ok(trail::csv(db.get_ref().clone(), user.scope(), filter));
     }
     let limit = pagination::limit(q.limit);
     let filter = Filter { before: pagination::decode_time("audit-logs", q.cursor.as_deref())?, ..filter };

@@ -25,6 +25,12 @@ use uuid::Uuid;
 pub struct Payment {
     pub id: Uuid,
     pub account_id: Uuid,
+    /// The account's external reference (the creditor's).
+    #[schema(example = "ACC-2024-0042")]
+    pub account_ref: String,
+    /// The account's debtor.
+    #[schema(example = "Maria Garcia")]
+    pub debtor_name: String,
     #[schema(value_type = String, example = "125.50")]
     pub amount: Decimal,
     #[schema(example = "USD")]
@@ -52,6 +58,8 @@ impl From<PaymentRow> for Payment {
         Payment {
             id: r.id,
             account_id: r.account_id,
+            account_ref: r.account_ref,
+            debtor_name: r.debtor_name,
             amount: super::amount(r.amount, &r.currency),
             refunded_amount: super::amount(r.refunded_amount, &r.currency),
             currency: r.currency,
