@@ -15,18 +15,30 @@ pub fn money(amount: &str, currency: &str) -> String {
     let value = value.round_dp_with_strategy(places, RoundingStrategy::MidpointNearestEven);
     let text = format!("{:.*}", places as usize, value.abs());
     let (int, frac) = text.split_once('.').map(|(i, f)| (i, Some(f))).unwrap_or((text.as_str(), None));
-    let mut grouped = String::new();
-    for (n, ch) in int.chars().enumerate() {
-        if n > 0 && (int.len() - n) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
+    let grouped = grouped(int);
     let sign = if value.is_sign_negative() && !value.is_zero() { "-" } else { "" };
     match frac {
         Some(f) => format!("{sign}{grouped}.{f} {currency}"),
         None => format!("{sign}{grouped} {currency}"),
     }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    format!("{}{}", if n < 0 { "-" } else { "" }, grouped(&digits))
+}
+
+/// Digits with a comma every three from the right.
+fn grouped(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (n, ch) in digits.chars().enumerate() {
+        if n > 0 && (digits.len() - n).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// `2026-11-23T08:03:59.123Z` → `2026-11-23 08:03`.
@@ -139,6 +151,14 @@ mod tests {
         assert_eq!(money("1234567.891", "EUR"), "1,234,567.89 EUR");
         assert_eq!(money("999", "USD"), "999.00 USD");
         assert_eq!(money("-45.1", "USD"), "-45.10 USD");
+    }
+
+    #[test]
+    fn counts_group_thousands() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1_000), "1,000");
+        assert_eq!(count(-1_234_567), "-1,234,567");
     }
 
     #[test]

@@ -82,6 +82,9 @@ fn Nav() -> impl IntoView {
                     <Show when=move || pages::approvals::is_for(session)>
                         <pages::approvals::ApprovalsLink />
                     </Show>
+                    <Show when=move || pages::payments::is_for(session)>
+                        <A href="/payments">"Payments"</A>
+                    </Show>
                     <Show when=move || session.can(Operation::ReadImports)>
                         <A href="/imports">"Imports"</A>
                     </Show>

@@ -38,6 +38,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/accounts") view={Lazy::<worklist::Route>::new()} />
             <Route path=path!("/accounts/new") view={Lazy::<new_account::Route>::new()} />
             <Route path=path!("/accounts/:id") view={Lazy::<account::Route>::new()} />
+            <Route path=path!("/payments") view={Lazy::<payments::Route>::new()} />
             <Route path=path!("/approvals") view={Lazy::<approvals::Route>::new()} />
             <Route path=path!("/notifications") view={Lazy::<notifications::Route>::new()} />
             <Route path=path!("/notifications/preferences") view={Lazy::<preferences::Route>::new()} />
@@ -91,6 +92,7 @@ lazy_page!(dashboard, pages::dashboard::DashboardPage);
 lazy_page!(worklist, pages::worklist::WorklistPage);
 lazy_page!(account, pages::account::AccountPage);
 lazy_page!(approvals, pages::approvals::ApprovalsPage);
+lazy_page!(payments, pages::payments::PaymentsPage);
 lazy_page!(notifications, pages::notifications::NotificationsPage);
 lazy_page!(preferences, pages::notifications::PreferencesPage);
 lazy_page!(imports, pages::imports::ImportsPage);

@@ -1,9 +1,8 @@
-//! The audit trail's calls and wire types: pages of entries by filter, the same
-//! filters as a CSV download, and the agency's staff (to name and pick who acted).
+//! The audit trail's calls and wire types: pages of entries by filter, and the
+//! agency's staff (to name and pick who acted).
 
-use super::{get, send, ApiResult, Page, Problem};
+use super::{get, ApiResult, Page};
 use debtflow_domain::Role;
-use gloo_net::http::Method;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -45,17 +44,6 @@ pub struct StaffMember {
 /// A page of entries, newest first; `query` is the filters and paging (`action=…&limit=…`).
 pub async fn list(query: &str) -> ApiResult<Page<AuditEntry>> {
     get(&format!("/audit-logs?{query}")).await
-}
-
-/// Every entry the filters select, as the CSV the API writes.
-pub async fn csv(filters: &str) -> ApiResult<String> {
-    let path = if filters.is_empty() {
-        "/audit-logs?format=csv".to_owned()
-    } else {
-        format!("/audit-logs?{filters}&format=csv")
-    };
-    let resp = send(Method::GET, &path, None, None).await?;
-    resp.text().await.map_err(Problem::decode)
 }
 
 /// The agency's staff, by username (the first 200).

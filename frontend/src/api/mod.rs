@@ -191,8 +191,27 @@ pub async fn create_account(body: &Value) -> ApiResult<Account> {
     post("/accounts", body, None).await
 }
 
+/// What a list answers with `format=csv` (`path` carries its filters and the format).
+pub async fn csv(path: &str) -> ApiResult<String> {
+    send(Method::GET, path, None, None).await?.text().await.map_err(Problem::decode)
+}
+
+/// The agency's payments, newest recorded first; `query` is the filters and paging.
+pub async fn payments(query: &str) -> ApiResult<Page<Payment>> {
+    get(&format!("/payments?{query}")).await
+}
+
 pub async fn accounts(query: &str) -> ApiResult<Page<Account>> {
     get(&format!("/accounts?{query}")).await
+}
+
+/// How many accounts the worklist's filters select (`query`: the filters alone).
+pub async fn count_accounts(query: &str) -> ApiResult<i64> {
+    #[derive(serde::Deserialize)]
+    struct Count {
+        total: i64,
+    }
+    get::<Count>(&format!("/accounts/count?{query}")).await.map(|c| c.total)
 }
 
 pub async fn account(id: &str) -> ApiResult<AccountDetail> {

@@ -162,6 +162,11 @@ pub struct Ledger {
 pub struct Payment {
     pub id: String,
     pub account_id: String,
+    /// The account's external reference and its debtor, as lists show them.
+    #[serde(default)]
+    pub account_ref: String,
+    #[serde(default)]
+    pub debtor_name: String,
     pub amount: String,
     pub currency: String,
     pub method: PaymentMethod,

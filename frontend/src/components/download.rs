@@ -1,10 +1,57 @@
 //! Saving text the API answered as a file of the user's: a Blob link clicked, as a
 //! download the browser names after `name`. The API's downloads need the bearer token,
-//! which a plain link cannot send.
+//! which a plain link cannot send. And the "Export CSV" of the lists the API exports.
 
-use crate::api::Problem;
-use leptos::prelude::set_timeout;
+use super::FormError;
+use crate::api::{self, Problem};
+use chrono::NaiveDate;
+use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+
+/// "Export CSV" under a list the API exports (`?format=csv`): `export` gives the API
+/// path of the download (its filters and `format=csv`) and the file's name, or `None`
+/// while the filters cannot be sent; `note` says what the file holds.
+#[component]
+pub fn ExportCsv(export: Callback<(), Option<(String, String)>>, #[prop(into)] note: String) -> impl IntoView {
+    let pending = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Problem>);
+    let download = move |_| {
+        if pending.get_untracked() {
+            return;
+        }
+        let Some((path, name)) = export.run(()) else { return };
+        pending.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            let r = api::csv(&path).await;
+            let _ = pending.try_set(false);
+            if let Err(p) = r.and_then(|csv| save_csv(&csv, &name)) {
+                let _ = problem.try_set(Some(p));
+            }
+        });
+    };
+    view! {
+        <div class="export">
+            <button type="button" on:click=download disabled=move || pending.get() data-testid="export-csv">
+                {move || if pending.get() { "Preparing the CSV…" } else { "Export CSV" }}
+            </button>
+            <span class="muted">{note}</span>
+            <FormError problem=problem />
+        </div>
+    }
+}
+
+/// `{stem}.csv`, with the period when one is chosen (`payments-2026-11-01-to-now.csv`).
+pub fn csv_name(stem: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
+    match (from, to) {
+        (None, None) => format!("{stem}.csv"),
+        (from, to) => format!(
+            "{stem}-{}-to-{}.csv",
+            from.map_or_else(|| "start".into(), |d| d.to_string()),
+            to.map_or_else(|| "now".into(), |d| d.to_string())
+        ),
+    }
+}
 
 /// Hands `text` to the browser as a CSV download named `name`.
 pub fn save_csv(text: &str, name: &str) -> Result<(), Problem> {
@@ -22,4 +69,17 @@ pub fn save_csv(text: &str, name: &str) -> Result<(), Problem> {
     // Released once the browser has taken it.
     set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(30));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_carry_the_period_chosen() {
+        assert_eq!(csv_name("audit-log", None, None), "audit-log.csv");
+        let day = crate::format::date("2026-11-01");
+        assert_eq!(csv_name("audit-log", day, None), "audit-log-2026-11-01-to-now.csv");
+        assert_eq!(csv_name("payments", None, day), "payments-start-to-2026-11-01.csv");
+    }
 }

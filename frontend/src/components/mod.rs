@@ -1,10 +1,10 @@
 //! Small views shared by the pages: the page heading, states (loading, error, not
-//! found), badges, field errors and the pager of lists paged by cursor; and saving a
-//! download ([`save_csv`]).
+//! found), badges, field errors and the pager of lists paged by cursor; and downloads
+//! ([`save_csv`], [`ExportCsv`]).
 
 mod download;
 
-pub use download::save_csv;
+pub use download::{csv_name, save_csv, ExportCsv};
 
 use crate::api::Problem;
 use debtflow_domain::AccountStatus;

@@ -8,6 +8,7 @@ pub mod login;
 pub mod new_account;
 pub mod notifications;
 pub mod password;
+pub mod payments;
 pub mod settings;
 pub mod staff;
 pub mod worklist;

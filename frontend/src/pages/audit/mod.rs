@@ -9,7 +9,7 @@ mod filters;
 
 use crate::{
     api::{self, audit::AuditEntry, Page, Problem},
-    components::{save_csv, Cursors, Empty, ErrorBox, FormError, Loading, PageHeading, Pager},
+    components::{csv_name, Cursors, Empty, ErrorBox, ExportCsv, Loading, PageHeading, Pager},
     format,
     session::use_session,
 };
@@ -98,7 +98,17 @@ pub fn AuditPage() -> impl IntoView {
         <section class="audit">
             <PageHeading text="Audit trail" />
             <FilterBar filters=filters staff=staff.read_only() go=go />
-            <Export filters=filters />
+            <ExportCsv
+                export=Callback::new(move |()| {
+                    let f = filters.get_untracked();
+                    let q = f.api_query(local_start_of);
+                    let sep = if q.is_empty() { "" } else { "&" };
+                    f.period_problem()
+                        .is_none()
+                        .then(|| (format!("/audit-logs?{q}{sep}format=csv"), csv_name("audit-log", f.from, f.to)))
+                })
+                note="Every entry these filters select, not only this page."
+            />
             {move || match list.get() {
                 None => EitherOf4::A(view! { <Loading /> }),
                 Some(Err(p)) => EitherOf4::B(view! { <ErrorBox problem=p retry=move |_| reload.update(|v| *v += 1) /> }),
@@ -121,58 +131,12 @@ pub fn AuditPage() -> impl IntoView {
     .into_any()
 }
 
-/// The CSV download of every entry the filters select.
-#[component]
-fn Export(filters: Memo<Filters>) -> impl IntoView {
-    let pending = RwSignal::new(false);
-    let problem = RwSignal::new(None::<Problem>);
-    let download = move |_| {
-        let f = filters.get_untracked();
-        if pending.get_untracked() || f.period_problem().is_some() {
-            return;
-        }
-        pending.set(true);
-        problem.set(None);
-        leptos::task::spawn_local(async move {
-            let r = api::audit::csv(&f.api_query(local_start_of)).await;
-            let _ = pending.try_set(false);
-            if let Err(p) = r.and_then(|csv| save_csv(&csv, &file_name(&f))) {
-                let _ = problem.try_set(Some(p));
-            }
-        });
-    };
-    view! {
-        <div class="export">
-            <button type="button" on:click=download disabled=move || pending.get() data-testid="export-csv">
-                {move || if pending.get() { "Preparing the CSV…" } else { "Export CSV" }}
-            </button>
-            <span class="muted">"Every entry these filters select, not only this page."</span>
-            <FormError problem=problem />
-        </div>
-    }
-}
-
-/// `audit-log.csv`, with the period when one is chosen (`audit-log-2026-11-01-to-2026-11-30.csv`).
-fn file_name(f: &Filters) -> String {
-    match (f.from, f.to) {
-        (None, None) => "audit-log.csv".into(),
-        (from, to) => format!(
-            "audit-log-{}-to-{}.csv",
-            from.map_or_else(|| "start".into(), |d| d.to_string()),
-            to.map_or_else(|| "now".into(), |d| d.to_string())
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn an_entity_trail_link_and_file_names() {
+    fn an_entity_trail_link() {
         assert_eq!(trail_of("account", "a-1"), "/audit?entity_type=account&entity_id=a-1");
-        assert_eq!(file_name(&Filters::default()), "audit-log.csv");
-        let from = crate::format::date("2026-11-01");
-        assert_eq!(file_name(&Filters { from, ..Filters::default() }), "audit-log-2026-11-01-to-now.csv");
     }
 }

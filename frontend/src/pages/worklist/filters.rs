@@ -87,7 +87,6 @@ impl Filters {
         q.join("&")
     }
 
-    /// The page size in effect.
     /// How many filters narrow the list, besides the search (said on the button that
     /// shows them at phone width).
     pub fn narrowing(&self) -> usize {
@@ -97,6 +96,7 @@ impl Filters {
             .count()
     }
 
+    /// The page size in effect.
     pub fn page_size(&self) -> u32 {
         self.limit.parse().unwrap_or(PAGE_SIZE)
     }
@@ -106,6 +106,17 @@ impl Filters {
         let mut q = self.filter_query();
         q.push(format!("limit={}", self.page_size()));
         q.join("&")
+    }
+
+    /// The count's query string (`GET /accounts/count?…`): the filters alone, so paging
+    /// or sorting does not count again.
+    pub fn count_query(&self) -> String {
+        let filters = self.pairs().into_iter().filter(|(k, _)| !matches!(*k, "sort" | "order" | "cursor"));
+        filters
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", url_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 
     /// The sort in effect (the API's default: newest first).

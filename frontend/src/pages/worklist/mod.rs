@@ -14,6 +14,7 @@ mod table;
 use crate::{
     api::{self, User},
     components::{Empty, ErrorBox, Loading, PageHeading},
+    format,
     session::use_session,
 };
 use debtflow_domain::permission::Operation;
@@ -51,6 +52,13 @@ pub fn WorklistPage() -> impl IntoView {
     let accounts = LocalResource::new(move || {
         let f = filters.get();
         async move { api::accounts(&f.api_query()).await }
+    });
+    // The total is counted apart, and again only when the filters change (not the
+    // page or the sort): a count of a large agency never holds up the rows.
+    let count_query = Memo::new(move |_| filters.with(|f| f.count_query()));
+    let total = LocalResource::new(move || {
+        let q = count_query.get();
+        async move { api::count_accounts(&q).await.ok() }
     });
     let sees_collectors = session.can(Operation::ReadCollectors);
     let collectors = LocalResource::new(move || async move {
@@ -95,13 +103,25 @@ pub fn WorklistPage() -> impl IntoView {
         <section class="worklist">
             <div class="page-head">
                 <PageHeading text="Worklist" />
+                <span class="total muted" data-testid="total" aria-live="polite">
+                    {move || total.get().flatten().map(|n| match n {
+                        1 => "1 account".to_owned(),
+                        n => format!("{} accounts", format::count(n)),
+                    })}
+                </span>
                 <Show when=move || session.can(Operation::CreateAccount)>
                     <A href="/accounts/new" attr:class="button" attr:data-testid="new-account">"New account"</A>
                 </Show>
             </div>
             <filter_bar::FilterBar list=list />
             <Show when=move || list.assigner>
-                <bulk::BulkBar list=list on_assigned=move |_| accounts.refetch() />
+                <bulk::BulkBar
+                    list=list
+                    on_assigned=move |_| {
+                        accounts.refetch();
+                        total.refetch();
+                    }
+                />
             </Show>
             <Transition fallback=|| view! { <Loading /> }>
                 {move || {
