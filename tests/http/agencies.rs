@@ -54,11 +54,13 @@ async fn bad_agencies_are_refused_and_only_platform_admins_open_them() {
     zone["time_zone"] = json!("Mars/Olympus_Mons");
     let problem = assert_problem(app.send(Method::POST, "/api/v1/agencies", &platform, Some(&zone)).await, 422).await;
     assert!(problem["errors"]["time_zone"].is_array(), "{problem}");
-    let mut currency = new_agency("ACME-2");
-    currency["currency"] = json!("usd");
-    let problem =
-        assert_problem(app.send(Method::POST, "/api/v1/agencies", &platform, Some(&currency)).await, 422).await;
-    assert!(problem["errors"]["currency"].is_array(), "{problem}");
+    for code in ["usd", "XYZ"] {
+        let mut currency = new_agency("ACME-2");
+        currency["currency"] = json!(code);
+        let problem =
+            assert_problem(app.send(Method::POST, "/api/v1/agencies", &platform, Some(&currency)).await, 422).await;
+        assert!(problem["errors"]["currency"].is_array(), "{code}: {problem}");
+    }
     let taken = new_agency("DRA-2026-0001");
     let problem = assert_problem(app.send(Method::POST, "/api/v1/agencies", &platform, Some(&taken)).await, 409).await;
     assert_eq!(problem["type"], "urn:debtflow:problem:duplicate-licence");
@@ -100,4 +102,58 @@ async fn a_closed_agency_signs_its_users_out_and_stops_its_jobs_until_reopened()
     let trail: Value = app.get_as(&platform, "/api/v1/audit-logs?entity_type=agency").await.json().await.unwrap();
     let actions: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert!(actions.starts_with(&["agency.reactivate", "agency.deactivate"]), "{actions:?}");
+}
+
+/// `debtflow create-admin` against the test's database: its exit code, stdout, stderr.
+fn create_admin(app: &debtflow_tests::TestApp, args: &[&str]) -> (i32, String, String) {
+    let output = std::process::Command::new(debtflow_tests::debtflow_bin())
+        .arg("create-admin")
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", app.database.url())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run debtflow create-admin");
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (output.status.code().expect("an exit code"), text(output.stdout), text(output.stderr))
+}
+
+#[tokio::test]
+async fn on_a_fresh_install_create_admin_makes_the_first_platform_admin_who_opens_an_agency() {
+    let app = spawn_app().await;
+    let (code, stdout, stderr) = create_admin(&app, &["first.admin", "--full-name", "Fran First"]);
+    assert_eq!(code, 0, "{stderr}");
+    let temporary = stdout.trim();
+    assert_eq!(temporary.len(), 23, "four groups of five: {stdout:?}");
+
+    // The temporary password opens only the password change.
+    let pair = app.login("first.admin", temporary).await;
+    let access = pair["access"].as_str().unwrap();
+    let me: Value = app.get_as(access, "/api/v1/auth/me").await.json().await.unwrap();
+    assert_eq!((me["role"].as_str(), me["password_change_required"].as_bool()), (Some("admin"), Some(true)));
+    assert_eq!(me["agency"], Value::Null);
+    assert_problem(app.send(Method::POST, "/api/v1/agencies", access, Some(&new_agency("F-1"))).await, 403).await;
+    let change = json!({"current_password": temporary, "new_password": "fran opens the platform"});
+    assert_eq!(app.send(Method::POST, "/api/v1/auth/password", access, Some(&change)).await.status(), 204);
+    let admin = app.login("first.admin", "fran opens the platform").await["access"].as_str().unwrap().to_owned();
+    assert_eq!(app.send(Method::POST, "/api/v1/agencies", &admin, Some(&new_agency("F-1"))).await.status(), 201);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_logs WHERE action = 'user.create' AND actor_id IS NULL AND after->>'username' = 'first.admin'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+
+    // A taken username or a bad one: a non-zero exit that says why, and nothing written.
+    let (code, _, stderr) = create_admin(&app, &["first.admin", "--full-name", "Again"]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("the username `first.admin` is taken"), "{stderr}");
+    let (code, _, stderr) = create_admin(&app, &["Bad Name", "--full-name", "X"]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("username"), "{stderr}");
+    let admins: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin'").fetch_one(&app.db).await.unwrap();
+    assert_eq!(admins, 1);
 }

@@ -14,6 +14,7 @@ use debtflow_api::{
     imports::Importer,
     jobs::{self, Job, JobContext, RunRequest},
     openapi, seed,
+    services::staff::{self, Credential},
     startup::Application,
     telemetry,
 };
@@ -38,6 +39,17 @@ enum Command {
     SeedDemo,
     /// Print the OpenAPI document (JSON) on stdout.
     Openapi,
+    /// Add a platform admin (the first one of a fresh install, who then opens agencies
+    /// with `POST /agencies`). Prints their temporary password once on stdout; they
+    /// choose their own at first sign-in.
+    CreateAdmin {
+        /// 2-63 lower-case letters, digits, '.', '_' or '-'.
+        username: String,
+        #[arg(long)]
+        full_name: String,
+        #[arg(long)]
+        email: Option<String>,
+    },
     /// The daily jobs.
     #[command(subcommand)]
     Job(JobCommand),
@@ -149,6 +161,16 @@ async fn run(command: Command, config: Config) -> Result<u8, Box<dyn std::error:
                 plans_proposed = report.plans_proposed,
                 "demo data seeded"
             );
+        }
+        Command::CreateAdmin { username, full_name, email } => {
+            db::migrate(&pool).await?;
+            let (credential, password) = Credential::temporary().await?;
+            let mut tx = db::begin(&pool, db::Scope::Platform).await?;
+            let admin =
+                staff::create_platform_admin(&mut tx, &username, &full_name, email.as_deref(), &credential).await?;
+            tx.commit().await?;
+            tracing::info!(user_id = %admin.id, username = %admin.username, "platform admin created");
+            println!("{password}");
         }
         Command::Job(JobCommand::Run { name, as_of_date, force }) => {
             let request = RunRequest { agency_id: None, as_of: as_of_date, force };

@@ -15,7 +15,7 @@ const MAX_ABS: i64 = 1_000_000_000_000_000;
 /// Why an amount or currency was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("`{0}` is not an ISO 4217 currency code (three upper-case letters)")]
+    #[error("`{0}` is not an ISO 4217 currency code (three upper-case letters, e.g. USD)")]
     BadCurrency(String),
     #[error("{currency} has {minor_units} decimal places; `{amount}` has more")]
     TooPrecise { amount: Decimal, currency: Currency, minor_units: u32 },
@@ -27,16 +27,34 @@ pub enum MoneyError {
     BadSplit(usize),
 }
 
-/// An ISO 4217 alphabetic currency code, e.g. `USD`.
+/// An ISO 4217 alphabetic currency code, e.g. `USD`: one of [`ISO_4217`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Currency([u8; 3]);
+
+/// The ISO 4217 codes of the currencies in circulation (list one, as of 2026), and
+/// those withdrawn since 2020 (ANG, BGN, CUC, HRK, SLL, ZWL), so that books opened in
+/// them still read. Not the funds, precious metals, SDR or test codes: no agency
+/// collects in them.
+pub const ISO_4217: [&str; 161] = [
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF",
+    "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY", "COP", "CRC",
+    "CUC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL",
+    "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HRK", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR",
+    "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR",
+    "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MYR",
+    "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR",
+    "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SLL", "SOS", "SRD", "SSP",
+    "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD",
+    "UYU", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
+    "ZWL",
+];
 
 impl Currency {
     pub const USD: Currency = Currency(*b"USD");
 
     pub fn parse(code: &str) -> Result<Self, MoneyError> {
         match code.as_bytes() {
-            &[a, b, c] if [a, b, c].iter().all(u8::is_ascii_uppercase) => Ok(Currency([a, b, c])),
+            &[a, b, c] if ISO_4217.contains(&code) => Ok(Currency([a, b, c])),
             _ => Err(MoneyError::BadCurrency(code.to_owned())),
         }
     }
@@ -50,7 +68,7 @@ impl Currency {
     pub fn minor_units(&self) -> u32 {
         match &self.0 {
             b"BIF" | b"CLP" | b"DJF" | b"GNF" | b"ISK" | b"JPY" | b"KMF" | b"KRW" | b"PYG" | b"RWF" | b"UGX"
-            | b"UYI" | b"VND" | b"VUV" | b"XAF" | b"XOF" | b"XPF" => 0,
+            | b"VND" | b"VUV" | b"XAF" | b"XOF" | b"XPF" => 0,
             b"BHD" | b"IQD" | b"JOD" | b"KWD" | b"LYD" | b"OMR" | b"TND" => 3,
             _ => 2,
         }
@@ -279,9 +297,15 @@ mod tests {
     }
 
     #[test]
-    fn currency_codes_are_three_upper_case_letters() {
-        assert_eq!(Currency::parse("EUR").unwrap().code(), "EUR");
-        for bad in ["eur", "EURO", "E1R", "", "€"] {
+    fn currency_codes_are_iso_4217s() {
+        for good in ISO_4217 {
+            assert_eq!(Currency::parse(good).unwrap().code(), good);
+        }
+        let mut sorted = ISO_4217.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ISO_4217.len(), "each code once");
+        for bad in ["eur", "EURO", "E1R", "", "€", "XYZ", "XXX", "XAU", "ABC"] {
             assert!(Currency::parse(bad).is_err(), "{bad} accepted");
         }
     }

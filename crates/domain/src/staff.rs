@@ -16,6 +16,22 @@ const fn refuse(field: &'static str, message: &'static str) -> Result<(), FieldE
     Err(FieldError { field, message })
 }
 
+/// What [`check_username`] asks, said once.
+pub const USERNAME_RULE: &str = "must be 2-63 lower-case letters, digits, '.', '_' or '-'";
+
+/// A username: lower-case letters, digits, `.`, `_`, `-`, not starting with a
+/// punctuation mark; 2–63 characters (the database's check says the same).
+pub fn check_username(username: &str) -> Result<(), FieldError> {
+    let mut bytes = username.bytes();
+    let first_ok = bytes.next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let rest_ok = bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+    if first_ok && rest_ok && (2..=63).contains(&username.len()) {
+        Ok(())
+    } else {
+        refuse("username", USERNAME_RULE)
+    }
+}
+
 /// The roles an agency's staff may hold: every role but the platform's own.
 pub const STAFF_ROLES: [Role; 5] = [Role::AgencyAdmin, Role::Manager, Role::Collector, Role::Compliance, Role::Auditor];
 
@@ -101,6 +117,16 @@ pub fn leaves_no_admin(before: Seat, after: Seat, other_active_admins: usize) ->
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn usernames_are_lower_case_words_of_2_to_63_characters() {
+        for good in ["ab", "maria.gomez", "first_admin-2", "0day", &"a".repeat(63)] {
+            assert_eq!(check_username(good), Ok(()), "{good}");
+        }
+        for bad in ["", "a", "Maria", ".dot", "-dash", "sp ace", "ñandu", "a\0b", &"a".repeat(64)] {
+            assert_eq!(check_username(bad).unwrap_err().field, "username", "{bad:?}");
+        }
+    }
+
     use super::*;
 
     fn dec(s: &str) -> Decimal {

@@ -21,7 +21,9 @@ pub fn routes(operation: Operation) -> &'static str {
             "`POST /users`, `PATCH /users/{id}`, `POST /users/{id}/password-reset`, `POST /users/{id}/unlock`"
         }
         Operation::ReadAuditLog => "`GET /audit-logs`",
-        Operation::ReadAccounts => "`GET /accounts`, `GET /accounts/count`, `GET /accounts/{id}`, `GET /accounts/{id}/timeline`",
+        Operation::ReadAccounts => {
+            "`GET /accounts`, `GET /accounts/count`, `GET /accounts/{id}`, `GET /accounts/{id}/timeline`"
+        }
         Operation::CreateAccount => "`POST /accounts`",
         Operation::WorkAccount => "`PATCH /accounts/{id}`, `POST /accounts/{id}/transition`",
         Operation::AddNote => "`POST /accounts/{id}/notes` (or `/add_note`)",

@@ -13,7 +13,7 @@ pub enum ServiceError {
     #[error("no such resource")]
     NotFound,
     /// A field of the command is invalid: a 422 naming it.
-    #[error("{message}")]
+    #[error("`{field}` {message}")]
     Invalid { field: String, message: String },
     /// A business rule refuses the command in the state it found.
     #[error(transparent)]

@@ -95,6 +95,40 @@ pub async fn create(
     Ok(row)
 }
 
+/// A platform admin (`debtflow create-admin`: the first one of a fresh install, or
+/// another), with `credential`; audited as `user.create` by the system. The platform's
+/// admins belong to no agency.
+pub async fn create_platform_admin(
+    tx: &mut PgConnection,
+    username: &str,
+    full_name: &str,
+    email: Option<&str>,
+    credential: &Credential,
+) -> Result<UserRow, ServiceError> {
+    staff::check_username(username)?;
+    let full_name = full_name.trim();
+    if full_name.is_empty() || full_name.chars().count() > 200 {
+        return Err(ServiceError::invalid("full_name", "must be 1-200 characters"));
+    }
+    let new = NewUser {
+        agency_id: None,
+        username,
+        full_name,
+        email,
+        role: Role::Admin,
+        password_hash: &credential.hash,
+        password_change_required: credential.temporary,
+        commission_rate: None,
+        account_limit: None,
+    };
+    let row = store::users::insert_if_absent(&mut *tx, &new)
+        .await?
+        .ok_or_else(|| Refusal::UsernameTaken { username: username.to_owned() })?;
+    let system = Actor::anonymous(Default::default());
+    audit::record(tx, &system, Change::created("user.create", "user", row.id, snapshot(&row))).await?;
+    Ok(row)
+}
+
 /// What an agency admin changes about a staff member; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct StaffPatch {

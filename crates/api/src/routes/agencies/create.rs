@@ -23,7 +23,7 @@ use validator::Validate;
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirstAdmin {
-    #[validate(regex(path = *crate::routes::users::USERNAME, message = "must be 2-63 lower-case letters, digits, '.', '_' or '-'"))]
+    #[validate(custom(function = "crate::routes::users::username"))]
     #[schema(example = "acme.admin", pattern = "^[a-z0-9][a-z0-9._-]{1,62}$")]
     pub username: String,
     #[validate(length(min = 1, max = 200))]

@@ -19,7 +19,7 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct NewCollector {
     /// Lower-case letters, digits, `.`, `_`, `-`; 2–63 characters; unique on the platform.
-    #[validate(regex(path = *crate::routes::users::USERNAME, message = "must be 2-63 lower-case letters, digits, '.', '_' or '-'"))]
+    #[validate(custom(function = "crate::routes::users::username"))]
     #[schema(example = "ana.lopez")]
     pub username: String,
     #[validate(length(min = 1, max = 200))]

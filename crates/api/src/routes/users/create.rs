@@ -21,7 +21,7 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// Lower-case letters, digits, `.`, `_`, `-`; 2–63 characters; unique on the platform.
-    #[validate(regex(path = *super::USERNAME, message = "must be 2-63 lower-case letters, digits, '.', '_' or '-'"))]
+    #[validate(custom(function = "crate::routes::users::username"))]
     #[schema(example = "maria.gomez", pattern = "^[a-z0-9][a-z0-9._-]{1,62}$")]
     pub username: String,
     #[validate(length(min = 1, max = 200))]

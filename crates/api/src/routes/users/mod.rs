@@ -64,10 +64,11 @@ impl From<UserRow> for User {
     }
 }
 
-/// A username: lower-case letters, digits, `.`, `_`, `-`; 2–63 characters (as the
-/// database's check has it).
-pub(crate) static USERNAME: std::sync::LazyLock<regex::Regex> =
-    std::sync::LazyLock::new(|| regex::Regex::new("^[a-z0-9][a-z0-9._-]{1,62}$").expect("a valid regex"));
+/// The domain's username rule, as a validator of a request body's field.
+pub(crate) fn username(name: &str) -> Result<(), validator::ValidationError> {
+    debtflow_domain::staff::check_username(name)
+        .map_err(|e| validator::ValidationError::new("username").with_message(e.message.into()))
+}
 
 /// A password made up by the server, shown this once: the admin hands it to the user,
 /// who must change it at first login.
