@@ -35,9 +35,19 @@ pub async fn hash_off_thread(password: &str) -> Result<String, std::io::Error> {
         .map_err(|e| std::io::Error::other(e.to_string()))
 }
 
-/// The password policy, the domain's (the SPA shows and pre-checks the same one).
-/// Only `seed-demo` may set shorter (demo) passwords.
-pub use debtflow_domain::staff::check_password as check_policy;
+/// The password policy for a password a person chose: the domain's rule (the SPA shows
+/// and pre-checks it), and not easy to guess — zxcvbn's estimate at least 3 of 4
+/// ("safely unguessable"), which turns away common passwords (`password1234`), keyboard
+/// walks, repeats, sequences, dates and l33t spellings of dictionary words. The
+/// estimate runs here only: its dictionaries would weigh on the SPA's first visit.
+/// Only `seed-demo` sets weaker (demo) passwords.
+pub fn check_policy(password: &str) -> Result<(), &'static str> {
+    debtflow_domain::staff::check_password(password)?;
+    if zxcvbn::zxcvbn(password, &[]).score() < zxcvbn::Score::Three {
+        return Err("is too easy to guess (a common password, a pattern or a date): try a few unrelated words");
+    }
+    Ok(())
+}
 
 /// The characters of a temporary password: lower-case letters and digits without the
 /// ones read alike (`0`/`o`, `1`/`l`/`i`), so it can be read out over the phone.
@@ -83,6 +93,17 @@ mod tests {
         assert!(one.bytes().all(|b| b == b'-' || TEMPORARY_ALPHABET.contains(&b)), "{one}");
         assert!(check_policy(&one).is_ok());
         assert_ne!(one, temporary());
+    }
+
+    #[test]
+    fn guessable_passwords_are_refused_and_passphrases_pass() {
+        for weak in ["password1234", "qwertyuiop123", "123456789012", "iloveyou2026", "P@ssw0rd2024!", "abcabcabcabc"] {
+            assert!(check_policy(weak).is_err(), "{weak} accepted");
+        }
+        for strong in ["a brand new passphrase", "correct horse battery staple", "violet tram 47 anchors"] {
+            assert_eq!(check_policy(strong), Ok(()), "{strong}");
+        }
+        assert_eq!(check_policy("short"), Err("must be at least 12 characters long"), "the domain's rule first");
     }
 
     #[test]
