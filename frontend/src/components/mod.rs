@@ -1,10 +1,15 @@
-//! Small views shared by the pages: the page heading, states (loading, error, not
-//! found), badges, field errors and the pager of lists paged by cursor; and saving a
-//! download ([`save_csv`]).
+//! Small views shared by the pages: the page heading, states (loading, error, empty,
+//! not found) and [`Loaded`], which draws the first three around what a page read
+//! ([`Fetch`]), badges, field errors and the pager of lists paged by cursor; and saving
+//! a download ([`save_csv`]).
 
 mod download;
+mod fetch;
+mod loaded;
 
 pub use download::save_csv;
+pub use fetch::Fetch;
+pub use loaded::Loaded;
 
 use crate::api::Problem;
 use debtflow_domain::AccountStatus;

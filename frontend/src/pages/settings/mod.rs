@@ -18,12 +18,12 @@ mod sftp;
 mod switches;
 
 use crate::{
-    api::{self, settings::AgencyProfile, Problem},
-    components::{ErrorBox, Loading, PageHeading},
+    api::{self, Problem},
+    components::{Fetch, Loaded, PageHeading},
     session::{use_session, Session},
 };
 use debtflow_domain::permission::Operation;
-use leptos::{either::EitherOf3, prelude::*};
+use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// Whether the user may open the screen (the navigation offers it to them).
@@ -52,17 +52,13 @@ pub fn SettingsPage() -> impl IntoView {
         }
         .into_any();
     };
-    let agency = RwSignal::new(None::<Result<AgencyProfile, Problem>>);
-    let load = move || {
+    let agency = Fetch::new(move || {
         let id = agency_id.clone();
-        leptos::task::spawn_local(async move {
-            let _ = agency.try_set(Some(api::settings::agency(&id).await));
-        });
-    };
+        async move { api::settings::agency(&id).await }
+    });
     // The server's approval window, in force when the agency chose none (`/auth/me`).
     let server_window =
         session.user.with_untracked(|u| u.as_ref().map_or(0, |u| u.policy.default_payment_approval_after_days));
-    load();
     let read_only = !session.can(Operation::UpdateAgency) && !session.can(Operation::ManageSettings);
     view! {
         <section class="settings">
@@ -75,21 +71,12 @@ pub fn SettingsPage() -> impl IntoView {
                         </p>
                     }
                 })}
-            {move || match agency.get() {
-                None => EitherOf3::A(view! { <Loading /> }),
-                Some(Err(p)) => {
-                    let load = load.clone();
-                    EitherOf3::B(view! { <ErrorBox problem=p retry=move |_| load() /> })
-                }
-                Some(Ok(a)) => {
-                    EitherOf3::C(view! {
-                        <div class="grid">
-                            <profile::Profile agency=a.clone() />
-                            <rules::Rules agency=a server_window=server_window />
-                        </div>
-                    })
-                }
-            }}
+            <Loaded state=agency.state retry=move |()| agency.again() let:a>
+                <div class="grid">
+                    <profile::Profile agency=a.clone() />
+                    <rules::Rules agency=a server_window=server_window />
+                </div>
+            </Loaded>
             <switches::KillSwitches />
             <sftp::SftpSettings />
         </section>
