@@ -9,7 +9,8 @@
 //!
 //! The forms are one [`SettingsForm`] each around fields written as markup
 //! ([`markup`]), read once when submitted ([`value_of`]): typed views bound to a
-//! signal per input made the wasm every first visit downloads 15 KB larger.
+//! signal per input made the wasm every first visit downloads 15 KB larger. They send
+//! through the one submission helper ([`Submission`]), as every form that writes does.
 
 mod markup;
 mod profile;
@@ -18,9 +19,10 @@ mod sftp;
 mod switches;
 
 use crate::{
-    api::{self, Problem},
+    api,
     components::{Fetch, Loaded, PageHeading},
     session::{use_session, Session},
+    submit::Submission,
 };
 use debtflow_domain::permission::Operation;
 use leptos::prelude::*;
@@ -29,14 +31,6 @@ use leptos_router::components::A;
 /// Whether the user may open the screen (the navigation offers it to them).
 pub fn is_for(session: Session) -> bool {
     session.can(Operation::ReadSettings)
-}
-
-/// What a form shows after a save: nothing yet, saving, saved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Saving {
-    Idle,
-    Pending,
-    Saved,
 }
 
 #[component]
@@ -86,7 +80,8 @@ pub fn SettingsPage() -> impl IntoView {
 
 /// A form of the screen: its fields (markup), the API's problem shown beside the
 /// field it names (or above the button when it names none of them), its button for
-/// who may save it, and "Saved." once saved. Typing clears the problem.
+/// who may save it, "Saving…" while its [`Submission`] is pending and "Saved." once
+/// `saved`. Typing clears both.
 #[component]
 fn SettingsForm(
     testid: &'static str,
@@ -96,8 +91,9 @@ fn SettingsForm(
     fields: Signal<String>,
     /// The fields' input ids and the problem's name of each.
     fields_named: Vec<(&'static str, &'static str)>,
-    problem: RwSignal<Option<Problem>>,
-    saving: RwSignal<Saving>,
+    submission: Submission,
+    /// Set by `on_submit` once the form is saved (or had nothing to save).
+    saved: RwSignal<bool>,
     /// The button's text; `None`: the user reads the form only.
     button: Option<Signal<&'static str>>,
     on_submit: Callback<()>,
@@ -105,6 +101,7 @@ fn SettingsForm(
     #[prop(optional, into)]
     lead: Option<Signal<String>>,
 ) -> impl IntoView {
+    let Submission { pending, problem, .. } = submission;
     let named = StoredValue::new(fields_named);
     // Each field's error span and `aria-invalid`, from the problem.
     Effect::new(move |_| {
@@ -139,13 +136,14 @@ fn SettingsForm(
             novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                if saving.get_untracked() != Saving::Pending {
+                if !pending.get_untracked() {
+                    saved.set(false);
                     on_submit.run(())
                 }
             }
             on:input=move |_| {
                 problem.set(None);
-                saving.set(Saving::Idle)
+                saved.set(false)
             }
         >
             <h2>{heading}</h2>
@@ -158,16 +156,16 @@ fn SettingsForm(
                         <button
                             type="submit"
                             class="primary"
-                            disabled=move || saving.get() == Saving::Pending
+                            disabled=move || pending.get()
                             data-testid=format!("{testid}-save")
                         >
                             {text}
                         </button>
                         <span role="status" class="ok" data-testid=format!("{testid}-status")>
-                            {move || match saving.get() {
-                                Saving::Idle => "",
-                                Saving::Pending => " Saving…",
-                                Saving::Saved => " Saved.",
+                            {move || match (pending.get(), saved.get()) {
+                                (true, _) => " Saving…",
+                                (false, true) => " Saved.",
+                                (false, false) => "",
                             }}
                         </span>
                     }

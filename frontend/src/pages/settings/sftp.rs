@@ -6,7 +6,7 @@
 use super::{
     checked, clear,
     markup::{field, select, Input},
-    value_of, Saving, SettingsForm,
+    value_of, SettingsForm,
 };
 use crate::{
     api::{self, settings::SftpSource, Problem},
@@ -14,6 +14,7 @@ use crate::{
     format,
     markup::esc,
     session::use_session,
+    submit::Submission,
 };
 use debtflow_domain::permission::Operation;
 use leptos::{either::Either, prelude::*};
@@ -218,32 +219,25 @@ fn SftpForm(source: Option<SftpSource>, mappings: Vec<String>) -> impl IntoView 
             .unwrap_or_else(|| "No SFTP source is set up yet: fill in the server to set one up.".into()),
     );
     let markup = fields(&SftpDraft::of(source.as_ref()), &mappings, source.is_some());
-    let problem = RwSignal::new(None::<Problem>);
-    let saving = RwSignal::new(Saving::Idle);
+    let submission = Submission::new();
+    let confirmed = RwSignal::new(false);
     let save = move |()| {
         let body = match SftpDraft::typed().body() {
             Ok(b) => b,
-            Err(p) => return problem.set(Some(p)),
+            Err(p) => return submission.refuse(p),
         };
-        saving.set(Saving::Pending);
-        problem.set(None);
-        leptos::task::spawn_local(async move {
-            match api::settings::put_sftp(&body).await {
-                Ok(after) => {
-                    // The server keeps the secrets; they are never shown again.
-                    for id in ["sftp-password", "sftp-key", "sftp-passphrase"] {
-                        clear(id);
-                    }
-                    let _ = exists.try_set(true);
-                    let _ = status.try_set(last_poll(&after));
-                    let _ = saving.try_set(Saving::Saved);
+        submission.run(
+            move |_| async move { api::settings::put_sftp(&body).await },
+            move |after| {
+                // The server keeps the secrets; they are never shown again.
+                for id in ["sftp-password", "sftp-key", "sftp-passphrase"] {
+                    clear(id);
                 }
-                Err(p) => {
-                    let _ = saving.try_set(Saving::Idle);
-                    let _ = problem.try_set(Some(p));
-                }
-            }
-        });
+                exists.set(true);
+                status.set(last_poll(&after));
+                confirmed.set(true);
+            },
+        );
     };
     let named = vec![
         ("sftp-host", "host"),
@@ -267,8 +261,8 @@ fn SftpForm(source: Option<SftpSource>, mappings: Vec<String>) -> impl IntoView 
             lead=status
             fields=markup
             fields_named=named
-            problem=problem
-            saving=saving
+            submission=submission
+            saved=confirmed
             button=Some(button)
             on_submit=Callback::new(save)
         />
