@@ -5,11 +5,11 @@
 
 use crate::{
     api::{self, notifications::Notification},
-    components::{ErrorBox, Loading},
+    components::{Fetch, Loaded},
     format,
     live::use_live,
 };
-use leptos::{either::EitherOf4, ev::KeyboardEvent, prelude::*};
+use leptos::{either::Either, ev::KeyboardEvent, prelude::*};
 use leptos_router::{components::A, hooks::use_navigate};
 
 /// Notifications the panel shows.
@@ -84,26 +84,16 @@ pub fn Bell() -> impl IntoView {
 fn Panel(close: Callback<()>) -> impl IntoView {
     let live = use_live();
     let navigate = use_navigate();
-    let list = RwSignal::new(None::<Result<api::notifications::NotificationPage, api::Problem>>);
-    // The last list asked for: an earlier answer arriving late is dropped.
-    let asked = StoredValue::new(0u32);
-    let load = move || {
-        let n = asked.get_value() + 1;
-        asked.set_value(n);
-        leptos::task::spawn_local(async move {
-            let r = api::notifications::list(false, PANEL_SIZE, "").await;
-            if asked.try_get_value() == Some(n) {
-                if let Ok(page) = &r {
-                    live.set_count(page.unread_count);
-                }
-                let _ = list.try_set(Some(r));
-            }
-        });
-    };
-    // Again as each notification arrives.
-    Effect::new(move |_| {
+    // Read again as each notification arrives.
+    let list = Fetch::new(move || {
         live.received.track();
-        load();
+        api::notifications::list(false, PANEL_SIZE, "")
+    });
+    // The unread count each answer brings.
+    Effect::new(move |_| {
+        if let Some(n) = list.state.with(|s| s.as_ref().and_then(|r| r.as_ref().ok()).map(|page| page.unread_count)) {
+            live.set_count(n);
+        }
     });
     let problem = RwSignal::new(None::<api::Problem>);
     let read_all = move |_| {
@@ -111,7 +101,7 @@ fn Panel(close: Callback<()>) -> impl IntoView {
             match api::notifications::mark_all_read().await {
                 Ok(n) => {
                     live.set_count(n);
-                    load();
+                    list.again();
                 }
                 Err(p) => {
                     let _ = problem.try_set(Some(p));
@@ -138,40 +128,34 @@ fn Panel(close: Callback<()>) -> impl IntoView {
                 <button class="link" on:click=read_all data-testid="read-all">"Mark all read"</button>
             </div>
             {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p.message()}</p> })}
-            {move || {
-                    match list.get() {
-                        None => EitherOf4::A(view! { <Loading /> }),
-                        Some(r) => match r {
-                            Err(p) => EitherOf4::B(view! { <ErrorBox problem=p retry=move |_| load() /> }),
-                            Ok(page) if page.items.is_empty() => {
-                                EitherOf4::C(view! { <p class="empty">"Nothing yet: new notifications show here."</p> })
-                            }
-                            Ok(page) => {
-                                let open_item = open_item.clone();
-                                EitherOf4::D(view! {
-                                    <ul class="notification-list">
-                                        {page
-                                            .items
-                                            .into_iter()
-                                            .map(|n| {
-                                                let open_item = open_item.clone();
-                                                let unread = n.is_unread();
-                                                let item = n.clone();
-                                                view! {
-                                                    <li class:unread=unread data-testid="panel-item">
-                                                        <button class="notification-open" on:click=move |_| open_item(item.clone())>
-                                                            <NotificationText n=n />
-                                                        </button>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
+            <Loaded state=list.state retry=move |()| list.again() let:page>
+                // A hint, not the pages' "empty" line.
+                {if page.items.is_empty() {
+                    Either::Left(view! { <p class="empty">"Nothing yet: new notifications show here."</p> })
+                } else {
+                    let open_item = open_item.clone();
+                    Either::Right(view! {
+                        <ul class="notification-list">
+                            {page
+                                .items
+                                .into_iter()
+                                .map(|n| {
+                                    let open_item = open_item.clone();
+                                    let unread = n.is_unread();
+                                    let item = n.clone();
+                                    view! {
+                                        <li class:unread=unread data-testid="panel-item">
+                                            <button class="notification-open" on:click=move |_| open_item(item.clone())>
+                                                <NotificationText n=n />
+                                            </button>
+                                        </li>
+                                    }
                                 })
-                            }
-                        },
-                    }
-            }}
+                                .collect_view()}
+                        </ul>
+                    })
+                }}
+            </Loaded>
             <A href="/notifications" on:click=move |_| close.run(()) attr:data-testid="all-notifications">
                 "All notifications and preferences"
             </A>

@@ -1,10 +1,15 @@
-//! Small views shared by the pages: the page heading, states (loading, error, not
-//! found), badges, field errors and the pager of lists paged by cursor; and downloads
-//! ([`save_csv`], [`ExportCsv`]).
+//! Small views shared by the pages: the page heading, states (loading, error, empty,
+//! not found) and [`Loaded`], which draws the first three around what a page read
+//! ([`Fetch`]), badges, field errors and the pager of lists paged by cursor; and
+//! downloads ([`save_csv`], [`ExportCsv`]).
 
 mod download;
+mod fetch;
+mod loaded;
 
 pub use download::{csv_name, save_csv, ExportCsv};
+pub use fetch::Fetch;
+pub use loaded::Loaded;
 
 use crate::api::Problem;
 use debtflow_domain::AccountStatus;

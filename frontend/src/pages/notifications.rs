@@ -6,16 +6,16 @@
 use crate::{
     api::{
         self,
-        notifications::{KindPreference, Notification},
+        notifications::{KindPreference, Notification, NotificationPage},
         Problem,
     },
     bell::NotificationText,
-    components::{Cursors, Empty, ErrorBox, FormError, Loading, PageHeading, Pager},
+    components::{Cursors, Fetch, FormError, Loaded, PageHeading, Pager},
     live::use_live,
     submit::Submission,
 };
 use debtflow_domain::notification::{EmailDelivery, NotificationKind};
-use leptos::{either::EitherOf4, prelude::*};
+use leptos::prelude::*;
 use leptos_router::components::A;
 
 const PAGE_SIZE: u32 = 20;
@@ -59,27 +59,18 @@ pub fn NotificationsPage() -> impl IntoView {
     let unread_only = RwSignal::new(false);
     let cursors = Cursors::new();
     let problem = RwSignal::new(None::<Problem>);
-    let list = RwSignal::new(None::<Result<api::notifications::NotificationPage, Problem>>);
-    // Bumped to read the list again; the last list asked for (a late answer is dropped).
-    let reload = RwSignal::new(0u32);
-    let asked = StoredValue::new(0u32);
-    Effect::new(move |_| {
+    // Read again as each notification arrives.
+    let list = Fetch::new(move || {
         live.received.track();
-        reload.track();
         let (unread, cursor) = (unread_only.get(), cursors.current.get());
-        let n = asked.get_value() + 1;
-        asked.set_value(n);
-        leptos::task::spawn_local(async move {
-            let r = api::notifications::list(unread, PAGE_SIZE, &cursor).await;
-            if asked.try_get_value() == Some(n) {
-                if let Ok(page) = &r {
-                    live.set_count(page.unread_count);
-                }
-                let _ = list.try_set(Some(r));
-            }
-        });
+        async move { api::notifications::list(unread, PAGE_SIZE, &cursor).await }
     });
-    let refetch = move || reload.update(|r| *r += 1);
+    // The unread count each answer brings.
+    Effect::new(move |_| {
+        if let Some(n) = list.state.with(|s| s.as_ref().and_then(|r| r.as_ref().ok()).map(|page| page.unread_count)) {
+            live.set_count(n);
+        }
+    });
     let set_filter = move |unread: bool| {
         move |_| {
             unread_only.set(unread);
@@ -92,7 +83,7 @@ pub fn NotificationsPage() -> impl IntoView {
             match api::notifications::mark_all_read().await {
                 Ok(n) => {
                     live.set_count(n);
-                    let _ = reload.try_update(|r| *r += 1);
+                    list.again();
                 }
                 Err(p) => {
                     let _ = problem.try_set(Some(p));
@@ -109,9 +100,7 @@ pub fn NotificationsPage() -> impl IntoView {
                 api::notifications::mark_read(&id).await.map(|_| ())
             };
             match r {
-                Ok(()) => {
-                    let _ = reload.try_update(|r| *r += 1);
-                }
+                Ok(()) => list.again(),
                 Err(p) => {
                     let _ = problem.try_set(Some(p));
                 }
@@ -145,35 +134,21 @@ pub fn NotificationsPage() -> impl IntoView {
                 <A href="/notifications/preferences">"Preferences"</A>
             </div>
             <FormError problem=problem />
-            {move || {
-                    match list.get() {
-                        None => EitherOf4::A(view! { <Loading /> }),
-                        Some(r) => match r {
-                            Err(p) => EitherOf4::B(view! { <ErrorBox problem=p retry=move |_| refetch() /> }),
-                            Ok(page) if page.items.is_empty() => {
-                                let text = if unread_only.get_untracked() {
-                                    "No unread notifications."
-                                } else {
-                                    "No notifications yet."
-                                };
-                                EitherOf4::C(view! { <Empty text=text /> })
-                            }
-                            Ok(page) => {
-                                let next = page.next_cursor.clone();
-                                EitherOf4::D(view! {
-                                    <ul class="notification-list card" data-testid="notifications">
-                                        {page
-                                            .items
-                                            .into_iter()
-                                            .map(|n| view! { <Row n=n act=act /> })
-                                            .collect_view()}
-                                    </ul>
-                                    <Pager cursors=cursors next=next label="Pages" />
-                                })
-                            }
-                        },
-                    }
-            }}
+            <Loaded
+                state=list.state
+                retry=move |()| list.again()
+                empty={move |page: &NotificationPage| {
+                    page.items.is_empty().then(|| {
+                        if unread_only.get_untracked() { "No unread notifications." } else { "No notifications yet." }
+                    })
+                }}
+                let:page
+            >
+                <ul class="notification-list card" data-testid="notifications">
+                    {page.items.into_iter().map(|n| view! { <Row n=n act=act /> }).collect_view()}
+                </ul>
+                <Pager cursors=cursors next=page.next_cursor label="Pages" />
+            </Loaded>
         </section>
     }
 }
@@ -212,20 +187,13 @@ fn Row(n: Notification, act: impl Fn(String, bool) + Copy + 'static) -> impl Int
 pub fn PreferencesPage() -> impl IntoView {
     // What the form is drawn from; the user's changes go to `draft`, so a change does
     // not draw the form again (and take the focus away).
-    let prefs = RwSignal::new(None::<Result<Vec<KindPreference>, Problem>>);
+    let prefs = Fetch::new(api::notifications::preferences);
     let draft = StoredValue::new(Vec::<KindPreference>::new());
-    let shown = move |r: Result<Vec<KindPreference>, Problem>| {
-        if let Ok(list) = &r {
-            draft.set_value(list.clone());
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = prefs.state.get() {
+            draft.set_value(list);
         }
-        prefs.set(Some(r));
-    };
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            shown(api::notifications::preferences().await);
-        })
-    };
-    load();
+    });
     let saved = RwSignal::new(false);
     let submission = Submission::new();
     let Submission { pending, problem, .. } = submission;
@@ -244,7 +212,7 @@ pub fn PreferencesPage() -> impl IntoView {
         submission.run(
             move |_| async move { api::notifications::set_preferences(&list).await },
             move |after| {
-                shown(Ok(after));
+                prefs.set(after);
                 saved.set(true);
             },
         );
@@ -253,88 +221,81 @@ pub fn PreferencesPage() -> impl IntoView {
         <section class="preferences-page">
             <PageHeading text="Notification preferences" />
             <p><A href="/notifications">"Back to the notifications"</A></p>
-            {move || match prefs.get() {
-                None => view! { <Loading /> }.into_any(),
-                Some(Err(p)) => view! { <ErrorBox problem=p retry=move |_| load() /> }.into_any(),
-                Some(Ok(list)) => {
-                    view! {
-                        <form class="card" on:submit=save data-testid="preferences">
-                            <table class="preferences">
-                                <caption class="sr-only">"How each kind of notification reaches you"</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Notification"</th>
-                                        <th scope="col">"In the app"</th>
-                                        <th scope="col">"E-mail"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list
-                                        .into_iter()
-                                        .map(|p| {
-                                            let kind = p.kind;
-                                            let app_id = format!("in-app-{}", kind.as_str());
-                                            let mail_id = format!("email-{}", kind.as_str());
-                                            view! {
-                                                <tr data-kind=kind.as_str()>
-                                                    <th scope="row" id=format!("kind-{}", kind.as_str())>{kind_label(kind)}</th>
-                                                    <td data-label="In the app">
-                                                        <input
-                                                            type="checkbox"
-                                                            id=app_id.clone()
-                                                            aria-labelledby=format!("kind-{0} {app_id}-l", kind.as_str())
-                                                            checked=p.in_app
-                                                            disabled=p.mandatory
-                                                            on:change=move |ev| {
-                                                                let on = event_target_checked(&ev);
-                                                                update(kind, Box::new(move |k| k.in_app = on))
+            <Loaded state=prefs.state retry=move |()| prefs.again() let:list>
+                <form class="card" on:submit=save data-testid="preferences">
+                    <table class="preferences">
+                        <caption class="sr-only">"How each kind of notification reaches you"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Notification"</th>
+                                <th scope="col">"In the app"</th>
+                                <th scope="col">"E-mail"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {list
+                                .into_iter()
+                                .map(|p| {
+                                    let kind = p.kind;
+                                    let app_id = format!("in-app-{}", kind.as_str());
+                                    let mail_id = format!("email-{}", kind.as_str());
+                                    view! {
+                                        <tr data-kind=kind.as_str()>
+                                            <th scope="row" id=format!("kind-{}", kind.as_str())>{kind_label(kind)}</th>
+                                            <td data-label="In the app">
+                                                <input
+                                                    type="checkbox"
+                                                    id=app_id.clone()
+                                                    aria-labelledby=format!("kind-{0} {app_id}-l", kind.as_str())
+                                                    checked=p.in_app
+                                                    disabled=p.mandatory
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        update(kind, Box::new(move |k| k.in_app = on))
+                                                    }
+                                                />
+                                                <label for=app_id.clone() id=format!("{app_id}-l")>
+                                                    {if p.mandatory { "Shown (always)" } else { "Shown" }}
+                                                </label>
+                                            </td>
+                                            <td data-label="E-mail">
+                                                <label class="sr-only" for=mail_id.clone()>
+                                                    {format!("E-mail for: {}", kind_label(kind))}
+                                                </label>
+                                                <select
+                                                    id=mail_id
+                                                    on:change=move |ev| {
+                                                        let v = event_target_value(&ev);
+                                                        if let Ok(email) = v.parse::<EmailDelivery>() {
+                                                            update(kind, Box::new(move |k| k.email = email))
+                                                        }
+                                                    }
+                                                >
+                                                    {EmailDelivery::ALL
+                                                        .iter()
+                                                        .map(|e| {
+                                                            view! {
+                                                                <option value=e.as_str() selected=*e == p.email>
+                                                                    {email_label(*e)}
+                                                                </option>
                                                             }
-                                                        />
-                                                        <label for=app_id.clone() id=format!("{app_id}-l")>
-                                                            {if p.mandatory { "Shown (always)" } else { "Shown" }}
-                                                        </label>
-                                                    </td>
-                                                    <td data-label="E-mail">
-                                                        <label class="sr-only" for=mail_id.clone()>
-                                                            {format!("E-mail for: {}", kind_label(kind))}
-                                                        </label>
-                                                        <select
-                                                            id=mail_id
-                                                            on:change=move |ev| {
-                                                                let v = event_target_value(&ev);
-                                                                if let Ok(email) = v.parse::<EmailDelivery>() {
-                                                                    update(kind, Box::new(move |k| k.email = email))
-                                                                }
-                                                            }
-                                                        >
-                                                            {EmailDelivery::ALL
-                                                                .iter()
-                                                                .map(|e| {
-                                                                    view! {
-                                                                        <option value=e.as_str() selected=*e == p.email>
-                                                                            {email_label(*e)}
-                                                                        </option>
-                                                                    }
-                                                                })
-                                                                .collect_view()}
-                                                        </select>
-                                                    </td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                            <FormError problem=problem />
-                            <button type="submit" class="primary" disabled=move || pending.get() data-testid="save-preferences">
-                                "Save preferences"
-                            </button>
-                            <span role="status" class="ok">{move || saved.get().then_some(" Saved.")}</span>
-                        </form>
-                    }
-                        .into_any()
-                }
-            }}
+                                                        })
+                                                        .collect_view()}
+                                                </select>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                    <FormError problem=problem />
+                    <button type="submit" class="primary" disabled=move || pending.get() data-testid="save-preferences">
+                        "Save preferences"
+                    </button>
+                    <span role="status" class="ok">{move || saved.get().then_some(" Saved.")}</span>
+                </form>
+            </Loaded>
         </section>
     }
 }

@@ -3,7 +3,7 @@
 use super::{Done, DoneNote};
 use crate::{
     api::{self, Account, Fee, Problem},
-    components::{Empty, ErrorBox, FieldError, FormError, Loading},
+    components::{FieldError, FormError, Loaded},
     format::{self, money},
     submit::Submission,
 };
@@ -25,36 +25,23 @@ pub(super) fn FeesCard(account: Account, version: RwSignal<u32>, reload: Callbac
     view! {
         <section class="card" aria-labelledby="fees-h" data-testid="fees">
             <h2 id="fees-h">"Fees"</h2>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || {
-                    let (account_id, currency) = (account_id.clone(), currency.clone());
-                    fees.get()
-                        .map(|r| match r {
-                            Err(p) => view! { <ErrorBox problem=p retry=move |_| fees.refetch() /> }.into_any(),
-                            Ok(list) if list.is_empty() => view! { <Empty text="No fees." /> }.into_any(),
-                            Ok(list) => {
-                                view! {
-                                    <ul class="fees">
-                                        {list
-                                            .into_iter()
-                                            .map(|f| {
-                                                view! {
-                                                    <FeeItem
-                                                        account_id=account_id.clone()
-                                                        currency=currency.clone()
-                                                        fee=f
-                                                        reload=reload
-                                                    />
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
+            <Loaded
+                state=Signal::derive(move || fees.get())
+                retry=move |()| fees.refetch()
+                empty={|list: &Vec<Fee>| list.is_empty().then_some("No fees.")}
+                let:list
+            >
+                <ul class="fees">
+                    {list
+                        .into_iter()
+                        .map(|f| {
+                            view! {
+                                <FeeItem account_id=account_id.clone() currency=currency.clone() fee=f reload=reload />
                             }
                         })
-                }}
-            </Transition>
+                        .collect_view()}
+                </ul>
+            </Loaded>
             <FeeForm account=account.clone() reload=reload />
         </section>
     }

@@ -1,8 +1,8 @@
 //! The account's journal entries and ledger balance, for those who read the books.
 
 use crate::{
-    api,
-    components::{Empty, ErrorBox, Loading},
+    api::{self, Ledger},
+    components::Loaded,
     format::{self, money},
 };
 use leptos::prelude::*;
@@ -17,61 +17,49 @@ pub(super) fn LedgerView(id: String, currency: String, version: RwSignal<u32>) -
     view! {
         <section class="card" aria-labelledby="ledger-h">
             <h2 id="ledger-h">"Ledger"</h2>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || {
-                    let currency = currency.clone();
-                    ledger
-                        .get()
-                        .map(|r| match r {
-                            Err(p) => view! { <ErrorBox problem=p retry=move |_| ledger.refetch() /> }.into_any(),
-                            Ok(l) if l.items.is_empty() => view! { <Empty text="No entries." /> }.into_any(),
-                            Ok(l) => {
-                                let rows = l
-                                    .items
-                                    .iter()
-                                    .flat_map(|e| {
-                                        e.lines
-                                            .iter()
-                                            .map(|line| {
-                                                view! {
-                                                    <tr>
-                                                        <td data-label="Posted">{format::datetime(&e.posted_at)}</td>
-                                                        <td data-label="Entry">{format::label(e.kind.as_str())}</td>
-                                                        <td data-label="Account">
-                                                            {format::label(line.ledger_account.as_str())}
-                                                        </td>
-                                                        <td class="num" data-label="Debit">{money(&line.debit, &currency)}</td>
-                                                        <td class="num" data-label="Credit">
-                                                            {money(&line.credit, &currency)}
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect::<Vec<_>>()
-                                    })
-                                    .collect_view();
-                                view! {
-                                    <p>"Balance " <strong data-testid="ledger-balance">{money(&l.balance, &currency)}</strong></p>
-                                    <div class="table-wrap">
-                                        <table class="cards" data-testid="ledger">
-                                            <thead>
+            <Loaded
+                state=Signal::derive(move || ledger.get())
+                retry=move |()| ledger.refetch()
+                empty={|l: &Ledger| l.items.is_empty().then_some("No entries.")}
+                let:l
+            >
+                <p>"Balance " <strong data-testid="ledger-balance">{money(&l.balance, &currency)}</strong></p>
+                <div class="table-wrap">
+                    <table class="cards" data-testid="ledger">
+                        <thead>
+                            <tr>
+                                <th>"Posted"</th>
+                                <th>"Entry"</th>
+                                <th>"Account"</th>
+                                <th>"Debit"</th>
+                                <th>"Credit"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {l
+                                .items
+                                .iter()
+                                .flat_map(|e| {
+                                    e.lines
+                                        .iter()
+                                        .map(|line| {
+                                            view! {
                                                 <tr>
-                                                    <th>"Posted"</th>
-                                                    <th>"Entry"</th>
-                                                    <th>"Account"</th>
-                                                    <th>"Debit"</th>
-                                                    <th>"Credit"</th>
+                                                    <td data-label="Posted">{format::datetime(&e.posted_at)}</td>
+                                                    <td data-label="Entry">{format::label(e.kind.as_str())}</td>
+                                                    <td data-label="Account">{format::label(line.ledger_account.as_str())}</td>
+                                                    <td class="num" data-label="Debit">{money(&line.debit, &currency)}</td>
+                                                    <td class="num" data-label="Credit">{money(&line.credit, &currency)}</td>
                                                 </tr>
-                                            </thead>
-                                            <tbody>{rows}</tbody>
-                                        </table>
-                                    </div>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
+                                            }
+                                        })
+                                        .collect::<Vec<_>>()
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </Loaded>
         </section>
     }
 }

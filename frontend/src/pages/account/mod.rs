@@ -14,12 +14,12 @@ mod work;
 
 use crate::{
     api::{self, AccountDetail},
-    components::{ErrorBox, Loading, NotFound, PageHeading, StatusBadge},
+    components::{Loaded, NotFound, PageHeading, StatusBadge},
     format::money,
     session::{use_session, Session},
 };
 use debtflow_domain::permission::Operation;
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use leptos_router::{
     components::A,
     hooks::{use_params_map, use_query_map},
@@ -92,18 +92,21 @@ pub fn AccountPage() -> impl IntoView {
         flash.set(None);
     });
 
+    // An account that does not exist (or is not the user's) is not found, not a failure.
+    let found = Signal::derive(move || {
+        detail.get().map(|r| match r {
+            Err(p) if p.status == 404 || p.status == 422 => Ok(None),
+            r => r.map(Some),
+        })
+    });
+
     view! {
-        <Transition fallback=|| view! { <Loading /> }>
-            {move || {
-                detail
-                    .get()
-                    .map(|r| match r {
-                        Err(p) if p.status == 404 || p.status == 422 => view! { <NotFound what="account" /> }.into_any(),
-                        Err(p) => view! { <ErrorBox problem=p retry=move |_| detail.refetch() /> }.into_any(),
-                        Ok(d) => view! { <AccountView detail=d version=version reload=reload /> }.into_any(),
-                    })
+        <Loaded state=found retry=move |()| detail.refetch() let:detail>
+            {match detail {
+                Some(d) => Either::Left(view! { <AccountView detail=d version=version reload=reload /> }),
+                None => Either::Right(view! { <NotFound what="account" /> }),
             }}
-        </Transition>
+        </Loaded>
     }
 }
 

@@ -4,8 +4,8 @@
 
 use super::{fees::FeesCard, Done, DoneNote};
 use crate::{
-    api::{self, Account, Payment, Problem},
-    components::{confirm, invalid, Empty, ErrorBox, FieldError, FormError, Loading},
+    api::{self, Account, Page, Payment, Problem},
+    components::{confirm, invalid, FieldError, FormError, Loaded},
     format::{self, money},
     session::use_session,
     submit::Submission,
@@ -164,28 +164,20 @@ fn PaymentsCard(account: Account, version: RwSignal<u32>, refunder: bool, reload
     view! {
         <section class="card" aria-labelledby="payments-h" data-testid="payments">
             <h2 id="payments-h">"Payments"</h2>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || {
-                    payments
-                        .get()
-                        .map(|r| match r {
-                            Err(p) => view! { <ErrorBox problem=p retry=move |_| payments.refetch() /> }.into_any(),
-                            Ok(page) if page.items.is_empty() => view! { <Empty text="No payments." /> }.into_any(),
-                            Ok(page) => {
-                                view! {
-                                    <ul class="payments">
-                                        {page
-                                            .items
-                                            .into_iter()
-                                            .map(|p| view! { <PaymentItem payment=p refunder=refunder reload=reload /> })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
+            <Loaded
+                state=Signal::derive(move || payments.get())
+                retry=move |()| payments.refetch()
+                empty={|page: &Page<Payment>| page.items.is_empty().then_some("No payments.")}
+                let:page
+            >
+                <ul class="payments">
+                    {page
+                        .items
+                        .into_iter()
+                        .map(|p| view! { <PaymentItem payment=p refunder=refunder reload=reload /> })
+                        .collect_view()}
+                </ul>
+            </Loaded>
         </section>
     }
 }

@@ -1,8 +1,8 @@
 //! What happened on the account, newest first, each event saying what and who.
 
 use crate::{
-    api,
-    components::{Empty, ErrorBox, Loading},
+    api::{self, Page, TimelineEvent},
+    components::Loaded,
     format,
 };
 use leptos::prelude::*;
@@ -20,42 +20,38 @@ pub(super) fn Timeline(id: String, version: RwSignal<u32>, #[prop(optional)] lim
     view! {
         <section class="card" aria-labelledby="timeline-h">
             <h2 id="timeline-h">{if limit.is_some() { "Latest events" } else { "Timeline" }}</h2>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || {
-                    events
-                        .get()
-                        .map(|r| match r {
-                            Err(p) => view! { <ErrorBox problem=p retry=move |_| events.refetch() /> }.into_any(),
-                            Ok(page) if page.items.is_empty() => view! { <Empty text="Nothing yet." /> }.into_any(),
-                            Ok(page) => {
-                                let more = limit.is_some_and(|n| page.items.len() > n);
-                                view! {
-                                    <ol class="timeline" data-testid="timeline">
-                                        {page
-                                            .items
-                                            .into_iter()
-                                            .take(limit.unwrap_or(usize::MAX))
-                                            .map(|e| {
-                                                let summary = event_summary(&e.kind, &e.data);
-                                                let headline = event_headline(&e.kind, &e.data, e.actor_name.as_deref());
-                                                view! {
-                                                    <li data-kind=e.kind.clone()>
-                                                        <time>{format::datetime(&e.occurred_at)}</time>
-                                                        <strong>{headline}</strong>
-                                                        {summary.map(|s| view! { <span>{format!(" {s}")}</span> })}
-                                                        {e.body.map(|b| view! { <p class="body">{b}</p> })}
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ol>
-                                    {more.then(|| view! { <A href=all.clone()>"All events"</A> })}
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
+            <Loaded
+                state=Signal::derive(move || events.get())
+                retry=move |()| events.refetch()
+                empty={|page: &Page<TimelineEvent>| page.items.is_empty().then_some("Nothing yet.")}
+                let:page
+            >
+                {
+                    let more = limit.is_some_and(|n| page.items.len() > n);
+                    view! {
+                        <ol class="timeline" data-testid="timeline">
+                            {page
+                                .items
+                                .into_iter()
+                                .take(limit.unwrap_or(usize::MAX))
+                                .map(|e| {
+                                    let summary = event_summary(&e.kind, &e.data);
+                                    let headline = event_headline(&e.kind, &e.data, e.actor_name.as_deref());
+                                    view! {
+                                        <li data-kind=e.kind.clone()>
+                                            <time>{format::datetime(&e.occurred_at)}</time>
+                                            <strong>{headline}</strong>
+                                            {summary.map(|s| view! { <span>{format!(" {s}")}</span> })}
+                                            {e.body.map(|b| view! { <p class="body">{b}</p> })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ol>
+                        {more.then(|| view! { <A href=all.clone()>"All events"</A> })}
+                    }
+                }
+            </Loaded>
         </section>
     }
 }

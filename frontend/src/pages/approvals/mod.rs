@@ -7,8 +7,8 @@
 mod decision;
 
 use crate::{
-    api::{self},
-    components::{Empty, ErrorBox, Loading, PageHeading},
+    api::{self, Page},
+    components::{Loaded, PageHeading},
     format::{self, money},
     session::{use_session, Session},
 };
@@ -94,30 +94,16 @@ fn PendingPlans() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="plans-h">
             <h2 id="plans-h">"Payment plans"</h2>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || {
-                    plans
-                        .get()
-                        .map(|r| match r {
-                            Err(p) => view! { <ErrorBox problem=p retry=move |_| plans.refetch() /> }.into_any(),
-                            Ok(page) if page.items.is_empty() => {
-                                view! { <Empty text="No plans wait for approval." /> }.into_any()
-                            }
-                            Ok(page) => {
-                                view! {
-                                    <ul class="decisions" data-testid="pending-plans">
-                                        {page
-                                            .items
-                                            .into_iter()
-                                            .map(|plan| view! { <PlanDecision plan=plan reload=reload /> })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
+            <Loaded
+                state=Signal::derive(move || plans.get())
+                retry=move |()| plans.refetch()
+                empty={|page: &Page<api::Plan>| page.items.is_empty().then_some("No plans wait for approval.")}
+                let:page
+            >
+                <ul class="decisions" data-testid="pending-plans">
+                    {page.items.into_iter().map(|plan| view! { <PlanDecision plan=plan reload=reload /> }).collect_view()}
+                </ul>
+            </Loaded>
         </section>
     }
 }
@@ -220,51 +206,41 @@ fn PendingPayments() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="payments-h">
             <h2 id="payments-h">"Backdated payments"</h2>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || {
-                    payments
-                        .get()
-                        .map(|r| match r {
-                            Err(p) => view! { <ErrorBox problem=p retry=move |_| payments.refetch() /> }.into_any(),
-                            Ok(page) if page.items.is_empty() => {
-                                view! { <Empty text="No payments wait for approval." /> }.into_any()
-                            }
-                            Ok(page) => {
-                                view! {
-                                    <ul class="decisions" data-testid="pending-payments">
-                                        {page
-                                            .items
-                                            .into_iter()
-                                            .map(|p| {
-                                                let terms = format!(
-                                                    "{} by {}, paid on {}{}",
-                                                    money(&p.amount, &p.currency),
-                                                    format::label(p.method.as_str()),
-                                                    p.paid_on,
-                                                    p.reference.as_deref().map(|r| format!(", ref. {r}")).unwrap_or_default(),
-                                                );
-                                                let by = proposed_by("Recorded", p.recorded_by_name.as_deref(), &p.created_at);
-                                                view! {
-                                                    <Decision
-                                                        what="payments"
-                                                        id=p.id.clone()
-                                                        account_id=p.account_id.clone()
-                                                        terms=terms
-                                                        by=by
-                                                        warning=Callback::new(|_| None)
-                                                        detail=None
-                                                        reload=reload
-                                                    />
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
+            <Loaded
+                state=Signal::derive(move || payments.get())
+                retry=move |()| payments.refetch()
+                empty={|page: &Page<api::Payment>| page.items.is_empty().then_some("No payments wait for approval.")}
+                let:page
+            >
+                <ul class="decisions" data-testid="pending-payments">
+                    {page
+                        .items
+                        .into_iter()
+                        .map(|p| {
+                            let terms = format!(
+                                "{} by {}, paid on {}{}",
+                                money(&p.amount, &p.currency),
+                                format::label(p.method.as_str()),
+                                p.paid_on,
+                                p.reference.as_deref().map(|r| format!(", ref. {r}")).unwrap_or_default(),
+                            );
+                            let by = proposed_by("Recorded", p.recorded_by_name.as_deref(), &p.created_at);
+                            view! {
+                                <Decision
+                                    what="payments"
+                                    id=p.id.clone()
+                                    account_id=p.account_id.clone()
+                                    terms=terms
+                                    by=by
+                                    warning=Callback::new(|_| None)
+                                    detail=None
+                                    reload=reload
+                                />
                             }
                         })
-                }}
-            </Transition>
+                        .collect_view()}
+                </ul>
+            </Loaded>
         </section>
     }
 }

@@ -8,14 +8,14 @@ mod entries;
 mod filters;
 
 use crate::{
-    api::{self, audit::AuditEntry, Page, Problem},
-    components::{csv_name, Cursors, Empty, ErrorBox, ExportCsv, Loading, PageHeading, Pager},
+    api::{self, audit::AuditEntry, Page},
+    components::{csv_name, Cursors, ExportCsv, Fetch, Loaded, PageHeading, Pager},
     format,
     session::use_session,
 };
 use debtflow_domain::permission::Operation;
 use filters::{local_start_of, FilterBar, Filters};
-use leptos::{either::EitherOf4, prelude::*};
+use leptos::prelude::*;
 use leptos_router::{
     components::A,
     hooks::{use_navigate, use_query_map},
@@ -66,32 +66,14 @@ pub fn AuditPage() -> impl IntoView {
         }
         f
     });
-    let list = RwSignal::new(None::<Result<Page<AuditEntry>, Problem>>);
-    let reload = RwSignal::new(0u32);
-    // The last page asked for: an earlier answer arriving late is dropped.
-    let asked = StoredValue::new(0u32);
-    Effect::new(move |_| {
-        reload.track();
-        let f = filters.get();
-        let cursor = cursors.current.get();
-        let n = asked.get_value() + 1;
-        asked.set_value(n);
-        if f.period_problem().is_some() {
-            list.set(Some(Ok(Page { items: Vec::new(), next_cursor: None })));
-            return;
-        }
-        list.set(None);
-        let mut q = f.api_query(local_start_of);
-        q.push_str(&format!("{}limit={PAGE_SIZE}", if q.is_empty() { "" } else { "&" }));
-        if !cursor.is_empty() {
-            q.push_str(&format!("&cursor={}", api::enc(&cursor)));
-        }
-        leptos::task::spawn_local(async move {
-            let r = api::audit::list(&q).await;
-            if asked.try_get_value() == Some(n) {
-                let _ = list.try_set(Some(r));
+    let list = Fetch::blanking(move || {
+        let (f, cursor) = (filters.get(), cursors.current.get());
+        async move {
+            if f.period_problem().is_some() {
+                return Ok(Page { items: Vec::new(), next_cursor: None });
             }
-        });
+            api::audit::list(&list_query(&f, &cursor)).await
+        }
     });
 
     view! {
@@ -109,26 +91,32 @@ pub fn AuditPage() -> impl IntoView {
                 })
                 note="Every entry these filters select, not only this page."
             />
-            {move || match list.get() {
-                None => EitherOf4::A(view! { <Loading /> }),
-                Some(Err(p)) => EitherOf4::B(view! { <ErrorBox problem=p retry=move |_| reload.update(|v| *v += 1) /> }),
-                Some(Ok(page)) if page.items.is_empty() => {
-                    EitherOf4::C(view! { <Empty text="No entry matches these filters." /> })
-                }
-                Some(Ok(page)) => {
-                    EitherOf4::D(view! {
-                        <div
-                            class="audit-entries"
-                            data-testid="audit-entries"
-                            inner_html=entries::entries_html(&page.items, format::local_datetime)
-                        ></div>
-                        <Pager cursors=cursors next=page.next_cursor label="Pages of the audit trail" />
-                    })
-                }
-            }}
+            <Loaded
+                state=list.state
+                retry=move |()| list.again()
+                empty={|page: &Page<AuditEntry>| page.items.is_empty().then_some("No entry matches these filters.")}
+                let:page
+            >
+                <div
+                    class="audit-entries"
+                    data-testid="audit-entries"
+                    inner_html=entries::entries_html(&page.items, format::local_datetime)
+                ></div>
+                <Pager cursors=cursors next=page.next_cursor label="Pages of the audit trail" />
+            </Loaded>
         </section>
     }
     .into_any()
+}
+
+/// The API's query of one page of the entries `f` selects, from `cursor` (empty: the first).
+fn list_query(f: &Filters, cursor: &str) -> String {
+    let mut q = f.api_query(local_start_of);
+    q.push_str(&format!("{}limit={PAGE_SIZE}", if q.is_empty() { "" } else { "&" }));
+    if !cursor.is_empty() {
+        q.push_str(&format!("&cursor={}", api::enc(cursor)));
+    }
+    q
 }
 
 #[cfg(test)]

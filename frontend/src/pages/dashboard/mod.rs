@@ -17,7 +17,7 @@ use crate::{
         analytics::{self, Answers, Span},
         Problem,
     },
-    components::{ErrorBox, Loading, PageHeading},
+    components::{ErrorBox, Loaded, PageHeading},
     markup,
     session::{use_session, Session},
 };
@@ -28,7 +28,7 @@ use leptos_router::{
     NavigateOptions,
 };
 use period::{Range, PRESETS};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Whether the user reads the dashboard (a collector: their own figures).
 pub fn is_for(session: Session) -> bool {
@@ -43,9 +43,9 @@ pub fn oversees(session: Session) -> bool {
 
 /// The reports of one period, as they answered.
 #[derive(Clone)]
-struct Loaded {
+struct Reports {
     span: Span,
-    answers: Rc<Answers>,
+    answers: Arc<Answers>,
 }
 
 #[component]
@@ -73,7 +73,7 @@ pub fn DashboardPage() -> impl IntoView {
         let span = span.get();
         async move {
             let answers = analytics::dashboard_answers(span, period::interval_for(span), oversees).await;
-            Loaded { span, answers: Rc::new(answers) }
+            Reports { span, answers: Arc::new(answers) }
         }
     });
     let reload = Callback::new(move |()| data.refetch());
@@ -97,22 +97,19 @@ pub fn DashboardPage() -> impl IntoView {
                     format!("{} to {}{}", s.from, s.to, if stale { " · updating…" } else { "" })
                 }}
             </p>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || {
-                    let currency = currency.clone();
-                    data.get()
-                        .map(|d| {
-                            let ready = d.span == span.get();
-                            view! {
-                                <Figures loaded=d currency=currency approvals=approvals reload=reload />
-                                {ready.then(|| view! {
-                                    <span hidden data-testid="dashboard-ready" data-from=span.get().from.to_string()
-                                        data-to=span.get().to.to_string()></span>
-                                })}
-                            }
-                        })
-                }}
-            </Transition>
+            // Each section says its own failure: the reports as a whole always answer.
+            <Loaded state=Signal::derive(move || data.get().map(Ok)) retry=reload let:reports>
+                {
+                    let ready = reports.span == span.get();
+                    view! {
+                        <Figures reports=reports currency=currency.clone() approvals=approvals reload=reload />
+                        {ready.then(|| view! {
+                            <span hidden data-testid="dashboard-ready" data-from=span.get().from.to_string()
+                                data-to=span.get().to.to_string()></span>
+                        })}
+                    }
+                }
+            </Loaded>
         </section>
     }
     .into_any()
@@ -120,8 +117,8 @@ pub fn DashboardPage() -> impl IntoView {
 
 /// Every figure of a period, each section with its own error and retry.
 #[component]
-fn Figures(loaded: Loaded, currency: String, approvals: bool, reload: Callback<()>) -> impl IntoView {
-    let a = loaded.answers;
+fn Figures(reports: Reports, currency: String, approvals: bool, reload: Callback<()>) -> impl IntoView {
+    let a = reports.answers;
     let failed = move |p: &Problem| view! { <ErrorBox problem=p.clone() retry=move |_| reload.run(()) /> }.into_any();
     let markup = |html: String| view! { <div class="section" inner_html=html></div> }.into_any();
     let section = |r: Result<String, &Problem>| match r {

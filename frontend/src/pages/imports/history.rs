@@ -2,12 +2,15 @@
 
 use super::{counts, HISTORY_PAGE};
 use crate::{
-    api::{self, imports::Import, Problem},
-    components::{Cursors, Empty, ErrorBox, Loading, Pager},
+    api::{
+        self,
+        imports::{Import, ImportPage},
+    },
+    components::{Cursors, Fetch, Loaded, Pager},
     format,
     session::use_session,
 };
-use leptos::{either::EitherOf4, prelude::*};
+use leptos::prelude::*;
 
 /// The agency's imports, newest first, in pages.
 #[component]
@@ -15,20 +18,10 @@ pub(super) fn History(version: RwSignal<u32>, on_pick: Callback<Import>) -> impl
     let session = use_session();
     let me = session.user.with_untracked(|u| u.as_ref().map(|u| u.id.clone())).unwrap_or_default();
     let cursors = Cursors::new();
-    let list = RwSignal::new(None::<Result<api::imports::ImportPage, Problem>>);
-    // The last page asked for: an earlier answer arriving late is dropped.
-    let asked = StoredValue::new(0u32);
-    Effect::new(move |_| {
+    let list = Fetch::new(move || {
         version.track();
         let cursor = cursors.current.get();
-        let n = asked.get_value() + 1;
-        asked.set_value(n);
-        leptos::task::spawn_local(async move {
-            let r = api::imports::list(HISTORY_PAGE, &cursor).await;
-            if asked.try_get_value() == Some(n) {
-                let _ = list.try_set(Some(r));
-            }
-        });
+        async move { api::imports::list(HISTORY_PAGE, &cursor).await }
     });
     let by = move |i: &Import| -> String {
         match (&i.created_by, i.source) {
@@ -40,68 +33,58 @@ pub(super) fn History(version: RwSignal<u32>, on_pick: Callback<Import>) -> impl
     view! {
         <section class="card history" aria-labelledby="history-h">
             <h2 id="history-h">"History"</h2>
-            {move || {
-                    let by = by.clone();
-                    match list.get() {
-                        None => EitherOf4::A(view! { <Loading /> }),
-                        Some(r) => match r {
-                            Err(p) => {
-                                EitherOf4::B(view! { <ErrorBox problem=p retry=move |_| version.update(|v| *v += 1) /> })
-                            }
-                            Ok(page) if page.items.is_empty() => EitherOf4::C(view! { <Empty text="No imports yet." /> }),
-                            Ok(page) => {
-                                let next = page.next_cursor.clone();
-                                EitherOf4::D(view! {
-                                    <table class="stacked imports-table" data-testid="import-history">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"File"</th>
-                                                <th scope="col">"When, by"</th>
-                                                <th scope="col">"Status"</th>
-                                                <th scope="col">"Rows"</th>
-                                                <th scope="col">"Details"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {page
-                                                .items
-                                                .into_iter()
-                                                .map(|i| {
-                                                    let who = by(&i);
-                                                    let picked = i.clone();
-                                                    view! {
-                                                        <tr data-testid="import-row" data-import=i.id.clone()>
-                                                            <td data-label="File" class="file">{i.file_name.clone()}</td>
-                                                            <td data-label="When, by">
-                                                                {format!("{}, {who}", format::datetime(&i.created_at))}
-                                                            </td>
-                                                            <td data-label="Status">
-                                                                <span class=format!("badge import-{}", i.status)>
-                                                                    {format::label(i.status.as_str())}
-                                                                </span>
-                                                            </td>
-                                                            <td data-label="Rows">{counts(&i)}</td>
-                                                            <td>
-                                                                <button
-                                                                    class="link"
-                                                                    aria-label=format!("Details of {}", i.file_name)
-                                                                    on:click=move |_| on_pick.run(picked.clone())
-                                                                >
-                                                                    "Details"
-                                                                </button>
-                                                            </td>
-                                                        </tr>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                    <Pager cursors=cursors next=next label="Pages of the history" />
+            <Loaded
+                state=list.state
+                retry=move |()| version.update(|v| *v += 1)
+                empty={|page: &ImportPage| page.items.is_empty().then_some("No imports yet.")}
+                let:page
+            >
+                    <table class="stacked imports-table" data-testid="import-history">
+                        <thead>
+                            <tr>
+                                <th scope="col">"File"</th>
+                                <th scope="col">"When, by"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Rows"</th>
+                                <th scope="col">"Details"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {page
+                                .items
+                                .into_iter()
+                                .map(|i| {
+                                    let who = by(&i);
+                                    let picked = i.clone();
+                                    view! {
+                                        <tr data-testid="import-row" data-import=i.id.clone()>
+                                            <td data-label="File" class="file">{i.file_name.clone()}</td>
+                                            <td data-label="When, by">
+                                                {format!("{}, {who}", format::datetime(&i.created_at))}
+                                            </td>
+                                            <td data-label="Status">
+                                                <span class=format!("badge import-{}", i.status)>
+                                                    {format::label(i.status.as_str())}
+                                                </span>
+                                            </td>
+                                            <td data-label="Rows">{counts(&i)}</td>
+                                            <td>
+                                                <button
+                                                    class="link"
+                                                    aria-label=format!("Details of {}", i.file_name)
+                                                    on:click=move |_| on_pick.run(picked.clone())
+                                                >
+                                                    "Details"
+                                                </button>
+                                            </td>
+                                        </tr>
+                                    }
                                 })
-                            }
-                        },
-                    }
-            }}
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                    <Pager cursors=cursors next=page.next_cursor label="Pages of the history" />
+            </Loaded>
         </section>
     }
 }

@@ -7,31 +7,24 @@ use crate::{
         imports::{Import, ImportError},
         Problem,
     },
-    components::{save_csv, ErrorBox, FormError, Loading},
+    components::{save_csv, Fetch, FormError, Loaded},
 };
 use debtflow_domain::import::ImportStatus;
-use leptos::{either::EitherOf3, prelude::*};
+use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// A finished import: its counts, the link to its accounts, its row errors.
 #[component]
 pub(super) fn Outcome(import: Import) -> impl IntoView {
     let id = import.id.clone();
-    // The first page of row errors (there are some when rows failed).
-    let errors = RwSignal::new(None::<Result<Vec<ImportError>, Problem>>);
-    let load_errors = {
+    // The first page of row errors, read when rows failed.
+    let errors = (import.failed > 0).then(|| {
         let id = id.clone();
-        move || {
+        Fetch::new(move || {
             let id = id.clone();
-            leptos::task::spawn_local(async move {
-                let r = api::imports::errors(&id, ERRORS_SHOWN).await.map(|p| p.items);
-                let _ = errors.try_set(Some(r));
-            });
-        }
-    };
-    if import.failed > 0 {
-        load_errors();
-    }
+            async move { api::imports::errors(&id, ERRORS_SHOWN).await.map(|p| p.items) }
+        })
+    });
     let downloading = RwSignal::new(false);
     let download_problem = RwSignal::new(None::<Problem>);
     let file_name = errors_file_name(&import.file_name);
@@ -64,22 +57,17 @@ pub(super) fn Outcome(import: Import) -> impl IntoView {
         <div class="outcome">
             <p data-testid="import-outcome" class:form-error=import.status == ImportStatus::Failed>{outcome(&import)}</p>
             {accounts}
-            {(import.failed > 0)
-                .then(|| {
+            {errors
+                .map(|errors| {
                     view! {
                         <h3>"Rows refused"</h3>
                         <button on:click=download.clone() disabled=move || downloading.get() data-testid="download-errors">
                             "Download errors (CSV)"
                         </button>
                         <FormError problem=download_problem />
-                        {move || match errors.get() {
-                            None => EitherOf3::A(view! { <Loading /> }),
-                            Some(Err(p)) => {
-                                let retry = load_errors.clone();
-                                EitherOf3::B(view! { <ErrorBox problem=p retry=move |_| retry() /> })
-                            }
-                            Some(Ok(list)) => EitherOf3::C(view! { <ErrorList list=list /> }),
-                        }}
+                        <Loaded state=errors.state retry=move |()| errors.again() let:list>
+                            <ErrorList list=list />
+                        </Loaded>
                     }
                 })}
         </div>

@@ -7,13 +7,13 @@ mod run_now;
 mod runs;
 
 use crate::{
-    api::{self, jobs::JobRun, Page, Problem},
-    components::{Cursors, Empty, ErrorBox, Loading, PageHeading, Pager},
+    api::{self, jobs::JobRun, Page},
+    components::{Cursors, Fetch, Loaded, PageHeading, Pager},
     format,
     session::use_session,
 };
 use debtflow_domain::{job::Job, permission::Operation};
-use leptos::{either::EitherOf4, prelude::*};
+use leptos::prelude::*;
 use leptos_router::{
     components::A,
     hooks::{use_navigate, use_query_map},
@@ -51,27 +51,16 @@ pub fn JobsPage() -> impl IntoView {
         }
         j
     });
-    let list = RwSignal::new(None::<Result<Page<JobRun>, Problem>>);
-    let reload = RwSignal::new(0u32);
+    let list = Fetch::new(move || {
+        let (job, cursor) = (job.get(), cursors.current.get());
+        async move { api::jobs::latest(job, PAGE_SIZE, &cursor).await }
+    });
     // The run just started here, marked in the list.
     let fresh = RwSignal::new(None::<String>);
-    let asked = StoredValue::new(0u32);
-    Effect::new(move |_| {
-        reload.track();
-        let (job, cursor) = (job.get(), cursors.current.get());
-        let n = asked.get_value() + 1;
-        asked.set_value(n);
-        leptos::task::spawn_local(async move {
-            let r = api::jobs::latest(job, PAGE_SIZE, &cursor).await;
-            if asked.try_get_value() == Some(n) {
-                let _ = list.try_set(Some(r));
-            }
-        });
-    });
     let on_ran = Callback::new(move |run_id: String| {
         fresh.set(Some(run_id));
         cursors.reset();
-        reload.update(|v| *v += 1);
+        list.again();
     });
 
     view! {
@@ -97,22 +86,18 @@ pub fn JobsPage() -> impl IntoView {
                 </label>
             </form>
             <p class="muted">"The latest run of each job per day, newest day first."</p>
-            {move || match list.get() {
-                None => EitherOf4::A(view! { <Loading /> }),
-                Some(Err(p)) => EitherOf4::B(view! { <ErrorBox problem=p retry=move |_| reload.update(|v| *v += 1) /> }),
-                Some(Ok(page)) if page.items.is_empty() => EitherOf4::C(view! { <Empty text="No run yet." /> }),
-                Some(Ok(page)) => {
-                    EitherOf4::D(view! {
-                        <div
-                            class="table-wrap"
-                            inner_html=move || {
-                                runs::runs_html(&page.items, fresh.get().as_deref(), format::local_datetime)
-                            }
-                        ></div>
-                        <Pager cursors=cursors next=page.next_cursor label="Pages of job runs" />
-                    })
-                }
-            }}
+            <Loaded
+                state=list.state
+                retry=move |()| list.again()
+                empty={|page: &Page<JobRun>| page.items.is_empty().then_some("No run yet.")}
+                let:page
+            >
+                <div
+                    class="table-wrap"
+                    inner_html=move || runs::runs_html(&page.items, fresh.get().as_deref(), format::local_datetime)
+                ></div>
+                <Pager cursors=cursors next=page.next_cursor label="Pages of job runs" />
+            </Loaded>
         </section>
     }
     .into_any()

@@ -9,7 +9,8 @@
 //!
 //! The forms are one [`SettingsForm`] each around fields written as markup
 //! ([`markup`]), read once when submitted ([`value_of`]): typed views bound to a
-//! signal per input made the wasm every first visit downloads 15 KB larger.
+//! signal per input made the wasm every first visit downloads 15 KB larger. They send
+//! through the one submission helper ([`Submission`]), as every form that writes does.
 
 mod markup;
 mod profile;
@@ -18,25 +19,18 @@ mod sftp;
 mod switches;
 
 use crate::{
-    api::{self, settings::AgencyProfile, Problem},
-    components::{ErrorBox, Loading, PageHeading},
+    api,
+    components::{Fetch, Loaded, PageHeading},
     session::{use_session, Session},
+    submit::Submission,
 };
 use debtflow_domain::permission::Operation;
-use leptos::{either::EitherOf3, prelude::*};
+use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// Whether the user may open the screen (the navigation offers it to them).
 pub fn is_for(session: Session) -> bool {
     session.can(Operation::ReadSettings)
-}
-
-/// What a form shows after a save: nothing yet, saving, saved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Saving {
-    Idle,
-    Pending,
-    Saved,
 }
 
 #[component]
@@ -52,17 +46,13 @@ pub fn SettingsPage() -> impl IntoView {
         }
         .into_any();
     };
-    let agency = RwSignal::new(None::<Result<AgencyProfile, Problem>>);
-    let load = move || {
+    let agency = Fetch::new(move || {
         let id = agency_id.clone();
-        leptos::task::spawn_local(async move {
-            let _ = agency.try_set(Some(api::settings::agency(&id).await));
-        });
-    };
+        async move { api::settings::agency(&id).await }
+    });
     // The server's approval window, in force when the agency chose none (`/auth/me`).
     let server_window =
         session.user.with_untracked(|u| u.as_ref().map_or(0, |u| u.policy.default_payment_approval_after_days));
-    load();
     let read_only = !session.can(Operation::UpdateAgency) && !session.can(Operation::ManageSettings);
     view! {
         <section class="settings">
@@ -75,21 +65,12 @@ pub fn SettingsPage() -> impl IntoView {
                         </p>
                     }
                 })}
-            {move || match agency.get() {
-                None => EitherOf3::A(view! { <Loading /> }),
-                Some(Err(p)) => {
-                    let load = load.clone();
-                    EitherOf3::B(view! { <ErrorBox problem=p retry=move |_| load() /> })
-                }
-                Some(Ok(a)) => {
-                    EitherOf3::C(view! {
-                        <div class="grid">
-                            <profile::Profile agency=a.clone() />
-                            <rules::Rules agency=a server_window=server_window />
-                        </div>
-                    })
-                }
-            }}
+            <Loaded state=agency.state retry=move |()| agency.again() let:a>
+                <div class="grid">
+                    <profile::Profile agency=a.clone() />
+                    <rules::Rules agency=a server_window=server_window />
+                </div>
+            </Loaded>
             <switches::KillSwitches />
             <sftp::SftpSettings />
         </section>
@@ -99,7 +80,8 @@ pub fn SettingsPage() -> impl IntoView {
 
 /// A form of the screen: its fields (markup), the API's problem shown beside the
 /// field it names (or above the button when it names none of them), its button for
-/// who may save it, and "Saved." once saved. Typing clears the problem.
+/// who may save it, "Saving…" while its [`Submission`] is pending and "Saved." once
+/// `saved`. Typing clears both.
 #[component]
 fn SettingsForm(
     testid: &'static str,
@@ -109,8 +91,9 @@ fn SettingsForm(
     fields: Signal<String>,
     /// The fields' input ids and the problem's name of each.
     fields_named: Vec<(&'static str, &'static str)>,
-    problem: RwSignal<Option<Problem>>,
-    saving: RwSignal<Saving>,
+    submission: Submission,
+    /// Set by `on_submit` once the form is saved (or had nothing to save).
+    saved: RwSignal<bool>,
     /// The button's text; `None`: the user reads the form only.
     button: Option<Signal<&'static str>>,
     on_submit: Callback<()>,
@@ -118,6 +101,7 @@ fn SettingsForm(
     #[prop(optional, into)]
     lead: Option<Signal<String>>,
 ) -> impl IntoView {
+    let Submission { pending, problem, .. } = submission;
     let named = StoredValue::new(fields_named);
     // Each field's error span and `aria-invalid`, from the problem.
     Effect::new(move |_| {
@@ -152,13 +136,14 @@ fn SettingsForm(
             novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                if saving.get_untracked() != Saving::Pending {
+                if !pending.get_untracked() {
+                    saved.set(false);
                     on_submit.run(())
                 }
             }
             on:input=move |_| {
                 problem.set(None);
-                saving.set(Saving::Idle)
+                saved.set(false)
             }
         >
             <h2>{heading}</h2>
@@ -171,16 +156,16 @@ fn SettingsForm(
                         <button
                             type="submit"
                             class="primary"
-                            disabled=move || saving.get() == Saving::Pending
+                            disabled=move || pending.get()
                             data-testid=format!("{testid}-save")
                         >
                             {text}
                         </button>
                         <span role="status" class="ok" data-testid=format!("{testid}-status")>
-                            {move || match saving.get() {
-                                Saving::Idle => "",
-                                Saving::Pending => " Saving…",
-                                Saving::Saved => " Saved.",
+                            {move || match (pending.get(), saved.get()) {
+                                (true, _) => " Saving…",
+                                (false, true) => " Saved.",
+                                (false, false) => "",
                             }}
                         </span>
                     }

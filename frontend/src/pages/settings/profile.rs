@@ -3,11 +3,12 @@
 
 use super::{
     markup::{field, Input},
-    value_of, Saving, SettingsForm,
+    value_of, SettingsForm,
 };
 use crate::{
-    api::{self, settings::AgencyProfile, Problem},
+    api::{self, settings::AgencyProfile},
     session::use_session,
+    submit::Submission,
 };
 use debtflow_domain::permission::Operation;
 use leptos::prelude::*;
@@ -50,29 +51,22 @@ pub fn Profile(agency: AgencyProfile) -> impl IntoView {
     ]
     .concat();
     let saved = StoredValue::new(agency);
-    let problem = RwSignal::new(None::<Problem>);
-    let saving = RwSignal::new(Saving::Idle);
+    let submission = Submission::new();
+    let confirmed = RwSignal::new(false);
     let save = move |()| {
         let current = saved.get_value();
         let patch =
             profile_patch(&current, &value_of("agency-name"), &value_of("agency-licence"), &value_of("agency-zone"));
         if patch.is_empty() {
-            return saving.set(Saving::Saved);
+            return confirmed.set(true);
         }
-        saving.set(Saving::Pending);
-        problem.set(None);
-        leptos::task::spawn_local(async move {
-            match api::settings::update_agency(&current.id, &Value::Object(patch)).await {
-                Ok(after) => {
-                    saved.set_value(after);
-                    let _ = saving.try_set(Saving::Saved);
-                }
-                Err(p) => {
-                    let _ = saving.try_set(Saving::Idle);
-                    let _ = problem.try_set(Some(p));
-                }
-            }
-        });
+        submission.run(
+            move |_| async move { api::settings::update_agency(&current.id, &Value::Object(patch)).await },
+            move |after| {
+                saved.set_value(after);
+                confirmed.set(true);
+            },
+        );
     };
     view! {
         <SettingsForm
@@ -80,8 +74,8 @@ pub fn Profile(agency: AgencyProfile) -> impl IntoView {
             heading="Agency"
             fields=fields
             fields_named=vec![("agency-name", "name"), ("agency-licence", "licence_number"), ("agency-zone", "time_zone")]
-            problem=problem
-            saving=saving
+            submission=submission
+            saved=confirmed
             button=editable.then(|| Signal::stored("Save agency"))
             on_submit=Callback::new(save)
         />

@@ -6,12 +6,13 @@
 
 use super::{
     markup::{field, fieldset, select, Input},
-    value_of, Saving, SettingsForm,
+    value_of, SettingsForm,
 };
 use crate::{
     api::{self, settings::AgencyProfile, Problem},
     format,
     session::use_session,
+    submit::Submission,
 };
 use debtflow_domain::{
     agency::{AgencySettings, DaysSetting},
@@ -130,37 +131,32 @@ pub fn Rules(agency: AgencyProfile, server_window: u32) -> impl IntoView {
     let editable = session.can(Operation::UpdateAgency);
     let agency_id = agency.id.clone();
     let saved = StoredValue::new(agency.settings);
-    let problem = RwSignal::new(None::<Problem>);
-    let saving = RwSignal::new(Saving::Idle);
+    let submission = Submission::new();
+    let confirmed = RwSignal::new(false);
     let save = move |()| {
         let typed = Draft {
             allocation: value_of("payment_allocation").parse().unwrap_or_default(),
             days: DaysSetting::ALL.into_iter().map(|s| (s, value_of(s.key()))).collect(),
         };
         let patch = match settings_patch(&saved.get_value(), &typed) {
-            Ok(p) if p.is_empty() => return saving.set(Saving::Saved),
+            Ok(p) if p.is_empty() => return confirmed.set(true),
             Ok(p) => p,
-            Err(p) => return problem.set(Some(p)),
+            Err(p) => return submission.refuse(p),
         };
-        saving.set(Saving::Pending);
-        problem.set(None);
         let id = agency_id.clone();
-        leptos::task::spawn_local(async move {
-            match api::settings::update_agency(&id, &json!({ "settings": patch })).await {
-                Ok(after) => {
-                    saved.set_value(after.settings);
-                    let _ = saving.try_set(Saving::Saved);
-                    // The approval window in force is the session's to announce.
+        submission.run(
+            move |_| async move { api::settings::update_agency(&id, &json!({ "settings": patch })).await },
+            move |after| {
+                saved.set_value(after.settings);
+                confirmed.set(true);
+                // The approval window in force is the session's to announce.
+                leptos::task::spawn_local(async move {
                     if let Ok(me) = api::me().await {
                         session.user.set(Some(me));
                     }
-                }
-                Err(p) => {
-                    let _ = saving.try_set(Saving::Idle);
-                    let _ = problem.try_set(Some(p));
-                }
-            }
-        });
+                });
+            },
+        );
     };
     let mut named: Vec<(&'static str, &'static str)> =
         DaysSetting::ALL.into_iter().map(|s| (s.key(), field_of(s))).collect();
@@ -171,8 +167,8 @@ pub fn Rules(agency: AgencyProfile, server_window: u32) -> impl IntoView {
             heading="Rules"
             fields=fields(&agency.settings, server_window, editable)
             fields_named=named
-            problem=problem
-            saving=saving
+            submission=submission
+            saved=confirmed
             button=editable.then(|| Signal::stored("Save rules"))
             on_submit=Callback::new(save)
         />

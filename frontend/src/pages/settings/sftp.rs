@@ -6,17 +6,18 @@
 use super::{
     checked, clear,
     markup::{field, select, Input},
-    value_of, Saving, SettingsForm,
+    value_of, SettingsForm,
 };
 use crate::{
     api::{self, settings::SftpSource, Problem},
-    components::{ErrorBox, Loading},
+    components::{Fetch, Loaded},
     format,
     markup::esc,
     session::use_session,
+    submit::Submission,
 };
 use debtflow_domain::permission::Operation;
-use leptos::{either::EitherOf4, prelude::*};
+use leptos::{either::Either, prelude::*};
 use serde_json::{json, Map, Value};
 
 /// The form's values as typed (read from the form when it is submitted).
@@ -120,37 +121,31 @@ pub fn SftpSettings() -> impl IntoView {
     let session = use_session();
     let readable = session.can(Operation::ReadImports);
     let editable = session.can(Operation::ManageSettings);
-    let state = RwSignal::new(None::<Result<(Option<SftpSource>, Vec<String>), Problem>>);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            let r = api::settings::sftp().await;
+    readable.then(|| {
+        let sftp = Fetch::new(move || async move {
+            let source = api::settings::sftp().await?;
             // The mappings a source may read its files with, for the form.
-            let r = match r {
-                Ok(source) if editable => {
-                    let mappings = api::imports::mappings().await.unwrap_or_default();
-                    Ok((source, mappings.into_iter().map(|m| m.name).collect()))
-                }
-                Ok(source) => Ok((source, Vec::new())),
-                Err(p) => Err(p),
+            let mappings = if editable {
+                api::imports::mappings().await.unwrap_or_default().into_iter().map(|m| m.name).collect()
+            } else {
+                Vec::new()
             };
-            let _ = state.try_set(Some(r));
+            Ok((source, mappings))
         });
-    };
-    if readable {
-        load();
-    }
-    readable.then_some(move || match state.get() {
-        None => EitherOf4::A(view! { <Loading /> }),
-        Some(Err(p)) => EitherOf4::B(view! { <ErrorBox problem=p retry=move |_| load() /> }),
-        Some(Ok((source, mappings))) if editable => {
-            EitherOf4::C(view! { <SftpForm source=source mappings=mappings /> })
+        view! {
+            <Loaded state=sftp.state retry=move |()| sftp.again() let((source, mappings))>
+                {if editable {
+                    Either::Left(view! { <SftpForm source=source mappings=mappings /> })
+                } else {
+                    Either::Right(view! {
+                        <section class="card sftp" data-testid="sftp">
+                            <h2>"Imports by SFTP"</h2>
+                            <div inner_html=summary(source.as_ref())></div>
+                        </section>
+                    })
+                }}
+            </Loaded>
         }
-        Some(Ok((source, _))) => EitherOf4::D(view! {
-            <section class="card sftp" data-testid="sftp">
-                <h2>"Imports by SFTP"</h2>
-                <div inner_html=summary(source.as_ref())></div>
-            </section>
-        }),
     })
 }
 
@@ -224,32 +219,25 @@ fn SftpForm(source: Option<SftpSource>, mappings: Vec<String>) -> impl IntoView 
             .unwrap_or_else(|| "No SFTP source is set up yet: fill in the server to set one up.".into()),
     );
     let markup = fields(&SftpDraft::of(source.as_ref()), &mappings, source.is_some());
-    let problem = RwSignal::new(None::<Problem>);
-    let saving = RwSignal::new(Saving::Idle);
+    let submission = Submission::new();
+    let confirmed = RwSignal::new(false);
     let save = move |()| {
         let body = match SftpDraft::typed().body() {
             Ok(b) => b,
-            Err(p) => return problem.set(Some(p)),
+            Err(p) => return submission.refuse(p),
         };
-        saving.set(Saving::Pending);
-        problem.set(None);
-        leptos::task::spawn_local(async move {
-            match api::settings::put_sftp(&body).await {
-                Ok(after) => {
-                    // The server keeps the secrets; they are never shown again.
-                    for id in ["sftp-password", "sftp-key", "sftp-passphrase"] {
-                        clear(id);
-                    }
-                    let _ = exists.try_set(true);
-                    let _ = status.try_set(last_poll(&after));
-                    let _ = saving.try_set(Saving::Saved);
+        submission.run(
+            move |_| async move { api::settings::put_sftp(&body).await },
+            move |after| {
+                // The server keeps the secrets; they are never shown again.
+                for id in ["sftp-password", "sftp-key", "sftp-passphrase"] {
+                    clear(id);
                 }
-                Err(p) => {
-                    let _ = saving.try_set(Saving::Idle);
-                    let _ = problem.try_set(Some(p));
-                }
-            }
-        });
+                exists.set(true);
+                status.set(last_poll(&after));
+                confirmed.set(true);
+            },
+        );
     };
     let named = vec![
         ("sftp-host", "host"),
@@ -273,8 +261,8 @@ fn SftpForm(source: Option<SftpSource>, mappings: Vec<String>) -> impl IntoView 
             lead=status
             fields=markup
             fields_named=named
-            problem=problem
-            saving=saving
+            submission=submission
+            saved=confirmed
             button=Some(button)
             on_submit=Callback::new(save)
         />

@@ -6,13 +6,13 @@
 
 use crate::{
     api::{self, settings::JobSwitches, settings::SwitchChange, Problem},
-    components::{confirm, ErrorBox, FormError, Loading},
+    components::{confirm, Fetch, FormError, Loaded},
     format,
     markup::esc,
     session::use_session,
 };
 use debtflow_domain::permission::Operation;
-use leptos::{either::EitherOf3, prelude::*};
+use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The agency's kill switches: the API's name, what each is, what turning it off stops.
@@ -61,23 +61,16 @@ pub fn list_html(s: &JobSwitches, editable: bool, pending: Option<&str>) -> Stri
 #[component]
 pub fn KillSwitches() -> impl IntoView {
     let editable = use_session().can(Operation::ManageSettings);
-    let state = RwSignal::new(None::<Result<JobSwitches, Problem>>);
+    let switches = Fetch::new(api::settings::switches);
     let pending = RwSignal::new(None::<&'static str>);
     let problem = RwSignal::new(None::<Problem>);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            let r = api::settings::switches().await;
-            let _ = state.try_set(Some(r));
-        });
-    };
-    load();
     let flip = move |ev: leptos::ev::MouseEvent| {
         let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
         let key = target
             .and_then(|t| t.closest("button[data-switch]").ok().flatten())
             .and_then(|b| b.get_attribute("data-switch"));
         let Some((key, name, stops)) = key.and_then(|k| SWITCHES.into_iter().find(|(s, _, _)| *s == k)) else { return };
-        let Some(Ok(current)) = state.get_untracked() else { return };
+        let Some(Ok(current)) = switches.state.get_untracked() else { return };
         if !editable || pending.get_untracked().is_some() {
             return;
         }
@@ -91,7 +84,7 @@ pub fn KillSwitches() -> impl IntoView {
             let r = api::settings::set_switch(key, on).await;
             let _ = pending.try_set(None);
             match r {
-                Ok(after) => drop(state.try_set(Some(Ok(after)))),
+                Ok(after) => switches.set(after),
                 Err(p) => drop(problem.try_set(Some(p))),
             }
         });
@@ -100,15 +93,9 @@ pub fn KillSwitches() -> impl IntoView {
         <section class="card switches" aria-labelledby="switches-h" data-testid="kill-switches">
             <h2 id="switches-h">"Daily jobs: kill switches"</h2>
             <p class="muted">"A switch takes effect at the job's next run, with no restart."</p>
-            {move || match state.get() {
-                None => EitherOf3::A(view! { <Loading /> }),
-                Some(Err(p)) => EitherOf3::B(view! { <ErrorBox problem=p retry=move |_| load() /> }),
-                Some(Ok(s)) => {
-                    EitherOf3::C(view! {
-                        <ul class="switch-list" on:click=flip inner_html=move || list_html(&s, editable, pending.get())></ul>
-                    })
-                }
-            }}
+            <Loaded state=switches.state retry=move |()| switches.again() let:s>
+                <ul class="switch-list" on:click=flip inner_html=move || list_html(&s, editable, pending.get())></ul>
+            </Loaded>
             <FormError problem=problem />
         </section>
     }

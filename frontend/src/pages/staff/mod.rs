@@ -13,12 +13,12 @@ use crate::{
         staff::{Filter, StaffMember},
         Page, Problem,
     },
-    components::{Cursors, Empty, ErrorBox, FormError, Loading, PageHeading, Pager},
+    components::{Cursors, Fetch, FormError, Loaded, PageHeading, Pager},
     format::label,
 };
 use debtflow_domain::staff::STAFF_ROLES;
 use form::{Saved, StaffForm};
-use leptos::{either::EitherOf4, prelude::*};
+use leptos::prelude::*;
 use row::StaffRow;
 
 /// Whether the signed-in user manages staff (the `/staff` link).
@@ -45,25 +45,14 @@ enum Editing {
 pub fn StaffPage() -> impl IntoView {
     let filter = RwSignal::new(Filter { active: Some(true), ..Filter::default() });
     let cursors = Cursors::new();
-    let list = RwSignal::new(None::<Result<Page<StaffMember>, Problem>>);
-    let reload = RwSignal::new(0u32);
-    let asked = StoredValue::new(0u32);
+    let list = Fetch::new(move || {
+        let (f, cursor) = (filter.get(), cursors.current.get());
+        async move { api::staff::list(&f, &cursor).await }
+    });
     let editing = RwSignal::new(None::<Editing>);
     let handover = RwSignal::new(None::<Handover>);
     let problem = RwSignal::new(None::<Problem>);
-    Effect::new(move |_| {
-        reload.track();
-        let (f, cursor) = (filter.get(), cursors.current.get());
-        let n = asked.get_value() + 1;
-        asked.set_value(n);
-        leptos::task::spawn_local(async move {
-            let r = api::staff::list(&f, &cursor).await;
-            if asked.try_get_value() == Some(n) {
-                let _ = list.try_set(Some(r));
-            }
-        });
-    });
-    let refetch = move || reload.update(|r| *r += 1);
+    let refetch = move || list.again();
     let set_filter = move |change: Box<dyn Fn(&mut Filter)>| {
         filter.update(|f| change(f));
         cursors.reset();
@@ -136,46 +125,43 @@ pub fn StaffPage() -> impl IntoView {
                 view! { <StaffForm existing=existing on_saved=saved on_cancel=move |_| editing.set(None) /> }
             })}
             <FormError problem=problem />
-            {move || match list.get() {
-                None => EitherOf4::A(view! { <Loading /> }),
-                Some(Err(p)) => EitherOf4::B(view! { <ErrorBox problem=p retry=move |_| refetch() /> }),
-                Some(Ok(page)) if page.items.is_empty() => EitherOf4::C(view! { <Empty text="Nobody matches these filters." /> }),
-                Some(Ok(page)) => {
-                    let next = page.next_cursor.clone();
-                    EitherOf4::D(view! {
-                        <div class="table-wrap">
-                            <table class="staff stacked" data-testid="staff">
-                                <thead>
-                                    <tr>
-                                        <th>"Name"</th>
-                                        <th>"Role"</th>
-                                        <th>"Email"</th>
-                                        <th>"Seat"</th>
-                                        <th>"Collector terms"</th>
-                                        <th><span class="sr-only">"Actions"</span></th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {page
-                                        .items
-                                        .into_iter()
-                                        .map(|m| view! {
-                                            <StaffRow
-                                                member=m
-                                                on_edit=move |m| editing.set(Some(Editing::Member(m)))
-                                                on_handover=move |h| handover.set(Some(h))
-                                                on_changed=move |_| refetch()
-                                                problem=problem
-                                            />
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <Pager cursors=cursors next=next label="Pages" />
-                    })
-                }
-            }}
+            <Loaded
+                state=list.state
+                retry=move |()| refetch()
+                empty={|page: &Page<StaffMember>| page.items.is_empty().then_some("Nobody matches these filters.")}
+                let:page
+            >
+                <div class="table-wrap">
+                    <table class="staff stacked" data-testid="staff">
+                        <thead>
+                            <tr>
+                                <th>"Name"</th>
+                                <th>"Role"</th>
+                                <th>"Email"</th>
+                                <th>"Seat"</th>
+                                <th>"Collector terms"</th>
+                                <th><span class="sr-only">"Actions"</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {page
+                                .items
+                                .into_iter()
+                                .map(|m| view! {
+                                    <StaffRow
+                                        member=m
+                                        on_edit=move |m| editing.set(Some(Editing::Member(m)))
+                                        on_handover=move |h| handover.set(Some(h))
+                                        on_changed=move |_| refetch()
+                                        problem=problem
+                                    />
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <Pager cursors=cursors next=page.next_cursor label="Pages" />
+            </Loaded>
         </section>
     }
 }
