@@ -160,6 +160,11 @@ test('a manager creates an account from the form and finds it in the worklist', 
   await page.waitForSelector(`text=${debtor}`);
   assert.deepEqual(errors, []);
 
+  // The staff screen is an agency admin's: a manager who types its address is told so.
+  await page.goto(`${BASE}/staff`);
+  await page.waitForSelector('[data-testid=forbidden] >> text=Staff are managed by agency admins');
+  assert.equal(await page.$('[data-testid=error]'), null, 'no request refused with a 403 box');
+
   const phone = await e2e.newPage(browser, { width: 390, height: 844, errors, enforceCsp: true });
   await phone.goto(`${BASE}/accounts/new`);
   await e2e.login(phone, MANAGER);

@@ -3,7 +3,7 @@
 //! call), the history, one import's progress, its row errors (JSON pages, or the CSV
 //! download) and the agency's column mappings.
 
-use super::{enc, get, send, send_body, ApiResult, Body, Problem};
+use super::{enc, get, paged, send, send_body, ApiResult, Body, Problem};
 use debtflow_domain::import::{ImportSource, ImportStatus};
 use gloo_net::http::Method;
 use serde::Deserialize;
@@ -90,11 +90,7 @@ pub struct ImportPage {
 
 /// The agency's imports, newest first.
 pub async fn list(limit: u32, cursor: &str) -> ApiResult<ImportPage> {
-    let mut path = format!("/imports?limit={limit}");
-    if !cursor.is_empty() {
-        path.push_str(&format!("&cursor={}", enc(cursor)));
-    }
-    get(&path).await
+    get(&format!("/imports?{}", paged("", limit, cursor))).await
 }
 
 pub async fn one(id: &str) -> ApiResult<Import> {

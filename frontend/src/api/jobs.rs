@@ -1,7 +1,7 @@
 //! The daily jobs' calls and wire types: the latest run of each job per day, and
 //! running one now.
 
-use super::{enc, get, post, ApiResult, Page};
+use super::{get, paged, post, ApiResult, Page};
 use debtflow_domain::job::{Job, RunStatus};
 use serde::Deserialize;
 use serde_json::json;
@@ -49,14 +49,8 @@ struct Triggered {
 
 /// The latest run of each job per day, newest date first (only `job`'s, if given).
 pub async fn latest(job: Option<Job>, limit: u32, cursor: &str) -> ApiResult<Page<JobRun>> {
-    let mut path = format!("/jobs/runs?latest=true&limit={limit}");
-    if let Some(job) = job {
-        path.push_str(&format!("&job={job}"));
-    }
-    if !cursor.is_empty() {
-        path.push_str(&format!("&cursor={}", enc(cursor)));
-    }
-    get(&path).await
+    let filters = job.map_or_else(|| "latest=true".to_owned(), |job| format!("latest=true&job={job}"));
+    get(&format!("/jobs/runs?{}", paged(&filters, limit, cursor))).await
 }
 
 /// Runs `job` now for the caller's agency and its today.

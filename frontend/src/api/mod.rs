@@ -191,6 +191,16 @@ pub async fn create_account(body: &Value) -> ApiResult<Account> {
     post("/accounts", body, None).await
 }
 
+/// A list's query string for one page: `filters` (a query string, maybe empty), then the
+/// page size and the cursor of the page (empty: the first).
+pub fn paged(filters: &str, limit: u32, cursor: &str) -> String {
+    let mut q = if filters.is_empty() { format!("limit={limit}") } else { format!("{filters}&limit={limit}") };
+    if !cursor.is_empty() {
+        q.push_str(&format!("&cursor={}", enc(cursor)));
+    }
+    q
+}
+
 /// What a list answers with `format=csv` (`path` carries its filters and the format).
 pub async fn csv(path: &str) -> ApiResult<String> {
     send(Method::GET, path, None, None).await?.text().await.map_err(Problem::decode)
@@ -313,4 +323,13 @@ pub async fn assess_fee(account_id: &str, kind: FeeKind, amount: &str, reason: &
 pub async fn waive_fee(account_id: &str, fee_id: &str, reason: &str, key: &str) -> ApiResult<Fee> {
     let path = format!("/accounts/{}/fees/{}/waive", enc(account_id), enc(fee_id));
     post(&path, &json!({ "reason": reason }), Some(key)).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pages_carry_their_filters_size_and_cursor() {
+        assert_eq!(super::paged("", 50, ""), "limit=50");
+        assert_eq!(super::paged("status=completed", 20, "a b"), "status=completed&limit=20&cursor=a%20b");
+    }
 }

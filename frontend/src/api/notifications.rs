@@ -2,7 +2,7 @@
 //! pages with the unread count), marking read, deleting, and the preferences of each
 //! kind. The live stream of them is [`crate::live`].
 
-use super::{delete, enc, get, post, put, ApiResult};
+use super::{delete, enc, get, paged, post, put, ApiResult};
 use debtflow_domain::notification::{EmailDelivery, NotificationKind};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -56,14 +56,8 @@ pub struct KindPreference {
 
 /// A page of the caller's notifications, newest first.
 pub async fn list(unread_only: bool, limit: u32, cursor: &str) -> ApiResult<NotificationPage> {
-    let mut path = format!("/notifications?limit={limit}");
-    if unread_only {
-        path.push_str("&unread=true");
-    }
-    if !cursor.is_empty() {
-        path.push_str(&format!("&cursor={}", enc(cursor)));
-    }
-    get(&path).await
+    let filters = if unread_only { "unread=true" } else { "" };
+    get(&format!("/notifications?{}", paged(filters, limit, cursor))).await
 }
 
 pub async fn unread_count() -> ApiResult<i64> {

@@ -130,6 +130,18 @@ pub fn StatusBadge(status: AccountStatus) -> impl IntoView {
     }
 }
 
+/// In place of a page the user's role does not open (reached by its URL: the
+/// navigation does not offer it), saying whom it is for.
+#[component]
+pub fn Forbidden(#[prop(into)] text: String) -> impl IntoView {
+    view! {
+        <section class="not-found" data-testid="forbidden">
+            <PageHeading text=text />
+            <A href="/accounts">"Back to the worklist"</A>
+        </section>
+    }
+}
+
 #[component]
 pub fn NotFound(what: &'static str) -> impl IntoView {
     view! {
@@ -152,6 +164,20 @@ pub struct Cursors {
 impl Cursors {
     pub fn new() -> Self {
         Cursors { current: RwSignal::new(String::new()), previous: RwSignal::new(Vec::new()) }
+    }
+
+    /// Cursors that go back to the first page whenever `filter` (what the list is
+    /// narrowed to, read from signals) changes.
+    pub fn following<T: PartialEq + 'static>(filter: impl Fn() -> T + 'static) -> Self {
+        let cursors = Self::new();
+        Effect::new(move |previous: Option<T>| {
+            let f = filter();
+            if previous.is_some_and(|p| p != f) {
+                cursors.reset();
+            }
+            f
+        });
+        cursors
     }
 
     /// Back to the first page (the list's filter changed).

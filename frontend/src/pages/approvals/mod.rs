@@ -8,7 +8,7 @@ mod decision;
 
 use crate::{
     api::{self, Page},
-    components::{Loaded, PageHeading},
+    components::{Forbidden, Loaded, PageHeading},
     format::{self, money},
     session::{use_session, Session},
 };
@@ -64,13 +64,7 @@ pub fn is_for(session: Session) -> bool {
 pub fn ApprovalsPage() -> impl IntoView {
     let session = use_session();
     if !is_for(session) {
-        return view! {
-            <section class="not-found" data-testid="forbidden">
-                <PageHeading text="Approvals are for managers" />
-                <A href="/accounts">"Back to the worklist"</A>
-            </section>
-        }
-        .into_any();
+        return view! { <Forbidden text="Approvals are for managers" /> }.into_any();
     }
     view! {
         <section class="approvals">

@@ -9,7 +9,7 @@ mod filters;
 
 use crate::{
     api::{self, audit::AuditEntry, Page},
-    components::{csv_name, Cursors, ExportCsv, Fetch, Loaded, PageHeading, Pager},
+    components::{csv_name, Cursors, ExportCsv, Fetch, Forbidden, Loaded, PageHeading, Pager},
     format,
     session::use_session,
 };
@@ -17,7 +17,6 @@ use debtflow_domain::permission::Operation;
 use filters::{local_start_of, FilterBar, Filters};
 use leptos::prelude::*;
 use leptos_router::{
-    components::A,
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
 };
@@ -34,13 +33,7 @@ pub fn trail_of(entity_type: &str, entity_id: &str) -> String {
 pub fn AuditPage() -> impl IntoView {
     let session = use_session();
     if !session.can(Operation::ReadAuditLog) {
-        return view! {
-            <section class="not-found" data-testid="forbidden">
-                <PageHeading text="The audit trail is for compliance, auditors and admins" />
-                <A href="/accounts">"Back to the worklist"</A>
-            </section>
-        }
-        .into_any();
+        return view! { <Forbidden text="The audit trail is for compliance, auditors and admins" /> }.into_any();
     }
     let query = use_query_map();
     let filters = Memo::new(move |_| query.with(|q| Filters::from_lookup(|k| q.get(k))));
@@ -57,22 +50,14 @@ pub fn AuditPage() -> impl IntoView {
         }
     });
 
-    let cursors = Cursors::new();
-    // Other filters: back to the first page.
-    Effect::new(move |previous: Option<Filters>| {
-        let f = filters.get();
-        if previous.is_some_and(|p| p != f) {
-            cursors.reset();
-        }
-        f
-    });
+    let cursors = Cursors::following(move || filters.get());
     let list = Fetch::blanking(move || {
         let (f, cursor) = (filters.get(), cursors.current.get());
         async move {
             if f.period_problem().is_some() {
                 return Ok(Page { items: Vec::new(), next_cursor: None });
             }
-            api::audit::list(&list_query(&f, &cursor)).await
+            api::audit::list(&api::paged(&f.api_query(local_start_of), PAGE_SIZE, &cursor)).await
         }
     });
 
@@ -107,16 +92,6 @@ pub fn AuditPage() -> impl IntoView {
         </section>
     }
     .into_any()
-}
-
-/// The API's query of one page of the entries `f` selects, from `cursor` (empty: the first).
-fn list_query(f: &Filters, cursor: &str) -> String {
-    let mut q = f.api_query(local_start_of);
-    q.push_str(&format!("{}limit={PAGE_SIZE}", if q.is_empty() { "" } else { "&" }));
-    if !cursor.is_empty() {
-        q.push_str(&format!("&cursor={}", api::enc(cursor)));
-    }
-    q
 }
 
 #[cfg(test)]

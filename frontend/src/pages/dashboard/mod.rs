@@ -17,7 +17,7 @@ use crate::{
         analytics::{self, Answers, Span},
         Problem,
     },
-    components::{ErrorBox, Loaded, PageHeading},
+    components::{ErrorBox, Forbidden, Loaded, PageHeading},
     markup,
     session::{use_session, Session},
 };
@@ -52,13 +52,7 @@ struct Reports {
 pub fn DashboardPage() -> impl IntoView {
     let session = use_session();
     if !is_for(session) {
-        return view! {
-            <section class="not-found" data-testid="forbidden">
-                <PageHeading text="The dashboard is not for your role" />
-                <leptos_router::components::A href="/accounts">"Back to the worklist"</leptos_router::components::A>
-            </section>
-        }
-        .into_any();
+        return view! { <Forbidden text="The dashboard is not for your role" /> }.into_any();
     }
     let oversees = oversees(session);
     let approvals = crate::pages::approvals::is_for(session);

@@ -20,10 +20,9 @@ use history::History;
 use progress::Progress;
 use upload::UploadForm;
 
-use crate::{api::imports::Import, components::PageHeading, session::use_session};
+use crate::{api::imports::Import, components::Forbidden, components::PageHeading, session::use_session};
 use debtflow_domain::{import::ImportStatus, permission::Operation};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 pub(super) const HISTORY_PAGE: u32 = 10;
 /// Row errors listed on the page (all of them are in the CSV).
@@ -141,13 +140,7 @@ pub fn errors_file_name(file_name: &str) -> String {
 pub fn ImportsPage() -> impl IntoView {
     let session = use_session();
     if !session.can(Operation::ReadImports) {
-        return view! {
-            <section class="not-found" data-testid="forbidden">
-                <PageHeading text="Imports are for managers" />
-                <A href="/accounts">"Back to the worklist"</A>
-            </section>
-        }
-        .into_any();
+        return view! { <Forbidden text="Imports are for managers" /> }.into_any();
     }
     // The import followed on the page (just uploaded, or picked in the history).
     let followed = RwSignal::new(None::<Import>);

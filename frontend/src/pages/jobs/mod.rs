@@ -8,14 +8,13 @@ mod runs;
 
 use crate::{
     api::{self, jobs::JobRun, Page},
-    components::{Cursors, Fetch, Loaded, PageHeading, Pager},
+    components::{Cursors, Fetch, Forbidden, Loaded, PageHeading, Pager},
     format,
     session::use_session,
 };
 use debtflow_domain::{job::Job, permission::Operation};
 use leptos::prelude::*;
 use leptos_router::{
-    components::A,
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
 };
@@ -26,13 +25,7 @@ const PAGE_SIZE: u32 = 30;
 pub fn JobsPage() -> impl IntoView {
     let session = use_session();
     if !session.can(Operation::ReadJobRuns) {
-        return view! {
-            <section class="not-found" data-testid="forbidden">
-                <PageHeading text="Job runs are for managers and admins" />
-                <A href="/accounts">"Back to the worklist"</A>
-            </section>
-        }
-        .into_any();
+        return view! { <Forbidden text="Job runs are for managers and admins" /> }.into_any();
     }
     let query = use_query_map();
     let job = Memo::new(move |_| query.with(|q| q.get("job").and_then(|j| j.parse::<Job>().ok())));
@@ -43,14 +36,7 @@ pub fn JobsPage() -> impl IntoView {
         navigate(&url, NavigateOptions { scroll: false, ..Default::default() });
     };
 
-    let cursors = Cursors::new();
-    Effect::new(move |previous: Option<Option<Job>>| {
-        let j = job.get();
-        if previous.is_some_and(|p| p != j) {
-            cursors.reset();
-        }
-        j
-    });
+    let cursors = Cursors::following(move || job.get());
     let list = Fetch::new(move || {
         let (job, cursor) = (job.get(), cursors.current.get());
         async move { api::jobs::latest(job, PAGE_SIZE, &cursor).await }

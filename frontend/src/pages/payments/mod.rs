@@ -7,13 +7,13 @@ mod filters;
 mod table;
 
 use crate::{
-    api::{self, Page, Payment, Problem},
-    components::{csv_name, Cursors, Empty, ErrorBox, ExportCsv, Loading, PageHeading, Pager},
+    api::{self, Page, Payment},
+    components::{csv_name, Cursors, ExportCsv, Fetch, Loaded, PageHeading, Pager},
     session::{use_session, Session},
 };
 use debtflow_domain::{permission::Operation, Role};
 use filters::{FilterBar, Filters};
-use leptos::{either::EitherOf4, prelude::*};
+use leptos::prelude::*;
 use leptos_router::{
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
@@ -45,41 +45,15 @@ pub fn PaymentsPage() -> impl IntoView {
         });
     }
 
-    let cursors = Cursors::new();
-    // Other filters: back to the first page.
-    Effect::new(move |previous: Option<Filters>| {
-        let f = filters.get();
-        if previous.is_some_and(|p| p != f) {
-            cursors.reset();
-        }
-        f
-    });
-    let list = RwSignal::new(None::<Result<Page<Payment>, Problem>>);
-    let reload = RwSignal::new(0u32);
-    // The last page asked for: an earlier answer arriving late is dropped.
-    let asked = StoredValue::new(0u32);
-    Effect::new(move |_| {
-        reload.track();
-        let f = filters.get();
-        let cursor = cursors.current.get();
-        let n = asked.get_value() + 1;
-        asked.set_value(n);
-        if f.period_problem().is_some() {
-            list.set(Some(Ok(Page { items: Vec::new(), next_cursor: None })));
-            return;
-        }
-        list.set(None);
-        let mut q = f.to_query();
-        q.push_str(&format!("{}limit={PAGE_SIZE}", if q.is_empty() { "" } else { "&" }));
-        if !cursor.is_empty() {
-            q.push_str(&format!("&cursor={}", api::enc(&cursor)));
-        }
-        leptos::task::spawn_local(async move {
-            let r = api::payments(&q).await;
-            if asked.try_get_value() == Some(n) {
-                let _ = list.try_set(Some(r));
+    let cursors = Cursors::following(move || filters.get());
+    let list = Fetch::blanking(move || {
+        let (f, cursor) = (filters.get(), cursors.current.get());
+        async move {
+            if f.period_problem().is_some() {
+                return Ok(Page { items: Vec::new(), next_cursor: None });
             }
-        });
+            api::payments(&api::paged(&f.to_query(), PAGE_SIZE, &cursor)).await
+        }
     });
 
     view! {
@@ -97,19 +71,15 @@ pub fn PaymentsPage() -> impl IntoView {
                 })
                 note="Every payment these filters select, not only this page."
             />
-            {move || match list.get() {
-                None => EitherOf4::A(view! { <Loading /> }),
-                Some(Err(p)) => EitherOf4::B(view! { <ErrorBox problem=p retry=move |_| reload.update(|v| *v += 1) /> }),
-                Some(Ok(page)) if page.items.is_empty() => {
-                    EitherOf4::C(view! { <Empty text="No payment matches these filters." /> })
-                }
-                Some(Ok(page)) => {
-                    EitherOf4::D(view! {
-                        <div class="table-wrap" inner_html=table::payments_html(&page.items)></div>
-                        <Pager cursors=cursors next=page.next_cursor label="Pages of payments" />
-                    })
-                }
-            }}
+            <Loaded
+                state=list.state
+                retry=move |()| list.again()
+                empty={|page: &Page<Payment>| page.items.is_empty().then_some("No payment matches these filters.")}
+                let:page
+            >
+                <div class="table-wrap" inner_html=table::payments_html(&page.items)></div>
+                <Pager cursors=cursors next=page.next_cursor label="Pages of payments" />
+            </Loaded>
         </section>
     }
 }

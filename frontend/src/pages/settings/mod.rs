@@ -20,13 +20,12 @@ mod switches;
 
 use crate::{
     api,
-    components::{Fetch, Loaded, PageHeading},
+    components::{Fetch, Forbidden, Loaded, PageHeading},
     session::{use_session, Session},
     submit::Submission,
 };
 use debtflow_domain::permission::Operation;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Whether the user may open the screen (the navigation offers it to them).
 pub fn is_for(session: Session) -> bool {
@@ -38,13 +37,7 @@ pub fn SettingsPage() -> impl IntoView {
     let session = use_session();
     let agency_id = session.user.with_untracked(|u| u.as_ref().and_then(|u| u.agency.as_ref().map(|a| a.id.clone())));
     let Some(agency_id) = agency_id.filter(|_| is_for(session)) else {
-        return view! {
-            <section class="not-found" data-testid="forbidden">
-                <PageHeading text="Settings are for agency admins and managers" />
-                <A href="/accounts">"Back to the worklist"</A>
-            </section>
-        }
-        .into_any();
+        return view! { <Forbidden text="Settings are for agency admins and managers" /> }.into_any();
     };
     let agency = Fetch::new(move || {
         let id = agency_id.clone();

@@ -13,7 +13,7 @@ use crate::{
         staff::{Filter, StaffMember},
         Page, Problem,
     },
-    components::{Cursors, Fetch, FormError, Loaded, PageHeading, Pager},
+    components::{Cursors, Fetch, Forbidden, FormError, Loaded, PageHeading, Pager},
     format::label,
 };
 use debtflow_domain::staff::STAFF_ROLES;
@@ -43,6 +43,9 @@ enum Editing {
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
+    if !is_for(crate::session::use_session()) {
+        return view! { <Forbidden text="Staff are managed by agency admins" /> }.into_any();
+    }
     let filter = RwSignal::new(Filter { active: Some(true), ..Filter::default() });
     let cursors = Cursors::new();
     let list = Fetch::new(move || {
@@ -164,6 +167,7 @@ pub fn StaffPage() -> impl IntoView {
             </Loaded>
         </section>
     }
+    .into_any()
 }
 
 /// A temporary password, shown once, with what to do with it.

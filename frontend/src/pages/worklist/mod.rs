@@ -12,8 +12,8 @@ pub mod filters;
 mod table;
 
 use crate::{
-    api::{self, User},
-    components::{Empty, ErrorBox, Loading, PageHeading},
+    api::{self, Account, Page, User},
+    components::{Fetch, Loaded, PageHeading},
     format,
     session::use_session,
 };
@@ -49,7 +49,8 @@ pub fn WorklistPage() -> impl IntoView {
     let navigate = use_navigate();
     let query = use_query_map();
     let filters = Memo::new(move |_| query.with(|q| Filters::from_lookup(|k| q.get(k))));
-    let accounts = LocalResource::new(move || {
+    // The last page stays shown while the next is on its way.
+    let accounts = Fetch::new(move || {
         let f = filters.get();
         async move { api::accounts(&f.api_query()).await }
     });
@@ -118,24 +119,19 @@ pub fn WorklistPage() -> impl IntoView {
                 <bulk::BulkBar
                     list=list
                     on_assigned=move |_| {
-                        accounts.refetch();
+                        accounts.again();
                         total.refetch();
                     }
                 />
             </Show>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || {
-                    accounts
-                        .get()
-                        .map(|result| match result {
-                            Err(p) => view! { <ErrorBox problem=p retry=move |_| accounts.refetch() /> }.into_any(),
-                            Ok(page) if page.items.is_empty() => {
-                                view! { <Empty text="No accounts match these filters." /> }.into_any()
-                            }
-                            Ok(page) => view! { <table::Accounts list=list page=page /> }.into_any(),
-                        })
-                }}
-            </Transition>
+            <Loaded
+                state=accounts.state
+                retry=move |()| accounts.again()
+                empty={|page: &Page<Account>| page.items.is_empty().then_some("No accounts match these filters.")}
+                let:page
+            >
+                <table::Accounts list=list page=page />
+            </Loaded>
         </section>
     }
 }
