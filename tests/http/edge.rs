@@ -1,5 +1,5 @@
-//! What every request gets at the edge: problem+json errors, request ids, optional
-//! trailing slashes, rate limits.
+//! What every request gets at the edge: problem+json errors (405 with `Allow`), request
+//! ids, optional trailing slashes, rate limits.
 
 use debtflow_tests::{assert_problem, spawn_app, spawn_app_with};
 
@@ -21,6 +21,19 @@ async fn a_wrong_method_is_a_405_problem() {
 
     let body = assert_problem(response, 405).await;
     assert_eq!(body["type"], "urn:debtflow:problem:method-not-allowed");
+
+    // The API's paths under a method they do not take: 405, and `Allow` names those
+    // they do (from the OpenAPI document), before any authentication.
+    for (method, path, allow) in [
+        (reqwest::Method::DELETE, "/api/v1/accounts", "GET, POST"),
+        (reqwest::Method::PUT, "/api/v1/payments/0194e3c2-0000-7000-8000-000000000000", "GET"),
+        (reqwest::Method::DELETE, "/api/v1/auth/token", "POST"),
+    ] {
+        let response = app.client.request(method.clone(), app.url(path)).send().await.unwrap();
+        assert_eq!(response.headers().get("allow").map(|v| v.to_str().unwrap().to_owned()).as_deref(), Some(allow));
+        let body = assert_problem(response, 405).await;
+        assert_eq!(body["type"], "urn:debtflow:problem:method-not-allowed", "{method} {path}");
+    }
 }
 
 #[tokio::test]

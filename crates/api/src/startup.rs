@@ -6,7 +6,7 @@ use crate::{
     clock::Clock,
     config::Config,
     edge::{
-        json::BodyLimit, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits, request_id,
+        json::BodyLimit, methods, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits, request_id,
         security_headers,
     },
     imports::Importer,
@@ -149,7 +149,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
             .service(
                 web::scope("/api/v1")
                     .configure(routes::configure)
-                    .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound) })),
+                    .default_service(web::to(methods::unmatched)),
             )
             .default_service(spa::service(spa.clone()))
     })
