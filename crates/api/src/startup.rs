@@ -146,11 +146,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
             // Swagger UI before the /api/v1 scope, which would swallow its prefix.
             .service(web::redirect(path::DOCS_PREFIX, format!("{}/", path::DOCS_PREFIX)))
             .service(SwaggerUi::new(format!("{}/{{_:.*}}", path::DOCS_PREFIX)).url("/api/v1/schema", openapi.clone()))
-            .service(
-                web::scope("/api/v1")
-                    .configure(routes::configure)
-                    .default_service(web::to(methods::unmatched)),
-            )
+            .service(web::scope("/api/v1").configure(routes::configure).default_service(web::to(methods::unmatched)))
             .default_service(spa::service(spa.clone()))
     })
     .listen(listener)?

@@ -201,7 +201,17 @@ pub fn paged(filters: &str, limit: u32, cursor: &str) -> String {
     q
 }
 
-/// What a list answers with `format=csv` (`path` carries its filters and the format).
+/// The path of a list's CSV download: `path` (`/payments`) with its `filters` (a query
+/// string, maybe empty) and `format=csv`.
+pub fn csv_path(path: &str, filters: &str) -> String {
+    if filters.is_empty() {
+        format!("{path}?format=csv")
+    } else {
+        format!("{path}?{filters}&format=csv")
+    }
+}
+
+/// What a list answers with `format=csv` (`path` from [`csv_path`]).
 pub async fn csv(path: &str) -> ApiResult<String> {
     send(Method::GET, path, None, None).await?.text().await.map_err(Problem::decode)
 }
@@ -331,5 +341,7 @@ mod tests {
     fn pages_carry_their_filters_size_and_cursor() {
         assert_eq!(super::paged("", 50, ""), "limit=50");
         assert_eq!(super::paged("status=completed", 20, "a b"), "status=completed&limit=20&cursor=a%20b");
+        assert_eq!(super::csv_path("/payments", ""), "/payments?format=csv");
+        assert_eq!(super::csv_path("/audit-logs", "action=x"), "/audit-logs?action=x&format=csv");
     }
 }

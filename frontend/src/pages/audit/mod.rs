@@ -68,11 +68,8 @@ pub fn AuditPage() -> impl IntoView {
             <ExportCsv
                 export=Callback::new(move |()| {
                     let f = filters.get_untracked();
-                    let q = f.api_query(local_start_of);
-                    let sep = if q.is_empty() { "" } else { "&" };
-                    f.period_problem()
-                        .is_none()
-                        .then(|| (format!("/audit-logs?{q}{sep}format=csv"), csv_name("audit-log", f.from, f.to)))
+                    let path = api::csv_path("/audit-logs", &f.api_query(local_start_of));
+                    f.period_problem().is_none().then(|| (path, csv_name("audit-log", f.from, f.to)))
                 })
                 note="Every entry these filters select, not only this page."
             />

@@ -63,11 +63,8 @@ pub fn PaymentsPage() -> impl IntoView {
             <ExportCsv
                 export=Callback::new(move |()| {
                     let f = filters.get_untracked();
-                    let q = f.to_query();
-                    let sep = if q.is_empty() { "" } else { "&" };
-                    f.period_problem()
-                        .is_none()
-                        .then(|| (format!("/payments?{q}{sep}format=csv"), csv_name("payments", f.paid_from, f.paid_to)))
+                    let path = api::csv_path("/payments", &f.to_query());
+                    f.period_problem().is_none().then(|| (path, csv_name("payments", f.paid_from, f.paid_to)))
                 })
                 note="Every payment these filters select, not only this page."
             />
