@@ -19,10 +19,7 @@ mod toasts;
 
 use debtflow_domain::permission::Operation;
 use leptos::prelude::*;
-use leptos_router::{
-    components::{Router, A},
-    hooks::use_navigate,
-};
+use leptos_router::components::{Router, A};
 use session::{use_session, Session};
 
 #[component]
@@ -59,14 +56,15 @@ fn App() -> impl IntoView {
 #[component]
 fn Nav() -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
+    // Signed out, the app starts afresh at the sign-in page (a page load, not a route
+    // change): nothing of the session stays in memory, and a page whose code was still
+    // arriving cannot draw itself over the sign-in page once it arrives.
     let logout = move |_| {
-        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             api::logout().await;
-            navigate("/login", Default::default());
-            session.user.set(None);
-            session.lost.set(false);
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().replace("/login");
+            }
         });
     };
     view! {
@@ -109,7 +107,7 @@ fn Nav() -> impl IntoView {
                 </A>
             </Show>
             <Show when=move || session.user.with(|u| u.is_some())>
-                <button class="link logout" on:click=logout.clone() data-testid="logout">"Log out"</button>
+                <button class="link logout" on:click=logout data-testid="logout">"Log out"</button>
             </Show>
         </header>
     }
