@@ -3,6 +3,7 @@
 //! `debtflow openapi` into `openapi/openapi.json` (a test fails when they differ).
 
 use crate::{edge, problem, routes};
+use std::sync::LazyLock;
 use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
     Modify, OpenApi,
@@ -240,7 +241,66 @@ impl Modify for ProblemTypes {
     }
 }
 
+/// A path of the document, cut at its slashes (`{id}`: any one segment), and its methods.
+struct Route {
+    segments: Vec<String>,
+    methods: Vec<&'static str>,
+}
+
+static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
+    ApiDoc::openapi()
+        .paths
+        .paths
+        .iter()
+        .map(|(path, item)| {
+            let methods = [
+                ("DELETE", item.delete.is_some()),
+                ("GET", item.get.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+            ];
+            Route {
+                segments: path.split('/').map(str::to_owned).collect(),
+                methods: methods.iter().filter(|(_, has)| *has).map(|(m, _)| *m).collect(),
+            }
+        })
+        .collect()
+});
+
+/// The methods the API takes at `path`, in alphabetical order (none: not the API's).
+pub fn allowed(path: &str) -> Vec<&'static str> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let mut methods: Vec<&'static str> = ROUTES
+        .iter()
+        .filter(|route| {
+            route.segments.len() == segments.len()
+                && route.segments.iter().zip(&segments).all(|(r, s)| r == s || (r.starts_with('{') && !s.is_empty()))
+        })
+        .flat_map(|route| route.methods.iter().copied())
+        .collect();
+    methods.sort_unstable();
+    methods.dedup();
+    methods
+}
+
 /// The document as pretty JSON, as committed in `openapi/openapi.json`.
 pub fn json() -> String {
     ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serializes")
+}
+
+#[cfg(test)]
+mod allowed_tests {
+    use super::*;
+
+    #[test]
+    fn the_methods_of_a_path_come_from_the_document() {
+        assert_eq!(allowed("/api/v1/accounts"), ["GET", "POST"]);
+        assert_eq!(allowed("/api/v1/accounts/"), ["GET", "POST"]);
+        assert_eq!(allowed("/api/v1/payments/0194e3c2-0000-7000-8000-000000000000"), ["GET"]);
+        // `assign` is a path of its own and an `{id}` of another.
+        assert_eq!(allowed("/api/v1/accounts/assign"), ["GET", "PATCH", "POST"]);
+        assert!(allowed("/api/v1/nothing-here").is_empty());
+        assert!(allowed("/api/v1/accounts//timeline").is_empty());
+    }
 }

@@ -6,7 +6,7 @@ use crate::{
     clock::Clock,
     config::Config,
     edge::{
-        json::BodyLimit, methods, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits, request_id,
+        json::BodyLimit, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits, request_id,
         security_headers,
     },
     imports::Importer,
@@ -19,8 +19,9 @@ use crate::{
 };
 use actix_web::{
     dev::Server,
+    http::header::{self, HeaderValue},
     middleware::{from_fn, ErrorHandlers},
-    web, App, HttpServer,
+    web, App, HttpRequest, HttpResponse, HttpServer, ResponseError,
 };
 use sqlx::PgPool;
 use std::{net::TcpListener, sync::Arc, time::Duration};
@@ -146,7 +147,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
             // Swagger UI before the /api/v1 scope, which would swallow its prefix.
             .service(web::redirect(path::DOCS_PREFIX, format!("{}/", path::DOCS_PREFIX)))
             .service(SwaggerUi::new(format!("{}/{{_:.*}}", path::DOCS_PREFIX)).url("/api/v1/schema", openapi.clone()))
-            .service(web::scope("/api/v1").configure(routes::configure).default_service(web::to(methods::unmatched)))
+            .service(web::scope("/api/v1").configure(routes::configure).default_service(web::to(unmatched)))
             .default_service(spa::service(spa.clone()))
     })
     .listen(listener)?
@@ -184,4 +185,18 @@ fn fire_follow_ups(db: PgPool, clock: Clock, server: std::sync::Weak<Hub>) {
             }
         }
     });
+}
+
+/// The `/api/v1` scope's default service: 405 with `Allow` when the path is the API's
+/// under other methods (read from the OpenAPI document), else 404.
+async fn unmatched(req: HttpRequest) -> HttpResponse {
+    let methods = crate::openapi::allowed(req.path());
+    if methods.is_empty() {
+        return ApiError::NotFound.error_response();
+    }
+    let mut response = ApiError::MethodNotAllowed.error_response();
+    if let Ok(allow) = HeaderValue::from_str(&methods.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, allow);
+    }
+    response
 }

@@ -1,10 +1,9 @@
 //! The HTTP edge: what every request passes through before and after its handler —
 //! request ids and access logs, metrics, rate limits, path normalization, the JSON
-//! body extractor, security headers, the error-body normalization of `crate::problem`
-//! and the answer to a request no route takes (404, or 405 with `Allow`).
+//! body extractor, security headers and the error-body normalization of
+//! `crate::problem`.
 
 pub mod json;
-pub mod methods;
 pub mod metrics;
 pub mod path;
 pub mod query;
