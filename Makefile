@@ -21,7 +21,7 @@ endif
 
 NEXTEST := $(shell command -v cargo-nextest >/dev/null 2>&1 && echo "cargo nextest run" || echo "cargo test")
 
-.PHONY: help run serve test lint unit wasm-check e2e bench openapi spa tools db db-stop clean-data
+.PHONY: help run serve test lint unit wasm-target wasm-check e2e bench openapi spa tools db db-stop clean-data
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -53,7 +53,11 @@ endif
 test: lint unit wasm-check e2e
 	@echo "make test: all green"
 
-lint:
+# The SPA is linted (and checked) for the browser: the wasm32 target first.
+wasm-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+lint: wasm-target
 	cargo fmt --all --check
 	python3 scripts/module-cycles.py
 	cargo clippy --workspace --all-targets --exclude debtflow-frontend -- -D warnings
@@ -70,8 +74,7 @@ endif
 	DATABASE_URL='$(TEST_DATABASE_URL)' $(NEXTEST) --workspace --no-fail-fast
 
 # The domain crate must stay free of IO and build for the browser, like the SPA.
-wasm-check:
-	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+wasm-check: wasm-target
 	cargo check -p debtflow-domain -p debtflow-frontend --target wasm32-unknown-unknown
 	@if cargo tree -p debtflow-domain -e normal --prefix none | grep -Eq '^(sqlx|tokio|actix|reqwest|hyper|mio) '; then \
 	  echo "debtflow-domain depends on an IO crate:"; cargo tree -p debtflow-domain -e normal; exit 1; fi
