@@ -73,11 +73,12 @@ endif
 	cargo build -p debtflow-api --bin debtflow
 	DATABASE_URL='$(TEST_DATABASE_URL)' $(NEXTEST) --workspace --no-fail-fast
 
-# The domain crate must stay free of IO and build for the browser, like the SPA.
+# The domain and wire crates must stay free of IO and build for the browser, like the SPA.
 wasm-check: wasm-target
-	cargo check -p debtflow-domain -p debtflow-frontend --target wasm32-unknown-unknown
-	@if cargo tree -p debtflow-domain -e normal --prefix none | grep -Eq '^(sqlx|tokio|actix|reqwest|hyper|mio) '; then \
-	  echo "debtflow-domain depends on an IO crate:"; cargo tree -p debtflow-domain -e normal; exit 1; fi
+	cargo check -p debtflow-domain -p debtflow-wire -p debtflow-frontend --target wasm32-unknown-unknown
+	@for c in debtflow-domain debtflow-wire; do \
+	  if cargo tree -p $$c -e normal --prefix none | grep -Eq '^(sqlx|tokio|actix|reqwest|hyper|mio|utoipa) '; then \
+	    echo "$$c depends on an IO or documentation crate:"; cargo tree -p $$c -e normal; exit 1; fi; done
 
 # The SPA's journeys in headless Chromium against a real server (scripts/e2e.sh
 # installs Chromium and playwright-core when missing).

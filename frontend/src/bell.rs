@@ -112,7 +112,7 @@ fn Panel(close: Callback<()>) -> impl IntoView {
     let open_item = move |n: Notification| {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            if n.is_unread() && api::notifications::mark_read(&n.id).await.is_ok() {
+            if n.is_unread() && api::notifications::mark_read(n.id).await.is_ok() {
                 live.refresh_count();
             }
             close.run(());
@@ -174,7 +174,7 @@ pub fn NotificationText(n: Notification) -> impl IntoView {
                 {n.title}
             </strong>
             <span class="body">{n.body}</span>
-            <time class="muted" datetime=n.created_at.clone()>{format::datetime(&n.created_at)}</time>
+            <time class="muted" datetime=format::iso(&n.created_at)>{format::datetime(&n.created_at)}</time>
         </span>
     }
 }

@@ -1,16 +1,12 @@
 //! Pure display helpers: money, dates, labels, URL encoding. No browser calls except
 //! `today` and `local_datetime`, so everything else is unit-tested on the host.
 
-use chrono::NaiveDate;
-use debtflow_domain::Currency;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Timelike, Utc};
+use debtflow_domain::{Currency, Priority};
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::str::FromStr;
 
-/// `1250.5`, `USD` → `1,250.50 USD`; an unparsable amount is shown as given.
-pub fn money(amount: &str, currency: &str) -> String {
-    let Ok(value) = Decimal::from_str(amount.trim()) else {
-        return format!("{amount} {currency}");
-    };
+/// `1250.5`, `USD` → `1,250.50 USD`.
+pub fn money(value: &Decimal, currency: &str) -> String {
     let places = Currency::parse(currency).map(|c| c.minor_units()).unwrap_or(2);
     let value = value.round_dp_with_strategy(places, RoundingStrategy::MidpointNearestEven);
     let text = format!("{:.*}", places as usize, value.abs());
@@ -41,21 +37,19 @@ fn grouped(digits: &str) -> String {
     out
 }
 
-/// `2026-11-23T08:03:59.123Z` → `2026-11-23 08:03`.
-pub fn datetime(iso: &str) -> String {
-    match iso.split_once('T') {
-        Some((d, t)) => format!("{d} {}", t.get(..5).unwrap_or(t)),
-        None => iso.to_string(),
-    }
+/// `2026-11-23T08:03:59.123Z` → `2026-11-23 08:03` (UTC).
+pub fn datetime(at: &DateTime<Utc>) -> String {
+    format!("{} {:02}:{:02}", at.date_naive(), at.hour(), at.minute())
 }
 
-/// An instant (`2026-11-23T13:03:59.123Z`) in the browser's time zone:
-/// `2026-11-23 08:03` in New York; an unreadable one as [`datetime`] shows it.
-pub fn local_datetime(iso: &str) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(iso));
-    if d.get_time().is_nan() {
-        return datetime(iso);
-    }
+/// An instant as the API writes it, for `<time datetime>`: `2026-11-23T08:03:59.123Z`.
+pub fn iso(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// An instant in the browser's time zone: 13:03 UTC is `2026-11-23 08:03` in New York.
+pub fn local_datetime(at: &DateTime<Utc>) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64));
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}",
         d.get_full_year(),
@@ -77,8 +71,8 @@ pub fn label(snake: &str) -> String {
 }
 
 /// The priority marker: 0 low … 3 urgent.
-pub fn priority(p: i16) -> &'static str {
-    match p {
+pub fn priority(p: Priority) -> &'static str {
+    match p.value() {
         3 => "Urgent",
         2 => "High",
         1 => "Normal",
@@ -117,9 +111,8 @@ pub fn today() -> NaiveDate {
 }
 
 /// A ratio as a percentage: `0.1235` → `12.4%`; `—` when there is none.
-pub fn percent(ratio: Option<&str>) -> String {
+pub fn percent(ratio: Option<Decimal>) -> String {
     ratio
-        .and_then(|r| Decimal::from_str(r.trim()).ok())
         .map(|r| {
             format!(
                 "{}%",
@@ -135,6 +128,10 @@ pub fn percent(ratio: Option<&str>) -> String {
 mod tests {
     use super::*;
 
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn dates_are_read_as_the_api_writes_them() {
         assert_eq!(date("2026-03-10"), NaiveDate::from_ymd_opt(2026, 3, 10));
@@ -146,11 +143,11 @@ mod tests {
 
     #[test]
     fn money_groups_thousands_and_pads_minor_units() {
-        assert_eq!(money("1250.5", "USD"), "1,250.50 USD");
-        assert_eq!(money("0", "USD"), "0.00 USD");
-        assert_eq!(money("1234567.891", "EUR"), "1,234,567.89 EUR");
-        assert_eq!(money("999", "USD"), "999.00 USD");
-        assert_eq!(money("-45.1", "USD"), "-45.10 USD");
+        assert_eq!(money(&d("1250.5"), "USD"), "1,250.50 USD");
+        assert_eq!(money(&d("0"), "USD"), "0.00 USD");
+        assert_eq!(money(&d("1234567.891"), "EUR"), "1,234,567.89 EUR");
+        assert_eq!(money(&d("999"), "USD"), "999.00 USD");
+        assert_eq!(money(&d("-45.1"), "USD"), "-45.10 USD");
     }
 
     #[test]
@@ -163,22 +160,18 @@ mod tests {
 
     #[test]
     fn money_follows_the_currency_exponent() {
-        assert_eq!(money("1500", "JPY"), "1,500 JPY");
-        assert_eq!(money("12.5", "KWD"), "12.500 KWD");
-    }
-
-    #[test]
-    fn money_shows_garbage_as_given() {
-        assert_eq!(money("n/a", "USD"), "n/a USD");
+        assert_eq!(money(&d("1500"), "JPY"), "1,500 JPY");
+        assert_eq!(money(&d("12.5"), "KWD"), "12.500 KWD");
     }
 
     #[test]
     fn labels_and_dates() {
         assert_eq!(label("in_contact"), "In contact");
         assert_eq!(label("payment_plan"), "Payment plan");
-        assert_eq!(datetime("2026-11-23T08:03:59.123Z"), "2026-11-23 08:03");
-        assert_eq!(datetime("2026-11-23"), "2026-11-23");
-        assert_eq!(priority(3), "Urgent");
+        let at = "2026-11-23T08:03:59.123Z".parse().unwrap();
+        assert_eq!(datetime(&at), "2026-11-23 08:03");
+        assert_eq!(iso(&at), "2026-11-23T08:03:59.123Z");
+        assert_eq!(priority(Priority::try_from(3).unwrap()), "Urgent");
     }
 
     #[test]
@@ -191,10 +184,9 @@ mod tests {
 
     #[test]
     fn percentages() {
-        assert_eq!(percent(Some("0.1235")), "12.4%");
-        assert_eq!(percent(Some("0.5000")), "50%");
-        assert_eq!(percent(Some("0")), "0%");
+        assert_eq!(percent(Some(d("0.1235"))), "12.4%");
+        assert_eq!(percent(Some(d("0.5000"))), "50%");
+        assert_eq!(percent(Some(d("0"))), "0%");
         assert_eq!(percent(None), "—");
-        assert_eq!(percent(Some("x")), "—");
     }
 }

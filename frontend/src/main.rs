@@ -8,6 +8,8 @@ mod api;
 mod bell;
 mod chart;
 mod components;
+#[cfg(test)]
+mod fixtures;
 mod format;
 mod live;
 mod markup;

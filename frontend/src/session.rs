@@ -61,9 +61,7 @@ impl Session {
     /// date a form proposes for today. The device may be a day ahead of the agency, and
     /// the server refuses a payment dated after the agency's today.
     pub fn today(&self) -> chrono::NaiveDate {
-        self.user
-            .with_untracked(|u| u.as_ref().and_then(|u| u.today.as_deref().and_then(crate::format::date)))
-            .unwrap_or_else(crate::format::today)
+        self.user.with_untracked(|u| u.as_ref().and_then(|u| u.today)).unwrap_or_else(crate::format::today)
     }
 
     /// The server's approval window of backdated payments, in days (`None` before

@@ -18,7 +18,7 @@ pub fn Toasts() -> impl IntoView {
     let live = use_live();
     view! {
         <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
-            <For each=move || live.toasts.get() key=|n| n.id.clone() children=|n| view! { <Toast n=n /> } />
+            <For each=move || live.toasts.get() key=|n| n.id children=|n| view! { <Toast n=n /> } />
         </div>
     }
 }
@@ -27,15 +27,8 @@ pub fn Toasts() -> impl IntoView {
 fn Toast(n: Notification) -> impl IntoView {
     let live = use_live();
     let navigate = use_navigate();
-    let id = n.id.clone();
-    let timer = set_timeout_with_handle(
-        {
-            let id = id.clone();
-            move || live.dismiss(&id)
-        },
-        SHOWN_FOR,
-    )
-    .ok();
+    let id = n.id;
+    let timer = set_timeout_with_handle(move || live.dismiss(id), SHOWN_FOR).ok();
     on_cleanup(move || {
         if let Some(t) = timer {
             t.clear();
@@ -44,11 +37,11 @@ fn Toast(n: Notification) -> impl IntoView {
     let open = {
         let n = n.clone();
         move |_| {
-            live.dismiss(&n.id);
+            live.dismiss(n.id);
             let n = n.clone();
             let navigate = navigate.clone();
             leptos::task::spawn_local(async move {
-                if api::notifications::mark_read(&n.id).await.is_ok() {
+                if api::notifications::mark_read(n.id).await.is_ok() {
                     live.refresh_count();
                 }
             });
@@ -57,14 +50,13 @@ fn Toast(n: Notification) -> impl IntoView {
             }
         }
     };
-    let close_id = id.clone();
     view! {
         <div class="toast" data-testid="toast">
             <button class="toast-open" on:click=open>
                 <strong>{n.title.clone()}</strong>
                 <span>{n.body.clone()}</span>
             </button>
-            <button class="toast-close" aria-label="Close" title="Close" on:click=move |_| live.dismiss(&close_id)>
+            <button class="toast-close" aria-label="Close" title="Close" on:click=move |_| live.dismiss(id)>
                 "×"
             </button>
         </div>

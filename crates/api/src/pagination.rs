@@ -5,9 +5,9 @@
 //! key. A cursor of another list, or garbage, is a 422 naming `cursor`.
 
 use crate::problem::ApiError;
-use serde::{Deserialize, Serialize};
+pub use debtflow_wire::page::Page;
+use serde::Deserialize;
 use std::fmt::Write;
-use utoipa::ToSchema;
 
 /// A page size: 1 to 200 rows, 50 when not given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -30,27 +30,17 @@ impl TryFrom<u32> for PageSize {
     }
 }
 
-/// One page of a list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Page<T: ToSchema> {
-    pub items: Vec<T>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}
-
-impl<T: ToSchema> Page<T> {
-    /// Builds a page from `limit + 1` fetched rows: the extra row only says that
-    /// there is a next page, whose cursor `key` computes from the last item kept.
-    pub fn from_rows<R>(
-        rows: Vec<R>,
-        limit: i64,
-        list: &str,
-        key: impl Fn(&R) -> Vec<String>,
-        item: impl Fn(R) -> T,
-    ) -> Self {
-        let (rows, next_cursor) = split(rows, limit, list, key);
-        Page { items: rows.into_iter().map(item).collect(), next_cursor }
-    }
+/// Builds a page from `limit + 1` fetched rows: the extra row only says that there is
+/// a next page, whose cursor `key` computes from the last item kept.
+pub fn page<R, T>(
+    rows: Vec<R>,
+    limit: i64,
+    list: &str,
+    key: impl Fn(&R) -> Vec<String>,
+    item: impl Fn(R) -> T,
+) -> Page<T> {
+    let (rows, next_cursor) = split(rows, limit, list, key);
+    Page { items: rows.into_iter().map(item).collect(), next_cursor }
 }
 
 /// Keeps the first `limit` of `limit + 1` fetched rows and the cursor of the next page,
@@ -146,10 +136,10 @@ mod tests {
 
     #[test]
     fn a_page_has_a_cursor_only_when_more_rows_exist() {
-        let page = Page::<String>::from_rows(vec![1, 2, 3], 2, "n", |r| vec![r.to_string()], |r| r.to_string());
-        assert_eq!(page.items, ["1", "2"]);
-        assert_eq!(decode("n", page.next_cursor.as_deref().unwrap(), 1).unwrap(), ["2"]);
-        let last = Page::<String>::from_rows(vec![1, 2], 2, "n", |r| vec![r.to_string()], |r| r.to_string());
+        let first = page(vec![1, 2, 3], 2, "n", |r| vec![r.to_string()], |r| r.to_string());
+        assert_eq!(first.items, ["1", "2"]);
+        assert_eq!(decode("n", first.next_cursor.as_deref().unwrap(), 1).unwrap(), ["2"]);
+        let last = page(vec![1, 2], 2, "n", |r| vec![r.to_string()], |r| r.to_string());
         assert_eq!(last.next_cursor, None);
     }
 }

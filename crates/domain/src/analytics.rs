@@ -25,11 +25,26 @@ pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
 };
 
 /// Business dates `from` to `to`, both included, in the agency's calendar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "Dates")]
 pub struct Period {
     from: NaiveDate,
     to: NaiveDate,
+}
+
+/// A period as written, checked by [`Period::new`] (with no limit on its length) when read.
+#[derive(serde::Deserialize)]
+struct Dates {
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+impl TryFrom<Dates> for Period {
+    type Error = PeriodError;
+    fn try_from(d: Dates) -> Result<Self, PeriodError> {
+        Period::new(d.from, d.to, i64::MAX)
+    }
 }
 
 /// Why dates do not make a period.

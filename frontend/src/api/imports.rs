@@ -3,58 +3,11 @@
 //! call), the history, one import's progress, its row errors (JSON pages, or the CSV
 //! download) and the agency's column mappings.
 
-use super::{enc, get, paged, send, send_body, ApiResult, Body, Problem};
-use debtflow_domain::import::{ImportSource, ImportStatus};
+use super::{get, paged, send, send_body, ApiResult, Body, Problem};
+pub use debtflow_wire::imports::{Import, ImportError, Mappings, NamedMapping};
+use debtflow_wire::Page;
 use gloo_net::http::Method;
-use serde::Deserialize;
-
-/// An import and its progress, as `GET /imports/{id}` and the stream's
-/// `import_progress` show it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Import {
-    pub id: String,
-    pub status: ImportStatus,
-    pub source: ImportSource,
-    pub file_name: String,
-    #[serde(default)]
-    pub total_rows: Option<i64>,
-    pub processed: i64,
-    pub created: i64,
-    pub updated: i64,
-    pub skipped: i64,
-    pub failed: i64,
-    #[serde(default)]
-    pub error: Option<String>,
-    #[serde(default)]
-    pub created_by: Option<String>,
-    #[serde(default)]
-    pub created_by_name: Option<String>,
-    pub created_at: String,
-    #[serde(default)]
-    pub started_at: Option<String>,
-    #[serde(default)]
-    pub finished_at: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct ImportError {
-    /// The file's line (the header is line 1).
-    pub row: i64,
-    #[serde(default)]
-    pub column: Option<String>,
-    pub value: String,
-    pub message: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Mapping {
-    pub name: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct Mappings {
-    items: Vec<Mapping>,
-}
+use uuid::Uuid;
 
 /// What became of an upload.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,38 +35,26 @@ pub async fn upload(file: &web_sys::File, mapping: &str, force: bool) -> ApiResu
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct ImportPage {
-    pub items: Vec<Import>,
-    pub next_cursor: Option<String>,
-}
-
 /// The agency's imports, newest first.
-pub async fn list(limit: u32, cursor: &str) -> ApiResult<ImportPage> {
+pub async fn list(limit: u32, cursor: &str) -> ApiResult<Page<Import>> {
     get(&format!("/imports?{}", paged("", limit, cursor))).await
 }
 
-pub async fn one(id: &str) -> ApiResult<Import> {
-    get(&format!("/imports/{}", enc(id))).await
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct ErrorPage {
-    pub items: Vec<ImportError>,
-    pub next_cursor: Option<String>,
+pub async fn one(id: Uuid) -> ApiResult<Import> {
+    get(&format!("/imports/{}", id)).await
 }
 
 /// The first `limit` row errors of an import, in row order.
-pub async fn errors(id: &str, limit: u32) -> ApiResult<ErrorPage> {
-    get(&format!("/imports/{}/errors?limit={limit}", enc(id))).await
+pub async fn errors(id: Uuid, limit: u32) -> ApiResult<Page<ImportError>> {
+    get(&format!("/imports/{}/errors?limit={limit}", id)).await
 }
 
 /// Every row error as the CSV the API writes (`row,column,value,message`).
-pub async fn errors_csv(id: &str) -> ApiResult<String> {
-    let resp = send(Method::GET, &format!("/imports/{}/errors?format=csv", enc(id)), None, None).await?;
+pub async fn errors_csv(id: Uuid) -> ApiResult<String> {
+    let resp = send(Method::GET, &format!("/imports/{}/errors?format=csv", id), None, None).await?;
     resp.text().await.map_err(Problem::decode)
 }
 
-pub async fn mappings() -> ApiResult<Vec<Mapping>> {
+pub async fn mappings() -> ApiResult<Vec<NamedMapping>> {
     get::<Mappings>("/imports/mappings").await.map(|m| m.items)
 }

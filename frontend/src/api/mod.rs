@@ -10,8 +10,10 @@
 
 use debtflow_domain::{fee::FeeKind, payment::PaymentStatus, plan::PlanStatus, AccountStatus};
 use gloo_net::http::{Method, RequestBuilder, Response};
+use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
+use uuid::Uuid;
 
 pub mod analytics;
 pub mod audit;
@@ -227,23 +229,19 @@ pub async fn accounts(query: &str) -> ApiResult<Page<Account>> {
 
 /// How many accounts the worklist's filters select (`query`: the filters alone).
 pub async fn count_accounts(query: &str) -> ApiResult<i64> {
-    #[derive(serde::Deserialize)]
-    struct Count {
-        total: i64,
-    }
-    get::<Count>(&format!("/accounts/count?{query}")).await.map(|c| c.total)
+    get::<AccountCount>(&format!("/accounts/count?{query}")).await.map(|c| c.total)
 }
 
-pub async fn account(id: &str) -> ApiResult<AccountDetail> {
-    get(&format!("/accounts/{}", enc(id))).await
+pub async fn account(id: Uuid) -> ApiResult<AccountDetail> {
+    get(&format!("/accounts/{}", id)).await
 }
 
-pub async fn timeline(id: &str) -> ApiResult<Page<TimelineEvent>> {
-    get(&format!("/accounts/{}/timeline?limit=100", enc(id))).await
+pub async fn timeline(id: Uuid) -> ApiResult<Page<TimelineEvent>> {
+    get(&format!("/accounts/{}/timeline?limit=100", id)).await
 }
 
-pub async fn ledger(id: &str) -> ApiResult<Ledger> {
-    get(&format!("/accounts/{}/ledger?limit=100", enc(id))).await
+pub async fn ledger(id: Uuid) -> ApiResult<Ledger> {
+    get(&format!("/accounts/{}/ledger?limit=100", id)).await
 }
 
 pub async fn collectors() -> ApiResult<Page<User>> {
@@ -251,46 +249,46 @@ pub async fn collectors() -> ApiResult<Page<User>> {
 }
 
 /// `PATCH /accounts/{id}`: contact data, priority, due date (only the fields given).
-pub async fn update_account(id: &str, body: &Value) -> ApiResult<AccountDetail> {
-    patch(&format!("/accounts/{}", enc(id)), body).await
+pub async fn update_account(id: Uuid, body: &Value) -> ApiResult<AccountDetail> {
+    patch(&format!("/accounts/{}", id), body).await
 }
 
 /// `POST /accounts/{id}/pauses`: the account does not age from `starts_on` to `ends_on`.
-pub async fn pause_aging(id: &str, body: &Value) -> ApiResult<Value> {
-    post(&format!("/accounts/{}/pauses", enc(id)), body, None).await
+pub async fn pause_aging(id: Uuid, body: &Value) -> ApiResult<Value> {
+    post(&format!("/accounts/{}/pauses", id), body, None).await
 }
 
-pub async fn add_note(id: &str, body: &str) -> ApiResult<TimelineEvent> {
-    post(&format!("/accounts/{}/notes", enc(id)), &json!({ "body": body }), None).await
+pub async fn add_note(id: Uuid, body: &str) -> ApiResult<TimelineEvent> {
+    post(&format!("/accounts/{}/notes", id), &json!({ "body": body }), None).await
 }
 
-pub async fn transition(id: &str, to: AccountStatus, reason: &str) -> ApiResult<AccountDetail> {
-    post(&format!("/accounts/{}/transition", enc(id)), &json!({ "to": to, "reason": reason }), None).await
+pub async fn transition(id: Uuid, to: AccountStatus, reason: &str) -> ApiResult<AccountDetail> {
+    post(&format!("/accounts/{}/transition", id), &json!({ "to": to, "reason": reason }), None).await
 }
 
 pub async fn record_payment(body: &Value, key: &str) -> ApiResult<Payment> {
     post("/payments", body, Some(key)).await
 }
 
-pub async fn propose_plan(account_id: &str, body: &Value, key: &str) -> ApiResult<Plan> {
-    post(&format!("/accounts/{}/plans", enc(account_id)), body, Some(key)).await
+pub async fn propose_plan(account_id: Uuid, body: &Value, key: &str) -> ApiResult<Plan> {
+    post(&format!("/accounts/{}/plans", account_id), body, Some(key)).await
 }
 
 /// Changes a draft's terms (the same body as a proposal).
-pub async fn edit_plan(plan_id: &str, body: &Value) -> ApiResult<Plan> {
-    patch(&format!("/plans/{}", enc(plan_id)), body).await
+pub async fn edit_plan(plan_id: Uuid, body: &Value) -> ApiResult<Plan> {
+    patch(&format!("/plans/{}", plan_id), body).await
 }
 
 /// Deletes a draft.
-pub async fn delete_plan(plan_id: &str) -> ApiResult<()> {
-    delete(&format!("/plans/{}", enc(plan_id))).await
+pub async fn delete_plan(plan_id: Uuid) -> ApiResult<()> {
+    delete(&format!("/plans/{}", plan_id)).await
 }
 
-pub async fn submit_plan(plan_id: &str, key: &str) -> ApiResult<Plan> {
-    post(&format!("/plans/{}/submit", enc(plan_id)), &json!({}), Some(key)).await
+pub async fn submit_plan(plan_id: Uuid, key: &str) -> ApiResult<Plan> {
+    post(&format!("/plans/{}/submit", plan_id), &json!({}), Some(key)).await
 }
 
-pub async fn bulk_assign(account_ids: Vec<String>, collector_id: &str) -> ApiResult<Value> {
+pub async fn bulk_assign(account_ids: Vec<Uuid>, collector_id: Uuid) -> ApiResult<Value> {
     post("/accounts/assign", &json!({ "account_ids": account_ids, "collector_ids": [collector_id] }), None).await
 }
 
@@ -307,31 +305,30 @@ pub async fn pending_payments() -> ApiResult<Page<Payment>> {
 }
 
 /// `what` is `plans` or `payments`, `decision` `approve` or `reject`.
-pub async fn decide(what: &str, id: &str, decision: &str, reason: &str, key: &str) -> ApiResult<Value> {
+pub async fn decide(what: &str, id: Uuid, decision: &str, reason: &str, key: &str) -> ApiResult<Value> {
     let body = if reason.trim().is_empty() { json!({}) } else { json!({ "reason": reason.trim() }) };
-    post(&format!("/{what}/{}/{decision}", enc(id)), &body, Some(key)).await
+    post(&format!("/{what}/{}/{decision}", id), &body, Some(key)).await
 }
 
-pub async fn payments_of(account_id: &str) -> ApiResult<Page<Payment>> {
-    get(&format!("/payments?account_id={}&limit=200", enc(account_id))).await
+pub async fn payments_of(account_id: Uuid) -> ApiResult<Page<Payment>> {
+    get(&format!("/payments?account_id={}&limit=200", account_id)).await
 }
 
-pub async fn refund(payment_id: &str, amount: &str, reason: &str, key: &str) -> ApiResult<Payment> {
-    post(&format!("/payments/{}/refund", enc(payment_id)), &json!({ "amount": amount, "reason": reason }), Some(key))
-        .await
+pub async fn refund(payment_id: Uuid, amount: Decimal, reason: &str, key: &str) -> ApiResult<Payment> {
+    post(&format!("/payments/{}/refund", payment_id), &json!({ "amount": amount, "reason": reason }), Some(key)).await
 }
 
-pub async fn fees(account_id: &str) -> ApiResult<Vec<Fee>> {
-    get(&format!("/accounts/{}/fees", enc(account_id))).await
+pub async fn fees(account_id: Uuid) -> ApiResult<Vec<Fee>> {
+    get(&format!("/accounts/{}/fees", account_id)).await
 }
 
-pub async fn assess_fee(account_id: &str, kind: FeeKind, amount: &str, reason: &str, key: &str) -> ApiResult<Fee> {
+pub async fn assess_fee(account_id: Uuid, kind: FeeKind, amount: Decimal, reason: &str, key: &str) -> ApiResult<Fee> {
     let body = json!({ "kind": kind, "amount": amount, "reason": reason });
-    post(&format!("/accounts/{}/fees", enc(account_id)), &body, Some(key)).await
+    post(&format!("/accounts/{}/fees", account_id), &body, Some(key)).await
 }
 
-pub async fn waive_fee(account_id: &str, fee_id: &str, reason: &str, key: &str) -> ApiResult<Fee> {
-    let path = format!("/accounts/{}/fees/{}/waive", enc(account_id), enc(fee_id));
+pub async fn waive_fee(account_id: Uuid, fee_id: Uuid, reason: &str, key: &str) -> ApiResult<Fee> {
+    let path = format!("/accounts/{}/fees/{}/waive", account_id, fee_id);
     post(&path, &json!({ "reason": reason }), Some(key)).await
 }
 

@@ -2,57 +2,9 @@
 //! pages with the unread count), marking read, deleting, and the preferences of each
 //! kind. The live stream of them is [`crate::live`].
 
-use super::{delete, enc, get, paged, post, put, ApiResult};
-use debtflow_domain::notification::{EmailDelivery, NotificationKind};
-use serde::Deserialize;
+use super::{delete, get, paged, post, put, ApiResult};
+pub use debtflow_wire::notifications::{KindPreference, MarkedRead, Notification, NotificationPage, UnreadCount};
 use serde_json::{json, Map, Value};
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Notification {
-    pub id: String,
-    pub kind: NotificationKind,
-    pub title: String,
-    pub body: String,
-    /// The SPA page it is about (`/accounts/…`, `/approvals`), if any.
-    #[serde(default)]
-    pub link: Option<String>,
-    pub created_at: String,
-    #[serde(default)]
-    pub read_at: Option<String>,
-}
-
-impl Notification {
-    pub fn is_unread(&self) -> bool {
-        self.read_at.is_none()
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct NotificationPage {
-    pub items: Vec<Notification>,
-    pub next_cursor: Option<String>,
-    pub unread_count: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct UnreadCount {
-    unread_count: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct MarkedRead {
-    unread_count: i64,
-}
-
-/// A kind's preference for the caller.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct KindPreference {
-    pub kind: NotificationKind,
-    pub in_app: bool,
-    pub email: EmailDelivery,
-    /// Cannot be hidden from the app.
-    pub mandatory: bool,
-}
 
 /// A page of the caller's notifications, newest first.
 pub async fn list(unread_only: bool, limit: u32, cursor: &str) -> ApiResult<NotificationPage> {
@@ -64,8 +16,8 @@ pub async fn unread_count() -> ApiResult<i64> {
     get::<UnreadCount>("/notifications/unread-count").await.map(|c| c.unread_count)
 }
 
-pub async fn mark_read(id: &str) -> ApiResult<Notification> {
-    post(&format!("/notifications/{}/read", enc(id)), &json!({}), None).await
+pub async fn mark_read(id: uuid::Uuid) -> ApiResult<Notification> {
+    post(&format!("/notifications/{}/read", id), &json!({}), None).await
 }
 
 /// Marks every notification read; the unread count after.
@@ -73,8 +25,8 @@ pub async fn mark_all_read() -> ApiResult<i64> {
     post::<MarkedRead>("/notifications/read-all", &json!({}), None).await.map(|m| m.unread_count)
 }
 
-pub async fn remove(id: &str) -> ApiResult<()> {
-    delete(&format!("/notifications/{}", enc(id))).await
+pub async fn remove(id: uuid::Uuid) -> ApiResult<()> {
+    delete(&format!("/notifications/{}", id)).await
 }
 
 pub async fn preferences() -> ApiResult<Vec<KindPreference>> {
@@ -96,12 +48,13 @@ pub fn preference_body(changes: &[KindPreference]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use debtflow_domain::notification::{EmailDelivery, NotificationKind};
 
     #[test]
     fn a_notification_reads_as_the_api_writes_it() {
         let n: Notification = serde_json::from_value(json!({
-            "id": "n1", "kind": "plan_pending_approval", "title": "A plan waits", "body": "6 × 100.00",
-            "entity_type": "account", "entity_id": "a1", "link": "/approvals",
+            "id": "0193a1b2-0000-7000-8000-000000000001", "kind": "plan_pending_approval", "title": "A plan waits", "body": "6 × 100.00",
+            "entity_type": "account", "entity_id": "0193a1b2-0000-7000-8000-0000000000a1", "link": "/approvals",
             "created_at": "2026-11-30T10:00:00Z", "read_at": null
         }))
         .expect("a notification");
@@ -117,6 +70,7 @@ mod tests {
             in_app: false,
             email: EmailDelivery::DailyDigest,
             mandatory: false,
+            chosen: true,
         };
         assert_eq!(preference_body(&[p]), json!({ "account_assigned": { "in_app": false, "email": "daily_digest" } }));
     }

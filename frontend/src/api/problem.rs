@@ -54,11 +54,11 @@ impl Problem {
 
     /// The amount typed in `field`, in the app's own format (`1,250.00`), as the API
     /// takes it (`1250.00`); or the problem to show beside the field.
-    pub fn amount(field: &str, text: &str, currency: &str) -> Result<String, Problem> {
+    pub fn amount(field: &str, text: &str, currency: &str) -> Result<rust_decimal::Decimal, Problem> {
         let currency =
             debtflow_domain::Currency::parse(currency).map_err(|e| Problem::invalid(field, e.to_string()))?;
         debtflow_domain::Money::typed(text, currency)
-            .map(|m| m.amount().to_string())
+            .map(|m| m.amount())
             .map_err(|e| Problem::invalid(field, e.to_string()))
     }
 

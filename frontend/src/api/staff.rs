@@ -4,35 +4,9 @@
 
 use super::{enc, get, patch, post, ApiResult, Page};
 use debtflow_domain::Role;
-use serde::Deserialize;
 use serde_json::Value;
 
-/// A staff member as `/users` shows them.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct StaffMember {
-    pub id: String,
-    pub username: String,
-    pub full_name: String,
-    pub email: Option<String>,
-    pub role: Role,
-    pub is_active: bool,
-    /// Holds a temporary password not changed yet.
-    pub password_change_required: bool,
-    pub commission_rate: Option<String>,
-    pub account_limit: Option<i32>,
-}
-
-/// A user just added, with the temporary password shown this once.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Created {
-    pub user: StaffMember,
-    pub temporary_password: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct TemporaryPassword {
-    pub temporary_password: String,
-}
+pub use debtflow_wire::users::{CreatedUser, TemporaryPassword, User};
 
 /// Which staff a list shows.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -61,20 +35,20 @@ impl Filter {
     }
 }
 
-pub async fn list(filter: &Filter, cursor: &str) -> ApiResult<Page<StaffMember>> {
+pub async fn list(filter: &Filter, cursor: &str) -> ApiResult<Page<User>> {
     get(&format!("/users?{}", filter.query(cursor))).await
 }
 
-pub async fn create(body: &Value) -> ApiResult<Created> {
+pub async fn create(body: &Value) -> ApiResult<CreatedUser> {
     post("/users", body, None).await
 }
 
-pub async fn update(id: &str, body: &Value) -> ApiResult<StaffMember> {
-    patch(&format!("/users/{}", enc(id)), body).await
+pub async fn update(id: uuid::Uuid, body: &Value) -> ApiResult<User> {
+    patch(&format!("/users/{}", id), body).await
 }
 
-pub async fn reset_password(id: &str) -> ApiResult<TemporaryPassword> {
-    post(&format!("/users/{}/password-reset", enc(id)), &serde_json::json!({}), None).await
+pub async fn reset_password(id: uuid::Uuid) -> ApiResult<TemporaryPassword> {
+    post(&format!("/users/{}/password-reset", id), &serde_json::json!({}), None).await
 }
 
 #[cfg(test)]

@@ -10,16 +10,10 @@ use serde_json::json;
 use std::{cell::RefCell, rc::Rc, time::Duration};
 
 use super::BASE;
+pub(super) use debtflow_wire::auth::TokenPair;
 const STORAGE_KEY: &str = "debtflow.session";
 /// Refresh this long before the access token expires.
 const REFRESH_AHEAD_MS: f64 = 60_000.0;
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(super) struct TokenPair {
-    access: String,
-    refresh: String,
-    expires_in: i64,
-}
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(super) struct Tokens {

@@ -23,6 +23,7 @@ use std::{
     cell::{Cell, RefCell},
     collections::HashMap,
 };
+use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -53,7 +54,7 @@ pub struct Live {
     /// How many notifications arrived live (lists read it to reload).
     pub received: RwSignal<u64>,
     /// The latest `import_progress` of each import, by id.
-    pub imports: RwSignal<HashMap<String, Import>>,
+    pub imports: RwSignal<HashMap<Uuid, Import>>,
     /// Whether a stream is open now (else the imports screen polls).
     pub connected: RwSignal<bool>,
     /// The unread count asked last: an older answer arriving late is ignored.
@@ -144,7 +145,7 @@ impl Live {
         self.refresh_count();
     }
 
-    pub fn dismiss(self, id: &str) {
+    pub fn dismiss(self, id: Uuid) {
         self.toasts.update(|t| t.retain(|n| n.id != id));
     }
 }
@@ -286,7 +287,7 @@ async fn connect(live: Live, generation: u64, token: &str, last_id: &mut Option<
                 "import_progress" => {
                     if let Ok(import) = serde_json::from_str::<Import>(&event.data) {
                         live.imports.update(|m| {
-                            m.insert(import.id.clone(), import);
+                            m.insert(import.id, import);
                         });
                     }
                 }

@@ -10,6 +10,7 @@ use crate::{
     session::use_session,
     submit::Submission,
 };
+use debtflow_domain::Priority;
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_router::{components::A, hooks::use_navigate};
 use serde_json::{json, Map, Value};
@@ -116,7 +117,7 @@ pub fn NewAccountPage() -> impl IntoView {
         let control = if kind == "select" {
             view! {
                 <select id=id.clone() on:change=set>
-                    {(0..=3)
+                    {Priority::ALL
                         .map(|p| view! { <option value=p.to_string()>{crate::format::priority(p)}</option> })
                         .collect_view()}
                 </select>

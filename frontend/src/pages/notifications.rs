@@ -17,6 +17,7 @@ use crate::{
 use debtflow_domain::notification::{EmailDelivery, NotificationKind};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use uuid::Uuid;
 
 const PAGE_SIZE: u32 = 20;
 
@@ -91,13 +92,13 @@ pub fn NotificationsPage() -> impl IntoView {
             }
         });
     };
-    let act = move |id: String, delete: bool| {
+    let act = move |id: Uuid, delete: bool| {
         problem.set(None);
         leptos::task::spawn_local(async move {
             let r = if delete {
-                api::notifications::remove(&id).await
+                api::notifications::remove(id).await
             } else {
-                api::notifications::mark_read(&id).await.map(|_| ())
+                api::notifications::mark_read(id).await.map(|_| ())
             };
             match r {
                 Ok(()) => list.again(),
@@ -154,15 +155,14 @@ pub fn NotificationsPage() -> impl IntoView {
 }
 
 #[component]
-fn Row(n: Notification, act: impl Fn(String, bool) + Copy + 'static) -> impl IntoView {
+fn Row(n: Notification, act: impl Fn(Uuid, bool) + Copy + 'static) -> impl IntoView {
     let unread = n.is_unread();
-    let (read_id, delete_id) = (n.id.clone(), n.id.clone());
     let link = n.link.clone();
-    let id = n.id.clone();
+    let id = n.id;
     let kind = n.kind.as_str();
     let open = move |_| {
         if unread {
-            act(id.clone(), false);
+            act(id, false);
         }
     };
     view! {
@@ -171,11 +171,11 @@ fn Row(n: Notification, act: impl Fn(String, bool) + Copy + 'static) -> impl Int
             <div class="row-actions">
                 {link.map(|l| view! { <A href=l on:click=open attr:data-testid="open">"Open"</A> })}
                 {unread.then(|| view! {
-                    <button class="link" data-testid="mark-read" on:click=move |_| act(read_id.clone(), false)>
+                    <button class="link" data-testid="mark-read" on:click=move |_| act(id, false)>
                         "Mark read"
                     </button>
                 })}
-                <button class="link danger" data-testid="delete" on:click=move |_| act(delete_id.clone(), true)>
+                <button class="link danger" data-testid="delete" on:click=move |_| act(id, true)>
                     "Delete"
                 </button>
             </div>

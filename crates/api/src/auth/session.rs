@@ -23,24 +23,9 @@ use crate::{
     store::{login_failures, sessions, users},
 };
 use chrono::{Duration, Utc};
-use serde::Serialize;
+pub use debtflow_wire::auth::{TokenPair, TokenType};
 use sqlx::PgPool;
-use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// The tokens a login or refresh returns.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TokenPair {
-    /// JWT for `Authorization: Bearer …`.
-    pub access: String,
-    /// Opaque; send it to `/auth/token/refresh` for a new pair. Single use.
-    pub refresh: String,
-    #[schema(example = "Bearer")]
-    pub token_type: &'static str,
-    /// Seconds until `access` expires.
-    #[schema(example = 900)]
-    pub expires_in: i64,
-}
 
 const BAD_CREDENTIALS: &str = "invalid username or password";
 const BAD_REFRESH: &str = "the refresh token is invalid, expired or already used";
@@ -122,7 +107,7 @@ fn pair(
     TokenPair {
         access: keys.sign(&keys.claims(principal, session, now)),
         refresh,
-        token_type: "Bearer",
+        token_type: TokenType::Bearer,
         expires_in: keys.access_ttl_secs,
     }
 }

@@ -19,25 +19,12 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use debtflow_domain::import::ImportSource;
-use serde::Serialize;
+pub use debtflow_wire::imports::{PollOutcome, PolledFile};
 use std::io::Write;
 use uuid::Uuid;
 
 /// How long a file must have been left alone before it is taken.
 pub const SETTLING: chrono::Duration = chrono::Duration::seconds(30);
-
-/// What happened to one file of the inbox.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct PolledFile {
-    pub name: String,
-    /// `imported` (and moved), `already_imported` (moved), `in_progress` (its import is
-    /// still running elsewhere), `settling` (modified too recently), `failed`.
-    pub outcome: &'static str,
-    pub import_id: Option<Uuid>,
-    /// Where it went in the processed folder.
-    pub moved_to: Option<String>,
-    pub error: Option<String>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum PollError {
@@ -119,13 +106,13 @@ impl Importer {
         for remote in inbox.list_csv().await? {
             let mut polled = PolledFile {
                 name: remote.name.clone(),
-                outcome: "failed",
+                outcome: PollOutcome::Failed,
                 import_id: None,
                 moved_to: None,
                 error: None,
             };
             if remote.modified.is_some_and(|m| now - m < SETTLING) {
-                polled.outcome = "settling";
+                polled.outcome = PollOutcome::Settling;
                 files.push(polled);
                 continue;
             }
@@ -149,7 +136,7 @@ impl Importer {
         source: &SourceRow,
         name: &str,
         now: DateTime<Utc>,
-    ) -> Result<(&'static str, Option<Uuid>, Option<String>), PollError> {
+    ) -> Result<(PollOutcome, Option<Uuid>, Option<String>), PollError> {
         let bytes = inbox.download(name, self.max_bytes).await?;
         let mut temp = tempfile::NamedTempFile::new().map_err(|e| RunError::Storage(e.into()))?;
         temp.write_all(&bytes).map_err(|e| RunError::Storage(e.into()))?;
@@ -162,11 +149,11 @@ impl Importer {
             force: false,
         };
         let (outcome, import_id) = match self.import_file(actor, file, &mut |_| {}).await {
-            Ok(done) => ("imported", done.id),
+            Ok(done) => (PollOutcome::Imported, done.id),
             Err(RunError::Service(ServiceError::Refused(Refusal::DuplicateImport { existing }))) => {
-                ("already_imported", existing)
+                (PollOutcome::AlreadyImported, existing)
             }
-            Err(RunError::Busy) => return Ok(("in_progress", None, None)),
+            Err(RunError::Busy) => return Ok((PollOutcome::InProgress, None, None)),
             Err(e) => return Err(e.into()),
         };
         let moved_to = inbox.move_to_processed(name, now).await?;

@@ -1,43 +1,8 @@
 //! The aging report: active accounts and their balance per aging bucket on a day.
 
-use super::{CollectorRef, Column, Report};
-use chrono::NaiveDate;
-use debtflow_domain::Bucket;
+use super::{Column, Report};
+pub use debtflow_wire::reports::{AgingReport, AgingRow, AgingSource};
 use rust_decimal::Decimal;
-use serde::Serialize;
-use utoipa::ToSchema;
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AgingReport {
-    pub as_of: NaiveDate,
-    /// `live` (today: the accounts as they are) or `snapshot` (a past day, as the daily
-    /// aging job recorded it).
-    pub source: AgingSource,
-    /// Set when the figures are one collector's.
-    pub collector: Option<CollectorRef>,
-    pub by_collector: bool,
-    /// Per bucket (per collector and bucket with `by_collector`: accounts without a
-    /// collector have none), every bucket present.
-    pub rows: Vec<AgingRow>,
-    /// Per bucket.
-    pub totals: Vec<AgingRow>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AgingSource {
-    Live,
-    Snapshot,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AgingRow {
-    pub collector: Option<CollectorRef>,
-    pub bucket: Bucket,
-    pub accounts: i64,
-    #[schema(value_type = String, example = "1200.00")]
-    pub balance: Decimal,
-}
 
 impl Report for AgingReport {
     const TITLE: &'static str = "Aging report";
@@ -58,7 +23,7 @@ impl Report for AgingReport {
     }
 
     fn rows(&self) -> Vec<Vec<String>> {
-        self.rows.iter().map(|r| self.row(r, r.collector.as_ref().map_or("(none)", |c| c.name.as_str()))).collect()
+        self.rows.iter().map(|r| cells(self, r, r.collector.as_ref().map_or("(none)", |c| c.name.as_str()))).collect()
     }
 
     fn totals(&self) -> Option<Vec<String>> {
@@ -71,10 +36,9 @@ impl Report for AgingReport {
     }
 }
 
-impl AgingReport {
-    fn row(&self, r: &AgingRow, collector: &str) -> Vec<String> {
-        let mut row = if self.by_collector { vec![collector.to_owned()] } else { Vec::new() };
-        row.extend([r.bucket.to_string(), r.accounts.to_string(), r.balance.to_string()]);
-        row
-    }
+/// One row's cells, after its collector's when the report is by collector.
+fn cells(report: &AgingReport, r: &AgingRow, collector: &str) -> Vec<String> {
+    let mut row = if report.by_collector { vec![collector.to_owned()] } else { Vec::new() };
+    row.extend([r.bucket.to_string(), r.accounts.to_string(), r.balance.to_string()]);
+    row
 }

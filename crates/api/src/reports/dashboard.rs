@@ -1,81 +1,8 @@
 //! The dashboard: a period's figures beside the previous period's of equal length.
 
-use super::{cell, percent, period_filters, CollectorRef, Column, Period, Report};
+use super::{cell, percent, period_filters, Column, Report};
 use debtflow_domain::{AccountStatus, Bucket};
-use rust_decimal::Decimal;
-use serde::Serialize;
-use utoipa::ToSchema;
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Dashboard {
-    pub period: Period,
-    /// The period of equal length just before.
-    pub previous_period: Period,
-    /// Set when the figures are one collector's.
-    pub collector: Option<CollectorRef>,
-    pub current: Figures,
-    pub previous: Figures,
-    /// Active plans today: on track, or with an installment missed.
-    pub plans_on_track: i64,
-    pub plans_late: i64,
-    /// Waiting for a manager's decision now.
-    pub payments_awaiting_approval: i64,
-    pub plans_awaiting_approval: i64,
-}
-
-/// One period's figures.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Figures {
-    /// Money posted in the period: received, refunded, and collected (received −
-    /// refunded).
-    #[schema(value_type = String, example = "1250.00")]
-    pub collected: Decimal,
-    #[schema(value_type = String, example = "1300.00")]
-    pub received: Decimal,
-    #[schema(value_type = String, example = "50.00")]
-    pub refunded: Decimal,
-    /// Payments received in the period (money-in entries).
-    pub payments: i64,
-    /// Plans that defaulted in the period.
-    pub plans_defaulted: i64,
-    /// The portfolio at the period's end: live when the period ends today or later,
-    /// as the daily aging job recorded it otherwise; `null` when it recorded nothing
-    /// that day.
-    pub portfolio: Option<Portfolio>,
-    /// collected ÷ (collected + balance to recover at the period's end), four places;
-    /// `null` without a portfolio or when both are zero.
-    #[schema(value_type = Option<String>, example = "0.1235")]
-    pub recovery_rate: Option<Decimal>,
-}
-
-/// Accounts and balances on a day.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Portfolio {
-    /// Accounts neither settled nor closed, and what they still owe.
-    pub active_accounts: i64,
-    #[schema(value_type = String, example = "48250.00")]
-    pub balance_to_recover: Decimal,
-    /// Every status, with its accounts and their balance.
-    pub by_status: Vec<StatusFigure>,
-    /// Active accounts by aging bucket.
-    pub by_bucket: Vec<BucketFigure>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct StatusFigure {
-    pub status: AccountStatus,
-    pub accounts: i64,
-    #[schema(value_type = String, example = "1200.00")]
-    pub balance: Decimal,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct BucketFigure {
-    pub bucket: Bucket,
-    pub accounts: i64,
-    #[schema(value_type = String, example = "1200.00")]
-    pub balance: Decimal,
-}
+pub use debtflow_wire::reports::{BucketFigure, Dashboard, Figures, Portfolio, StatusFigure};
 
 impl Report for Dashboard {
     const TITLE: &'static str = "Dashboard";

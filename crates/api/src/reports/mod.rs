@@ -14,11 +14,9 @@ pub mod trends;
 
 use chrono::{DateTime, Utc};
 pub use debtflow_domain::analytics::Period;
+pub use debtflow_wire::reports::CollectorRef;
 use rust_decimal::Decimal;
-use serde::Serialize;
 pub use table::{Align, Column, Table};
-use utoipa::ToSchema;
-use uuid::Uuid;
 
 /// A report as a table.
 pub trait Report {
@@ -44,13 +42,6 @@ pub trait Report {
             totals: self.totals(),
         }
     }
-}
-
-/// A collector as the reports name them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct CollectorRef {
-    pub id: Uuid,
-    pub name: String,
 }
 
 /// A ratio as a cell: "12.35%", blank when there is none.

@@ -2,68 +2,7 @@
 //! account, and every variance between the ledger, the payments and the processor.
 
 use super::{Column, Report};
-use chrono::NaiveDate;
-use debtflow_domain::{ledger::LedgerAccount, payment::PaymentMethod};
-use rust_decimal::Decimal;
-use serde::Serialize;
-use utoipa::ToSchema;
-use uuid::Uuid;
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Reconciliation {
-    pub date: NaiveDate,
-    /// Whether the day reconciles: no variance.
-    pub reconciled: bool,
-    /// Cash per payment method (`null`: cash that names no payment).
-    pub methods: Vec<MethodLine>,
-    /// Every ledger account the day's entries touched.
-    pub ledger: Vec<LedgerLine>,
-    pub variances: Vec<VarianceLine>,
-    /// The day's cash: the methods summed.
-    #[schema(value_type = String, example = "1300.00")]
-    pub cash_in: Decimal,
-    #[schema(value_type = String, example = "50.00")]
-    pub cash_out: Decimal,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct MethodLine {
-    pub method: Option<PaymentMethod>,
-    pub payments: i64,
-    #[schema(value_type = String, example = "1300.00")]
-    pub received: Decimal,
-    #[schema(value_type = String, example = "50.00")]
-    pub refunded: Decimal,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct LedgerLine {
-    pub ledger_account: LedgerAccount,
-    #[schema(value_type = String, example = "1300.00")]
-    pub debit: Decimal,
-    #[schema(value_type = String, example = "1300.00")]
-    pub credit: Decimal,
-}
-
-/// One disagreement.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct VarianceLine {
-    /// `cash_without_payment` (a cash entry naming no payment), `posted_without_money`
-    /// (a posted payment with no money in the ledger), `amount_mismatch` (money in ≠ the
-    /// payment's amount), `money_on_unposted_payment` (money in on a pending, failed or
-    /// rejected payment), `refund_mismatch` (money out ≠ the refunded amount),
-    /// `processor_success_not_posted`, `processor_failure_posted`.
-    pub check: String,
-    pub payment_id: Option<Uuid>,
-    pub entry_id: Option<Uuid>,
-    pub reference: Option<String>,
-    pub method: Option<PaymentMethod>,
-    #[schema(value_type = String, example = "125.00")]
-    pub expected: Decimal,
-    #[schema(value_type = String, example = "0.00")]
-    pub actual: Decimal,
-    pub detail: String,
-}
+pub use debtflow_wire::reports::{LedgerLine, MethodLine, Reconciliation, VarianceLine};
 
 impl Report for Reconciliation {
     const TITLE: &'static str = "Daily reconciliation";

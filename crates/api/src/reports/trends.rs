@@ -1,48 +1,7 @@
 //! Payment trends: money received per day, week or month, gaps filled with zeros.
 
-use super::{period_filters, CollectorRef, Column, Period, Report};
-use chrono::NaiveDate;
-use debtflow_domain::{analytics::Interval, payment::PaymentMethod};
-use rust_decimal::Decimal;
-use serde::Serialize;
-use utoipa::ToSchema;
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Trends {
-    pub period: Period,
-    pub interval: Interval,
-    /// Set when the figures are one collector's.
-    pub collector: Option<CollectorRef>,
-    /// Whether each bucket is split by payment method.
-    pub by_method: bool,
-    /// One per interval (per interval and method with `by_method`), in order; a week
-    /// or month cut by the period counts only its days inside it.
-    pub buckets: Vec<TrendBucket>,
-    pub totals: Money,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct TrendBucket {
-    /// The first day of the day, ISO week (Monday) or month.
-    pub start: NaiveDate,
-    /// With `by_method`; money that named no payment has none.
-    pub method: Option<PaymentMethod>,
-    #[serde(flatten)]
-    pub money: Money,
-}
-
-/// Payments received and money moved.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
-pub struct Money {
-    pub payments: i64,
-    #[schema(value_type = String, example = "1300.00")]
-    pub received: Decimal,
-    #[schema(value_type = String, example = "50.00")]
-    pub refunded: Decimal,
-    /// received − refunded.
-    #[schema(value_type = String, example = "1250.00")]
-    pub collected: Decimal,
-}
+use super::{period_filters, Column, Report};
+pub use debtflow_wire::reports::{Money, TrendBucket, Trends};
 
 impl Report for Trends {
     const TITLE: &'static str = "Payment trends";

@@ -9,18 +9,8 @@ use crate::{
     store,
 };
 use actix_web::{get, web, HttpResponse};
-use serde::Serialize;
+pub use debtflow_wire::payments::PendingApprovals;
 use sqlx::PgPool;
-use utoipa::ToSchema;
-
-/// What waits for a decision in the caller's agency.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PendingApprovals {
-    /// Plans submitted for approval.
-    pub plans: i64,
-    /// Payments dated beyond the approval window.
-    pub payments: i64,
-}
 
 /// Count what waits for a manager's decision.
 ///

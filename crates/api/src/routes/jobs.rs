@@ -7,7 +7,7 @@ use crate::{
     auth::{policy::Operation, AuthUser},
     db,
     edge::query::Query,
-    jobs::{self, Job, JobContext, RunReport, RunRequest, RunStatus},
+    jobs::{self, Job, JobContext, RunReport, RunRequest},
     pagination::{self, Page, PageSize},
     problem::{responses, ApiError},
     store::{
@@ -16,44 +16,11 @@ use crate::{
     },
 };
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+pub use debtflow_wire::jobs::{JobRun, Triggered, TriggeredRun};
+use serde::Deserialize;
 use sqlx::PgPool;
-use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
+use utoipa::IntoParams;
 use validator::Validate;
-
-/// One run of a job, for one agency (or platform-wide: `agency_id` null) and date.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct JobRun {
-    pub run_id: Uuid,
-    pub job: Job,
-    pub agency_id: Option<Uuid>,
-    pub as_of_date: NaiveDate,
-    pub status: RunStatus,
-    /// Run again although the date had succeeded (`debtflow job run --force`).
-    pub forced: bool,
-    pub started_at: DateTime<Utc>,
-    pub finished_at: Option<DateTime<Utc>>,
-    /// From start to finish (`null` while running).
-    pub duration_ms: Option<i64>,
-    pub records_scanned: i64,
-    pub records_updated: i64,
-    pub notifications_sent: i64,
-    pub notifications_failed: i64,
-    pub errors_count: i64,
-    /// data_quality: problems found.
-    pub findings: i64,
-    /// The first causes of the failed records (`partial`, `failed`), cut at about
-    /// 2,000 characters.
-    pub error_summary: Option<String>,
-    pub host: String,
-    pub pid: i32,
-    /// With `latest=true`: how many runs the job had for the agency and date (retries,
-    /// skips, forced re-runs); this is the latest of them.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub runs_that_day: Option<i64>,
-}
 
 impl From<RunRow> for JobRun {
     fn from(r: RunRow) -> Self {
@@ -135,14 +102,14 @@ pub async fn runs(user: AuthUser, query: Query<RunQuery>, db: web::Data<PgPool>)
                 r.agency_id.map(|a| a.to_string()).unwrap_or_default(),
             ]
         };
-        return Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, LATEST, key, JobRun::from)));
+        return Ok(HttpResponse::Ok().json(crate::pagination::page(rows, limit, LATEST, key, JobRun::from)));
     }
     let before = pagination::decode_time("job-runs", q.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let rows = store::job_runs::list(&mut tx, job, before, limit + 1).await?;
     tx.commit().await?;
     let key = |r: &RunRow| pagination::time_key(r.started_at, r.id);
-    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "job-runs", key, JobRun::from)))
+    Ok(HttpResponse::Ok().json(crate::pagination::page(rows, limit, "job-runs", key, JobRun::from)))
 }
 
 /// The cursor list of `latest=true`, whose key is a date, a job and an agency.
@@ -160,25 +127,6 @@ fn decode_day_key(cursor: Option<&str>) -> Result<Option<DayKey>, ApiError> {
             id => Some(id.parse().map_err(|_| invalid())?),
         },
     }))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Triggered {
-    pub runs: Vec<TriggeredRun>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TriggeredRun {
-    pub run_id: Uuid,
-    pub job: Job,
-    pub as_of_date: NaiveDate,
-    pub status: RunStatus,
-    pub duration_ms: i64,
-    pub records_scanned: i64,
-    pub records_updated: i64,
-    pub notifications_sent: i64,
-    pub errors_count: i64,
-    pub findings: i64,
 }
 
 impl From<RunReport> for TriggeredRun {

@@ -16,6 +16,8 @@ pub struct BadPriority;
 
 impl Priority {
     pub const MAX: i16 = 3;
+    /// Lowest first.
+    pub const ALL: [Priority; 4] = [Priority(0), Priority(1), Priority(2), Priority(3)];
 
     pub fn value(self) -> i16 {
         self.0

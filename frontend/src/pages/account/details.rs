@@ -11,14 +11,16 @@ use crate::{
     session::use_session,
     submit::Submission,
 };
+use debtflow_domain::Priority;
 use leptos::{ev::SubmitEvent, prelude::*};
 use serde_json::{json, Map, Value};
+use uuid::Uuid;
 
 /// The fields changed from what `account` holds (an emptied field is not sent: the API
 /// keeps a value rather than clearing it).
 pub fn changes(
     account: &Account,
-    priority: i16,
+    priority: Priority,
     due_date: &str,
     phone: &str,
     email: &str,
@@ -68,9 +70,9 @@ pub(super) fn DetailsForm(account: Account, reload: Callback<()>) -> impl IntoVi
         if body.is_empty() {
             return submission.refuse(Problem { title: "Nothing was changed.".into(), ..Problem::default() });
         }
-        let id = account.id.clone();
+        let id = account.id;
         submission.run(
-            move |_| async move { api::update_account(&id, &Value::Object(body)).await },
+            move |_| async move { api::update_account(id, &Value::Object(body)).await },
             move |_| {
                 done.set(Some("The account is updated.".into()));
                 reload.run(());
@@ -96,9 +98,9 @@ pub(super) fn DetailsForm(account: Account, reload: Callback<()>) -> impl IntoVi
                 id="details-priority"
                 name="priority"
                 prop:value=move || priority.get().to_string()
-                on:change=move |ev| priority.set(event_target_value(&ev).parse().unwrap_or(0))
+                on:change=move |ev| priority.set(event_target_value(&ev).parse().unwrap_or_default())
             >
-                {(0..=3).map(|p| view! { <option value=p.to_string()>{format::priority(p)}</option> }).collect_view()}
+                {Priority::ALL.map(|p| view! { <option value=p.to_string()>{format::priority(p)}</option> }).collect_view()}
             </select>
             {text("details-due", "due_date", "Due date", "date", due_date)}
             {text("details-phone", "phone", "Debtor's phone", "tel", phone)}
@@ -112,7 +114,7 @@ pub(super) fn DetailsForm(account: Account, reload: Callback<()>) -> impl IntoVi
 }
 
 #[component]
-pub(super) fn PauseForm(account_id: String, reload: Callback<()>) -> impl IntoView {
+pub(super) fn PauseForm(account_id: Uuid, reload: Callback<()>) -> impl IntoView {
     let session = use_session();
     let starts_on = RwSignal::new(session.today().to_string());
     let ends_on = RwSignal::new(String::new());
@@ -134,9 +136,8 @@ pub(super) fn PauseForm(account_id: String, reload: Callback<()>) -> impl IntoVi
             "ends_on": ends_on.get_untracked(),
             "reason": reason.get_untracked().trim(),
         });
-        let id = account_id.clone();
         submission.run(
-            move |_| async move { api::pause_aging(&id, &body).await },
+            move |_| async move { api::pause_aging(account_id, &body).await },
             move |_| {
                 done.set(Some("Aging is paused for those days.".into()));
                 reason.set(String::new());
@@ -170,11 +171,12 @@ mod tests {
 
     fn account() -> Account {
         serde_json::from_value(json!({
-            "id": "a1", "external_ref": "R1", "status": "assigned", "priority": 1, "original_balance": "10.00",
-            "current_balance": "10.00", "currency": "USD", "days_past_due": 3, "bucket": "0-30",
-            "delinquency_date": "2026-01-01", "creditor": "Acme", "collector_id": null,
-            "debtor": {"full_name": "Jo", "email": "jo@example.com", "phone": null, "address": null,
-                       "date_of_birth": null, "ssn_last4": null}
+            "id": "0193a1b2-0000-7000-8000-0000000000a1", "external_ref": "R1", "status": "assigned",
+            "priority": 1, "original_balance": "10.00", "current_balance": "10.00", "currency": "USD",
+            "days_past_due": 3, "bucket": "0-30", "delinquency_date": "2026-01-01", "creditor": "Acme",
+            "collector_id": null, "created_at": "2026-01-02T09:00:00Z", "updated_at": "2026-01-02T09:00:00Z",
+            "debtor": {"id": "0193a1b2-0000-7000-8000-0000000000d1", "full_name": "Jo", "email": "jo@example.com",
+                       "phone": null, "address": null, "date_of_birth": null, "ssn_last4": null}
         }))
         .unwrap()
     }
@@ -182,8 +184,9 @@ mod tests {
     #[test]
     fn only_what_changed_is_sent() {
         let a = account();
-        assert!(changes(&a, 1, "", "", "jo@example.com", " ").is_empty());
-        let body = changes(&a, 3, "2026-02-01", "+1 555 0100", "jo@example.com", "");
+        let p = |n: i16| Priority::try_from(n).unwrap();
+        assert!(changes(&a, p(1), "", "", "jo@example.com", " ").is_empty());
+        let body = changes(&a, p(3), "2026-02-01", "+1 555 0100", "jo@example.com", "");
         assert_eq!(Value::Object(body), json!({"priority": 3, "due_date": "2026-02-01", "phone": "+1 555 0100"}));
     }
 }

@@ -9,18 +9,17 @@ use crate::{
 };
 use debtflow_domain::fee::{FeeKind, FeeStatus};
 use leptos::{ev::SubmitEvent, prelude::*};
-use rust_decimal::Decimal;
-use std::str::FromStr;
+use uuid::Uuid;
 
 #[component]
 pub(super) fn FeesCard(account: Account, version: RwSignal<u32>, reload: Callback<()>) -> impl IntoView {
-    let id = account.id.clone();
+    let id = account.id;
     let fees = LocalResource::new(move || {
         version.get();
-        let id = id.clone();
-        async move { api::fees(&id).await }
+        let id = id;
+        async move { api::fees(id).await }
     });
-    let account_id = account.id.clone();
+    let account_id = account.id;
     let currency = account.currency.clone();
     view! {
         <section class="card" aria-labelledby="fees-h" data-testid="fees">
@@ -36,7 +35,7 @@ pub(super) fn FeesCard(account: Account, version: RwSignal<u32>, reload: Callbac
                         .into_iter()
                         .map(|f| {
                             view! {
-                                <FeeItem account_id=account_id.clone() currency=currency.clone() fee=f reload=reload />
+                                <FeeItem account_id=account_id currency=currency.clone() fee=f reload=reload />
                             }
                         })
                         .collect_view()}
@@ -48,20 +47,20 @@ pub(super) fn FeesCard(account: Account, version: RwSignal<u32>, reload: Callbac
 }
 
 #[component]
-fn FeeItem(account_id: String, currency: String, fee: Fee, reload: Callback<()>) -> impl IntoView {
+fn FeeItem(account_id: Uuid, currency: String, fee: Fee, reload: Callback<()>) -> impl IntoView {
     let cur = currency;
     let waiting = fee.status == FeeStatus::Waiting;
     let reason = RwSignal::new(String::new());
     let submission = Submission::new();
     let Submission { pending, problem, .. } = submission;
     let done = Done::of(format!("fee-{}", fee.id));
-    let fee_id = fee.id.clone();
+    let fee_id = fee.id;
     let waive = move |ev: SubmitEvent| {
         ev.prevent_default();
         done.set(None);
-        let (aid, fid, r) = (account_id.clone(), fee_id.clone(), reason.get_untracked());
+        let r = reason.get_untracked();
         submission.run(
-            move |key| async move { api::waive_fee(&aid, &fid, r.trim(), &key).await },
+            move |key| async move { api::waive_fee(account_id, fee_id, r.trim(), &key).await },
             move |_| {
                 done.set(Some("Fee waived.".into()));
                 reload.run(());
@@ -69,9 +68,9 @@ fn FeeItem(account_id: String, currency: String, fee: Fee, reload: Callback<()>)
         );
     };
     let reason_id = format!("waive-reason-{}", fee.id);
-    let waived = Decimal::from_str(&fee.waived_amount).is_ok_and(|d| !d.is_zero());
+    let waived = !fee.waived_amount.is_zero();
     view! {
-        <li data-testid="fee" data-fee=fee.id.clone()>
+        <li data-testid="fee" data-fee=fee.id.to_string()>
             <span>
                 {format!(
                     "{} fee {} · paid {}{} ",
@@ -112,7 +111,7 @@ fn FeeForm(account: Account, reload: Callback<()>) -> impl IntoView {
     let submission = Submission::new();
     let Submission { pending, problem, .. } = submission;
     let done = Done::of("fee");
-    let account_id = account.id.clone();
+    let account_id = account.id;
     let currency = account.currency.clone();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -121,10 +120,10 @@ fn FeeForm(account: Account, reload: Callback<()>) -> impl IntoView {
             Ok(a) => a,
             Err(p) => return submission.refuse(p),
         };
-        let (id, kd, r) = (account_id.clone(), kind.get_untracked(), reason.get_untracked());
+        let (id, kd, r) = (account_id, kind.get_untracked(), reason.get_untracked());
         let currency = currency.clone();
         submission.run(
-            move |key| async move { api::assess_fee(&id, kd, &a, r.trim(), &key).await },
+            move |key| async move { api::assess_fee(id, kd, a, r.trim(), &key).await },
             move |f| {
                 done.set(Some(format!(
                     "{} fee of {} assessed.",

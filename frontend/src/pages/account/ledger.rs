@@ -6,13 +6,13 @@ use crate::{
     format::{self, money},
 };
 use leptos::prelude::*;
+use uuid::Uuid;
 
 #[component]
-pub(super) fn LedgerView(id: String, currency: String, version: RwSignal<u32>) -> impl IntoView {
+pub(super) fn LedgerView(id: Uuid, currency: String, version: RwSignal<u32>) -> impl IntoView {
     let ledger = LocalResource::new(move || {
         version.get();
-        let id = id.clone();
-        async move { api::ledger(&id).await }
+        async move { api::ledger(id).await }
     });
     view! {
         <section class="card" aria-labelledby="ledger-h">

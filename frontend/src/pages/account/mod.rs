@@ -24,6 +24,7 @@ use leptos_router::{
     components::A,
     hooks::{use_params_map, use_query_map},
 };
+use uuid::Uuid;
 
 /// The account page's tabs, in their order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,12 +77,18 @@ impl Tab {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    // An id that is not a UUID names no account: not found, without asking.
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok())));
     let version = RwSignal::new(0u32);
     let detail = LocalResource::new(move || {
         version.get();
         let id = id.get();
-        async move { api::account(&id).await }
+        async move {
+            match id {
+                Some(id) => api::account(id).await.map(Some),
+                None => Ok(None),
+            }
+        }
     });
     let reload = Callback::new(move |()| version.update(|v| *v += 1));
     // What the last action did; kept here so it outlives the reload of the detail.
@@ -95,8 +102,8 @@ pub fn AccountPage() -> impl IntoView {
     // An account that does not exist (or is not the user's) is not found, not a failure.
     let found = Signal::derive(move || {
         detail.get().map(|r| match r {
-            Err(p) if p.status == 404 || p.status == 422 => Ok(None),
-            r => r.map(Some),
+            Err(p) if p.status == 404 => Ok(None),
+            r => r,
         })
     });
 
@@ -158,10 +165,10 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
             .iter()
             .find(|i| &i.due_date == due)
             .map(|i| format!("{} on {due}", money(&i.remaining, &plan.currency)))
-            .unwrap_or_else(|| due.clone()),
+            .unwrap_or_else(|| due.to_string()),
         _ => "—".into(),
     };
-    let dispute = detail.dispute.as_ref().map(|d| d.get("reason").and_then(|r| r.as_str()).unwrap_or("").to_string());
+    let dispute = detail.dispute.as_ref().map(|d| d.reason.clone());
     let tabs = Tab::ALL
         .into_iter()
         .filter(|t| t.shown_to(session))
@@ -185,7 +192,7 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
                     .can(Operation::ReadAuditLog)
                     .then(|| {
                         view! {
-                            <A href=crate::pages::audit::trail_of("account", &a.id) attr:data-testid="account-audit">
+                            <A href=crate::pages::audit::trail_of("account", a.id) attr:data-testid="account-audit">
                                 "Audit trail"
                             </A>
                         }
@@ -232,9 +239,9 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
                     view! { <plan::PlanTab account=a.clone() plan=detail.plan.clone() reload=reload /> }.into_any()
                 }
                 Tab::Payments => view! { <payments::PaymentsTab account=a.clone() version=version reload=reload /> }.into_any(),
-                Tab::Timeline => view! { <timeline::Timeline id=a.id.clone() version=version /> }.into_any(),
+                Tab::Timeline => view! { <timeline::Timeline id=a.id version=version /> }.into_any(),
                 Tab::Ledger if Tab::Ledger.shown_to(session) => {
-                    view! { <ledger::LedgerView id=a.id.clone() currency=a.currency.clone() version=version /> }.into_any()
+                    view! { <ledger::LedgerView id=a.id currency=a.currency.clone() version=version /> }.into_any()
                 }
                 Tab::Ledger => view! { <NotFound what="section" /> }.into_any(),
             }}

@@ -16,9 +16,7 @@ use debtflow_domain::{
     permission::Operation,
 };
 use leptos::{ev::SubmitEvent, prelude::*};
-use rust_decimal::Decimal;
 use serde_json::json;
-use std::str::FromStr;
 
 /// Whether a payment dated `paid_on` waits for a manager's approval on `today`, given
 /// the server's approval window (`/auth/me`'s policy): the rule of
@@ -52,7 +50,7 @@ pub(super) fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoVi
     let done = Done::of("payment");
     let window = move || session.payment_approval_after_days();
     let backdated = move || window().is_some_and(|days| waits_for_approval(&paid_on.get(), session.today(), days));
-    let account_id = account.id.clone();
+    let account_id = account.id;
     let currency = account.currency.clone();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -155,11 +153,11 @@ pub(super) fn PaymentsTab(account: Account, version: RwSignal<u32>, reload: Call
 /// The account's payments, each with its refund form for those who may refund.
 #[component]
 fn PaymentsCard(account: Account, version: RwSignal<u32>, refunder: bool, reload: Callback<()>) -> impl IntoView {
-    let id = account.id.clone();
+    let id = account.id;
     let payments = LocalResource::new(move || {
         version.get();
-        let id = id.clone();
-        async move { api::payments_of(&id).await }
+        let id = id;
+        async move { api::payments_of(id).await }
     });
     view! {
         <section class="card" aria-labelledby="payments-h" data-testid="payments">
@@ -187,9 +185,9 @@ fn PaymentItem(payment: Payment, refunder: bool, reload: Callback<()>) -> impl I
     // The payment lifecycle's refund moves.
     let refundable = refunder && payment.status.is_refundable();
     let cur = payment.currency.clone();
-    let refunded = payment.refunded_amount.clone().filter(|r| Decimal::from_str(r).is_ok_and(|d| !d.is_zero()));
+    let refunded = Some(payment.refunded_amount).filter(|r| !r.is_zero());
     view! {
-        <li data-testid="payment" data-payment=payment.id.clone()>
+        <li data-testid="payment" data-payment=payment.id.to_string()>
             <span>
                 {format!("{} · {} · {} ", payment.paid_on, money(&payment.amount, &cur), format::label(payment.method.as_str()))}
             </span>
@@ -210,7 +208,7 @@ fn RefundForm(payment: Payment, reload: Callback<()>) -> impl IntoView {
     let submission = Submission::new();
     let Submission { pending, problem, .. } = submission;
     let done = Done::of(format!("refund-{}", payment.id));
-    let id = payment.id.clone();
+    let id = payment.id;
     let currency = payment.currency.clone();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -223,13 +221,13 @@ fn RefundForm(payment: Payment, reload: Callback<()>) -> impl IntoView {
         if !confirm(&question) {
             return;
         }
-        let (id, r, currency, shown) = (id.clone(), reason.get_untracked(), currency.clone(), a.clone());
+        let (r, currency) = (reason.get_untracked(), currency.clone());
         submission.run(
-            move |key| async move { api::refund(&id, &a, r.trim(), &key).await },
+            move |key| async move { api::refund(id, a, r.trim(), &key).await },
             move |p| {
                 done.set(Some(format!(
                     "Refund of {} recorded ({}).",
-                    money(&shown, &currency),
+                    money(&a, &currency),
                     format::label(p.status.as_str())
                 )));
                 reload.run(());

@@ -7,15 +7,15 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
+use uuid::Uuid;
 
 /// The account's events; with `limit`, only the latest ones and a link to all of them.
 #[component]
-pub(super) fn Timeline(id: String, version: RwSignal<u32>, #[prop(optional)] limit: Option<usize>) -> impl IntoView {
+pub(super) fn Timeline(id: Uuid, version: RwSignal<u32>, #[prop(optional)] limit: Option<usize>) -> impl IntoView {
     let all = format!("/accounts/{id}?tab=timeline");
     let events = LocalResource::new(move || {
         version.get();
-        let id = id.clone();
-        async move { api::timeline(&id).await }
+        async move { api::timeline(id).await }
     });
     view! {
         <section class="card" aria-labelledby="timeline-h">

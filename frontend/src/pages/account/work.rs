@@ -16,6 +16,7 @@ use crate::{
 };
 use debtflow_domain::{permission::Operation, AccountStatus};
 use leptos::{ev::SubmitEvent, prelude::*};
+use uuid::Uuid;
 
 /// How many of the latest events the overview shows.
 const RECENT_EVENTS: usize = 5;
@@ -49,7 +50,7 @@ pub(super) fn Overview(detail: AccountDetail, reload: Callback<()>) -> impl Into
                     <dt>"Creditor"</dt>
                     <dd>{a.creditor.clone()}</dd>
                     <dt>"Delinquent since"</dt>
-                    <dd>{a.delinquency_date.clone()}</dd>
+                    <dd>{a.delinquency_date.to_string()}</dd>
                 </dl>
             </section>
             <section class="card" aria-labelledby="debtor-h">
@@ -64,36 +65,36 @@ pub(super) fn Overview(detail: AccountDetail, reload: Callback<()>) -> impl Into
                     <dt>"Address"</dt>
                     <dd>{opt(&a.debtor.address)}</dd>
                     <dt>"Date of birth"</dt>
-                    <dd>{opt(&a.debtor.date_of_birth)}</dd>
+                    <dd>{opt(&a.debtor.date_of_birth.map(|d| d.to_string()))}</dd>
                     <dt>"SSN"</dt>
                     <dd data-testid="ssn">{opt(&ssn)}</dd>
                 </dl>
             </section>
         </div>
         <div class="grid">
-            {noter.then(|| view! { <NoteForm id=a.id.clone() reload=reload /> })}
+            {noter.then(|| view! { <NoteForm id=a.id reload=reload /> })}
             {mover
                 .then(|| {
-                    view! { <TransitionForm id=a.id.clone() allowed=detail.allowed_transitions.clone() reload=reload /> }
+                    view! { <TransitionForm id=a.id allowed=detail.allowed_transitions.clone() reload=reload /> }
                 })}
             {payer.then(|| view! { <PaymentForm account=a.clone() reload=reload /> })}
             {editor.then(|| view! { <DetailsForm account=a.clone() reload=reload /> })}
-            {pauser.then(|| view! { <PauseForm account_id=a.id.clone() reload=reload /> })}
+            {pauser.then(|| view! { <PauseForm account_id=a.id reload=reload /> })}
         </div>
-        <Timeline id=a.id.clone() version=version limit=RECENT_EVENTS />
+        <Timeline id=a.id version=version limit=RECENT_EVENTS />
     }
 }
 
 #[component]
-fn NoteForm(id: String, reload: Callback<()>) -> impl IntoView {
+fn NoteForm(id: Uuid, reload: Callback<()>) -> impl IntoView {
     let body = RwSignal::new(String::new());
     let submission = Submission::new();
     let Submission { pending, problem, .. } = submission;
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let (id, text) = (id.clone(), body.get_untracked());
+        let text = body.get_untracked();
         submission.run(
-            move |_| async move { api::add_note(&id, text.trim()).await },
+            move |_| async move { api::add_note(id, text.trim()).await },
             move |_| {
                 body.set(String::new());
                 reload.run(());
@@ -134,7 +135,7 @@ fn move_consequence(to: AccountStatus) -> Option<&'static str> {
 }
 
 #[component]
-fn TransitionForm(id: String, allowed: Vec<AccountStatus>, reload: Callback<()>) -> impl IntoView {
+fn TransitionForm(id: Uuid, allowed: Vec<AccountStatus>, reload: Callback<()>) -> impl IntoView {
     // Nothing chosen until the user chooses: the first allowed move may be a risky one.
     let to = RwSignal::new(None::<AccountStatus>);
     let reason = RwSignal::new(String::new());
@@ -153,8 +154,8 @@ fn TransitionForm(id: String, allowed: Vec<AccountStatus>, reload: Callback<()>)
                 return;
             }
         }
-        let (id, r) = (id.clone(), reason.get_untracked());
-        submission.run(move |_| async move { api::transition(&id, t, r.trim()).await }, move |_| reload.run(()));
+        let r = reason.get_untracked();
+        submission.run(move |_| async move { api::transition(id, t, r.trim()).await }, move |_| reload.run(()));
     };
     view! {
         <form class="card" on:submit=submit on:input=move |_| problem.set(None) data-testid="transition-form">

@@ -9,6 +9,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
+use uuid::Uuid;
 
 /// What a manager confirms before a decision; `None`: nothing to confirm.
 fn question(what: &str, decision: &str, warning: Option<&str>) -> Option<String> {
@@ -25,8 +26,8 @@ fn question(what: &str, decision: &str, warning: Option<&str>) -> Option<String>
 #[component]
 pub(super) fn Decision(
     what: &'static str,
-    id: String,
-    account_id: String,
+    id: Uuid,
+    account_id: Uuid,
     terms: String,
     by: String,
     warning: Callback<api::Account, Option<String>>,
@@ -34,10 +35,10 @@ pub(super) fn Decision(
     reload: Callback<()>,
 ) -> impl IntoView {
     let account = LocalResource::new({
-        let id = account_id.clone();
+        let id = account_id;
         move || {
-            let id = id.clone();
-            async move { api::account(&id).await.map(|d| d.account) }
+            let id = id;
+            async move { api::account(id).await.map(|d| d.account) }
         }
     });
     // The warning once the account is read (none while it is not).
@@ -46,7 +47,7 @@ pub(super) fn Decision(
     let submission = Submission::new();
     let Submission { pending, problem, .. } = submission;
     let decide = move |decision: &'static str| {
-        let id = id.clone();
+        let id = id;
         move |_| {
             if pending.get_untracked() {
                 return;
@@ -64,16 +65,16 @@ pub(super) fn Decision(
                     return;
                 }
             }
-            let (id, why) = (id.clone(), reason.get_untracked());
+            let why = reason.get_untracked();
             submission.run(
-                move |key| async move { api::decide(what, &id, decision, &why, &key).await },
+                move |key| async move { api::decide(what, id, decision, &why, &key).await },
                 move |_| reload.run(()),
             );
         }
     };
-    let label_id = format!("reason-{}", account_id.clone() + what);
+    let label_id = format!("reason-{account_id}{what}");
     view! {
-        <li data-testid="decision" data-account=account_id.clone()>
+        <li data-testid="decision" data-account=account_id.to_string()>
             <p class="who" data-testid="decision-account">
                 {
                     let href = format!("/accounts/{account_id}");

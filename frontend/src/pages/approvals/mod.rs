@@ -12,12 +12,12 @@ use crate::{
     format::{self, money},
     session::{use_session, Session},
 };
+use chrono::{DateTime, Utc};
 use debtflow_domain::permission::Operation;
 use decision::Decision;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 /// Bumped by each decision, so the navigation's count follows without a reload.
 #[derive(Clone, Copy)]
@@ -107,7 +107,7 @@ fn PendingPlans() -> impl IntoView {
 /// before anyone approves.
 #[component]
 fn PlanDecision(plan: api::Plan, reload: Callback<()>) -> impl IntoView {
-    let first = plan.installments.first().map(|i| i.due_date.clone()).unwrap_or_default();
+    let first = plan.installments.first().map(|i| i.due_date.to_string()).unwrap_or_default();
     let terms = format!(
         "{} in {} installment(s){}, from {}",
         money(&plan.total, &plan.currency),
@@ -117,12 +117,12 @@ fn PlanDecision(plan: api::Plan, reload: Callback<()>) -> impl IntoView {
     );
     let by = proposed_by("Proposed", plan.created_by_name.as_deref(), &plan.created_at);
     let schedule = view! { <Schedule plan=plan.clone() /> }.into_any();
-    let (total, currency) = (plan.total.clone(), plan.currency.clone());
+    let (total, currency) = (plan.total, plan.currency.clone());
     view! {
         <Decision
             what="plans"
-            id=plan.id.clone()
-            account_id=plan.account_id.clone()
+            id=plan.id
+            account_id=plan.account_id
             terms=terms
             by=by
             warning=Callback::new(move |a: api::Account| write_off(&total, &a.current_balance, &currency))
@@ -142,7 +142,7 @@ fn Schedule(plan: api::Plan) -> impl IntoView {
             view! {
                 <tr>
                     <td data-label="#">{i.number}</td>
-                    <td data-label="Due">{i.due_date.clone()}</td>
+                    <td data-label="Due">{i.due_date.to_string()}</td>
                     <td class="num" data-label="Amount">{money(&i.amount, &plan.currency)}</td>
                 </tr>
             }
@@ -166,24 +166,19 @@ fn Schedule(plan: api::Plan) -> impl IntoView {
 }
 
 /// "Proposed by Sarah Mitchell on 2026-12-01" (by the system when no one is named).
-pub fn proposed_by(verb: &str, name: Option<&str>, at: &str) -> String {
-    let who = name.unwrap_or("the system");
-    match at.get(..10) {
-        Some(day) => format!("{verb} by {who} on {day}"),
-        None => format!("{verb} by {who}"),
-    }
+pub fn proposed_by(verb: &str, name: Option<&str>, at: &DateTime<Utc>) -> String {
+    format!("{verb} by {} on {}", name.unwrap_or("the system"), at.date_naive())
 }
 
 /// The warning a settlement deserves: a plan `total` below the account's `balance`
 /// writes the difference off once paid. `None` for a plan of the whole balance.
-pub fn write_off(total: &str, balance: &str, currency: &str) -> Option<String> {
-    let (t, b) = (Decimal::from_str(total).ok()?, Decimal::from_str(balance).ok()?);
-    (t < b).then(|| {
+pub fn write_off(total: &Decimal, balance: &Decimal, currency: &str) -> Option<String> {
+    (total < balance).then(|| {
         format!(
             "A settlement: approving it accepts {} for a balance of {}, and {} is written off once it is paid.",
             money(total, currency),
             money(balance, currency),
-            money(&(b - t).to_string(), currency),
+            money(&(balance - total), currency),
         )
     })
 }
@@ -222,8 +217,8 @@ fn PendingPayments() -> impl IntoView {
                             view! {
                                 <Decision
                                     what="payments"
-                                    id=p.id.clone()
-                                    account_id=p.account_id.clone()
+                                    id=p.id
+                                    account_id=p.account_id
                                     terms=terms
                                     by=by
                                     warning=Callback::new(|_| None)
@@ -242,25 +237,32 @@ fn PendingPayments() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::{proposed_by, write_off};
+    use rust_decimal::Decimal;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
 
     #[test]
     fn who_asked_and_when() {
         assert_eq!(
-            proposed_by("Proposed", Some("Sarah Mitchell"), "2026-12-01T09:30:00Z"),
+            proposed_by("Proposed", Some("Sarah Mitchell"), &"2026-12-01T09:30:00Z".parse().unwrap()),
             "Proposed by Sarah Mitchell on 2026-12-01"
         );
-        assert_eq!(proposed_by("Recorded", None, ""), "Recorded by the system");
+        assert_eq!(
+            proposed_by("Recorded", None, &"2026-12-01T23:59:00Z".parse().unwrap()),
+            "Recorded by the system on 2026-12-01"
+        );
     }
 
     #[test]
     fn a_settlement_says_what_is_written_off() {
         assert_eq!(
-            write_off("12000.00", "14814.99", "USD").as_deref(),
+            write_off(&d("12000.00"), &d("14814.99"), "USD").as_deref(),
             Some(
                 "A settlement: approving it accepts 12,000.00 USD for a balance of 14,814.99 USD, and 2,814.99 USD is written off once it is paid."
             )
         );
-        assert_eq!(write_off("14814.99", "14814.99", "USD"), None, "the whole balance: nothing written off");
-        assert_eq!(write_off("x", "10.00", "USD"), None);
+        assert_eq!(write_off(&d("14814.99"), &d("14814.99"), "USD"), None, "the whole balance: nothing written off");
     }
 }

@@ -5,6 +5,7 @@
 
 use super::diff::{account_of, diff_html};
 use crate::{api::audit::AuditEntry, format, markup::esc};
+use chrono::{DateTime, Utc};
 use debtflow_domain::audit::{action_label, entity_label};
 
 /// Where the SPA shows the entity an entry is about, and the link's words.
@@ -50,7 +51,7 @@ fn short(id: &str) -> String {
 /// The entries as markup (`when` writes an instant for the reader): each a
 /// `<details>` whose summary is the row — when, who, action, entity — and whose body is
 /// the diff, the ids, the IP and the request id.
-pub fn entries_html(entries: &[AuditEntry], when: impl Fn(&str) -> String) -> String {
+pub fn entries_html(entries: &[AuditEntry], when: impl Fn(&DateTime<Utc>) -> String) -> String {
     let mut html = String::from(
         r#"<div class="entries-head" aria-hidden="true"><span>When</span><span>Who</span><span>Action</span><span>Entity</span></div>"#,
     );
@@ -60,7 +61,7 @@ pub fn entries_html(entries: &[AuditEntry], when: impl Fn(&str) -> String) -> St
     html
 }
 
-fn entry_html(e: &AuditEntry, when: &impl Fn(&str) -> String) -> String {
+fn entry_html(e: &AuditEntry, when: &impl Fn(&DateTime<Utc>) -> String) -> String {
     let link = entity_link(e);
     let what = esc(&format!("{} {}", entity_label(&e.entity_type), short(&e.entity_id)));
     let entity = match &link {
@@ -88,16 +89,16 @@ fn entry_html(e: &AuditEntry, when: &impl Fn(&str) -> String) -> String {
             r#"<p class="entry-links"><a href="{trail}" data-testid="entity-trail">Every entry about this entity</a>{follow}</p>"#,
             "</div></details>"
         ),
-        id = esc(&e.id),
+        id = e.id,
         action = esc(&e.action),
-        at = esc(&e.occurred_at),
+        at = format::iso(&e.occurred_at),
         local = esc(&when(&e.occurred_at)),
         who = esc(&who(e)),
         label = esc(&action_label(&e.action)),
         entity = entity,
         diff = diff_html(e.before.as_ref(), e.after.as_ref()),
         entity_id = esc(&e.entity_id),
-        ip = or_dash(&e.ip),
+        ip = or_dash(&e.ip.map(|ip| ip.to_string())),
         request_id = or_dash(&e.request_id),
         trail = trail,
         follow = follow,
@@ -107,12 +108,14 @@ fn entry_html(e: &AuditEntry, when: &impl Fn(&str) -> String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::{at, id};
     use serde_json::json;
 
     fn entry(entity_type: &str, after: serde_json::Value) -> AuditEntry {
         AuditEntry {
-            id: "e1".into(),
-            occurred_at: "2026-11-23T08:03:59Z".into(),
+            id: id(0xe1),
+            occurred_at: at("2026-11-23T08:03:59Z"),
+            agency_id: None,
             actor_id: None,
             actor_name: None,
             actor_role: None,
@@ -144,7 +147,7 @@ mod tests {
     fn who_acted_in_words() {
         let mut e = entry("user", json!({}));
         assert_eq!(who(&e), "No one signed in");
-        e.actor_id = Some("u1".into());
+        e.actor_id = Some(id(1));
         e.actor_role = Some(debtflow_domain::Role::Compliance);
         assert_eq!(who(&e), "A user (Compliance)");
         e.actor_name = Some("Casey Lin".into());
@@ -157,13 +160,13 @@ mod tests {
     fn an_entry_is_a_row_that_opens_its_changes() {
         let mut e = entry("payment", json!({"account_id": "a1", "amount": "50.00"}));
         e.action = "payment.create".into();
-        e.ip = Some("127.0.0.1".into());
+        e.ip = Some([127, 0, 0, 1].into());
         e.actor_name = Some("<Sam>".into());
         let html = entries_html(&[e], |at| format!("local {at}"));
         assert!(html.contains(
-            r#"<details class="entry" data-testid="audit-entry" data-entry="e1" data-action="payment.create">"#
+            r#"<details class="entry" data-testid="audit-entry" data-entry="00000000-0000-0000-0000-0000000000e1" data-action="payment.create">"#
         ));
-        assert!(html.contains(r#"<time datetime="2026-11-23T08:03:59Z" title="2026-11-23T08:03:59Z (UTC)">local 2026-11-23T08:03:59Z</time>"#));
+        assert!(html.contains(r#"<time datetime="2026-11-23T08:03:59Z" title="2026-11-23T08:03:59Z (UTC)">local 2026-11-23 08:03:59 UTC</time>"#));
         assert!(html.contains("&lt;Sam&gt;"), "names are escaped");
         assert!(html.contains(r#"Payment recorded <code>payment.create</code>"#));
         assert!(html.contains(r#"<a href="/accounts/a1?tab=payments">Payment id1</a>"#), "{html}");

@@ -4,7 +4,7 @@
 //! sets them.
 
 use crate::{
-    api::audit::StaffMember,
+    api::audit::User,
     format::{self, url_encode},
 };
 use chrono::{Days, NaiveDate};
@@ -87,7 +87,7 @@ pub fn local_start_of(day: NaiveDate) -> String {
 
 /// The bar of filters; each change is a new URL (`go`).
 #[component]
-pub fn FilterBar(filters: Memo<Filters>, staff: ReadSignal<Vec<StaffMember>>, go: Callback<Filters>) -> impl IntoView {
+pub fn FilterBar(filters: Memo<Filters>, staff: ReadSignal<Vec<User>>, go: Callback<Filters>) -> impl IntoView {
     let set = move |change: fn(&mut Filters, String)| {
         move |ev: leptos::ev::Event| {
             let mut f = filters.get_untracked();
@@ -119,7 +119,7 @@ pub fn FilterBar(filters: Memo<Filters>, staff: ReadSignal<Vec<StaffMember>>, go
                                     format::label(u.role.as_str()),
                                     if u.is_active { "" } else { ", inactive" },
                                 );
-                                view! { <option value=u.id.clone() selected=u.id == chosen>{text}</option> }
+                                view! { <option value=u.id.to_string() selected=u.id.to_string() == chosen>{text}</option> }
                             })
                             .collect_view()
                     }}

@@ -20,12 +20,13 @@ use leptos_router::{
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
 };
+use uuid::Uuid;
 
 const PAGE_SIZE: u32 = 50;
 
 /// The page's link for the trail of one entity (the account page's "Audit trail").
-pub fn trail_of(entity_type: &str, entity_id: &str) -> String {
-    let f = Filters { entity_type: entity_type.into(), entity_id: entity_id.into(), ..Filters::default() };
+pub fn trail_of(entity_type: &str, entity_id: Uuid) -> String {
+    let f = Filters { entity_type: entity_type.into(), entity_id: entity_id.to_string(), ..Filters::default() };
     format!("/audit?{}", f.to_query())
 }
 
@@ -97,6 +98,7 @@ mod tests {
 
     #[test]
     fn an_entity_trail_link() {
-        assert_eq!(trail_of("account", "a-1"), "/audit?entity_type=account&entity_id=a-1");
+        let id = crate::fixtures::id(0xa1);
+        assert_eq!(trail_of("account", id), format!("/audit?entity_type=account&entity_id={id}"));
     }
 }

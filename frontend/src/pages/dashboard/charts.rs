@@ -11,12 +11,12 @@ use super::{
     period::{bucket_label, bucket_name},
 };
 use crate::{
-    api::analytics::{Aging, Trends},
+    api::analytics::{AgingReport, Trends},
     chart::{self, compact, num, Frame},
     format::money,
 };
 use rust_decimal::{prelude::ToPrimitive, Decimal};
-use std::{fmt::Write, str::FromStr};
+use std::fmt::Write;
 
 /// One bar: its axis label (maybe blank), value, and what its tooltip says.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,9 +28,9 @@ pub struct Bar {
     pub value_label: Option<String>,
 }
 
-/// A decimal string as a pixel-geometry number (0 when unreadable).
-pub fn plot_value(s: &str) -> f64 {
-    Decimal::from_str(s.trim()).ok().and_then(|d| d.to_f64()).unwrap_or(0.0)
+/// An amount as a pixel-geometry number.
+pub fn plot_value(d: &Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
 }
 
 /// What a bar chart shows beside its bars.
@@ -121,13 +121,13 @@ pub fn trend_card(trends: &Trends, currency: &str) -> String {
         Some(b) if plot_value(&b.money.collected) > 0.0 => format!(
             "{} collected from {} to {} in {} payment(s); the most in one {per}: {} ({}).",
             money(&trends.totals.collected, currency),
-            trends.period.from,
-            trends.period.to,
+            trends.period.from(),
+            trends.period.to(),
             trends.totals.payments,
             money(&b.money.collected, currency),
             bucket_name(b.start, interval),
         ),
-        _ => format!("Nothing collected from {} to {}.", trends.period.from, trends.period.to),
+        _ => format!("Nothing collected from {} to {}.", trends.period.from(), trends.period.to()),
     };
     let bars: Vec<Bar> = trends
         .buckets
@@ -144,7 +144,7 @@ pub fn trend_card(trends: &Trends, currency: &str) -> String {
             value_label: None,
         })
         .collect();
-    let title = format!("Money collected per {per}, {} to {}", trends.period.from, trends.period.to);
+    let title = format!("Money collected per {per}, {} to {}", trends.period.from(), trends.period.to());
     let spec = Spec { id: "trend", title: &title, desc: &desc, width: 640.0, height: 220.0, max_labels: 8 };
     let mut out = format!(
         r#"<section class="card trend" aria-labelledby="trend-h" data-testid="trend"><h2 id="trend-h">Money collected per {per}</h2>{}<details data-testid="trend-details"><summary>Show as table</summary><div class="table-wrap"><table data-testid="trend-table"><thead><tr><th scope="col">{}</th><th scope="col" class="num">Payments</th><th scope="col" class="num">Received</th><th scope="col" class="num">Refunded</th><th scope="col" class="num">Collected</th></tr></thead><tbody>"#,
@@ -173,7 +173,7 @@ pub fn trend_card(trends: &Trends, currency: &str) -> String {
 
 /// The aging today: two bar charts (accounts, balance) and their table, whose buckets
 /// link to their accounts in the worklist.
-pub fn aging_card(aging: &Aging, currency: &str) -> String {
+pub fn aging_card(aging: &AgingReport, currency: &str) -> String {
     let rows = &aging.totals;
     let bar = |r: &crate::api::analytics::AgingRow, value: f64, tip: String, label: String| Bar {
         label: r.bucket.as_str().to_string(),
@@ -263,11 +263,19 @@ mod tests {
 
     #[test]
     fn the_aging_table_links_each_bucket_to_its_active_accounts() {
-        use crate::api::analytics::AgingRow;
+        use crate::{api::analytics::AgingRow, fixtures::d};
         use debtflow_domain::Bucket;
-        let aging = Aging {
+        use debtflow_wire::reports::AgingSource;
+        let aging = AgingReport {
             as_of: "2026-12-01".parse().unwrap(),
-            totals: Bucket::ALL.iter().map(|b| AgingRow { bucket: *b, accounts: 2, balance: "10.00".into() }).collect(),
+            source: AgingSource::Live,
+            collector: None,
+            by_collector: false,
+            rows: Vec::new(),
+            totals: Bucket::ALL
+                .iter()
+                .map(|b| AgingRow { collector: None, bucket: *b, accounts: 2, balance: d("10.00") })
+                .collect(),
         };
         let html = aging_card(&aging, "USD");
         assert_eq!(html.matches(r#"data-testid="aging-row""#).count(), 4);
@@ -278,8 +286,8 @@ mod tests {
 
     #[test]
     fn plot_values_read_decimals() {
-        assert_eq!(plot_value("1250.50"), 1250.5);
-        assert_eq!(plot_value("-3"), -3.0);
-        assert_eq!(plot_value("n/a"), 0.0);
+        use crate::fixtures::d;
+        assert_eq!(plot_value(&d("1250.50")), 1250.5);
+        assert_eq!(plot_value(&d("-3")), -3.0);
     }
 }

@@ -11,7 +11,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use rust_decimal::Decimal;
-use std::{cmp::Ordering, fmt::Write, str::FromStr};
+use std::{cmp::Ordering, fmt::Write};
 
 /// A column of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,17 +76,16 @@ impl Column {
     /// The row's figure in this column, as a number to sort by (`None`: not known).
     fn number(self, row: &CollectorFigures) -> Option<Decimal> {
         let f = &row.figures;
-        let dec = |s: &str| Decimal::from_str(s.trim()).ok();
         match self {
             Column::Name => None,
             Column::Assigned => f.assigned.map(Decimal::from),
             Column::OnPlan => f.on_plan.map(Decimal::from),
             Column::Worked => Some(Decimal::from(f.worked)),
-            Column::Collected => dec(&f.collected),
-            Column::Commission => dec(&f.commission),
-            Column::RecoveryRate => f.recovery_rate.as_deref().and_then(dec),
-            Column::Conversion => f.conversion.as_deref().and_then(dec),
-            Column::DaysToFirstPayment => f.average_days_to_first_payment.as_deref().and_then(dec),
+            Column::Collected => Some(f.collected),
+            Column::Commission => Some(f.commission),
+            Column::RecoveryRate => f.recovery_rate,
+            Column::Conversion => f.conversion,
+            Column::DaysToFirstPayment => f.average_days_to_first_payment,
         }
     }
 }
@@ -151,8 +150,8 @@ pub fn sorted(mut rows: Vec<CollectorFigures>, sort: Sort) -> Vec<CollectorFigur
     rows
 }
 
-fn days(s: &Option<String>) -> String {
-    s.clone().unwrap_or_else(|| "—".into())
+fn days(d: &Option<Decimal>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
 }
 
 fn count(n: Option<i64>) -> String {
@@ -169,8 +168,8 @@ fn cells(out: &mut String, f: &CollectorTotals, currency: &str) {
         f.worked,
         esc(&money(&f.collected, currency)),
         esc(&money(&f.commission, currency)),
-        percent(f.recovery_rate.as_deref()),
-        percent(f.conversion.as_deref()),
+        percent(f.recovery_rate),
+        percent(f.conversion),
         esc(&days(&f.average_days_to_first_payment)),
     );
 }
@@ -183,8 +182,8 @@ pub fn rows_html(rows: &[CollectorFigures], sort: Sort, currency: &str) -> Strin
         let _ = write!(
             out,
             r#"<tr data-testid="collector-row" data-collector="{id}"><th scope="row"><a href="{href}">{name}</a>{inactive}</th>"#,
-            id = esc(&r.collector.id),
-            href = esc(&links::collector(&r.collector.id)),
+            id = r.collector.id,
+            href = esc(&links::collector(r.collector.id)),
             name = esc(&r.collector.name),
             inactive = if r.is_active { "" } else { r#"<small class="muted"> (inactive)</small>"# },
         );
@@ -241,16 +240,20 @@ pub fn CollectorsTable(report: CollectorsReport, currency: String) -> impl IntoV
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::analytics::{CollectorTotals, Named};
+    use crate::{
+        api::analytics::CollectorTotals,
+        fixtures::{d, id},
+    };
+    use debtflow_wire::reports::CollectorRef;
 
     fn row(name: &str, collected: &str, recovery: Option<&str>) -> CollectorFigures {
         CollectorFigures {
-            collector: Named { id: name.to_lowercase(), name: name.into() },
+            collector: CollectorRef { id: id(name.len() as u128), name: name.into() },
             is_active: true,
             figures: CollectorTotals {
-                collected: collected.into(),
-                commission: "0".into(),
-                recovery_rate: recovery.map(Into::into),
+                collected: d(collected),
+                commission: Decimal::ZERO,
+                recovery_rate: recovery.map(d),
                 ..Default::default()
             },
         }
@@ -291,7 +294,8 @@ mod tests {
         let mut r = row("O'Hara <script>", "12.50", Some("0.25"));
         r.is_active = false;
         let html = rows_html(&[r], Sort::default(), "USD");
-        assert!(html.starts_with(r#"<tr data-testid="collector-row" data-collector="o&#39;hara &lt;script&gt;"><th scope="row"><a href="/accounts?collector=o%27hara%20%3Cscript%3E">O&#39;Hara &lt;script&gt;</a><small class="muted"> (inactive)</small></th>"#), "{html}");
+        let id = "00000000-0000-0000-0000-00000000000f";
+        assert!(html.starts_with(&format!(r#"<tr data-testid="collector-row" data-collector="{id}"><th scope="row"><a href="/accounts?collector={id}">O&#39;Hara &lt;script&gt;</a><small class="muted"> (inactive)</small></th>"#)), "{html}");
         assert!(html.contains(r#"<td class="num" data-testid="collector-collected">12.50 USD</td>"#));
         assert!(html.contains(r#"<td class="num">25%</td>"#));
     }

@@ -10,16 +10,17 @@ use crate::{
     format::{label, money},
 };
 use debtflow_domain::AccountStatus;
+use rust_decimal::Decimal;
 use std::fmt::Write;
 
 /// The statuses in the funnel's order with their accounts and balance (a status the
 /// portfolio does not list has none).
-pub fn stages(portfolio: &Portfolio) -> Vec<(AccountStatus, i64, String)> {
+pub fn stages(portfolio: &Portfolio) -> Vec<(AccountStatus, i64, Decimal)> {
     AccountStatus::ALL
         .iter()
         .map(|s| {
             let figure = portfolio.by_status.iter().find(|f| f.status == *s);
-            (*s, figure.map_or(0, |f| f.accounts), figure.map_or_else(|| "0".into(), |f| f.balance.clone()))
+            (*s, figure.map_or(0, |f| f.accounts), figure.map_or(Decimal::ZERO, |f| f.balance))
         })
         .collect()
 }
@@ -62,24 +63,25 @@ pub fn funnel_card(portfolio: Option<&Portfolio>, currency: &str, to: chrono::Na
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::analytics::StatusFigure;
+    use crate::fixtures::d;
+    use debtflow_wire::reports::StatusFigure;
 
     #[test]
     fn every_status_in_funnel_order_missing_ones_at_zero() {
         let p = Portfolio {
             active_accounts: 3,
-            balance_to_recover: "300".into(),
+            balance_to_recover: d("300"),
             by_status: vec![
-                StatusFigure { status: AccountStatus::Disputed, accounts: 1, balance: "100".into() },
-                StatusFigure { status: AccountStatus::New, accounts: 2, balance: "200".into() },
+                StatusFigure { status: AccountStatus::Disputed, accounts: 1, balance: d("100") },
+                StatusFigure { status: AccountStatus::New, accounts: 2, balance: d("200") },
             ],
             by_bucket: vec![],
         };
         let s = stages(&p);
         assert_eq!(s.len(), 8);
-        assert_eq!(s[0], (AccountStatus::New, 2, "200".into()));
-        assert_eq!(s[1], (AccountStatus::Assigned, 0, "0".into()));
-        assert_eq!(s[7], (AccountStatus::Disputed, 1, "100".into()));
+        assert_eq!(s[0], (AccountStatus::New, 2, d("200")));
+        assert_eq!(s[1], (AccountStatus::Assigned, 0, d("0")));
+        assert_eq!(s[7], (AccountStatus::Disputed, 1, d("100")));
         let html = funnel_card(Some(&p), "USD", "2026-12-01".parse().unwrap());
         assert!(html.contains(r#"<li data-testid="funnel-stage" data-status="new"><a href="/accounts?status=new"><span class="name">New</span><span class="track" aria-hidden="true"><span class="fill status-new" style="width: 100%"></span></span><span class="count" data-testid="funnel-count">2</span>"#), "{html}");
         assert!(html.contains(r#"style="width: 50%""#));

@@ -9,7 +9,7 @@ use crate::{
 };
 use debtflow_domain::AccountStatus;
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::{fmt::Write, str::FromStr};
+use std::fmt::Write;
 
 /// Which way a figure moved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,10 +93,6 @@ pub fn point_change(current: Option<Decimal>, previous: Option<Decimal>) -> Opti
     Some(Change { trend: trend_of(delta), text: format!("{} pts", signed(delta)) })
 }
 
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s.trim()).unwrap_or_default()
-}
-
 /// Whether a rise is good news (collected) or bad news (plans defaulted).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Sense {
@@ -166,8 +162,8 @@ impl Card<'_> {
 /// for approval (the card then links to the approvals).
 pub fn cards(dashboard: &Dashboard, currency: &str, approvals: bool) -> String {
     let (now, before) = (&dashboard.current, &dashboard.previous);
-    let m = |s: &str| money(s, currency);
-    let ratio = |f: &Figures| f.recovery_rate.as_deref().and_then(|r| Decimal::from_str(r).ok());
+    let m = |d: &Decimal| money(d, currency);
+    let ratio = |f: &Figures| f.recovery_rate;
     let both = |pick: fn(&Portfolio) -> Decimal| -> Option<Change> {
         Some(change(pick(now.portfolio.as_ref()?), pick(before.portfolio.as_ref()?)))
     };
@@ -187,7 +183,7 @@ pub fn cards(dashboard: &Dashboard, currency: &str, approvals: bool) -> String {
             testid: "kpi-collected",
             label: "Collected",
             value: m(&now.collected),
-            change: Some((change(dec(&now.collected), dec(&before.collected)), Sense::UpIsGood, m(&before.collected))),
+            change: Some((change(now.collected, before.collected), Sense::UpIsGood, m(&before.collected))),
             note: Some(format!("Received {} · refunded {}", m(&now.received), m(&now.refunded))),
             href: None,
         },
@@ -202,9 +198,9 @@ pub fn cards(dashboard: &Dashboard, currency: &str, approvals: bool) -> String {
         Card {
             testid: "kpi-recovery",
             label: "Recovery rate",
-            value: percent(now.recovery_rate.as_deref()),
+            value: percent(now.recovery_rate),
             change: point_change(ratio(now), ratio(before))
-                .map(|c| (c, Sense::UpIsGood, percent(before.recovery_rate.as_deref()))),
+                .map(|c| (c, Sense::UpIsGood, percent(before.recovery_rate))),
             note: Some("Collected ÷ (collected + balance to recover)".into()),
             href: None,
         },
@@ -220,7 +216,7 @@ pub fn cards(dashboard: &Dashboard, currency: &str, approvals: bool) -> String {
             testid: "kpi-balance",
             label: "Balance to recover",
             value: stock(now, &owed),
-            change: both(|p| dec(&p.balance_to_recover)).map(|c| (c, Sense::DownIsGood, stock(before, &owed))),
+            change: both(|p| p.balance_to_recover).map(|c| (c, Sense::DownIsGood, stock(before, &owed))),
             note: Some(stock_note.into()),
             href: Some(links::open_accounts()),
         },
@@ -267,10 +263,7 @@ pub fn cards(dashboard: &Dashboard, currency: &str, approvals: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
+    use crate::fixtures::{d, day};
 
     #[test]
     fn changes_say_direction_and_sign() {
@@ -318,14 +311,14 @@ mod tests {
 
     fn figures(collected: &str, portfolio: Option<i64>) -> Figures {
         Figures {
-            collected: collected.into(),
-            received: collected.into(),
-            refunded: "0".into(),
+            collected: d(collected),
+            received: d(collected),
+            refunded: Decimal::ZERO,
             payments: 2,
             plans_defaulted: 0,
             portfolio: portfolio.map(|n| Portfolio {
                 active_accounts: n,
-                balance_to_recover: "100".into(),
+                balance_to_recover: d("100"),
                 by_status: vec![],
                 by_bucket: vec![],
             }),
@@ -334,8 +327,7 @@ mod tests {
     }
 
     fn dashboard(previous_portfolio: Option<i64>) -> Dashboard {
-        let span =
-            crate::api::analytics::Span { from: "2026-11-01".parse().unwrap(), to: "2026-11-30".parse().unwrap() };
+        let span = debtflow_domain::analytics::Period::new(day("2026-11-01"), day("2026-11-30"), 31).unwrap();
         Dashboard {
             period: span,
             previous_period: span,

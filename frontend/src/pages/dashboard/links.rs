@@ -33,8 +33,8 @@ pub fn bucket(bucket: Bucket) -> String {
 }
 
 /// A collector's accounts.
-pub fn collector(id: &str) -> String {
-    worklist(Filters { collector: id.into(), ..Default::default() })
+pub fn collector(id: uuid::Uuid) -> String {
+    worklist(Filters { collector: id.to_string(), ..Default::default() })
 }
 
 #[cfg(test)]
@@ -50,7 +50,8 @@ mod tests {
         );
         assert_eq!(status(AccountStatus::PaymentPlan), "/accounts?status=payment_plan");
         assert!(bucket(Bucket::Over90).ends_with("&bucket=90%2B"));
-        assert_eq!(collector("c-1"), "/accounts?collector=c-1");
+        let c = crate::fixtures::id(0xc1);
+        assert_eq!(collector(c), format!("/accounts?collector={c}"));
     }
 
     #[test]

@@ -128,14 +128,14 @@ fn Figures(reports: Reports, currency: String, approvals: bool, reload: Callback
         format!(
             r#"<p class="scope muted" data-testid="scope">{} Compared with {} to {}.</p>{}"#,
             markup::esc(&whose),
-            d.previous_period.from,
-            d.previous_period.to,
+            d.previous_period.from(),
+            d.previous_period.to(),
             kpi::cards(d, &currency, approvals)
         )
     });
     let trend = a.trends.as_ref().map(|t| charts::trend_card(t, &currency));
     let aging = a.aging.as_ref().map(|x| charts::aging_card(x, &currency));
-    let funnel = d.map(|d| funnel::funnel_card(d.current.portfolio.as_ref(), &currency, d.period.to));
+    let funnel = d.map(|d| funnel::funnel_card(d.current.portfolio.as_ref(), &currency, d.period.to()));
     let collectors = a.collectors.as_ref().map(|c| match c {
         Ok(r) => view! { <collectors::CollectorsTable report=r.clone() currency=currency.clone() /> }.into_any(),
         Err(p) => failed(p),

@@ -2,10 +2,7 @@
 
 use super::{counts, HISTORY_PAGE};
 use crate::{
-    api::{
-        self,
-        imports::{Import, ImportPage},
-    },
+    api::{self, imports::Import, Page},
     components::{Cursors, Fetch, Loaded, Pager},
     format,
     session::use_session,
@@ -16,7 +13,7 @@ use leptos::prelude::*;
 #[component]
 pub(super) fn History(version: RwSignal<u32>, on_pick: Callback<Import>) -> impl IntoView {
     let session = use_session();
-    let me = session.user.with_untracked(|u| u.as_ref().map(|u| u.id.clone())).unwrap_or_default();
+    let me = session.user.with_untracked(|u| u.as_ref().map(|u| u.id)).unwrap_or_default();
     let cursors = Cursors::new();
     let list = Fetch::new(move || {
         version.track();
@@ -36,7 +33,7 @@ pub(super) fn History(version: RwSignal<u32>, on_pick: Callback<Import>) -> impl
             <Loaded
                 state=list.state
                 retry=move |()| version.update(|v| *v += 1)
-                empty={|page: &ImportPage| page.items.is_empty().then_some("No imports yet.")}
+                empty={|page: &Page<Import>| page.items.is_empty().then_some("No imports yet.")}
                 let:page
             >
                     <table class="stacked imports-table" data-testid="import-history">
@@ -57,7 +54,7 @@ pub(super) fn History(version: RwSignal<u32>, on_pick: Callback<Import>) -> impl
                                     let who = by(&i);
                                     let picked = i.clone();
                                     view! {
-                                        <tr data-testid="import-row" data-import=i.id.clone()>
+                                        <tr data-testid="import-row" data-import=i.id.to_string()>
                                             <td data-label="File" class="file">{i.file_name.clone()}</td>
                                             <td data-label="When, by">
                                                 {format!("{}, {who}", format::datetime(&i.created_at))}

@@ -95,8 +95,7 @@ pub fn progress_text(import: &Import, rate: Option<i64>, elapsed_ms: Option<i64>
 /// Milliseconds from start to finish of a finished import (the browser reads the
 /// timestamps).
 pub(super) fn elapsed_ms(import: &Import) -> Option<i64> {
-    let ms = |s: &Option<String>| Some(js_sys::Date::parse(s.as_deref()?)).filter(|v| v.is_finite());
-    Some((ms(&import.finished_at)? - ms(&import.started_at)?) as i64)
+    Some((import.finished_at? - import.started_at?).num_milliseconds())
 }
 
 /// What a finished import came to, in a sentence.
@@ -172,14 +171,19 @@ pub fn ImportsPage() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::{at, id};
     use debtflow_domain::import::ImportSource;
 
     fn import(status: ImportStatus, total: Option<i64>, processed: i64) -> Import {
         Import {
-            id: "i1".into(),
+            id: id(1),
             status,
             source: ImportSource::Upload,
             file_name: "placements.csv".into(),
+            sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+            size_bytes: 2_048,
+            mapping: None,
+            forced: false,
             total_rows: total,
             processed,
             created: processed,
@@ -189,9 +193,9 @@ mod tests {
             error: None,
             created_by: None,
             created_by_name: None,
-            created_at: "2026-12-01T10:00:00Z".into(),
-            started_at: Some("2026-12-01T10:00:00Z".into()),
-            finished_at: Some("2026-12-01T10:00:02.500Z".into()),
+            created_at: at("2026-12-01T10:00:00Z"),
+            started_at: Some(at("2026-12-01T10:00:00Z")),
+            finished_at: Some(at("2026-12-01T10:00:02.500Z")),
         }
     }
 

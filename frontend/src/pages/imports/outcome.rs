@@ -16,26 +16,24 @@ use leptos_router::components::A;
 /// A finished import: its counts, the link to its accounts, its row errors.
 #[component]
 pub(super) fn Outcome(import: Import) -> impl IntoView {
-    let id = import.id.clone();
+    let id = import.id;
     // The first page of row errors, read when rows failed.
     let errors = (import.failed > 0).then(|| {
-        let id = id.clone();
         Fetch::new(move || {
-            let id = id.clone();
-            async move { api::imports::errors(&id, ERRORS_SHOWN).await.map(|p| p.items) }
+            let id = id;
+            async move { api::imports::errors(id, ERRORS_SHOWN).await.map(|p| p.items) }
         })
     });
     let downloading = RwSignal::new(false);
     let download_problem = RwSignal::new(None::<Problem>);
     let file_name = errors_file_name(&import.file_name);
     let download = {
-        let id = id.clone();
         move |_| {
-            let (id, name) = (id.clone(), file_name.clone());
+            let (id, name) = (id, file_name.clone());
             downloading.set(true);
             download_problem.set(None);
             leptos::task::spawn_local(async move {
-                let r = api::imports::errors_csv(&id).await;
+                let r = api::imports::errors_csv(id).await;
                 let _ = downloading.try_set(false);
                 match r.and_then(|csv| save_csv(&csv, &name)) {
                     Ok(()) => {}

@@ -16,7 +16,7 @@ use std::sync::{
 #[component]
 pub(super) fn Progress(initial: Import, on_finished: Callback<()>) -> impl IntoView {
     let live = use_live();
-    let id = initial.id.clone();
+    let id = initial.id;
     let was_finished = initial.status.is_finished();
     let import = RwSignal::new(initial);
     // (ms, rows done) as updates arrive, for the rate.
@@ -33,7 +33,7 @@ pub(super) fn Progress(initial: Import, on_finished: Callback<()>) -> impl IntoV
         import.set(next);
     };
     // From the stream.
-    let stream_id = id.clone();
+    let stream_id = id;
     Effect::new(move |_| {
         if let Some(next) = live.imports.with(|m| m.get(&stream_id).cloned()) {
             let newer = import.with_untracked(|i| {
@@ -50,7 +50,6 @@ pub(super) fn Progress(initial: Import, on_finished: Callback<()>) -> impl IntoV
     let alive_task = alive.clone();
     on_cleanup(move || alive.store(false, Ordering::Relaxed));
     if !was_finished {
-        let id = id.clone();
         leptos::task::spawn_local(async move {
             loop {
                 sleep(1_000).await;
@@ -64,7 +63,7 @@ pub(super) fn Progress(initial: Import, on_finished: Callback<()>) -> impl IntoV
                 let quiet = js_sys::Date::now() - last_update.try_get_value().unwrap_or(0.0) > 2_000.0;
                 let all_done = current.total_rows.is_some_and(|t| current.processed >= t);
                 if !live.connected.get_untracked() || quiet || all_done {
-                    if let Ok(next) = api::imports::one(&id).await {
+                    if let Ok(next) = api::imports::one(id).await {
                         if !alive_task.load(Ordering::Relaxed) {
                             return;
                         }
@@ -84,7 +83,7 @@ pub(super) fn Progress(initial: Import, on_finished: Callback<()>) -> impl IntoV
     });
     let rate_now = move || samples.with_value(|s| rate(s));
     view! {
-        <section class="card progress-card" aria-labelledby="progress-h" data-testid="import-progress" data-import=id>
+        <section class="card progress-card" aria-labelledby="progress-h" data-testid="import-progress" data-import=id.to_string()>
             <h2 id="progress-h">{move || import.with(|i| format!("Import of {}", i.file_name))}</h2>
             {move || {
                 let i = import.get();

@@ -19,7 +19,7 @@ pub(super) fn UploadForm(on_started: Callback<Import>) -> impl IntoView {
     let file = StoredValue::new_local(None::<web_sys::File>);
     let chosen = RwSignal::new(None::<String>);
     let mapping = RwSignal::new(String::new());
-    let mappings = RwSignal::new(Vec::<api::imports::Mapping>::new());
+    let mappings = RwSignal::new(Vec::<api::imports::NamedMapping>::new());
     leptos::task::spawn_local(async move {
         if let Ok(list) = api::imports::mappings().await {
             let _ = mappings.try_set(list);

@@ -18,6 +18,7 @@ use leptos_router::{
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
 };
+use uuid::Uuid;
 
 const PAGE_SIZE: u32 = 30;
 
@@ -42,8 +43,8 @@ pub fn JobsPage() -> impl IntoView {
         async move { api::jobs::latest(job, PAGE_SIZE, &cursor).await }
     });
     // The run just started here, marked in the list.
-    let fresh = RwSignal::new(None::<String>);
-    let on_ran = Callback::new(move |run_id: String| {
+    let fresh = RwSignal::new(None::<Uuid>);
+    let on_ran = Callback::new(move |run_id: Uuid| {
         fresh.set(Some(run_id));
         cursors.reset();
         list.again();
@@ -80,7 +81,7 @@ pub fn JobsPage() -> impl IntoView {
             >
                 <div
                     class="table-wrap"
-                    inner_html=move || runs::runs_html(&page.items, fresh.get().as_deref(), format::local_datetime)
+                    inner_html=move || runs::runs_html(&page.items, fresh.get(), format::local_datetime)
                 ></div>
                 <Pager cursors=cursors next=page.next_cursor label="Pages of job runs" />
             </Loaded>

@@ -9,6 +9,7 @@ use crate::{
 };
 use debtflow_domain::job::Job;
 use leptos::prelude::*;
+use uuid::Uuid;
 
 /// The jobs an agency runs for itself (the platform-wide ones are the platform's).
 fn agency_jobs() -> impl Iterator<Item = Job> {
@@ -21,7 +22,7 @@ pub fn outcome(run: &TriggeredRun) -> String {
 }
 
 #[component]
-pub fn RunNow(on_ran: Callback<String>) -> impl IntoView {
+pub fn RunNow(on_ran: Callback<Uuid>) -> impl IntoView {
     let job = RwSignal::new(Job::DpdAging);
     let submission = Submission::new();
     let Submission { pending, problem, .. } = submission;
@@ -88,10 +89,16 @@ mod tests {
     #[test]
     fn an_outcome_says_what_the_run_did_and_agencies_run_their_own_jobs() {
         let run = TriggeredRun {
-            run_id: "r".into(),
+            run_id: crate::fixtures::id(1),
             job: Job::DataQuality,
-            as_of_date: "2026-11-02".into(),
+            as_of_date: crate::fixtures::day("2026-11-02"),
             status: RunStatus::SkippedDone,
+            duration_ms: 3,
+            records_scanned: 0,
+            records_updated: 0,
+            notifications_sent: 0,
+            errors_count: 0,
+            findings: 0,
         };
         assert_eq!(outcome(&run), "Data quality for 2026-11-02 — Skipped: done already.");
         assert!(agency_jobs().all(|j| j.per_agency()) && agency_jobs().count() == 5);

@@ -2,8 +2,10 @@
 //! day, with its status, counts, duration, whether it was forced, and a failed run's
 //! errors.
 
-use crate::{api::jobs::JobRun, markup::esc};
+use crate::{api::jobs::JobRun, format, markup::esc};
+use chrono::{DateTime, Utc};
 use debtflow_domain::job::RunStatus;
+use uuid::Uuid;
 
 /// A status in words.
 pub fn status_label(status: RunStatus) -> &'static str {
@@ -45,7 +47,7 @@ fn note(run: &JobRun) -> String {
 
 /// The runs as table markup ([`crate::markup`]); `fresh` is the run just started
 /// here, marked; `when` writes an instant for the reader.
-pub fn runs_html(runs: &[JobRun], fresh: Option<&str>, when: impl Fn(&str) -> String) -> String {
+pub fn runs_html(runs: &[JobRun], fresh: Option<Uuid>, when: impl Fn(&DateTime<Utc>) -> String) -> String {
     let mut html = String::from(concat!(
         r#"<table class="job-runs stacked" data-testid="job-runs"><thead><tr>"#,
         r#"<th scope="col">Date</th><th scope="col">Job</th><th scope="col">Status</th>"#,
@@ -55,13 +57,13 @@ pub fn runs_html(runs: &[JobRun], fresh: Option<&str>, when: impl Fn(&str) -> St
         r#"<th scope="col">Started</th></tr></thead>"#
     ));
     for run in runs {
-        html.push_str(&run_html(run, fresh == Some(run.run_id.as_str()), &when));
+        html.push_str(&run_html(run, fresh == Some(run.run_id), &when));
     }
     html.push_str("</table>");
     html
 }
 
-fn run_html(run: &JobRun, fresh: bool, when: &impl Fn(&str) -> String) -> String {
+fn run_html(run: &JobRun, fresh: bool, when: &impl Fn(&DateTime<Utc>) -> String) -> String {
     let notified = if run.notifications_failed > 0 {
         format!("{} ({} failed)", run.notifications_sent, run.notifications_failed)
     } else {
@@ -96,11 +98,11 @@ fn run_html(run: &JobRun, fresh: bool, when: &impl Fn(&str) -> String) -> String
             r#"<td data-label="Duration" class="num">{duration}</td>"#,
             r#"<td data-label="Started"><time datetime="{started}">{local}</time></td></tr>{errors}</tbody>"#
         ),
-        id = esc(&run.run_id),
+        id = run.run_id,
         job = run.job.name(),
         status = run.status.as_str(),
         fresh = if fresh { r#" class="fresh""# } else { "" },
-        date = esc(&run.as_of_date),
+        date = run.as_of_date,
         description = esc(run.job.description()),
         title = run.job.title(),
         note = note,
@@ -112,7 +114,7 @@ fn run_html(run: &JobRun, fresh: bool, when: &impl Fn(&str) -> String) -> String
         failed = run.errors_count,
         findings = run.findings,
         duration = run.duration_ms.map_or_else(|| "—".into(), duration),
-        started = esc(&run.started_at),
+        started = format::iso(&run.started_at),
         local = esc(&when(&run.started_at)),
         errors = errors,
     )
@@ -121,6 +123,7 @@ fn run_html(run: &JobRun, fresh: bool, when: &impl Fn(&str) -> String) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::{at, day, id};
     use debtflow_domain::job::Job;
 
     #[test]
@@ -137,13 +140,14 @@ mod tests {
             assert!(!status_label(*status).is_empty());
         }
         let mut run = JobRun {
-            run_id: "r".into(),
+            run_id: id(0xf),
             job: Job::DpdAging,
-            agency_id: Some("a".into()),
-            as_of_date: "2026-11-02".into(),
+            agency_id: Some(id(0xa)),
+            as_of_date: day("2026-11-02"),
             status: RunStatus::SkippedDone,
             forced: false,
-            started_at: "2026-11-02T11:50:00Z".into(),
+            started_at: at("2026-11-02T11:50:00Z"),
+            finished_at: None,
             duration_ms: None,
             records_scanned: 0,
             records_updated: 0,
@@ -152,6 +156,8 @@ mod tests {
             errors_count: 0,
             findings: 0,
             error_summary: None,
+            host: "worker-1".into(),
+            pid: 4242,
             runs_that_day: Some(2),
         };
         assert_eq!(note(&run), "latest of 2 runs");
@@ -163,10 +169,10 @@ mod tests {
         run.status = RunStatus::Partial;
         run.errors_count = 1;
         run.error_summary = Some("plan p1: <boom>".into());
-        let html = runs_html(&[run], Some("r"), |at| at.to_owned());
+        let html = runs_html(&[run], Some(id(0xf)), |at| at.to_string());
         assert!(
             html.contains(
-                r#"<tbody data-testid="job-run" data-run="r" data-job="dpd_aging" data-status="partial" class="fresh">"#
+                r#"<tbody data-testid="job-run" data-run="00000000-0000-0000-0000-00000000000f" data-job="dpd_aging" data-status="partial" class="fresh">"#
             ),
             "{html}"
         );

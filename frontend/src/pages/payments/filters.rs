@@ -134,7 +134,7 @@ pub fn FilterBar(filters: Memo<Filters>, collectors: ReadSignal<Vec<User>>, go: 
                             collectors
                                 .get()
                                 .into_iter()
-                                .map(|u| view! { <option value=u.id.clone() selected=u.id == chosen>{u.full_name}</option> })
+                                .map(|u| view! { <option value=u.id.to_string() selected=u.id.to_string() == chosen>{u.full_name}</option> })
                                 .collect_view()
                         }}
                     </select>

@@ -20,11 +20,9 @@ pub fn payments_html(payments: &[Payment]) -> String {
 }
 
 fn row_html(p: &Payment) -> String {
-    let refunded = p
-        .refunded_amount
-        .as_deref()
-        .filter(|r| r.parse::<f64>().is_ok_and(|r| r > 0.0))
-        .map(|r| format!(r#"<small class="muted">{} refunded</small>"#, esc(&format::money(r, &p.currency))))
+    let refunded = Some(p.refunded_amount)
+        .filter(|r| !r.is_zero())
+        .map(|r| format!(r#"<small class="muted">{} refunded</small>"#, esc(&format::money(&r, &p.currency))))
         .unwrap_or_default();
     let status = p.status.as_str();
     format!(
@@ -37,8 +35,8 @@ fn row_html(p: &Payment) -> String {
             r#"<td data-label="Status"><span class="badge payment-{status}">{status_label}</span></td>"#,
             r#"<td data-label="Reference">{reference}</td><td data-label="Recorded by">{recorded_by}</td></tr>"#
         ),
-        paid_on = esc(&p.paid_on),
-        account = esc(&p.account_id),
+        paid_on = p.paid_on,
+        account = p.account_id,
         debtor = esc(&p.debtor_name),
         account_ref = esc(&p.account_ref),
         amount = esc(&format::money(&p.amount, &p.currency)),
@@ -54,27 +52,37 @@ fn row_html(p: &Payment) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::{at, d, day, id};
     use debtflow_domain::payment::{PaymentMethod, PaymentStatus};
 
     #[test]
     fn a_row_links_its_account_and_escapes_what_it_shows() {
         let p = Payment {
-            id: "p-1".into(),
-            account_id: "a-1".into(),
+            id: id(1),
+            account_id: id(0xa1),
             account_ref: "ACC-1".into(),
             debtor_name: "O'Brien <Pat>".into(),
-            amount: "125.50".into(),
+            amount: d("125.50"),
             currency: "USD".into(),
             method: PaymentMethod::BankTransfer,
             status: PaymentStatus::Completed,
-            paid_on: "2026-11-30".into(),
+            paid_on: day("2026-11-30"),
             reference: None,
-            refunded_amount: Some("25.00".into()),
+            refunded_amount: d("25.00"),
+            metadata: serde_json::Value::Null,
+            recorded_by: None,
             recorded_by_name: None,
-            created_at: "2026-11-30T10:00:00Z".into(),
+            decided_by: None,
+            decided_at: None,
+            created_at: at("2026-11-30T10:00:00Z"),
         };
         let html = payments_html(&[p]);
-        assert!(html.contains(r#"<a href="/accounts/a-1?tab=payments">O&#39;Brien &lt;Pat&gt;</a>"#), "{html}");
+        assert!(
+            html.contains(
+                r#"<a href="/accounts/00000000-0000-0000-0000-0000000000a1?tab=payments">O&#39;Brien &lt;Pat&gt;</a>"#
+            ),
+            "{html}"
+        );
         assert!(html.contains("Bank transfer") && html.contains("The system") && html.contains("refunded"));
         assert_eq!(html.matches(r#"data-testid="payment""#).count(), 1);
     }

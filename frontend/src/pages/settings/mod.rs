@@ -35,14 +35,11 @@ pub fn is_for(session: Session) -> bool {
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let session = use_session();
-    let agency_id = session.user.with_untracked(|u| u.as_ref().and_then(|u| u.agency.as_ref().map(|a| a.id.clone())));
+    let agency_id = session.user.with_untracked(|u| u.as_ref().and_then(|u| u.agency.as_ref().map(|a| a.id)));
     let Some(agency_id) = agency_id.filter(|_| is_for(session)) else {
         return view! { <Forbidden text="Settings are for agency admins and managers" /> }.into_any();
     };
-    let agency = Fetch::new(move || {
-        let id = agency_id.clone();
-        async move { api::settings::agency(&id).await }
-    });
+    let agency = Fetch::new(move || async move { api::settings::agency(agency_id).await });
     // The server's approval window, in force when the agency chose none (`/auth/me`).
     let server_window =
         session.user.with_untracked(|u| u.as_ref().map_or(0, |u| u.policy.default_payment_approval_after_days));

@@ -6,7 +6,7 @@ use super::{
     value_of, SettingsForm,
 };
 use crate::{
-    api::{self, settings::AgencyProfile},
+    api::{self, settings::Agency},
     session::use_session,
     submit::Submission,
 };
@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 /// The profile fields that differ from `saved`, as `PATCH /agencies/{id}` takes them
 /// (trimmed; an empty map when nothing changed).
-pub fn profile_patch(saved: &AgencyProfile, name: &str, licence: &str, zone: &str) -> Map<String, Value> {
+pub fn profile_patch(saved: &Agency, name: &str, licence: &str, zone: &str) -> Map<String, Value> {
     let mut patch = Map::new();
     for (key, now, was) in [
         ("name", name.trim(), saved.name.as_str()),
@@ -31,7 +31,7 @@ pub fn profile_patch(saved: &AgencyProfile, name: &str, licence: &str, zone: &st
 }
 
 #[component]
-pub fn Profile(agency: AgencyProfile) -> impl IntoView {
+pub fn Profile(agency: Agency) -> impl IntoView {
     let editable = use_session().can(Operation::UpdateAgency);
     let fields = [
         field(Input::new("agency-name", "name", "Name", &agency.name).editable(editable)),
@@ -61,7 +61,7 @@ pub fn Profile(agency: AgencyProfile) -> impl IntoView {
             return confirmed.set(true);
         }
         submission.run(
-            move |_| async move { api::settings::update_agency(&current.id, &Value::Object(patch)).await },
+            move |_| async move { api::settings::update_agency(current.id, &Value::Object(patch)).await },
             move |after| {
                 saved.set_value(after);
                 confirmed.set(true);
@@ -89,13 +89,16 @@ mod tests {
 
     #[test]
     fn only_changed_fields_are_sent_trimmed() {
-        let saved = AgencyProfile {
-            id: "a1".into(),
+        let saved = Agency {
+            id: uuid::Uuid::nil(),
             name: "Demo".into(),
             licence_number: "L-1".into(),
             currency: "USD".into(),
             time_zone: "America/New_York".into(),
             settings: AgencySettings::default(),
+            is_active: true,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            updated_at: chrono::DateTime::UNIX_EPOCH,
         };
         assert!(profile_patch(&saved, " Demo ", "L-1", "America/New_York").is_empty());
         let patch = profile_patch(&saved, "Demo LLC", "L-1", "Europe/London ");

@@ -9,7 +9,7 @@ use super::{
     value_of, SettingsForm,
 };
 use crate::{
-    api::{self, settings::AgencyProfile, Problem},
+    api::{self, settings::Agency, Problem},
     format,
     session::use_session,
     submit::Submission,
@@ -126,10 +126,10 @@ fn fields(settings: &AgencySettings, server_window: u32, editable: bool) -> Stri
 }
 
 #[component]
-pub fn Rules(agency: AgencyProfile, server_window: u32) -> impl IntoView {
+pub fn Rules(agency: Agency, server_window: u32) -> impl IntoView {
     let session = use_session();
     let editable = session.can(Operation::UpdateAgency);
-    let agency_id = agency.id.clone();
+    let agency_id = agency.id;
     let saved = StoredValue::new(agency.settings);
     let submission = Submission::new();
     let confirmed = RwSignal::new(false);
@@ -143,9 +143,8 @@ pub fn Rules(agency: AgencyProfile, server_window: u32) -> impl IntoView {
             Ok(p) => p,
             Err(p) => return submission.refuse(p),
         };
-        let id = agency_id.clone();
         submission.run(
-            move |_| async move { api::settings::update_agency(&id, &json!({ "settings": patch })).await },
+            move |_| async move { api::settings::update_agency(agency_id, &json!({ "settings": patch })).await },
             move |after| {
                 saved.set_value(after.settings);
                 confirmed.set(true);

@@ -17,6 +17,7 @@ use crate::{
     submit::Submission,
 };
 use debtflow_domain::permission::Operation;
+use debtflow_wire::imports::SftpAuth;
 use leptos::{either::Either, prelude::*};
 use serde_json::{json, Map, Value};
 
@@ -165,7 +166,14 @@ pub fn summary(source: Option<&SftpSource>) -> String {
     };
     let rows = [
         ("Server", format!("{}@{}:{}", s.username, s.host, s.port)),
-        ("Signs in with", format::label(&s.auth)),
+        (
+            "Signs in with",
+            match s.auth {
+                SftpAuth::Password => "Password",
+                SftpAuth::PrivateKey => "Private key",
+            }
+            .into(),
+        ),
         ("Folders", format!("{} → {}", s.inbox_dir, s.processed_dir)),
         ("Polling", if s.enabled { format!("every {} min", s.poll_minutes) } else { "off".into() }),
         ("Column mapping", s.mapping.clone().unwrap_or_else(|| "none".into())),
@@ -284,7 +292,7 @@ mod tests {
             host: "sftp.bank.example".into(),
             port: 2222,
             username: "agency".into(),
-            auth: "password".into(),
+            auth: SftpAuth::Password,
             host_key: None,
             inbox_dir: "in".into(),
             processed_dir: "done".into(),
@@ -293,6 +301,7 @@ mod tests {
             enabled: true,
             last_polled_at: None,
             last_error: None,
+            updated_at: crate::fixtures::at("2026-12-01T10:00:00Z"),
         };
         let mut draft = SftpDraft::of(Some(&source));
         assert_eq!((draft.password.as_str(), draft.private_key.as_str()), ("", ""), "a secret is never put back");

@@ -23,6 +23,18 @@ pub const SWITCHES: [(&str, &str, &str); 4] = [
     ("defaults_enabled", "Overdue and default scan", "Off: late installments are not flagged, plans not defaulted."),
 ];
 
+/// The switch `key` (one of [`SWITCHES`]): whether it is on, and its last change.
+fn state<'a>(s: &'a JobSwitches, key: &str) -> (bool, Option<&'a SwitchChange>) {
+    let c = &s.last_changed;
+    let (on, change) = match key {
+        "jobs_enabled" => (s.jobs_enabled, &c.jobs_enabled),
+        "reminders_enabled" => (s.reminders_enabled, &c.reminders_enabled),
+        "escalation_enabled" => (s.escalation_enabled, &c.escalation_enabled),
+        _ => (s.defaults_enabled, &c.defaults_enabled),
+    };
+    (on, change.as_ref())
+}
+
 /// "Turned off by Dana Admin on 2026-12-02 10:31", or that it never changed.
 pub fn changed_text(on: bool, change: Option<&SwitchChange>) -> String {
     match change {
@@ -42,7 +54,7 @@ pub fn list_html(s: &JobSwitches, editable: bool, pending: Option<&str>) -> Stri
     SWITCHES
         .iter()
         .map(|(key, name, stops)| {
-            let on = s.is_on(key);
+            let (on, change) = state(s, key);
             let state = match (pending == Some(*key), on) {
                 (true, _) => "Saving…",
                 (false, true) => "On",
@@ -51,7 +63,7 @@ pub fn list_html(s: &JobSwitches, editable: bool, pending: Option<&str>) -> Stri
             let disabled = if editable && pending.is_none() { "" } else { " disabled" };
             format!(
                 r#"<li data-testid="switch" data-switch="{key}"><div class="what"><strong id="switch-{key}">{name}</strong><span class="muted">{stops}</span><span class="changed" data-testid="switch-changed">{}</span></div><button type="button" role="switch" class="toggle{}" aria-checked="{on}" aria-labelledby="switch-{key}" data-switch="{key}"{disabled}>{state}</button></li>"#,
-                esc(&changed_text(on, s.last_change(key).as_ref())),
+                esc(&changed_text(on, change)),
                 if on { " on" } else { "" },
             )
         })
@@ -74,7 +86,7 @@ pub fn KillSwitches() -> impl IntoView {
         if !editable || pending.get_untracked().is_some() {
             return;
         }
-        let on = !current.is_on(key);
+        let on = !state(&current, key).0;
         if !on && !confirm(&format!("Turn off “{name}”? {stops}")) {
             return;
         }
@@ -108,13 +120,15 @@ mod tests {
 
     #[test]
     fn each_switch_says_who_turned_it_which_way_and_when() {
-        let switches = JobSwitches(json!({
+        let switches: JobSwitches = serde_json::from_value(json!({
             "jobs_enabled": true, "reminders_enabled": false, "escalation_enabled": true, "defaults_enabled": true,
-            "last_changed": {"jobs_enabled": null, "reminders_enabled":
-                {"changed_by": "u1", "changed_by_name": "Demo <Admin>", "changed_at": "2026-12-02T10:31:07.123Z"}}
-        }));
-        let change = switches.last_change("reminders_enabled");
-        assert_eq!(changed_text(false, change.as_ref()), "Turned off by Demo <Admin> on 2026-12-02 10:31");
+            "last_changed": {"jobs_enabled": null, "escalation_enabled": null, "defaults_enabled": null, "reminders_enabled":
+                {"changed_by": "0193a1b2-0000-7000-8000-000000000001", "changed_by_name": "Demo <Admin>",
+                 "changed_at": "2026-12-02T10:31:07.123Z"}}
+        }))
+        .unwrap();
+        let (on, change) = state(&switches, "reminders_enabled");
+        assert_eq!(changed_text(on, change), "Turned off by Demo <Admin> on 2026-12-02 10:31");
         assert_eq!(changed_text(true, None), "Never changed: on since the agency began");
         let html = list_html(&switches, true, None);
         assert!(html.contains("Turned off by Demo &lt;Admin&gt; on 2026-12-02 10:31"), "escaped: {html}");

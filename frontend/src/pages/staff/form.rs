@@ -5,7 +5,7 @@
 use crate::{
     api::{
         self,
-        staff::{Created, StaffMember},
+        staff::{CreatedUser, User},
         Problem,
     },
     components::{invalid, FieldError, FormError},
@@ -23,7 +23,7 @@ use serde_json::{json, Map, Value};
 /// What a submitted form made.
 #[derive(Clone, Debug)]
 pub enum Saved {
-    Added(Created),
+    Added(CreatedUser),
     Changed,
 }
 
@@ -39,13 +39,13 @@ pub struct Draft {
 }
 
 impl Draft {
-    pub fn of(member: &StaffMember) -> Self {
+    pub fn of(member: &User) -> Self {
         Draft {
             username: member.username.clone(),
             full_name: member.full_name.clone(),
             email: member.email.clone().unwrap_or_default(),
             role: Some(member.role),
-            commission_rate: member.commission_rate.clone().unwrap_or_default(),
+            commission_rate: member.commission_rate.map(|r| r.to_string()).unwrap_or_default(),
             account_limit: member.account_limit.map(|l| l.to_string()).unwrap_or_default(),
         }
     }
@@ -99,12 +99,12 @@ impl Draft {
 /// The form: a new staff member without `existing`, else that one's changes.
 #[component]
 pub fn StaffForm(
-    existing: Option<StaffMember>,
+    existing: Option<User>,
     #[prop(into)] on_saved: Callback<Saved>,
     #[prop(into)] on_cancel: Callback<()>,
 ) -> impl IntoView {
     let new = existing.is_none();
-    let id = existing.as_ref().map(|m| m.id.clone()).unwrap_or_default();
+    let id = existing.as_ref().map(|m| m.id).unwrap_or_default();
     let draft = RwSignal::new(existing.as_ref().map(Draft::of).unwrap_or_default());
     let submission = Submission::new();
     let Submission { pending, problem, .. } = submission;
@@ -114,13 +114,13 @@ pub fn StaffForm(
             Ok(body) => body,
             Err(p) => return submission.refuse(p),
         };
-        let id = id.clone();
+        let id = id;
         submission.run(
             move |_| async move {
                 if new {
                     api::staff::create(&body).await.map(Saved::Added)
                 } else {
-                    api::staff::update(&id, &body).await.map(|_| Saved::Changed)
+                    api::staff::update(id, &body).await.map(|_| Saved::Changed)
                 }
             },
             move |saved| on_saved.run(saved),

@@ -10,7 +10,7 @@ mod row;
 use crate::{
     api::{
         self,
-        staff::{Filter, StaffMember},
+        staff::{Filter, User},
         Page, Problem,
     },
     components::{Cursors, Fetch, Forbidden, FormError, Loaded, PageHeading, Pager},
@@ -38,7 +38,7 @@ pub struct Handover {
 #[derive(Clone, Debug)]
 enum Editing {
     New,
-    Member(StaffMember),
+    Member(User),
 }
 
 #[component]
@@ -66,7 +66,7 @@ pub fn StaffPage() -> impl IntoView {
             handover.set(Some(Handover {
                 name: created.user.full_name,
                 username: created.user.username,
-                password: created.temporary_password,
+                password: created.password.temporary_password,
             }));
         }
         refetch();
@@ -131,7 +131,7 @@ pub fn StaffPage() -> impl IntoView {
             <Loaded
                 state=list.state
                 retry=move |()| refetch()
-                empty={|page: &Page<StaffMember>| page.items.is_empty().then_some("Nobody matches these filters.")}
+                empty={|page: &Page<User>| page.items.is_empty().then_some("Nobody matches these filters.")}
                 let:page
             >
                 <div class="table-wrap">

@@ -3,7 +3,7 @@
 
 use super::Handover;
 use crate::{
-    api::{self, staff::StaffMember, Problem},
+    api::{self, staff::User, Problem},
     components::confirm,
     format::{self, label},
     session::use_session,
@@ -14,8 +14,8 @@ use serde_json::json;
 
 #[component]
 pub fn StaffRow(
-    member: StaffMember,
-    #[prop(into)] on_edit: Callback<StaffMember>,
+    member: User,
+    #[prop(into)] on_edit: Callback<User>,
     #[prop(into)] on_handover: Callback<Handover>,
     #[prop(into)] on_changed: Callback<()>,
     problem: RwSignal<Option<Problem>>,
@@ -24,10 +24,10 @@ pub fn StaffRow(
     // The row's refusal (the last admin's seat, say) is shown atop the list.
     let submission = Submission::reporting_to(problem);
     let pending = submission.pending;
-    let (id, name, username) = (member.id.clone(), member.full_name.clone(), member.username.clone());
+    let (id, name, username) = (member.id, member.full_name.clone(), member.username.clone());
     let active = member.is_active;
     let seat = {
-        let (id, name) = (id.clone(), name.clone());
+        let (id, name) = (id, name.clone());
         move |_| {
             let question = if active {
                 format!("Deactivate {name}? They are signed out at once and cannot sign in until reactivated.")
@@ -35,21 +35,20 @@ pub fn StaffRow(
                 format!("Reactivate {name}? They can sign in again with their password.")
             };
             if confirm(&question) {
-                let id = id.clone();
+                let id = id;
                 submission.run(
-                    move |_| async move { api::staff::update(&id, &json!({ "is_active": !active })).await },
+                    move |_| async move { api::staff::update(id, &json!({ "is_active": !active })).await },
                     move |_| on_changed.run(()),
                 );
             }
         }
     };
     let reset = {
-        let id = id.clone();
         move |_| {
             if confirm(&format!("Reset the password of {name}? They are signed out at once and get a temporary one.")) {
-                let (id, name, username) = (id.clone(), name.clone(), username.clone());
+                let (id, name, username) = (id, name.clone(), username.clone());
                 submission.run(
-                    move |_| async move { api::staff::reset_password(&id).await },
+                    move |_| async move { api::staff::reset_password(id).await },
                     move |t| {
                         on_handover.run(Handover { name, username, password: t.temporary_password });
                         on_changed.run(());
@@ -60,7 +59,7 @@ pub fn StaffRow(
     };
     let terms = match (&member.commission_rate, member.account_limit) {
         (Some(rate), Some(limit)) => {
-            Some(format!("{} commission · up to {limit} accounts", format::percent(Some(rate))))
+            Some(format!("{} commission · up to {limit} accounts", format::percent(Some(*rate))))
         }
         _ => None,
     };

@@ -4,6 +4,7 @@ use super::Worklist;
 use crate::{api, submit::Submission};
 use leptos::prelude::*;
 use std::collections::HashSet;
+use uuid::Uuid;
 
 #[component]
 pub(super) fn BulkBar(list: Worklist, #[prop(into)] on_assigned: Callback<()>) -> impl IntoView {
@@ -13,16 +14,16 @@ pub(super) fn BulkBar(list: Worklist, #[prop(into)] on_assigned: Callback<()>) -
     let Submission { pending, problem, .. } = submission;
     let assigned = RwSignal::new(None::<String>);
     let assign = move |_| {
-        let ids: Vec<String> = selected.get_untracked().into_iter().collect();
-        let to = assign_to.get_untracked();
+        let ids: Vec<Uuid> = selected.get_untracked().into_iter().collect();
+        let to = assign_to.get_untracked().parse::<Uuid>();
         assigned.set(None);
-        if ids.is_empty() || to.is_empty() {
+        let (false, Ok(to)) = (ids.is_empty(), to) else {
             return submission
                 .refuse(api::Problem { title: "Select accounts and a collector first.".into(), ..Default::default() });
-        }
+        };
         let n = ids.len();
         submission.run(
-            move |_| async move { api::bulk_assign(ids, &to).await },
+            move |_| async move { api::bulk_assign(ids, to).await },
             move |_| {
                 assigned.set(Some(format!("{n} account(s) assigned.")));
                 selected.set(HashSet::new());
@@ -43,7 +44,7 @@ pub(super) fn BulkBar(list: Worklist, #[prop(into)] on_assigned: Callback<()>) -
                             .unwrap_or_default()
                             .into_iter()
                             .filter(|c| c.is_active)
-                            .map(|c| view! { <option value=c.id.clone()>{c.full_name.clone()}</option> })
+                            .map(|c| view! { <option value=c.id.to_string()>{c.full_name.clone()}</option> })
                             .collect_view()
                     }}
                 </select>

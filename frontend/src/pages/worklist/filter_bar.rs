@@ -176,7 +176,7 @@ pub(super) fn FilterBar(list: Worklist) -> impl IntoView {
                                     .get()
                                     .unwrap_or_default()
                                     .into_iter()
-                                    .map(|c| view! { <option value=c.id.clone()>{c.full_name.clone()}</option> })
+                                    .map(|c| view! { <option value=c.id.to_string()>{c.full_name.clone()}</option> })
                                     .collect_view()
                             }}
                         </select>

@@ -26,6 +26,7 @@ use leptos_router::{
     NavigateOptions,
 };
 use std::collections::HashSet;
+use uuid::Uuid;
 
 /// What the worklist's parts share: the filters in the URL, the way to change them,
 /// the agency's collectors (for the filter, the names and the bulk bar) and the rows
@@ -36,7 +37,7 @@ pub(crate) struct Worklist {
     /// Goes to the list for these filters (`true`: replacing the history entry).
     pub go: Callback<(Filters, bool)>,
     pub collectors: LocalResource<Vec<User>>,
-    pub selected: RwSignal<HashSet<String>>,
+    pub selected: RwSignal<HashSet<Uuid>>,
     /// The signed-in user assigns accounts (rows can be selected).
     pub assigner: bool,
     /// The signed-in user reads the collectors (the collector filter and names).

@@ -71,7 +71,7 @@ fn Row(list: Worklist, account: Account) -> impl IntoView {
     let Worklist { selected, collectors, assigner, .. } = list;
     let session = use_session();
     let a = account;
-    let collector_id = a.collector_id.clone();
+    let collector_id = a.collector_id;
     // Drawn again when the collectors' names arrive.
     let collector = move || {
         let Some(id) = &collector_id else { return "Unassigned".to_string() };
@@ -83,7 +83,7 @@ fn Row(list: Worklist, account: Account) -> impl IntoView {
             .and_then(|list| list.iter().find(|c| &c.id == id).map(|c| c.full_name.clone()))
             .unwrap_or_else(|| "Another collector".into())
     };
-    let (checked_id, toggled_id) = (a.id.clone(), a.id.clone());
+    let id = a.id;
     view! {
         <tr data-testid="account-row">
             <Show when=move || assigner>
@@ -91,17 +91,13 @@ fn Row(list: Worklist, account: Account) -> impl IntoView {
                     <input
                         type="checkbox"
                         aria-label="Select"
-                        prop:checked={
-                            let id = checked_id.clone();
-                            move || selected.with(|s| s.contains(&id))
-                        }
+                        prop:checked=move || selected.with(|s| s.contains(&id))
                         on:change={
-                            let id = toggled_id.clone();
                             move |ev| {
                                 let on = event_target_checked(&ev);
                                 selected.update(|s| {
                                     if on {
-                                        s.insert(id.clone());
+                                        s.insert(id);
                                     } else {
                                         s.remove(&id);
                                     }
@@ -127,7 +123,7 @@ fn Row(list: Worklist, account: Account) -> impl IntoView {
             <td class="num" data-label="DPD">{a.days_past_due}</td>
             <td data-label="Bucket">{a.bucket.as_str()}</td>
             <td data-label="Next installment due" data-testid="next-due">
-                {a.next_installment_due.clone().unwrap_or_default()}
+                {a.next_installment_due.map(|d| d.to_string()).unwrap_or_default()}
             </td>
             <td data-label="Collector">{collector}</td>
         </tr>

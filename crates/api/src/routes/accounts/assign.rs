@@ -16,8 +16,9 @@ use crate::{
 };
 use actix_web::{post, web, HttpResponse};
 use debtflow_domain::{AccountStatus, Bucket, Priority};
+pub use debtflow_wire::accounts::{Assignment, BulkAssignment, CollectorShare};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -62,27 +63,6 @@ pub struct BulkAssignRequest {
     /// The collectors to spread them over, evenly by count and then by balance.
     #[validate(length(min = 1, max = 100))]
     pub collector_ids: Vec<Uuid>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Assignment {
-    pub account_id: Uuid,
-    pub collector_id: Uuid,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CollectorShare {
-    pub collector_id: Uuid,
-    pub accounts: u32,
-    #[schema(value_type = String, example = "12500.00")]
-    pub balance: Decimal,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BulkAssignment {
-    pub assignments: Vec<Assignment>,
-    /// What each collector received in this request.
-    pub shares: Vec<CollectorShare>,
 }
 
 /// Assign an account to a collector (NEW → ASSIGNED; a reassignment keeps the status).

@@ -116,5 +116,5 @@ pub async fn create(
     let mut tx = db::begin(&db, user.scope()).await?;
     let row = service::create(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Created().json(Account::from_row(row, &cipher)))
+    Ok(HttpResponse::Created().json(crate::routes::accounts::account(row, &cipher)))
 }

@@ -14,34 +14,14 @@ use crate::{
     store::{self, fees::FeeRow},
 };
 use actix_web::{get, http::StatusCode, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
-use debtflow_domain::fee::{FeeKind, FeeStatus};
+use debtflow_domain::fee::FeeKind;
+pub use debtflow_wire::accounts::Fee;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Fee {
-    pub id: Uuid,
-    pub account_id: Uuid,
-    pub kind: FeeKind,
-    #[schema(value_type = String, example = "25.00")]
-    pub amount: Decimal,
-    /// Paid by payments allocated to it.
-    #[schema(value_type = String, example = "0.00")]
-    pub paid_amount: Decimal,
-    #[schema(value_type = String, example = "0.00")]
-    pub waived_amount: Decimal,
-    pub status: FeeStatus,
-    pub reason: String,
-    pub assessed_by: Uuid,
-    pub waived_by: Option<Uuid>,
-    pub waive_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
 
 impl From<FeeRow> for Fee {
     fn from(r: FeeRow) -> Self {

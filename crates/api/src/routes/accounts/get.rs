@@ -1,4 +1,4 @@
-use super::{Account, AccountDetail, CollectorRef, OpenDispute};
+use super::{AccountDetail, CollectorRef, OpenDispute};
 use crate::{
     auth::{policy::Operation, AuthUser},
     clock::Clock,
@@ -65,7 +65,7 @@ pub async fn detail(
         Some(plan) => Some(crate::routes::plans::view(tx, plan).await?),
         None => None,
     };
-    let account = Account::from_row(row, cipher);
+    let account = crate::routes::accounts::account(row, cipher);
     let allowed_transitions = account.status.allowed_transitions();
     Ok(AccountDetail { account, collector, dispute, plan, allowed_transitions })
 }

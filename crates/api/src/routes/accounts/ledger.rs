@@ -9,45 +9,12 @@ use crate::{
     store::{self, ledger::EntryRow},
 };
 use actix_web::{get, web, HttpResponse};
-use chrono::{DateTime, Utc};
-use debtflow_domain::ledger::{EntryKind, LedgerAccount};
-use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+pub use debtflow_wire::ledger::{JournalEntry, JournalLine, Ledger};
+use serde::Deserialize;
 use sqlx::PgPool;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use uuid::Uuid;
 use validator::Validate;
-
-/// The account's ledger: its balance and its journal entries, newest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Ledger {
-    /// The account's current balance: the sum of its receivable lines.
-    #[schema(value_type = String, example = "1250.00")]
-    pub balance: Decimal,
-    pub items: Vec<JournalEntry>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct JournalEntry {
-    pub entry_id: Uuid,
-    pub kind: EntryKind,
-    pub posted_at: DateTime<Utc>,
-    /// The entry this one reverses (a refund its payment, a waiver its fee).
-    pub reverses: Option<Uuid>,
-    pub lines: Vec<JournalLine>,
-}
-
-/// One side of an entry: exactly one of `debit` and `credit` is non-zero.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct JournalLine {
-    pub ledger_account: LedgerAccount,
-    #[schema(value_type = String, example = "125.50")]
-    pub debit: Decimal,
-    #[schema(value_type = String, example = "0.00")]
-    pub credit: Decimal,
-}
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -16,11 +16,12 @@ use crate::{
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use debtflow_domain::{AccountStatus, Bucket, Priority, Role};
+pub use debtflow_wire::accounts::AccountCount;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sqlx::PgPool;
 use std::str::FromStr;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -126,14 +127,8 @@ pub async fn list(
     store::accounts::fill_next_installment_due(&mut tx, &mut rows).await?;
     tx.commit().await?;
     let key = |r: &store::accounts::AccountRow| vec![store::accounts::sort_value(r, sort), r.id.to_string()];
-    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, &list_name, key, |r| Account::from_row(r, &cipher))))
-}
-
-/// How many accounts the worklist's filters select.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AccountCount {
-    #[schema(example = 1234)]
-    pub total: i64,
+    Ok(HttpResponse::Ok()
+        .json(crate::pagination::page(rows, limit, &list_name, key, |r| crate::routes::accounts::account(r, &cipher))))
 }
 
 /// The number of accounts the worklist's filters select — the same parameters as

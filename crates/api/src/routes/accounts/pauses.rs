@@ -11,7 +11,8 @@ use crate::{
 };
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+pub use debtflow_wire::accounts::Pause;
+use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -25,15 +26,6 @@ pub struct NewPause {
     /// The last day it does not age.
     pub ends_on: NaiveDate,
     #[validate(length(min = 1, max = 1000))]
-    pub reason: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Pause {
-    pub id: Uuid,
-    pub account_id: Uuid,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
     pub reason: String,
 }
 

@@ -9,30 +9,12 @@ use crate::{
     store::{self, account_events::EventRow},
 };
 use actix_web::{get, web, HttpResponse};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+pub use debtflow_wire::accounts::TimelineEvent;
+use serde::Deserialize;
 use sqlx::PgPool;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use uuid::Uuid;
 use validator::Validate;
-
-/// One thing that happened to an account.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TimelineEvent {
-    pub id: Uuid,
-    pub occurred_at: DateTime<Utc>,
-    /// `created`, `note`, `status_change`, `assignment`.
-    pub kind: String,
-    pub actor_id: Option<Uuid>,
-    /// Who did it, by name; `null` for the system (jobs, imports) or someone outside the
-    /// agency.
-    #[schema(example = "Sarah Mitchell")]
-    pub actor_name: Option<String>,
-    /// The note, or the reason of a status change.
-    pub body: Option<String>,
-    /// Kind-specific details, e.g. `{"from": "assigned", "to": "in_contact"}`.
-    pub data: serde_json::Value,
-}
 
 impl From<EventRow> for TimelineEvent {
     fn from(r: EventRow) -> Self {
@@ -86,5 +68,5 @@ pub async fn timeline(
     let rows = store::account_events::list(&mut tx, account.agency_id, account.id, before, limit + 1).await?;
     tx.commit().await?;
     let key = |r: &EventRow| pagination::time_key(r.occurred_at, r.id);
-    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "timeline", key, TimelineEvent::from)))
+    Ok(HttpResponse::Ok().json(crate::pagination::page(rows, limit, "timeline", key, TimelineEvent::from)))
 }

@@ -1,11 +1,10 @@
-use super::Agency;
 use crate::{
     audit::Actor,
     auth::{policy::Operation, AuthUser},
     db,
     edge::json::Json,
     problem::{responses, ApiError},
-    routes::users::{TemporaryPassword, User},
+    routes::users::TemporaryPassword,
     services::{
         agencies,
         staff::{Credential, NewStaff},
@@ -14,7 +13,8 @@ use crate::{
 };
 use actix_web::{post, web, HttpResponse};
 use debtflow_domain::{Currency, Role};
-use serde::{Deserialize, Serialize};
+pub use debtflow_wire::agencies::CreatedAgency;
+use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -53,15 +53,6 @@ pub struct NewAgencyRequest {
     pub time_zone: String,
     #[validate(nested)]
     pub admin: FirstAdmin,
-}
-
-/// The agency opened, its first admin and their temporary password (shown this once).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CreatedAgency {
-    pub agency: Agency,
-    pub admin: User,
-    #[serde(flatten)]
-    pub password: TemporaryPassword,
 }
 
 /// Open an agency with its first agency admin (platform admins).

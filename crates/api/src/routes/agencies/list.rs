@@ -51,6 +51,6 @@ pub async fn list(user: AuthUser, query: Query<ListAgencies>, db: web::Data<PgPo
     let mut tx = db::begin(&db, user.scope()).await?;
     let rows = store::agencies::list(&mut tx, user.agency_id, after, limit + 1).await?;
     tx.commit().await?;
-    let page = Page::from_rows(rows, limit, "agencies", |r| vec![r.id.to_string()], Agency::from);
+    let page = crate::pagination::page(rows, limit, "agencies", |r| vec![r.id.to_string()], Agency::from);
     Ok(HttpResponse::Ok().json(page))
 }

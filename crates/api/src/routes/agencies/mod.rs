@@ -9,34 +9,7 @@ pub mod seat;
 pub mod update;
 
 use crate::store::agencies::AgencyRow;
-use chrono::{DateTime, Utc};
-use debtflow_domain::agency::AgencySettings;
-use serde::Serialize;
-use utoipa::ToSchema;
-use uuid::Uuid;
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Agency {
-    pub id: Uuid,
-    #[schema(example = "Demo Recovery Agency")]
-    pub name: String,
-    #[schema(example = "DRA-2026-0001")]
-    pub licence_number: String,
-    /// ISO 4217; fixed once the agency exists.
-    #[schema(example = "USD")]
-    pub currency: String,
-    /// IANA time zone of the agency's business dates.
-    #[schema(example = "America/New_York")]
-    pub time_zone: String,
-    /// The rules the agency chose, defaults filled in (changed with `PATCH
-    /// /agencies/{id}`).
-    pub settings: AgencySettings,
-    /// `false`: a platform admin closed the agency; its users cannot sign in and its
-    /// jobs do not run.
-    pub is_active: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
+pub use debtflow_wire::agencies::Agency;
 
 impl From<AgencyRow> for Agency {
     fn from(r: AgencyRow) -> Self {

@@ -128,7 +128,8 @@ fn plans_csv(
             let rows = service::compliance_plans(&mut tx, &scope, period, Some(after), PAGE).await?;
             tx.commit().await?;
             let next = if rows.len() as i64 == PAGE { rows.last().and_then(|r| r.plan_id) } else { None };
-            let body: Vec<u8> = rows.iter().flat_map(|r| csv_line(&Compliance::cells(ComplianceBy::Plan, r))).collect();
+            let body: Vec<u8> =
+                rows.iter().flat_map(|r| csv_line(&crate::reports::compliance::cells(ComplianceBy::Plan, r))).collect();
             Ok::<_, ApiError>(Some((web::Bytes::from(body), next)))
         }
     });

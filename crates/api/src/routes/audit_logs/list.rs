@@ -11,37 +11,12 @@ use crate::{
 };
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use debtflow_domain::Role;
-use serde::{Deserialize, Serialize};
+pub use debtflow_wire::audit::AuditEntry;
+use serde::Deserialize;
 use sqlx::PgPool;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use uuid::Uuid;
 use validator::Validate;
-
-/// One audited write.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditEntry {
-    pub id: Uuid,
-    pub occurred_at: DateTime<Utc>,
-    pub agency_id: Option<Uuid>,
-    pub actor_id: Option<Uuid>,
-    /// The actor's full name (`null` for the system, an anonymous caller, or a platform
-    /// admin seen from an agency).
-    #[schema(example = "Sarah Mitchell")]
-    pub actor_name: Option<String>,
-    pub actor_role: Option<Role>,
-    /// What was done, e.g. `user.update`, `auth.login`.
-    pub action: String,
-    pub entity_type: String,
-    pub entity_id: String,
-    /// The changed fields before the write (`null` for a creation).
-    pub before: Option<serde_json::Value>,
-    /// The changed fields after the write.
-    pub after: Option<serde_json::Value>,
-    #[schema(value_type = Option<String>)]
-    pub ip: Option<std::net::IpAddr>,
-    pub request_id: Option<String>,
-}
 
 impl From<store::audit::AuditRow> for AuditEntry {
     fn from(r: store::audit::AuditRow) -> Self {
@@ -137,5 +112,5 @@ pub async fn list(
     let rows = store::audit::list(&mut tx, &filter, limit + 1).await?;
     tx.commit().await?;
     let key = |r: &store::audit::AuditRow| pagination::time_key(r.occurred_at, r.id);
-    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "audit-logs", key, AuditEntry::from)))
+    Ok(HttpResponse::Ok().json(crate::pagination::page(rows, limit, "audit-logs", key, AuditEntry::from)))
 }

@@ -9,10 +9,10 @@ use crate::{
 use actix_web::{get, web, HttpResponse};
 use chrono::{NaiveDate, NaiveTime};
 use debtflow_domain::Role;
-use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+pub use debtflow_wire::users::Commission;
+use serde::Deserialize;
 use sqlx::PgPool;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -23,25 +23,6 @@ pub struct CommissionQuery {
     pub from: NaiveDate,
     /// Last day (UTC), inclusive.
     pub to: NaiveDate,
-}
-
-/// A collector's commission over a period, from the ledger.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Commission {
-    pub collector_id: Uuid,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub currency: String,
-    /// Posted on completed payments in the period.
-    #[schema(value_type = String, example = "42.50")]
-    pub earned: Decimal,
-    /// Reversed by refunds in the period.
-    #[schema(value_type = String, example = "2.50")]
-    pub reversed: Decimal,
-    #[schema(value_type = String, example = "40.00")]
-    pub net: Decimal,
-    /// Payments that earned commission in the period.
-    pub payments: i64,
 }
 
 /// A collector's commission between two dates (collectors: their own only).

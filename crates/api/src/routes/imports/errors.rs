@@ -11,23 +11,12 @@ use crate::{
     store::{self, imports::RowError},
 };
 use actix_web::{get, web, HttpResponse};
-use serde::{Deserialize, Serialize};
+pub use debtflow_wire::imports::ImportError;
+use serde::Deserialize;
 use sqlx::PgPool;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use uuid::Uuid;
 use validator::Validate;
-
-/// One thing wrong with one row.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ImportError {
-    /// The file's line where the row starts (the header is line 1).
-    pub row: i64,
-    /// The file's header of the cell (`null` when the row as a whole is wrong).
-    pub column: Option<String>,
-    /// The cell as received (cut at 200 characters).
-    pub value: String,
-    pub message: String,
-}
 
 impl From<RowError> for ImportError {
     fn from(e: RowError) -> Self {
@@ -97,7 +86,8 @@ pub async fn list(
     let rows = store::imports::errors(&mut tx, agency_id, import.id, after, limit + 1).await?;
     tx.commit().await?;
     let key = |(e, seq): &(RowError, i16)| vec![e.row_no.to_string(), seq.to_string()];
-    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "import-errors", key, |(e, _)| ImportError::from(e))))
+    Ok(HttpResponse::Ok()
+        .json(crate::pagination::page(rows, limit, "import-errors", key, |(e, _)| ImportError::from(e))))
 }
 
 /// The CSV, a page of the store at a time.

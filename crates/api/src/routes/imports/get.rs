@@ -49,7 +49,7 @@ pub async fn list(user: AuthUser, query: Query<ImportQuery>, db: web::Data<PgPoo
     let rows = store::imports::list(&mut tx, agency_id, before, limit + 1).await?;
     tx.commit().await?;
     let key = |r: &ImportRow| pagination::time_key(r.created_at, r.id);
-    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "imports", key, Import::from)))
+    Ok(HttpResponse::Ok().json(crate::pagination::page(rows, limit, "imports", key, Import::from)))
 }
 
 /// One import: its status and counts (read it again to follow a running import).

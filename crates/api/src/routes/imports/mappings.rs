@@ -12,25 +12,13 @@ use crate::{
     store::{self, imports::MappingRow},
 };
 use actix_web::{delete, get, put, web, HttpResponse};
-use chrono::{DateTime, Utc};
 use debtflow_domain::import::{DateFormat, Field, Mapping};
-use serde::{Deserialize, Serialize};
+pub use debtflow_wire::imports::{Mappings, NamedMapping};
+use serde::Deserialize;
 use sqlx::PgPool;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
-use uuid::Uuid;
 use validator::Validate;
-
-/// A named mapping.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NamedMapping {
-    #[schema(example = "first-bank")]
-    pub name: String,
-    #[serde(flatten)]
-    pub mapping: Mapping,
-    pub updated_by: Option<Uuid>,
-    pub updated_at: DateTime<Utc>,
-}
 
 impl From<MappingRow> for NamedMapping {
     fn from(row: MappingRow) -> Self {
@@ -48,11 +36,6 @@ pub struct MappingBody {
     pub columns: BTreeMap<String, Option<Field>>,
     /// `iso` (YYYY-MM-DD, default), `us` (MM/DD/YYYY) or `eu` (DD/MM/YYYY).
     pub date_format: Option<DateFormat>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Mappings {
-    pub items: Vec<NamedMapping>,
 }
 
 /// The agency's mappings, by name.

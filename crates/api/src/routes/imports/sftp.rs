@@ -8,42 +8,16 @@ use crate::{
     crypto::FieldCipher,
     db,
     edge::json::Json,
-    imports::{
-        poll::{PollError, PolledFile},
-        Importer,
-    },
+    imports::{poll::PollError, Importer},
     problem::{responses, ApiError},
     services::imports::sftp_source::{self as service, SftpSettings},
     store::{self, sftp_sources::SourceRow},
 };
 use actix_web::{get, post, put, web, HttpResponse};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+pub use debtflow_wire::imports::{PollReport, SftpSource};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
-
-/// The source as the API shows it: never a secret.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SftpSource {
-    pub host: String,
-    pub port: i32,
-    pub username: String,
-    /// `password` or `private_key`.
-    pub auth: &'static str,
-    /// The pinned server key (set by the first poll unless given).
-    pub host_key: Option<String>,
-    pub inbox_dir: String,
-    pub processed_dir: String,
-    pub poll_minutes: i32,
-    /// The column mapping its files are read with.
-    pub mapping: Option<String>,
-    /// Polled on schedule (`POST /imports/trigger` polls either way).
-    pub enabled: bool,
-    pub last_polled_at: Option<DateTime<Utc>>,
-    /// Why the last poll failed, if it did.
-    pub last_error: Option<String>,
-    pub updated_at: DateTime<Utc>,
-}
 
 impl From<SourceRow> for SftpSource {
     fn from(s: SourceRow) -> Self {
@@ -154,13 +128,6 @@ pub async fn put(
     let source = service::put(&mut tx, &Actor::from(&user), cmd, &cipher, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(SftpSource::from(source)))
-}
-
-/// What a poll did.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PollReport {
-    /// The inbox's `.csv` files, oldest first, and what happened to each.
-    pub files: Vec<PolledFile>,
 }
 
 /// Poll the agency's SFTP inbox now: new files are imported (the answer waits for them)

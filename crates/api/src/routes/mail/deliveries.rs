@@ -111,5 +111,5 @@ pub async fn list(
     let rows = store::mail::list(&mut tx, &filter, limit + 1).await?;
     tx.commit().await?;
     let key = |r: &DeliveryRow| pagination::time_key(r.created_at, r.id);
-    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "mail-deliveries", key, MailDelivery::from)))
+    Ok(HttpResponse::Ok().json(crate::pagination::page(rows, limit, "mail-deliveries", key, MailDelivery::from)))
 }

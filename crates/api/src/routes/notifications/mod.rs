@@ -11,7 +11,7 @@ use crate::{
     db,
     edge::query::Query,
     pagination::PageSize,
-    pagination::{self, Page},
+    pagination::{self},
     problem::{responses, ApiError},
     services::notifications as service,
     store::{
@@ -20,29 +20,13 @@ use crate::{
     },
 };
 use actix_web::{delete, get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
-use debtflow_domain::notification::{self, NotificationKind};
-use serde::{Deserialize, Serialize};
+use debtflow_domain::notification::{self};
+pub use debtflow_wire::notifications::{MarkedRead, Notification, NotificationPage, UnreadCount};
+use serde::Deserialize;
 use sqlx::PgPool;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use uuid::Uuid;
 use validator::Validate;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Notification {
-    pub id: Uuid,
-    pub kind: NotificationKind,
-    pub title: String,
-    pub body: String,
-    /// What it is about (`account` + id), when it is about one thing.
-    pub entity_type: Option<String>,
-    pub entity_id: Option<String>,
-    /// The SPA page to open: `/approvals` for what waits on a decision, else the
-    /// account's page (`/accounts/{id}`) when it is about one.
-    pub link: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub read_at: Option<DateTime<Utc>>,
-}
 
 impl From<&NotificationRow> for Notification {
     fn from(r: &NotificationRow) -> Self {
@@ -59,27 +43,6 @@ impl From<&NotificationRow> for Notification {
             read_at: r.read_at,
         }
     }
-}
-
-/// A page of notifications, and how many of the caller's are unread in all.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NotificationPage {
-    pub items: Vec<Notification>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-    pub unread_count: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UnreadCount {
-    pub unread_count: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MarkedRead {
-    /// Notifications that were unread and now are read.
-    pub marked: u64,
-    pub unread_count: i64,
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -121,7 +84,7 @@ pub async fn list(
     let count = store::notifications::unread_count(&mut tx, user.id).await?;
     tx.commit().await?;
     let key = |r: &NotificationRow| pagination::time_key(r.created_at, r.id);
-    let page = Page::from_rows(rows, limit, "notifications", key, |r| Notification::from(&r));
+    let page = crate::pagination::page(rows, limit, "notifications", key, |r| Notification::from(&r));
     Ok(HttpResponse::Ok().json(NotificationPage {
         items: page.items,
         next_cursor: page.next_cursor,

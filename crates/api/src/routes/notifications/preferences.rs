@@ -13,23 +13,12 @@ use crate::{
     store::{self, notifications::PreferenceRow},
 };
 use actix_web::{get, put, web, HttpResponse};
-use debtflow_domain::notification::{EmailDelivery, NotificationKind, Preference};
-use serde::{Deserialize, Serialize};
+use debtflow_domain::notification::{NotificationKind, Preference};
+pub use debtflow_wire::notifications::KindPreference;
+use serde::Deserialize;
 use sqlx::PgPool;
 use std::collections::HashMap;
 use utoipa::ToSchema;
-
-/// A kind's preference for the caller.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct KindPreference {
-    pub kind: NotificationKind,
-    pub in_app: bool,
-    pub email: EmailDelivery,
-    /// Cannot be switched off in the app.
-    pub mandatory: bool,
-    /// The caller chose it (otherwise it is the kind's default).
-    pub chosen: bool,
-}
 
 impl From<PreferenceRow> for KindPreference {
     fn from(p: PreferenceRow) -> Self {

@@ -128,7 +128,7 @@ pub async fn list(user: AuthUser, query: Query<PaymentQuery>, db: web::Data<PgPo
     let rows = store::payments::list(&mut tx, reach, &filter, before, limit + 1).await?;
     tx.commit().await?;
     let key = |r: &PaymentRow| pagination::time_key(r.created_at, r.id);
-    Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, "payments", key, Payment::from)))
+    Ok(HttpResponse::Ok().json(crate::pagination::page(rows, limit, "payments", key, Payment::from)))
 }
 
 /// One payment as a CSV line, its amounts as the API writes them.

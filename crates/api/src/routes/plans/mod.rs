@@ -16,107 +16,58 @@ use crate::{
         plans::{InstallmentRow, PlanRow},
     },
 };
-use chrono::{DateTime, NaiveDate, Utc};
 use debtflow_domain::{
-    plan::{self, Frequency, InstallmentStatus, PlanStatus, Terms},
+    plan::{self, Terms},
     Currency, Money,
 };
+pub use debtflow_wire::plans::{Plan, PlanInstallment};
 use rust_decimal::Decimal;
-use serde::Serialize;
 use sqlx::PgConnection;
 use std::collections::HashMap;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// A plan with its schedule, as of today in the agency's time zone.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Plan {
-    pub id: Uuid,
-    pub account_id: Uuid,
-    pub status: PlanStatus,
-    #[schema(value_type = String, example = "900.00")]
-    pub total: Decimal,
-    pub currency: String,
-    /// `null` for a schedule entered by hand.
-    pub frequency: Option<Frequency>,
-    pub grace_days: u32,
-    pub default_threshold_days: u32,
-    /// Approved below the balance: the rest is written off when the plan completes.
-    pub settlement: bool,
-    #[schema(value_type = String, example = "300.00")]
-    pub paid: Decimal,
-    #[schema(value_type = String, example = "600.00")]
-    pub remaining: Decimal,
-    pub note: Option<String>,
-    pub created_by: Uuid,
-    /// Who proposed it, by name: what a manager deciding on it reads.
-    pub created_by_name: Option<String>,
-    pub decided_by: Option<Uuid>,
-    pub decided_at: Option<DateTime<Utc>>,
-    pub ended_at: Option<DateTime<Utc>>,
-    pub end_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub installments: Vec<PlanInstallment>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PlanInstallment {
-    /// 1-based position in the schedule.
-    pub number: u32,
-    pub due_date: NaiveDate,
-    #[schema(value_type = String, example = "300.00")]
-    pub amount: Decimal,
-    #[schema(value_type = String, example = "300.00")]
-    pub paid: Decimal,
-    #[schema(value_type = String, example = "0.00")]
-    pub remaining: Decimal,
-    pub status: InstallmentStatus,
-}
-
-impl Plan {
-    fn of(row: PlanRow, installments: Vec<InstallmentRow>) -> Result<Self, ApiError> {
-        let currency = Currency::parse(&row.currency).map_err(ApiError::internal)?;
-        let money = |d: Decimal| Money::new(d, currency).map_err(ApiError::internal);
-        let terms = terms_of(&row);
-        let mut items = Vec::with_capacity(installments.len());
-        let (mut paid, mut remaining) = (Decimal::ZERO, Decimal::ZERO);
-        for i in installments {
-            let status =
-                plan::installment_status(money(i.amount)?, money(i.paid_amount)?, i.due_date, row.today, terms);
-            paid += i.paid_amount;
-            remaining += i.amount - i.paid_amount;
-            items.push(PlanInstallment {
-                number: i.seq as u32 + 1,
-                due_date: i.due_date,
-                amount: amount(i.amount, &row.currency),
-                paid: amount(i.paid_amount, &row.currency),
-                remaining: amount(i.amount - i.paid_amount, &row.currency),
-                status,
-            });
-        }
-        Ok(Plan {
-            id: row.id,
-            account_id: row.account_id,
-            status: row.status,
-            total: amount(row.total, &row.currency),
-            frequency: row.frequency,
-            grace_days: terms.grace_days,
-            default_threshold_days: terms.default_threshold_days,
-            settlement: row.settlement,
-            paid: amount(paid, &row.currency),
-            remaining: amount(remaining, &row.currency),
-            note: row.note,
-            created_by: row.created_by,
-            created_by_name: row.created_by_name,
-            decided_by: row.decided_by,
-            decided_at: row.decided_at,
-            ended_at: row.ended_at,
-            end_reason: row.end_reason,
-            created_at: row.created_at,
-            currency: row.currency,
-            installments: items,
-        })
+/// The plan of `row` with its schedule, each installment's status as of the agency's today.
+fn plan(row: PlanRow, installments: Vec<InstallmentRow>) -> Result<Plan, ApiError> {
+    let currency = Currency::parse(&row.currency).map_err(ApiError::internal)?;
+    let money = |d: Decimal| Money::new(d, currency).map_err(ApiError::internal);
+    let terms = terms_of(&row);
+    let mut items = Vec::with_capacity(installments.len());
+    let (mut paid, mut remaining) = (Decimal::ZERO, Decimal::ZERO);
+    for i in installments {
+        let status = plan::installment_status(money(i.amount)?, money(i.paid_amount)?, i.due_date, row.today, terms);
+        paid += i.paid_amount;
+        remaining += i.amount - i.paid_amount;
+        items.push(PlanInstallment {
+            number: i.seq as u32 + 1,
+            due_date: i.due_date,
+            amount: amount(i.amount, &row.currency),
+            paid: amount(i.paid_amount, &row.currency),
+            remaining: amount(i.amount - i.paid_amount, &row.currency),
+            status,
+        });
     }
+    Ok(Plan {
+        id: row.id,
+        account_id: row.account_id,
+        status: row.status,
+        total: amount(row.total, &row.currency),
+        frequency: row.frequency,
+        grace_days: terms.grace_days,
+        default_threshold_days: terms.default_threshold_days,
+        settlement: row.settlement,
+        paid: amount(paid, &row.currency),
+        remaining: amount(remaining, &row.currency),
+        note: row.note,
+        created_by: row.created_by,
+        created_by_name: row.created_by_name,
+        decided_by: row.decided_by,
+        decided_at: row.decided_at,
+        ended_at: row.ended_at,
+        end_reason: row.end_reason,
+        created_at: row.created_at,
+        currency: row.currency,
+        installments: items,
+    })
 }
 
 pub fn terms_of(row: &PlanRow) -> Terms {
@@ -137,7 +88,7 @@ pub async fn views(tx: &mut PgConnection, rows: Vec<PlanRow>) -> Result<Vec<Plan
     rows.into_iter()
         .map(|r| {
             let schedule = schedules.remove(&r.id).unwrap_or_default();
-            Plan::of(r, schedule)
+            plan(r, schedule)
         })
         .collect()
 }

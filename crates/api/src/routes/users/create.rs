@@ -1,4 +1,4 @@
-use super::{TemporaryPassword, User};
+use super::TemporaryPassword;
 use crate::{
     audit::Actor,
     auth::{policy::Operation, AuthUser},
@@ -9,8 +9,9 @@ use crate::{
 };
 use actix_web::{post, web, HttpResponse};
 use debtflow_domain::Role;
+pub use debtflow_wire::users::CreatedUser;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -37,14 +38,6 @@ pub struct NewUser {
     pub commission_rate: Option<Decimal>,
     /// Collectors only: the most accounts they may hold, 0–100000.
     pub account_limit: Option<i32>,
-}
-
-/// The user added, and their temporary password (shown this once).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CreatedUser {
-    pub user: User,
-    #[serde(flatten)]
-    pub password: TemporaryPassword,
 }
 
 /// Add a staff member of any agency role to the caller's agency.

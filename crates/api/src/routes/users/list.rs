@@ -70,5 +70,5 @@ pub async fn page_of_users(
     let mut tx = db::begin(db, user.scope()).await?;
     let rows = store::users::list(&mut tx, user.agency_id, filter, after.as_deref(), limit + 1).await?;
     tx.commit().await?;
-    Ok(Page::from_rows(rows, limit, list_name, |r| vec![r.username.clone()], User::from))
+    Ok(crate::pagination::page(rows, limit, list_name, |r| vec![r.username.clone()], User::from))
 }

@@ -6,18 +6,9 @@ use crate::{
     store,
 };
 use actix_web::{post, web, HttpResponse};
-use serde::Serialize;
+pub use debtflow_wire::users::Unlocked;
 use sqlx::PgPool;
-use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// What an unlock forgave.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Unlocked {
-    /// The failed logins of the username, within the window or not, now forgotten: the
-    /// username and every client that tried it may sign in again at once.
-    pub failures_cleared: u64,
-}
 
 /// Lift a login lock: forget a user's failed logins.
 ///

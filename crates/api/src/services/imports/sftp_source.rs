@@ -10,6 +10,7 @@ use crate::{
     store::{self, sftp_sources::SourceRow},
 };
 use chrono::{DateTime, Utc};
+use debtflow_wire::imports::SftpAuth;
 use serde_json::json;
 use sqlx::PgConnection;
 
@@ -119,10 +120,10 @@ fn snapshot(s: &SourceRow) -> serde_json::Value {
 }
 
 /// `password` or `private_key`.
-pub fn auth_kind(s: &SourceRow) -> &'static str {
+pub fn auth_kind(s: &SourceRow) -> SftpAuth {
     if s.private_key_enc.is_some() {
-        "private_key"
+        SftpAuth::PrivateKey
     } else {
-        "password"
+        SftpAuth::Password
     }
 }

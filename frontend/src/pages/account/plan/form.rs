@@ -31,10 +31,10 @@ impl PlanStart {
     /// A draft's terms: generated ones as count, frequency and first date; any other
     /// schedule row by row.
     fn of(draft: &Plan) -> PlanStart {
-        let first_due = draft.installments.first().map(|i| i.due_date.clone()).unwrap_or_default();
-        let rows = draft.installments.iter().map(|i| (i.due_date.clone(), i.amount.clone())).collect();
+        let first_due = draft.installments.first().map(|i| i.due_date.to_string()).unwrap_or_default();
+        let rows = draft.installments.iter().map(|i| (i.due_date.to_string(), i.amount.to_string())).collect();
         PlanStart {
-            total: draft.total.clone(),
+            total: draft.total.to_string(),
             count: draft.installments.len().to_string(),
             frequency: draft.frequency.unwrap_or(Frequency::Monthly),
             first_due,
@@ -55,7 +55,7 @@ struct ManualRow {
 #[component]
 pub(super) fn PlanForm(account: Account, draft: Option<Plan>, reload: Callback<()>) -> impl IntoView {
     let start = draft.as_ref().map(PlanStart::of).unwrap_or_else(|| PlanStart {
-        total: account.current_balance.clone(),
+        total: account.current_balance.to_string(),
         count: "6".into(),
         frequency: Frequency::Monthly,
         first_due: use_session().today().checked_add_days(Days::new(7)).unwrap_or_default().to_string(),
@@ -78,7 +78,7 @@ pub(super) fn PlanForm(account: Account, draft: Option<Plan>, reload: Callback<(
     };
     let rows = RwSignal::new(match start.rows {
         Some(rows) => rows.into_iter().map(|(due, amount)| new_row(due, amount)).collect(),
-        None => vec![new_row(first_due.get_untracked(), account.current_balance.clone())],
+        None => vec![new_row(first_due.get_untracked(), account.current_balance.to_string())],
     });
     let add_row = move |_| {
         let last = rows.with_untracked(|r| r.last().map(|r| r.due.get_untracked()));
@@ -102,7 +102,7 @@ pub(super) fn PlanForm(account: Account, draft: Option<Plan>, reload: Callback<(
             preview(&total.get(), &cur2, &count.get(), &frequency.get(), &first_due.get())
         }
     });
-    let account_id = account.id.clone();
+    let account_id = account.id;
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if pending.get_untracked() {
@@ -132,13 +132,13 @@ pub(super) fn PlanForm(account: Account, draft: Option<Plan>, reload: Callback<(
                 "first_due_date": first_due.get_untracked(),
             })
         };
-        let (id, draft_id) = (account_id.clone(), draft_id.clone());
+        let (id, draft_id) = (account_id, draft_id);
         done.set(None);
         submission.run(
             move |key| async move {
                 match draft_id {
-                    Some(draft) => api::edit_plan(&draft, &body).await,
-                    None => api::propose_plan(&id, &body, &key).await,
+                    Some(draft) => api::edit_plan(draft, &body).await,
+                    None => api::propose_plan(id, &body, &key).await,
                 }
             },
             move |_| {
@@ -266,7 +266,7 @@ pub(super) fn PlanForm(account: Account, draft: Option<Plan>, reload: Callback<(
                                 .map(|i| {
                                     view! {
                                         <li>
-                                            {format!("{} — {}", i.due_date, money(&i.amount.amount().to_string(), &currency))}
+                                            {format!("{} — {}", i.due_date, money(&i.amount.amount(), &currency))}
                                         </li>
                                     }
                                 })
@@ -295,7 +295,9 @@ pub(super) fn PlanForm(account: Account, draft: Option<Plan>, reload: Callback<(
                                         .into_iter()
                                         .map(|(d, a)| {
                                             let d = if d.is_empty() { "(no date)".to_string() } else { d };
-                                            view! { <li>{format!("{d} — {}", money(&a, &currency))}</li> }
+                                            // As typed: the amount may be what is wrong.
+                                            let a = a.parse().map(|a| money(&a, &currency)).unwrap_or(a);
+                                            view! { <li>{format!("{d} — {a}")}</li> }
                                         })
                                         .collect_view()
                                 });

@@ -106,18 +106,18 @@ fn PlanView(plan: Plan, proposer: bool, reload: Callback<()>) -> impl IntoView {
     // One submission for both buttons: one of them at a time (only sending uses the key).
     let submission = Submission::new();
     let Submission { pending, problem, .. } = submission;
-    let plan_id = plan.id.clone();
+    let plan_id = plan.id;
     let submit = move |_| {
-        let id = plan_id.clone();
-        submission.run(move |key| async move { api::submit_plan(&id, &key).await }, move |_| reload.run(()));
+        let id = plan_id;
+        submission.run(move |key| async move { api::submit_plan(id, &key).await }, move |_| reload.run(()));
     };
-    let draft_id = plan.id.clone();
+    let draft_id = plan.id;
     let discard = move |_| {
         if pending.get_untracked() || !confirm("Delete this draft plan? It was never sent for approval.") {
             return;
         }
-        let id = draft_id.clone();
-        submission.run(move |_| async move { api::delete_plan(&id).await }, move |()| reload.run(()));
+        let id = draft_id;
+        submission.run(move |_| async move { api::delete_plan(id).await }, move |()| reload.run(()));
     };
     let cur = plan.currency.clone();
     let rows = plan
@@ -127,7 +127,7 @@ fn PlanView(plan: Plan, proposer: bool, reload: Callback<()>) -> impl IntoView {
             view! {
                 <tr>
                     <td data-label="#">{i.number}</td>
-                    <td data-label="Due">{i.due_date.clone()}</td>
+                    <td data-label="Due">{i.due_date.to_string()}</td>
                     <td class="num" data-label="Amount">{money(&i.amount, &cur)}</td>
                     <td class="num" data-label="Paid">{money(&i.paid, &cur)}</td>
                     <td data-label="Status">{format::label(i.status.as_str())}</td>

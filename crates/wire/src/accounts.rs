@@ -1,0 +1,170 @@
+//! Accounts: the account, its debtor and detail, its timeline, fees, pauses and assignment.
+
+use crate::plans::Plan;
+use chrono::{DateTime, NaiveDate, Utc};
+use debtflow_domain::{
+    fee::{FeeKind, FeeStatus},
+    AccountStatus, Bucket, Priority,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Debtor {
+    pub id: Uuid,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    /// Masked: `***-**-1234`. Stored encrypted (AES-256-GCM).
+    #[cfg_attr(feature = "openapi", schema(example = "***-**-1234"))]
+    pub ssn_last4: Option<String>,
+    pub external_ref: Option<String>,
+}
+
+/// An account as the API shows it. Status, balances, days past due and bucket are
+/// computed by DebtFlow and read-only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Account {
+    pub id: Uuid,
+    pub external_ref: String,
+    pub status: AccountStatus,
+    pub priority: Priority,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1250.00"))]
+    pub original_balance: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1250.00"))]
+    pub current_balance: Decimal,
+    pub currency: String,
+    /// Days since the delinquency date, in the agency's time zone, not counting days
+    /// spent disputed or in a delinquency pause.
+    pub days_past_due: u32,
+    pub bucket: Bucket,
+    pub collector_id: Option<Uuid>,
+    pub delinquency_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    /// The due date of the oldest unpaid installment of the active plan, if any.
+    pub next_installment_due: Option<NaiveDate>,
+    pub creditor: String,
+    pub original_creditor: Option<String>,
+    pub debtor: Debtor,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The account detail: the account, who works it, its open dispute, its current plan,
+/// and the statuses a person may move it to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountDetail {
+    #[serde(flatten)]
+    pub account: Account,
+    pub collector: Option<CollectorRef>,
+    /// The open dispute, while the account is DISPUTED.
+    pub dispute: Option<OpenDispute>,
+    /// The plan being paid (active), or else the one waiting for approval, or else the
+    /// newest draft.
+    pub plan: Option<Plan>,
+    pub allowed_transitions: Vec<AccountStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CollectorRef {
+    pub id: Uuid,
+    pub full_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpenDispute {
+    pub id: Uuid,
+    pub reason: String,
+    pub opened_by: Uuid,
+    pub opened_at: DateTime<Utc>,
+}
+
+/// How many accounts the worklist's filters select.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountCount {
+    #[cfg_attr(feature = "openapi", schema(example = 1234))]
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Pause {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub reason: String,
+}
+
+/// One thing that happened to an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineEvent {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    /// `created`, `note`, `status_change`, `assignment`.
+    pub kind: String,
+    pub actor_id: Option<Uuid>,
+    /// Who did it, by name; `null` for the system (jobs, imports) or someone outside the
+    /// agency.
+    #[cfg_attr(feature = "openapi", schema(example = "Sarah Mitchell"))]
+    pub actor_name: Option<String>,
+    /// The note, or the reason of a status change.
+    pub body: Option<String>,
+    /// Kind-specific details, e.g. `{"from": "assigned", "to": "in_contact"}`.
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assignment {
+    pub account_id: Uuid,
+    pub collector_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkAssignment {
+    pub assignments: Vec<Assignment>,
+    /// What each collector received in this request.
+    pub shares: Vec<CollectorShare>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CollectorShare {
+    pub collector_id: Uuid,
+    pub accounts: u32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "12500.00"))]
+    pub balance: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Fee {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub kind: FeeKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "25.00"))]
+    pub amount: Decimal,
+    /// Paid by payments allocated to it.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "0.00"))]
+    pub paid_amount: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "0.00"))]
+    pub waived_amount: Decimal,
+    pub status: FeeStatus,
+    pub reason: String,
+    pub assessed_by: Uuid,
+    pub waived_by: Option<Uuid>,
+    pub waive_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
