@@ -45,8 +45,11 @@ test('a manager narrows the payments by method and days paid, opens an account, 
 
   await page.selectOption('[data-testid=filter-method]', 'check');
   await page.waitForURL(/method=check/);
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('[data-testid=payment]')].every((r) => r.textContent.includes('Check')));
+  // At least one row: while the filtered page loads there are none, and `every` of none is true.
+  await page.waitForFunction(() => {
+    const rs = [...document.querySelectorAll('[data-testid=payment]')];
+    return rs.length > 0 && rs.every((r) => r.textContent.includes('Check'));
+  });
   assert.ok((await rows()).some((r) => r.includes('Chequita Payne') && r.includes('77.70')), (await rows()).join('\n'));
 
   // The day it was paid, from and to: only it.
@@ -55,8 +58,10 @@ test('a manager narrows the payments by method and days paid, opens an account, 
   await page.waitForURL(new RegExp(`paid_from=${day}`));
   await page.fill('[data-testid=filter-to]', day);
   await page.waitForURL(new RegExp(`paid_to=${day}`));
-  await page.waitForFunction((d) =>
-    [...document.querySelectorAll('[data-testid=payment]')].every((r) => r.textContent.includes(d)), day);
+  await page.waitForFunction((d) => {
+    const rs = [...document.querySelectorAll('[data-testid=payment]')];
+    return rs.length > 0 && rs.every((r) => r.textContent.includes(d));
+  }, day);
   assert.ok((await rows()).every((r) => r.includes(day) && r.includes('Check')));
   await e2e.shot(page, '80-payments-filtered');
   assert.equal(await e2e.scrollsSideways(page), false);

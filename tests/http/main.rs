@@ -7,6 +7,7 @@ mod assignment;
 mod audit;
 mod auth;
 mod collectors;
+mod contacts;
 mod docs;
 mod edge;
 mod health;

@@ -182,6 +182,43 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
         ),
         route(
             Method::POST,
+            "/accounts/{id}/contacts",
+            format!("/api/v1/accounts/{account}/contacts"),
+            // Inbound: the guardrails (and the hour the matrix runs at) never refuse it.
+            Some(json!({"channel": "call", "direction": "inbound", "outcome": "wrong_number"})),
+            Operation::WorkAccount,
+        ),
+        route(
+            Method::GET,
+            "/accounts/{id}/contact-blocks",
+            format!("/api/v1/accounts/{account}/contact-blocks"),
+            None,
+            Operation::ReadAccounts,
+        ),
+        route(
+            Method::POST,
+            "/accounts/{id}/contact-blocks",
+            format!("/api/v1/accounts/{account}/contact-blocks"),
+            Some(json!({"flag": "debtor_request", "channel": "visit", "reason": "matrix"})),
+            Operation::ManageContactBlocks,
+        ),
+        route(
+            Method::POST,
+            "/accounts/{id}/contact-blocks/{block_id}/clear",
+            // No such block: a 404 for who may clear one, a 403 for the others.
+            format!("/api/v1/accounts/{account}/contact-blocks/{}/clear", uuid::Uuid::nil()),
+            None,
+            Operation::ManageContactBlocks,
+        ),
+        route(
+            Method::GET,
+            "/accounts/{id}/contacts",
+            format!("/api/v1/accounts/{account}/contacts"),
+            None,
+            Operation::ReadAccounts,
+        ),
+        route(
+            Method::POST,
             "/accounts/{id}/assign",
             format!("/api/v1/accounts/{account}/assign"),
             Some(json!({"collector_id": demo.sarah})),

@@ -66,6 +66,10 @@ pub struct Problem {
     /// was asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_id: Option<uuid::Uuid>,
+    /// For a contact attempt a guardrail blocks (`calling-hours`, `call-frequency`,
+    /// `call-after-conversation`): the first instant it is allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Every way a request can fail, each with its status and problem type.
@@ -151,6 +155,7 @@ impl ApiError {
             ApiError::PasswordChangeRequired => "Password change required",
             ApiError::NotFound => "Not found",
             ApiError::Refused(Refusal::InvalidTransition { .. }) => "Transition not allowed",
+            ApiError::Refused(Refusal::ContactBlocked { .. }) => "Contact not allowed now",
             ApiError::Refused(_) => "Refused by a business rule",
             ApiError::Locked { .. } => "Locked",
             ApiError::MethodNotAllowed => "Method not allowed",
@@ -181,6 +186,7 @@ impl ApiError {
             current_status: None,
             allowed_statuses: None,
             existing_id: None,
+            allowed_at: None,
         };
         if let ApiError::Refused(refusal) = self {
             match refusal {
@@ -208,6 +214,7 @@ impl ApiError {
                 | Refusal::LastAgencyAdmin
                 | Refusal::HoldsAccounts { .. }
                 | Refusal::OwnPassword => {}
+                Refusal::ContactBlocked { allowed_at, .. } => problem.allowed_at = *allowed_at,
             }
         }
         problem
@@ -399,6 +406,7 @@ pub fn normalize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRe
                 current_status: None,
                 allowed_statuses: None,
                 existing_id: None,
+                allowed_at: None,
             })
         }
     };

@@ -5,7 +5,7 @@
 //! well: `thing.do_it` → "Thing: do it".
 
 /// Every action the API records, with its label, by entity.
-pub const ACTIONS: [(&str, &str); 47] = [
+pub const ACTIONS: [(&str, &str); 51] = [
     ("auth.login", "Signed in"),
     ("auth.login_failed", "Sign-in failed"),
     ("auth.locked", "Sign-in locked"),
@@ -32,6 +32,10 @@ pub const ACTIONS: [(&str, &str); 47] = [
     ("account.assign", "Account assigned"),
     ("account.pause", "Aging paused"),
     ("account.note", "Note added"),
+    ("account.contact", "Contact recorded"),
+    ("account.contact_blocked", "Contact refused by a guardrail"),
+    ("debtor.contact_block", "Contact blocked"),
+    ("debtor.contact_block_clear", "Contact block cleared"),
     ("payment.create", "Payment recorded"),
     ("payment.approve", "Payment approved"),
     ("payment.reject", "Payment rejected"),
@@ -57,9 +61,11 @@ pub const ACTIONS: [(&str, &str); 47] = [
 ];
 
 /// Every entity type the trail names, with its label.
-pub const ENTITY_TYPES: [(&str, &str); 13] = [
+pub const ENTITY_TYPES: [(&str, &str); 15] = [
     ("account", "Account"),
     ("account_event", "Account note"),
+    ("contact_attempt", "Contact attempt"),
+    ("contact_block", "Contact block"),
     ("payment", "Payment"),
     ("plan", "Plan"),
     ("fee", "Fee"),

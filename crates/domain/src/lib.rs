@@ -8,6 +8,7 @@ pub mod account;
 pub mod agency;
 pub mod analytics;
 pub mod audit;
+pub mod contact;
 pub mod fee;
 pub mod import;
 pub mod job;

@@ -25,6 +25,8 @@ pub enum Operation {
     CreateAccount,
     WorkAccount,
     AddNote,
+    /// Set and clear the blocks on a debtor's channels (cease and desist, bankruptcy …).
+    ManageContactBlocks,
     AssignAccounts,
     ReadNotifications,
     ReadMoney,
@@ -53,7 +55,7 @@ pub enum Operation {
 use Role::*;
 
 impl Operation {
-    pub const ALL: [Operation; 33] = [
+    pub const ALL: [Operation; 34] = [
         Operation::ReadOwnProfile,
         Operation::ReadAgencies,
         Operation::ManageAgencies,
@@ -67,6 +69,7 @@ impl Operation {
         Operation::CreateAccount,
         Operation::WorkAccount,
         Operation::AddNote,
+        Operation::ManageContactBlocks,
         Operation::AssignAccounts,
         Operation::ReadNotifications,
         Operation::ReadMoney,
@@ -112,6 +115,8 @@ impl Operation {
             Operation::WorkAccount => &[AgencyAdmin, Manager, Collector],
             // Compliance and auditors write nothing but notes.
             Operation::AddNote => &[AgencyAdmin, Manager, Collector, Compliance, Auditor],
+            // What stops contact with a debtor is a compliance decision, not a collector's.
+            Operation::ManageContactBlocks => &[AgencyAdmin, Manager, Compliance],
             Operation::AssignAccounts => &[AgencyAdmin, Manager],
             // Everyone reads their own.
             Operation::ReadNotifications => &Role::ALL,

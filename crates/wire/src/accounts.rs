@@ -3,6 +3,7 @@
 use crate::plans::Plan;
 use chrono::{DateTime, NaiveDate, Utc};
 use debtflow_domain::{
+    contact::{Channel, Direction, Flag, Outcome},
     fee::{FeeKind, FeeStatus},
     AccountStatus, Bucket, Priority,
 };
@@ -167,4 +168,44 @@ pub struct Fee {
     pub waived_by: Option<Uuid>,
     pub waive_reason: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+/// An attempt to reach the debtor, as recorded: never changed afterwards.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactAttempt {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub channel: Channel,
+    pub direction: Direction,
+    pub outcome: Outcome,
+    /// The phone number, email address or postal address used.
+    #[cfg_attr(feature = "openapi", schema(example = "+1 555 0100"))]
+    pub used: Option<String>,
+    pub notes: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    /// Who recorded it (`null`: the system).
+    pub recorded_by: Option<Uuid>,
+    #[cfg_attr(feature = "openapi", schema(example = "Sarah Mitchell"))]
+    pub recorded_by_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What stops contact with the debtor on a channel (`channel` null: on every one),
+/// until it is cleared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactBlock {
+    pub id: Uuid,
+    pub debtor_id: Uuid,
+    pub flag: Flag,
+    /// `null`: every channel (bankruptcy, deceased and cease and desist always are).
+    pub channel: Option<Channel>,
+    #[cfg_attr(feature = "openapi", schema(example = "Letter from the debtor's attorney, 2026-11-30."))]
+    pub reason: String,
+    pub set_by: Uuid,
+    pub set_by_name: Option<String>,
+    pub set_at: DateTime<Utc>,
+    pub cleared_by: Option<Uuid>,
+    pub cleared_at: Option<DateTime<Utc>>,
 }

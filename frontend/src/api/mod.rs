@@ -258,6 +258,17 @@ pub async fn pause_aging(id: Uuid, body: &Value) -> ApiResult<Value> {
     post(&format!("/accounts/{}/pauses", id), body, None).await
 }
 
+/// `POST /accounts/{id}/contacts`: an attempt to reach the debtor, which the
+/// Regulation F guardrails may refuse (409, `allowed_at`).
+pub async fn record_contact(id: Uuid, body: &Value) -> ApiResult<ContactAttempt> {
+    post(&format!("/accounts/{id}/contacts"), body, None).await
+}
+
+/// The account's latest contact attempts, newest first.
+pub async fn contacts(id: Uuid) -> ApiResult<Page<ContactAttempt>> {
+    get(&format!("/accounts/{id}/contacts?limit=10")).await
+}
+
 pub async fn add_note(id: Uuid, body: &str) -> ApiResult<TimelineEvent> {
     post(&format!("/accounts/{}/notes", id), &json!({ "body": body }), None).await
 }

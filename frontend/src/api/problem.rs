@@ -18,6 +18,9 @@ pub struct Problem {
     pub detail: String,
     #[serde(default)]
     pub errors: Option<BTreeMap<String, Vec<String>>>,
+    /// For a contact attempt a guardrail refused: when it becomes allowed.
+    #[serde(default)]
+    pub allowed_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(skip)]
     pub retry_after: Option<u64>,
 }

@@ -22,11 +22,17 @@ pub fn routes(operation: Operation) -> &'static str {
         }
         Operation::ReadAuditLog => "`GET /audit-logs`",
         Operation::ReadAccounts => {
-            "`GET /accounts`, `GET /accounts/count`, `GET /accounts/{id}`, `GET /accounts/{id}/timeline`"
+            "`GET /accounts`, `GET /accounts/count`, `GET /accounts/{id}`, `GET /accounts/{id}/timeline`, \
+             `GET /accounts/{id}/contacts`, `GET /accounts/{id}/contact-blocks`"
         }
         Operation::CreateAccount => "`POST /accounts`",
-        Operation::WorkAccount => "`PATCH /accounts/{id}`, `POST /accounts/{id}/transition`",
+        Operation::WorkAccount => {
+            "`PATCH /accounts/{id}`, `POST /accounts/{id}/transition`, `POST /accounts/{id}/contacts`"
+        }
         Operation::AddNote => "`POST /accounts/{id}/notes` (or `/add_note`)",
+        Operation::ManageContactBlocks => {
+            "`POST /accounts/{id}/contact-blocks`, `POST /accounts/{id}/contact-blocks/{block_id}/clear`"
+        }
         Operation::AssignAccounts => "`POST /accounts/{id}/assign`, `POST /accounts/assign`",
         Operation::ReadNotifications => {
             "`GET /notifications` (and `/unread-count`, `/stream`), `POST /notifications/{id}/read`, \

@@ -113,11 +113,16 @@ pub enum Refusal {
     HoldsAccounts { accounts: i64 },
     #[error("an admin cannot reset their own password; change it with POST /auth/password")]
     OwnPassword,
+    /// A Regulation F guardrail (`debtflow_domain::contact`) blocks the contact attempt;
+    /// `rule` is its code, `allowed_at` when the attempt becomes allowed (none while a
+    /// block on the debtor stands).
+    #[error("{detail}")]
+    ContactBlocked { rule: &'static str, detail: String, allowed_at: Option<chrono::DateTime<chrono::Utc>> },
 }
 
 impl Refusal {
     /// Every code, for the README's table and the OpenAPI document.
-    pub const CODES: [(&'static str, &'static str); 16] = [
+    pub const CODES: [(&'static str, &'static str); 20] = [
         (
             "wrong-status",
             "the entity's lifecycle does not allow this step from its status (`current_status`, `allowed_statuses`)",
@@ -137,6 +142,16 @@ impl Refusal {
         ("last-agency-admin", "the change would leave the agency without an active agency admin"),
         ("holds-accounts", "the collector holds accounts being worked; reassign them before a new role"),
         ("own-password", "admins change their own password with `POST /auth/password`, not by a reset"),
+        (
+            "contact-flag",
+            "a block on the debtor (cease and desist, bankruptcy, the debtor's request …) stops this channel",
+        ),
+        ("calling-hours", "outside 08:00–21:00 in the debtor's time zone (`allowed_at`: the next 08:00)"),
+        (
+            "call-after-conversation",
+            "a call within 7 days after a telephone conversation about the debt (`allowed_at`)",
+        ),
+        ("call-frequency", "an 8th call within 7 days (`allowed_at`: when the oldest of the 7 leaves the window)"),
     ];
 
     /// The stable code: the last part of the problem's `type`.
@@ -158,6 +173,7 @@ impl Refusal {
             Refusal::LastAgencyAdmin => "last-agency-admin",
             Refusal::HoldsAccounts { .. } => "holds-accounts",
             Refusal::OwnPassword => "own-password",
+            Refusal::ContactBlocked { rule, .. } => rule,
         }
     }
 
@@ -210,6 +226,10 @@ mod tests {
             Refusal::LastAgencyAdmin,
             Refusal::HoldsAccounts { accounts: 3 },
             Refusal::OwnPassword,
+            Refusal::ContactBlocked { rule: "contact-flag", detail: String::new(), allowed_at: None },
+            Refusal::ContactBlocked { rule: "calling-hours", detail: String::new(), allowed_at: None },
+            Refusal::ContactBlocked { rule: "call-after-conversation", detail: String::new(), allowed_at: None },
+            Refusal::ContactBlocked { rule: "call-frequency", detail: String::new(), allowed_at: None },
         ];
         let listed: Vec<&str> = Refusal::CODES.iter().map(|(code, _)| *code).collect();
         let used: Vec<&str> = examples.iter().map(Refusal::code).collect();

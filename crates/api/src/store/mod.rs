@@ -13,6 +13,7 @@ pub mod aging;
 pub mod analytics;
 pub mod audit;
 pub mod compliance;
+pub mod contacts;
 pub mod data_quality;
 pub mod db;
 pub mod disputes;

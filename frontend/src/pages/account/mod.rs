@@ -4,6 +4,7 @@
 //! timeline, and the ledger for those who read the books. The tab is in the URL
 //! (`?tab=plan`), so a link or a reload opens it again.
 
+mod contacts;
 mod details;
 mod fees;
 mod ledger;

@@ -3,6 +3,7 @@
 //! changed details, a pause of its aging — with the latest events below.
 
 use super::{
+    contacts::{ContactForm, RecentContacts},
     details::{DetailsForm, PauseForm},
     payments::PaymentForm,
     timeline::Timeline,
@@ -72,6 +73,7 @@ pub(super) fn Overview(detail: AccountDetail, reload: Callback<()>) -> impl Into
             </section>
         </div>
         <div class="grid">
+            {editor.then(|| view! { <ContactForm account=a.clone() reload=reload /> })}
             {noter.then(|| view! { <NoteForm id=a.id reload=reload /> })}
             {mover
                 .then(|| {
@@ -81,6 +83,7 @@ pub(super) fn Overview(detail: AccountDetail, reload: Callback<()>) -> impl Into
             {editor.then(|| view! { <DetailsForm account=a.clone() reload=reload /> })}
             {pauser.then(|| view! { <PauseForm account_id=a.id reload=reload /> })}
         </div>
+        <RecentContacts id=a.id version=version />
         <Timeline id=a.id version=version limit=RECENT_EVENTS />
     }
 }

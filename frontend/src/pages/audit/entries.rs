@@ -16,6 +16,7 @@ pub fn entity_link(e: &AuditEntry) -> Option<(String, &'static str)> {
         "payment" | "fee" => account().map(|a| (format!("/accounts/{a}?tab=payments"), "Open its account")),
         "plan" => account().map(|a| (format!("/accounts/{a}?tab=plan"), "Open its account")),
         "account_event" => account().map(|a| (format!("/accounts/{a}?tab=timeline"), "Open its account")),
+        "contact_attempt" | "contact_block" => account().map(|a| (format!("/accounts/{a}"), "Open its account")),
         "import" | "import_mapping" | "sftp_source" => Some(("/imports".into(), "Open imports")),
         "job_run" => {
             let job = e.after.as_ref().and_then(|a| a.get("job")?.as_str().map(String::from));
@@ -138,6 +139,7 @@ mod tests {
             None,
             "the entry does not say which account"
         );
+        assert_eq!(entity_link(&entry("contact_block", json!({"account_id": "a1"}))).unwrap().0, "/accounts/a1");
         assert_eq!(entity_link(&entry("import", json!({}))).unwrap().0, "/imports");
         assert_eq!(entity_link(&entry("job_run", json!({"job": "dpd_aging"}))).unwrap().0, "/jobs?job=dpd_aging");
         assert_eq!(entity_link(&entry("session", json!({}))), None);

@@ -3,6 +3,7 @@
 //! the accounts assigned to them; another's is a 404.
 
 pub mod assign;
+pub mod contacts;
 pub mod create;
 pub mod fees;
 pub mod get;

@@ -6,6 +6,7 @@
 //! transaction; the rules are the domain's (`debtflow_domain::account`).
 
 pub mod assign;
+pub mod contacts;
 pub mod create;
 pub mod notes;
 pub mod pauses;
