@@ -220,3 +220,35 @@ async fn a_block_on_the_debtor_stops_its_channels_until_it_is_cleared() {
     assert_eq!(audited.iter().filter(|a| *a == "debtor.contact_block_clear").count(), 2);
     assert_eq!(audited.iter().filter(|a| *a == "account.contact_blocked").count(), 2);
 }
+
+#[tokio::test]
+async fn an_agency_outside_the_us_keeps_no_calling_hours_unless_it_chooses_to_but_blocks_hold() {
+    // 03:00 in London, for Northwind Collections (GBP).
+    let app = spawn_app_at(at("2026-12-01T03:00:00Z")).await;
+    app.seed().await;
+    let admin = app.token("nw.admin").await;
+    let account = create_account(&app, &admin, "NW-CONTACT-1").await;
+    let id = account["id"].as_str().unwrap();
+    assert_eq!(contact(&app, &admin, id, call("no_answer")).await.status(), 201, "no calling hours for a GBP agency");
+
+    let me: Value = app.get_as(&admin, "/api/v1/auth/me").await.json().await.unwrap();
+    assert_eq!(me["agency"]["settings"]["contact_guardrails"], Value::Null);
+    let agency = format!("/api/v1/agencies/{}", me["agency"]["id"].as_str().unwrap());
+    let on = json!({"settings": {"contact_guardrails": true}});
+    assert_eq!(app.send(Method::PATCH, &agency, &admin, Some(&on)).await.status(), 200);
+    let night = assert_problem(contact(&app, &admin, id, call("no_answer")).await, 409).await;
+    assert_eq!(
+        (night["type"].as_str(), night["allowed_at"].as_str()),
+        (Some("urn:debtflow:problem:calling-hours"), Some("2026-12-01T08:00:00Z"))
+    );
+
+    let by_currency = json!({"settings": {"contact_guardrails": null}});
+    assert_eq!(app.send(Method::PATCH, &agency, &admin, Some(&by_currency)).await.status(), 200);
+    let block = json!({"flag": "debtor_request", "channel": "sms", "reason": "No texts, please"});
+    let blocks = format!("/api/v1/accounts/{id}/contact-blocks");
+    assert_eq!(app.send(Method::POST, &blocks, &admin, Some(&block)).await.status(), 201);
+    let sms = json!({"channel": "sms", "direction": "outbound", "outcome": "left_message"});
+    let refused = assert_problem(contact(&app, &admin, id, sms).await, 409).await;
+    assert_eq!(refused["type"], "urn:debtflow:problem:contact-flag", "a debtor's request binds every agency");
+    assert_eq!(contact(&app, &admin, id, call("no_answer")).await.status(), 201);
+}

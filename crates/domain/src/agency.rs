@@ -12,6 +12,7 @@
 use crate::{
     payment::AllocationOrder,
     plan::{self, Terms},
+    Currency,
 };
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -44,6 +45,11 @@ pub struct AgencySettings {
     /// managers are told (default 14).
     #[cfg_attr(feature = "openapi", schema(required = true, minimum = 1, maximum = 365, example = 14))]
     pub stale_after_days: u32,
+    /// Whether contact attempts keep to the US debt collection rule's calling hours and
+    /// call limits (`debtflow_domain::contact`); `null`: yes for an agency in US
+    /// dollars, no otherwise. Blocks on a debtor hold either way.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub contact_guardrails: Option<bool>,
 }
 
 impl Default for AgencySettings {
@@ -56,6 +62,7 @@ impl Default for AgencySettings {
             plan_default_threshold_days: plans.default_threshold_days,
             reminder_days_before: 3,
             stale_after_days: 14,
+            contact_guardrails: None,
         }
     }
 }
@@ -169,6 +176,10 @@ impl AgencySettings {
             ),
             reminder_days_before: patched(p.reminder_days_before, self.reminder_days_before, d.reminder_days_before),
             stale_after_days: patched(p.stale_after_days, self.stale_after_days, d.stale_after_days),
+            contact_guardrails: match p.contact_guardrails {
+                None => self.contact_guardrails,
+                Some(on) => on,
+            },
         };
         match next.check() {
             Err(SettingsError::GraceNotShorter { .. })
@@ -183,6 +194,12 @@ impl AgencySettings {
     /// The grace and default days a new plan starts with.
     pub fn plan_terms(&self) -> Terms {
         Terms { grace_days: self.plan_grace_days, default_threshold_days: self.plan_default_threshold_days }
+    }
+
+    /// Whether an agency keeping its books in `currency` holds contact attempts to the
+    /// Regulation F guardrails: its own choice, else yes in US dollars.
+    pub fn guards_contacts(&self, currency: Currency) -> bool {
+        self.contact_guardrails.unwrap_or(currency == Currency::USD)
     }
 
     /// The approval window of backdated payments: the agency's own, or
@@ -222,6 +239,10 @@ pub struct SettingsPatch {
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, minimum = 1, maximum = 365))]
     pub stale_after_days: Option<Option<u32>>,
+    /// `true`/`false`; `null`: by the currency (on in US dollars).
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub contact_guardrails: Option<Option<bool>>,
 }
 
 /// A patched value: `current` when the key was left out, `default` for `null`.
@@ -256,6 +277,19 @@ mod tests {
         assert_eq!(stored, AgencySettings { payment_allocation: AllocationOrder::FeesFirst, ..defaults });
         let empty: AgencySettings = serde_json::from_value(json!({})).unwrap();
         assert_eq!(empty, defaults);
+    }
+
+    #[test]
+    fn the_contact_guardrails_follow_the_currency_unless_the_agency_chose() {
+        let gbp = Currency::parse("GBP").unwrap();
+        let defaults = AgencySettings::default();
+        assert!(defaults.guards_contacts(Currency::USD) && !defaults.guards_contacts(gbp));
+        let on: SettingsPatch = serde_json::from_value(json!({"contact_guardrails": true})).unwrap();
+        let chosen = defaults.apply(&on).unwrap();
+        assert!(chosen.guards_contacts(gbp), "chosen, whatever the currency");
+        let back: SettingsPatch = serde_json::from_value(json!({"contact_guardrails": null})).unwrap();
+        assert_eq!(chosen.apply(&back).unwrap(), defaults, "null: by the currency again");
+        assert_eq!(chosen.apply(&SettingsPatch::default()).unwrap(), chosen, "left out: kept");
     }
 
     #[test]

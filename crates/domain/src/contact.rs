@@ -156,6 +156,21 @@ impl Blocked {
     }
 }
 
+/// The blocks on the debtor alone: the first block on the proposed outbound attempt's
+/// channel, or on every channel, refuses it. Blocks hold where the timing rules of
+/// [`check`] are switched off (an agency outside the rule's reach): a debtor's cease
+/// and desist, bankruptcy or request binds every agency.
+pub fn check_blocks(proposed: Proposed, blocks: &[Block]) -> Result<(), Blocked> {
+    if proposed.direction == Direction::Inbound {
+        return Ok(());
+    }
+    let channel = proposed.channel;
+    match blocks.iter().find(|b| b.flag.blocks_every_channel() || b.channel.is_none_or(|c| c == channel)) {
+        Some(b) => Err(Blocked::Flagged { flag: b.flag, channel }),
+        None => Ok(()),
+    }
+}
+
 /// Whether `proposed` may go ahead at `now`, the first rule that refuses it otherwise.
 ///
 /// Inbound attempts are never blocked. Outbound ones are checked in this order:
@@ -180,13 +195,11 @@ pub fn check(
     local_now: NaiveDateTime,
     rules: Guardrails,
 ) -> Result<(), Blocked> {
+    check_blocks(proposed, blocks)?;
     if proposed.direction == Direction::Inbound {
         return Ok(());
     }
     let channel = proposed.channel;
-    if let Some(b) = blocks.iter().find(|b| b.flag.blocks_every_channel() || b.channel.is_none_or(|c| c == channel)) {
-        return Err(Blocked::Flagged { flag: b.flag, channel });
-    }
     if channel.is_immediate() {
         let time = local_now.time();
         if time < rules.earliest {

@@ -1,5 +1,7 @@
 //! Contact attempts on an account (`POST /accounts/{id}/contacts`), gated by the
-//! Regulation F guardrails of `debtflow_domain::contact`.
+//! Regulation F guardrails of `debtflow_domain::contact` where the agency keeps to them
+//! (its `contact_guardrails` setting; by default, agencies in US dollars) and by the
+//! blocks on the debtor everywhere.
 //!
 //! An attempt is recorded as it is made (or within a day after, `occurred_at`): the
 //! guardrails judge it at that instant against the account's history before it, the
@@ -22,7 +24,7 @@ use chrono::{DateTime, Duration, Utc};
 use debtflow_domain::{
     account::status::Cause,
     contact::{self, Blocked, Channel, Direction, Flag, Outcome, Proposed},
-    AccountStatus,
+    AccountStatus, Currency,
 };
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -65,10 +67,18 @@ pub async fn record(
     let agency_id = account.agency_id;
 
     let proposed = Proposed { channel: cmd.channel, direction: cmd.direction };
-    let history = store::contacts::history(tx, agency_id, account.id, at - Duration::days(LOOK_BACK_DAYS)).await?;
     let blocks = store::contacts::blocks(tx, agency_id, account.debtor_id).await?;
+    let currency = Currency::parse(&account.currency).map_err(ServiceError::invariant)?;
+    let guarded = store::agencies::settings(tx, agency_id).await?.guards_contacts(currency);
     let (local, zone) = store::contacts::local_time(tx, agency_id, account.debtor_id, at).await?;
-    if let Err(blocked) = contact::check(proposed, &history, &blocks, at, local, contact::REGULATION_F) {
+    let verdict = if guarded {
+        let since = at - Duration::days(LOOK_BACK_DAYS);
+        let history = store::contacts::history(tx, agency_id, account.id, since).await?;
+        contact::check(proposed, &history, &blocks, at, local, contact::REGULATION_F)
+    } else {
+        contact::check_blocks(proposed, &blocks)
+    };
+    if let Err(blocked) = verdict {
         let allowed_at = match &blocked {
             Blocked::Flagged { .. } => None,
             Blocked::OutsideHours { allowed_from_local } => {
