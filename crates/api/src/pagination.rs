@@ -30,6 +30,17 @@ impl TryFrom<u32> for PageSize {
     }
 }
 
+/// The query of a list that has nothing but pages: `?limit=&cursor=`.
+#[derive(Debug, Deserialize, validator::Validate, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// Page size, 1–200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<PageSize>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
 /// Builds a page from `limit + 1` fetched rows: the extra row only says that there is
 /// a next page, whose cursor `key` computes from the last item kept.
 pub fn page<R, T>(

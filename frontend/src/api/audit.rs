@@ -3,7 +3,8 @@
 
 use super::{get, ApiResult, Page};
 
-pub use debtflow_wire::{audit::AuditEntry, users::User};
+use super::User;
+pub use debtflow_wire::audit::AuditEntry;
 
 /// A page of entries, newest first; `query` is the filters and paging (`action=…&limit=…`).
 pub async fn list(query: &str) -> ApiResult<Page<AuditEntry>> {

@@ -6,7 +6,8 @@ use super::{enc, get, patch, post, ApiResult, Page};
 use debtflow_domain::Role;
 use serde_json::Value;
 
-pub use debtflow_wire::users::{CreatedUser, TemporaryPassword, User};
+use super::User;
+pub use debtflow_wire::users::{CreatedUser, TemporaryPassword};
 
 /// Which staff a list shows.
 #[derive(Clone, Debug, Default, PartialEq)]

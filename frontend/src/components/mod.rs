@@ -115,6 +115,11 @@ pub fn invalid(problem: RwSignal<Option<Problem>>, field: &'static str) -> impl 
     move || problem.with(|p| p.as_ref().and_then(|p| p.field(field))).map(|_| "true")
 }
 
+/// A select's options: the domain's names (`as_str`), each labelled ("In contact").
+pub fn options(names: impl IntoIterator<Item = &'static str>) -> impl IntoView {
+    names.into_iter().map(|v| view! { <option value=v>{crate::format::label(v)}</option> }).collect_view()
+}
+
 /// The browser's own confirmation dialog (`false` when there is no window).
 pub fn confirm(question: &str) -> bool {
     web_sys::window().is_some_and(|w| w.confirm_with_message(question).unwrap_or(false))

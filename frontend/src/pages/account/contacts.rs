@@ -7,7 +7,7 @@
 
 use crate::{
     api::{self, Account, ContactAttempt, Page, Problem},
-    components::{Fetch, FormError, Loaded},
+    components::{invalid, options, Fetch, FieldError, FormError, Loaded},
     format,
     submit::Submission,
 };
@@ -87,9 +87,26 @@ pub(super) fn ContactForm(account: Account, reload: Callback<()>) -> impl IntoVi
                 {options(Outcome::ALL.iter().map(|o| o.as_str()))}
             </select>
             <label for="contact-used">"Number or address used"</label>
-            <input id="contact-used" name="used" bind:value=used />
+            <input
+                id="contact-used"
+                name="used"
+                maxlength="500"
+                aria-invalid=invalid(problem, "used")
+                aria-describedby="contact-used-error"
+                bind:value=used
+            />
+            <FieldError problem=problem field="used" input="contact-used" />
             <label for="contact-notes">"Notes"</label>
-            <textarea id="contact-notes" name="notes" rows="2" bind:value=notes></textarea>
+            <textarea
+                id="contact-notes"
+                name="notes"
+                rows="2"
+                maxlength="5000"
+                aria-invalid=invalid(problem, "notes")
+                aria-describedby="contact-notes-error"
+                bind:value=notes
+            ></textarea>
+            <FieldError problem=problem field="notes" input="contact-notes" />
             <FormError problem=problem />
             {move || {
                 problem
@@ -101,11 +118,6 @@ pub(super) fn ContactForm(account: Account, reload: Callback<()>) -> impl IntoVi
             </button>
         </form>
     }
-}
-
-/// A select's options: the domain's names, labelled.
-fn options(names: impl Iterator<Item = &'static str>) -> impl IntoView {
-    names.map(|v| view! { <option value=v>{format::label(v)}</option> }).collect_view()
 }
 
 /// The latest attempts, newest first.

@@ -3,7 +3,7 @@
 use super::{Done, DoneNote};
 use crate::{
     api::{self, Account, Fee, Problem},
-    components::{FieldError, FormError, Loaded},
+    components::{options, FieldError, FormError, Loaded},
     format::{self, money},
     submit::Submission,
 };
@@ -148,10 +148,7 @@ fn FeeForm(account: Account, reload: Callback<()>) -> impl IntoView {
                     }
                 }
             >
-                {FeeKind::ALL
-                    .iter()
-                    .map(|k| view! { <option value=k.as_str()>{format::label(k.as_str())}</option> })
-                    .collect_view()}
+                {options(FeeKind::ALL.iter().map(|k| k.as_str()))}
             </select>
             <FieldError problem=problem field="kind" />
             <label for="fee-amount">{format!("Amount ({})", account.currency)}</label>

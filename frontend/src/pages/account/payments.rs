@@ -5,7 +5,7 @@
 use super::{fees::FeesCard, Done, DoneNote};
 use crate::{
     api::{self, Account, Page, Payment, Problem},
-    components::{confirm, invalid, FieldError, FormError, Loaded},
+    components::{confirm, invalid, options, FieldError, FormError, Loaded},
     format::{self, money},
     session::use_session,
     submit::Submission,
@@ -112,7 +112,7 @@ pub(super) fn PaymentForm(account: Account, reload: Callback<()>) -> impl IntoVi
                     }
                 }
             >
-                {METHODS.map(|m| view! { <option value=m.as_str()>{format::label(m.as_str())}</option> })}
+                {options(METHODS.map(|m| m.as_str()))}
             </select>
             <FieldError problem=problem field="method" />
             <label for="pay-date">"Paid on"</label>

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     api::{self, AccountDetail, Problem},
-    components::{confirm, invalid, FieldError, FormError},
+    components::{confirm, invalid, options, FieldError, FormError},
     format,
     session::use_session,
     submit::Submission,
@@ -173,10 +173,7 @@ fn TransitionForm(id: Uuid, allowed: Vec<AccountStatus>, reload: Callback<()>) -
                 on:change=move |ev| to.set(event_target_value(&ev).parse::<AccountStatus>().ok())
             >
                 <option value="">"Choose…"</option>
-                {allowed
-                    .iter()
-                    .map(|s| view! { <option value=s.as_str()>{format::label(s.as_str())}</option> })
-                    .collect_view()}
+                {options(allowed.into_iter().map(AccountStatus::as_str))}
             </select>
             <FieldError problem=problem field="to" input="transition-to" />
             <label for="transition-reason">"Reason"</label>

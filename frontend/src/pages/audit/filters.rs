@@ -4,7 +4,7 @@
 //! sets them.
 
 use crate::{
-    api::audit::User,
+    api::User,
     format::{self, url_encode},
 };
 use chrono::{Days, NaiveDate};

@@ -4,6 +4,7 @@
 
 use crate::{
     api::User,
+    components::options,
     format::{self, url_encode},
 };
 use chrono::NaiveDate;
@@ -78,10 +79,7 @@ pub fn FilterBar(filters: Memo<Filters>, collectors: ReadSignal<Vec<User>>, go: 
                     on:change=set(|f, v| f.status = v.parse().ok())
                 >
                     <option value="">"Any"</option>
-                    {PaymentStatus::ALL
-                        .iter()
-                        .map(|s| view! { <option value=s.as_str()>{format::label(s.as_str())}</option> })
-                        .collect_view()}
+                    {options(PaymentStatus::ALL.iter().map(|s| s.as_str()))}
                 </select>
             </label>
             <label>

@@ -3,11 +3,7 @@
 //! rules are checked before sending; the server's refusals land beside their fields.
 
 use crate::{
-    api::{
-        self,
-        staff::{CreatedUser, User},
-        Problem,
-    },
+    api::{self, staff::CreatedUser, Problem, User},
     components::{invalid, FieldError, FormError},
     format::label,
     submit::Submission,

@@ -8,11 +8,7 @@ mod form;
 mod row;
 
 use crate::{
-    api::{
-        self,
-        staff::{Filter, User},
-        Page, Problem,
-    },
+    api::{self, staff::Filter, Page, Problem, User},
     components::{Cursors, Fetch, Forbidden, FormError, Loaded, PageHeading, Pager},
     format::label,
 };

@@ -3,7 +3,7 @@
 
 use super::Handover;
 use crate::{
-    api::{self, staff::User, Problem},
+    api::{self, Problem, User},
     components::confirm,
     format::{self, label},
     session::use_session,

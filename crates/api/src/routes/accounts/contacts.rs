@@ -9,7 +9,7 @@ use crate::{
     clock::Clock,
     db,
     edge::{json::Json, query::Query},
-    pagination::{self, Page, PageSize},
+    pagination::{self, Page, PageQuery},
     problem::{responses, ApiError},
     services::{
         accounts::contacts::{self as service, RecordContact},
@@ -23,7 +23,7 @@ use debtflow_domain::contact::{Channel, Direction, Flag, Outcome};
 pub use debtflow_wire::accounts::{ContactAttempt, ContactBlock};
 use serde::Deserialize;
 use sqlx::PgPool;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -123,21 +123,11 @@ pub async fn create(
     }
 }
 
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct ContactsQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
-    pub limit: Option<PageSize>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 /// The account's contact attempts, newest first.
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Account id"), ContactsQuery),
+    params(("id" = Uuid, Path, description = "Account id"), PageQuery),
     responses(
         (status = 200, description = "A page of attempts, newest first", body = Page<ContactAttempt>),
         (status = 401, response = responses::Unauthorized),
@@ -150,7 +140,7 @@ pub struct ContactsQuery {
 pub async fn list(
     user: AuthUser,
     id: web::Path<Uuid>,
-    query: Query<ContactsQuery>,
+    query: Query<PageQuery>,
     db: web::Data<PgPool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {

@@ -3,34 +3,21 @@ use crate::{
     clock::Clock,
     db,
     edge::query::Query,
-    pagination::{self, PageSize},
+    pagination,
     problem::{responses, ApiError},
     routes::amount,
     store::{self, ledger::EntryRow},
 };
 use actix_web::{get, web, HttpResponse};
 pub use debtflow_wire::ledger::{JournalEntry, JournalLine, Ledger};
-use serde::Deserialize;
 use sqlx::PgPool;
-use utoipa::IntoParams;
 use uuid::Uuid;
-use validator::Validate;
-
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct LedgerQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
-    pub limit: Option<PageSize>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
 
 /// The account's double-entry ledger, newest entry first.
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Account id"), LedgerQuery),
+    params(("id" = Uuid, Path, description = "Account id"), pagination::PageQuery),
     responses(
         (status = 200, description = "The balance and a page of entries", body = Ledger),
         (status = 401, response = responses::Unauthorized),
@@ -42,7 +29,7 @@ pub struct LedgerQuery {
 pub async fn ledger(
     user: AuthUser,
     id: web::Path<Uuid>,
-    query: Query<LedgerQuery>,
+    query: Query<pagination::PageQuery>,
     db: web::Data<PgPool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {

@@ -3,18 +3,14 @@ use crate::{
     clock::Clock,
     db,
     edge::query::Query,
-    pagination::PageSize,
     pagination::{self, Page},
     problem::{responses, ApiError},
     store::{self, account_events::EventRow},
 };
 use actix_web::{get, web, HttpResponse};
 pub use debtflow_wire::accounts::TimelineEvent;
-use serde::Deserialize;
 use sqlx::PgPool;
-use utoipa::IntoParams;
 use uuid::Uuid;
-use validator::Validate;
 
 impl From<EventRow> for TimelineEvent {
     fn from(r: EventRow) -> Self {
@@ -30,21 +26,11 @@ impl From<EventRow> for TimelineEvent {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct TimelineQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
-    pub limit: Option<PageSize>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 /// The account's timeline, newest first: creation, notes, status changes, assignments.
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Account id"), TimelineQuery),
+    params(("id" = Uuid, Path, description = "Account id"), pagination::PageQuery),
     responses(
         (status = 200, description = "A page of events, newest first", body = Page<TimelineEvent>),
         (status = 401, response = responses::Unauthorized),
@@ -56,7 +42,7 @@ pub struct TimelineQuery {
 pub async fn timeline(
     user: AuthUser,
     id: web::Path<Uuid>,
-    query: Query<TimelineQuery>,
+    query: Query<pagination::PageQuery>,
     db: web::Data<PgPool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {

@@ -6,32 +6,19 @@ use crate::{
     auth::{policy::Operation, AuthUser},
     db,
     edge::query::Query,
-    pagination::{self, Page, PageSize},
+    pagination::{self, Page},
     problem::{responses, ApiError},
     store::{self, imports::ImportRow},
 };
 use actix_web::{get, web, HttpResponse};
-use serde::Deserialize;
 use sqlx::PgPool;
-use utoipa::IntoParams;
 use uuid::Uuid;
-use validator::Validate;
-
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct ImportQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
-    pub limit: Option<PageSize>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
 
 /// The agency's imports, newest first.
 #[utoipa::path(
     tag = "imports",
     security(("bearer" = [])),
-    params(ImportQuery),
+    params(crate::pagination::PageQuery),
     responses(
         (status = 200, description = "A page of imports, newest first", body = Page<Import>),
         (status = 401, response = responses::Unauthorized),
@@ -40,7 +27,11 @@ pub struct ImportQuery {
     )
 )]
 #[get("/imports")]
-pub async fn list(user: AuthUser, query: Query<ImportQuery>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    user: AuthUser,
+    query: Query<crate::pagination::PageQuery>,
+    db: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadImports)?;
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
     let limit = pagination::limit(query.0.limit);

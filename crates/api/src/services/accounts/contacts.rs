@@ -69,24 +69,15 @@ pub async fn record(
     let proposed = Proposed { channel: cmd.channel, direction: cmd.direction };
     let blocks = store::contacts::blocks(tx, agency_id, account.debtor_id).await?;
     let currency = Currency::parse(&account.currency).map_err(ServiceError::invariant)?;
-    let guarded = store::agencies::settings(tx, agency_id).await?.guards_contacts(currency);
-    let (local, zone) = store::contacts::local_time(tx, agency_id, account.debtor_id, at).await?;
-    let verdict = if guarded {
+    if store::agencies::settings(tx, agency_id).await?.guards_contacts(currency) {
+        let (local, zone) = store::contacts::local_time(tx, agency_id, account.debtor_id, at).await?;
         let since = at - Duration::days(LOOK_BACK_DAYS);
         let history = store::contacts::history(tx, agency_id, account.id, since).await?;
-        contact::check(proposed, &history, &blocks, at, local, contact::REGULATION_F)
-    } else {
-        contact::check_blocks(proposed, &blocks)
-    };
-    if let Err(blocked) = verdict {
-        let allowed_at = match &blocked {
-            Blocked::Flagged { .. } => None,
-            Blocked::OutsideHours { allowed_from_local } => {
-                Some(store::contacts::instant(tx, *allowed_from_local, &zone).await?)
-            }
-            Blocked::TooManyCalls { allowed_at } | Blocked::AfterConversation { allowed_at } => Some(*allowed_at),
-        };
-        return Err(Refusal::ContactBlocked { rule: blocked.rule(), detail: blocked.to_string(), allowed_at }.into());
+        if let Err(blocked) = contact::check(proposed, &history, &blocks, at, local, contact::REGULATION_F) {
+            return Err(refusal(tx, blocked, &zone).await?.into());
+        }
+    } else if let Err(blocked) = contact::check_blocks(proposed, &blocks) {
+        return Err(refusal(tx, blocked, "UTC").await?.into());
     }
 
     let row = store::contacts::insert(
@@ -135,6 +126,19 @@ pub async fn record(
         audit::record(tx, actor, change.in_agency(Some(agency_id))).await?;
     }
     Ok(row)
+}
+
+/// The refusal of a blocked attempt, with the instant it becomes allowed (`zone`: the
+/// debtor's, in which a calling-hours refusal names its wall-clock time).
+async fn refusal(tx: &mut PgConnection, blocked: Blocked, zone: &str) -> Result<Refusal, sqlx::Error> {
+    let allowed_at = match &blocked {
+        Blocked::Flagged { .. } => None,
+        Blocked::OutsideHours { allowed_from_local } => {
+            Some(store::contacts::instant(tx, *allowed_from_local, zone).await?)
+        }
+        Blocked::TooManyCalls { allowed_at } | Blocked::AfterConversation { allowed_at } => Some(*allowed_at),
+    };
+    Ok(Refusal::ContactBlocked { rule: blocked.rule(), detail: blocked.to_string(), allowed_at })
 }
 
 /// Audits a refused attempt: what was tried on `account_id`, and the rule that said no.
