@@ -207,6 +207,9 @@ async fn a_block_on_the_debtor_stops_its_channels_until_it_is_cleared() {
         assert_problem(app.send(Method::POST, &clear, &manager, None).await, 404).await;
     }
     assert_eq!(contact(&app, &sarah, &id, call("no_answer")).await.status(), 201, "open again");
+    let malformed = app.send(Method::POST, &format!("{blocks}/not-a-uuid/clear"), &manager, None).await;
+    let problem = assert_problem(malformed, 422).await;
+    assert!(problem["errors"]["block_id"].is_array(), "the parameter at fault is named: {problem}");
     let listed: Value = app.get_as(&sarah, &blocks).await.json().await.unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 2, "cleared blocks stay on record");
     let audited: Vec<String> = sqlx::query_scalar(

@@ -131,8 +131,12 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
             .app_data(hub.clone())
             .app_data(import_limits.clone())
             .app_data(BodyLimit(body_limit))
-            // Every path parameter of the API is an `{id}`.
-            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::field("id", "must be a UUID").into()))
+            // Every typed path parameter of the API is a UUID (`{id}`, `{fee_id}`, …): the
+            // error names the one that is not.
+            .app_data(web::PathConfig::default().error_handler(|_, req| {
+                let not_uuid = req.match_info().iter().find(|(_, v)| uuid::Uuid::parse_str(v).is_err());
+                ApiError::field(not_uuid.map_or("id", |(name, _)| name), "must be a UUID").into()
+            }))
             // Outermost last: request id → security headers → metrics → path → problem
             // bodies → rate limit.
             .wrap(from_fn(rate_limit::middleware))
