@@ -32,9 +32,9 @@ agency=$(sql -tAc "SELECT id FROM agencies WHERE name = 'Demo Recovery Agency'")
 collectors=$(sql -tAc "SELECT string_agg(id::text, ',' ORDER BY username) FROM users WHERE agency_id = '$agency' AND role = 'collector'")
 seed_started=$(date +%s)
 python3 scripts/bench_seed.py debtors "$agency" "$ACCOUNTS" "$collectors" \
-  | sql -c "\copy debtors (agency_id, id, full_name, phone) FROM STDIN WITH (FORMAT csv)"
+  | sql -c "\copy debtors (agency_id, id, full_name, phone, address_time_zone) FROM STDIN WITH (FORMAT csv)"
 python3 scripts/bench_seed.py accounts "$agency" "$ACCOUNTS" "$collectors" \
-  | sql -c "\copy accounts (agency_id, id, debtor_id, external_ref, creditor, original_balance, current_balance, currency, status, priority, delinquency_date, collector_id, created_at) FROM STDIN WITH (FORMAT csv)"
+  | sql -c "\copy accounts (agency_id, id, debtor_id, external_ref, creditor, original_balance, current_balance, currency, status, priority, delinquency_date, collector_id, created_at, next_call_at) FROM STDIN WITH (FORMAT csv)"
 python3 scripts/bench_seed.py events "$agency" "$ACCOUNTS" "$collectors" \
   | sql -c "\copy account_events (agency_id, id, account_id, kind, body) FROM STDIN WITH (FORMAT csv)"
 # Every account loaded above has its opening entry, as the API writes it (the demo's,
@@ -93,6 +93,8 @@ WORKLISTS=(
   "worklist: 90+ by days past due|manager|bucket=90%2B&sort=days_past_due"
   "worklist: priority 2-3, balance range|manager|priority=2,3&balance_min=1000&balance_max=20000&sort=priority"
   "worklist: collector's own by DPD|collector|collector=me&sort=days_past_due"
+  "worklist: collector's callable now, callable first|collector|contactable_now=true&sort=contactable"
+  "worklist: callable now by DPD|manager|contactable_now=true&sort=days_past_due"
 )
 token_for() { if [ "$1" = collector ]; then echo "$collector_token"; else echo "$manager_token"; fi; }
 

@@ -36,6 +36,8 @@ def main():
     kind, agency, count, collectors = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4].split(",")
     rng = random.Random(42)
     placements = random.Random(760)
+    # Their own streams, so the fields above are what they always were.
+    contacts, zones = random.Random(1006), random.Random(1996)
     out = sys.stdout
     for n in range(count):
         debtor, account = ids(n)
@@ -46,11 +48,18 @@ def main():
         priority = rng.randint(0, 3)
         collector = "" if status == "new" else rng.choice(collectors)
         placed = NOW - timedelta(seconds=placements.randrange(PLACED_DAYS * 86_400))
+        # When the call rules next allow a call: most never called; a fifth waiting out
+        # the week's limit or a conversation; a few blocked for good.
+        roll = contacts.random()
+        next_call = ("-infinity" if roll < 0.75 else "infinity" if roll < 0.77
+                     else (NOW + timedelta(seconds=contacts.randrange(-86_400, 7 * 86_400))).isoformat())
+        zone = zones.choice(["", "", "", "", "", "", "America/Chicago", "America/Denver", "America/Los_Angeles",
+                             "America/Chicago"])
         if kind == "debtors":
-            out.write(f"{agency},{debtor},{name},+1 555 {n % 10000:04d}\n")
+            out.write(f"{agency},{debtor},{name},+1 555 {n % 10000:04d},{zone}\n")
         elif kind == "accounts":
             out.write(f"{agency},{account},{debtor},BENCH-{n:07d},Acme Bank,{balance:.2f},{balance:.2f},USD,"
-                      f"{status},{priority},{delinquent},{collector},{placed.isoformat()}\n")
+                      f"{status},{priority},{delinquent},{collector},{placed.isoformat()},{next_call}\n")
         elif kind == "events" and n < 10_000:
             for e in range(5):
                 event = uuid.UUID(int=(1 << 125) | (n * 8 + e))

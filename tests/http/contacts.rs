@@ -255,3 +255,68 @@ async fn an_agency_outside_the_us_keeps_no_calling_hours_unless_it_chooses_to_bu
     assert_eq!(refused["type"], "urn:debtflow:problem:contact-flag", "a debtor's request binds every agency");
     assert_eq!(contact(&app, &admin, id, call("no_answer")).await.status(), 201);
 }
+
+/// The external references the contactable worklist lists, in its order.
+async fn contactable(app: &TestApp, token: &str, query: &str) -> Vec<String> {
+    let page: Value = app.get_as(token, &format!("/api/v1/accounts?{query}")).await.json().await.unwrap();
+    page["items"].as_array().unwrap().iter().map(|a| a["external_ref"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn the_contactable_worklist_holds_back_what_the_guardrails_would_refuse_and_sorts_callable_first() {
+    // 10:00 in New York.
+    let app = spawn_app_at(at("2026-12-01T15:00:00Z")).await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    let mut ids = Vec::new();
+    for reference in ["CALL-FREE", "CALL-SPOKE", "CALL-CEASED", "CALL-DISPUTED"] {
+        let account = create_account(&app, &manager, reference).await;
+        let id = account["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/accounts/{id}/assign");
+        let assigned = app.send(Method::POST, &path, &manager, Some(&json!({"collector_id": demo.sarah}))).await;
+        assert_eq!(assigned.status(), 200);
+        ids.push(id);
+    }
+    let sarah = app.token("sarah.mitchell").await;
+    assert_eq!(contact(&app, &sarah, &ids[1], call("refused")).await.status(), 201);
+    let ceased = json!({"flag": "cease_and_desist", "reason": "Letter received"});
+    let blocks = format!("/api/v1/accounts/{}/contact-blocks", ids[2]);
+    assert_eq!(app.send(Method::POST, &blocks, &manager, Some(&ceased)).await.status(), 201);
+    let path = format!("/api/v1/accounts/{}/transition", ids[3]);
+    for to in ["in_contact", "negotiating", "disputed"] {
+        let step = json!({"to": to, "reason": "Not my debt"});
+        assert_eq!(app.send(Method::POST, &path, &manager, Some(&step)).await.status(), 200, "to {to}");
+    }
+
+    let only = |reference: &str| format!("q={reference}&contactable_now=true");
+    assert_eq!(contactable(&app, &sarah, &only("CALL-FREE")).await, ["CALL-FREE"]);
+    for held_back in ["CALL-SPOKE", "CALL-CEASED", "CALL-DISPUTED"] {
+        assert!(contactable(&app, &sarah, &only(held_back)).await.is_empty(), "{held_back} is not callable now");
+        assert_eq!(contactable(&app, &sarah, &format!("q={held_back}")).await, [held_back], "but it is listed");
+    }
+    // Blocked calls never come; the conversation's quiet week ends; the rest can be called now.
+    let last = contactable(&app, &sarah, "sort=contactable&order=desc&limit=2").await;
+    assert_eq!(last, ["CALL-CEASED", "CALL-SPOKE"]);
+    let first = contactable(&app, &sarah, "sort=contactable&limit=200").await;
+    assert_eq!(first.last().map(String::as_str), Some("CALL-CEASED"), "callable first by default");
+    let count: Value =
+        app.get_as(&sarah, "/api/v1/accounts/count?contactable_now=true").await.json().await.unwrap();
+    let all: Value = app.get_as(&sarah, "/api/v1/accounts/count").await.json().await.unwrap();
+    assert!(count["total"].as_i64() < all["total"].as_i64());
+
+    // A week of quiet later it can be called again, but not at 21:00 in New York.
+    app.clock.set(at("2026-12-08T15:00:00Z"));
+    assert_eq!(contactable(&app, &sarah, &only("CALL-SPOKE")).await, ["CALL-SPOKE"]);
+    app.clock.set(at("2026-12-09T02:00:00Z"));
+    assert!(contactable(&app, &sarah, &only("CALL-FREE")).await.is_empty(), "21:00 in New York");
+    app.clock.set(at("2026-12-09T01:59:00Z"));
+    assert_eq!(contactable(&app, &sarah, &only("CALL-FREE")).await, ["CALL-FREE"], "20:59 in New York");
+
+    // Paging along the sort keeps to it.
+    let page: Value = app.get_as(&sarah, "/api/v1/accounts?sort=contactable&order=desc&limit=1").await.json().await.unwrap();
+    let next = page["next_cursor"].as_str().unwrap();
+    let second = contactable(&app, &sarah, &format!("sort=contactable&order=desc&limit=1&cursor={next}")).await;
+    assert_eq!(second, ["CALL-SPOKE"]);
+    assert_problem(app.get_as(&sarah, "/api/v1/accounts?sort=contactable&cursor=bogus").await, 422).await;
+    assert_problem(app.get_as(&sarah, "/api/v1/accounts?contactable_now=maybe").await, 422).await;
+}

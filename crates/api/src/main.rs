@@ -75,8 +75,8 @@ enum Command {
 enum JobCommand {
     /// Run a job for every agency (one JSON line per run on stdout).
     Run {
-        /// dpd_aging, installment_reminders, overdue_default_scan, stale_account_escalation,
-        /// data_quality, idempotency_purge or maintenance.
+        /// dpd_aging, installment_reminders, overdue_default_scan, promise_evaluation,
+        /// stale_account_escalation, data_quality, idempotency_purge or maintenance.
         name: Job,
         /// The business date to run for (default: each agency's today).
         #[arg(long, value_name = "YYYY-MM-DD")]

@@ -213,7 +213,8 @@ impl ApiError {
                 | Refusal::PollInProgress
                 | Refusal::LastAgencyAdmin
                 | Refusal::HoldsAccounts { .. }
-                | Refusal::OwnPassword => {}
+                | Refusal::OwnPassword
+                | Refusal::ValidationNoticeSent { .. } => {}
                 Refusal::ContactBlocked { allowed_at, .. } => problem.allowed_at = *allowed_at,
             }
         }

@@ -5,7 +5,7 @@
 //! well: `thing.do_it` → "Thing: do it".
 
 /// Every action the API records, with its label, by entity.
-pub const ACTIONS: [(&str, &str); 51] = [
+pub const ACTIONS: [(&str, &str); 56] = [
     ("auth.login", "Signed in"),
     ("auth.login_failed", "Sign-in failed"),
     ("auth.locked", "Sign-in locked"),
@@ -36,6 +36,11 @@ pub const ACTIONS: [(&str, &str); 51] = [
     ("account.contact_blocked", "Contact refused by a guardrail"),
     ("debtor.contact_block", "Contact blocked"),
     ("debtor.contact_block_clear", "Contact block cleared"),
+    ("account.promise", "Promise to pay recorded"),
+    ("account.promise_cancel", "Promise to pay cancelled"),
+    ("promise.evaluate", "Promise to pay kept or broken"),
+    ("account.validation_notice", "Validation notice sent"),
+    ("agency.reminder_template", "Reminder wording changed"),
     ("payment.create", "Payment recorded"),
     ("payment.approve", "Payment approved"),
     ("payment.reject", "Payment rejected"),
@@ -61,11 +66,12 @@ pub const ACTIONS: [(&str, &str); 51] = [
 ];
 
 /// Every entity type the trail names, with its label.
-pub const ENTITY_TYPES: [(&str, &str); 15] = [
+pub const ENTITY_TYPES: [(&str, &str); 16] = [
     ("account", "Account"),
     ("account_event", "Account note"),
     ("contact_attempt", "Contact attempt"),
     ("contact_block", "Contact block"),
+    ("promise", "Promise to pay"),
     ("payment", "Payment"),
     ("plan", "Plan"),
     ("fee", "Fee"),

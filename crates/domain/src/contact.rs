@@ -22,7 +22,8 @@ named_enum!(
 );
 
 named_enum!(
-    /// What came of an attempt.
+    /// What came of an attempt (`sent`: a letter, email or text went out and no answer
+    /// is awaited).
     Outcome as "contact_outcome" {
         NoAnswer => "no_answer",
         LeftMessage => "left_message",
@@ -32,6 +33,7 @@ named_enum!(
         PromiseToPay => "promise_to_pay",
         Dispute => "dispute",
         CallbackRequested => "callback_requested",
+        Sent => "sent",
     }
 );
 
@@ -124,6 +126,13 @@ pub const REGULATION_F: Guardrails = Guardrails {
     earliest: NaiveTime::from_hms_opt(8, 0, 0).expect("08:00 is a time"),
     latest: NaiveTime::from_hms_opt(21, 0, 0).expect("21:00 is a time"),
 };
+
+impl Guardrails {
+    /// The calling hours, `[earliest, latest)` local time.
+    pub fn hours(&self) -> (NaiveTime, NaiveTime) {
+        (self.earliest, self.latest)
+    }
+}
 
 impl Default for Guardrails {
     fn default() -> Self {
@@ -236,6 +245,35 @@ pub fn check(
         return Err(Blocked::TooManyCalls { allowed_at });
     }
     Ok(())
+}
+
+/// The earliest instant an outbound call to the debtor may be made, as far as the
+/// blocks and (with `rules`) the week's call limit and the quiet week after a
+/// conversation go; `None` while a block stops calls. Calling hours are left out: they
+/// depend on the clock when the list is read, so the worklist applies them then.
+///
+/// What the worklist's `contactable_now` filter and `contactable` sort read (stored per
+/// account, recomputed when an attempt is recorded or a block set or cleared): for every
+/// instant `t` after the history, a call passes [`check`] in calling hours iff
+/// `t >= next_call(…)`.
+pub fn next_call(history: &[Past], blocks: &[Block], rules: Option<Guardrails>) -> Option<DateTime<Utc>> {
+    const CALL: Proposed = Proposed { channel: Channel::Call, direction: Direction::Outbound };
+    check_blocks(CALL, blocks).ok()?;
+    let Some(rules) = rules else { return Some(DateTime::<Utc>::MIN_UTC) };
+    let calls = || history.iter().filter(|p| p.channel == Channel::Call);
+    let quiet = TimeDelta::try_days(rules.quiet_days_after_conversation).unwrap_or(TimeDelta::MAX);
+    let quiet_until = calls()
+        .filter(|p| p.outcome.is_conversation())
+        .map(|p| p.at.checked_add_signed(quiet).unwrap_or(DateTime::<Utc>::MAX_UTC))
+        .max();
+    let mut outbound: Vec<DateTime<Utc>> = calls().filter(|p| p.direction == Direction::Outbound).map(|p| p.at).collect();
+    outbound.sort_unstable_by(|a, b| b.cmp(a));
+    // The limit-th most recent call leaves the rolling week then; with a limit of 0, never.
+    let week_until = match (rules.calls_per_week as usize).checked_sub(1) {
+        Some(i) => outbound.get(i).map(|at| at.checked_add_signed(TimeDelta::days(7)).unwrap_or(DateTime::<Utc>::MAX_UTC)),
+        None => Some(DateTime::<Utc>::MAX_UTC),
+    };
+    Some(quiet_until.into_iter().chain(week_until).max().unwrap_or(DateTime::<Utc>::MIN_UTC))
 }
 
 #[cfg(test)]
@@ -386,7 +424,43 @@ mod tests {
         assert_eq!(Guardrails::default(), REGULATION_F);
     }
 
+    #[test]
+    fn the_next_call_waits_for_the_later_of_the_two_rules_and_never_comes_while_blocked() {
+        let seven = calls_ago(&[6 * 1440, 5 * 1440, 4 * 1440, 3 * 1440, 2 * 1440, 1440, 60]);
+        let rules = Some(REGULATION_F);
+        assert_eq!(next_call(&seven, &[], rules), Some(now() + TimeDelta::days(1)));
+        assert_eq!(next_call(&seven[1..], &[], rules), Some(DateTime::<Utc>::MIN_UTC), "six calls leave room");
+        let mut spoke = seven.clone();
+        spoke.push(call(now() - TimeDelta::days(2), Outcome::Refused));
+        assert_eq!(next_call(&spoke, &[], rules), Some(now() + TimeDelta::days(5)));
+        assert_eq!(next_call(&spoke, &[], None), Some(DateTime::<Utc>::MIN_UTC), "no rules, no wait");
+        let no_calls = [Block { flag: Flag::DebtorRequest, channel: Some(Channel::Call) }];
+        assert_eq!(next_call(&[], &no_calls, None), None);
+        let no_letters = [Block { flag: Flag::DebtorRequest, channel: Some(Channel::Letter) }];
+        assert_eq!(next_call(&[], &no_letters, rules), Some(DateTime::<Utc>::MIN_UTC));
+        assert_eq!(next_call(&[], &[Block { flag: Flag::Deceased, channel: Some(Channel::Letter) }], rules), None);
+    }
+
     proptest! {
+        /// A call after the whole history passes `check` (in calling hours) exactly from `next_call` on.
+        #[test]
+        fn next_call_is_the_first_instant_check_allows(
+            minutes in prop::collection::vec(0i64..=14 * 1440, 0..12),
+            spoke in prop::collection::vec(any::<bool>(), 12),
+            inbound in prop::collection::vec(any::<bool>(), 12),
+            after in 0i64..=15 * 1440,
+        ) {
+            let history: Vec<Past> = minutes.iter().enumerate().map(|(i, m)| Past {
+                channel: Channel::Call,
+                direction: if inbound[i] { Direction::Inbound } else { Direction::Outbound },
+                outcome: if spoke[i] { Outcome::RightPartyContact } else { Outcome::NoAnswer },
+                at: now() - TimeDelta::minutes(*m),
+            }).collect();
+            let next = next_call(&history, &[], Some(REGULATION_F)).unwrap();
+            let t = now() + TimeDelta::minutes(after);
+            prop_assert_eq!(check_at(CALL, &history, &[], t).is_ok(), t >= next, "at {} next {}", t, next);
+        }
+
         #[test]
         fn never_an_eighth_call_in_any_rolling_week(minutes in prop::collection::vec(-1440i64..=14 * 1440, 0..30)) {
             let history = calls_ago(&minutes);

@@ -15,6 +15,8 @@ pub enum Job {
     DpdAging,
     InstallmentReminders,
     OverdueDefaultScan,
+    PromiseEvaluation,
+    DebtorReminders,
     StaleAccountEscalation,
     DataQuality,
     IdempotencyPurge,
@@ -31,11 +33,13 @@ pub enum Switch {
 
 impl Job {
     /// In the order they run each morning.
-    pub const ALL: [Job; 7] = [
+    pub const ALL: [Job; 9] = [
         Job::DpdAging,
         Job::InstallmentReminders,
         Job::OverdueDefaultScan,
+        Job::PromiseEvaluation,
         Job::StaleAccountEscalation,
+        Job::DebtorReminders,
         Job::DataQuality,
         Job::IdempotencyPurge,
         Job::Maintenance,
@@ -47,6 +51,8 @@ impl Job {
             Job::DpdAging => "dpd_aging",
             Job::InstallmentReminders => "installment_reminders",
             Job::OverdueDefaultScan => "overdue_default_scan",
+            Job::PromiseEvaluation => "promise_evaluation",
+            Job::DebtorReminders => "debtor_reminders",
             Job::StaleAccountEscalation => "stale_account_escalation",
             Job::DataQuality => "data_quality",
             Job::IdempotencyPurge => "idempotency_purge",
@@ -60,6 +66,8 @@ impl Job {
             Job::DpdAging => "Days past due and aging",
             Job::InstallmentReminders => "Installment reminders",
             Job::OverdueDefaultScan => "Overdue and default scan",
+            Job::PromiseEvaluation => "Promise evaluation",
+            Job::DebtorReminders => "Debtor reminders",
             Job::StaleAccountEscalation => "Stale account escalation",
             Job::DataQuality => "Data quality",
             Job::IdempotencyPurge => "Idempotency key purge",
@@ -74,6 +82,12 @@ impl Job {
                 "collectors reminded of installments due in N days (setting reminder_days_before, 3)"
             }
             Job::OverdueDefaultScan => "late installments flagged; plans past their default threshold defaulted",
+            Job::DebtorReminders => {
+                "debtors reminded of installments due in N days and 3 and 7 days late, within the contact guardrails"
+            }
+            Job::PromiseEvaluation => {
+                "promises to pay kept or broken (grace: setting plan_grace_days); broken ones raise the account and tell its collector"
+            }
             Job::StaleAccountEscalation => {
                 "managers told of accounts without activity for N days (setting stale_after_days, 14)"
             }
@@ -94,7 +108,7 @@ impl Job {
 
     pub fn switch(self) -> Option<Switch> {
         match self {
-            Job::InstallmentReminders => Some(Switch::Reminders),
+            Job::InstallmentReminders | Job::DebtorReminders => Some(Switch::Reminders),
             Job::StaleAccountEscalation => Some(Switch::Escalation),
             Job::OverdueDefaultScan => Some(Switch::Defaults),
             _ => None,
@@ -111,7 +125,9 @@ impl Job {
             Job::DpdAging => (None, at(6, 50)),
             Job::InstallmentReminders => (None, at(7, 0)),
             Job::OverdueDefaultScan => (None, at(7, 10)),
+            Job::PromiseEvaluation => (None, at(7, 20)),
             Job::StaleAccountEscalation => (None, at(7, 30)),
+            Job::DebtorReminders => (None, at(9, 0)),
             Job::DataQuality => (Some(Weekday::Mon), at(8, 0)),
         }
     }

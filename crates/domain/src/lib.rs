@@ -20,8 +20,12 @@ pub mod notification;
 pub mod payment;
 pub mod permission;
 pub mod plan;
+pub mod promise;
+pub mod reminder;
 pub mod role;
 pub mod staff;
+pub mod us_zone;
+pub mod validation;
 
 pub use account::{AccountStatus, Bucket, Priority};
 pub use money::{Currency, Money, MoneyError, TypedAmountError};

@@ -29,6 +29,7 @@ named_enum!(
         JobFailed => "job_failed",
         DataQualityFindings => "data_quality_findings",
         LoginLocked => "login_locked",
+        PromiseBroken => "promise_broken",
     }
 );
 

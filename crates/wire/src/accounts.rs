@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use debtflow_domain::{
     contact::{Channel, Direction, Flag, Outcome},
     fee::{FeeKind, FeeStatus},
+    promise::PromiseStatus,
     AccountStatus, Bucket, Priority,
 };
 use rust_decimal::Decimal;
@@ -24,6 +25,10 @@ pub struct Debtor {
     #[cfg_attr(feature = "openapi", schema(example = "***-**-1234"))]
     pub ssn_last4: Option<String>,
     pub external_ref: Option<String>,
+    /// The debtor's time zone, for the calling hours: their own (set by `PATCH`), else
+    /// the one their US address gives (state and ZIP); `null`: the agency's.
+    #[cfg_attr(feature = "openapi", schema(example = "America/Chicago"))]
+    pub time_zone: Option<String>,
 }
 
 /// An account as the API shows it. Status, balances, days past due and bucket are
@@ -168,6 +173,71 @@ pub struct Fee {
     pub waived_by: Option<Uuid>,
     pub waive_reason: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+/// The account's validation notice (Regulation F § 1006.34), as sent: the letter
+/// itself is `GET /accounts/{id}/validation-notice/letter`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ValidationNotice {
+    pub account_id: Uuid,
+    pub sent_on: NaiveDate,
+    /// The last day the debtor may dispute: five business days for the post, then 30 days.
+    pub period_ends_on: NaiveDate,
+    /// The letter, as a contact attempt.
+    pub contact_id: Uuid,
+    pub itemization: NoticeItemization,
+    pub sent_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The debt as the notice itemised it: owed then + interest + fees − credits = owed now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeItemization {
+    /// The itemisation date: the account's delinquency date.
+    pub date: NaiveDate,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1250.50"))]
+    pub owed_then: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "0.00"))]
+    pub interest: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "25.00"))]
+    pub fees: Decimal,
+    /// Paid or credited since the itemisation date.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "100.00"))]
+    pub credits: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1175.50"))]
+    pub owed_now: Decimal,
+}
+
+/// A promise to pay: an amount by a date, pending until the daily evaluation finds it
+/// kept (paid within the agency's grace days) or broken, or a person cancels it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Promise {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    /// The promises made together share it.
+    pub series_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "150.00"))]
+    pub amount: Decimal,
+    pub due_on: NaiveDate,
+    /// The business date it was made: payments from then on count.
+    pub made_on: NaiveDate,
+    pub status: PromiseStatus,
+    /// The contact attempt in which the debtor made it.
+    pub contact_id: Option<Uuid>,
+    pub note: Option<String>,
+    pub made_by: Uuid,
+    #[cfg_attr(feature = "openapi", schema(example = "Sarah Mitchell"))]
+    pub made_by_name: Option<String>,
+    pub made_at: DateTime<Utc>,
+    /// The day the payment that kept it was made.
+    pub kept_on: Option<NaiveDate>,
+    /// The business date the evaluation decided it.
+    pub evaluated_on: Option<NaiveDate>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
 }
 
 /// An attempt to reach the debtor, as recorded: never changed afterwards.

@@ -86,6 +86,13 @@ pub struct CollectorTotals {
     /// Over the accounts ever paid: days from placement to the first payment (one place).
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "12.5"))]
     pub average_days_to_first_payment: Option<Decimal>,
+    /// Promises to pay they recorded that the daily evaluation found kept in the period.
+    pub promises_kept: i64,
+    /// … and found broken in the period.
+    pub promises_broken: i64,
+    /// kept ÷ (kept + broken); pending and cancelled promises do not count.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "0.7500"))]
+    pub promise_kept_rate: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

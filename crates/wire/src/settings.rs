@@ -38,3 +38,15 @@ pub struct SwitchChanges {
     pub escalation_enabled: Option<SwitchChange>,
     pub defaults_enabled: Option<SwitchChange>,
 }
+
+/// The wording of one kind of reminder to debtors: the agency's, or DebtFlow's default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReminderTemplate {
+    pub kind: debtflow_domain::reminder::ReminderKind,
+    #[cfg_attr(feature = "openapi", schema(example = "Your payment of {amount} is due on {due_date}"))]
+    pub subject: String,
+    pub body: String,
+    /// `false`: DebtFlow's default wording (the agency wrote none).
+    pub is_custom: bool,
+}

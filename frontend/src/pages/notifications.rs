@@ -41,6 +41,7 @@ pub fn kind_label(kind: NotificationKind) -> &'static str {
         JobFailed => "A daily job failed",
         DataQualityFindings => "The ledger check found problems",
         LoginLocked => "Failed logins locked my username",
+        PromiseBroken => "A debtor broke a promise to pay",
     }
 }
 

@@ -23,11 +23,14 @@ pub fn routes(operation: Operation) -> &'static str {
         Operation::ReadAuditLog => "`GET /audit-logs`",
         Operation::ReadAccounts => {
             "`GET /accounts`, `GET /accounts/count`, `GET /accounts/{id}`, `GET /accounts/{id}/timeline`, \
-             `GET /accounts/{id}/contacts`, `GET /accounts/{id}/contact-blocks`"
+             `GET /accounts/{id}/contacts`, `GET /accounts/{id}/contact-blocks`, `GET /accounts/{id}/promises`, \
+             `GET /accounts/{id}/validation-notice` (and `/letter`)"
         }
         Operation::CreateAccount => "`POST /accounts`",
         Operation::WorkAccount => {
-            "`PATCH /accounts/{id}`, `POST /accounts/{id}/transition`, `POST /accounts/{id}/contacts`"
+            "`PATCH /accounts/{id}`, `POST /accounts/{id}/transition`, `POST /accounts/{id}/contacts`, \
+             `POST /accounts/{id}/promises`, `POST /accounts/{id}/promises/{promise_id}/cancel`, \
+             `POST /accounts/{id}/validation-notice`"
         }
         Operation::AddNote => "`POST /accounts/{id}/notes` (or `/add_note`)",
         Operation::ManageContactBlocks => {
@@ -54,9 +57,11 @@ pub fn routes(operation: Operation) -> &'static str {
         Operation::DecidePlan => "`POST /plans/{id}/approve`, `/reject`, `/cancel`, `GET /approvals/pending`",
         Operation::PauseAging => "`POST /accounts/{id}/pauses`",
         Operation::ReadJobRuns => "`GET /jobs/runs`",
-        Operation::ReadSettings => "`GET /settings`",
+        Operation::ReadSettings => "`GET /settings`, `GET /reminder-templates`",
         Operation::RunJobs => "`POST /jobs/{name}/run`",
-        Operation::ManageSettings => "`PATCH /settings`, `PUT /imports/sftp`",
+        Operation::ManageSettings => {
+            "`PATCH /settings`, `PUT /imports/sftp`, `PUT`/`DELETE /reminder-templates/{kind}`"
+        }
         Operation::ReadImports => "`GET /imports`, `GET /imports/mappings`, `GET /imports/sftp`",
         Operation::ImportAccounts => "`POST /imports`, `PUT /imports/mappings/{name}`, `POST /imports/trigger`",
         Operation::ReadMailLog => "`GET /mail/deliveries`",

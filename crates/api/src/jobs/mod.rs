@@ -22,6 +22,7 @@
 //! Jobs fail with [`JobError`], never an HTTP type.
 
 pub mod data_quality;
+pub mod debtor_reminders;
 pub mod dpd_aging;
 pub mod error;
 pub mod escalation;
@@ -31,6 +32,7 @@ pub mod maintenance;
 pub mod overdue_default_scan;
 pub mod plan_defaults;
 pub mod policy;
+pub mod promise_evaluation;
 pub mod scheduler;
 pub mod settings;
 pub mod stale_account_escalation;
@@ -40,6 +42,7 @@ pub use error::JobError;
 
 use crate::{
     clock::Clock,
+    messages::Messenger,
     store::{
         self,
         aging::Anchors,
@@ -174,6 +177,8 @@ pub struct JobContext {
     pub idempotency_ttl_secs: i64,
     pub login_window_secs: i64,
     pub clock: Clock,
+    /// Who carries the reminders to debtors.
+    pub messenger: Messenger,
 }
 
 impl JobContext {
@@ -182,6 +187,7 @@ impl JobContext {
             idempotency_ttl_secs: config.money.idempotency_ttl_secs,
             login_window_secs: config.login_window_secs,
             clock,
+            messenger: Messenger::log(),
         }
     }
 }
@@ -351,6 +357,8 @@ async fn execute(
         }
         Job::InstallmentReminders => installment_reminders::run(db, agency()?, as_of).await,
         Job::OverdueDefaultScan => overdue_default_scan::run(db, agency()?, as_of).await,
+        Job::PromiseEvaluation => promise_evaluation::run(db, agency()?, as_of).await,
+        Job::DebtorReminders => debtor_reminders::run(db, &ctx.messenger, agency()?, as_of, ctx.clock.now()).await,
         Job::StaleAccountEscalation => stale_account_escalation::run(db, agency()?, as_of).await,
         Job::DataQuality => data_quality::run(db, agency()?, target.today, run_id).await,
         Job::IdempotencyPurge => idempotency_purge::run(db, ctx.clock.now(), ctx.idempotency_ttl_secs).await,

@@ -38,7 +38,7 @@ mod tests {
         assert!(Job::ALL.iter().all(|&job| !allows(&all_off, job)));
         let reminders_off = Switches { reminders_enabled: false, ..on };
         let stopped: Vec<Job> = Job::ALL.into_iter().filter(|&job| !allows(&reminders_off, job)).collect();
-        assert_eq!(stopped, [Job::InstallmentReminders]);
+        assert_eq!(stopped, [Job::InstallmentReminders, Job::DebtorReminders]);
         let escalation_off = Switches { escalation_enabled: false, ..on };
         let stopped: Vec<Job> = Job::ALL.into_iter().filter(|&job| !allows(&escalation_off, job)).collect();
         assert_eq!(stopped, [Job::StaleAccountEscalation]);

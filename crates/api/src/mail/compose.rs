@@ -106,6 +106,7 @@ pub fn label(kind: NotificationKind) -> &'static str {
         JobFailed => "Daily jobs that failed",
         DataQualityFindings => "Data-quality findings",
         LoginLocked => "Your username locked by failed logins",
+        PromiseBroken => "Promises to pay broken",
     }
 }
 

@@ -25,7 +25,7 @@
 //! - The document is built in memory: reports are bounded aggregates and the route
 //!   refuses a PDF of more than [`MAX_ROWS`] rows.
 
-mod helvetica;
+pub(crate) mod helvetica;
 
 use self::helvetica::{encode, Face};
 use super::{Align, Column, Table};

@@ -151,7 +151,7 @@ impl From<RunReport> for TriggeredRun {
 #[utoipa::path(
     tag = "jobs",
     security(("bearer" = [])),
-    params(("name" = String, Path, description = "dpd_aging, installment_reminders, overdue_default_scan, stale_account_escalation, data_quality, idempotency_purge or maintenance")),
+    params(("name" = String, Path, description = "dpd_aging, installment_reminders, overdue_default_scan, promise_evaluation, stale_account_escalation, data_quality, idempotency_purge or maintenance")),
     responses(
         (status = 200, description = "What the run did", body = Triggered),
         (status = 401, response = responses::Unauthorized),

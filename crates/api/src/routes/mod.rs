@@ -17,6 +17,7 @@ pub mod mail;
 pub mod notifications;
 pub mod payments;
 pub mod plans;
+pub mod reminder_templates;
 pub mod settings;
 pub mod users;
 
@@ -67,6 +68,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::contacts::block)
         .service(accounts::contacts::clear)
         .service(accounts::contacts::blocks)
+        .service(accounts::promises::create)
+        .service(accounts::promises::list)
+        .service(accounts::promises::cancel)
+        .service(accounts::validation::send)
+        .service(accounts::validation::get)
+        .service(accounts::validation::letter)
+        .service(reminder_templates::list)
+        .service(reminder_templates::set)
+        .service(reminder_templates::reset)
         .service(accounts::timeline::timeline)
         .service(accounts::assign::assign_one)
         .service(accounts::ledger::ledger)

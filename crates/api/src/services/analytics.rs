@@ -29,6 +29,7 @@ use chrono::NaiveDate;
 use debtflow_domain::{
     analytics::{self, Interval, Period},
     payment::PaymentMethod,
+    promise,
     AccountStatus, Bucket, Currency,
 };
 use rust_decimal::Decimal;
@@ -206,10 +207,13 @@ pub async fn collectors(
     let ids: Vec<Uuid> = collectors.iter().map(|c| c.id).collect();
     let worked: HashMap<Uuid, i64> =
         store::analytics::worked(tx, scope.agency_id, &ids, period.from(), period.to()).await?.into_iter().collect();
+    let promises = store::analytics::promises_decided(tx, scope.agency_id, &ids, period.from(), period.to()).await?;
     let money = scope.money(tx, period, MoneyBy { collector: true, ..MoneyBy::default() }).await?;
     let portfolio = scope.portfolio(tx, period.to()).await?;
 
     let figures_of = |only: &dyn Fn(Option<Uuid>) -> bool, worked: i64| {
+        let kept: i64 = promises.iter().filter(|p| only(Some(p.0))).map(|p| p.1).sum();
+        let broken: i64 = promises.iter().filter(|p| only(Some(p.0))).map(|p| p.2).sum();
         let money_rows = money.iter().filter(|r| only(r.collector_id));
         let commission: Decimal = money.iter().filter(|r| only(r.collector_id)).map(|r| r.commission).sum();
         let cash = total(money_rows, scope);
@@ -217,6 +221,9 @@ pub async fn collectors(
             worked,
             collected: cash.collected,
             commission: scope.shown(commission),
+            promises_kept: kept,
+            promises_broken: broken,
+            promise_kept_rate: promise::kept_rate(kept.unsigned_abs(), broken.unsigned_abs()),
             ..CollectorTotals::default()
         };
         if let Some(rows) = &portfolio {

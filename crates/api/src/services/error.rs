@@ -63,6 +63,7 @@ pub enum Entity {
     Payment,
     Plan,
     Fee,
+    Promise,
 }
 
 impl Entity {
@@ -72,6 +73,7 @@ impl Entity {
             Entity::Payment => "payment",
             Entity::Plan => "plan",
             Entity::Fee => "fee",
+            Entity::Promise => "promise",
         }
     }
 }
@@ -118,11 +120,13 @@ pub enum Refusal {
     /// block on the debtor stands).
     #[error("{detail}")]
     ContactBlocked { rule: &'static str, detail: String, allowed_at: Option<chrono::DateTime<chrono::Utc>> },
+    #[error("the account's validation notice was sent on {sent_on}; a debt has one")]
+    ValidationNoticeSent { sent_on: chrono::NaiveDate },
 }
 
 impl Refusal {
     /// Every code, for the README's table and the OpenAPI document.
-    pub const CODES: [(&'static str, &'static str); 20] = [
+    pub const CODES: [(&'static str, &'static str); 21] = [
         (
             "wrong-status",
             "the entity's lifecycle does not allow this step from its status (`current_status`, `allowed_statuses`)",
@@ -152,6 +156,7 @@ impl Refusal {
             "a call within 7 days after a telephone conversation about the debt (`allowed_at`)",
         ),
         ("call-frequency", "an 8th call within 7 days (`allowed_at`: when the oldest of the 7 leaves the window)"),
+        ("validation-notice-sent", "the account's validation notice went out already (`GET` prints it again)"),
     ];
 
     /// The stable code: the last part of the problem's `type`.
@@ -174,6 +179,7 @@ impl Refusal {
             Refusal::HoldsAccounts { .. } => "holds-accounts",
             Refusal::OwnPassword => "own-password",
             Refusal::ContactBlocked { rule, .. } => rule,
+            Refusal::ValidationNoticeSent { .. } => "validation-notice-sent",
         }
     }
 
@@ -230,6 +236,7 @@ mod tests {
             Refusal::ContactBlocked { rule: "calling-hours", detail: String::new(), allowed_at: None },
             Refusal::ContactBlocked { rule: "call-after-conversation", detail: String::new(), allowed_at: None },
             Refusal::ContactBlocked { rule: "call-frequency", detail: String::new(), allowed_at: None },
+            Refusal::ValidationNoticeSent { sent_on: chrono::NaiveDate::MIN },
         ];
         let listed: Vec<&str> = Refusal::CODES.iter().map(|(code, _)| *code).collect();
         let used: Vec<&str> = examples.iter().map(Refusal::code).collect();

@@ -1,7 +1,7 @@
 //! Accounts and their debtors.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use debtflow_domain::{agency::AgencySettings, AccountStatus, Priority, Role};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use debtflow_domain::{agency::AgencySettings, us_zone, AccountStatus, Priority, Role};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -36,9 +36,14 @@ pub struct AccountRow {
     pub debtor_date_of_birth: Option<NaiveDate>,
     pub debtor_ssn_last4_enc: Option<Vec<u8>>,
     pub debtor_external_ref: Option<String>,
+    /// Their own time zone, else their address's.
+    pub debtor_time_zone: Option<String>,
     /// The oldest unpaid installment's due date, of the active plan: filled in for a
     /// page at once by [`fill_next_installment_due`].
     pub next_installment_due: Option<NaiveDate>,
+    /// `next_call_at` as PostgreSQL writes it (`infinity` included): the contactable
+    /// sort's cursor value.
+    pub next_call_key: String,
     /// Today in the agency's time zone: days past due are counted to it.
     pub today: NaiveDate,
 }
@@ -53,7 +58,8 @@ const SELECT_HEAD: &str = "
            d.email AS debtor_email, d.address AS debtor_address,
            d.date_of_birth AS debtor_date_of_birth, d.ssn_last4_enc AS debtor_ssn_last4_enc,
            d.external_ref AS debtor_external_ref,
-           NULL::date AS next_installment_due,
+           coalesce(d.time_zone, d.address_time_zone) AS debtor_time_zone,
+           NULL::date AS next_installment_due, a.next_call_at::text AS next_call_key,
            (";
 
 const SELECT_TAIL: &str = "::timestamptz AT TIME ZONE ag.time_zone)::date AS today
@@ -94,8 +100,8 @@ pub async fn insert(tx: &mut PgConnection, new: &NewAccount<'_>) -> Result<Optio
     let d = &new.debtor;
     sqlx::query(
         "INSERT INTO debtors (agency_id, id, full_name, phone, email, address, date_of_birth, ssn_last4_enc,
-                              external_ref)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                              external_ref, address_time_zone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(new.agency_id)
     .bind(debtor_id)
@@ -106,6 +112,7 @@ pub async fn insert(tx: &mut PgConnection, new: &NewAccount<'_>) -> Result<Optio
     .bind(d.date_of_birth)
     .bind(d.ssn_last4_enc.as_deref())
     .bind(d.external_ref)
+    .bind(address_zone(d.address))
     .execute(&mut *tx)
     .await?;
     sqlx::query_scalar(
@@ -203,6 +210,14 @@ pub struct AccountChanges<'a> {
     pub phone: Option<&'a str>,
     pub email: Option<&'a str>,
     pub address: Option<&'a str>,
+    /// An IANA zone the caller checked.
+    pub time_zone: Option<&'a str>,
+}
+
+/// The time zone a debtor's address gives (`debtflow_domain::us_zone`), stored with
+/// every write of the address.
+pub fn address_zone(address: Option<&str>) -> Option<&'static str> {
+    address.and_then(us_zone::zone_from_address)
 }
 
 pub async fn update(
@@ -224,7 +239,9 @@ pub async fn update(
     .await?;
     sqlx::query(
         "UPDATE debtors SET phone = coalesce($3, phone), email = coalesce($4, email),
-                            address = coalesce($5, address), updated_at = now()
+                            address = coalesce($5, address), time_zone = coalesce($6, time_zone),
+                            address_time_zone = CASE WHEN $5 IS NULL THEN address_time_zone ELSE $7 END,
+                            updated_at = now()
          WHERE agency_id = $1 AND id = $2",
     )
     .bind(agency_id)
@@ -232,6 +249,8 @@ pub async fn update(
     .bind(c.phone)
     .bind(c.email)
     .bind(c.address)
+    .bind(c.time_zone)
+    .bind(address_zone(c.address))
     .execute(tx)
     .await
     .map(drop)
@@ -320,6 +339,9 @@ pub enum SortKey {
     Priority,
     /// Days past due, i.e. the delinquency date in the opposite direction.
     DaysPastDue,
+    /// When the call rules next allow a call (`next_call_at`): callable accounts first
+    /// in ascending order, blocked ones last.
+    Contactable,
 }
 
 /// Which way the worklist runs along its sort key.
@@ -355,6 +377,19 @@ pub struct Worklist {
     pub import_id: Option<Uuid>,
     /// A debtor name (trigram similarity or substring) or an exact external reference.
     pub search: Option<String>,
+    /// Only the accounts whose debtor may be called now.
+    pub contactable: Option<Contactable>,
+}
+
+/// What makes an account callable at `now`: a status in which collection goes on
+/// ([`AccountStatus::COLLECTING`]), no block on calls and the call rules' wait over
+/// (`next_call_at`, see `debtflow_domain::contact::next_call`), and, with `hours`, the
+/// debtor's wall clock (their zone, their address's, else the agency's) inside them.
+#[derive(Debug, Clone, Copy)]
+pub struct Contactable {
+    pub now: DateTime<Utc>,
+    /// `[earliest, latest)` local time, where the agency keeps to calling hours.
+    pub hours: Option<(NaiveTime, NaiveTime)>,
 }
 
 /// A page of the worklist, ordered by `sort` then id.
@@ -384,6 +419,7 @@ pub async fn worklist(
         SortKey::Balance => ("a.current_balance", "numeric", !descending),
         SortKey::Priority => ("a.priority", "smallint", !descending),
         SortKey::DaysPastDue => ("a.aging_anchor", "date", descending),
+        SortKey::Contactable => ("a.next_call_at", "timestamptz", !descending),
     };
     let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
     if let Some(after) = after {
@@ -449,6 +485,18 @@ async fn push_filters(
         q.push(" AND f.done_at IS NULL AND f.author_id = ").push_bind(author);
         q.push(" AND f.remind_at <= ").push_bind(now).push(")");
     }
+    if let Some(c) = w.contactable {
+        q.push(" AND a.status = ANY(").push_bind(AccountStatus::COLLECTING.to_vec()).push(")");
+        q.push(" AND a.next_call_at <= ").push_bind(c.now);
+        if let Some((earliest, latest)) = c.hours {
+            q.push(" AND (SELECT (").push_bind(c.now);
+            q.push("::timestamptz AT TIME ZONE coalesce(cd.time_zone, cd.address_time_zone, cg.time_zone))::time");
+            q.push(" FROM debtors cd JOIN agencies cg ON cg.id = cd.agency_id");
+            q.push(" WHERE cd.agency_id = a.agency_id AND cd.id = a.debtor_id) BETWEEN ").push_bind(earliest);
+            // `latest` is exclusive: 21:00 is out, 20:59:59.999999 in.
+            q.push(" AND ").push_bind(latest).push("::time - interval '1 microsecond'");
+        }
+    }
     if let Some(search) = &w.search {
         // Every word of the query must match a word of the debtor's name by trigram
         // similarity ("smith" finds "Smyth"; "maria lopez" needs both), or the query
@@ -489,6 +537,7 @@ pub fn sort_value(row: &AccountRow, sort: SortKey) -> String {
         SortKey::Balance => row.current_balance.to_string(),
         SortKey::Priority => row.priority.to_string(),
         SortKey::DaysPastDue => row.aging_anchor.to_string(),
+        SortKey::Contactable => row.next_call_key.clone(),
     }
 }
 

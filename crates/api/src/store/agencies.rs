@@ -80,6 +80,15 @@ pub async fn settings(tx: &mut PgConnection, id: Uuid) -> Result<AgencySettings,
     Ok(settings.0)
 }
 
+/// The agency's settings and the currency it keeps its books in (which decides
+/// whether the contact guardrails apply by default).
+pub async fn contact_settings(tx: &mut PgConnection, id: Uuid) -> Result<(AgencySettings, Currency), sqlx::Error> {
+    let (settings, currency): (Json<AgencySettings>, String) =
+        sqlx::query_as("SELECT settings, currency::text FROM agencies WHERE id = $1").bind(id).fetch_one(tx).await?;
+    let currency = Currency::parse(&currency).map_err(|e| sqlx::Error::Decode(e.into()))?;
+    Ok((settings.0, currency))
+}
+
 /// The agency called `name` (case-insensitive), for the command line.
 pub async fn by_name(tx: &mut PgConnection, name: &str) -> Result<Option<AgencyRow>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM agencies WHERE lower(name) = lower($1)"))

@@ -302,6 +302,30 @@ pub async fn collectors(
     .await
 }
 
+/// Promises each of `collectors` recorded that the evaluation decided from `from` to
+/// `to`: (collector, kept, broken).
+pub async fn promises_decided(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    collectors: &[Uuid],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(Uuid, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT made_by, count(*) FILTER (WHERE status = 'kept'), count(*) FILTER (WHERE status = 'broken')
+         FROM promises
+         WHERE agency_id = $1 AND made_by = ANY($2) AND status IN ('kept', 'broken')
+           AND evaluated_on BETWEEN $3 AND $4
+         GROUP BY made_by",
+    )
+    .bind(agency_id)
+    .bind(collectors)
+    .bind(from)
+    .bind(to)
+    .fetch_all(tx)
+    .await
+}
+
 /// Accounts each of `collectors` worked from `from` to `to`: wrote a note on, or moved
 /// to another status (distinct accounts).
 pub async fn worked(

@@ -85,6 +85,18 @@ pub async fn list(
         .await
 }
 
+/// Whether `id` is an attempt on the account.
+pub async fn exists(tx: &mut PgConnection, agency_id: Uuid, account_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM contact_attempts WHERE agency_id = $1 AND account_id = $2 AND id = $3)",
+    )
+    .bind(agency_id)
+    .bind(account_id)
+    .bind(id)
+    .fetch_one(tx)
+    .await
+}
+
 /// The account's attempts since `since`: what the guardrails count.
 pub async fn history(
     tx: &mut PgConnection,
@@ -104,6 +116,41 @@ pub async fn history(
     Ok(rows.into_iter().map(|(channel, direction, outcome, at)| Past { channel, direction, outcome, at }).collect())
 }
 
+/// The debtor's accounts with their currencies: those whose next call a block changes.
+pub async fn debtor_accounts(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    debtor_id: Uuid,
+) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, currency::text FROM accounts WHERE agency_id = $1 AND debtor_id = $2 ORDER BY id")
+        .bind(agency_id)
+        .bind(debtor_id)
+        .fetch_all(tx)
+        .await
+}
+
+/// Stores when the account's debtor may next be called (`None`: not while a block
+/// stops calls, stored as `infinity`; no wait: `-infinity`).
+pub async fn set_next_call(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    account_id: Uuid,
+    next: Option<DateTime<Utc>>,
+) -> Result<(), sqlx::Error> {
+    let at = match next {
+        None => "infinity".to_owned(),
+        Some(at) if at == DateTime::<Utc>::MIN_UTC => "-infinity".to_owned(),
+        Some(at) => at.to_rfc3339(),
+    };
+    sqlx::query("UPDATE accounts SET next_call_at = $3::timestamptz WHERE agency_id = $1 AND id = $2")
+        .bind(agency_id)
+        .bind(account_id)
+        .bind(at)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
 /// The debtor's blocks in force.
 pub async fn blocks(tx: &mut PgConnection, agency_id: Uuid, debtor_id: Uuid) -> Result<Vec<Block>, sqlx::Error> {
     let rows: Vec<(Flag, Option<Channel>)> = sqlx::query_as(
@@ -116,7 +163,8 @@ pub async fn blocks(tx: &mut PgConnection, agency_id: Uuid, debtor_id: Uuid) -> 
     Ok(rows.into_iter().map(|(flag, channel)| Block { flag, channel }).collect())
 }
 
-/// The debtor's wall clock at `at` (their own time zone, or else the agency's), and
+/// The debtor's wall clock at `at` (their own time zone, else their address's, else
+/// the agency's), and
 /// that zone's name.
 pub async fn local_time(
     tx: &mut PgConnection,
@@ -126,7 +174,7 @@ pub async fn local_time(
 ) -> Result<(NaiveDateTime, String), sqlx::Error> {
     sqlx::query_as(
         "SELECT ($3::timestamptz AT TIME ZONE z.zone), z.zone
-         FROM (SELECT coalesce(d.time_zone, ag.time_zone) AS zone
+         FROM (SELECT coalesce(d.time_zone, d.address_time_zone, ag.time_zone) AS zone
                FROM debtors d JOIN agencies ag ON ag.id = d.agency_id
                WHERE d.agency_id = $1 AND d.id = $2) z",
     )
@@ -168,12 +216,15 @@ pub struct NewBlock<'a> {
     pub reason: &'a str,
     pub set_by: Uuid,
     pub set_at: DateTime<Utc>,
+    /// The dispute it holds for, cleared with it.
+    pub dispute_id: Option<Uuid>,
 }
 
 pub async fn insert_block(tx: &mut PgConnection, b: &NewBlock<'_>) -> Result<BlockRow, sqlx::Error> {
     let sql = format!(
-        "WITH b AS (INSERT INTO contact_blocks (agency_id, id, debtor_id, flag, channel, reason, set_by, set_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)
+        "WITH b AS (INSERT INTO contact_blocks (agency_id, id, debtor_id, flag, channel, reason, set_by, set_at,
+                                                dispute_id)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *)
          SELECT {BLOCK_COLUMNS} FROM b LEFT JOIN users u ON u.id = b.set_by"
     );
     sqlx::query_as(&sql)
@@ -185,6 +236,7 @@ pub async fn insert_block(tx: &mut PgConnection, b: &NewBlock<'_>) -> Result<Blo
         .bind(b.reason)
         .bind(b.set_by)
         .bind(b.set_at)
+        .bind(b.dispute_id)
         .fetch_one(tx)
         .await
 }
@@ -218,4 +270,20 @@ pub async fn clear_block(
          SELECT {BLOCK_COLUMNS} FROM b LEFT JOIN users u ON u.id = b.set_by"
     );
     sqlx::query_as(&sql).bind(agency_id).bind(debtor_id).bind(id).bind(by).bind(at).fetch_optional(tx).await
+}
+
+/// Clears the blocks in force that hold for `dispute_id`.
+pub async fn clear_dispute_blocks(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    dispute_id: Uuid,
+    by: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Vec<BlockRow>, sqlx::Error> {
+    let sql = format!(
+        "WITH b AS (UPDATE contact_blocks SET cleared_by = $3, cleared_at = $4
+                    WHERE agency_id = $1 AND dispute_id = $2 AND cleared_at IS NULL RETURNING *)
+         SELECT {BLOCK_COLUMNS} FROM b LEFT JOIN users u ON u.id = b.set_by"
+    );
+    sqlx::query_as(&sql).bind(agency_id).bind(dispute_id).bind(by).bind(at).fetch_all(tx).await
 }

@@ -16,6 +16,7 @@ pub mod compliance;
 pub mod contacts;
 pub mod data_quality;
 pub mod db;
+pub mod debtor_reminders;
 pub mod disputes;
 pub mod fees;
 pub mod follow_ups;
@@ -31,12 +32,14 @@ pub mod notifications;
 pub mod payments;
 pub mod placements;
 pub mod plans;
+pub mod promises;
 pub mod reconciliation;
 pub mod retention;
 pub mod sessions;
 pub mod sftp_sources;
 pub mod stale_accounts;
 pub mod users;
+pub mod validation_notices;
 
 /// SQLSTATE of a revoked access token (`app_check_access`, migrations/0006).
 pub const REVOKED: &str = "28000";

@@ -4,7 +4,7 @@
 //! than by joining the batch: a bulk load outgrows the table's statistics, and a join
 //! planned on stale ones can scan the table once per row.
 
-use super::ledger::Postings;
+use super::{accounts::address_zone, ledger::Postings};
 use chrono::NaiveDate;
 use debtflow_domain::ledger::Entry;
 use rust_decimal::Decimal;
@@ -81,9 +81,10 @@ pub async fn insert(
         "WITH input AS (
              SELECT * FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::numeric[],
                                   $10::smallint[], $11::date[], $12::date[], $13::text[], $14::text[], $15::text[],
-                                  $16::text[], $17::date[], $18::bytea[])
+                                  $16::text[], $17::date[], $18::bytea[], $28::text[])
                  AS x(account_id, debtor_id, external_ref, creditor, original_creditor, original_balance, priority,
-                      delinquency_date, due_date, full_name, phone, email, address, date_of_birth, ssn_last4_enc)),
+                      delinquency_date, due_date, full_name, phone, email, address, date_of_birth, ssn_last4_enc,
+                      address_time_zone)),
          placed AS (
              INSERT INTO accounts (agency_id, id, debtor_id, external_ref, creditor, original_creditor,
                                    original_balance, current_balance, currency, priority, delinquency_date,
@@ -94,8 +95,10 @@ pub async fn insert(
              ON CONFLICT ON CONSTRAINT accounts_external_ref_key DO NOTHING
              RETURNING id),
          debtors AS (
-             INSERT INTO debtors (agency_id, id, full_name, phone, email, address, date_of_birth, ssn_last4_enc)
-             SELECT $1, i.debtor_id, i.full_name, i.phone, i.email, i.address, i.date_of_birth, i.ssn_last4_enc
+             INSERT INTO debtors (agency_id, id, full_name, phone, email, address, date_of_birth, ssn_last4_enc,
+                                  address_time_zone)
+             SELECT $1, i.debtor_id, i.full_name, i.phone, i.email, i.address, i.date_of_birth, i.ssn_last4_enc,
+                    i.address_time_zone
              FROM input i JOIN placed p ON p.id = i.account_id),
          entries AS (
              INSERT INTO journal_entries (agency_id, id, account_id, kind)
@@ -138,6 +141,7 @@ pub async fn insert(
     .bind(&postings.line_account)
     .bind(&postings.debit)
     .bind(&postings.credit)
+    .bind(rows.iter().map(|r| address_zone(r.fields.address.as_deref())).collect::<Vec<_>>())
     .fetch_all(tx)
     .await
 }
@@ -176,7 +180,8 @@ pub async fn update(tx: &mut PgConnection, agency_id: Uuid, rows: &[Update]) -> 
                             email = ($5::text[])[array_position($2, id)],
                             address = ($6::text[])[array_position($2, id)],
                             date_of_birth = ($7::date[])[array_position($2, id)],
-                            ssn_last4_enc = ($8::bytea[])[array_position($2, id)], updated_at = now()
+                            ssn_last4_enc = ($8::bytea[])[array_position($2, id)],
+                            address_time_zone = ($9::text[])[array_position($2, id)], updated_at = now()
          WHERE agency_id = $1 AND id = ANY($2::uuid[])",
     )
     .bind(agency_id)
@@ -187,6 +192,7 @@ pub async fn update(tx: &mut PgConnection, agency_id: Uuid, rows: &[Update]) -> 
     .bind(col(|r| r.fields.address.as_deref()))
     .bind(rows.iter().map(|r| r.fields.date_of_birth).collect::<Vec<_>>())
     .bind(rows.iter().map(|r| r.fields.ssn_last4_enc.clone()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| address_zone(r.fields.address.as_deref())).collect::<Vec<_>>())
     .execute(tx)
     .await
     .map(drop)

@@ -80,11 +80,12 @@ impl fmt::Display for Outcome {
 
 impl DisputeStep {
     /// What the account's move `from → to` for `cause` does to its dispute, if
-    /// anything: the one table of the account side. Only a person's moves touch a
-    /// dispute; a move the account lifecycle refuses touches nothing.
+    /// anything: the one table of the account side. Only a person's moves and a dispute
+    /// within the validation period touch a dispute; a move the account lifecycle
+    /// refuses touches nothing.
     pub fn of(from: AccountStatus, to: AccountStatus, cause: Cause) -> Option<DisputeStep> {
         use AccountStatus::*;
-        if from.cause_of(to) != Some(cause) || cause != Cause::Manual {
+        if from.cause_of(to) != Some(cause) || !matches!(cause, Cause::Manual | Cause::ValidationDispute) {
             return None;
         }
         match (from, to) {
@@ -128,6 +129,8 @@ mod tests {
         assert_eq!(
             touched,
             vec![
+                (Assigned, Disputed, Cause::ValidationDispute, DisputeStep::Open),
+                (InContact, Disputed, Cause::ValidationDispute, DisputeStep::Open),
                 (Negotiating, Disputed, Cause::Manual, DisputeStep::Open),
                 (PaymentPlan, Disputed, Cause::Manual, DisputeStep::Open),
                 (Disputed, InContact, Cause::Manual, DisputeStep::Resolve(Outcome::InContact)),

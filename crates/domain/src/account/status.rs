@@ -5,6 +5,7 @@
 //! NEW ─assign→ ASSIGNED → IN_CONTACT → NEGOTIATING ─plan activated→ PAYMENT_PLAN
 //!                                        │   ↑ plan defaulted/cancelled ┘   │
 //!                                        └→ DISPUTED ←─────────────────────┘
+//! ASSIGNED, IN_CONTACT ─a dispute within the validation period→ DISPUTED
 //! DISPUTED → IN_CONTACT | NEGOTIATING | CLOSED         (the dispute resolved)
 //! any working status ─balance zero / settlement accepted→ SETTLED → CLOSED
 //! SETTLED ─refund→ the working status it was settled from
@@ -48,11 +49,21 @@ pub enum Cause {
     Settlement,
     /// A refund reopened a settled account.
     Refund,
+    /// The debtor disputed the debt within the validation period of their notice
+    /// (Regulation F § 1006.34(c)(3)): collection stops, from wherever it had got to.
+    ValidationDispute,
 }
 
 impl Cause {
-    pub const ALL: [Cause; 6] =
-        [Cause::Manual, Cause::Assignment, Cause::PlanActivated, Cause::PlanEnded, Cause::Settlement, Cause::Refund];
+    pub const ALL: [Cause; 7] = [
+        Cause::Manual,
+        Cause::Assignment,
+        Cause::PlanActivated,
+        Cause::PlanEnded,
+        Cause::Settlement,
+        Cause::Refund,
+        Cause::ValidationDispute,
+    ];
 }
 
 use AccountStatus::*;
@@ -61,6 +72,10 @@ impl AccountStatus {
     /// The statuses in which an account is being worked: it takes payments, SETTLED
     /// can come from them and a refund can return to them.
     pub const WORKING: [AccountStatus; 5] = [Assigned, InContact, Negotiating, PaymentPlan, Disputed];
+
+    /// The working statuses in which the debtor is pursued: all but DISPUTED, where
+    /// collection pauses until the dispute is resolved (the contactable worklist).
+    pub const COLLECTING: [AccountStatus; 4] = [Assigned, InContact, Negotiating, PaymentPlan];
 
     pub const ALL: [AccountStatus; 8] = [New, Assigned, InContact, Negotiating, PaymentPlan, Settled, Closed, Disputed];
 
@@ -84,6 +99,7 @@ impl AccountStatus {
             (New, Assigned) => Some(Cause::Assignment),
             (Assigned, InContact) | (InContact, Negotiating) => Some(Cause::Manual),
             (Negotiating | PaymentPlan, Disputed) => Some(Cause::Manual),
+            (Assigned | InContact, Disputed) => Some(Cause::ValidationDispute),
             (Disputed, InContact | Negotiating | Closed) => Some(Cause::Manual),
             (Settled, Closed) => Some(Cause::Manual),
             (Negotiating, PaymentPlan) => Some(Cause::PlanActivated),

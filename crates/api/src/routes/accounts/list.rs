@@ -10,12 +10,12 @@ use crate::{
     problem::{responses, ApiError},
     store::{
         self,
-        accounts::{After, Direction, SortKey, Worklist},
+        accounts::{After, Contactable, Direction, SortKey, Worklist},
     },
 };
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use debtflow_domain::{AccountStatus, Bucket, Priority, Role};
+use debtflow_domain::{contact::REGULATION_F, AccountStatus, Bucket, Priority, Role};
 pub use debtflow_wire::accounts::AccountCount;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -51,9 +51,14 @@ pub struct WorklistQuery {
     /// A debtor's name (fuzzy) or an exact external reference.
     #[validate(length(min = 1, max = 200))]
     pub q: Option<String>,
-    /// `created` (default), `balance`, `priority` or `days_past_due`.
+    /// `true`: only the accounts whose debtor may be called now — collection going on
+    /// (not disputed, settled or closed), no block on calls, the Regulation F waits
+    /// over and, where the agency keeps to them, inside the debtor's calling hours.
+    pub contactable_now: Option<bool>,
+    /// `created` (default), `balance`, `priority`, `days_past_due` or `contactable`
+    /// (when the call rules next allow a call; callable first in the default `asc`).
     pub sort: Option<String>,
-    /// `desc` (default) or `asc`.
+    /// `desc` (the default, but `asc` for `contactable`) or `asc`.
     pub order: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -107,9 +112,11 @@ pub async fn list(
         "balance" => SortKey::Balance,
         "priority" => SortKey::Priority,
         "days_past_due" => SortKey::DaysPastDue,
-        _ => return Err(ApiError::field("sort", "must be created, balance, priority or days_past_due")),
+        "contactable" => SortKey::Contactable,
+        _ => return Err(ApiError::field("sort", "must be created, balance, priority, days_past_due or contactable")),
     };
-    let direction = match q.order.as_deref().unwrap_or("desc") {
+    let default_order = if sort == SortKey::Contactable { "asc" } else { "desc" };
+    let direction = match q.order.as_deref().unwrap_or(default_order) {
         "desc" => Direction::Descending,
         "asc" => Direction::Ascending,
         _ => return Err(ApiError::field("order", "must be asc or desc")),
@@ -173,6 +180,7 @@ struct Filters {
     follow_up_due: bool,
     import_id: Option<Uuid>,
     search: Option<String>,
+    contactable_now: bool,
 }
 
 impl Filters {
@@ -211,11 +219,14 @@ impl Filters {
             follow_up_due,
             import_id,
             search: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+            contactable_now: q.contactable_now.unwrap_or(false),
         })
     }
 
     /// The store's filter. Buckets are date ranges relative to today in the agency's
-    /// time zone; platform admins span time zones, so theirs use the UTC date.
+    /// time zone; platform admins span time zones, so theirs use the UTC date. Calling
+    /// hours apply where the agency keeps to the guardrails, and for platform admins
+    /// (across agencies) always.
     async fn worklist(
         self,
         tx: &mut sqlx::PgConnection,
@@ -225,6 +236,15 @@ impl Filters {
         let today = match user.agency_id {
             Some(agency) if !self.buckets.is_empty() => store::agencies::today(tx, agency, now).await?,
             _ => now.date_naive(),
+        };
+        let contactable = match user.agency_id {
+            _ if !self.contactable_now => None,
+            Some(agency) => {
+                let (settings, currency) = store::agencies::contact_settings(tx, agency).await?;
+                let hours = settings.guards_contacts(currency).then_some(REGULATION_F.hours());
+                Some(Contactable { now, hours })
+            }
+            None => Some(Contactable { now, hours: Some(REGULATION_F.hours()) }),
         };
         Ok(Worklist {
             reach: user.reach(),
@@ -238,6 +258,7 @@ impl Filters {
             follow_up_due_for: self.follow_up_due.then_some((user.id, now)),
             import_id: self.import_id,
             search: self.search,
+            contactable,
         })
     }
 }
@@ -251,6 +272,10 @@ fn cursor(list_name: &str, raw: &str, sort: SortKey) -> Result<After, ApiError> 
         SortKey::Balance => key[0].parse::<Decimal>().is_ok(),
         SortKey::Priority => key[0].parse::<i16>().is_ok(),
         SortKey::DaysPastDue => key[0].parse::<NaiveDate>().is_ok(),
+        SortKey::Contactable => {
+            matches!(key[0].as_str(), "infinity" | "-infinity")
+                || chrono::DateTime::parse_from_str(&key[0], "%Y-%m-%d %H:%M:%S%.f%#z").is_ok()
+        }
     };
     if !valid {
         return Err(bad());

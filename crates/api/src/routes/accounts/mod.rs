@@ -11,9 +11,11 @@ pub mod ledger;
 pub mod list;
 pub mod notes;
 pub mod pauses;
+pub mod promises;
 pub mod timeline;
 pub mod transition;
 pub mod update;
+pub mod validation;
 
 use crate::{crypto::FieldCipher, store::accounts::AccountRow};
 use debtflow_domain::{account::days_past_due, Bucket};
@@ -50,6 +52,7 @@ pub fn account(r: AccountRow, cipher: &FieldCipher) -> Account {
             date_of_birth: r.debtor_date_of_birth,
             ssn_last4: r.debtor_ssn_last4_enc.and_then(|enc| cipher.decrypt(&enc)).map(|d| format!("***-**-{d}")),
             external_ref: r.debtor_external_ref,
+            time_zone: r.debtor_time_zone,
         },
         created_at: r.created_at,
         updated_at: r.updated_at,

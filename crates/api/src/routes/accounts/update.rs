@@ -34,6 +34,11 @@ pub struct AccountPatch {
     pub email: Option<String>,
     #[validate(length(min = 1, max = 500))]
     pub address: Option<String>,
+    /// The debtor's IANA time zone, for the calling hours; without one, the zone their
+    /// US address gives (state and ZIP), else the agency's.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(example = "America/Chicago")]
+    pub time_zone: Option<String>,
     #[schema(ignore)]
     status: Option<IgnoredAny>,
     #[schema(ignore)]
@@ -64,7 +69,7 @@ impl AccountPatch {
     }
 }
 
-/// Change an account's contact data, priority or due date.
+/// Change an account's contact data, the debtor's time zone, priority or due date.
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),
@@ -100,6 +105,7 @@ pub async fn update(
         phone: patch.phone,
         email: patch.email,
         address: patch.address,
+        time_zone: patch.time_zone,
     };
     let mut tx = db::begin(&db, user.scope()).await?;
     service::update(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;

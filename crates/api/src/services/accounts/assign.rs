@@ -236,6 +236,7 @@ async fn worklist(
         follow_up_due_for: None,
         import_id: None,
         search: filter.search,
+        contactable: None,
     })
 }
 

@@ -9,7 +9,8 @@
 //! agency's; PostgreSQL converts, daylight-saving changes included). A blocked attempt
 //! is refused with the rule and the instant it becomes allowed, and the refusal is
 //! audited ([`record_blocked`], in a transaction of its own, as the attempt's rolls
-//! back). The first right-party contact moves an ASSIGNED account to IN_CONTACT.
+//! back). The first right-party contact moves an ASSIGNED account to IN_CONTACT; a
+//! dispute within the validation period of the debtor's notice moves it to DISPUTED.
 
 use super::{person, reach, timeline};
 use crate::{
@@ -17,6 +18,7 @@ use crate::{
     services::{Refusal, ServiceError},
     store::{
         self,
+        accounts::AccountRow,
         contacts::{BlockRow, ContactRow, NewBlock, NewContact},
     },
 };
@@ -56,7 +58,6 @@ pub async fn record(
     cmd: RecordContact,
     now: DateTime<Utc>,
 ) -> Result<ContactRow, ServiceError> {
-    person(actor)?;
     let at = cmd.occurred_at.unwrap_or(now);
     if at > now + Duration::minutes(1) || at < now - Duration::hours(LATEST_RECORDING_HOURS) {
         return Err(ServiceError::invalid("occurred_at", "must be within the last 24 hours, not in the future"));
@@ -125,7 +126,37 @@ pub async fn record(
         );
         audit::record(tx, actor, change.in_agency(Some(agency_id))).await?;
     }
+    if row.outcome == Outcome::Dispute {
+        let account = store::accounts::get(tx, reach(actor), account.id, now).await?.ok_or(ServiceError::NotFound)?;
+        let reason = row.notes.as_deref().unwrap_or("The debtor disputed the debt");
+        super::transition::dispute_in_validation_period(tx, actor, &account, reason, now).await?;
+    }
+    refresh_next_call(tx, agency_id, account.debtor_id, now).await?;
     Ok(row)
+}
+
+/// Recomputes when each account of the debtor may next be called
+/// ([`contact::next_call`]), after an attempt or a change of blocks: from the debtor's
+/// blocks and, where the guardrails apply, the account's last week of attempts.
+async fn refresh_next_call(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    debtor_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let blocks = store::contacts::blocks(tx, agency_id, debtor_id).await?;
+    let settings = store::agencies::settings(tx, agency_id).await?;
+    for (account_id, currency) in store::contacts::debtor_accounts(tx, agency_id, debtor_id).await? {
+        let currency = Currency::parse(&currency).map_err(ServiceError::invariant)?;
+        let rules = settings.guards_contacts(currency).then_some(contact::REGULATION_F);
+        let history = match rules {
+            Some(_) => store::contacts::history(tx, agency_id, account_id, now - Duration::days(LOOK_BACK_DAYS)).await?,
+            None => Vec::new(),
+        };
+        let next = contact::next_call(&history, &blocks, rules);
+        store::contacts::set_next_call(tx, agency_id, account_id, next).await?;
+    }
+    Ok(())
 }
 
 /// The refusal of a blocked attempt, with the instant it becomes allowed (`zone`: the
@@ -187,21 +218,37 @@ pub async fn set_block(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<BlockRow, ServiceError> {
-    let by = person(actor)?;
+    person(actor)?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(ServiceError::invalid("reason", "must not be blank"));
     }
-    let channel = channel.filter(|_| !flag.blocks_every_channel());
     let account = store::accounts::lock(tx, reach(actor), account_id, now).await?.ok_or(ServiceError::NotFound)?;
+    block(tx, actor, &account, flag, channel, reason, None, now).await
+}
+
+/// Blocks `channel` (or every channel) for the debtor of `account`, for `dispute_id`
+/// when the block holds for a dispute; audited, the debtor's next calls recomputed.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn block(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    account: &AccountRow,
+    flag: Flag,
+    channel: Option<Channel>,
+    reason: &str,
+    dispute_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<BlockRow, ServiceError> {
     let block = NewBlock {
         agency_id: account.agency_id,
         debtor_id: account.debtor_id,
         flag,
-        channel,
+        channel: channel.filter(|_| !flag.blocks_every_channel()),
         reason,
-        set_by: by,
+        set_by: person(actor)?,
         set_at: now,
+        dispute_id,
     };
     let row = store::contacts::insert_block(tx, &block).await?;
     let change = Change::created(
@@ -210,11 +257,41 @@ pub async fn set_block(
         row.id,
         serde_json::json!({
             "account_id": account.id, "debtor_id": row.debtor_id, "flag": row.flag, "channel": row.channel,
-            "reason": row.reason,
+            "reason": row.reason, "dispute_id": dispute_id,
         }),
     );
     audit::record(tx, actor, change.in_agency(Some(account.agency_id))).await?;
+    refresh_next_call(tx, account.agency_id, account.debtor_id, now).await?;
     Ok(row)
+}
+
+/// Clears the blocks that held for `dispute_id` on the debtor of `account`, now it is
+/// resolved; each audited, the debtor's next calls recomputed.
+pub(super) async fn clear_dispute_blocks(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    account: &AccountRow,
+    dispute_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let by = person(actor)?;
+    let cleared = store::contacts::clear_dispute_blocks(tx, account.agency_id, dispute_id, by, now).await?;
+    for row in &cleared {
+        let change = Change::updated(
+            "debtor.contact_block_clear",
+            "contact_block",
+            row.id,
+            &serde_json::json!({ "cleared_at": null }),
+            &serde_json::json!({
+                "account_id": account.id, "cleared_at": row.cleared_at, "flag": row.flag, "dispute_id": dispute_id,
+            }),
+        );
+        audit::record(tx, actor, change.in_agency(Some(account.agency_id))).await?;
+    }
+    if !cleared.is_empty() {
+        refresh_next_call(tx, account.agency_id, account.debtor_id, now).await?;
+    }
+    Ok(())
 }
 
 /// Clears the block `block_id` on the debtor of `account_id`.
@@ -240,6 +317,7 @@ pub async fn clear_block(
         }),
     );
     audit::record(tx, actor, change.in_agency(Some(account.agency_id))).await?;
+    refresh_next_call(tx, account.agency_id, account.debtor_id, now).await?;
     Ok(row)
 }
 

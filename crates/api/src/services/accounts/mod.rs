@@ -1,6 +1,7 @@
 //! The account use cases: open an account, assign accounts to collectors (one or
 //! many), move an account through its lifecycle by hand (opening and resolving its
-//! dispute), change its contact data, note something on its timeline, pause its aging.
+//! dispute), change its contact data, note something on its timeline, pause its aging,
+//! record contact attempts and promises to pay.
 //!
 //! Each writes the account's timeline and the audit trail in the caller's
 //! transaction; the rules are the domain's (`debtflow_domain::account`).
@@ -10,8 +11,10 @@ pub mod contacts;
 pub mod create;
 pub mod notes;
 pub mod pauses;
+pub mod promises;
 pub mod transition;
 pub mod update;
+pub mod validation;
 
 use crate::{
     audit::Actor,
@@ -44,7 +47,7 @@ fn snapshot(row: &AccountRow) -> serde_json::Value {
         "original_balance": in_minor_units(row.original_balance, &row.currency), "due_date": row.due_date,
         "collector_id": row.collector_id, "creditor": row.creditor,
         "debtor": {"full_name": row.debtor_full_name, "phone": row.debtor_phone,
-                   "email": row.debtor_email, "address": row.debtor_address},
+                   "email": row.debtor_email, "address": row.debtor_address, "time_zone": row.debtor_time_zone},
     })
 }
 
