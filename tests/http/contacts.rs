@@ -299,8 +299,7 @@ async fn the_contactable_worklist_holds_back_what_the_guardrails_would_refuse_an
     assert_eq!(last, ["CALL-CEASED", "CALL-SPOKE"]);
     let first = contactable(&app, &sarah, "sort=contactable&limit=200").await;
     assert_eq!(first.last().map(String::as_str), Some("CALL-CEASED"), "callable first by default");
-    let count: Value =
-        app.get_as(&sarah, "/api/v1/accounts/count?contactable_now=true").await.json().await.unwrap();
+    let count: Value = app.get_as(&sarah, "/api/v1/accounts/count?contactable_now=true").await.json().await.unwrap();
     let all: Value = app.get_as(&sarah, "/api/v1/accounts/count").await.json().await.unwrap();
     assert!(count["total"].as_i64() < all["total"].as_i64());
 
@@ -313,7 +312,8 @@ async fn the_contactable_worklist_holds_back_what_the_guardrails_would_refuse_an
     assert_eq!(contactable(&app, &sarah, &only("CALL-FREE")).await, ["CALL-FREE"], "20:59 in New York");
 
     // Paging along the sort keeps to it.
-    let page: Value = app.get_as(&sarah, "/api/v1/accounts?sort=contactable&order=desc&limit=1").await.json().await.unwrap();
+    let page: Value =
+        app.get_as(&sarah, "/api/v1/accounts?sort=contactable&order=desc&limit=1").await.json().await.unwrap();
     let next = page["next_cursor"].as_str().unwrap();
     let second = contactable(&app, &sarah, &format!("sort=contactable&order=desc&limit=1&cursor={next}")).await;
     assert_eq!(second, ["CALL-SPOKE"]);

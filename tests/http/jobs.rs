@@ -5,9 +5,9 @@
 use crate::payments::{ok, today};
 use crate::plans::{active_plan, negotiating_account as negotiating};
 use debtflow_api::{
-    messages::Messenger,
     clock::Clock,
     jobs::{self, Job, JobContext, RunRequest, RunStatus},
+    messages::Messenger,
 };
 use debtflow_tests::{debtflow_bin, spawn_app, TestApp};
 use reqwest::Method;
@@ -15,7 +15,12 @@ use serde_json::{json, Value};
 
 /// The jobs' context of these tests, on the system clock.
 pub fn ctx() -> JobContext {
-    JobContext { idempotency_ttl_secs: 86_400, login_window_secs: 900, clock: Clock::system(), messenger: Messenger::log() }
+    JobContext {
+        idempotency_ttl_secs: 86_400,
+        login_window_secs: 900,
+        clock: Clock::system(),
+        messenger: Messenger::log(),
+    }
 }
 
 async fn run(app: &TestApp, job: Job, as_of: chrono::NaiveDate, force: bool) -> jobs::RunReport {

@@ -12,9 +12,9 @@
 use crate::payments::{ok, post};
 use crate::plans::negotiating_account;
 use debtflow_api::{
-    messages::Messenger,
     jobs::{scheduler, JobContext},
     mail::{Mailer, TickReport},
+    messages::Messenger,
 };
 use debtflow_tests::{assert_problem, smtp::SmtpSink, spawn_app_at_with, Demo, TestApp};
 use serde_json::{json, Value};
@@ -82,7 +82,12 @@ fn new_york(local: &str) -> chrono::DateTime<chrono::Utc> {
 /// so the agency's admins are told at once (`job_failed`, mailed immediately by
 /// default). Returns the job run the notification links to.
 async fn fail_a_job_twice(app: &TestApp) -> uuid::Uuid {
-    let ctx = JobContext { idempotency_ttl_secs: 86_400, login_window_secs: 900, clock: app.clock.clone(), messenger: Messenger::log() };
+    let ctx = JobContext {
+        idempotency_ttl_secs: 86_400,
+        login_window_secs: 900,
+        clock: app.clock.clone(),
+        messenger: Messenger::log(),
+    };
     sqlx::query("REVOKE SELECT ON plan_installments FROM debtflow_app").execute(&app.db).await.unwrap();
     for local in ["07:00:00", "07:05:00"] {
         app.clock.set(new_york(local));

@@ -94,31 +94,24 @@ async fn a_promise_is_kept_by_a_payment_in_time_and_broken_once_its_grace_days_p
     assert_eq!(steps, ["broken", "kept", "made"]);
 
     // One kept, one broken: a rate of one half for Sarah and for the agency.
-    let report = ok(
-        app.get_as(&manager, "/api/v1/analytics/collectors?from=2026-12-01&to=2026-12-31").await,
-        200,
-        "collectors",
-    )
-    .await;
+    let report =
+        ok(app.get_as(&manager, "/api/v1/analytics/collectors?from=2026-12-01&to=2026-12-31").await, 200, "collectors")
+            .await;
     let sarahs = report["collectors"].as_array().unwrap().iter().find(|c| c["collector"]["id"] == json!(demo.sarah));
     let sarahs = sarahs.expect("Sarah's row");
     assert_eq!((sarahs["promises_kept"].as_i64(), sarahs["promises_broken"].as_i64()), (Some(1), Some(1)));
     assert_eq!(sarahs["promise_kept_rate"], "0.5000");
     assert_eq!(report["totals"]["promise_kept_rate"], "0.5000");
-    let december_before = ok(
-        app.get_as(&manager, "/api/v1/analytics/collectors?from=2026-12-01&to=2026-12-10").await,
-        200,
-        "collectors",
-    )
-    .await;
+    let december_before =
+        ok(app.get_as(&manager, "/api/v1/analytics/collectors?from=2026-12-01&to=2026-12-10").await, 200, "collectors")
+            .await;
     assert_eq!(december_before["totals"]["promises_broken"], 0, "decided on the 16th, outside the period");
 
-    let audited: Vec<String> = sqlx::query_scalar(
-        "SELECT action FROM audit_logs WHERE entity_type = 'promise' ORDER BY occurred_at, action",
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
+    let audited: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_logs WHERE entity_type = 'promise' ORDER BY occurred_at, action")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
     assert_eq!(audited, ["account.promise", "account.promise", "promise.evaluate", "promise.evaluate"]);
 }
 
@@ -137,7 +130,10 @@ async fn a_series_is_checked_item_by_item_and_a_pending_promise_can_be_cancelled
         (one("10", "2026-11-30"), "items[0].due_on"),
         (one("10", "2027-03-02"), "items[0].due_on"),
         (one("1250.51", "2026-12-05"), "items"),
-        (json!({"items": [{"amount": "10", "due_on": "2026-12-09"}, {"amount": "10", "due_on": "2026-12-09"}]}), "items[1].due_on"),
+        (
+            json!({"items": [{"amount": "10", "due_on": "2026-12-09"}, {"amount": "10", "due_on": "2026-12-09"}]}),
+            "items[1].due_on",
+        ),
         (json!({"items": []}), "items"),
         (json!({"items": [{"amount": "10", "due_on": "2026-12-09"}], "contact_id": uuid::Uuid::nil()}), "contact_id"),
     ];
@@ -145,7 +141,11 @@ async fn a_series_is_checked_item_by_item_and_a_pending_promise_can_be_cancelled
         let problem = assert_problem(app.send(Method::POST, &promises, &sarah, Some(&body)).await, 422).await;
         assert!(problem["errors"][field].is_array(), "{field} named for {body}: {problem}");
     }
-    assert_eq!(app.send(Method::POST, &promises, &sarah, Some(&one("10", "2027-03-01"))).await.status(), 201, "90 days");
+    assert_eq!(
+        app.send(Method::POST, &promises, &sarah, Some(&one("10", "2027-03-01"))).await.status(),
+        201,
+        "90 days"
+    );
     let auditor = app.token("demo.auditor").await;
     assert_problem(app.send(Method::POST, &promises, &auditor, Some(&one("10", "2026-12-05"))).await, 403).await;
 
@@ -159,7 +159,10 @@ async fn a_series_is_checked_item_by_item_and_a_pending_promise_can_be_cancelled
     assert!(blank["errors"]["reason"].is_array());
     let why = json!({"reason": "Recorded on the wrong account"});
     let cancelled = ok(app.send(Method::POST, &cancel, &sarah, Some(&why)).await, 200, "cancel").await;
-    assert_eq!((cancelled["status"].as_str(), cancelled["cancel_reason"].as_str()), (Some("cancelled"), Some("Recorded on the wrong account")));
+    assert_eq!(
+        (cancelled["status"].as_str(), cancelled["cancel_reason"].as_str()),
+        (Some("cancelled"), Some("Recorded on the wrong account"))
+    );
     let twice = assert_problem(app.send(Method::POST, &cancel, &sarah, Some(&why)).await, 409).await;
     assert_eq!(twice["type"], "urn:debtflow:problem:wrong-status");
     assert_eq!(app.send(Method::POST, &promises, &sarah, Some(&one("0.01", "2026-12-20"))).await.status(), 201);
@@ -193,6 +196,10 @@ async fn the_debtors_calling_hours_follow_their_address_unless_a_zone_is_set() {
     let account = ok(app.send(Method::PATCH, &path, &manager, Some(&moved_again)).await, 200, "address").await;
     assert_eq!(account["debtor"]["time_zone"], "America/New_York", "still their own");
 
-    let bad = assert_problem(app.send(Method::PATCH, &path, &manager, Some(&json!({"time_zone": "Mars/Olympus"}))).await, 422).await;
+    let bad = assert_problem(
+        app.send(Method::PATCH, &path, &manager, Some(&json!({"time_zone": "Mars/Olympus"}))).await,
+        422,
+    )
+    .await;
     assert!(bad["errors"]["time_zone"].is_array(), "{bad}");
 }

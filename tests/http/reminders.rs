@@ -65,7 +65,8 @@ async fn debtors_are_reminded_before_and_after_the_due_date_once_each_within_the
     assert_eq!(sent.subject, "Your payment of 300.00 USD is due on 2026-12-04");
     assert!(sent.body.starts_with("Dear John Doe,"), "{}", sent.body);
     assert_eq!(remind(&app, demo.agency, &outbox).await.notifications_sent, 0, "once per installment and kind");
-    let contacts = ok(app.get_as(&manager, &format!("/api/v1/accounts/{account}/contacts")).await, 200, "contacts").await;
+    let contacts =
+        ok(app.get_as(&manager, &format!("/api/v1/accounts/{account}/contacts")).await, 200, "contacts").await;
     let attempt = &contacts["items"][0];
     assert_eq!((attempt["channel"].as_str(), attempt["outcome"].as_str()), (Some("email"), Some("sent")));
     assert_eq!(attempt["recorded_by"], serde_json::Value::Null, "the system sent it");
@@ -73,7 +74,8 @@ async fn debtors_are_reminded_before_and_after_the_due_date_once_each_within_the
     // The agency words its own late reminder; only known placeholders pass.
     let admin = app.token("demo.admin").await;
     let late_three = "/api/v1/reminder-templates/late_three";
-    let wording = json!({"subject": "Overdue: {amount}", "body": "Dear {debtor_name}, {amount} was due on {due_date}. {agency}"});
+    let wording =
+        json!({"subject": "Overdue: {amount}", "body": "Dear {debtor_name}, {amount} was due on {due_date}. {agency}"});
     assert_problem(app.send(Method::PUT, late_three, &manager, Some(&wording)).await, 403).await;
     let typo = json!({"subject": "Overdue", "body": "Pay {amout}"});
     let problem = assert_problem(app.send(Method::PUT, late_three, &admin, Some(&typo)).await, 422).await;
@@ -81,7 +83,8 @@ async fn debtors_are_reminded_before_and_after_the_due_date_once_each_within_the
     let templates = ok(app.send(Method::PUT, late_three, &admin, Some(&wording)).await, 200, "template").await;
     let custom: Vec<bool> = templates.as_array().unwrap().iter().map(|t| t["is_custom"].as_bool().unwrap()).collect();
     assert_eq!(custom, [false, true, false]);
-    assert_problem(app.send(Method::PUT, "/api/v1/reminder-templates/late_nine", &admin, Some(&wording)).await, 404).await;
+    assert_problem(app.send(Method::PUT, "/api/v1/reminder-templates/late_nine", &admin, Some(&wording)).await, 404)
+        .await;
 
     app.clock.set(at("2026-12-07T14:00:00Z"));
     assert_eq!(remind(&app, demo.agency, &outbox).await.notifications_sent, 1);
@@ -89,13 +92,17 @@ async fn debtors_are_reminded_before_and_after_the_due_date_once_each_within_the
 
     // On the 7th day late the debtor is in Honolulu, where it is 04:00: not sent, recorded.
     let hawaii = json!({"time_zone": "Pacific/Honolulu"});
-    ok(app.send(Method::PATCH, &format!("/api/v1/accounts/{account}"), &manager, Some(&hawaii)).await, 200, "zone").await;
+    ok(app.send(Method::PATCH, &format!("/api/v1/accounts/{account}"), &manager, Some(&hawaii)).await, 200, "zone")
+        .await;
     app.clock.set(at("2026-12-11T14:00:00Z"));
     let night = remind(&app, demo.agency, &outbox).await;
     assert_eq!((night.notifications_sent, night.records_updated), (0, 1));
     assert_eq!(outbox.subjects().len(), 2);
     let (status, rule): (String, Option<String>) =
-        sqlx::query_as("SELECT status, rule FROM debtor_reminders WHERE kind = 'late_seven'").fetch_one(&app.db).await.unwrap();
+        sqlx::query_as("SELECT status, rule FROM debtor_reminders WHERE kind = 'late_seven'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert_eq!((status.as_str(), rule.as_deref()), ("blocked", Some("calling-hours")));
     let sent: i64 = sqlx::query_scalar("SELECT count(*) FROM debtor_reminders WHERE status = 'sent'")
         .fetch_one(&app.db)

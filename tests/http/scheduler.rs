@@ -7,8 +7,8 @@
 //! The demo agency is in New York: on Tuesday 2026-11-24 (EST, UTC-5) its 07:00, when
 //! `installment_reminders` is due, is 12:00 UTC.
 
-use debtflow_api::messages::Messenger;
 use debtflow_api::jobs::{self, scheduler, Job, JobContext, RunRequest, RunStatus as Status};
+use debtflow_api::messages::Messenger;
 use debtflow_domain::permission::Operation;
 use debtflow_tests::{spawn_app_at, Demo, TestApp};
 
@@ -28,7 +28,12 @@ fn day() -> chrono::NaiveDate {
 async fn frozen() -> (TestApp, Demo, JobContext) {
     let app = spawn_app_at(at("06:59:00")).await;
     let demo = app.seed().await;
-    let ctx = JobContext { idempotency_ttl_secs: 86_400, login_window_secs: 900, clock: app.clock.clone(), messenger: Messenger::log() };
+    let ctx = JobContext {
+        idempotency_ttl_secs: 86_400,
+        login_window_secs: 900,
+        clock: app.clock.clone(),
+        messenger: Messenger::log(),
+    };
     (app, demo, ctx)
 }
 

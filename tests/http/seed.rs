@@ -2,8 +2,8 @@
 //! placed, assigned, worked, paid — and a second run that changes nothing.
 
 use debtflow_api::{
-    messages::Messenger,
     jobs::{self, Job, JobContext, RunRequest, RunStatus},
+    messages::Messenger,
     seed::{seed_demo, seed_living_demo, SeedReport},
 };
 use debtflow_tests::{spawn_app_at, test_config, TestApp, TestDatabase};
@@ -153,7 +153,12 @@ async fn the_demo_lives_through_the_whole_lifecycle() {
     assert!(items(&northwind).iter().all(|a| a["currency"] == "GBP"), "{northwind}");
 
     // Every balance is its ledger's.
-    let ctx = JobContext { idempotency_ttl_secs: 86_400, login_window_secs: 900, clock: app.clock.clone(), messenger: Messenger::log() };
+    let ctx = JobContext {
+        idempotency_ttl_secs: 86_400,
+        login_window_secs: 900,
+        clock: app.clock.clone(),
+        messenger: Messenger::log(),
+    };
     let request = RunRequest { agency_id: None, as_of: None, force: false };
     for report in jobs::run(&app.db, &ctx, Job::DataQuality, request).await.expect("data quality") {
         assert_eq!((report.status, report.tally.findings), (RunStatus::Succeeded, 0), "{}", report.json_line());

@@ -63,7 +63,18 @@ async fn a_validation_notice_is_sent_once_and_its_letter_carries_the_itemisation
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/pdf");
     let text = pdf::text(&response.bytes().await.unwrap());
-    for expected in ["Demo Recovery Agency", "is a debt collector", "John Doe", "VN-1", "Acme Bank", "As of January 15, 2026", "1,250.50", "+ USD 25.00", "USD 100.00", "USD 1,175.50"] {
+    for expected in [
+        "Demo Recovery Agency",
+        "is a debt collector",
+        "John Doe",
+        "VN-1",
+        "Acme Bank",
+        "As of January 15, 2026",
+        "1,250.50",
+        "+ USD 25.00",
+        "USD 100.00",
+        "USD 1,175.50",
+    ] {
         assert!(text.contains(expected), "the letter says {expected:?}:\n{text}");
     }
     assert!(text.matches(LETTER_PERIOD_END).count() >= 2, "the period's end, where it says how to dispute:\n{text}");
@@ -88,7 +99,8 @@ async fn a_dispute_within_the_validation_period_stops_contact_until_it_is_resolv
     // The debtor calls to dispute on 10 December: assigned → in contact → disputed.
     app.clock.set(at("2026-12-10T15:00:00Z"));
     let contacts = format!("{account}/contacts");
-    let dispute = json!({"channel": "call", "direction": "inbound", "outcome": "dispute", "notes": "Says it is not his debt"});
+    let dispute =
+        json!({"channel": "call", "direction": "inbound", "outcome": "dispute", "notes": "Says it is not his debt"});
     ok(app.send(Method::POST, &contacts, &sarah, Some(&dispute)).await, 201, "dispute").await;
     let detail = ok(app.get_as(&sarah, &account).await, 200, "account").await;
     assert_eq!(detail["status"], "disputed");

@@ -266,11 +266,14 @@ pub fn next_call(history: &[Past], blocks: &[Block], rules: Option<Guardrails>) 
         .filter(|p| p.outcome.is_conversation())
         .map(|p| p.at.checked_add_signed(quiet).unwrap_or(DateTime::<Utc>::MAX_UTC))
         .max();
-    let mut outbound: Vec<DateTime<Utc>> = calls().filter(|p| p.direction == Direction::Outbound).map(|p| p.at).collect();
+    let mut outbound: Vec<DateTime<Utc>> =
+        calls().filter(|p| p.direction == Direction::Outbound).map(|p| p.at).collect();
     outbound.sort_unstable_by(|a, b| b.cmp(a));
     // The limit-th most recent call leaves the rolling week then; with a limit of 0, never.
     let week_until = match (rules.calls_per_week as usize).checked_sub(1) {
-        Some(i) => outbound.get(i).map(|at| at.checked_add_signed(TimeDelta::days(7)).unwrap_or(DateTime::<Utc>::MAX_UTC)),
+        Some(i) => {
+            outbound.get(i).map(|at| at.checked_add_signed(TimeDelta::days(7)).unwrap_or(DateTime::<Utc>::MAX_UTC))
+        }
         None => Some(DateTime::<Utc>::MAX_UTC),
     };
     Some(quiet_until.into_iter().chain(week_until).max().unwrap_or(DateTime::<Utc>::MIN_UTC))

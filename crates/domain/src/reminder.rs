@@ -153,7 +153,9 @@ mod tests {
         };
         let (subject, body) = ReminderKind::LateThree.default_template().render(fields);
         assert_eq!(subject, "Your payment of 150.00 USD is overdue");
-        assert!(body.starts_with("Dear John Doe,\n\nYour payment of 150.00 USD on account ACME-1 was due on 2026-12-10"));
+        assert!(
+            body.starts_with("Dear John Doe,\n\nYour payment of 150.00 USD on account ACME-1 was due on 2026-12-10")
+        );
         assert!(body.contains("Demo Recovery Agency\nThis is a communication from a debt collector."));
         for kind in ReminderKind::ALL {
             assert_eq!(kind.default_template().check(), Ok(()), "{kind}");

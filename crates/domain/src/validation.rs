@@ -124,13 +124,20 @@ mod tests {
 
     #[test]
     fn the_federal_holidays_of_2026_as_observed() {
-        let observed: Vec<NaiveDate> = (0..365)
-            .map(|i| d("2026-01-01") + Days::new(i))
-            .filter(|day| is_federal_holiday(*day))
-            .collect();
+        let observed: Vec<NaiveDate> =
+            (0..365).map(|i| d("2026-01-01") + Days::new(i)).filter(|day| is_federal_holiday(*day)).collect();
         let expected = [
-            "2026-01-01", "2026-01-19", "2026-02-16", "2026-05-25", "2026-06-19", "2026-07-03", "2026-09-07",
-            "2026-10-12", "2026-11-11", "2026-11-26", "2026-12-25",
+            "2026-01-01",
+            "2026-01-19",
+            "2026-02-16",
+            "2026-05-25",
+            "2026-06-19",
+            "2026-07-03",
+            "2026-09-07",
+            "2026-10-12",
+            "2026-11-11",
+            "2026-11-26",
+            "2026-12-25",
         ];
         assert_eq!(observed, expected.map(d), "4 July 2026 is a Saturday: observed on Friday the 3rd");
         assert!(is_federal_holiday(d("2027-12-31")), "New Year's Day 2028 is a Saturday");
@@ -155,7 +162,13 @@ mod tests {
 
     #[test]
     fn the_itemization_adds_up() {
-        let i = Itemization::new(d("2026-01-15"), Decimal::new(125050, 2), Decimal::ZERO, Decimal::new(2500, 2), Decimal::new(117550, 2));
+        let i = Itemization::new(
+            d("2026-01-15"),
+            Decimal::new(125050, 2),
+            Decimal::ZERO,
+            Decimal::new(2500, 2),
+            Decimal::new(117550, 2),
+        );
         assert_eq!(i.credits, Decimal::new(10000, 2));
         assert_eq!(i.owed_then + i.interest + i.fees - i.credits, i.owed_now);
     }

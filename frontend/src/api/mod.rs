@@ -269,6 +269,22 @@ pub async fn contacts(id: Uuid) -> ApiResult<Page<ContactAttempt>> {
     get(&format!("/accounts/{id}/contacts?limit=10")).await
 }
 
+/// The account's promises to pay, the latest due first.
+pub async fn promises(id: Uuid) -> ApiResult<Vec<Promise>> {
+    get(&format!("/accounts/{id}/promises")).await
+}
+
+/// `POST /accounts/{id}/promises`: a promise to pay, or a short series of them
+/// (`items`: amount and due date each), answered with them, pending.
+pub async fn make_promises(id: Uuid, body: &Value) -> ApiResult<Vec<Promise>> {
+    post(&format!("/accounts/{id}/promises"), body, None).await
+}
+
+/// Cancels a pending promise, with the reason.
+pub async fn cancel_promise(id: Uuid, promise_id: Uuid, reason: &str) -> ApiResult<Promise> {
+    post(&format!("/accounts/{id}/promises/{promise_id}/cancel"), &json!({ "reason": reason }), None).await
+}
+
 pub async fn add_note(id: Uuid, body: &str) -> ApiResult<TimelineEvent> {
     post(&format!("/accounts/{}/notes", id), &json!({ "body": body }), None).await
 }

@@ -2,7 +2,7 @@
 //! the timeline) and of the caller (`/auth/me`): the API's own, from `debtflow-wire`.
 
 pub use debtflow_wire::{
-    accounts::{Account, AccountCount, AccountDetail, ContactAttempt, Fee, TimelineEvent},
+    accounts::{Account, AccountCount, AccountDetail, ContactAttempt, Fee, Promise, TimelineEvent},
     auth::Me,
     ledger::Ledger,
     payments::{Payment, PendingApprovals},

@@ -41,7 +41,8 @@ pub async fn run(
         let Some((_, template, _)) = templates.iter().find(|(k, ..)| *k == kind) else { continue };
         let reminded = async {
             let mut tx = db::begin(db, Scope::Platform).await?;
-            let reminded = reminders::remind(&mut tx, agency_id, &agency, installment, kind, template, as_of, now).await?;
+            let reminded =
+                reminders::remind(&mut tx, agency_id, &agency, installment, kind, template, as_of, now).await?;
             tx.commit().await?;
             Ok::<_, JobError>(reminded)
         };

@@ -33,11 +33,15 @@
 //! - The output is a function of the notice only: the creation date is `sent_on` at
 //!   midnight UTC, object ids are fixed.
 
-use crate::reports::pdf::helvetica::{self, encode, Face};
-use chrono::{Datelike, NaiveDate};
+use crate::reports::pdf::{
+    self,
+    helvetica::{encode, Face},
+    text,
+};
+use chrono::NaiveDate;
 use debtflow_domain::money::Currency;
 use debtflow_domain::validation::Itemization;
-use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use pdf_writer::Content;
 use rust_decimal::Decimal;
 
 /// What a validation notice says.
@@ -93,8 +97,6 @@ const AMOUNT_GAP: f32 = 24.0;
 const BASELINE: f32 = 0.75;
 const GREY_TEXT: f32 = 0.35;
 
-const REGULAR: Name<'static> = Name(b"F1");
-const BOLD: Name<'static> = Name(b"F2");
 /// "•" in WinAnsi.
 const BULLET: u8 = 0x95;
 
@@ -105,51 +107,10 @@ pub fn render(notice: &ValidationNotice<'_>) -> Vec<u8> {
     let pages = paginate(&blocks);
     let page_count = pages.len();
 
-    let catalog = Ref::new(1);
-    let tree = Ref::new(2);
-    let info = Ref::new(3);
-    let regular = Ref::new(4);
-    let bold = Ref::new(5);
-    let page_ref = |i: usize| Ref::new(6 + 2 * i as i32);
-    let content_ref = |i: usize| Ref::new(7 + 2 * i as i32);
-
-    let mut pdf = Pdf::new();
-    pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree).kids((0..page_count).map(page_ref)).count(page_count as i32);
-    let sent = notice.sent_on;
-    pdf.document_info(info)
-        .title(TextStr("Validation notice"))
-        .author(TextStr(notice.agency))
-        .producer(TextStr("DebtFlow"))
-        .creation_date(
-            pdf_writer::Date::new(u16::try_from(sent.year()).unwrap_or(0))
-                .month(sent.month() as u8)
-                .day(sent.day() as u8)
-                .hour(0)
-                .minute(0)
-                .second(0)
-                .utc_offset_hour(0),
-        );
-    for (id, face) in [(regular, Face::Regular), (bold, Face::Bold)] {
-        pdf.type1_font(id)
-            .base_font(Name(face.base_font()))
-            .encoding_predefined(Name(b"WinAnsiEncoding"))
-            .first_char(helvetica::FIRST_CHAR)
-            .last_char(helvetica::LAST_CHAR)
-            .widths(face.widths());
-    }
-
-    for (i, placed) in pages.iter().enumerate() {
-        let mut page = pdf.page(page_ref(i));
-        page.parent(tree).media_box(Rect::new(0.0, 0.0, A4.0, A4.1)).contents(content_ref(i));
-        page.resources().fonts().pair(REGULAR, regular).pair(BOLD, bold);
-        page.finish();
-
-        let content = draw_page(placed, i + 1, page_count);
-        let deflated = miniz_oxide::deflate::compress_to_vec_zlib(&content, 6);
-        pdf.stream(content_ref(i), &deflated).filter(Filter::FlateDecode);
-    }
-    pdf.finish()
+    let created = notice.sent_on.and_time(chrono::NaiveTime::MIN);
+    pdf::document("Validation notice", notice.agency, created, A4, page_count, |i| {
+        draw_page(&pages[i], i + 1, page_count)
+    })
 }
 
 /// One line of the letter: its height and what is drawn on it. Positions are from the
@@ -515,22 +476,6 @@ fn draw_page(lines: &[Placed<'_>], number: usize, count: usize) -> Vec<u8> {
         c.set_fill_gray(0.0);
     }
     c.finish().into_vec()
-}
-
-/// Draws `words` (WinAnsi) with its baseline starting at (x, y).
-fn text(c: &mut Content, face: Face, size: f32, x: f32, y: f32, words: &[u8]) {
-    if words.is_empty() {
-        return;
-    }
-    let font = match face {
-        Face::Regular => REGULAR,
-        Face::Bold => BOLD,
-    };
-    c.begin_text();
-    c.set_font(font, size);
-    c.set_text_matrix([1.0, 0.0, 0.0, 1.0, x, y]);
-    c.show(Str(words));
-    c.end_text();
 }
 
 /// `text` (WinAnsi) in lines no wider than `width` at `size`: words go on a line while

@@ -65,8 +65,8 @@ const HEADING_FILL: f32 = 0.88;
 const STRIPE_FILL: f32 = 0.96;
 const GREY_TEXT: f32 = 0.35;
 
-const REGULAR: Name<'static> = Name(b"F1");
-const BOLD: Name<'static> = Name(b"F2");
+pub(crate) const REGULAR: Name<'static> = Name(b"F1");
+pub(crate) const BOLD: Name<'static> = Name(b"F2");
 
 /// The report as a PDF document.
 pub fn render(table: &Table) -> Vec<u8> {
@@ -75,6 +75,23 @@ pub fn render(table: &Table) -> Vec<u8> {
     let pages: Vec<&[Line]> = lines.chunks(layout.lines_per_page).collect();
     let page_count = pages.len();
 
+    let (width, height) = layout.page;
+    document(&table.title, &table.agency, table.generated_at.naive_utc(), (width, height), page_count, |i| {
+        layout.draw_page(table, pages[i], i + 1, page_count)
+    })
+}
+
+/// A PDF of `page_count` pages of `size` points in Helvetica and Helvetica-Bold (the
+/// fonts [`REGULAR`] and [`BOLD`]), page `i`'s content drawn by `draw(i)` (from 0) and
+/// deflated, with its title, author, producer and creation time (UTC).
+pub(crate) fn document(
+    title: &str,
+    author: &str,
+    created: chrono::NaiveDateTime,
+    size: (f32, f32),
+    page_count: usize,
+    mut draw: impl FnMut(usize) -> Vec<u8>,
+) -> Vec<u8> {
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
     let info = Ref::new(3);
@@ -86,20 +103,15 @@ pub fn render(table: &Table) -> Vec<u8> {
     let mut pdf = Pdf::new();
     pdf.catalog(catalog).pages(tree);
     pdf.pages(tree).kids((0..page_count).map(page_ref)).count(page_count as i32);
-    let at = table.generated_at;
-    pdf.document_info(info)
-        .title(TextStr(&table.title))
-        .author(TextStr(&table.agency))
-        .producer(TextStr("DebtFlow"))
-        .creation_date(
-            pdf_writer::Date::new(u16::try_from(at.year()).unwrap_or(0))
-                .month(at.month() as u8)
-                .day(at.day() as u8)
-                .hour(at.hour() as u8)
-                .minute(at.minute() as u8)
-                .second(at.second() as u8)
-                .utc_offset_hour(0),
-        );
+    pdf.document_info(info).title(TextStr(title)).author(TextStr(author)).producer(TextStr("DebtFlow")).creation_date(
+        pdf_writer::Date::new(u16::try_from(created.year()).unwrap_or(0))
+            .month(created.month() as u8)
+            .day(created.day() as u8)
+            .hour(created.hour() as u8)
+            .minute(created.minute() as u8)
+            .second(created.second() as u8)
+            .utc_offset_hour(0),
+    );
     for (id, face) in [(regular, Face::Regular), (bold, Face::Bold)] {
         pdf.type1_font(id)
             .base_font(Name(face.base_font()))
@@ -108,16 +120,13 @@ pub fn render(table: &Table) -> Vec<u8> {
             .last_char(helvetica::LAST_CHAR)
             .widths(face.widths());
     }
-
-    let (width, height) = layout.page;
-    for (i, page_lines) in pages.iter().enumerate() {
+    for i in 0..page_count {
         let mut page = pdf.page(page_ref(i));
-        page.parent(tree).media_box(Rect::new(0.0, 0.0, width, height)).contents(content_ref(i));
+        page.parent(tree).media_box(Rect::new(0.0, 0.0, size.0, size.1)).contents(content_ref(i));
         page.resources().fonts().pair(REGULAR, regular).pair(BOLD, bold);
         page.finish();
 
-        let content = layout.draw_page(table, page_lines, i + 1, page_count);
-        let deflated = miniz_oxide::deflate::compress_to_vec_zlib(&content, 6);
+        let deflated = miniz_oxide::deflate::compress_to_vec_zlib(&draw(i), 6);
         pdf.stream(content_ref(i), &deflated).filter(Filter::FlateDecode);
     }
     pdf.finish()
@@ -274,8 +283,8 @@ impl Layout {
     }
 }
 
-/// Draws `words` (WinAnsi) with its baseline starting at (x, y).
-fn text(c: &mut Content, face: Face, size: f32, x: f32, y: f32, words: &[u8]) {
+/// `words` (WinAnsi) in `face` at `size`, from (`x`, `y`).
+pub(crate) fn text(c: &mut Content, face: Face, size: f32, x: f32, y: f32, words: &[u8]) {
     if words.is_empty() {
         return;
     }

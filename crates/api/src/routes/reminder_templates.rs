@@ -29,7 +29,9 @@ pub struct TemplateBody {
     pub subject: String,
     /// 1–2,000 characters.
     #[validate(length(min = 1, max = 2000))]
-    #[schema(example = "Dear {debtor_name}, your payment of {amount} on account {account} is due on {due_date}.\n{agency}")]
+    #[schema(
+        example = "Dear {debtor_name}, your payment of {amount} on account {account} is due on {due_date}.\n{agency}"
+    )]
     pub body: String,
 }
 

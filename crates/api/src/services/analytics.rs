@@ -29,8 +29,7 @@ use chrono::NaiveDate;
 use debtflow_domain::{
     analytics::{self, Interval, Period},
     payment::PaymentMethod,
-    promise,
-    AccountStatus, Bucket, Currency,
+    promise, AccountStatus, Bucket, Currency,
 };
 use rust_decimal::Decimal;
 use sqlx::PgConnection;

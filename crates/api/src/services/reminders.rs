@@ -59,8 +59,13 @@ pub async fn remind(
     };
     let currency = Currency::parse(&due.currency).map_err(ServiceError::invariant)?;
     let amount = format!("{} {}", currency.shown(due.owed), currency);
-    let fields =
-        Fields { debtor_name: &due.debtor_name, amount: &amount, due_date: due.due_date, account: &due.external_ref, agency };
+    let fields = Fields {
+        debtor_name: &due.debtor_name,
+        amount: &amount,
+        due_date: due.due_date,
+        account: &due.external_ref,
+        agency,
+    };
     let (subject, body) = template.render(fields);
     let reminder = NewReminder {
         agency_id,
@@ -94,14 +99,18 @@ pub async fn remind(
         }
         Err(e) => return Err(e),
     };
-    let Some(id) = store::debtor_reminders::insert(tx, &reminder, Fate::Queued { contact_id: contact.id }).await? else {
+    let Some(id) = store::debtor_reminders::insert(tx, &reminder, Fate::Queued { contact_id: contact.id }).await?
+    else {
         return Ok(Reminded::Nothing);
     };
     Ok(Reminded::Queued(Message { id, channel, to, subject, body }))
 }
 
 /// Each kind's template for the agency: its own, else the default.
-pub async fn templates(tx: &mut PgConnection, agency_id: Uuid) -> Result<Vec<(ReminderKind, Template, bool)>, ServiceError> {
+pub async fn templates(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+) -> Result<Vec<(ReminderKind, Template, bool)>, ServiceError> {
     let own = store::debtor_reminders::templates(tx, agency_id).await?;
     Ok(ReminderKind::ALL
         .iter()

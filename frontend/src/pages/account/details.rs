@@ -1,17 +1,18 @@
-//! Changing an account where the API lets people change it — the debtor's phone, email
-//! and address, the priority and the due date (`PATCH /accounts/{id}`; balances, days
-//! past due and status are computed or moved by their own operations) — and pausing its
-//! aging for a while, with a reason (managers).
+//! Changing an account where the API lets people change it — the debtor's phone, email,
+//! address and time zone (an IANA name: their calling hours follow it), the priority and
+//! the due date (`PATCH /accounts/{id}`; balances, days past due and status are computed
+//! or moved by their own operations) — and pausing its aging for a while, with a reason
+//! (managers).
 
 use super::{Done, DoneNote};
 use crate::{
     api::{self, Account, Problem},
-    components::{FieldError, FormError},
+    components::{invalid, FieldError, FormError},
     format,
     session::use_session,
     submit::Submission,
 };
-use debtflow_domain::Priority;
+use debtflow_domain::{us_zone, Priority};
 use leptos::{ev::SubmitEvent, prelude::*};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
@@ -25,6 +26,7 @@ pub fn changes(
     phone: &str,
     email: &str,
     address: &str,
+    time_zone: &str,
 ) -> Map<String, Value> {
     let mut body = Map::new();
     if priority != account.priority {
@@ -37,6 +39,7 @@ pub fn changes(
         ("phone", phone, &account.debtor.phone),
         ("email", email, &account.debtor.email),
         ("address", address, &account.debtor.address),
+        ("time_zone", time_zone, &account.debtor.time_zone),
     ] {
         let typed = typed.trim();
         if !typed.is_empty() && Some(typed) != now.as_deref() {
@@ -53,6 +56,7 @@ pub(super) fn DetailsForm(account: Account, reload: Callback<()>) -> impl IntoVi
     let phone = RwSignal::new(account.debtor.phone.clone().unwrap_or_default());
     let email = RwSignal::new(account.debtor.email.clone().unwrap_or_default());
     let address = RwSignal::new(account.debtor.address.clone().unwrap_or_default());
+    let time_zone = RwSignal::new(account.debtor.time_zone.clone().unwrap_or_default());
     let submission = Submission::new();
     let Submission { pending, problem, .. } = submission;
     let done = Done::of("details");
@@ -66,6 +70,7 @@ pub(super) fn DetailsForm(account: Account, reload: Callback<()>) -> impl IntoVi
             &phone.get_untracked(),
             &email.get_untracked(),
             &address.get_untracked(),
+            &time_zone.get_untracked(),
         );
         if body.is_empty() {
             return submission.refuse(Problem { title: "Nothing was changed.".into(), ..Problem::default() });
@@ -106,6 +111,22 @@ pub(super) fn DetailsForm(account: Account, reload: Callback<()>) -> impl IntoVi
             {text("details-phone", "phone", "Debtor's phone", "tel", phone)}
             {text("details-email", "email", "Debtor's email", "email", email)}
             {text("details-address", "address", "Debtor's address", "text", address)}
+            <label for="details-time-zone">"Debtor's time zone"</label>
+            <input
+                id="details-time-zone"
+                name="time_zone"
+                list="details-time-zones"
+                placeholder="America/Chicago"
+                autocomplete="off"
+                aria-invalid=invalid(problem, "time_zone")
+                aria-describedby="details-time-zone-error"
+                bind:value=time_zone
+            />
+            // The zones a US address gives; any IANA name is taken.
+            <datalist id="details-time-zones">
+                {us_zone::ZONES.iter().map(|z| view! { <option value=*z></option> }).collect_view()}
+            </datalist>
+            <FieldError problem=problem field="time_zone" input="details-time-zone" />
             <FormError problem=problem />
             <button type="submit" class="primary" disabled=move || pending.get()>"Save details"</button>
             <DoneNote done=done testid="details-done" />
@@ -185,8 +206,13 @@ mod tests {
     fn only_what_changed_is_sent() {
         let a = account();
         let p = |n: i16| Priority::try_from(n).unwrap();
-        assert!(changes(&a, p(1), "", "", "jo@example.com", " ").is_empty());
-        let body = changes(&a, p(3), "2026-02-01", "+1 555 0100", "jo@example.com", "");
+        assert!(changes(&a, p(1), "", "", "jo@example.com", " ", "").is_empty());
+        let body = changes(&a, p(3), "2026-02-01", "+1 555 0100", "jo@example.com", "", "");
         assert_eq!(Value::Object(body), json!({"priority": 3, "due_date": "2026-02-01", "phone": "+1 555 0100"}));
+        let body = changes(&a, p(1), "", "", "", "", " America/Chicago ");
+        assert_eq!(Value::Object(body), json!({"time_zone": "America/Chicago"}));
+        let mut chicago = account();
+        chicago.debtor.time_zone = Some("America/Chicago".into());
+        assert!(changes(&chicago, p(1), "", "", "", "", "America/Chicago").is_empty(), "the zone it has");
     }
 }

@@ -10,6 +10,7 @@ mod fees;
 mod ledger;
 mod payments;
 mod plan;
+mod promises;
 mod timeline;
 mod work;
 

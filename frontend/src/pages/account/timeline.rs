@@ -62,6 +62,11 @@ pub fn event_headline(kind: &str, data: &serde_json::Value, actor: Option<&str>)
     let action = data.get("action").and_then(|v| v.as_str());
     let what = match (kind, action) {
         ("plan", Some(action)) => format!("Plan {}", format::label(action).to_lowercase()),
+        ("promise", _) => match data.get("step").and_then(|v| v.as_str()) {
+            Some("made") if data["promises"].as_array().is_some_and(|p| p.len() > 1) => "Promises made".into(),
+            Some(step) => format!("Promise {step}"),
+            None => "Promise".into(),
+        },
         ("status_change", _) => "Status changed".into(),
         ("assignment", _) => "Assigned".into(),
         _ => format::label(kind),
@@ -77,11 +82,37 @@ pub fn event_summary(kind: &str, data: &serde_json::Value) -> Option<String> {
     let s = |k: &str| data.get(k).and_then(|v| v.as_str()).map(str::to_string);
     match kind {
         "status_change" => Some(format!("{} → {}", format::label(&s("from")?), format::label(&s("to")?))),
+        // Each promise made (`promises`), or the one kept, broken or cancelled.
+        "promise" => {
+            let one = |p: &serde_json::Value| {
+                Some(format!("{} by {}", short_amount(p.get("amount")?.as_str()?), p.get("due_on")?.as_str()?))
+            };
+            let all: Vec<String> = match data.get("promises").and_then(|p| p.as_array()) {
+                Some(list) => list.iter().filter_map(one).collect(),
+                None => one(data).into_iter().collect(),
+            };
+            (!all.is_empty()).then(|| all.join(", "))
+        }
         _ => match (s("amount"), s("status")) {
             (Some(a), Some(st)) => Some(format!("{a} ({})", format::label(&st))),
             (Some(a), None) => Some(a),
             _ => None,
         },
+    }
+}
+
+/// An amount as the events store it (`150.0000`) without the zeros past the cents
+/// (`150.00`); anything else as it is.
+fn short_amount(stored: &str) -> String {
+    match stored.parse::<rust_decimal::Decimal>() {
+        Ok(d) => {
+            let mut d = d.normalize();
+            if d.scale() < 2 {
+                d.rescale(2);
+            }
+            d.to_string()
+        }
+        Err(_) => stored.to_string(),
     }
 }
 
@@ -97,6 +128,15 @@ mod tests {
             Some("Assigned → In contact")
         );
         assert_eq!(event_summary("note", &json!({})), None);
+        let made = json!({"step": "made", "promises": [
+            {"promise_id": "a", "amount": "100.0000", "due_on": "2026-12-05"},
+            {"promise_id": "b", "amount": "50.00", "due_on": "2027-01-05"}
+        ]});
+        assert_eq!(event_summary("promise", &made).as_deref(), Some("100.00 by 2026-12-05, 50.00 by 2027-01-05"));
+        assert_eq!(event_headline("promise", &made, Some("Sarah Mitchell")), "Promises made by Sarah Mitchell");
+        let cancelled = json!({"step": "cancelled", "promise_id": "a", "amount": "100.1250", "due_on": "2026-12-05"});
+        assert_eq!(event_summary("promise", &cancelled).as_deref(), Some("100.125 by 2026-12-05"));
+        assert_eq!(event_headline("promise", &cancelled, None), "Promise cancelled");
     }
 
     #[test]

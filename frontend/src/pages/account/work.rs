@@ -1,11 +1,13 @@
 //! The overview tab: the account's and the debtor's details, and the day's work on
-//! it — a note, a move to another status (the risky moves confirmed first), a payment,
-//! changed details, a pause of its aging — with the latest events below.
+//! it — a contact, a note, a move to another status (the risky moves confirmed first), a
+//! payment, changed details, a pause of its aging — then the promises to pay, the
+//! contacts and the latest events.
 
 use super::{
     contacts::{ContactForm, RecentContacts},
     details::{DetailsForm, PauseForm},
     payments::PaymentForm,
+    promises::PromisesPanel,
     timeline::Timeline,
 };
 use crate::{
@@ -33,6 +35,7 @@ pub(super) fn Overview(detail: AccountDetail, reload: Callback<()>) -> impl Into
     let pauser = session.can(Operation::PauseAging);
     let ssn = a.debtor.ssn_last4.clone().map(|s| if s.starts_with('*') { s } else { format!("***-**-{s}") });
     let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
+    let agency_zone = session.user.with_untracked(|u| u.as_ref()?.agency.as_ref().map(|a| a.time_zone.clone()));
     // The overview's own version: its recent events follow this page's actions.
     let version = RwSignal::new(0u32);
     let reload = Callback::new(move |()| {
@@ -69,6 +72,8 @@ pub(super) fn Overview(detail: AccountDetail, reload: Callback<()>) -> impl Into
                     <dd>{opt(&a.debtor.date_of_birth.map(|d| d.to_string()))}</dd>
                     <dt>"SSN"</dt>
                     <dd data-testid="ssn">{opt(&ssn)}</dd>
+                    <dt>"Time zone"</dt>
+                    <dd data-testid="time-zone">{zone_label(a.debtor.time_zone.as_deref(), agency_zone.as_deref())}</dd>
                 </dl>
             </section>
         </div>
@@ -83,6 +88,7 @@ pub(super) fn Overview(detail: AccountDetail, reload: Callback<()>) -> impl Into
             {editor.then(|| view! { <DetailsForm account=a.clone() reload=reload /> })}
             {pauser.then(|| view! { <PauseForm account_id=a.id reload=reload /> })}
         </div>
+        <PromisesPanel account=a.clone() version=version />
         <RecentContacts id=a.id version=version />
         <Timeline id=a.id version=version limit=RECENT_EVENTS />
     }
@@ -123,6 +129,16 @@ fn NoteForm(id: Uuid, reload: Callback<()>) -> impl IntoView {
                 "Add note"
             </button>
         </form>
+    }
+}
+
+/// The debtor's time zone (the calling hours are theirs): their own or their
+/// address's, else the agency's (named when known).
+pub fn zone_label(debtor: Option<&str>, agency: Option<&str>) -> String {
+    match (debtor, agency) {
+        (Some(zone), _) => zone.to_string(),
+        (None, Some(agency)) => format!("Agency's ({agency})"),
+        (None, None) => "The agency's".into(),
     }
 }
 
@@ -184,5 +200,17 @@ fn TransitionForm(id: Uuid, allowed: Vec<AccountStatus>, reload: Callback<()>) -
                 "Change status"
             </button>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_debtors_zone_else_the_agencys() {
+        assert_eq!(zone_label(Some("America/Chicago"), Some("America/New_York")), "America/Chicago");
+        assert_eq!(zone_label(None, Some("America/New_York")), "Agency's (America/New_York)");
+        assert_eq!(zone_label(None, None), "The agency's");
     }
 }

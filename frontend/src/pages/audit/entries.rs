@@ -16,7 +16,9 @@ pub fn entity_link(e: &AuditEntry) -> Option<(String, &'static str)> {
         "payment" | "fee" => account().map(|a| (format!("/accounts/{a}?tab=payments"), "Open its account")),
         "plan" => account().map(|a| (format!("/accounts/{a}?tab=plan"), "Open its account")),
         "account_event" => account().map(|a| (format!("/accounts/{a}?tab=timeline"), "Open its account")),
-        "contact_attempt" | "contact_block" | "promise" => account().map(|a| (format!("/accounts/{a}"), "Open its account")),
+        "contact_attempt" | "contact_block" | "promise" => {
+            account().map(|a| (format!("/accounts/{a}"), "Open its account"))
+        }
         "import" | "import_mapping" | "sftp_source" => Some(("/imports".into(), "Open imports")),
         "job_run" => {
             let job = e.after.as_ref().and_then(|a| a.get("job")?.as_str().map(String::from));

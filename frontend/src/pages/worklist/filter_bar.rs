@@ -1,5 +1,6 @@
 //! The worklist's search (debounced, then into the URL) and filters: statuses (any
-//! number of them), priority, bucket, balance range, collector, page size. At phone
+//! number of them), priority, bucket, balance range, collector, only the debtors who may
+//! be called now; the sort (callable first, among others) and the page size. At phone
 //! width the filters wait behind a button that counts those in use.
 
 use super::{
@@ -10,6 +11,16 @@ use crate::format;
 use debtflow_domain::{AccountStatus, Bucket};
 use leptos::prelude::*;
 use std::time::Duration;
+
+/// The sorts offered, by the API's name: each in its default order (the columns'
+/// headers flip it).
+const SORTS: [(&str, &str); 5] = [
+    ("created", "Newest first"),
+    ("contactable", "Callable first"),
+    ("priority", "Priority"),
+    ("balance", "Balance"),
+    ("days_past_due", "Days past due"),
+];
 
 /// `statuses` (comma-separated) with `status` added or removed.
 pub fn toggled(statuses: &str, status: AccountStatus, on: bool) -> String {
@@ -182,6 +193,34 @@ pub(super) fn FilterBar(list: Worklist) -> impl IntoView {
                         </select>
                     </label>
                 </Show>
+                <div class="multi">
+                    <span class="caption">"Calls"</span>
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            name="contactable_now"
+                            data-testid="callable-now"
+                            prop:checked=move || filters.with(|f| !f.contactable_now.is_empty())
+                            on:change=move |ev| {
+                                let mut f = filters.get_untracked();
+                                f.contactable_now = if event_target_checked(&ev) { "true".into() } else { String::new() };
+                                go.run((f.first_page(), false));
+                            }
+                        />
+                        "Callable now"
+                    </label>
+                </div>
+                <label>
+                    "Sort by"
+                    <select
+                        name="sort"
+                        data-testid="sort"
+                        prop:value=move || filters.with(|f| f.effective_sort().0.to_string())
+                        on:change=move |ev| go.run((filters.get_untracked().sorted_as(&event_target_value(&ev)), false))
+                    >
+                        {SORTS.map(|(value, text)| view! { <option value=value>{text}</option> })}
+                    </select>
+                </label>
                 <label>
                     "Rows"
                     <select

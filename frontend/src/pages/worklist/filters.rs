@@ -18,6 +18,9 @@ pub struct Filters {
     pub collector: String,
     /// The accounts one import placed (its id).
     pub import: String,
+    /// `true`: only the accounts whose debtor may be called now (the API's
+    /// `contactable_now`); empty otherwise.
+    pub contactable_now: String,
     pub q: String,
     pub sort: String,
     pub order: String,
@@ -40,8 +43,9 @@ impl Filters {
             bucket: v("bucket"),
             collector: v("collector"),
             import: v("import"),
+            contactable_now: if v("contactable_now") == "true" { "true".into() } else { String::new() },
             q: v("q"),
-            sort: if ["created", "balance", "priority", "days_past_due"].contains(&sort.as_str()) {
+            sort: if ["created", "balance", "priority", "days_past_due", "contactable"].contains(&sort.as_str()) {
                 sort
             } else {
                 String::new()
@@ -58,7 +62,7 @@ impl Filters {
         }
     }
 
-    fn pairs(&self) -> [(&'static str, &str); 11] {
+    fn pairs(&self) -> [(&'static str, &str); 12] {
         [
             ("status", &self.status),
             ("priority", &self.priority),
@@ -67,6 +71,7 @@ impl Filters {
             ("bucket", &self.bucket),
             ("collector", &self.collector),
             ("import", &self.import),
+            ("contactable_now", &self.contactable_now),
             ("q", &self.q),
             ("sort", &self.sort),
             ("order", &self.order),
@@ -90,10 +95,18 @@ impl Filters {
     /// How many filters narrow the list, besides the search (said on the button that
     /// shows them at phone width).
     pub fn narrowing(&self) -> usize {
-        [&self.status, &self.priority, &self.balance_min, &self.balance_max, &self.bucket, &self.collector]
-            .into_iter()
-            .filter(|v| !v.is_empty())
-            .count()
+        [
+            &self.status,
+            &self.priority,
+            &self.balance_min,
+            &self.balance_max,
+            &self.bucket,
+            &self.collector,
+            &self.contactable_now,
+        ]
+        .into_iter()
+        .filter(|v| !v.is_empty())
+        .count()
     }
 
     /// The page size in effect.
@@ -119,11 +132,22 @@ impl Filters {
             .join("&")
     }
 
-    /// The sort in effect (the API's default: newest first).
+    /// The sort in effect (the API's default: newest first) and its order (the API's
+    /// default: descending, but ascending — callable first — for `contactable`).
     pub fn effective_sort(&self) -> (&str, &str) {
         let sort = if self.sort.is_empty() { "created" } else { &self.sort };
-        let order = if self.order.is_empty() { "desc" } else { &self.order };
+        let order = match self.order.as_str() {
+            "" if sort == "contactable" => "asc",
+            "" => "desc",
+            order => order,
+        };
         (sort, order)
+    }
+
+    /// Sorted by `sort` (`created`: the default) in its default order, from the first page.
+    pub fn sorted_as(&self, sort: &str) -> Self {
+        let sort = if sort == "created" { String::new() } else { sort.to_string() };
+        Filters { sort, order: String::new(), cursor: String::new(), ..self.clone() }
     }
 
     /// Sorting by `column`: a second click flips the order; back to the first page.
@@ -192,6 +216,30 @@ mod tests {
         assert_eq!(f.to_query(), "");
         assert_eq!(f.api_query(), "limit=25");
         assert_eq!(f.effective_sort(), ("created", "desc"));
+    }
+
+    #[test]
+    fn callable_now_is_a_filter_kept_in_the_url_and_counted() {
+        let f = Filters::from_lookup(lookup(&[("contactable_now", "true"), ("sort", "contactable")]));
+        assert_eq!(f.to_query(), "contactable_now=true&sort=contactable");
+        assert_eq!(f.api_query(), "contactable_now=true&sort=contactable&limit=25");
+        assert_eq!(f.count_query(), "contactable_now=true", "the count does not sort");
+        assert_eq!(f.narrowing(), 1);
+        // Callable first: the API's default order for that sort is ascending.
+        assert_eq!(f.effective_sort(), ("contactable", "asc"));
+        assert_eq!(f.sorted_by("contactable").effective_sort(), ("contactable", "desc"));
+        for off in ["false", "1", ""] {
+            assert_eq!(Filters::from_lookup(lookup(&[("contactable_now", off)])).to_query(), "", "{off}");
+        }
+    }
+
+    #[test]
+    fn a_sort_chosen_by_name_takes_its_default_order_from_the_first_page() {
+        let f = Filters { sort: "balance".into(), order: "asc".into(), cursor: "c".into(), ..Default::default() };
+        let callable = f.sorted_as("contactable");
+        assert_eq!(callable.to_query(), "sort=contactable");
+        assert_eq!(callable.sorted_as("created").to_query(), "");
+        assert_eq!(callable.sorted_as("created").effective_sort(), ("created", "desc"));
     }
 
     #[test]

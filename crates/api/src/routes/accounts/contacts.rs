@@ -13,7 +13,7 @@ use crate::{
     problem::{responses, ApiError},
     services::{
         accounts::contacts::{self as service, RecordContact},
-        ServiceError,
+        Refusal, ServiceError,
     },
     store::contacts::{BlockRow, ContactRow},
 };
@@ -114,12 +114,30 @@ pub async fn create(
         }
         Err(ServiceError::Refused(refusal)) => {
             tx.rollback().await?;
-            let mut tx = db::begin(&db, user.scope()).await?;
-            service::record_blocked(&mut tx, &actor, *id, channel, direction, &refusal).await?;
-            tx.commit().await?;
-            Err(ServiceError::Refused(refusal).into())
+            Err(refused(&db, &user, *id, (channel, direction), refusal).await)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The error of an attempt a guardrail refused, once the refusal is audited in a
+/// transaction of its own (the attempt's rolled back).
+pub(super) async fn refused(
+    db: &PgPool,
+    user: &AuthUser,
+    account_id: Uuid,
+    (channel, direction): (Channel, Direction),
+    refusal: Refusal,
+) -> ApiError {
+    let audited = async {
+        let mut tx = db::begin(db, user.scope()).await?;
+        service::record_blocked(&mut tx, &Actor::from(user), account_id, channel, direction, &refusal).await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(())
+    };
+    match audited.await {
+        Ok(()) => ServiceError::Refused(refusal).into(),
+        Err(e) => e,
     }
 }
 

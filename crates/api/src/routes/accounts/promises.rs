@@ -169,7 +169,8 @@ pub async fn cancel(
     user.require(Operation::WorkAccount)?;
     let (id, promise_id) = path.into_inner();
     let mut tx = db::begin(&db, user.scope()).await?;
-    let row = service::cancel(&mut tx, &Actor::from(&user), id, promise_id, &body.into_inner().reason, clock.now()).await?;
+    let row =
+        service::cancel(&mut tx, &Actor::from(&user), id, promise_id, &body.into_inner().reason, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(Promise::from(row)))
 }

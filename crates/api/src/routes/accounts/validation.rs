@@ -8,10 +8,7 @@ use crate::{
     db,
     letters::validation_notice::{self as letters, ValidationNotice as Letter},
     problem::{responses, ApiError},
-    services::{
-        accounts::{contacts, validation as service},
-        ServiceError,
-    },
+    services::{accounts::validation as service, ServiceError},
     store::validation_notices::NoticeRow,
 };
 use actix_web::{get, http::header, post, web, HttpResponse};
@@ -78,10 +75,7 @@ pub async fn send(
         }
         Err(ServiceError::Refused(refusal)) => {
             tx.rollback().await?;
-            let mut tx = db::begin(&db, user.scope()).await?;
-            contacts::record_blocked(&mut tx, &actor, *id, Channel::Letter, Direction::Outbound, &refusal).await?;
-            tx.commit().await?;
-            Err(ServiceError::Refused(refusal).into())
+            Err(super::contacts::refused(&db, &user, *id, (Channel::Letter, Direction::Outbound), refusal).await)
         }
         Err(e) => Err(e.into()),
     }

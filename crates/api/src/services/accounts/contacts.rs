@@ -150,7 +150,9 @@ async fn refresh_next_call(
         let currency = Currency::parse(&currency).map_err(ServiceError::invariant)?;
         let rules = settings.guards_contacts(currency).then_some(contact::REGULATION_F);
         let history = match rules {
-            Some(_) => store::contacts::history(tx, agency_id, account_id, now - Duration::days(LOOK_BACK_DAYS)).await?,
+            Some(_) => {
+                store::contacts::history(tx, agency_id, account_id, now - Duration::days(LOOK_BACK_DAYS)).await?
+            }
             None => Vec::new(),
         };
         let next = contact::next_call(&history, &blocks, rules);

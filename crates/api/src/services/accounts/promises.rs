@@ -81,7 +81,8 @@ pub async fn make(
         made_at: now,
     };
     let rows = store::promises::insert_series(tx, &series).await?;
-    let shown: Vec<_> = rows.iter().map(|p| json!({ "promise_id": p.id, "amount": p.amount, "due_on": p.due_on })).collect();
+    let shown: Vec<_> =
+        rows.iter().map(|p| json!({ "promise_id": p.id, "amount": p.amount, "due_on": p.due_on })).collect();
     timeline(tx, actor, agency_id, account.id, "promise", note, json!({ "step": "made", "promises": shown })).await?;
     for row in &rows {
         let change = Change::created(
@@ -190,7 +191,8 @@ pub async fn evaluate(
             continue;
         }
         let step = if status == PromiseStatus::Kept { "kept" } else { "broken" };
-        let data = json!({ "step": step, "promise_id": id, "amount": p.amount, "due_on": p.due_on, "kept_on": kept_on });
+        let data =
+            json!({ "step": step, "promise_id": id, "amount": p.amount, "due_on": p.due_on, "kept_on": kept_on });
         timeline(tx, actor, agency_id, account_id, "promise", None, data).await?;
         let change = Change::updated(
             "promise.evaluate",
@@ -214,7 +216,8 @@ pub async fn evaluate(
             Some(collector) => vec![collector],
             None => store::users::active_with_roles(tx, agency_id, &[Role::Manager]).await?,
         };
-        let body = format!("{} promised by {} was not paid ({}).", p.amount.normalize(), p.due_on, account.external_ref);
+        let body =
+            format!("{} promised by {} was not paid ({}).", p.amount.normalize(), p.due_on, account.external_ref);
         for recipient in recipients {
             let key = format!("promise:{id}:broken:{recipient}");
             let notification = NewNotification {

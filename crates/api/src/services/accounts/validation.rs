@@ -54,8 +54,13 @@ pub async fn send(
     let today = store::agencies::today(tx, agency_id, now).await?;
     let period_ends_on = validation::period_end(today);
     let fees = store::validation_notices::fees_charged(tx, agency_id, account.id).await?;
-    let itemization =
-        Itemization::new(account.delinquency_date, account.original_balance, Decimal::ZERO, fees, account.current_balance);
+    let itemization = Itemization::new(
+        account.delinquency_date,
+        account.original_balance,
+        Decimal::ZERO,
+        fees,
+        account.current_balance,
+    );
     let letter = RecordContact {
         account_id: account.id,
         channel: Channel::Letter,
