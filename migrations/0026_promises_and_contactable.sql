@@ -91,3 +91,17 @@ WHERE a.agency_id = w.agency_id AND a.id = w.account_id AND w.until IS NOT NULL 
 -- The zone the debtor's address gives (debtflow_domain::us_zone), written with the
 -- address; the debtor's own `time_zone` wins over it, the agency's is the last resort.
 ALTER TABLE debtors ADD COLUMN address_time_zone text;
+
+-- Every zone an agency's debtors are in, besides the agency's own (written with each
+-- debtor zone, never pruned): when none is inside calling hours, the contactable
+-- worklist is empty without walking the accounts.
+CREATE TABLE debtor_zones (
+    agency_id uuid NOT NULL REFERENCES agencies (id),
+    zone      text NOT NULL,
+    PRIMARY KEY (agency_id, zone)
+);
+GRANT SELECT, INSERT ON debtor_zones TO debtflow_app;
+ALTER TABLE debtor_zones ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON debtor_zones USING (agency_id = (SELECT app_agency()) OR (SELECT app_platform()));
+INSERT INTO debtor_zones (agency_id, zone)
+SELECT DISTINCT agency_id, time_zone FROM debtors WHERE time_zone IS NOT NULL;

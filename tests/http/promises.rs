@@ -170,6 +170,13 @@ async fn a_series_is_checked_item_by_item_and_a_pending_promise_can_be_cancelled
     assert!(changed.is_err(), "a decided promise is immutable in the database too");
 }
 
+/// How many accounts called TZ-1 the contactable worklist holds.
+async fn callable(app: &TestApp, token: &str) -> usize {
+    let page: serde_json::Value =
+        app.get_as(token, "/api/v1/accounts?q=TZ-1&contactable_now=true").await.json().await.unwrap();
+    page["items"].as_array().unwrap().len()
+}
+
 #[tokio::test]
 async fn the_debtors_calling_hours_follow_their_address_unless_a_zone_is_set() {
     // 07:30 in Chicago, 08:30 in New York (the agency's zone).
@@ -187,10 +194,14 @@ async fn the_debtors_calling_hours_follow_their_address_unless_a_zone_is_set() {
     assert_eq!(account["debtor"]["time_zone"], "America/Chicago");
     let early = assert_problem(app.send(Method::POST, &contacts, &sarah, Some(&call)).await, 409).await;
     assert_eq!(early["allowed_at"], "2026-12-01T14:00:00Z", "08:00 in Chicago");
+    assert_eq!(callable(&app, &sarah).await, 0, "not callable before 08:00 in Chicago");
+    let zones: Vec<String> = sqlx::query_scalar("SELECT zone FROM debtor_zones").fetch_all(&app.db).await.unwrap();
+    assert_eq!(zones, ["America/Chicago"], "the agency's debtors' zones are known");
 
     let set = json!({"time_zone": "America/New_York"});
     let account = ok(app.send(Method::PATCH, &path, &manager, Some(&set)).await, 200, "zone").await;
     assert_eq!(account["debtor"]["time_zone"], "America/New_York");
+    assert_eq!(callable(&app, &sarah).await, 1, "08:30 in New York");
     assert_eq!(app.send(Method::POST, &contacts, &sarah, Some(&call)).await.status(), 201, "their own zone wins");
     let moved_again = json!({"address": "1 Ocean Ave, Honolulu, HI 96815"});
     let account = ok(app.send(Method::PATCH, &path, &manager, Some(&moved_again)).await, 200, "address").await;

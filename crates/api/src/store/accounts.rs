@@ -115,6 +115,7 @@ pub async fn insert(tx: &mut PgConnection, new: &NewAccount<'_>) -> Result<Optio
     .bind(address_zone(d.address))
     .execute(&mut *tx)
     .await?;
+    note_zones(tx, new.agency_id, &[address_zone(d.address)]).await?;
     sqlx::query_scalar(
         "INSERT INTO accounts (agency_id, id, debtor_id, external_ref, creditor, original_creditor,
                                original_balance, current_balance, currency, priority, delinquency_date, due_date)
@@ -214,6 +215,45 @@ pub struct AccountChanges<'a> {
     pub time_zone: Option<&'a str>,
 }
 
+/// Notes the zones of the agency's debtors just written (`debtor_zones`).
+pub async fn note_zones(tx: &mut PgConnection, agency_id: Uuid, zones: &[Option<&str>]) -> Result<(), sqlx::Error> {
+    let zones: Vec<&str> = zones.iter().flatten().copied().collect();
+    if zones.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO debtor_zones (agency_id, zone) SELECT DISTINCT $1, z FROM unnest($2::text[]) z
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(agency_id)
+    .bind(zones)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Whether the local time at `now` is in `[earliest, latest)` in the agency's zone or in
+/// any zone its debtors are in: if not, no account of the agency is callable.
+pub async fn some_zone_in_hours(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    now: DateTime<Utc>,
+    (earliest, latest): (NaiveTime, NaiveTime),
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (
+             SELECT FROM (SELECT time_zone AS zone FROM agencies WHERE id = $1
+                          UNION SELECT zone FROM debtor_zones WHERE agency_id = $1) z
+             WHERE ($2::timestamptz AT TIME ZONE z.zone)::time >= $3 AND ($2::timestamptz AT TIME ZONE z.zone)::time < $4)",
+    )
+    .bind(agency_id)
+    .bind(now)
+    .bind(earliest)
+    .bind(latest)
+    .fetch_one(tx)
+    .await
+}
+
 /// The time zone a debtor's address gives (`debtflow_domain::us_zone`), stored with
 /// every write of the address.
 pub fn address_zone(address: Option<&str>) -> Option<&'static str> {
@@ -251,9 +291,9 @@ pub async fn update(
     .bind(c.address)
     .bind(c.time_zone)
     .bind(address_zone(c.address))
-    .execute(tx)
-    .await
-    .map(drop)
+    .execute(&mut *tx)
+    .await?;
+    note_zones(tx, agency_id, &[c.time_zone, address_zone(c.address)]).await
 }
 
 /// Gives the account to `collector` and sets its status.
@@ -390,6 +430,9 @@ pub struct Contactable {
     pub now: DateTime<Utc>,
     /// `[earliest, latest)` local time, where the agency keeps to calling hours.
     pub hours: Option<(NaiveTime, NaiveTime)>,
+    /// `false` when no zone of the agency's is inside the hours ([`some_zone_in_hours`]):
+    /// nothing is callable, and the accounts are not walked to find that out.
+    pub some_zone_in_hours: bool,
 }
 
 /// A page of the worklist, ordered by `sort` then id.
@@ -486,15 +529,19 @@ async fn push_filters(
         q.push(" AND f.remind_at <= ").push_bind(now).push(")");
     }
     if let Some(c) = w.contactable {
+        if !c.some_zone_in_hours {
+            q.push(" AND false");
+        }
         q.push(" AND a.status = ANY(").push_bind(AccountStatus::COLLECTING.to_vec()).push(")");
         q.push(" AND a.next_call_at <= ").push_bind(c.now);
         if let Some((earliest, latest)) = c.hours {
-            q.push(" AND (SELECT (").push_bind(c.now);
-            q.push("::timestamptz AT TIME ZONE coalesce(cd.time_zone, cd.address_time_zone, cg.time_zone))::time");
-            q.push(" FROM debtors cd JOIN agencies cg ON cg.id = cd.agency_id");
-            q.push(" WHERE cd.agency_id = a.agency_id AND cd.id = a.debtor_id) BETWEEN ").push_bind(earliest);
-            // `latest` is exclusive: 21:00 is out, 20:59:59.999999 in.
-            q.push(" AND ").push_bind(latest).push("::time - interval '1 microsecond'");
+            q.push(" AND EXISTS (SELECT FROM debtors cd JOIN agencies cg ON cg.id = cd.agency_id,");
+            q.push(" LATERAL (SELECT (").push_bind(c.now);
+            q.push(
+                "::timestamptz AT TIME ZONE coalesce(cd.time_zone, cd.address_time_zone, cg.time_zone))::time AS t) l",
+            );
+            q.push(" WHERE cd.agency_id = a.agency_id AND cd.id = a.debtor_id");
+            q.push(" AND l.t >= ").push_bind(earliest).push(" AND l.t < ").push_bind(latest).push(")");
         }
     }
     if let Some(search) = &w.search {

@@ -4,7 +4,10 @@
 //! than by joining the batch: a bulk load outgrows the table's statistics, and a join
 //! planned on stale ones can scan the table once per row.
 
-use super::{accounts::address_zone, ledger::Postings};
+use super::{
+    accounts::{address_zone, note_zones},
+    ledger::Postings,
+};
 use chrono::NaiveDate;
 use debtflow_domain::ledger::Entry;
 use rust_decimal::Decimal;
@@ -77,7 +80,8 @@ pub async fn insert(
 ) -> Result<Vec<Uuid>, sqlx::Error> {
     let col = |f: fn(&New) -> Option<&str>| rows.iter().map(f).collect::<Vec<_>>();
     let postings = Postings::of(rows.iter().map(|r| (r.account_id, &r.opening)));
-    sqlx::query_scalar(
+    let zones: Vec<Option<&str>> = rows.iter().map(|r| address_zone(r.fields.address.as_deref())).collect();
+    let placed = sqlx::query_scalar(
         "WITH input AS (
              SELECT * FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::numeric[],
                                   $10::smallint[], $11::date[], $12::date[], $13::text[], $14::text[], $15::text[],
@@ -141,9 +145,11 @@ pub async fn insert(
     .bind(&postings.line_account)
     .bind(&postings.debit)
     .bind(&postings.credit)
-    .bind(rows.iter().map(|r| address_zone(r.fields.address.as_deref())).collect::<Vec<_>>())
-    .fetch_all(tx)
-    .await
+    .bind(&zones)
+    .fetch_all(&mut *tx)
+    .await?;
+    note_zones(tx, agency_id, &zones).await?;
+    Ok(placed)
 }
 
 /// New values for existing accounts and their debtors.
@@ -159,6 +165,7 @@ pub async fn update(tx: &mut PgConnection, agency_id: Uuid, rows: &[Update]) -> 
         return Ok(());
     }
     let col = |f: fn(&Update) -> Option<&str>| rows.iter().map(f).collect::<Vec<_>>();
+    let zones: Vec<Option<&str>> = rows.iter().map(|r| address_zone(r.fields.address.as_deref())).collect();
     sqlx::query(
         "UPDATE accounts SET creditor = ($3::text[])[array_position($2, id)],
                              original_creditor = ($4::text[])[array_position($2, id)],
@@ -192,8 +199,8 @@ pub async fn update(tx: &mut PgConnection, agency_id: Uuid, rows: &[Update]) -> 
     .bind(col(|r| r.fields.address.as_deref()))
     .bind(rows.iter().map(|r| r.fields.date_of_birth).collect::<Vec<_>>())
     .bind(rows.iter().map(|r| r.fields.ssn_last4_enc.clone()).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| address_zone(r.fields.address.as_deref())).collect::<Vec<_>>())
-    .execute(tx)
-    .await
-    .map(drop)
+    .bind(&zones)
+    .execute(&mut *tx)
+    .await?;
+    note_zones(tx, agency_id, &zones).await
 }

@@ -242,9 +242,13 @@ impl Filters {
             Some(agency) => {
                 let (settings, currency) = store::agencies::contact_settings(tx, agency).await?;
                 let hours = settings.guards_contacts(currency).then_some(REGULATION_F.hours());
-                Some(Contactable { now, hours })
+                let some_zone_in_hours = match hours {
+                    Some(hours) => store::accounts::some_zone_in_hours(tx, agency, now, hours).await?,
+                    None => true,
+                };
+                Some(Contactable { now, hours, some_zone_in_hours })
             }
-            None => Some(Contactable { now, hours: Some(REGULATION_F.hours()) }),
+            None => Some(Contactable { now, hours: Some(REGULATION_F.hours()), some_zone_in_hours: true }),
         };
         Ok(Worklist {
             reach: user.reach(),

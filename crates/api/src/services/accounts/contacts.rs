@@ -220,7 +220,6 @@ pub async fn set_block(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<BlockRow, ServiceError> {
-    person(actor)?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(ServiceError::invalid("reason", "must not be blank"));
