@@ -285,6 +285,45 @@ pub async fn cancel_promise(id: Uuid, promise_id: Uuid, reason: &str) -> ApiResu
     post(&format!("/accounts/{id}/promises/{promise_id}/cancel"), &json!({ "reason": reason }), None).await
 }
 
+/// The blocks on the account's debtor: those in force first, then the cleared ones.
+pub async fn contact_blocks(id: Uuid) -> ApiResult<Vec<ContactBlock>> {
+    get(&format!("/accounts/{id}/contact-blocks")).await
+}
+
+/// `POST /accounts/{id}/contact-blocks`: `flag`, `channel` (null: every channel) and
+/// `reason`; answered with the block, in force.
+pub async fn set_contact_block(id: Uuid, body: &Value) -> ApiResult<ContactBlock> {
+    post(&format!("/accounts/{id}/contact-blocks"), body, None).await
+}
+
+/// Clears a block in force: the channel opens again.
+pub async fn clear_contact_block(id: Uuid, block_id: Uuid) -> ApiResult<ContactBlock> {
+    let path = format!("/accounts/{id}/contact-blocks/{block_id}/clear");
+    send(Method::POST, &path, None, None).await?.json().await.map_err(Problem::decode)
+}
+
+/// The account's validation notice as sent (`None`: not sent yet).
+pub async fn validation_notice(id: Uuid) -> ApiResult<Option<ValidationNotice>> {
+    match send(Method::GET, &format!("/accounts/{id}/validation-notice"), None, None).await {
+        Ok(resp) => resp.json().await.map(Some).map_err(Problem::decode),
+        Err(p) if p.status == 404 => Ok(None),
+        Err(p) => Err(p),
+    }
+}
+
+/// Sends the validation notice today; refused 409 when it was sent already
+/// (`validation-notice-sent`) or a block stops letters (`contact-flag`).
+pub async fn send_validation_notice(id: Uuid) -> ApiResult<ValidationNotice> {
+    let path = format!("/accounts/{id}/validation-notice");
+    send(Method::POST, &path, None, None).await?.json().await.map_err(Problem::decode)
+}
+
+/// The validation notice letter as sent: the PDF's bytes.
+pub async fn validation_letter(id: Uuid) -> ApiResult<Vec<u8>> {
+    let path = format!("/accounts/{id}/validation-notice/letter");
+    send(Method::GET, &path, None, None).await?.binary().await.map_err(Problem::decode)
+}
+
 pub async fn add_note(id: Uuid, body: &str) -> ApiResult<TimelineEvent> {
     post(&format!("/accounts/{}/notes", id), &json!({ "body": body }), None).await
 }

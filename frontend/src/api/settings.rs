@@ -1,12 +1,14 @@
 //! The settings screen's calls: the agency (its profile, and its settings as the
 //! domain's own `AgencySettings`), the job kill switches with who changed each last,
-//! and the agency's SFTP import source (which never carries a secret).
+//! the agency's SFTP import source (which never carries a secret), and the wording of
+//! the reminders debtors get.
 
 use super::{get, patch, put, send, ApiResult, Problem};
+use debtflow_domain::reminder::ReminderKind;
 pub use debtflow_wire::{
     agencies::Agency,
     imports::SftpSource,
-    settings::{JobSwitches, SwitchChange},
+    settings::{JobSwitches, ReminderTemplate, SwitchChange},
 };
 use gloo_net::http::Method;
 use serde_json::{json, Value};
@@ -41,4 +43,20 @@ pub async fn sftp() -> ApiResult<Option<SftpSource>> {
 
 pub async fn put_sftp(body: &Value) -> ApiResult<SftpSource> {
     put("/imports/sftp", body).await
+}
+
+/// The agency's reminder templates, one per kind (its own wording or the default).
+pub async fn reminder_templates() -> ApiResult<Vec<ReminderTemplate>> {
+    get("/reminder-templates").await
+}
+
+/// Sets the agency's wording of `kind`; answered with every template.
+pub async fn put_reminder_template(kind: ReminderKind, subject: &str, body: &str) -> ApiResult<Vec<ReminderTemplate>> {
+    put(&format!("/reminder-templates/{kind}"), &json!({ "subject": subject, "body": body })).await
+}
+
+/// Back to the default wording of `kind`; answered with every template.
+pub async fn reset_reminder_template(kind: ReminderKind) -> ApiResult<Vec<ReminderTemplate>> {
+    let path = format!("/reminder-templates/{kind}");
+    send(Method::DELETE, &path, None, None).await?.json().await.map_err(Problem::decode)
 }

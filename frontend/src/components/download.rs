@@ -1,6 +1,6 @@
-//! Saving text the API answered as a file of the user's: a Blob link clicked, as a
-//! download the browser names after `name`. The API's downloads need the bearer token,
-//! which a plain link cannot send. And the "Export CSV" of the lists the API exports.
+//! Saving text or bytes the API answered as a file of the user's: a Blob link clicked,
+//! as a download the browser names after `name`. The API's downloads need the bearer
+//! token, which a plain link cannot send. And the "Export CSV" of the lists the API exports.
 
 use super::FormError;
 use crate::api::{self, Problem};
@@ -55,10 +55,21 @@ pub fn csv_name(stem: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> S
 
 /// Hands `text` to the browser as a CSV download named `name`.
 pub fn save_csv(text: &str, name: &str) -> Result<(), Problem> {
+    save(&wasm_bindgen::JsValue::from_str(text), "text/csv;charset=utf-8", name)
+}
+
+/// Hands `bytes` (a PDF the API answered: `application/pdf`) to the browser as a
+/// download named `name`.
+pub fn save_bytes(bytes: &[u8], mime: &str, name: &str) -> Result<(), Problem> {
+    save(&js_sys::Uint8Array::from(bytes), mime, name)
+}
+
+/// A Blob of `part` (a string or bytes) of type `mime`, saved through a clicked link.
+fn save(part: &wasm_bindgen::JsValue, mime: &str, name: &str) -> Result<(), Problem> {
     let fail = |e: wasm_bindgen::JsValue| Problem::decode(format!("the file could not be saved: {e:?}"));
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let parts = js_sys::Array::of1(part);
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
     let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| Problem::decode("no document"))?;

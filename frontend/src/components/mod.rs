@@ -1,13 +1,13 @@
 //! Small views shared by the pages: the page heading, states (loading, error, empty,
 //! not found) and [`Loaded`], which draws the first three around what a page read
 //! ([`Fetch`]), badges, field errors and the pager of lists paged by cursor; and
-//! downloads ([`save_csv`], [`ExportCsv`]).
+//! downloads ([`save_csv`], [`save_bytes`], [`ExportCsv`]).
 
 mod download;
 mod fetch;
 mod loaded;
 
-pub use download::{csv_name, save_csv, ExportCsv};
+pub use download::{csv_name, save_bytes, save_csv, ExportCsv};
 pub use fetch::Fetch;
 pub use loaded::Loaded;
 

@@ -4,10 +4,12 @@
 //! timeline, and the ledger for those who read the books. The tab is in the URL
 //! (`?tab=plan`), so a link or a reload opens it again.
 
+mod blocks;
 mod contacts;
 mod details;
 mod fees;
 mod ledger;
+mod notice;
 mod payments;
 mod plan;
 mod promises;

@@ -1,11 +1,14 @@
-//! The overview tab: the account's and the debtor's details, and the day's work on
-//! it — a contact, a note, a move to another status (the risky moves confirmed first), a
-//! payment, changed details, a pause of its aging — then the promises to pay, the
-//! contacts and the latest events.
+//! The overview tab: the account's and the debtor's details, what stops contact with
+//! the debtor and the validation notice, the day's work on it — a contact, a note, a
+//! move to another status (the risky moves confirmed first), a payment, changed
+//! details, a pause of its aging — then the promises to pay, the contacts and the
+//! latest events.
 
 use super::{
+    blocks::ContactBlocks,
     contacts::{ContactForm, RecentContacts},
     details::{DetailsForm, PauseForm},
+    notice::NoticePanel,
     payments::PaymentForm,
     promises::PromisesPanel,
     timeline::Timeline,
@@ -76,6 +79,10 @@ pub(super) fn Overview(detail: AccountDetail, reload: Callback<()>) -> impl Into
                     <dd data-testid="time-zone">{zone_label(a.debtor.time_zone.as_deref(), agency_zone.as_deref())}</dd>
                 </dl>
             </section>
+        </div>
+        <div class="grid">
+            <ContactBlocks account_id=a.id />
+            <NoticePanel account=a.clone() version=version />
         </div>
         <div class="grid">
             {editor.then(|| view! { <ContactForm account=a.clone() reload=reload /> })}

@@ -21,11 +21,13 @@ pub struct Input<'a> {
     /// is `true`).
     pub kind: &'a str,
     pub editable: bool,
+    /// A textarea's rows.
+    pub rows: u8,
 }
 
 impl<'a> Input<'a> {
     pub fn new(id: &'a str, key: &'a str, label: &'a str, value: &'a str) -> Self {
-        Input { id, key, label, value, help: "", kind: "text", editable: true }
+        Input { id, key, label, value, help: "", kind: "text", editable: true, rows: 3 }
     }
 
     pub fn kind(self, kind: &'a str) -> Self {
@@ -38,6 +40,10 @@ impl<'a> Input<'a> {
 
     pub fn editable(self, editable: bool) -> Self {
         Input { editable, ..self }
+    }
+
+    pub fn rows(self, rows: u8) -> Self {
+        Input { rows, ..self }
     }
 }
 
@@ -58,7 +64,8 @@ pub fn field(f: Input) -> String {
     let described = format!(r#"aria-describedby="{id}-help {id}-error""#);
     let control = match f.kind {
         "textarea" => format!(
-            r#"<textarea id="{id}" name="{key}" rows="3" autocomplete="off" spellcheck="false" {described}{readonly}>{}</textarea>"#,
+            r#"<textarea id="{id}" name="{key}" rows="{}" autocomplete="off" spellcheck="false" {described}{readonly}>{}</textarea>"#,
+            f.rows,
             esc(f.value)
         ),
         "checkbox" => {

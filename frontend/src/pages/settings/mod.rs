@@ -1,11 +1,12 @@
 //! The settings screen (`/settings`, for who may read settings): the agency's profile
 //! (name, licence, time zone; the currency shown, fixed), its rules (plan defaults, the
 //! payment approval window, the allocation order, the days the daily jobs count), the
-//! job kill switches with who changed each last and when, and the SFTP import source
-//! when there is one. Each section is editable only by who the role table lets change
-//! it (the agency by `UpdateAgency`, the switches and the SFTP source by
-//! `ManageSettings`); the others read it. Each form sends only what changed, shows the
-//! API's field errors beside their fields, and says when it is saved.
+//! wording of the reminders debtors get, the job kill switches with who changed each
+//! last and when, and the SFTP import source when there is one. Each section is
+//! editable only by who the role table lets change it (the agency by `UpdateAgency`,
+//! the reminders, the switches and the SFTP source by `ManageSettings`); the others
+//! read it. Each form sends only what changed, shows the API's field errors beside
+//! their fields, and says when it is saved.
 //!
 //! The forms are one [`SettingsForm`] each around fields written as markup
 //! ([`markup`]), read once when submitted ([`value_of`]): typed views bound to a
@@ -14,6 +15,7 @@
 
 mod markup;
 mod profile;
+mod reminders;
 mod rules;
 mod sftp;
 mod switches;
@@ -61,6 +63,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <rules::Rules agency=a server_window=server_window />
                 </div>
             </Loaded>
+            <reminders::ReminderTemplates />
             <switches::KillSwitches />
             <sftp::SftpSettings />
         </section>
@@ -90,6 +93,12 @@ fn SettingsForm(
     /// A line under the heading.
     #[prop(optional, into)]
     lead: Option<Signal<String>>,
+    /// A badge beside the heading (`{testid}-badge`).
+    #[prop(optional, into)]
+    badge: Option<Signal<&'static str>>,
+    /// More controls after the button (for who may save the form).
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let Submission { pending, problem, .. } = submission;
     let named = StoredValue::new(fields_named);
@@ -136,7 +145,18 @@ fn SettingsForm(
                 saved.set(false)
             }
         >
-            <h2>{heading}</h2>
+            <h2>
+                {heading}
+                {badge
+                    .map(|b| {
+                        view! {
+                            " "
+                            <span class="badge" data-testid=format!("{testid}-badge")>
+                                {b}
+                            </span>
+                        }
+                    })}
+            </h2>
             {lead.map(|lead| view! { <p class="muted" data-testid=format!("{testid}-lead")>{lead}</p> })}
             <div class="fields" inner_html=fields></div>
             {form_error}
@@ -160,6 +180,7 @@ fn SettingsForm(
                         </span>
                     }
                 })}
+            {children.map(|c| c())}
         </form>
     }
 }
