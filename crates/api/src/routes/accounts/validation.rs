@@ -68,10 +68,9 @@ pub async fn send(
     let actor = Actor::from(&user);
     let mut tx = db::begin(&db, user.scope()).await?;
     match service::send(&mut tx, &actor, *id, clock.now()).await {
-        Ok(row) => {
-            let (_, account, _) = service::get(&mut tx, &actor, *id, clock.now()).await?;
+        Ok((row, currency)) => {
             tx.commit().await?;
-            Ok(HttpResponse::Created().json(notice(row, &account.currency)))
+            Ok(HttpResponse::Created().json(notice(row, &currency)))
         }
         Err(ServiceError::Refused(refusal)) => {
             tx.rollback().await?;

@@ -33,13 +33,14 @@ use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// Sends the account's validation notice today (the agency's), or says why not.
+/// Sends the account's validation notice today (the agency's), or says why not; the
+/// notice, with the account's currency.
 pub async fn send(
     tx: &mut PgConnection,
     actor: &Actor,
     account_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<NoticeRow, ServiceError> {
+) -> Result<(NoticeRow, String), ServiceError> {
     let by = person(actor)?;
     let account = store::accounts::lock(tx, reach(actor), account_id, now).await?.ok_or(ServiceError::NotFound)?;
     let agency_id = account.agency_id;
@@ -92,7 +93,7 @@ pub async fn send(
         }),
     );
     audit::record(tx, actor, change.in_agency(Some(agency_id))).await?;
-    Ok(row)
+    Ok((row, account.currency))
 }
 
 /// The account's notice as sent, with the account and its agency (for the letter).
