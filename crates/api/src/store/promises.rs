@@ -1,7 +1,10 @@
 //! Promises to pay (migrations/0026; their rules are `debtflow_domain::promise`).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use debtflow_domain::promise::{NewPromise, Paid, Promise, PromiseStatus};
+use debtflow_domain::{
+    payment::PaymentStatus,
+    promise::{NewPromise, Paid, Promise, PromiseStatus},
+};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -171,7 +174,8 @@ pub async fn to_evaluate(
         .collect())
 }
 
-/// The account's posted payments paid on or after `since`, net of their refunds.
+/// The account's posted payments paid on or after `since`, net of their refunds (those
+/// in suspense are not the account's yet).
 pub async fn paid_since(
     tx: &mut PgConnection,
     agency_id: Uuid,
@@ -181,12 +185,19 @@ pub async fn paid_since(
     let rows: Vec<(NaiveDate, Decimal)> = sqlx::query_as(
         "SELECT paid_on, amount - refunded_amount FROM payments
          WHERE agency_id = $1 AND account_id = $2 AND paid_on >= $3
-           AND status IN ('completed', 'partially_refunded')
+           AND status = ANY($4)
          ORDER BY paid_on, created_at, id",
     )
     .bind(agency_id)
     .bind(account_id)
     .bind(since)
+    .bind(
+        PaymentStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_posted() && *s != PaymentStatus::Unapplied)
+            .collect::<Vec<_>>(),
+    )
     .fetch_all(tx)
     .await?;
     Ok(rows.into_iter().map(|(on, amount)| Paid { on, amount }).collect())
