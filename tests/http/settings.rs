@@ -84,7 +84,7 @@ async fn a_valid_patch_is_kept_merged_and_audited_key_by_key() {
         fresh["settings"],
         json!({"payment_allocation": "principal_first", "payment_approval_after_days": null, "plan_grace_days": 3,
                "plan_default_threshold_days": 30, "reminder_days_before": 3, "stale_after_days": 14,
-               "contact_guardrails": null}),
+               "hearing_reminder_days": 3, "contact_guardrails": null}),
         "every setting, defaults filled in"
     );
 

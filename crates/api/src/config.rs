@@ -100,6 +100,7 @@ pub struct Config {
     /// `JOB_SCHEDULER=on` runs the daily jobs inside `debtflow serve` (default off).
     pub job_scheduler: bool,
     pub imports: ImportSettings,
+    pub documents: DocumentSettings,
     /// Mail over SMTP; `None` (the default) when `SMTP_HOST` is unset: nothing is mailed.
     pub mail: Option<MailConfig>,
 }
@@ -185,6 +186,14 @@ pub struct ImportSettings {
     pub batch_rows: usize,
     /// `IMPORT_PARALLEL`: batch transactions an import keeps in flight (2).
     pub parallel: usize,
+}
+
+/// Settings of documents on accounts (kept in the import storage, `IMPORT_STORAGE`).
+#[derive(Debug, Clone)]
+pub struct DocumentSettings {
+    /// `DOCUMENT_MAX_BYTES`: the largest document (or version) accepted
+    /// (`debtflow_domain::document::MAX_BYTES_DEFAULT`, 20 MiB); a larger upload is 413.
+    pub max_bytes: u64,
 }
 
 /// Settings of the money endpoints (payments, refunds, fees, the processor webhook).
@@ -324,6 +333,9 @@ impl Config {
                 batch_rows: env.parse_positive("IMPORT_BATCH_ROWS", 1000)?,
                 parallel: env.parse_positive("IMPORT_PARALLEL", 2)?,
             },
+            documents: DocumentSettings {
+                max_bytes: env.parse_positive("DOCUMENT_MAX_BYTES", debtflow_domain::document::MAX_BYTES_DEFAULT)?,
+            },
             mail: MailConfig::from_env(&env)?,
         })
     }
@@ -385,6 +397,9 @@ mod tests {
         assert_eq!(c.environment, Environment::Local);
         assert_eq!(c.body_limit_bytes, 1024 * 1024);
         assert!(c.jwt_secret.expose().len() >= 32);
+        assert_eq!(c.documents.max_bytes, 20 * 1024 * 1024);
+        assert_eq!(config(&[("DOCUMENT_MAX_BYTES", "1024")]).unwrap().documents.max_bytes, 1024);
+        assert_eq!(config(&[("DOCUMENT_MAX_BYTES", "0")]).unwrap_err().var, "DOCUMENT_MAX_BYTES");
     }
 
     #[test]

@@ -204,7 +204,9 @@ impl ApiError {
                 Refusal::DuplicateReference { existing, .. } | Refusal::PlanAlreadyActive { existing } => {
                     problem.existing_id = *existing;
                 }
-                Refusal::DuplicateImport { existing } => problem.existing_id = Some(*existing),
+                Refusal::DuplicateImport { existing } | Refusal::WriteOffOpen { existing } => {
+                    problem.existing_id = Some(*existing)
+                }
                 Refusal::DuplicateAccountReference { .. }
                 | Refusal::CollectorAtLimit { .. }
                 | Refusal::UsernameTaken { .. }
@@ -214,7 +216,8 @@ impl ApiError {
                 | Refusal::LastAgencyAdmin
                 | Refusal::HoldsAccounts { .. }
                 | Refusal::OwnPassword
-                | Refusal::ValidationNoticeSent { .. } => {}
+                | Refusal::ValidationNoticeSent { .. }
+                | Refusal::WriteOffBalanceChanged { .. } => {}
                 Refusal::ContactBlocked { allowed_at, .. } => problem.allowed_at = *allowed_at,
             }
         }

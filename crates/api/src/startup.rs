@@ -112,6 +112,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
     let hub = web::Data::from(hub);
     fire_follow_ups(db.get_ref().clone(), clock.get_ref().clone(), Arc::downgrade(&hub.clone().into_inner()));
     let import_limits = web::Data::new(config.imports.clone());
+    let document_limits = web::Data::new(config.documents.clone());
     let body_limit = config.body_limit_bytes;
     let spa = Arc::new(spa::Spa::load(&config.spa_dir)?);
     let openapi = ApiDoc::openapi();
@@ -130,6 +131,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
             .app_data(importer.clone())
             .app_data(hub.clone())
             .app_data(import_limits.clone())
+            .app_data(document_limits.clone())
             .app_data(BodyLimit(body_limit))
             // Every typed path parameter of the API is a UUID (`{id}`, `{fee_id}`, …): the
             // error names the one that is not.

@@ -45,6 +45,10 @@ pub struct AgencySettings {
     /// managers are told (default 14).
     #[cfg_attr(feature = "openapi", schema(required = true, minimum = 1, maximum = 365, example = 14))]
     pub stale_after_days: u32,
+    /// The people on a legal case are reminded of a hearing from this many days before
+    /// it (default 3; 0: on the day).
+    #[cfg_attr(feature = "openapi", schema(required = true, minimum = 0, maximum = 60, example = 3))]
+    pub hearing_reminder_days: u32,
     /// Whether contact attempts keep to the US debt collection rule's calling hours and
     /// call limits (`debtflow_domain::contact`); `null`: yes for an agency in US
     /// dollars, no otherwise. Blocks on a debtor hold either way.
@@ -62,6 +66,7 @@ impl Default for AgencySettings {
             plan_default_threshold_days: plans.default_threshold_days,
             reminder_days_before: 3,
             stale_after_days: 14,
+            hearing_reminder_days: 3,
             contact_guardrails: None,
         }
     }
@@ -75,15 +80,17 @@ pub enum DaysSetting {
     PlanDefaultThresholdDays,
     ReminderDaysBefore,
     StaleAfterDays,
+    HearingReminderDays,
 }
 
 impl DaysSetting {
-    pub const ALL: [DaysSetting; 5] = [
+    pub const ALL: [DaysSetting; 6] = [
         DaysSetting::PaymentApprovalAfterDays,
         DaysSetting::PlanGraceDays,
         DaysSetting::PlanDefaultThresholdDays,
         DaysSetting::ReminderDaysBefore,
         DaysSetting::StaleAfterDays,
+        DaysSetting::HearingReminderDays,
     ];
 
     /// Its key in the settings (and the field an error names, under `settings.`).
@@ -94,6 +101,7 @@ impl DaysSetting {
             DaysSetting::PlanDefaultThresholdDays => "plan_default_threshold_days",
             DaysSetting::ReminderDaysBefore => "reminder_days_before",
             DaysSetting::StaleAfterDays => "stale_after_days",
+            DaysSetting::HearingReminderDays => "hearing_reminder_days",
         }
     }
 
@@ -106,6 +114,7 @@ impl DaysSetting {
             DaysSetting::PlanDefaultThresholdDays => (1, 365),
             DaysSetting::ReminderDaysBefore => (0, 60),
             DaysSetting::StaleAfterDays => (1, 365),
+            DaysSetting::HearingReminderDays => (0, 60),
         }
     }
 
@@ -117,6 +126,7 @@ impl DaysSetting {
             DaysSetting::PlanDefaultThresholdDays => Some(settings.plan_default_threshold_days),
             DaysSetting::ReminderDaysBefore => Some(settings.reminder_days_before),
             DaysSetting::StaleAfterDays => Some(settings.stale_after_days),
+            DaysSetting::HearingReminderDays => Some(settings.hearing_reminder_days),
         }
     }
 }
@@ -176,6 +186,11 @@ impl AgencySettings {
             ),
             reminder_days_before: patched(p.reminder_days_before, self.reminder_days_before, d.reminder_days_before),
             stale_after_days: patched(p.stale_after_days, self.stale_after_days, d.stale_after_days),
+            hearing_reminder_days: patched(
+                p.hearing_reminder_days,
+                self.hearing_reminder_days,
+                d.hearing_reminder_days,
+            ),
             contact_guardrails: match p.contact_guardrails {
                 None => self.contact_guardrails,
                 Some(on) => on,
@@ -239,6 +254,10 @@ pub struct SettingsPatch {
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, minimum = 1, maximum = 365))]
     pub stale_after_days: Option<Option<u32>>,
+    /// Days, 0–60.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, minimum = 0, maximum = 60))]
+    pub hearing_reminder_days: Option<Option<u32>>,
     /// `true`/`false`; `null`: by the currency (on in US dollars).
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
@@ -306,6 +325,7 @@ mod tests {
                     }
                     DaysSetting::ReminderDaysBefore => s.reminder_days_before = days,
                     DaysSetting::StaleAfterDays => s.stale_after_days = days,
+                    DaysSetting::HearingReminderDays => s.hearing_reminder_days = days,
                 }
                 s.check()
             };

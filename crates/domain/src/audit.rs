@@ -5,7 +5,7 @@
 //! well: `thing.do_it` → "Thing: do it".
 
 /// Every action the API records, with its label, by entity.
-pub const ACTIONS: [(&str, &str); 56] = [
+pub const ACTIONS: [(&str, &str); 80] = [
     ("auth.login", "Signed in"),
     ("auth.login_failed", "Sign-in failed"),
     ("auth.locked", "Sign-in locked"),
@@ -63,10 +63,34 @@ pub const ACTIONS: [(&str, &str); 56] = [
     ("sftp_source.create", "SFTP source set up"),
     ("sftp_source.update", "SFTP source changed"),
     ("job.run", "Job run now"),
+    ("legal_case.create", "Legal case drafted"),
+    ("legal_case.update", "Draft legal case changed"),
+    ("legal_case.delete", "Draft legal case deleted"),
+    ("legal_case.file", "Legal case filed"),
+    ("legal_case.judge", "Judgment recorded"),
+    ("legal_case.close", "Legal case closed"),
+    ("legal_case.next_hearing", "Next hearing date rolled up"),
+    ("hearing.schedule", "Hearing scheduled"),
+    ("hearing.outcome", "Hearing outcome recorded"),
+    ("recovery_action.initiate", "Recovery action initiated"),
+    ("recovery_action.add_milestones", "Recovery milestones added"),
+    ("recovery_action.complete", "Recovery action completed"),
+    ("recovery_action.cancel", "Recovery action cancelled"),
+    ("recovery_milestone.done", "Recovery milestone done"),
+    ("recovery_milestone.overdue", "Recovery milestone overdue"),
+    ("write_off.create", "Write-off drafted"),
+    ("write_off.update", "Draft write-off changed"),
+    ("write_off.delete", "Draft write-off deleted"),
+    ("write_off.recommend", "Write-off recommended"),
+    ("write_off.approve", "Write-off approved"),
+    ("write_off.reject", "Write-off rejected"),
+    ("document.upload", "Document uploaded"),
+    ("document.version", "Document version uploaded"),
+    ("document.download", "Document downloaded"),
 ];
 
 /// Every entity type the trail names, with its label.
-pub const ENTITY_TYPES: [(&str, &str); 16] = [
+pub const ENTITY_TYPES: [(&str, &str); 22] = [
     ("account", "Account"),
     ("account_event", "Account note"),
     ("contact_attempt", "Contact attempt"),
@@ -83,6 +107,12 @@ pub const ENTITY_TYPES: [(&str, &str); 16] = [
     ("import_mapping", "Column mapping"),
     ("sftp_source", "SFTP source"),
     ("job_run", "Job run"),
+    ("legal_case", "Legal case"),
+    ("hearing", "Hearing"),
+    ("recovery_action", "Recovery action"),
+    ("recovery_milestone", "Recovery milestone"),
+    ("write_off", "Write-off request"),
+    ("document", "Document"),
 ];
 
 /// Whether the action has its own label.
@@ -129,7 +159,8 @@ mod tests {
         assert_eq!(action_label("payment.approve"), "Payment approved");
         assert_eq!(action_label("auth.login"), "Signed in");
         assert_eq!(action_label("account.write_off"), "Account: write off");
-        assert_eq!(action_label("legal_case.file"), "Legal case: file");
+        assert_eq!(action_label("legal_case.file"), "Legal case filed");
+        assert_eq!(action_label("legal_case.reopen"), "Legal case: reopen");
         assert_eq!(action_label("odd"), "Odd");
         assert_eq!(entity_label("account_event"), "Account note");
         assert_eq!(entity_label("legal_case"), "Legal case");

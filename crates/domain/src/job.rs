@@ -18,6 +18,9 @@ pub enum Job {
     PromiseEvaluation,
     DebtorReminders,
     StaleAccountEscalation,
+    HearingReminders,
+    MilestoneOverdueScan,
+    NextHearingRollup,
     DataQuality,
     IdempotencyPurge,
     Maintenance,
@@ -33,12 +36,15 @@ pub enum Switch {
 
 impl Job {
     /// In the order they run each morning.
-    pub const ALL: [Job; 9] = [
+    pub const ALL: [Job; 12] = [
         Job::DpdAging,
         Job::InstallmentReminders,
         Job::OverdueDefaultScan,
         Job::PromiseEvaluation,
+        Job::HearingReminders,
         Job::StaleAccountEscalation,
+        Job::MilestoneOverdueScan,
+        Job::NextHearingRollup,
         Job::DebtorReminders,
         Job::DataQuality,
         Job::IdempotencyPurge,
@@ -54,6 +60,9 @@ impl Job {
             Job::PromiseEvaluation => "promise_evaluation",
             Job::DebtorReminders => "debtor_reminders",
             Job::StaleAccountEscalation => "stale_account_escalation",
+            Job::HearingReminders => "hearing_reminders",
+            Job::MilestoneOverdueScan => "milestone_overdue_scan",
+            Job::NextHearingRollup => "next_hearing_rollup",
             Job::DataQuality => "data_quality",
             Job::IdempotencyPurge => "idempotency_purge",
             Job::Maintenance => "maintenance",
@@ -69,6 +78,9 @@ impl Job {
             Job::PromiseEvaluation => "Promise evaluation",
             Job::DebtorReminders => "Debtor reminders",
             Job::StaleAccountEscalation => "Stale account escalation",
+            Job::HearingReminders => "Hearing reminders",
+            Job::MilestoneOverdueScan => "Milestone overdue scan",
+            Job::NextHearingRollup => "Next hearing roll-up",
             Job::DataQuality => "Data quality",
             Job::IdempotencyPurge => "Idempotency key purge",
             Job::Maintenance => "Maintenance",
@@ -91,6 +103,13 @@ impl Job {
             Job::StaleAccountEscalation => {
                 "managers told of accounts without activity for N days (setting stale_after_days, 14)"
             }
+            Job::HearingReminders => {
+                "the people on a legal case reminded of its hearings in the next N days (setting hearing_reminder_days, 3)"
+            }
+            Job::MilestoneOverdueScan => {
+                "recovery milestones past their target date flagged overdue; the manager who initiated the action told"
+            }
+            Job::NextHearingRollup => "each open legal case's next hearing date set from its hearings",
             Job::DataQuality => {
                 "balances against the ledger, balanced entries, plans on closed accounts, payments without entries"
             }
@@ -108,8 +127,8 @@ impl Job {
 
     pub fn switch(self) -> Option<Switch> {
         match self {
-            Job::InstallmentReminders | Job::DebtorReminders => Some(Switch::Reminders),
-            Job::StaleAccountEscalation => Some(Switch::Escalation),
+            Job::InstallmentReminders | Job::DebtorReminders | Job::HearingReminders => Some(Switch::Reminders),
+            Job::StaleAccountEscalation | Job::MilestoneOverdueScan => Some(Switch::Escalation),
             Job::OverdueDefaultScan => Some(Switch::Defaults),
             _ => None,
         }
@@ -126,7 +145,10 @@ impl Job {
             Job::InstallmentReminders => (None, at(7, 0)),
             Job::OverdueDefaultScan => (None, at(7, 10)),
             Job::PromiseEvaluation => (None, at(7, 20)),
+            Job::HearingReminders => (None, at(7, 20)),
             Job::StaleAccountEscalation => (None, at(7, 30)),
+            Job::MilestoneOverdueScan => (None, at(7, 30)),
+            Job::NextHearingRollup => (None, at(7, 40)),
             Job::DebtorReminders => (None, at(9, 0)),
             Job::DataQuality => (Some(Weekday::Mon), at(8, 0)),
         }

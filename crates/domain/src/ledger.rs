@@ -18,7 +18,7 @@
 //! | `fee_waiver` | fee income | receivable |
 //! | `commission` | commission expense | commission payable |
 //! | `commission_reversal` | commission payable | commission expense |
-//! | `write_off` (a plan's settlement discount) | write-off | receivable |
+//! | `write_off` (a plan's settlement discount, or a write-off the board approved) | write-off | receivable |
 //! | `write_off_reversal` (a refund unpaid the plan) | receivable | write-off |
 //! | `unapplied` (money no account takes yet) | cash clearing | suspense |
 //! | `application` (unapplied money applied) | suspense | receivable |

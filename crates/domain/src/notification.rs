@@ -30,6 +30,10 @@ named_enum!(
         DataQualityFindings => "data_quality_findings",
         LoginLocked => "login_locked",
         PromiseBroken => "promise_broken",
+        HearingReminder => "hearing_reminder",
+        MilestoneOverdue => "milestone_overdue",
+        WriteOffPendingDecision => "write_off_pending_decision",
+        WriteOffDecided => "write_off_decided",
     }
 );
 
@@ -77,9 +81,11 @@ impl NotificationKind {
         use NotificationKind::*;
         let email = match self {
             JobFailed | DataQualityFindings | LoginLocked => EmailDelivery::Immediately,
-            PaymentPendingApproval | PaymentUnapplied | PlanPendingApproval | StaleAccounts => {
-                EmailDelivery::DailyDigest
-            }
+            PaymentPendingApproval
+            | PaymentUnapplied
+            | PlanPendingApproval
+            | WriteOffPendingDecision
+            | StaleAccounts => EmailDelivery::DailyDigest,
             _ => EmailDelivery::Off,
         };
         Preference { in_app: true, email }
@@ -99,9 +105,12 @@ impl NotificationKind {
 /// timeline), else none.
 pub fn link(kind: NotificationKind, entity: Option<(&str, &str)>) -> Option<String> {
     match (kind, entity) {
-        (NotificationKind::PaymentPendingApproval | NotificationKind::PlanPendingApproval, _) => {
-            Some("/approvals".to_owned())
-        }
+        (
+            NotificationKind::PaymentPendingApproval
+            | NotificationKind::PlanPendingApproval
+            | NotificationKind::WriteOffPendingDecision,
+            _,
+        ) => Some("/approvals".to_owned()),
         (_, Some(("account", id))) => Some(format!("/accounts/{id}")),
         _ => None,
     }

@@ -50,12 +50,25 @@ pub enum Operation {
     ReadAnalytics,
     /// The daily reconciliation of money against the ledger.
     ReadReconciliation,
+    /// Draft, file, judge and close legal cases, and schedule their hearings (seed 000:
+    /// the Branch Manager files).
+    ManageLegalCases,
+    /// Initiate recovery actions (foreclosure, dacion en pago …) and follow their
+    /// milestones.
+    ManageRecoveryActions,
+    /// Draft and recommend writing off an account's balance.
+    RecommendWriteOff,
+    /// The board's decision on a recommended write-off.
+    DecideWriteOff,
+    /// Upload documents and new versions of them (every role reading the account
+    /// downloads them).
+    UploadDocuments,
 }
 
 use Role::*;
 
 impl Operation {
-    pub const ALL: [Operation; 34] = [
+    pub const ALL: [Operation; 39] = [
         Operation::ReadOwnProfile,
         Operation::ReadAgencies,
         Operation::ManageAgencies,
@@ -90,6 +103,11 @@ impl Operation {
         Operation::ReadMailLog,
         Operation::ReadAnalytics,
         Operation::ReadReconciliation,
+        Operation::ManageLegalCases,
+        Operation::ManageRecoveryActions,
+        Operation::RecommendWriteOff,
+        Operation::DecideWriteOff,
+        Operation::UploadDocuments,
     ];
 
     /// The roles allowed to perform the operation.
@@ -146,6 +164,16 @@ impl Operation {
             Operation::ReadMailLog => &[Admin, AgencyAdmin, Compliance, Auditor],
             Operation::ReadAnalytics => &[AgencyAdmin, Manager, Collector, Compliance, Auditor],
             Operation::ReadReconciliation => &[AgencyAdmin, Manager, Compliance, Auditor],
+            // Seed 000's matrix: the Branch Manager (our manager) files cases, initiates
+            // recovery and recommends write-offs; the agency admin may do what a manager does.
+            Operation::ManageLegalCases => &[AgencyAdmin, Manager],
+            Operation::ManageRecoveryActions => &[AgencyAdmin, Manager],
+            Operation::RecommendWriteOff => &[AgencyAdmin, Manager],
+            // The board: compliance or an agency admin. The seed lets the Branch Manager
+            // record it too; here whoever recommends does not decide, so managers do not.
+            Operation::DecideWriteOff => &[AgencyAdmin, Compliance],
+            // Seed 000: Loan Officer, Branch Manager and Compliance upload; auditors do not.
+            Operation::UploadDocuments => &[AgencyAdmin, Manager, Collector, Compliance],
         }
     }
 

@@ -161,6 +161,8 @@ pub struct Dashboard {
     /// Waiting for a manager's decision now.
     pub payments_awaiting_approval: i64,
     pub plans_awaiting_approval: i64,
+    /// Accounts with a legal case filed and not closed, now.
+    pub accounts_in_legal: i64,
 }
 
 /// One period's figures.
@@ -179,6 +181,10 @@ pub struct Figures {
     pub payments: i64,
     /// Plans that defaulted in the period.
     pub plans_defaulted: i64,
+    /// Write-offs the board approved in the period, and what they wrote off.
+    pub write_offs: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1830.00"))]
+    pub written_off: Decimal,
     /// The portfolio at the period's end: live when the period ends today or later,
     /// as the daily aging job recorded it otherwise; `null` when it recorded nothing
     /// that day.

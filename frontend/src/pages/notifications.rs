@@ -42,6 +42,10 @@ pub fn kind_label(kind: NotificationKind) -> &'static str {
         DataQualityFindings => "The ledger check found problems",
         LoginLocked => "Failed logins locked my username",
         PromiseBroken => "A debtor broke a promise to pay",
+        HearingReminder => "A hearing of my legal case is coming up",
+        MilestoneOverdue => "A recovery milestone is overdue",
+        WriteOffPendingDecision => "A write-off waits for the board",
+        WriteOffDecided => "My write-off was decided",
     }
 }
 

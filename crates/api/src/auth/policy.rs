@@ -24,7 +24,10 @@ pub fn routes(operation: Operation) -> &'static str {
         Operation::ReadAccounts => {
             "`GET /accounts`, `GET /accounts/count`, `GET /accounts/{id}`, `GET /accounts/{id}/timeline`, \
              `GET /accounts/{id}/contacts`, `GET /accounts/{id}/contact-blocks`, `GET /accounts/{id}/promises`, \
-             `GET /accounts/{id}/validation-notice` (and `/letter`)"
+             `GET /accounts/{id}/validation-notice` (and `/letter`), `GET /accounts/{id}/legal-cases`, \
+             `GET /legal-cases/{id}`, `GET /accounts/{id}/recovery-actions`, `GET /recovery-actions/{id}`, \
+             `GET /accounts/{id}/write-offs`, `GET /write-offs`, `GET /write-offs/{id}`, \
+             `GET /accounts/{id}/documents`, `GET /accounts/{id}/documents/{document_id}` (and its versions' content)"
         }
         Operation::CreateAccount => "`POST /accounts`",
         Operation::WorkAccount => {
@@ -70,6 +73,22 @@ pub fn routes(operation: Operation) -> &'static str {
              `/analytics/aging-report`, `GET /reports/repayment-compliance` (a collector: their own figures)"
         }
         Operation::ReadReconciliation => "`GET /reports/reconciliation`",
+        Operation::ManageLegalCases => {
+            "`POST /accounts/{id}/legal-cases`, `PATCH`/`DELETE /legal-cases/{id}`, `POST /legal-cases/{id}/file`, \
+             `/judgment`, `/close`, `/hearings`, `POST /legal-cases/{id}/hearings/{hearing_id}/outcome`"
+        }
+        Operation::ManageRecoveryActions => {
+            "`POST /accounts/{id}/recovery-actions`, `POST /recovery-actions/{id}/milestones`, \
+             `POST /recovery-actions/{id}/milestones/{milestone_id}/done`, `POST /recovery-actions/{id}/complete`, \
+             `/cancel`"
+        }
+        Operation::RecommendWriteOff => {
+            "`POST /accounts/{id}/write-offs`, `PATCH`/`DELETE /write-offs/{id}`, `POST /write-offs/{id}/recommend`"
+        }
+        Operation::DecideWriteOff => "`POST /write-offs/{id}/approve`, `/reject`",
+        Operation::UploadDocuments => {
+            "`POST /accounts/{id}/documents`, `POST /accounts/{id}/documents/{document_id}/versions`"
+        }
     }
 }
 

@@ -3,6 +3,11 @@
 //! usual `AWS_*` variables for credentials, region and an S3-compatible endpoint).
 //! Files are kept as they arrived, under `<agency>/<import>.csv`, for the audit trail
 //! and so an interrupted import can be resumed from the very same bytes.
+//!
+//! Documents on accounts are kept in the same store, under
+//! `<agency>/documents/<document>/<version>` ([`Storage::document_key`]); they are small
+//! enough (`DOCUMENT_MAX_BYTES`) to be written and read whole ([`Storage::put_bytes`],
+//! [`Storage::get_bytes`]).
 
 use futures_util::StreamExt;
 use object_store::{local::LocalFileSystem, path::Path as StorePath, ObjectStore, WriteMultipart};
@@ -60,6 +65,11 @@ impl Storage {
         format!("{agency_id}/{import_id}.csv")
     }
 
+    /// The key of a version of a document: `<agency>/documents/<document>/<version>`.
+    pub fn document_key(agency_id: Uuid, document_id: Uuid, version: i32) -> String {
+        format!("{agency_id}/documents/{document_id}/{version}")
+    }
+
     fn path(&self, key: &str) -> StorePath {
         self.prefix.parts().chain(StorePath::from(key).parts()).collect()
     }
@@ -80,6 +90,17 @@ impl Storage {
         }
         writer.finish().await?;
         Ok(())
+    }
+
+    /// Stores `bytes` under `key` (replacing what was there) in one request.
+    pub async fn put_bytes(&self, key: &str, bytes: Vec<u8>) -> Result<(), StorageError> {
+        self.store.put(&self.path(key), bytes.into()).await?;
+        Ok(())
+    }
+
+    /// The whole file under `key`, in memory.
+    pub async fn get_bytes(&self, key: &str) -> Result<Vec<u8>, StorageError> {
+        Ok(self.store.get(&self.path(key)).await?.bytes().await?.to_vec())
     }
 
     /// A local copy of the file under `key`, deleted when dropped.
@@ -111,5 +132,18 @@ mod tests {
         assert!(dir.path().join(&key).exists(), "kept under <agency>/<import>.csv");
         let copy = storage.fetch(&key).await.expect("fetch");
         assert_eq!(std::fs::read(&copy).expect("read"), bytes);
+    }
+
+    #[tokio::test]
+    async fn a_document_version_is_kept_under_its_own_key() {
+        let dir = tempfile::tempdir().expect("dir");
+        let storage = Storage::local(dir.path()).expect("local");
+        let (agency, document) = (Uuid::nil(), Uuid::max());
+        let key = Storage::document_key(agency, document, 2);
+        assert_eq!(key, format!("{agency}/documents/{document}/2"));
+        storage.put_bytes(&key, b"%PDF-1.7 v2".to_vec()).await.expect("put");
+        storage.put_bytes(&Storage::document_key(agency, document, 1), b"v1".to_vec()).await.expect("put");
+        assert_eq!(storage.get_bytes(&key).await.expect("get"), b"%PDF-1.7 v2");
+        assert!(storage.get_bytes(&Storage::document_key(agency, document, 3)).await.is_err(), "no such version");
     }
 }

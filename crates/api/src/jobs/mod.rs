@@ -26,9 +26,12 @@ pub mod debtor_reminders;
 pub mod dpd_aging;
 pub mod error;
 pub mod escalation;
+pub mod hearing_reminders;
 pub mod idempotency_purge;
 pub mod installment_reminders;
 pub mod maintenance;
+pub mod milestone_overdue_scan;
+pub mod next_hearing_rollup;
 pub mod overdue_default_scan;
 pub mod plan_defaults;
 pub mod policy;
@@ -360,6 +363,9 @@ async fn execute(
         Job::PromiseEvaluation => promise_evaluation::run(db, agency()?, as_of).await,
         Job::DebtorReminders => debtor_reminders::run(db, &ctx.messenger, agency()?, as_of, ctx.clock.now()).await,
         Job::StaleAccountEscalation => stale_account_escalation::run(db, agency()?, as_of).await,
+        Job::HearingReminders => hearing_reminders::run(db, agency()?, as_of).await,
+        Job::MilestoneOverdueScan => milestone_overdue_scan::run(db, agency()?, as_of).await,
+        Job::NextHearingRollup => next_hearing_rollup::run(db, agency()?, as_of).await,
         Job::DataQuality => data_quality::run(db, agency()?, target.today, run_id).await,
         Job::IdempotencyPurge => idempotency_purge::run(db, ctx.clock.now(), ctx.idempotency_ttl_secs).await,
         Job::Maintenance => maintenance::run(db, as_of, ctx.clock.now(), ctx.login_window_secs).await,

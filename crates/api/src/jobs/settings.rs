@@ -38,10 +38,10 @@ mod tests {
         assert!(Job::ALL.iter().all(|&job| !allows(&all_off, job)));
         let reminders_off = Switches { reminders_enabled: false, ..on };
         let stopped: Vec<Job> = Job::ALL.into_iter().filter(|&job| !allows(&reminders_off, job)).collect();
-        assert_eq!(stopped, [Job::InstallmentReminders, Job::DebtorReminders]);
+        assert_eq!(stopped, [Job::InstallmentReminders, Job::HearingReminders, Job::DebtorReminders]);
         let escalation_off = Switches { escalation_enabled: false, ..on };
         let stopped: Vec<Job> = Job::ALL.into_iter().filter(|&job| !allows(&escalation_off, job)).collect();
-        assert_eq!(stopped, [Job::StaleAccountEscalation]);
+        assert_eq!(stopped, [Job::StaleAccountEscalation, Job::MilestoneOverdueScan]);
         let defaults_off = Switches { defaults_enabled: false, ..on };
         let stopped: Vec<Job> = Job::ALL.into_iter().filter(|&job| !allows(&defaults_off, job)).collect();
         assert_eq!(stopped, [Job::OverdueDefaultScan]);

@@ -107,6 +107,10 @@ pub fn label(kind: NotificationKind) -> &'static str {
         DataQualityFindings => "Data-quality findings",
         LoginLocked => "Your username locked by failed logins",
         PromiseBroken => "Promises to pay broken",
+        HearingReminder => "Hearings coming up",
+        MilestoneOverdue => "Recovery milestones overdue",
+        WriteOffPendingDecision => "Write-offs waiting for the board",
+        WriteOffDecided => "Write-offs decided",
     }
 }
 

@@ -17,6 +17,7 @@ pub mod mail;
 pub mod notifications;
 pub mod payments;
 pub mod plans;
+pub mod remedial;
 pub mod reminder_templates;
 pub mod settings;
 pub mod users;
@@ -133,5 +134,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(analytics::trends::trends)
         .service(analytics::aging::aging)
         .service(analytics::compliance::compliance)
-        .service(analytics::reconciliation::reconciliation);
+        .service(analytics::reconciliation::reconciliation)
+        .configure(remedial::configure);
 }

@@ -123,6 +123,7 @@ pub async fn dashboard(tx: &mut PgConnection, scope: &Scope, period: Period) -> 
     let plans = store::analytics::active_plans(tx, scope.agency_id, scope.collector_id(), scope.today).await?;
     let (payments_waiting, plans_waiting) =
         store::analytics::awaiting_approval(tx, scope.agency_id, scope.collector_id()).await?;
+    let accounts_in_legal = store::legal_cases::accounts_in_legal(tx, scope.agency_id, scope.collector_id()).await?;
     Ok(Dashboard {
         period,
         previous_period: previous,
@@ -133,6 +134,7 @@ pub async fn dashboard(tx: &mut PgConnection, scope: &Scope, period: Period) -> 
         plans_late: plans.late,
         payments_awaiting_approval: payments_waiting,
         plans_awaiting_approval: plans_waiting,
+        accounts_in_legal,
     })
 }
 
@@ -142,6 +144,8 @@ async fn figures(tx: &mut PgConnection, scope: &Scope, period: Period) -> Result
     let defaulted =
         store::analytics::plans_defaulted(tx, scope.agency_id, scope.collector_id(), period.from(), period.to())
             .await?;
+    let (write_offs, written_off) =
+        store::write_offs::written_off(tx, scope.agency_id, scope.collector_id(), period.from(), period.to()).await?;
     let recovery_rate =
         portfolio.as_ref().and_then(|p| analytics::recovery_rate(money.collected, p.balance_to_recover));
     Ok(Figures {
@@ -150,6 +154,8 @@ async fn figures(tx: &mut PgConnection, scope: &Scope, period: Period) -> Result
         refunded: money.refunded,
         payments: money.payments,
         plans_defaulted: defaulted,
+        write_offs,
+        written_off: scope.shown(written_off),
         portfolio,
         recovery_rate,
     })

@@ -3,7 +3,10 @@
 //! (`urn:debtflow:problem:<code>`) instead of parsing English.
 
 use crate::store::StoreError;
-use debtflow_domain::AccountStatus;
+use debtflow_domain::{
+    remedial::{Lifecycle, Step, StepError},
+    AccountStatus,
+};
 use uuid::Uuid;
 
 /// Why a use case did not happen. Nothing it wrote survives: the caller rolls back.
@@ -56,6 +59,12 @@ impl From<debtflow_domain::ledger::LedgerError> for ServiceError {
     }
 }
 
+impl From<debtflow_domain::remedial::Invalid> for ServiceError {
+    fn from(err: debtflow_domain::remedial::Invalid) -> Self {
+        ServiceError::invalid(err.field, err.message)
+    }
+}
+
 /// A thing a status-bearing entity is: what a [`Refusal::WrongStatus`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entity {
@@ -64,6 +73,9 @@ pub enum Entity {
     Plan,
     Fee,
     Promise,
+    LegalCase,
+    RecoveryAction,
+    WriteOff,
 }
 
 impl Entity {
@@ -74,6 +86,9 @@ impl Entity {
             Entity::Plan => "plan",
             Entity::Fee => "fee",
             Entity::Promise => "promise",
+            Entity::LegalCase => "legal case",
+            Entity::RecoveryAction => "recovery action",
+            Entity::WriteOff => "write-off request",
         }
     }
 }
@@ -122,11 +137,17 @@ pub enum Refusal {
     ContactBlocked { rule: &'static str, detail: String, allowed_at: Option<chrono::DateTime<chrono::Utc>> },
     #[error("the account's validation notice was sent on {sent_on}; a debt has one")]
     ValidationNoticeSent { sent_on: chrono::NaiveDate },
+    #[error("the account has an open write-off request ({existing}); edit or delete it instead")]
+    WriteOffOpen { existing: Uuid },
+    #[error(
+        "the balance is {balance} now, not the {amount} recommended; recommend the write-off again for the new balance"
+    )]
+    WriteOffBalanceChanged { amount: rust_decimal::Decimal, balance: rust_decimal::Decimal },
 }
 
 impl Refusal {
     /// Every code, for the README's table and the OpenAPI document.
-    pub const CODES: [(&'static str, &'static str); 21] = [
+    pub const CODES: [(&'static str, &'static str); 23] = [
         (
             "wrong-status",
             "the entity's lifecycle does not allow this step from its status (`current_status`, `allowed_statuses`)",
@@ -157,6 +178,11 @@ impl Refusal {
         ),
         ("call-frequency", "an 8th call within 7 days (`allowed_at`: when the oldest of the 7 leaves the window)"),
         ("validation-notice-sent", "the account's validation notice went out already (`GET` prints it again)"),
+        ("write-off-open", "the account has a write-off request in draft or recommended already (`existing_id`)"),
+        (
+            "write-off-balance-changed",
+            "a payment or fee moved the balance since the write-off was recommended; it is recommended again first",
+        ),
     ];
 
     /// The stable code: the last part of the problem's `type`.
@@ -180,6 +206,8 @@ impl Refusal {
             Refusal::OwnPassword => "own-password",
             Refusal::ContactBlocked { rule, .. } => rule,
             Refusal::ValidationNoticeSent { .. } => "validation-notice-sent",
+            Refusal::WriteOffOpen { .. } => "write-off-open",
+            Refusal::WriteOffBalanceChanged { .. } => "write-off-balance-changed",
         }
     }
 
@@ -190,6 +218,11 @@ impl Refusal {
             out.push_str(&format!("| `{code}` | {what} |\n"));
         }
         out
+    }
+
+    /// A step a remedial record's lifecycle does not allow from where it is.
+    pub fn step<S: Lifecycle>(entity: Entity, err: StepError<S>) -> Self {
+        Self::wrong_status(entity, err.from, err.step.verb(), err.allowed)
     }
 
     /// A refusal of `action` on `entity`, which is `current` and would need one of
@@ -237,6 +270,8 @@ mod tests {
             Refusal::ContactBlocked { rule: "call-after-conversation", detail: String::new(), allowed_at: None },
             Refusal::ContactBlocked { rule: "call-frequency", detail: String::new(), allowed_at: None },
             Refusal::ValidationNoticeSent { sent_on: chrono::NaiveDate::MIN },
+            Refusal::WriteOffOpen { existing: Uuid::nil() },
+            Refusal::WriteOffBalanceChanged { amount: 1.into(), balance: 2.into() },
         ];
         let listed: Vec<&str> = Refusal::CODES.iter().map(|(code, _)| *code).collect();
         let used: Vec<&str> = examples.iter().map(Refusal::code).collect();

@@ -20,6 +20,7 @@ pub mod kill_switches;
 pub mod notifications;
 pub mod payments;
 pub mod plans;
+pub mod remedial;
 pub mod reminders;
 pub mod staff;
 

@@ -168,6 +168,19 @@ pub async fn today(
         .await
 }
 
+/// The instant the agency's business date `day` begins (midnight in its time zone).
+pub async fn start_of(
+    tx: &mut PgConnection,
+    id: Uuid,
+    day: chrono::NaiveDate,
+) -> Result<chrono::DateTime<chrono::Utc>, sqlx::Error> {
+    sqlx::query_scalar("SELECT $2::date::timestamp AT TIME ZONE time_zone FROM agencies WHERE id = $1")
+        .bind(id)
+        .bind(day)
+        .fetch_one(tx)
+        .await
+}
+
 /// Creates the agency; `None` when another has its licence number (nothing changes).
 pub async fn insert(tx: &mut PgConnection, agency: &NewAgency<'_>) -> Result<Option<AgencyRow>, sqlx::Error> {
     sqlx::query_as(&format!(

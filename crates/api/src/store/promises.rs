@@ -142,6 +142,30 @@ pub async fn cancel(
     Ok(())
 }
 
+/// Cancels every pending promise of the account because `reason` (the account was
+/// written off); the ids cancelled.
+pub async fn cancel_pending(
+    tx: &mut PgConnection,
+    agency_id: Uuid,
+    account_id: Uuid,
+    by: Uuid,
+    at: DateTime<Utc>,
+    reason: &str,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE promises SET status = 'cancelled', cancelled_by = $3, cancelled_at = $4, cancel_reason = $5
+         WHERE agency_id = $1 AND account_id = $2 AND status = 'pending'
+         RETURNING id",
+    )
+    .bind(agency_id)
+    .bind(account_id)
+    .bind(by)
+    .bind(at)
+    .bind(reason)
+    .fetch_all(tx)
+    .await
+}
+
 /// The agency's accounts with a pending promise: the daily evaluation's work.
 pub async fn accounts_pending(tx: &mut PgConnection, agency_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
     sqlx::query_scalar(

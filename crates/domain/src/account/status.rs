@@ -9,6 +9,7 @@
 //! DISPUTED → IN_CONTACT | NEGOTIATING | CLOSED         (the dispute resolved)
 //! any working status ─balance zero / settlement accepted→ SETTLED → CLOSED
 //! SETTLED ─refund→ the working status it was settled from
+//! NEW, ASSIGNED, IN_CONTACT, NEGOTIATING ─write-off approved→ CLOSED
 //! ```
 //!
 //! A person asks for a move with [`Cause::Manual`]; the moves that only events may
@@ -52,10 +53,14 @@ pub enum Cause {
     /// The debtor disputed the debt within the validation period of their notice
     /// (Regulation F § 1006.34(c)(3)): collection stops, from wherever it had got to.
     ValidationDispute,
+    /// The board approved writing off the balance (`crate::remedial::write_off`). Not
+    /// from PAYMENT_PLAN (the plan is cancelled first) nor DISPUTED (the dispute is
+    /// resolved first).
+    WriteOff,
 }
 
 impl Cause {
-    pub const ALL: [Cause; 7] = [
+    pub const ALL: [Cause; 8] = [
         Cause::Manual,
         Cause::Assignment,
         Cause::PlanActivated,
@@ -63,6 +68,7 @@ impl Cause {
         Cause::Settlement,
         Cause::Refund,
         Cause::ValidationDispute,
+        Cause::WriteOff,
     ];
 }
 
@@ -101,6 +107,7 @@ impl AccountStatus {
             (Negotiating | PaymentPlan, Disputed) => Some(Cause::Manual),
             (Assigned | InContact, Disputed) => Some(Cause::ValidationDispute),
             (Disputed, InContact | Negotiating | Closed) => Some(Cause::Manual),
+            (New | Assigned | InContact | Negotiating, Closed) => Some(Cause::WriteOff),
             (Settled, Closed) => Some(Cause::Manual),
             (Negotiating, PaymentPlan) => Some(Cause::PlanActivated),
             (PaymentPlan, Negotiating) => Some(Cause::PlanEnded),
@@ -128,6 +135,11 @@ impl AccountStatus {
     /// SETTLED and CLOSED. Open accounts age and make the balance to recover.
     pub fn is_open(self) -> bool {
         !matches!(self, Settled | Closed)
+    }
+
+    /// Whether an approved write-off may close the account from here.
+    pub fn can_be_written_off(self) -> bool {
+        self.cause_of(Closed) == Some(Cause::WriteOff)
     }
 
     /// Whether payments may be recorded: only while the account is worked. A NEW
@@ -251,16 +263,21 @@ mod tests {
         assert_eq!(err, TransitionError::NotAllowed { from: Closed, to: New, allowed: vec![] });
         let err = Disputed.transition(Settled, Cause::Manual).unwrap_err();
         assert!(matches!(err, TransitionError::NeedsEvent { .. }));
+        let err = Assigned.transition(Negotiating, Cause::Manual).unwrap_err();
+        assert_eq!(err, TransitionError::NotAllowed { from: Assigned, to: Negotiating, allowed: vec![InContact] });
         let err = Assigned.transition(Closed, Cause::Manual).unwrap_err();
-        assert_eq!(err, TransitionError::NotAllowed { from: Assigned, to: Closed, allowed: vec![InContact] });
+        assert_eq!(err, TransitionError::NeedsEvent { from: Assigned, to: Closed, cause: Cause::WriteOff });
     }
 
     #[test]
-    fn nothing_leaves_closed_and_new_leaves_only_by_assignment() {
+    fn nothing_leaves_closed_and_new_leaves_only_by_assignment_or_a_write_off() {
         for to in AccountStatus::ALL {
             assert_eq!(Closed.cause_of(to), None, "closed → {to}");
-            assert!(New.cause_of(to).is_none() || (to == Assigned), "new → {to}");
+            assert!(New.cause_of(to).is_none() || matches!(to, Assigned | Closed), "new → {to}");
         }
+        let written_off: Vec<AccountStatus> =
+            AccountStatus::ALL.into_iter().filter(|s| s.can_be_written_off()).collect();
+        assert_eq!(written_off, vec![New, Assigned, InContact, Negotiating]);
     }
 
     #[test]

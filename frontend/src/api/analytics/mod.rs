@@ -62,12 +62,13 @@ mod tests {
             "previous_period": {"from": "2026-10-03", "to": "2026-11-01"},
             "collector": {"id": "0193a1b2-0000-7000-8000-0000000000c1", "name": "Sarah Mitchell"},
             "current": {"collected": "17611.76", "received": "17611.76", "refunded": "0.00", "payments": 40,
-                "plans_defaulted": 1, "recovery_rate": "0.0353", "portfolio": {"active_accounts": 141,
+                "plans_defaulted": 1, "write_offs": 1, "written_off": "1830.00", "recovery_rate": "0.0353", "portfolio": {"active_accounts": 141,
                 "balance_to_recover": "480656.35", "by_status": [{"status": "in_contact", "accounts": 32, "balance": "1.00"}],
                 "by_bucket": [{"bucket": "90+", "accounts": 87, "balance": "2.00"}]}},
             "previous": {"collected": "0.00", "received": "0.00", "refunded": "0.00", "payments": 0,
-                "plans_defaulted": 0, "portfolio": null, "recovery_rate": null},
-            "plans_on_track": 7, "plans_late": 2, "payments_awaiting_approval": 1, "plans_awaiting_approval": 2
+                "plans_defaulted": 0, "write_offs": 0, "written_off": "0.00", "portfolio": null, "recovery_rate": null},
+            "plans_on_track": 7, "plans_late": 2, "payments_awaiting_approval": 1, "plans_awaiting_approval": 2,
+            "accounts_in_legal": 3
         });
         let d: Dashboard = serde_json::from_value(v).expect("the documented shape");
         assert_eq!(d.period.to().to_string(), "2026-12-01");

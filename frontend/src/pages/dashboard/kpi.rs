@@ -316,6 +316,8 @@ mod tests {
             refunded: Decimal::ZERO,
             payments: 2,
             plans_defaulted: 0,
+            write_offs: 0,
+            written_off: Decimal::ZERO,
             portfolio: portfolio.map(|n| Portfolio {
                 active_accounts: n,
                 balance_to_recover: d("100"),
@@ -338,6 +340,7 @@ mod tests {
             plans_late: 1,
             payments_awaiting_approval: 1,
             plans_awaiting_approval: 2,
+            accounts_in_legal: 0,
         }
     }
 

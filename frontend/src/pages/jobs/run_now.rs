@@ -101,6 +101,6 @@ mod tests {
             findings: 0,
         };
         assert_eq!(outcome(&run), "Data quality for 2026-11-02 — Skipped: done already.");
-        assert!(agency_jobs().all(|j| j.per_agency()) && agency_jobs().count() == 7);
+        assert!(agency_jobs().all(|j| j.per_agency()) && agency_jobs().count() == 10);
     }
 }

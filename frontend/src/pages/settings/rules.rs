@@ -30,6 +30,7 @@ pub fn field_of(setting: DaysSetting) -> &'static str {
         DaysSetting::PlanDefaultThresholdDays => "settings.plan_default_threshold_days",
         DaysSetting::ReminderDaysBefore => "settings.reminder_days_before",
         DaysSetting::StaleAfterDays => "settings.stale_after_days",
+        DaysSetting::HearingReminderDays => "settings.hearing_reminder_days",
     }
 }
 
@@ -93,6 +94,10 @@ fn words(setting: DaysSetting) -> (&'static str, &'static str) {
         DaysSetting::StaleAfterDays => {
             ("Stale after (days)", "Managers hear of worked accounts without activity for this many days.")
         }
+        DaysSetting::HearingReminderDays => (
+            "Hearing reminder (days before)",
+            "Whoever is on a legal case hears of a hearing from this many days before it.",
+        ),
     }
 }
 
@@ -120,7 +125,14 @@ fn fields(settings: &AgencySettings, server_window: u32, editable: bool) -> Stri
     [
         fieldset("Plan defaults", &[days(DaysSetting::PlanGraceDays), days(DaysSetting::PlanDefaultThresholdDays)]),
         fieldset("Payments", &[days(DaysSetting::PaymentApprovalAfterDays), select(allocation, &orders)]),
-        fieldset("Daily jobs", &[days(DaysSetting::ReminderDaysBefore), days(DaysSetting::StaleAfterDays)]),
+        fieldset(
+            "Daily jobs",
+            &[
+                days(DaysSetting::ReminderDaysBefore),
+                days(DaysSetting::StaleAfterDays),
+                days(DaysSetting::HearingReminderDays),
+            ],
+        ),
     ]
     .concat()
 }
