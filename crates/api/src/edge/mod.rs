@@ -5,6 +5,7 @@
 
 pub mod json;
 pub mod metrics;
+pub mod multipart;
 pub mod path;
 pub mod query;
 pub mod rate_limit;

@@ -7,6 +7,7 @@
 //! and committed only once the file is stored.
 
 use super::Import;
+use crate::edge::multipart::{self, malformed, read_text};
 use crate::{
     audit::Actor,
     auth::{policy::Operation, AuthUser},
@@ -17,7 +18,7 @@ use crate::{
     problem::{responses, ApiError},
     services::imports::{self as service, StartImport},
 };
-use actix_multipart::{Field, Multipart, MultipartError};
+use actix_multipart::{Field, Multipart};
 use actix_web::{post, web, HttpResponse};
 use debtflow_domain::import::ImportSource;
 use futures_util::TryStreamExt;
@@ -107,14 +108,17 @@ struct Form {
     force: bool,
 }
 
+/// What the import form is, for a body that is not one.
+const FORM: &str = "multipart/form-data with the CSV in a part named `file`";
+
 async fn read_form(mut payload: Multipart, max_bytes: u64) -> Result<Form, ApiError> {
     let mut form = Form::default();
-    while let Some(field) = payload.try_next().await.map_err(malformed)? {
+    while let Some(field) = payload.try_next().await.map_err(malformed(FORM))? {
         match field.name().unwrap_or_default() {
             "file" => form.file = Some(read_file(field, max_bytes).await?),
-            "mapping" => form.mapping = Some(read_text(field, "mapping").await?).filter(|m| !m.trim().is_empty()),
+            "mapping" => form.mapping = Some(read_text(field, "mapping", FORM).await?).filter(|m| !m.trim().is_empty()),
             "force" => {
-                form.force = match read_text(field, "force").await?.trim() {
+                form.force = match read_text(field, "force", FORM).await?.trim() {
                     "true" | "1" | "on" => true,
                     "false" | "0" | "off" | "" => false,
                     _ => return Err(ApiError::field("force", "must be `true` or `false`")),
@@ -129,16 +133,10 @@ async fn read_form(mut payload: Multipart, max_bytes: u64) -> Result<Form, ApiEr
 }
 
 async fn read_file(mut field: Field, max_bytes: u64) -> Result<Upload, ApiError> {
-    let name = field
-        .content_disposition()
-        .and_then(|cd| cd.get_filename())
-        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).chars().filter(|c| !c.is_control()).collect::<String>())
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "upload.csv".to_owned());
+    let name = multipart::file_name(&field).unwrap_or_else(|| "upload.csv".to_owned());
     let mut temp = tempfile::NamedTempFile::new().map_err(ApiError::internal)?;
     let (mut hasher, mut size) = (Sha256::new(), 0u64);
-    while let Some(chunk) = field.try_next().await.map_err(malformed)? {
+    while let Some(chunk) = field.try_next().await.map_err(malformed(FORM))? {
         size += chunk.len() as u64;
         if size > max_bytes {
             return Err(ApiError::PayloadTooLarge { limit: usize::try_from(max_bytes).unwrap_or(usize::MAX) });
@@ -148,30 +146,4 @@ async fn read_file(mut field: Field, max_bytes: u64) -> Result<Upload, ApiError>
     }
     temp.flush().map_err(ApiError::internal)?;
     Ok(Upload { name, temp, sha256: hasher.finalize().into(), size })
-}
-
-async fn read_text(mut field: Field, name: &str) -> Result<String, ApiError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = field.try_next().await.map_err(malformed)? {
-        bytes.extend_from_slice(&chunk);
-        if bytes.len() > 1024 {
-            return Err(ApiError::field(name.to_owned(), "is too long"));
-        }
-    }
-    let text = String::from_utf8(bytes).map_err(|_| ApiError::field(name.to_owned(), "must be UTF-8 text"))?;
-    if text.contains('\0') {
-        return Err(ApiError::field(name.to_owned(), crate::edge::json::NUL));
-    }
-    Ok(text)
-}
-
-fn malformed(e: MultipartError) -> ApiError {
-    match e {
-        MultipartError::ContentTypeMissing
-        | MultipartError::ContentTypeParse
-        | MultipartError::ContentTypeIncompatible => {
-            ApiError::UnsupportedMediaType("multipart/form-data with the CSV in a part named `file`")
-        }
-        other => ApiError::BadRequest(format!("the multipart body cannot be read: {other}")),
-    }
 }

@@ -8,6 +8,7 @@
 //! Its bytes are stored in the import storage (`IMPORT_STORAGE`) before its rows
 //! commit. A download is on the audit trail before its first byte is sent.
 
+use crate::edge::multipart::{self, malformed, read_text};
 use crate::{
     audit::Actor,
     auth::{policy::Operation, AuthUser},
@@ -20,7 +21,7 @@ use crate::{
     services::remedial::documents::{self as service, CheckedFile, DocumentView, Upload},
     store::documents::{Filter, VersionRow},
 };
-use actix_multipart::{Field, Multipart, MultipartError};
+use actix_multipart::{Field, Multipart};
 use actix_web::{
     get,
     http::header,
@@ -402,7 +403,7 @@ struct Form {
 /// Reads the form's parts (only those in `parts`; one file).
 async fn read_form(mut payload: Multipart, max_bytes: u64, parts: &[&str]) -> Result<Form, ApiError> {
     let mut form = Form::default();
-    while let Some(field) = payload.try_next().await.map_err(malformed)? {
+    while let Some(field) = payload.try_next().await.map_err(malformed(FORM))? {
         let name = field.name().unwrap_or_default().to_owned();
         if !parts.contains(&name.as_str()) {
             let message = format!("is not a part of this form ({})", parts.join(", "));
@@ -413,14 +414,14 @@ async fn read_form(mut payload: Multipart, max_bytes: u64, parts: &[&str]) -> Re
                 return Err(ApiError::field("file", "must be sent once: one file per upload"))
             }
             "file" => form.file = Some(read_file(field, max_bytes).await?),
-            "title" => form.title = Some(read_text(field, "title").await?),
+            "title" => form.title = Some(read_text(field, "title", FORM).await?),
             "subject_type" => {
-                let text = read_text(field, "subject_type").await?;
+                let text = read_text(field, "subject_type", FORM).await?;
                 let text = text.trim();
                 form.subject_type = Some(text.parse().map_err(|e: String| ApiError::field("subject_type", e))?);
             }
             "subject_id" => {
-                let text = read_text(field, "subject_id").await?;
+                let text = read_text(field, "subject_id", FORM).await?;
                 let text = text.trim();
                 if !text.is_empty() {
                     form.subject_id =
@@ -433,48 +434,20 @@ async fn read_form(mut payload: Multipart, max_bytes: u64, parts: &[&str]) -> Re
     Ok(form)
 }
 
+/// What the upload forms are, for a body that is not one.
+const FORM: &str = "multipart/form-data with the document in a part named `file`";
+
 /// The file part, refused (413) as soon as it passes `max_bytes`.
 async fn read_file(mut field: Field, max_bytes: u64) -> Result<File, ApiError> {
-    let name = field
-        .content_disposition()
-        .and_then(|cd| cd.get_filename())
-        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).chars().filter(|c| !c.is_control()).collect::<String>())
-        .map(|n| n.trim().to_owned())
-        .unwrap_or_default();
+    let name = multipart::file_name(&field).unwrap_or_default();
     let mut bytes = Vec::new();
-    while let Some(chunk) = field.try_next().await.map_err(malformed)? {
+    while let Some(chunk) = field.try_next().await.map_err(malformed(FORM))? {
         if (bytes.len() as u64).saturating_add(chunk.len() as u64) > max_bytes {
             return Err(ApiError::PayloadTooLarge { limit: usize::try_from(max_bytes).unwrap_or(usize::MAX) });
         }
         bytes.extend_from_slice(&chunk);
     }
     Ok(File { name, bytes })
-}
-
-async fn read_text(mut field: Field, name: &str) -> Result<String, ApiError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = field.try_next().await.map_err(malformed)? {
-        bytes.extend_from_slice(&chunk);
-        if bytes.len() > 1024 {
-            return Err(ApiError::field(name.to_owned(), "is too long"));
-        }
-    }
-    let text = String::from_utf8(bytes).map_err(|_| ApiError::field(name.to_owned(), "must be UTF-8 text"))?;
-    if text.contains('\0') {
-        return Err(ApiError::field(name.to_owned(), crate::edge::json::NUL));
-    }
-    Ok(text)
-}
-
-fn malformed(e: MultipartError) -> ApiError {
-    match e {
-        MultipartError::ContentTypeMissing
-        | MultipartError::ContentTypeParse
-        | MultipartError::ContentTypeIncompatible => {
-            ApiError::UnsupportedMediaType("multipart/form-data with the document in a part named `file`")
-        }
-        other => ApiError::BadRequest(format!("the multipart body cannot be read: {other}")),
-    }
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ pub fn reach(actor: &Actor) -> Reach {
 
 /// The person acting: a use case done by hand needs one (it is recorded as who opened
 /// a dispute or a pause).
-fn person(actor: &Actor) -> Result<Uuid, super::ServiceError> {
+pub(in crate::services) fn person(actor: &Actor) -> Result<Uuid, super::ServiceError> {
     actor.user_id.ok_or_else(|| super::ServiceError::invariant("this use case is done by a signed-in person"))
 }
 
@@ -58,7 +58,7 @@ fn in_minor_units(mut value: Decimal, currency: &str) -> Decimal {
 }
 
 /// Appends an event to the account's timeline.
-async fn timeline(
+pub(in crate::services) async fn timeline(
     tx: &mut PgConnection,
     actor: &Actor,
     agency_id: Uuid,

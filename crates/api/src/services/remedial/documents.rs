@@ -14,13 +14,13 @@
 //! anything out of reach is a 404), and a download is audited
 //! (`document.download`) in the caller's transaction, which commits before a byte is sent.
 
+use super::{account_of, person, timeline};
 use crate::{
     audit::{self, Actor, Change},
     imports::Storage,
-    services::{accounts::reach, ServiceError},
+    services::ServiceError,
     store::{
         self,
-        account_events::NewEvent,
         accounts::AccountRow,
         documents::{DocumentRow, Filter, NewDocument, NewVersion, VersionRow},
     },
@@ -108,7 +108,7 @@ pub async fn reachable(
     document_id: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let account = account(tx, actor, account_id, now).await?;
+    let account = account_of(tx, actor, account_id, now).await?;
     if let Some(id) = document_id {
         store::documents::get(tx, account.agency_id, account.id, id).await?.ok_or(ServiceError::NotFound)?;
     }
@@ -125,7 +125,7 @@ pub async fn upload(
 ) -> Result<Stored, ServiceError> {
     let by = person(actor)?;
     check_file_name(cmd.file)?;
-    let account = account(tx, actor, cmd.account_id, now).await?;
+    let account = account_of(tx, actor, cmd.account_id, now).await?;
     let agency_id = account.agency_id;
     let subject_id = subject(tx, &account, cmd.subject_type, cmd.subject_id).await?;
     let title = title(cmd.title.as_deref(), cmd.file.name())?;
@@ -147,7 +147,7 @@ pub async fn upload(
         "step": "uploaded", "document_id": id, "subject_type": cmd.subject_type, "subject_id": subject_id,
         "title": title, "version": 1, "file_name": cmd.file.name(),
     });
-    timeline(tx, actor, agency_id, account.id, event).await?;
+    timeline(tx, actor, agency_id, account.id, "document", None, event).await?;
     let mut after = json!({ "account_id": account.id, "subject_type": cmd.subject_type, "subject_id": subject_id });
     merge(&mut after, facts);
     audit::record(tx, actor, Change::created("document.upload", "document", id, after).in_agency(Some(agency_id)))
@@ -167,7 +167,7 @@ pub async fn add_version(
 ) -> Result<Stored, ServiceError> {
     let by = person(actor)?;
     check_file_name(file)?;
-    let account = account(tx, actor, account_id, now).await?;
+    let account = account_of(tx, actor, account_id, now).await?;
     let agency_id = account.agency_id;
     let row = store::documents::lock(tx, agency_id, account.id, document_id).await?.ok_or(ServiceError::NotFound)?;
     let version = row
@@ -179,7 +179,7 @@ pub async fn add_version(
         "step": "new_version", "document_id": row.id, "subject_type": row.subject_type, "subject_id": row.subject_id,
         "title": row.title, "version": version, "file_name": file.name(),
     });
-    timeline(tx, actor, agency_id, account.id, event).await?;
+    timeline(tx, actor, agency_id, account.id, "document", None, event).await?;
     let mut after = json!({ "account_id": account.id });
     merge(&mut after, facts(&row.title, version, file));
     let change = Change::created("document.version", "document", row.id, after).in_agency(Some(agency_id));
@@ -196,7 +196,7 @@ pub async fn list(
     filter: Filter,
     now: DateTime<Utc>,
 ) -> Result<Vec<DocumentView>, ServiceError> {
-    let account = account(tx, actor, account_id, now).await?;
+    let account = account_of(tx, actor, account_id, now).await?;
     let documents = store::documents::list(tx, account.agency_id, account.id, filter).await?;
     let ids: Vec<Uuid> = documents.iter().map(|d| d.id).collect();
     let mut versions: HashMap<Uuid, Vec<VersionRow>> = HashMap::new();
@@ -220,7 +220,7 @@ pub async fn get(
     document_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<DocumentView, ServiceError> {
-    let account = account(tx, actor, account_id, now).await?;
+    let account = account_of(tx, actor, account_id, now).await?;
     view(tx, account.agency_id, account.id, document_id).await
 }
 
@@ -235,7 +235,7 @@ pub async fn download(
     version: i32,
     now: DateTime<Utc>,
 ) -> Result<VersionRow, ServiceError> {
-    let account = account(tx, actor, account_id, now).await?;
+    let account = account_of(tx, actor, account_id, now).await?;
     let agency_id = account.agency_id;
     let document =
         store::documents::get(tx, agency_id, account.id, document_id).await?.ok_or(ServiceError::NotFound)?;
@@ -247,16 +247,6 @@ pub async fn download(
     let change = Change::created("document.download", "document", document.id, after).in_agency(Some(agency_id));
     audit::record(tx, actor, change).await?;
     Ok(row)
-}
-
-/// The account, if `actor` reaches it.
-async fn account(
-    tx: &mut PgConnection,
-    actor: &Actor,
-    account_id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<AccountRow, ServiceError> {
-    store::accounts::get(tx, reach(actor), account_id, now).await?.ok_or(ServiceError::NotFound)
 }
 
 /// The document with its versions.
@@ -359,23 +349,6 @@ fn merge(into: &mut serde_json::Value, from: serde_json::Value) {
     if let (Some(into), serde_json::Value::Object(from)) = (into.as_object_mut(), from) {
         into.extend(from);
     }
-}
-
-/// Appends the `document` event to the account's timeline.
-async fn timeline(
-    tx: &mut PgConnection,
-    actor: &Actor,
-    agency_id: Uuid,
-    account_id: Uuid,
-    data: serde_json::Value,
-) -> Result<(), sqlx::Error> {
-    let event = NewEvent { agency_id, account_id, kind: "document", actor_id: actor.user_id, body: None, data };
-    store::account_events::insert(tx, &event).await.map(drop)
-}
-
-/// The person acting: uploads are done by a signed-in person (recorded as the uploader).
-fn person(actor: &Actor) -> Result<Uuid, ServiceError> {
-    actor.user_id.ok_or_else(|| ServiceError::invariant("documents are uploaded by a signed-in person"))
 }
 
 #[cfg(test)]

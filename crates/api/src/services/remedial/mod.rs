@@ -9,20 +9,18 @@ pub mod legal_cases;
 pub mod recovery_actions;
 pub mod write_offs;
 
-use super::{accounts::reach, ServiceError};
+use super::{
+    accounts::{person, reach},
+    ServiceError,
+};
 use crate::{
     audit::{self, Actor, Change},
-    store::{self, account_events::NewEvent, accounts::AccountRow},
+    store::{self, accounts::AccountRow},
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
-
-/// The person acting: every remedial step is a person's, but the jobs'.
-fn person(actor: &Actor) -> Result<Uuid, ServiceError> {
-    actor.user_id.ok_or_else(|| ServiceError::invariant("this use case is done by a signed-in person"))
-}
 
 /// The account, if the caller reaches it (a collector, their own; else a 404).
 async fn account_of(
@@ -49,8 +47,7 @@ async fn timeline(
     body: Option<&str>,
     data: serde_json::Value,
 ) -> Result<(), ServiceError> {
-    let event = NewEvent { agency_id, account_id, kind, actor_id: actor.user_id, body, data };
-    store::account_events::insert(tx, &event).await?;
+    super::accounts::timeline(tx, actor, agency_id, account_id, kind, body, data).await?;
     Ok(())
 }
 

@@ -150,7 +150,7 @@ pub async fn list(
     if let Some(account_id) = account_id {
         account_of(tx, actor, account_id, now).await?;
     }
-    let collector = super::super::accounts::reach(actor).collector_id;
+    let collector = super::reach(actor).collector_id;
     Ok(store::write_offs::list(tx, agency_id, account_id, status, collector, LIST_LIMIT).await?)
 }
 
