@@ -103,6 +103,17 @@ async fn the_demo_lives_through_the_whole_lifecycle() {
         let page = get(&app, &manager, &format!("/api/v1/accounts?status={status}&limit=1")).await;
         assert_eq!(items(&page).len(), 1, "the demo has a {status} account");
     }
+    let queue = get(&app, &app.token("demo.compliance").await, "/api/v1/write-offs?status=recommended").await;
+    assert_eq!(queue.as_array().map(Vec::len), Some(1), "a write-off waits for the board: {queue}");
+    let remedial: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM legal_cases WHERE status = 'in_hearing'),
+                (SELECT count(*) FROM recovery_milestones WHERE done_on IS NULL AND target_on < $1)",
+    )
+    .bind(today)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(remedial, (1, 1), "a case in hearing and a recovery milestone overdue");
     let unassigned = get(&app, &manager, "/api/v1/accounts?collector=none&limit=200").await;
     assert_eq!(items(&unassigned).len(), 12, "the latest placements wait for the manager");
     let open_disputes: i64 =
@@ -179,6 +190,10 @@ async fn a_second_seed_changes_nothing_even_a_day_later() {
             "plans",
             "disputes",
             "fees",
+            "legal_cases",
+            "hearings",
+            "recovery_actions",
+            "write_off_requests",
             "notifications",
             "audit_logs",
         ] {

@@ -55,6 +55,7 @@ const FEATURED: [&[Story]; 4] = [
         Story::PaidInFull(BankTransfer),
         Story::PartPaid(Check),
         Story::PartPaid(Card),
+        Story::InLegal,
     ],
     &[
         Story::PlanBehind,
@@ -63,6 +64,7 @@ const FEATURED: [&[Story]; 4] = [
         Story::Closed,
         Story::PaidInFull(Card),
         Story::PlanToApprove,
+        Story::WriteOffRecommended,
     ],
     &[
         Story::PlanOnTrack { first_due_days_ago: 22 },
@@ -72,6 +74,7 @@ const FEATURED: [&[Story]; 4] = [
         Story::Closed,
         Story::LateFee,
         Story::PartPaid(BankTransfer),
+        Story::Repossession,
     ],
 ];
 

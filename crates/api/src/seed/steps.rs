@@ -26,6 +26,10 @@ use crate::{
             propose::{propose, ProposedTerms, Schedule},
             step::{default, step},
         },
+        remedial::{
+            legal_cases::{self, NewHearing, Particulars},
+            recovery_actions, write_offs,
+        },
         ServiceError,
     },
     store::{
@@ -43,6 +47,7 @@ use debtflow_domain::{
     payment::PaymentMethod,
     permission::Operation,
     plan::{Frequency, PlanStep},
+    remedial::recovery::{NewMilestone, RecoveryKind},
     AccountStatus,
 };
 use rust_decimal::Decimal;
@@ -297,6 +302,91 @@ impl<'t> Scene<'t> {
         who.may(Operation::ManageFees)?;
         let cmd = AssessFee { account_id: account.id, kind, amount, reason: reason.to_owned() };
         assess(self.tx, &who.actor, who.reach(), cmd, self.at(days_ago)).await.map_err(failed("a fee", account))?;
+        Ok(())
+    }
+
+    /// The manager drafts and files a legal case for the balance `days_ago` days back,
+    /// and schedules its first hearing `hearing_in` days after today at 09:30 (in the
+    /// agency's zone, near enough: 14:30 UTC).
+    pub async fn sue(
+        &mut self,
+        manager: &Person,
+        account: &AccountRow,
+        case_number: &str,
+        days_ago: i64,
+        hearing_in: i64,
+    ) -> Result<(), SeedError> {
+        manager.may(Operation::ManageLegalCases)?;
+        let (at, balance) = (self.at(days_ago), self.balance(account).await?);
+        let particulars = Particulars {
+            court: Some("Circuit Court of Cook County".into()),
+            counsel: Some("Hollis & Reed LLP".into()),
+            amount_claimed: Some(balance),
+            ..Particulars::default()
+        };
+        let case = legal_cases::draft(self.tx, &manager.actor, account.id, particulars, at)
+            .await
+            .map_err(failed("a legal case", account))?;
+        let number = Particulars { case_number: Some(case_number.into()), ..Particulars::default() };
+        let filed_on = self.today(days_ago).await?;
+        legal_cases::file(self.tx, &manager.actor, case.row.id, number, filed_on, at)
+            .await
+            .map_err(failed("a filing", account))?;
+        let day = after(self.today(0).await?, hearing_in.unsigned_abs());
+        let starts_at = day.and_hms_opt(14, 30, 0).map(|t| t.and_utc()).unwrap_or(at);
+        let hearing = NewHearing {
+            starts_at,
+            venue: "Daley Center, courtroom 1402".into(),
+            purpose: "Pre-trial conference".into(),
+        };
+        legal_cases::schedule_hearing(self.tx, &manager.actor, case.row.id, hearing, at)
+            .await
+            .map_err(failed("a hearing", account))?;
+        Ok(())
+    }
+
+    /// The manager initiates a repossession `days_ago` days back, its first milestone
+    /// due ten days after that (overdue by now when `days_ago` is over ten).
+    pub async fn repossess(&mut self, manager: &Person, account: &AccountRow, days_ago: i64) -> Result<(), SeedError> {
+        manager.may(Operation::ManageRecoveryActions)?;
+        let start = self.today(days_ago).await?;
+        let milestones = RecoveryKind::Repossession
+            .usual_milestones()
+            .iter()
+            .zip([10, 30, 60])
+            .map(|(name, days)| NewMilestone { name: (*name).to_owned(), target_on: after(start, days) })
+            .collect();
+        let notes = Some("Vehicle located at the debtor's workplace.".to_owned());
+        recovery_actions::initiate(
+            self.tx,
+            &manager.actor,
+            account.id,
+            RecoveryKind::Repossession,
+            milestones,
+            notes,
+            self.at(days_ago),
+        )
+        .await
+        .map_err(failed("a recovery action", account))?;
+        Ok(())
+    }
+
+    /// The manager recommends writing off the balance `days_ago` days back.
+    pub async fn recommend_write_off(
+        &mut self,
+        manager: &Person,
+        account: &AccountRow,
+        reason: &str,
+        days_ago: i64,
+    ) -> Result<(), SeedError> {
+        manager.may(Operation::RecommendWriteOff)?;
+        let (at, balance) = (self.at(days_ago), self.balance(account).await?);
+        let request = write_offs::create(self.tx, &manager.actor, account.id, balance, reason, at)
+            .await
+            .map_err(failed("a write-off", account))?;
+        write_offs::recommend(self.tx, &manager.actor, request.id, at)
+            .await
+            .map_err(failed("a recommendation", account))?;
         Ok(())
     }
 

@@ -58,6 +58,12 @@ pub enum Story {
     BackdatedPayment,
     /// NEGOTIATING, part paid, then a late fee for a missed promise.
     LateFee,
+    /// NEGOTIATING for weeks, then sued: a legal case filed, its first hearing next week.
+    InLegal,
+    /// NEGOTIATING, then a repossession initiated, its first milestone overdue.
+    Repossession,
+    /// NEGOTIATING, then a write-off of the balance recommended, waiting for the board.
+    WriteOffRecommended,
 }
 
 const CALLS: [&str; 6] = [
@@ -81,6 +87,11 @@ const OFFERS: [&str; 4] = [
     "Offered a three-month plan; the debtor will check their budget and call back.",
     "Debtor asked whether a lump-sum settlement is possible; checking with the creditor.",
     "Debtor does not dispute the debt and asked for smaller monthly payments.",
+];
+
+const WRITE_OFF_REASONS: [&str; 2] = [
+    "The debtor died last month; the probate court confirms the estate has no assets.",
+    "Chapter 7 discharge confirmed by the bankruptcy court; nothing left to collect.",
 ];
 
 const DISPUTES: [&str; 4] = [
@@ -263,6 +274,21 @@ pub async fn tell(
             scene.note(c, account, "Debtor promised a second payment last Friday; nothing received.", 5).await?;
             let fee = Decimal::new(3500, 2);
             scene.fee(manager, account, FeeKind::Late, fee, "Missed the promised payment date", 3).await?;
+        }
+        Story::InLegal => {
+            negotiating(scene, c, account, n, 60).await?;
+            scene.note(c, account, "Third missed promise; no answer since. Referred to counsel.", 30).await?;
+            scene.sue(manager, account, &format!("2026-M1-{:06}", 4512 + n), 21, 6).await?;
+        }
+        Story::Repossession => {
+            negotiating(scene, c, account, n, 50).await?;
+            scene.note(c, account, "Debtor stopped answering; the loan's collateral is the vehicle.", 25).await?;
+            scene.repossess(manager, account, 20).await?;
+        }
+        Story::WriteOffRecommended => {
+            negotiating(scene, c, account, n, 40).await?;
+            let reason = WRITE_OFF_REASONS[n % WRITE_OFF_REASONS.len()];
+            scene.recommend_write_off(manager, account, reason, 2).await?;
         }
     }
     Ok(())
