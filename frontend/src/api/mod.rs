@@ -5,6 +5,8 @@
 //! on [`get`], [`post`] and [`send`].
 //!
 //! - [`problem`]: what went wrong;
+//! - [`remedial`] and [`documents`]: legal cases, recovery actions, write-offs and the
+//!   documents on an account;
 //! - [`tokens`]: the token store and its refresh;
 //! - [`types`]: the wire types of the accounts' work.
 
@@ -17,10 +19,12 @@ use uuid::Uuid;
 
 pub mod analytics;
 pub mod audit;
+pub mod documents;
 pub mod imports;
 pub mod jobs;
 pub mod notifications;
 mod problem;
+pub mod remedial;
 pub mod settings;
 pub mod staff;
 mod tokens;

@@ -1,6 +1,6 @@
 //! Small views shared by the pages: the page heading, states (loading, error, empty,
 //! not found) and [`Loaded`], which draws the first three around what a page read
-//! ([`Fetch`]), badges, field errors and the pager of lists paged by cursor; and
+//! ([`Fetch`]), badges, field errors (and a problem's messages no field shows) and the pager of lists paged by cursor; and
 //! downloads ([`save_csv`], [`save_bytes`], [`ExportCsv`]).
 
 mod download;
@@ -106,6 +106,32 @@ pub fn FieldError(
                     {m}
                 </span>
             }
+        })
+    }
+}
+
+/// The messages of a problem's fields that no input of the form shows (`placed`), and
+/// the problem itself when it names no field: what is said atop the form's buttons.
+pub fn unplaced(problem: &Problem, placed: &[&str]) -> Option<String> {
+    if !problem.names_fields() {
+        return Some(problem.message());
+    }
+    let rest: Vec<String> = problem
+        .errors
+        .iter()
+        .flatten()
+        .filter(|(field, _)| !placed.contains(&field.as_str()))
+        .map(|(field, messages)| format!("{}: {}", crate::format::label(field), messages.join(" ")))
+        .collect();
+    (!rest.is_empty()).then(|| rest.join(" "))
+}
+
+/// What a form's problem says of no field it shows ([`unplaced`]), as an alert.
+#[component]
+pub fn OtherErrors(problem: RwSignal<Option<Problem>>, placed: &'static [&'static str]) -> impl IntoView {
+    move || {
+        problem.with(|p| p.as_ref().and_then(|p| unplaced(p, placed))).map(|m| {
+            view! { <p class="form-error" role="alert" data-testid="form-error">{m}</p> }
         })
     }
 }
@@ -217,5 +243,37 @@ pub fn Pager(cursors: Cursors, next: Option<String>, #[prop(into)] label: String
                 "Older"
             </button>
         </nav>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn what_no_field_shows_is_said_atop_the_buttons() {
+        let p = Problem {
+            title: "Check the fields".into(),
+            errors: Some(BTreeMap::from([
+                ("minutes".to_string(), vec!["must not be empty".to_string()]),
+                ("decision".to_string(), vec!["the person who recommended a write-off does not decide it".to_string()]),
+            ])),
+            ..Problem::default()
+        };
+        assert_eq!(
+            unplaced(&p, &["minutes"]).as_deref(),
+            Some("Decision: the person who recommended a write-off does not decide it")
+        );
+        assert_eq!(unplaced(&p, &["minutes", "decision"]), None);
+        let conflict = Problem {
+            title: "Refused by a business rule".into(),
+            detail: "the balance changed".into(),
+            ..Problem::default()
+        };
+        assert_eq!(
+            unplaced(&conflict, &["minutes"]).as_deref(),
+            Some("Refused by a business rule: the balance changed")
+        );
     }
 }

@@ -44,7 +44,7 @@ pub(super) fn LedgerView(id: Uuid, currency: String, version: RwSignal<u32>) -> 
                                         .iter()
                                         .map(|line| {
                                             view! {
-                                                <tr>
+                                                <tr data-kind=e.kind.as_str()>
                                                     <td data-label="Posted">{format::datetime(&e.posted_at)}</td>
                                                     <td data-label="Entry">{format::label(e.kind.as_str())}</td>
                                                     <td data-label="Account">{format::label(line.ledger_account.as_str())}</td>

@@ -1,8 +1,12 @@
 //! One account, as the person working it needs it: a header with what matters (status,
 //! balance, days past due, the next installment, the collector) and tabs — overview
 //! (details and the day's actions: note, status, payment), plan, payments and fees,
-//! timeline, and the ledger for those who read the books. The tab is in the URL
-//! (`?tab=plan`), so a link or a reload opens it again.
+//! legal and recovery (cases, recovery actions, write-offs, documents), timeline, and
+//! the ledger for those who read the books. The tab is in the URL (`?tab=plan`), so a
+//! link or a reload opens it again.
+//!
+//! The legal and recovery tab's code is split off this page's ([`remedial_tab`]): most
+//! visits to an account never open it.
 
 mod blocks;
 mod contacts;
@@ -13,6 +17,7 @@ mod notice;
 mod payments;
 mod plan;
 mod promises;
+mod remedial;
 mod timeline;
 mod work;
 
@@ -36,12 +41,13 @@ pub enum Tab {
     Overview,
     Plan,
     Payments,
+    Remedial,
     Timeline,
     Ledger,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::Overview, Tab::Plan, Tab::Payments, Tab::Timeline, Tab::Ledger];
+    pub const ALL: [Tab; 6] = [Tab::Overview, Tab::Plan, Tab::Payments, Tab::Remedial, Tab::Timeline, Tab::Ledger];
 
     /// The tab named in the URL (`?tab=`); the overview for none or an unknown name.
     pub fn parse(name: Option<&str>) -> Tab {
@@ -53,6 +59,7 @@ impl Tab {
             Tab::Overview => "overview",
             Tab::Plan => "plan",
             Tab::Payments => "payments",
+            Tab::Remedial => "legal",
             Tab::Timeline => "timeline",
             Tab::Ledger => "ledger",
         }
@@ -63,6 +70,7 @@ impl Tab {
             Tab::Overview => "Overview",
             Tab::Plan => "Plan",
             Tab::Payments => "Payments and fees",
+            Tab::Remedial => "Legal & recovery",
             Tab::Timeline => "Timeline",
             Tab::Ledger => "Ledger",
         }
@@ -243,6 +251,7 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
                     view! { <plan::PlanTab account=a.clone() plan=detail.plan.clone() reload=reload /> }.into_any()
                 }
                 Tab::Payments => view! { <payments::PaymentsTab account=a.clone() version=version reload=reload /> }.into_any(),
+                Tab::Remedial => view! { <RemedialSection detail=detail.clone() /> }.into_any(),
                 Tab::Timeline => view! { <timeline::Timeline id=a.id version=version /> }.into_any(),
                 Tab::Ledger if Tab::Ledger.shown_to(session) => {
                     view! { <ledger::LedgerView id=a.id currency=a.currency.clone() version=version /> }.into_any()
@@ -251,6 +260,43 @@ fn AccountView(detail: AccountDetail, version: RwSignal<u32>, reload: Callback<(
             }}
         </article>
     }
+}
+
+/// The legal and recovery tab's code could not be fetched (the loader logs why).
+struct TabMissing;
+
+impl From<leptos::wasm_split::SplitLoaderError> for TabMissing {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        TabMissing
+    }
+}
+
+/// The legal and recovery tab's constructor, its code in the split module `remedial`.
+#[::leptos::wasm_split::wasm_split(remedial, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn remedial_tab() -> Result<fn(AccountDetail) -> AnyView, TabMissing> {
+    Ok(|detail| view! { <remedial::RemedialTab detail=detail /> }.into_any())
+}
+
+/// The legal and recovery tab, once its code has arrived ("Loading…" until then); a
+/// failed fetch says so and offers a reload, and is tried again the next time.
+#[component]
+fn RemedialSection(detail: AccountDetail) -> impl IntoView {
+    Suspend::new(async move {
+        match remedial_tab().await {
+            Ok(tab) => tab(detail),
+            Err(TabMissing) => view! {
+                <div class="error-box" role="alert" data-testid="chunk-failed">
+                    <p>"This section could not be loaded: the connection may be down, or DebtFlow was updated since this tab was opened."</p>
+                    <button on:click=|_| {
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.location().reload();
+                        }
+                    }>"Reload"</button>
+                </div>
+            }
+            .into_any(),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
-//! Managers' approvals: plans waiting for approval and backdated payments, each shown
-//! with its account (debtor, reference, balance), who proposed or recorded it, and a
-//! plan's schedule; approved (a settlement plan only after a warning that the rest of
-//! the balance is written off) or rejected with a reason, after a confirmation . The navigation's link says how
-//! many wait.
+//! Approvals: for managers, plans waiting for approval and backdated payments, each
+//! shown with its account (debtor, reference, balance), who proposed or recorded it,
+//! and a plan's schedule; approved (a settlement plan only after a warning that the
+//! rest of the balance is written off) or rejected with a reason, after a
+//! confirmation. For the board (compliance, agency admins), recommended write-offs
+//! ([`write_offs`]), decided with minutes. Each section is shown to whoever the role
+//! table lets decide it; the navigation's link says how many wait.
 
 mod decision;
+mod write_offs;
 
 use crate::{
     api::{self, Page},
@@ -23,10 +26,12 @@ use rust_decimal::Decimal;
 #[derive(Clone, Copy)]
 pub struct ApprovalsChanged(pub RwSignal<u32>);
 
-/// "Approvals", with how many wait: counted again on each navigation, decision and
-/// notification arriving live (a plan or payment to approve comes as one).
+/// "Approvals", with how many wait of what the user decides: counted again on each
+/// navigation, decision and notification arriving live (a plan, payment or write-off to
+/// decide comes as one).
 #[component]
 pub fn ApprovalsLink() -> impl IntoView {
+    let session = use_session();
     let path = use_location().pathname;
     let changed = expect_context::<ApprovalsChanged>().0;
     let received = crate::live::use_live().received;
@@ -34,9 +39,19 @@ pub fn ApprovalsLink() -> impl IntoView {
         path.track();
         changed.track();
         received.track();
-        api::pending_approvals()
+        let (plans, write_offs) = (decides_plans_or_payments(session), session.can(Operation::DecideWriteOff));
+        async move {
+            let mut n = 0;
+            if plans {
+                n += api::pending_approvals().await.map(|c| c.plans + c.payments).unwrap_or(0);
+            }
+            if write_offs {
+                n += api::remedial::count_recommended().await.unwrap_or(0);
+            }
+            n
+        }
     });
-    let waiting = move || count.get().and_then(Result::ok).map(|c| c.plans + c.payments).filter(|n| *n > 0);
+    let waiting = move || count.get().filter(|n| *n > 0);
     view! {
         <A href="/approvals">
             "Approvals"
@@ -55,8 +70,15 @@ pub fn ApprovalsLink() -> impl IntoView {
     }
 }
 
-/// Whether the page has anything for the user: plans or backdated payments to decide.
+/// Whether the page has anything for the user: plans, backdated payments or write-offs
+/// to decide.
 pub fn is_for(session: Session) -> bool {
+    decides_plans_or_payments(session) || session.can(Operation::DecideWriteOff)
+}
+
+/// Whether the user decides plans or backdated payments (what the dashboard's
+/// "Awaiting approval" counts).
+pub fn decides_plans_or_payments(session: Session) -> bool {
     session.can(Operation::DecidePlan) || session.can(Operation::DecidePayment)
 }
 
@@ -64,13 +86,15 @@ pub fn is_for(session: Session) -> bool {
 pub fn ApprovalsPage() -> impl IntoView {
     let session = use_session();
     if !is_for(session) {
-        return view! { <Forbidden text="Approvals are for managers" /> }.into_any();
+        return view! { <Forbidden text="Approvals are for managers and the board" /> }.into_any();
     }
+    let me = session.user.with_untracked(|u| u.as_ref().map(|u| u.id));
     view! {
         <section class="approvals">
             <PageHeading text="Approvals" />
             {session.can(Operation::DecidePlan).then(|| view! { <PendingPlans /> })}
             {session.can(Operation::DecidePayment).then(|| view! { <PendingPayments /> })}
+            {session.can(Operation::DecideWriteOff).then(|| view! { <write_offs::PendingWriteOffs me=me /> })}
         </section>
     }
     .into_any()

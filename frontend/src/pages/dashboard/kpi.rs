@@ -241,6 +241,25 @@ pub fn cards(dashboard: &Dashboard, currency: &str, approvals: bool) -> String {
             href: Some(links::status(AccountStatus::PaymentPlan)),
         },
         Card {
+            testid: "kpi-written-off",
+            label: "Written off",
+            value: m(&now.written_off),
+            change: Some((change(now.written_off, before.written_off), Sense::DownIsGood, m(&before.written_off))),
+            note: Some(match now.write_offs {
+                1 => "1 write-off approved by the board".into(),
+                n => format!("{n} write-offs approved by the board"),
+            }),
+            href: None,
+        },
+        Card {
+            testid: "kpi-legal",
+            label: "In legal now",
+            value: dashboard.accounts_in_legal.to_string(),
+            change: None,
+            note: Some("Accounts with a legal case filed and not closed".into()),
+            href: None,
+        },
+        Card {
             testid: "kpi-awaiting",
             label: "Awaiting approval now",
             value: awaiting.to_string(),
@@ -347,13 +366,39 @@ mod tests {
     #[test]
     fn cards_say_value_change_and_previous_value() {
         let html = cards(&dashboard(Some(12)), "USD", true);
-        assert_eq!(html.matches(r#"<li class="kpi card""#).count(), 8);
+        assert_eq!(html.matches(r#"<li class="kpi card""#).count(), 10);
         assert!(html.contains(r#"data-testid="kpi-collected"><h3>Collected</h3><span class="value" data-testid="value">1,250.00 USD</span><p class="change good" data-testid="change" data-trend="up"><span aria-hidden="true">▲ +25%</span><span class="sr-only">up 25% from 1,000.00 USD</span>"#), "{html}");
         // Fewer active accounts is good news, said with ▼ and a sign.
         assert!(html.contains(
             r#"<p class="change good" data-testid="change" data-trend="down"><span aria-hidden="true">▼ -16.7%</span>"#
         ));
         assert!(html.contains(r#"href="/approvals">3</a>"#));
+    }
+
+    #[test]
+    fn write_offs_and_legal_cases_are_counted() {
+        let mut d = dashboard(Some(12));
+        d.current.write_offs = 2;
+        d.current.written_off = crate::fixtures::d("3000.00");
+        d.previous.written_off = crate::fixtures::d("1000.00");
+        d.accounts_in_legal = 4;
+        let html = cards(&d, "USD", true);
+        let card = |id: &str| {
+            html.split(&format!(r#"data-testid="{id}""#)).nth(1).unwrap().split("</li>").next().unwrap().to_string()
+        };
+        let written = card("kpi-written-off");
+        assert!(written.contains(r#"data-testid="value">3,000.00 USD</span>"#), "{written}");
+        // More written off is bad news, said with ▲ and a sign.
+        assert!(
+            written.contains(
+                r#"<p class="change bad" data-testid="change" data-trend="up"><span aria-hidden="true">▲ +200%</span>"#
+            ),
+            "{written}"
+        );
+        assert!(written.contains("2 write-offs approved by the board"));
+        let legal = card("kpi-legal");
+        assert!(legal.contains(r#"data-testid="value">4</span>"#), "{legal}");
+        assert!(!legal.contains("data-testid=\"change\""), "a stock of now: no change");
     }
 
     #[test]

@@ -55,7 +55,7 @@ pub fn DashboardPage() -> impl IntoView {
         return view! { <Forbidden text="The dashboard is not for your role" /> }.into_any();
     }
     let oversees = oversees(session);
-    let approvals = crate::pages::approvals::is_for(session);
+    let approvals = crate::pages::approvals::decides_plans_or_payments(session);
     let currency = session
         .user
         .with_untracked(|u| u.as_ref().and_then(|u| u.agency.as_ref().map(|a| a.currency.clone())))
