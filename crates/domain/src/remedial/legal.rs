@@ -60,13 +60,22 @@ pub enum CaseStep {
     File,
     /// Its first hearing was scheduled (an event, not a person's move).
     Hear,
+    /// What came of a hearing recorded (the case stays where it is).
+    RecordOutcome,
     Judge,
     Close,
 }
 
 impl CaseStep {
-    pub const ALL: [CaseStep; 6] =
-        [CaseStep::Edit, CaseStep::Delete, CaseStep::File, CaseStep::Hear, CaseStep::Judge, CaseStep::Close];
+    pub const ALL: [CaseStep; 7] = [
+        CaseStep::Edit,
+        CaseStep::Delete,
+        CaseStep::File,
+        CaseStep::Hear,
+        CaseStep::RecordOutcome,
+        CaseStep::Judge,
+        CaseStep::Close,
+    ];
 }
 
 impl Step for CaseStep {
@@ -76,6 +85,7 @@ impl Step for CaseStep {
             CaseStep::Delete => "delete the case",
             CaseStep::File => "file the case",
             CaseStep::Hear => "schedule a hearing",
+            CaseStep::RecordOutcome => "record a hearing's outcome",
             CaseStep::Judge => "record a judgment",
             CaseStep::Close => "close the case",
         }
@@ -93,6 +103,7 @@ impl Lifecycle for LegalCaseStatus {
             (Draft, CaseStep::Edit | CaseStep::Delete) => Some(Draft),
             (Draft, CaseStep::File) => Some(Filed),
             (Filed | InHearing, CaseStep::Hear) => Some(InHearing),
+            (InHearing | Judgment, CaseStep::RecordOutcome) => Some(self),
             (Filed | InHearing, CaseStep::Judge) => Some(Judgment),
             (Filed | InHearing | Judgment, CaseStep::Close) => Some(Closed),
             _ => None,
@@ -224,8 +235,10 @@ mod tests {
                 (Filed, S::Judge, Judgment),
                 (Filed, S::Close, Closed),
                 (InHearing, S::Hear, InHearing),
+                (InHearing, S::RecordOutcome, InHearing),
                 (InHearing, S::Judge, Judgment),
                 (InHearing, S::Close, Closed),
+                (Judgment, S::RecordOutcome, Judgment),
                 (Judgment, S::Close, Closed),
             ]
         );

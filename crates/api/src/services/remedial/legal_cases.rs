@@ -342,16 +342,8 @@ pub async fn record_outcome(
     now: DateTime<Utc>,
 ) -> Result<Case, ServiceError> {
     let by = super::person(actor)?;
-    let row = load(tx, actor, id, now, true).await?;
-    if row.status == LegalCaseStatus::Closed {
-        return Err(Refusal::wrong_status(
-            Entity::LegalCase,
-            row.status,
-            "a hearing's outcome",
-            LegalCaseStatus::from_which(CaseStep::Hear),
-        )
-        .into());
-    }
+    let mut row = load(tx, actor, id, now, true).await?;
+    take(&mut row, CaseStep::RecordOutcome, now)?;
     let before =
         store::legal_cases::lock_hearing(tx, row.agency_id, row.id, hearing_id).await?.ok_or(ServiceError::NotFound)?;
     legal::check_outcome(before.starts_at, before.outcome.is_some(), now)?;

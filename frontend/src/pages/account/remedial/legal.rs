@@ -60,6 +60,7 @@ fn step_label(step: CaseStep) -> &'static str {
         CaseStep::Delete => "Delete the draft",
         CaseStep::File => "File the case",
         CaseStep::Hear => "Schedule a hearing",
+        CaseStep::RecordOutcome => "Record a hearing's outcome",
         CaseStep::Judge => "Record the judgment",
         CaseStep::Close => "Close the case",
     }
@@ -204,7 +205,7 @@ fn CaseItem(case: LegalCase, currency: String, manager: bool, done: Done) -> imp
                     CaseStep::Hear => Some(Open::Hearing),
                     CaseStep::Judge => Some(Open::Judgment),
                     CaseStep::Close => Some(Open::Close),
-                    CaseStep::Delete => None,
+                    CaseStep::Delete | CaseStep::RecordOutcome => None,
                 };
                 let testid = format!("case-{}", format::label(&format!("{step:?}")).to_lowercase());
                 match target {
