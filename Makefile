@@ -1,7 +1,7 @@
 # DebtFlow — the commands of the README.
 #   make run     install what is missing, start PostgreSQL, migrate, seed, build the SPA, serve :8080
 #   make test    every test: lint, unit, property, HTTP integration on real PostgreSQL, OpenAPI drift, wasm build,
-#                browser journeys of the SPA in headless Chromium
+#                browser journeys of the SPA in headless Chromium, a generated client's journey over the API
 #   make bench   release build + load figures (see README "Benchmarks")
 # Without DATABASE_URL, a project-local PostgreSQL under .data/pg is used (scripts/pg.sh).
 
@@ -21,7 +21,7 @@ endif
 
 NEXTEST := $(shell command -v cargo-nextest >/dev/null 2>&1 && echo "cargo nextest run" || echo "cargo test")
 
-.PHONY: help run serve test lint unit wasm-target wasm-check e2e bench openapi spa tools db db-stop clean-data
+.PHONY: help run serve test lint unit wasm-target wasm-check e2e client bench openapi spa tools db db-stop clean-data
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -50,7 +50,7 @@ endif
 	@echo "DebtFlow: http://127.0.0.1:8080 (Swagger UI: /api/v1/docs/) — Ctrl-C stops it"
 	DATABASE_URL='$(RUN_DATABASE_URL)' exec target/release/debtflow serve
 
-test: lint unit wasm-check e2e
+test: lint unit wasm-check e2e client
 	@echo "make test: all green"
 
 # The SPA is linted (and checked) for the browser: the wasm32 target first.
@@ -60,6 +60,7 @@ wasm-target:
 lint: wasm-target
 	cargo fmt --all --check
 	python3 scripts/module-cycles.py
+	scripts/lint-openapi.sh
 	cargo clippy --workspace --all-targets --exclude debtflow-frontend -- -D warnings
 	cargo clippy -p debtflow-frontend --target wasm32-unknown-unknown -- -D warnings
 
@@ -84,6 +85,11 @@ wasm-check: wasm-target
 # installs Chromium and playwright-core when missing).
 e2e: tools db
 	scripts/e2e.sh
+
+# An integrator's journey with a client generated from openapi/openapi.json
+# (openapi-typescript + openapi-fetch, type-checked by tsc) against a real server.
+client: db
+	scripts/client-journey.sh
 
 bench: db tools
 	scripts/bench.sh

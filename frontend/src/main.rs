@@ -1,8 +1,8 @@
 //! DebtFlow's single-page app (Leptos, client-side rendered): login, the managers'
 //! dashboard, the worklist, the account page with its actions, approvals, the live
 //! notification centre, imports, the agency's staff, one's own password, the audit
-//! viewer, the job runs and the settings. The pages are split off the main module by
-//! route (`routes.rs`): a first visit loads login only.
+//! viewer, the job runs, the settings and the integrations (API keys). The pages are
+//! split off the main module by route (`routes.rs`): a first visit loads login only.
 
 mod api;
 mod bell;
@@ -99,6 +99,9 @@ fn Nav() -> impl IntoView {
                     </Show>
                     <Show when=move || pages::settings::is_for(session)>
                         <A href="/settings">"Settings"</A>
+                    </Show>
+                    <Show when=move || pages::integrations::is_for(session)>
+                        <A href="/integrations">"Integrations"</A>
                     </Show>
                 </nav>
                 <bell::Bell />

@@ -48,6 +48,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/audit") view={Lazy::<audit::Route>::new()} />
             <Route path=path!("/jobs") view={Lazy::<jobs::Route>::new()} />
             <Route path=path!("/settings") view={Lazy::<settings::Route>::new()} />
+            <Route path=path!("/integrations") view={Lazy::<integrations::Route>::new()} />
         </Routes>
     }
 }
@@ -102,6 +103,7 @@ lazy_page!(new_account, pages::new_account::NewAccountPage);
 lazy_page!(audit, pages::audit::AuditPage);
 lazy_page!(jobs, pages::jobs::JobsPage);
 lazy_page!(settings, pages::settings::SettingsPage);
+lazy_page!(integrations, pages::integrations::IntegrationsPage);
 
 /// A split module that could not be fetched (the loader logs why in the console).
 struct ChunkMissing;

@@ -4,6 +4,7 @@
 //! route under `/api/v1` is missing from the walk.
 
 use debtflow_api::auth::policy::{allows, Operation};
+use debtflow_domain::api_key::{self, Scope};
 use debtflow_tests::{spawn_app, Demo, USER_OF_ROLE};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -325,6 +326,21 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
             None,
             Operation::ReadAccounts,
         ),
+        route(
+            Method::POST,
+            "/api-keys",
+            "/api/v1/api-keys".into(),
+            Some(json!({"name": format!("Key of {caller}"), "scopes": ["accounts:read"]})),
+            Operation::ManageApiKeys,
+        ),
+        route(Method::GET, "/api-keys", "/api/v1/api-keys".into(), None, Operation::ManageApiKeys),
+        route(
+            Method::POST,
+            "/api-keys/{id}/revoke",
+            format!("/api/v1/api-keys/{}/revoke", uuid::Uuid::nil()),
+            None,
+            Operation::ManageApiKeys,
+        ),
         route(Method::GET, "/reminder-templates", "/api/v1/reminder-templates".into(), None, Operation::ReadSettings),
         route(
             Method::PUT,
@@ -618,6 +634,50 @@ fn routes(demo: &Demo, account: &str, payment: &str, plan: &str, caller: &str) -
             None,
             Operation::ReadNotifications,
         ),
+        // Webhooks: a receiver that refuses connections (nothing listens on port 9).
+        route(
+            Method::POST,
+            "/webhooks",
+            "/api/v1/webhooks".into(),
+            Some(json!({"url": "http://127.0.0.1:9/hooks", "event_types": ["payment.completed"]})),
+            Operation::ManageWebhooks,
+        ),
+        route(Method::GET, "/webhooks", "/api/v1/webhooks".into(), None, Operation::ManageWebhooks),
+        route(
+            Method::GET,
+            "/webhooks/{id}",
+            format!("/api/v1/webhooks/{}", uuid::Uuid::nil()),
+            None,
+            Operation::ManageWebhooks,
+        ),
+        route(
+            Method::PATCH,
+            "/webhooks/{id}",
+            format!("/api/v1/webhooks/{}", uuid::Uuid::nil()),
+            Some(json!({"active": true})),
+            Operation::ManageWebhooks,
+        ),
+        route(
+            Method::DELETE,
+            "/webhooks/{id}",
+            format!("/api/v1/webhooks/{}", uuid::Uuid::nil()),
+            None,
+            Operation::ManageWebhooks,
+        ),
+        route(
+            Method::GET,
+            "/webhooks/{id}/deliveries",
+            format!("/api/v1/webhooks/{}/deliveries", uuid::Uuid::nil()),
+            None,
+            Operation::ManageWebhooks,
+        ),
+        route(
+            Method::POST,
+            "/webhooks/deliveries/{id}/replay",
+            format!("/api/v1/webhooks/deliveries/{}/replay", uuid::Uuid::nil()),
+            None,
+            Operation::ManageWebhooks,
+        ),
     ]
 }
 
@@ -664,6 +724,43 @@ async fn every_role_against_every_route() {
             } else {
                 assert_eq!(status, 403, "{what}: denied");
             }
+        }
+    }
+}
+
+/// An API key holding every scope, against every route: allowed what its scopes grant
+/// (`debtflow_domain::api_key`), refused everything else — people matters included.
+#[tokio::test]
+async fn a_key_with_every_scope_against_every_route() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let manager = app.token("demo.manager").await;
+    let account = crate::accounts::create_account(&app, &manager, "MATRIX-KEY").await;
+    let account = account["id"].as_str().unwrap();
+    let body = json!({"account_id": account, "amount": "5.00", "method": "cash", "paid_on": yesterday()});
+    sqlx::query("UPDATE accounts SET collector_id = $1, status = 'assigned'")
+        .bind(demo.sarah)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let payment: Value = app.send(Method::POST, "/api/v1/payments", &manager, Some(&body)).await.json().await.unwrap();
+    let payment = payment["id"].as_str().expect("a payment");
+    let terms = json!({"total": "100.00", "installments": 2, "frequency": "monthly", "first_due_date": tomorrow()});
+    let plan_path = format!("/api/v1/accounts/{account}/plans");
+    let plan: Value = app.send(Method::POST, &plan_path, &manager, Some(&terms)).await.json().await.unwrap();
+    let plan = plan["id"].as_str().expect("a plan");
+    let every: Vec<&str> = Scope::ALL.iter().map(|s| s.as_str()).collect();
+    let (_, key) = crate::api_keys::create_key(&app, &app.token("demo.admin").await, "Everything", &every).await;
+
+    for route in routes(&demo, account, payment, plan, "service.key") {
+        let response = app.send(route.method.clone(), &route.path, &key, route.body.as_ref()).await;
+        let status = response.status().as_u16();
+        let what = format!("key {} {}", route.method, route.path);
+        let gateway = route.template == "/imports/trigger" && status == 502;
+        if api_key::allows(&Scope::ALL, route.operation) {
+            assert!(status != 403 && status != 401 && (status < 500 || gateway), "{what}: allowed, got {status}");
+        } else {
+            assert_eq!(status, 403, "{what}: denied");
         }
     }
 }

@@ -212,6 +212,8 @@ pub fn test_config(overrides: &[(&str, &str)]) -> Config {
         ("RATE_LIMIT_PER_TOKEN".into(), "100000".into()),
         ("JWT_SECRET".into(), JWT_SECRET.into()),
         ("IMPORT_STORAGE".into(), import_storage()),
+        // Webhook receivers of tests listen on http://127.0.0.1.
+        ("WEBHOOKS_ALLOW_HTTP".into(), "true".into()),
     ]);
     vars.extend(overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration is valid")

@@ -72,6 +72,9 @@ pub struct Config {
     pub rate_limit_per_ip: NonZeroU32,
     /// `RATE_LIMIT_PER_TOKEN`: requests per minute per bearer token.
     pub rate_limit_per_token: NonZeroU32,
+    /// `CORS_ALLOWED_ORIGINS`: the origins (`https://app.example.com`, comma-separated)
+    /// whose pages may call the API from a browser; none by default.
+    pub cors_allowed_origins: AllowedOrigins,
     /// `SHUTDOWN_TIMEOUT_SECS`: how long a stop waits for in-flight requests.
     pub shutdown_timeout_secs: u64,
     /// `ACCESS_TOKEN_TTL_SECS`: lifetime of an access token (15 minutes).
@@ -103,6 +106,21 @@ pub struct Config {
     pub documents: DocumentSettings,
     /// Mail over SMTP; `None` (the default) when `SMTP_HOST` is unset: nothing is mailed.
     pub mail: Option<MailConfig>,
+    pub webhooks: WebhookSettings,
+}
+
+/// Settings of the outbound webhooks (`crate::webhooks`).
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// `WEBHOOKS_ALLOW_HTTP=true` (development and tests only; refused in production):
+    /// endpoints may also be plain `http://`, `localhost` and private addresses.
+    pub allow_http: bool,
+    /// `WEBHOOKS_TIMEOUT_SECS`: the longest a receiver may take to answer (10 s), or the
+    /// attempt fails and is retried.
+    pub timeout: std::time::Duration,
+    /// `WEBHOOKS_POLL_MS`: how often each `serve` process looks for due deliveries
+    /// without being woken (5000); a committed event wakes them at once.
+    pub poll: std::time::Duration,
 }
 
 /// How the SMTP connection is secured (`SMTP_TLS`).
@@ -238,6 +256,61 @@ impl FromStr for DataKey {
     }
 }
 
+/// The origins whose pages may call the API from a browser (`CORS_ALLOWED_ORIGINS`,
+/// read by `edge::cors`), each in its serialized form (`scheme://host[:port]`,
+/// lowercase, no default port), as browsers send it in `Origin`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AllowedOrigins(Vec<String>);
+
+impl AllowedOrigins {
+    /// No cross-origin requests at all (the default).
+    pub fn none() -> Self {
+        AllowedOrigins(Vec::new())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `origin`, an `Origin` header's value, is one of them (exactly).
+    pub fn allows(&self, origin: &str) -> bool {
+        self.0.iter().any(|allowed| allowed == origin)
+    }
+}
+
+impl fmt::Display for AllowedOrigins {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(","))
+    }
+}
+
+impl FromStr for AllowedOrigins {
+    type Err = String;
+
+    /// Comma-separated origins, each exactly as a browser sends it: a near miss
+    /// (`https://app.example.com/`) would otherwise silently allow nothing.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut origins = Vec::new();
+        for item in s.split(',').map(str::trim).filter(|item| !item.is_empty()) {
+            let url = url::Url::parse(item).map_err(|e| format!("`{item}` is not an origin ({e})"))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(format!("`{item}` is not an http or https origin"));
+            }
+            let serialized = url.origin().ascii_serialization();
+            if serialized != item {
+                return Err(format!(
+                    "`{item}` is not an origin as browsers send it: write `{serialized}` (scheme://host[:port], \
+                     no path, no trailing slash, no wildcard)"
+                ));
+            }
+            if !origins.contains(&serialized) {
+                origins.push(serialized);
+            }
+        }
+        Ok(AllowedOrigins(origins))
+    }
+}
+
 /// One bad or missing variable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("configuration error: {var}: {problem}")]
@@ -312,6 +385,7 @@ impl Config {
             body_limit_bytes: env.parse_or("BODY_LIMIT_BYTES", 1024 * 1024)?,
             rate_limit_per_ip: env.parse_or("RATE_LIMIT_PER_IP", NonZeroU32::new(600).unwrap())?,
             rate_limit_per_token: env.parse_or("RATE_LIMIT_PER_TOKEN", NonZeroU32::new(1200).unwrap())?,
+            cors_allowed_origins: env.parse_or("CORS_ALLOWED_ORIGINS", AllowedOrigins::none())?,
             shutdown_timeout_secs: env.parse_or("SHUTDOWN_TIMEOUT_SECS", 30)?,
             access_token_ttl_secs: env.parse_positive("ACCESS_TOKEN_TTL_SECS", 15 * 60)?,
             refresh_token_ttl_secs: env.parse_positive("REFRESH_TOKEN_TTL_SECS", 7 * 24 * 3600)?,
@@ -337,6 +411,19 @@ impl Config {
                 max_bytes: env.parse_positive("DOCUMENT_MAX_BYTES", debtflow_domain::document::MAX_BYTES_DEFAULT)?,
             },
             mail: MailConfig::from_env(&env)?,
+            webhooks: WebhookSettings {
+                allow_http: match (env.parse_or("WEBHOOKS_ALLOW_HTTP", false)?, environment) {
+                    (true, Environment::Production) => {
+                        return Err(env.error(
+                            "WEBHOOKS_ALLOW_HTTP",
+                            "is for development and tests; production sends webhooks to public https endpoints only",
+                        ))
+                    }
+                    (allow, _) => allow,
+                },
+                timeout: std::time::Duration::from_secs(env.parse_positive("WEBHOOKS_TIMEOUT_SECS", 10)?),
+                poll: std::time::Duration::from_millis(env.parse_positive("WEBHOOKS_POLL_MS", 5000)?),
+            },
         })
     }
 }
@@ -467,6 +554,67 @@ mod tests {
         assert_eq!(config(&[host, ("MAIL_FROM", "not an address")]).unwrap_err().var, "MAIL_FROM");
         assert_eq!(config(&[host, ("SMTP_USERNAME", "u")]).unwrap_err().var, "SMTP_PASSWORD");
         assert_eq!(config(&[host, ("MAIL_POLL_SECS", "0")]).unwrap_err().var, "MAIL_POLL_SECS");
+    }
+
+    #[test]
+    fn cors_origins_are_none_by_default_and_a_malformed_one_is_named() {
+        assert_eq!(config(&[]).unwrap().cors_allowed_origins, AllowedOrigins::none());
+        let ok = config(&[("CORS_ALLOWED_ORIGINS", "https://app.example.com,http://localhost:5173")]).unwrap();
+        assert_eq!(ok.cors_allowed_origins.to_string(), "https://app.example.com,http://localhost:5173");
+        let err = config(&[("CORS_ALLOWED_ORIGINS", "https://app.example.com/")]).unwrap_err();
+        assert_eq!(err.var, "CORS_ALLOWED_ORIGINS");
+        assert!(err.to_string().contains("write `https://app.example.com`"), "{err}");
+    }
+
+    #[test]
+    fn webhooks_go_to_https_unless_a_development_server_allows_http() {
+        let c = config(&[]).unwrap().webhooks;
+        assert!(!c.allow_http);
+        assert_eq!((c.timeout.as_secs(), c.poll.as_millis()), (10, 5000));
+        let c = config(&[("WEBHOOKS_ALLOW_HTTP", "true"), ("WEBHOOKS_TIMEOUT_SECS", "2"), ("WEBHOOKS_POLL_MS", "100")])
+            .unwrap()
+            .webhooks;
+        assert!(c.allow_http);
+        assert_eq!((c.timeout.as_secs(), c.poll.as_millis()), (2, 100));
+        assert_eq!(config(&[("WEBHOOKS_ALLOW_HTTP", "yes")]).unwrap_err().var, "WEBHOOKS_ALLOW_HTTP");
+        assert_eq!(config(&[("WEBHOOKS_TIMEOUT_SECS", "0")]).unwrap_err().var, "WEBHOOKS_TIMEOUT_SECS");
+        let key = "ab".repeat(32);
+        let production = [
+            ("APP_ENV", "production"),
+            ("JWT_SECRET", "x-secret-of-at-least-thirty-two-bytes"),
+            ("DATA_ENCRYPTION_KEY", key.as_str()),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_real"),
+            ("METRICS_TOKEN", "a-scraper-token-1"),
+            ("WEBHOOKS_ALLOW_HTTP", "true"),
+        ];
+        assert_eq!(config(&production).unwrap_err().var, "WEBHOOKS_ALLOW_HTTP");
+    }
+
+    #[test]
+    fn origins_are_listed_exactly_as_browsers_send_them() {
+        let origins: AllowedOrigins = " https://app.example.com, http://localhost:5173 ,".parse().unwrap();
+        assert!(origins.allows("https://app.example.com"));
+        assert!(origins.allows("http://localhost:5173"));
+        assert!(!origins.allows("https://evil.example.com"));
+        assert!(!origins.allows("http://app.example.com"), "the scheme counts");
+        assert!(!origins.allows("null"));
+        assert_eq!("".parse::<AllowedOrigins>().unwrap(), AllowedOrigins::none());
+    }
+
+    #[test]
+    fn anything_but_an_origin_is_refused_with_the_form_to_write() {
+        for (bad, hint) in [
+            ("https://app.example.com/", "write `https://app.example.com`"),
+            ("https://app.example.com/api", "write `https://app.example.com`"),
+            ("https://App.Example.com", "write `https://app.example.com`"),
+            ("https://app.example.com:443", "write `https://app.example.com`"),
+            ("*", "is not an origin"),
+            ("app.example.com", "is not an origin"),
+            ("ftp://files.example.com", "not an http or https origin"),
+        ] {
+            let err = bad.parse::<AllowedOrigins>().unwrap_err();
+            assert!(err.contains(hint), "{bad}: {err}");
+        }
     }
 
     #[test]

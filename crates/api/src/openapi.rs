@@ -140,16 +140,21 @@ struct V1;
                        `Authorization: Bearer <access>`. Errors are RFC 9457 \
                        `application/problem+json` documents. Lists are keyset-paginated: \
                        `?limit=&cursor=` → `{\"items\": [...], \"next_cursor\": ...}`.",
-        license(name = "Proprietary"),
+        license(name = "Proprietary", identifier = "LicenseRef-DebtFlow-Proprietary"),
     ),
+    // The paths are absolute (`/api/v1/…`, `/health`, `/metrics`): a client joins them to
+    // the address it serves this document from.
+    servers((url = "/", description = "This server; every path starts at its root")),
     nest(
         (path = "/api/v1", api = V1),
         (path = "/api/v1", api = routes::remedial::Api),
         (path = "/api/v1", api = routes::remedial::documents::Api),
+        (path = "/api/v1", api = routes::api_keys::Api),
+        (path = "/api/v1", api = routes::webhooks::Api),
     ),
     paths(routes::health::live, routes::health::ready, edge::metrics::exposition),
-    components(schemas(problem::Problem, routes::health::Health)),
-    modifiers(&BearerAuth, &EveryApiResponse, &ProblemTypes),
+    components(schemas(problem::Problem, routes::health::Health, crate::export::Format)),
+    modifiers(&SecuritySchemes, &EveryApiResponse, &ProblemTypes, &PageItemsByReference, &Conventions),
     tags(
         (name = "auth", description = "Login, token refresh with rotation, logout"),
         (name = "agencies", description = "The tenants"),
@@ -164,28 +169,47 @@ struct V1;
         (name = "notifications", description = "The caller's notifications"),
         (name = "mail", description = "The sent-mail log: notifications mailed at once and digests, with their delivery attempts"),
         (name = "remedial", description = "Remedial recovery: legal cases and hearings, recovery actions and their milestones, write-offs decided by the board, versioned documents"),
+        (name = "api-keys", description = "API keys for outside systems: scopes, expiry, revocation; the secret shown once"),
+        (name = "webhooks", description = "Outbound webhooks: the agency's endpoints, signed deliveries of its events (DebtFlow-Signature, the processor webhook's scheme), their attempts and replays"),
         (name = "analytics", description = "Dashboards and reports — collector performance, payment trends, aging, repayment compliance, the daily reconciliation — as JSON, CSV or PDF"),
         (name = "operations", description = "Health probes and metrics"),
     ),
 )]
 pub struct ApiDoc;
 
-struct BearerAuth;
+/// The schemes operations name in their `security`: `bearer`, what every operation but
+/// the public ones asks for (those say `security(())`: login, refresh, the health
+/// probes, the processor's webhook, which is signed instead), and `metrics`, the
+/// scraper's token of `/metrics`. Each operation states its own; Redocly's
+/// `security-defined` rule (`make lint`) fails on one that does not.
+struct SecuritySchemes;
 
-impl Modify for BearerAuth {
+impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
+        components.add_security_scheme(
+            "metrics",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "`METRICS_TOKEN`, the scraper's token (required in production; a deployment without \
+                         one leaves `/metrics` open)",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
 /// What every `/api/v1` operation can also answer, added here once instead of on each
-/// handler: 400 (a path holding `%00`), 429 (the rate limits of `edge`) and 500; with
-/// a body, 413 and 415 (`edge::json`); with a UUID in its path, 422 when it is not one
-/// (the `PathConfig` of `startup`).
+/// handler: 400 (a path holding `%00`, on every path), 429 (the rate limits of `edge`)
+/// and 500; with a body, 413 and 415 (`edge::json`); with a UUID in its path, 422 when
+/// it is not one (the `PathConfig` of `startup`).
 struct EveryApiResponse;
 
 impl Modify for EveryApiResponse {
@@ -200,6 +224,11 @@ impl Modify for EveryApiResponse {
             .build();
         for (path, item) in openapi.paths.paths.iter_mut() {
             if !path.starts_with("/api/v1/") {
+                // The probes and `/metrics`: only the path check of `edge::path` applies.
+                for operation in [&mut item.get].into_iter().flatten() {
+                    let responses = &mut operation.responses.responses;
+                    responses.entry("400".into()).or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadRequest")));
+                }
                 continue;
             }
             for operation in
@@ -256,6 +285,120 @@ impl Modify for ProblemTypes {
                 description.push_str(&format!("\n- `urn:debtflow:problem:{code}`: {what}"));
             }
             kind.description = Some(description);
+        }
+    }
+}
+
+/// `Page<T>`'s items as a `$ref` to `T`'s schema. utoipa writes a generic's argument
+/// inline, which leaves `T`'s own schema unused and gives a generated client an
+/// anonymous type for the items of each page; the reference is made only where the
+/// inline schema is `T`'s, exactly.
+struct PageItemsByReference;
+
+impl Modify for PageItemsByReference {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{
+            schema::{ArrayItems, Schema},
+            Ref, RefOr,
+        };
+        let Some(components) = openapi.components.as_mut() else { return };
+        let named = components.schemas.clone();
+        for (name, schema) in components.schemas.iter_mut() {
+            let Some(item) = name.strip_prefix("Page_") else { continue };
+            let Some(component) = named.get(item) else { continue };
+            let RefOr::T(Schema::Object(page)) = schema else { continue };
+            let Some(RefOr::T(Schema::Array(items))) = page.properties.get_mut("items") else { continue };
+            let ArrayItems::RefOrSchema(inline) = &items.items else { continue };
+            if serde_json::to_value(inline.as_ref()).ok() == serde_json::to_value(component).ok() {
+                items.items = ArrayItems::RefOrSchema(Box::new(RefOr::Ref(Ref::from_schema_name(item))));
+            }
+        }
+    }
+}
+
+/// What the edge adds to the API's answers, where integrators look for it: the
+/// `Retry-After` and `RateLimit-*` fields of a 429 (`edge::rate_limit`); the `ETag`,
+/// `If-None-Match` and 304 of every JSON read (`edge::etag`); and, in the document's
+/// description, those with CORS and compression.
+struct Conventions;
+
+const CONVENTIONS: &str = "\n\n**Rate limits.** Every `/api/v1` answer carries `RateLimit-Limit` (requests a \
+    minute), `RateLimit-Remaining` (how many more may be sent at once) and `RateLimit-Reset` (seconds until the \
+    allowance is whole again), of the tighter of the caller's two allowances: per client IP and per bearer token. \
+    Over it: 429 with `Retry-After` (seconds).\n\n\
+    **Conditional reads.** A JSON read (`GET`) answers with a strong `ETag`; send it back in `If-None-Match` \
+    to get 304 Not Modified, without a body, while the resource is unchanged.\n\n\
+    **Compression.** With `Accept-Encoding: br` or `gzip`, JSON, CSV and text answers come compressed \
+    (`Content-Encoding`; the `ETag` then ends in `-br` or `-gzip`); the event stream never is.\n\n\
+    **CORS.** Browsers may call the API from the origins a deployment lists in `CORS_ALLOWED_ORIGINS` \
+    (none by default).";
+
+impl Modify for Conventions {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{
+            header::{Header, HeaderBuilder},
+            path::{ParameterBuilder, ParameterIn},
+            schema::{ObjectBuilder, Type},
+            Ref, RefOr, Required, ResponseBuilder,
+        };
+        let header = |kind: Type, description: &str| -> Header {
+            let schema = match kind {
+                Type::Integer => ObjectBuilder::new().schema_type(kind).minimum(Some(0)),
+                _ => ObjectBuilder::new().schema_type(kind),
+            };
+            HeaderBuilder::new().schema(schema).description(Some(description)).build()
+        };
+        let etag = || {
+            header(
+                Type::String,
+                "The version of the answer: a hash of its JSON (`\"…-gzip\"` or `\"…-br\"` compressed)",
+            )
+        };
+
+        let components = openapi.components.get_or_insert_with(Default::default);
+        if let Some(RefOr::T(limited)) = components.responses.get_mut("TooManyRequests") {
+            for (name, description) in [
+                ("Retry-After", "Seconds to wait before the next request"),
+                ("RateLimit-Limit", "Requests a minute of the tighter of the caller's allowances (per IP, per token)"),
+                (
+                    "RateLimit-Remaining",
+                    "Requests that may still be sent at once: 0 when the rate limit refused this one",
+                ),
+                ("RateLimit-Reset", "Seconds until that allowance is whole again"),
+            ] {
+                limited.headers.insert(name.into(), header(Type::Integer, description));
+            }
+        }
+        components.responses.insert(
+            "NotModified".into(),
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description("Not modified: the copy `If-None-Match` names is current (no body)")
+                    .header("ETag", etag())
+                    .build(),
+            ),
+        );
+
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let Some(read) = item.get.as_mut().filter(|_| path.starts_with("/api/v1/")) else { continue };
+            let Some(RefOr::T(ok)) = read.responses.responses.get_mut("200") else { continue };
+            if !ok.content.contains_key("application/json") {
+                continue;
+            }
+            ok.headers.insert("ETag".into(), etag());
+            read.parameters.get_or_insert_with(Vec::new).push(
+                ParameterBuilder::new()
+                    .name("If-None-Match")
+                    .parameter_in(ParameterIn::Header)
+                    .required(Required::False)
+                    .description(Some("The `ETag` of the caller's copy: 304 without a body while it is current"))
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                    .build(),
+            );
+            read.responses.responses.insert("304".into(), RefOr::Ref(Ref::from_response_name("NotModified")));
+        }
+        if let Some(description) = openapi.info.description.as_mut() {
+            description.push_str(CONVENTIONS);
         }
     }
 }
@@ -321,5 +464,66 @@ mod allowed_tests {
         assert_eq!(allowed("/api/v1/accounts/assign"), ["GET", "PATCH", "POST"]);
         assert!(allowed("/api/v1/nothing-here").is_empty());
         assert!(allowed("/api/v1/accounts//timeline").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod contract_tests {
+    use super::*;
+
+    /// Generated clients name their methods after the operation ids, and send a token
+    /// where `security` asks for one.
+    #[test]
+    fn every_operation_has_a_unique_camel_case_id_and_states_its_security() {
+        let doc: serde_json::Value = serde_json::from_str(&json()).unwrap();
+        let mut ids = std::collections::BTreeSet::new();
+        let mut public = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                    continue;
+                }
+                let what = format!("{} {path}", method.to_uppercase());
+                let id = operation["operationId"].as_str().unwrap_or_else(|| panic!("{what}: no operationId"));
+                let camel =
+                    id.starts_with(|c: char| c.is_ascii_lowercase()) && id.chars().all(|c| c.is_ascii_alphanumeric());
+                assert!(camel, "{what}: `{id}` is not camelCase");
+                assert!(ids.insert(id.to_owned()), "{what}: `{id}` names another operation too");
+                let security = operation["security"].as_array().unwrap_or_else(|| panic!("{what}: states no security"));
+                if security.iter().any(|requirement| requirement.as_object().is_some_and(|r| r.is_empty())) {
+                    public.push(what);
+                }
+            }
+        }
+        assert_eq!(
+            public,
+            [
+                "POST /api/v1/auth/token",
+                "POST /api/v1/auth/token/refresh",
+                "POST /api/v1/payments/webhook/stripe",
+                "GET /health",
+                "GET /health/ready",
+            ],
+            "the operations open to anyone"
+        );
+    }
+
+    #[test]
+    fn json_reads_document_their_etag_and_304() {
+        let doc: serde_json::Value = serde_json::from_str(&json()).unwrap();
+        for path in ["/api/v1/accounts/{id}", "/api/v1/payments/{id}", "/api/v1/accounts"] {
+            let read = &doc["paths"][path]["get"];
+            assert!(read["responses"]["200"]["headers"]["ETag"].is_object(), "{path}: the ETag");
+            assert_eq!(read["responses"]["304"]["$ref"], "#/components/responses/NotModified", "{path}");
+            let names: Vec<&str> =
+                read["parameters"].as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
+            assert!(names.contains(&"If-None-Match"), "{path}: {names:?}");
+        }
+        let stream = &doc["paths"]["/api/v1/notifications/stream"]["get"]["responses"];
+        assert!(stream["304"].is_null(), "the event stream has no ETag");
+        let limited = &doc["components"]["responses"]["TooManyRequests"]["headers"];
+        for name in ["Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"] {
+            assert!(limited[name].is_object(), "the 429 documents {name}");
+        }
     }
 }

@@ -6,8 +6,8 @@ use crate::{
     clock::Clock,
     config::Config,
     edge::{
-        json::BodyLimit, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits, request_id,
-        security_headers,
+        compress, cors, etag, json::BodyLimit, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits,
+        request_id, security_headers,
     },
     imports::Importer,
     live::{self, Hub},
@@ -93,6 +93,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
     let clock = web::Data::new(clock);
     let metrics = web::Data::new(Metrics::new(config.metrics_token.clone()));
     let limits = web::Data::new(RateLimits::new(config.rate_limit_per_ip, config.rate_limit_per_token));
+    let cors_origins = web::Data::new(config.cors_allowed_origins.clone());
     forget_idle_clients(Arc::downgrade(&limits.clone().into_inner()));
     let keys = web::Data::new(TokenKeys::new(config));
     let login_limits = web::Data::new(LoginLimits::new(config));
@@ -109,6 +110,10 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
     }
     let importer = web::Data::from(importer);
     live::fanout::spawn(db.get_ref().clone(), Arc::downgrade(&hub));
+    let webhooks = crate::webhooks::Webhooks::new(config, db.get_ref().clone(), clock.get_ref().clone())
+        .map_err(std::io::Error::other)?;
+    crate::webhooks::worker::spawn(webhooks, Arc::downgrade(&hub));
+    let webhook_settings = web::Data::new(config.webhooks.clone());
     let hub = web::Data::from(hub);
     fire_follow_ups(db.get_ref().clone(), clock.get_ref().clone(), Arc::downgrade(&hub.clone().into_inner()));
     let import_limits = web::Data::new(config.imports.clone());
@@ -123,9 +128,11 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
             .app_data(clock.clone())
             .app_data(metrics.clone())
             .app_data(limits.clone())
+            .app_data(cors_origins.clone())
             .app_data(keys.clone())
             .app_data(login_limits.clone())
             .app_data(cipher.clone())
+            .app_data(webhook_settings.clone())
             .app_data(money.clone())
             .app_data(job_context.clone())
             .app_data(importer.clone())
@@ -139,11 +146,18 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
                 let not_uuid = req.match_info().iter().find(|(_, v)| uuid::Uuid::parse_str(v).is_err());
                 ApiError::field(not_uuid.map_or("id", |(name, _)| name), "must be a UUID").into()
             }))
-            // Outermost last: request id → security headers → metrics → path → problem
-            // bodies → rate limit.
+            // Outermost last: request id → security headers → metrics → CORS → path →
+            // compression → problem bodies → rate limit → ETag. CORS answers preflights
+            // before the limits and the routes, and names the origin on every answer,
+            // errors and 429s too; compression sees the final bodies, problems included;
+            // the ETag is of the uncompressed JSON, and a 304 still counts and still
+            // carries the `RateLimit-*` fields.
+            .wrap(from_fn(etag::middleware))
             .wrap(from_fn(rate_limit::middleware))
             .wrap(ErrorHandlers::new().default_handler(problem::normalize))
+            .wrap(from_fn(compress::middleware))
             .wrap(from_fn(path::middleware))
+            .wrap(from_fn(cors::middleware))
             .wrap(from_fn(metrics::middleware))
             .wrap(from_fn(security_headers::middleware))
             .wrap(from_fn(request_id::middleware))

@@ -5,7 +5,7 @@
 //! well: `thing.do_it` → "Thing: do it".
 
 /// Every action the API records, with its label, by entity.
-pub const ACTIONS: [(&str, &str); 80] = [
+pub const ACTIONS: [(&str, &str); 86] = [
     ("auth.login", "Signed in"),
     ("auth.login_failed", "Sign-in failed"),
     ("auth.locked", "Sign-in locked"),
@@ -87,10 +87,16 @@ pub const ACTIONS: [(&str, &str); 80] = [
     ("document.upload", "Document uploaded"),
     ("document.version", "Document version uploaded"),
     ("document.download", "Document downloaded"),
+    ("api_key.create", "API key created"),
+    ("api_key.revoke", "API key revoked"),
+    ("webhook.create", "Webhook endpoint registered"),
+    ("webhook.update", "Webhook endpoint changed"),
+    ("webhook.delete", "Webhook endpoint removed"),
+    ("webhook_delivery.replay", "Webhook delivery replayed"),
 ];
 
 /// Every entity type the trail names, with its label.
-pub const ENTITY_TYPES: [(&str, &str); 22] = [
+pub const ENTITY_TYPES: [(&str, &str); 25] = [
     ("account", "Account"),
     ("account_event", "Account note"),
     ("contact_attempt", "Contact attempt"),
@@ -113,6 +119,9 @@ pub const ENTITY_TYPES: [(&str, &str); 22] = [
     ("recovery_milestone", "Recovery milestone"),
     ("write_off", "Write-off request"),
     ("document", "Document"),
+    ("api_key", "API key"),
+    ("webhook", "Webhook endpoint"),
+    ("webhook_delivery", "Webhook delivery"),
 ];
 
 /// Whether the action has its own label.

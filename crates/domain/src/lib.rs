@@ -7,6 +7,7 @@
 pub mod account;
 pub mod agency;
 pub mod analytics;
+pub mod api_key;
 pub mod audit;
 pub mod contact;
 pub mod document;
@@ -28,6 +29,7 @@ pub mod role;
 pub mod staff;
 pub mod us_zone;
 pub mod validation;
+pub mod webhook;
 
 pub use account::{AccountStatus, Bucket, Priority};
 pub use money::{Currency, Money, MoneyError, TypedAmountError};

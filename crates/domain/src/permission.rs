@@ -63,12 +63,16 @@ pub enum Operation {
     /// Upload documents and new versions of them (every role reading the account
     /// downloads them).
     UploadDocuments,
+    /// Create, list and revoke the agency's API keys (service accounts).
+    ManageApiKeys,
+    /// Register the agency's webhook endpoints, read their deliveries and replay them.
+    ManageWebhooks,
 }
 
 use Role::*;
 
 impl Operation {
-    pub const ALL: [Operation; 39] = [
+    pub const ALL: [Operation; 41] = [
         Operation::ReadOwnProfile,
         Operation::ReadAgencies,
         Operation::ManageAgencies,
@@ -108,6 +112,8 @@ impl Operation {
         Operation::RecommendWriteOff,
         Operation::DecideWriteOff,
         Operation::UploadDocuments,
+        Operation::ManageApiKeys,
+        Operation::ManageWebhooks,
     ];
 
     /// The roles allowed to perform the operation.
@@ -174,6 +180,9 @@ impl Operation {
             Operation::DecideWriteOff => &[AgencyAdmin, Compliance],
             // Seed 000: Loan Officer, Branch Manager and Compliance upload; auditors do not.
             Operation::UploadDocuments => &[AgencyAdmin, Manager, Collector, Compliance],
+            // What systems may do in the agency's name is the agency admin's to decide.
+            Operation::ManageApiKeys => &[AgencyAdmin],
+            Operation::ManageWebhooks => &[AgencyAdmin],
         }
     }
 

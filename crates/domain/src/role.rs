@@ -22,9 +22,14 @@ pub enum Role {
     Compliance,
     /// Reads everything, writes notes only, reads the audit trail.
     Auditor,
+    /// Not a person: the service account behind one API key ([`crate::api_key`]). It
+    /// never signs in, holds no row of the role table and is not in [`Role::ALL`]; its
+    /// key's scopes say what it may do.
+    Service,
 }
 
 impl Role {
+    /// The roles people hold.
     pub const ALL: [Role; 6] =
         [Role::Admin, Role::AgencyAdmin, Role::Manager, Role::Collector, Role::Compliance, Role::Auditor];
 
@@ -37,6 +42,7 @@ impl Role {
             Role::Collector => "collector",
             Role::Compliance => "compliance",
             Role::Auditor => "auditor",
+            Role::Service => "service",
         }
     }
 }
@@ -47,7 +53,7 @@ impl fmt::Display for Role {
     }
 }
 
-/// The name given was not one of the six roles.
+/// The name given was not one of the six roles people hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown role `{0}`")]
 pub struct UnknownRole(pub String);

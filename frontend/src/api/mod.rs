@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 pub mod analytics;
+pub mod api_keys;
 pub mod audit;
 pub mod documents;
 pub mod imports;

@@ -3,6 +3,7 @@ pub mod approvals;
 pub mod audit;
 pub mod dashboard;
 pub mod imports;
+pub mod integrations;
 pub mod jobs;
 pub mod login;
 pub mod new_account;

@@ -5,9 +5,12 @@
 //! - `session`: login, refresh rotation with reuse detection, logout;
 //! - `policy`: the routes of each operation of the role table, for the README (the
 //!   table itself is the domain's `permission`, shared with the SPA);
-//! - here: [`AuthUser`], the extractor every protected handler takes, with the
-//!   accounts it reaches and the role-table check.
+//! - `api_key`: the secrets of API keys, and how a request presenting one is checked;
+//! - here: [`AuthUser`], the extractor every protected handler takes — a person with
+//!   an access token, or a system with an API key — with the accounts it reaches and
+//!   the role-table (or key-scope) check.
 
+pub mod api_key;
 pub mod password;
 pub mod policy;
 pub mod session;
@@ -21,7 +24,7 @@ use crate::{
     store::accounts::Reach,
 };
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
-use debtflow_domain::Role;
+use debtflow_domain::{api_key::Scope as KeyScope, Role};
 use futures_util::future::LocalBoxFuture;
 use policy::Operation;
 use token::{TokenError, TokenKeys};
@@ -72,12 +75,25 @@ pub struct AuthUser {
     /// When the access token expires (seconds since the epoch): a live stream ends then.
     pub expires_at: i64,
     pub context: RequestContext,
+    /// The API key a system called with; `None` for a person's access token.
+    pub key: Option<KeyGrant>,
+}
+
+/// An API key found live as the request arrived, and what its scopes let it do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyGrant {
+    pub id: Uuid,
+    pub scopes: Vec<KeyScope>,
 }
 
 impl AuthUser {
     /// The rows this caller may see (their agency's, or all for platform admins),
     /// with their token to check.
     pub fn scope(&self) -> Scope {
+        // A key was checked live by the extractor; it has no session to check again.
+        if let (Some(_), Some(agency)) = (&self.key, self.agency_id) {
+            return Scope::Agency(agency);
+        }
         Scope::Caller(Caller {
             user_id: self.id,
             session_id: self.session_id,
@@ -93,9 +109,14 @@ impl AuthUser {
         Reach::of(self.agency_id, self.id, self.role)
     }
 
-    /// 403 unless the role matrix lets this caller's role do `operation`.
+    /// 403 unless the role matrix lets this caller's role do `operation` — for an API
+    /// key, unless one of its scopes grants it.
     pub fn require(&self, operation: Operation) -> Result<(), ApiError> {
-        if policy::allows(self.role, operation) {
+        let allowed = match &self.key {
+            Some(key) => debtflow_domain::api_key::allows(&key.scopes, operation),
+            None => policy::allows(self.role, operation),
+        };
+        if allowed {
             Ok(())
         } else {
             Err(ApiError::Forbidden)
@@ -116,6 +137,18 @@ impl FromRequest for AuthUser {
         let keys = req.app_data::<web::Data<TokenKeys>>().cloned();
         let context = RequestContext::of(req);
         let path = req.path().to_owned();
+        if token.as_deref().is_some_and(api_key::is_key) {
+            let db = req.app_data::<web::Data<sqlx::PgPool>>().cloned();
+            let clock = req.app_data::<web::Data<crate::clock::Clock>>().cloned();
+            return Box::pin(async move {
+                let (Some(secret), Some(db), Some(clock)) = (token, db, clock) else {
+                    return Err(ApiError::internal(std::io::Error::other(
+                        "the pool or clock is missing from app data",
+                    )));
+                };
+                api_key::authenticate(&db, &secret, clock.now(), context).await
+            });
+        }
         Box::pin(async move {
             let token = token.ok_or(ApiError::Unauthorized("a bearer access token is required"))?;
             let keys =
@@ -135,6 +168,7 @@ impl FromRequest for AuthUser {
                 token_version: claims.ver,
                 expires_at: claims.exp,
                 context,
+                key: None,
             })
         })
     }

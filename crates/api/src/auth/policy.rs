@@ -5,7 +5,7 @@
 //! every route.
 
 pub use debtflow_domain::permission::{allows, Operation};
-use debtflow_domain::Role;
+use debtflow_domain::{api_key::Scope, Role};
 
 /// The routes that perform `operation`, for the README.
 pub fn routes(operation: Operation) -> &'static str {
@@ -89,21 +89,31 @@ pub fn routes(operation: Operation) -> &'static str {
         Operation::UploadDocuments => {
             "`POST /accounts/{id}/documents`, `POST /accounts/{id}/documents/{document_id}/versions`"
         }
+        Operation::ManageApiKeys => "`POST /api-keys`, `GET /api-keys`, `POST /api-keys/{id}/revoke`",
+        Operation::ManageWebhooks => {
+            "`POST`/`GET /webhooks`, `GET`/`PATCH`/`DELETE /webhooks/{id}`, `GET /webhooks/{id}/deliveries`, \
+             `POST /webhooks/deliveries/{id}/replay`"
+        }
     }
 }
 
-/// The matrix as a Markdown table (roles across, operations down).
+/// The matrix as a Markdown table (roles across, operations down), with the API-key
+/// scope that grants each operation (`debtflow_domain::api_key`) in the last column.
 pub fn markdown_table() -> String {
     let mut out = String::from("| operation (under `/api/v1`) |");
     for role in Role::ALL {
         out.push_str(&format!(" {role} |"));
     }
-    out.push_str("\n|---|");
-    out.push_str(&"---|".repeat(Role::ALL.len()));
+    out.push_str(" API key scope |\n|---|");
+    out.push_str(&"---|".repeat(Role::ALL.len() + 1));
     for op in Operation::ALL {
         out.push_str(&format!("\n| {} |", routes(op)));
         for role in Role::ALL {
             out.push_str(if allows(role, op) { " ✓ |" } else { " |" });
+        }
+        match Scope::of(op) {
+            Some(scope) => out.push_str(&format!(" `{scope}` |")),
+            None => out.push_str(" |"),
         }
     }
     out.push('\n');

@@ -112,6 +112,8 @@ pub async fn middleware(
 /// sending it as `Authorization: Bearer …`.
 #[utoipa::path(
     tag = "operations",
+    operation_id = "getMetrics",
+    security(("metrics" = [])),
     responses(
         (status = 200, description = "Prometheus text format", content_type = "text/plain", body = String),
         (status = 401, description = "`METRICS_TOKEN` is configured and the request does not bear it", body = crate::problem::Problem, content_type = "application/problem+json"),

@@ -1,8 +1,11 @@
 //! The HTTP edge: what every request passes through before and after its handler —
-//! request ids and access logs, metrics, rate limits, path normalization, the JSON
-//! body extractor, security headers and the error-body normalization of
-//! `crate::problem`.
+//! request ids and access logs, metrics, CORS, rate limits (and their `RateLimit-*`
+//! fields), path normalization, compression, `ETag`s, the JSON body extractor,
+//! security headers and the error-body normalization of `crate::problem`.
 
+pub mod compress;
+pub mod cors;
+pub mod etag;
 pub mod json;
 pub mod metrics;
 pub mod multipart;

@@ -17,6 +17,7 @@ use sqlx::PgPool;
 /// For those who decide plans (the same roles decide backdated payments).
 #[utoipa::path(
     tag = "plans",
+    operation_id = "countPendingApprovals",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The counts", body = PendingApprovals),

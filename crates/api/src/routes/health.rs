@@ -18,7 +18,14 @@ pub struct Health {
 }
 
 /// Liveness: the process is up. Touches nothing else.
-#[utoipa::path(tag = "operations", responses((status = 200, description = "The process is up", body = Health)))]
+#[utoipa::path(
+    tag = "operations",
+    operation_id = "checkLiveness",
+    security(()),
+    responses(
+        (status = 200, description = "The process is up", body = Health),
+    )
+)]
 #[get("/health")]
 pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") })
@@ -27,6 +34,8 @@ pub async fn live() -> HttpResponse {
 /// Readiness: the database is reachable and every migration is applied.
 #[utoipa::path(
     tag = "operations",
+    operation_id = "checkReadiness",
+    security(()),
     responses(
         (status = 200, description = "Ready to serve", body = Health),
         (status = 503, description = "Database down or migrations pending", body = crate::problem::Problem, content_type = "application/problem+json"),

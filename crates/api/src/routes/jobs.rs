@@ -74,6 +74,7 @@ pub struct RunQuery {
 /// first, or (`latest=true`) the latest run of each job per day.
 #[utoipa::path(
     tag = "jobs",
+    operation_id = "listJobRuns",
     security(("bearer" = [])),
     params(RunQuery),
     responses(
@@ -150,6 +151,7 @@ impl From<RunReport> for TriggeredRun {
 /// `skipped_done`; the kill switches apply). Audited as `job.run`, one entry per run.
 #[utoipa::path(
     tag = "jobs",
+    operation_id = "runJob",
     security(("bearer" = [])),
     params(("name" = String, Path, description = "dpd_aging, installment_reminders, overdue_default_scan, promise_evaluation, stale_account_escalation, data_quality, idempotency_purge or maintenance")),
     responses(

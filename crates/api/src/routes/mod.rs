@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod agencies;
 pub mod analytics;
+pub mod api_keys;
 pub mod approvals;
 pub mod audit_logs;
 pub mod auth;
@@ -21,6 +22,7 @@ pub mod remedial;
 pub mod reminder_templates;
 pub mod settings;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::web::ServiceConfig;
 use rust_decimal::Decimal;
@@ -135,5 +137,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(analytics::aging::aging)
         .service(analytics::compliance::compliance)
         .service(analytics::reconciliation::reconciliation)
-        .configure(remedial::configure);
+        .configure(remedial::configure)
+        .configure(api_keys::configure)
+        .configure(webhooks::configure);
 }

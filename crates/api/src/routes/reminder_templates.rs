@@ -47,6 +47,7 @@ async fn all(tx: &mut PgConnection, agency_id: Uuid) -> Result<Vec<ReminderTempl
 /// `late_three` and `late_seven` (3 and 7 days late).
 #[utoipa::path(
     tag = "jobs",
+    operation_id = "listReminderTemplates",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The templates", body = Vec<ReminderTemplate>),
@@ -68,6 +69,7 @@ pub async fn list(user: AuthUser, db: web::Data<PgPool>) -> Result<HttpResponse,
 /// placeholders may appear in braces (422 naming `subject` or `body` otherwise).
 #[utoipa::path(
     tag = "jobs",
+    operation_id = "setReminderTemplate",
     security(("bearer" = [])),
     params(("kind" = ReminderKind, Path, description = "upcoming, late_three or late_seven")),
     request_body = TemplateBody,
@@ -103,6 +105,7 @@ pub async fn set(
 /// Go back to DebtFlow's default wording of one kind of reminder; audited.
 #[utoipa::path(
     tag = "jobs",
+    operation_id = "resetReminderTemplate",
     security(("bearer" = [])),
     params(("kind" = ReminderKind, Path, description = "upcoming, late_three or late_seven")),
     responses(

@@ -56,6 +56,7 @@ pub struct SwitchesPatch {
 /// The caller's agency's job switches, with who changed each last and when.
 #[utoipa::path(
     tag = "jobs",
+    operation_id = "getSettings",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The switches", body = JobSwitches),
@@ -78,6 +79,7 @@ pub async fn get(user: AuthUser, db: web::Data<PgPool>) -> Result<HttpResponse, 
 /// the next run.
 #[utoipa::path(
     tag = "jobs",
+    operation_id = "updateSettings",
     security(("bearer" = [])),
     request_body = SwitchesPatch,
     responses(

@@ -3,7 +3,7 @@
 //! causes), and the one way those are written — the journal entry, the saved status,
 //! the timeline event and the audit record together.
 
-use super::ServiceError;
+use super::{webhooks, ServiceError};
 use crate::{
     audit::{self, Actor, Change},
     store::{
@@ -42,6 +42,8 @@ pub struct LockedAccount {
     pub settings: AgencySettings,
     /// The agency's business date at the clock's instant.
     pub today: NaiveDate,
+    /// The clock's instant the account was locked at: when what the use case does happens.
+    pub now: DateTime<Utc>,
     pub book: Book,
 }
 
@@ -54,10 +56,10 @@ impl LockedAccount {
         now: DateTime<Utc>,
     ) -> Result<Option<Self>, ServiceError> {
         let Some(row) = store::accounts::lock_money(tx, reach, id, now).await? else { return Ok(None) };
-        Self::of(row).map(Some)
+        Self::of(row, now).map(Some)
     }
 
-    fn of(row: MoneyRow) -> Result<Self, ServiceError> {
+    fn of(row: MoneyRow, now: DateTime<Utc>) -> Result<Self, ServiceError> {
         let currency = Currency::parse(&row.currency).map_err(ServiceError::invariant)?;
         let balance = Money::new(row.current_balance, currency)?;
         Ok(LockedAccount {
@@ -68,6 +70,7 @@ impl LockedAccount {
             commission_rate: row.commission_rate,
             settings: row.settings.0,
             today: row.today,
+            now,
             book: Book::new(row.status, balance, row.settled_from),
         })
     }
@@ -135,7 +138,7 @@ impl LockedAccount {
             &json!({ "status": moved.to, "reason": why }),
         );
         audit::record(tx, actor, change.in_agency(Some(self.agency_id))).await?;
-        Ok(())
+        webhooks::status_changed(tx, self.agency_id, self.id, (moved.from, moved.to), why, self.now).await
     }
 
     /// An event on the account's timeline.

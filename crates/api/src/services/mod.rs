@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod agencies;
 pub mod analytics;
+pub mod api_keys;
 pub mod book;
 pub mod error;
 pub mod fees;
@@ -23,5 +24,6 @@ pub mod plans;
 pub mod remedial;
 pub mod reminders;
 pub mod staff;
+pub mod webhooks;
 
 pub use error::{Entity, Refusal, ServiceError};

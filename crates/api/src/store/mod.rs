@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod agencies;
 pub mod aging;
 pub mod analytics;
+pub mod api_keys;
 pub mod audit;
 pub mod compliance;
 pub mod contacts;
@@ -43,6 +44,7 @@ pub mod sftp_sources;
 pub mod stale_accounts;
 pub mod users;
 pub mod validation_notices;
+pub mod webhooks;
 pub mod write_offs;
 
 /// SQLSTATE of a revoked access token (`app_check_access`, migrations/0006).

@@ -92,7 +92,7 @@ pub async fn find_for_login(tx: &mut PgConnection, username: &str) -> Result<Opt
     sqlx::query_as(
         "SELECT u.id, u.agency_id, u.role, u.token_version, u.password_change_required, u.password_hash,
                 u.is_active AND coalesce(a.is_active, true) AS is_active
-         FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.username = $1",
+         FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.username = $1 AND u.role <> 'service'",
     )
     .bind(username)
     .fetch_optional(tx)
@@ -136,11 +136,13 @@ pub async fn standing(tx: &mut PgConnection, id: Uuid) -> Result<Option<Standing
 }
 
 pub async fn get(tx: &mut PgConnection, agency_id: Option<Uuid>, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1 AND ($2::uuid IS NULL OR agency_id = $2)"))
-        .bind(id)
-        .bind(agency_id)
-        .fetch_optional(tx)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM users WHERE id = $1 AND ($2::uuid IS NULL OR agency_id = $2) AND role <> 'service'"
+    ))
+    .bind(id)
+    .bind(agency_id)
+    .fetch_optional(tx)
+    .await
 }
 
 /// Which users a list shows.
@@ -162,7 +164,7 @@ pub async fn list(
 ) -> Result<Vec<UserRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM users
-         WHERE ($1::uuid IS NULL OR agency_id = $1)
+         WHERE ($1::uuid IS NULL OR agency_id = $1) AND role <> 'service'
            AND ($2::user_role IS NULL OR role = $2)
            AND ($3::boolean IS NULL OR is_active = $3)
            AND ($4::text IS NULL OR strpos(lower(username || ' ' || full_name || ' ' || coalesce(email, '')), lower($4)) > 0)

@@ -68,6 +68,7 @@ pub struct BulkAssignRequest {
 /// Assign an account to a collector (NEW → ASSIGNED; a reassignment keeps the status).
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "assignAccount",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     request_body = AssignRequest,
@@ -103,6 +104,7 @@ pub async fn assign_one(
 /// collector's account limit. All or nothing.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "assignAccounts",
     security(("bearer" = [])),
     request_body = BulkAssignRequest,
     responses(

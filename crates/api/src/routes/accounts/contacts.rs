@@ -72,6 +72,7 @@ pub struct NewContact {
 /// `assigned` account to `in_contact`.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "createContactAttempt",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     request_body = NewContact,
@@ -144,6 +145,7 @@ pub(super) async fn refused(
 /// The account's contact attempts, newest first.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "listContactAttempts",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"), PageQuery),
     responses(
@@ -204,6 +206,7 @@ pub struct NewBlock {
 /// Block contact with the account's debtor on a channel, or on all. Audited.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "createContactBlock",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     request_body = NewBlock,
@@ -236,6 +239,7 @@ pub async fn block(
 /// Clear a block on the account's debtor: the channel opens again. Audited.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "clearContactBlock",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"), ("block_id" = Uuid, Path, description = "Block id")),
     responses(
@@ -263,6 +267,7 @@ pub async fn clear(
 /// The blocks on the account's debtor: those in force first, then the cleared ones.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "listContactBlocks",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses(

@@ -73,6 +73,7 @@ pub struct NewAccount {
 /// Create a debtor and their account, in the agency's currency, status `new`.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "createAccount",
     security(("bearer" = [])),
     request_body = NewAccount,
     responses(

@@ -64,6 +64,7 @@ pub struct Waiver {
 /// `payment_allocation` is `fees_first`. Requires an `Idempotency-Key`.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "createFee",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"),
            ("Idempotency-Key" = String, Header, description = "A retry with the same key and body replays the answer")),
@@ -103,6 +104,7 @@ pub async fn create(
 /// The account's fees, oldest first.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "listFees",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses(
@@ -132,6 +134,7 @@ pub async fn list(
 /// goes down (to zero settles the account). Requires an `Idempotency-Key`.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "waiveFee",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"), ("fee_id" = Uuid, Path, description = "Fee id"),
            ("Idempotency-Key" = String, Header, description = "A retry with the same key and body replays the answer")),

@@ -14,6 +14,7 @@ use uuid::Uuid;
 /// The account with its debtor and the statuses a person may move it to.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "getAccount",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses(

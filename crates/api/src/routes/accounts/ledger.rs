@@ -16,6 +16,7 @@ use uuid::Uuid;
 /// The account's double-entry ledger, newest entry first.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "getAccountLedger",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"), pagination::PageQuery),
     responses(

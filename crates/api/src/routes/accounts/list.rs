@@ -89,6 +89,7 @@ fn commas(raw: &Option<String>) -> impl Iterator<Item = &str> {
 /// keyset-paginated. Days past due and buckets are computed in the agency's time zone.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "listAccounts",
     security(("bearer" = [])),
     params(WorklistQuery),
     responses(
@@ -143,6 +144,7 @@ pub async fn list(
 /// from the list, so a page of the worklist never waits for a count of a million rows.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "countAccounts",
     security(("bearer" = [])),
     params(WorklistQuery),
     responses(

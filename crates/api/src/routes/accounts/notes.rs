@@ -33,6 +33,7 @@ pub struct NewNote {
 /// Add a note to the account's timeline.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "createNote",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     request_body = NewNote,
@@ -59,6 +60,7 @@ pub async fn create(
 /// The product overview's name for adding a note: the same as `POST /accounts/{id}/notes`.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "addNote",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     request_body = NewNote,

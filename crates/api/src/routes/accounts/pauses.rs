@@ -33,6 +33,7 @@ pub struct NewPause {
 /// `ends_on` (the dpd_aging job counts the days paused, like the days disputed).
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "pauseAccountAging",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     request_body = NewPause,

@@ -84,6 +84,7 @@ pub struct CancelPromise {
 /// priority and tells its collector.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "createPromise",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     request_body = NewPromises,
@@ -118,6 +119,7 @@ pub async fn create(
 /// The account's promises to pay, the latest due first.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "listPromises",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses(
@@ -145,6 +147,7 @@ pub async fn list(
 /// Audited; a kept or broken promise is final (409).
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "cancelPromise",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"), ("promise_id" = Uuid, Path, description = "Promise id")),
     request_body = CancelPromise,

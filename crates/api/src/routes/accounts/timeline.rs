@@ -29,6 +29,7 @@ impl From<EventRow> for TimelineEvent {
 /// The account's timeline, newest first: creation, notes, status changes, assignments.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "getAccountTimeline",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"), pagination::PageQuery),
     responses(

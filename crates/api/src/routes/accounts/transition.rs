@@ -36,6 +36,7 @@ pub struct TransitionRequest {
 /// plans and payments. A refused move is a 409 listing the allowed targets.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "transitionAccount",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     request_body = TransitionRequest,

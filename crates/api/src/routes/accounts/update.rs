@@ -72,6 +72,7 @@ impl AccountPatch {
 /// Change an account's contact data, the debtor's time zone, priority or due date.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "updateAccount",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     request_body = AccountPatch,

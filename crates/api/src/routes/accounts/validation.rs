@@ -47,6 +47,7 @@ fn notice(r: NoticeRow, currency: &str) -> ValidationNotice {
 /// the dispute is resolved. Once per account (409 `validation-notice-sent`).
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "sendValidationNotice",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses(
@@ -83,6 +84,7 @@ pub async fn send(
 /// The account's validation notice as sent: dates and itemisation.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "getValidationNotice",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses(
@@ -111,6 +113,7 @@ pub async fn get(
 /// date and how to dispute, with a tear-off response form.
 #[utoipa::path(
     tag = "accounts",
+    operation_id = "downloadValidationNoticeLetter",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses(

@@ -62,6 +62,7 @@ pub struct NewAgencyRequest {
 /// `agency.create` and `user.create`.
 #[utoipa::path(
     tag = "agencies",
+    operation_id = "createAgency",
     security(("bearer" = [])),
     request_body = NewAgencyRequest,
     responses(

@@ -12,6 +12,7 @@ use uuid::Uuid;
 /// One agency: the caller's own (another agency's is a 404), any for platform admins.
 #[utoipa::path(
     tag = "agencies",
+    operation_id = "getAgency",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Agency id")),
     responses(

@@ -27,6 +27,7 @@ pub struct ListAgencies {
 /// The caller's agency; every agency for platform admins.
 #[utoipa::path(
     tag = "agencies",
+    operation_id = "listAgencies",
     security(("bearer" = [])),
     params(ListAgencies),
     responses(

@@ -17,6 +17,7 @@ use uuid::Uuid;
 /// restores access. Audited as `agency.deactivate`.
 #[utoipa::path(
     tag = "agencies",
+    operation_id = "deactivateAgency",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Agency id")),
     responses(
@@ -34,6 +35,7 @@ pub async fn deactivate(user: AuthUser, id: web::Path<Uuid>, db: web::Data<PgPoo
 /// Reopen a closed agency (platform admins). Audited as `agency.reactivate`.
 #[utoipa::path(
     tag = "agencies",
+    operation_id = "reactivateAgency",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Agency id")),
     responses(

@@ -36,6 +36,7 @@ pub struct AgencyPatch {
 /// settings, audited with what changed.
 #[utoipa::path(
     tag = "agencies",
+    operation_id = "updateAgency",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Agency id")),
     request_body = AgencyPatch,

@@ -45,6 +45,7 @@ pub struct AgingQuery {
 /// past due), optionally per collector.
 #[utoipa::path(
     tag = "analytics",
+    operation_id = "getAgingReport",
     security(("bearer" = [])),
     params(AgingQuery),
     responses(

@@ -36,6 +36,7 @@ pub struct CollectorsQuery {
 /// Each collector's portfolio, work, money and ratios in the period, with totals.
 #[utoipa::path(
     tag = "analytics",
+    operation_id = "getCollectorPerformanceReport",
     security(("bearer" = [])),
     params(CollectorsQuery),
     responses(

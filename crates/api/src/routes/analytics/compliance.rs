@@ -53,6 +53,7 @@ pub struct ComplianceQuery {
 /// per collector or per plan.
 #[utoipa::path(
     tag = "analytics",
+    operation_id = "getRepaymentComplianceReport",
     security(("bearer" = [])),
     params(ComplianceQuery),
     responses(

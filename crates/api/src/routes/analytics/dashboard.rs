@@ -38,6 +38,7 @@ pub struct DashboardQuery {
 /// equal length.
 #[utoipa::path(
     tag = "analytics",
+    operation_id = "getDashboard",
     security(("bearer" = [])),
     params(DashboardQuery),
     responses(

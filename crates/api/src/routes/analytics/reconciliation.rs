@@ -30,6 +30,7 @@ pub struct ReconciliationQuery {
 /// listed line by line.
 #[utoipa::path(
     tag = "analytics",
+    operation_id = "getReconciliationReport",
     security(("bearer" = [])),
     params(ReconciliationQuery),
     responses(

@@ -44,6 +44,7 @@ pub struct TrendsQuery {
 /// (zeros where nothing happened).
 #[utoipa::path(
     tag = "analytics",
+    operation_id = "getPaymentTrends",
     security(("bearer" = [])),
     params(TrendsQuery),
     responses(

@@ -67,6 +67,7 @@ pub struct ListAuditLogs {
 /// as JSON pages or, with `format=csv`, as one CSV download of every entry selected.
 #[utoipa::path(
     tag = "audit",
+    operation_id = "listAuditLogs",
     security(("bearer" = [])),
     params(ListAuditLogs),
     responses(

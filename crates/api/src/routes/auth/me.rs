@@ -32,6 +32,7 @@ fn policy(money: &MoneySettings, agency: Option<&Agency>) -> Policy {
 /// own window, or the server's).
 #[utoipa::path(
     tag = "auth",
+    operation_id = "getCurrentUser",
     security(("bearer" = [])),
     responses((status = 200, description = "The caller", body = Me), (status = 401, response = responses::Unauthorized))
 )]

@@ -1,7 +1,7 @@
 //! `POST /auth/password`: the signed-in user changes their own password.
 
 use crate::{
-    auth::{session, AuthUser},
+    auth::{policy::Operation, session, AuthUser},
     edge::json::Json,
     problem::{responses, ApiError},
 };
@@ -33,12 +33,14 @@ pub struct PasswordChange {
 /// the change.
 #[utoipa::path(
     tag = "auth",
+    operation_id = "changePassword",
     security(("bearer" = [])),
     request_body = PasswordChange,
     responses(
         (status = 204, description = "Changed; the user's other sessions are revoked"),
         (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
         (status = 422, response = responses::Invalid),
     )
 )]
@@ -48,6 +50,7 @@ pub async fn change(
     body: Json<PasswordChange>,
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
+    user.require(Operation::ReadOwnProfile)?;
     let PasswordChange { current_password, new_password } = body.into_inner();
     session::change_password(&db, &user, &current_password, &new_password).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -27,6 +27,9 @@ pub struct RefreshRequest {
 /// legitimate holder and whoever copied it must both log in again.
 #[utoipa::path(
     tag = "auth",
+    operation_id = "refreshToken",
+    // Public: the refresh token in the body is the credential.
+    security(()),
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new pair; the presented refresh token is spent", body = TokenPair),

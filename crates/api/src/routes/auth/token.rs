@@ -33,6 +33,9 @@ pub struct Credentials {
 /// from one address throttle it (429). Each with `Retry-After`.
 #[utoipa::path(
     tag = "auth",
+    operation_id = "login",
+    // Public: the way to get a token.
+    security(()),
     request_body = Credentials,
     responses(
         (status = 200, description = "Logged in", body = TokenPair),

@@ -28,6 +28,7 @@ pub struct CommissionQuery {
 /// A collector's commission between two dates (collectors: their own only).
 #[utoipa::path(
     tag = "collectors",
+    operation_id = "getCollectorCommission",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Collector (user) id"), CommissionQuery),
     responses(

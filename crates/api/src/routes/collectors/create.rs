@@ -41,6 +41,7 @@ pub struct NewCollector {
 /// Add a collector to the caller's agency, with a password the admin chose.
 #[utoipa::path(
     tag = "collectors",
+    operation_id = "createCollector",
     security(("bearer" = [])),
     request_body = NewCollector,
     responses(

@@ -13,6 +13,7 @@ use uuid::Uuid;
 /// One collector of the caller's agency.
 #[utoipa::path(
     tag = "collectors",
+    operation_id = "getCollector",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Collector (user) id")),
     responses(

@@ -27,6 +27,7 @@ pub struct ListCollectors {
 /// The agency's collectors, by username.
 #[utoipa::path(
     tag = "collectors",
+    operation_id = "listCollectors",
     security(("bearer" = [])),
     params(ListCollectors),
     responses(

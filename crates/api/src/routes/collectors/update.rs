@@ -35,6 +35,7 @@ pub struct CollectorPatch {
 /// Change or deactivate a collector of the caller's agency.
 #[utoipa::path(
     tag = "collectors",
+    operation_id = "updateCollector",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Collector (user) id")),
     request_body = CollectorPatch,

@@ -44,6 +44,7 @@ pub struct ImportUpload {
 /// Upload a placement file to import.
 #[utoipa::path(
     tag = "imports",
+    operation_id = "createImport",
     security(("bearer" = [])),
     request_body(content = ImportUpload, content_type = "multipart/form-data"),
     responses(

@@ -39,6 +39,7 @@ pub struct ErrorQuery {
 /// The import's row errors, in row order.
 #[utoipa::path(
     tag = "imports",
+    operation_id = "listImportErrors",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Import id"), ErrorQuery),
     responses(

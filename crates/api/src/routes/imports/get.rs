@@ -17,6 +17,7 @@ use uuid::Uuid;
 /// The agency's imports, newest first.
 #[utoipa::path(
     tag = "imports",
+    operation_id = "listImports",
     security(("bearer" = [])),
     params(crate::pagination::PageQuery),
     responses(
@@ -46,6 +47,7 @@ pub async fn list(
 /// One import: its status and counts (read it again to follow a running import).
 #[utoipa::path(
     tag = "imports",
+    operation_id = "getImport",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Import id")),
     responses(

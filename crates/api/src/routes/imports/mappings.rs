@@ -41,6 +41,7 @@ pub struct MappingBody {
 /// The agency's mappings, by name.
 #[utoipa::path(
     tag = "imports",
+    operation_id = "listImportMappings",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Every mapping of the agency", body = Mappings),
@@ -63,6 +64,7 @@ pub async fn list(user: AuthUser, db: web::Data<PgPool>) -> Result<HttpResponse,
 /// README's CSV format, or to `null` to ignore the column.
 #[utoipa::path(
     tag = "imports",
+    operation_id = "setImportMapping",
     security(("bearer" = [])),
     params(("name" = String, Path, description = "The mapping's name")),
     request_body = MappingBody,
@@ -94,6 +96,7 @@ pub async fn put(
 /// Delete the mapping `name` (imports that used it keep its name).
 #[utoipa::path(
     tag = "imports",
+    operation_id = "deleteImportMapping",
     security(("bearer" = [])),
     params(("name" = String, Path, description = "The mapping's name")),
     responses(

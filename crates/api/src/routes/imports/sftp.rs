@@ -69,6 +69,7 @@ pub struct PutSftpSource {
 /// The agency's SFTP source.
 #[utoipa::path(
     tag = "imports",
+    operation_id = "getSftpSource",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The source, without its secrets", body = SftpSource),
@@ -90,6 +91,7 @@ pub async fn get(user: AuthUser, importer: web::Data<Importer>) -> Result<HttpRe
 /// Create or replace the agency's SFTP source.
 #[utoipa::path(
     tag = "imports",
+    operation_id = "setSftpSource",
     security(("bearer" = [])),
     request_body = PutSftpSource,
     responses(
@@ -135,6 +137,7 @@ pub async fn put(
 /// detail says why (also kept as the source's `last_error`).
 #[utoipa::path(
     tag = "imports",
+    operation_id = "pollSftpSource",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The files found and what became of them", body = PollReport),

@@ -86,6 +86,7 @@ pub struct DeliveryQuery {
 /// The agency's sent-mail log, newest first (platform admins: every agency's).
 #[utoipa::path(
     tag = "mail",
+    operation_id = "listMailDeliveries",
     security(("bearer" = [])),
     params(DeliveryQuery),
     responses(

@@ -60,6 +60,7 @@ pub struct ListNotifications {
 /// The caller's notifications, newest first, with their unread count.
 #[utoipa::path(
     tag = "notifications",
+    operation_id = "listNotifications",
     security(("bearer" = [])),
     params(ListNotifications),
     responses(
@@ -95,6 +96,7 @@ pub async fn list(
 /// How many of the caller's notifications are unread.
 #[utoipa::path(
     tag = "notifications",
+    operation_id = "countUnreadNotifications",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The unread count", body = UnreadCount),
@@ -113,6 +115,7 @@ pub async fn unread(user: AuthUser, db: web::Data<PgPool>) -> Result<HttpRespons
 /// Mark one of the caller's notifications read (a second call changes nothing).
 #[utoipa::path(
     tag = "notifications",
+    operation_id = "markNotificationRead",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Notification id")),
     responses(
@@ -138,6 +141,7 @@ pub async fn read(
 /// Mark every unread notification of the caller read.
 #[utoipa::path(
     tag = "notifications",
+    operation_id = "markAllNotificationsRead",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "How many were marked", body = MarkedRead),
@@ -161,6 +165,7 @@ pub async fn read_all(
 /// Delete one of the caller's notifications.
 #[utoipa::path(
     tag = "notifications",
+    operation_id = "deleteNotification",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Notification id")),
     responses(

@@ -44,6 +44,7 @@ impl validator::Validate for PreferenceChanges {
 /// The caller's preference for every kind of notification.
 #[utoipa::path(
     tag = "notifications",
+    operation_id = "getNotificationPreferences",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Every kind's preference", body = Vec<KindPreference>),
@@ -62,6 +63,7 @@ pub async fn get(user: AuthUser, db: web::Data<PgPool>) -> Result<HttpResponse, 
 /// Change the caller's preferences for some kinds (all or none).
 #[utoipa::path(
     tag = "notifications",
+    operation_id = "setNotificationPreferences",
     security(("bearer" = [])),
     request_body = PreferenceChanges,
     responses(

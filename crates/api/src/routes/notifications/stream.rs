@@ -46,6 +46,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// The caller's notifications, live (`text/event-stream`).
 #[utoipa::path(
     tag = "notifications",
+    operation_id = "streamNotifications",
     security(("bearer" = [])),
     params(
         ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event received: the stream \

@@ -33,6 +33,7 @@ pub struct Application {
 /// `Idempotency-Key`.
 #[utoipa::path(
     tag = "payments",
+    operation_id = "applyPayment",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Payment id"),
            ("Idempotency-Key" = String, Header, description = "A retry with the same key and body replays the answer")),

@@ -48,6 +48,7 @@ pub struct NewPayment {
 /// the first answer.
 #[utoipa::path(
     tag = "payments",
+    operation_id = "createPayment",
     security(("bearer" = [])),
     params(("Idempotency-Key" = String, Header, description = "Unique per payment; a retry with the same key and body replays the answer")),
     request_body = NewPayment,

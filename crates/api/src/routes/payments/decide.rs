@@ -31,6 +31,7 @@ pub struct Decision {
 /// to apply or refund. Requires an `Idempotency-Key`.
 #[utoipa::path(
     tag = "payments",
+    operation_id = "approvePayment",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Payment id"),
            ("Idempotency-Key" = String, Header, description = "A retry with the same key replays the answer")),
@@ -62,6 +63,7 @@ pub async fn approve(
 /// `Idempotency-Key`.
 #[utoipa::path(
     tag = "payments",
+    operation_id = "rejectPayment",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Payment id"),
            ("Idempotency-Key" = String, Header, description = "A retry with the same key replays the answer")),

@@ -12,6 +12,7 @@ use uuid::Uuid;
 /// One payment (a collector's: on their own accounts only).
 #[utoipa::path(
     tag = "payments",
+    operation_id = "getPayment",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Payment id")),
     responses(

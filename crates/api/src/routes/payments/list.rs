@@ -68,6 +68,7 @@ pub const HEADER: [&str; 14] = [
 /// pages or, with `format=csv`, as one CSV download of every payment selected.
 #[utoipa::path(
     tag = "payments",
+    operation_id = "listPayments",
     security(("bearer" = [])),
     params(PaymentQuery),
     responses(

@@ -35,6 +35,7 @@ pub struct NewRefund {
 /// refunded out of suspense. Requires an `Idempotency-Key`.
 #[utoipa::path(
     tag = "payments",
+    operation_id = "refundPayment",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Payment id"),
            ("Idempotency-Key" = String, Header, description = "A retry with the same key and body replays the answer")),

@@ -93,6 +93,7 @@ impl PlanTerms {
 /// `draft`; submitting it asks a manager to approve it. Requires an `Idempotency-Key`.
 #[utoipa::path(
     tag = "plans",
+    operation_id = "createPlan",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"),
            ("Idempotency-Key" = String, Header, description = "A retry with the same key and body replays the answer")),
@@ -132,6 +133,7 @@ pub async fn create(
 /// Change a draft: new terms and schedule, checked as when proposed.
 #[utoipa::path(
     tag = "plans",
+    operation_id = "updatePlan",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Plan id")),
     request_body = PlanTerms,

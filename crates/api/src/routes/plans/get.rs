@@ -13,6 +13,7 @@ use uuid::Uuid;
 /// One plan with its schedule: paid, remaining and status per installment.
 #[utoipa::path(
     tag = "plans",
+    operation_id = "getPlan",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Plan id")),
     responses(
@@ -40,6 +41,7 @@ pub async fn get(
 /// The account's plans, newest first.
 #[utoipa::path(
     tag = "plans",
+    operation_id = "listAccountPlans",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses(

@@ -44,6 +44,7 @@ macro_rules! step_endpoint {
         #[doc = $doc]
         #[utoipa::path(
             tag = "plans",
+            operation_id = concat!(stringify!($name), "Plan"),
             security(("bearer" = [])),
             params(("id" = Uuid, Path, description = "Plan id"),
                    ("Idempotency-Key" = String, Header, description = "A retry with the same key replays the answer")),
@@ -110,6 +111,7 @@ async fn step(
 /// Delete a draft (kept, hidden: `GET` no longer finds it).
 #[utoipa::path(
     tag = "plans",
+    operation_id = "deletePlan",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Plan id")),
     responses(

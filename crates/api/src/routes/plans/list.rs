@@ -34,6 +34,7 @@ pub struct PlanQuery {
 /// Plans, newest first (a collector's: on their own accounts).
 #[utoipa::path(
     tag = "plans",
+    operation_id = "listPlans",
     security(("bearer" = [])),
     params(PlanQuery),
     responses(

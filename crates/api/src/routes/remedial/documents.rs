@@ -127,6 +127,7 @@ pub struct DocumentQuery {
 /// default). Audited (`document.upload`) and on the account's timeline.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "uploadDocument",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     request_body(content = DocumentUpload, content_type = "multipart/form-data"),
@@ -176,6 +177,7 @@ pub async fn upload(
 /// first); optionally only those of one kind of subject, or of one subject.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "listDocuments",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"), DocumentQuery),
     responses(
@@ -205,6 +207,7 @@ pub async fn list(
 /// One document on the account, with its versions (the latest first).
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "getDocument",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"), ("document_id" = Uuid, Path, description = "Document id")),
     responses(
@@ -234,6 +237,7 @@ pub async fn get_one(
 /// stays downloadable. Audited (`document.version`) and on the account's timeline.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "uploadDocumentVersion",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"), ("document_id" = Uuid, Path, description = "Document id")),
     request_body(content = VersionUpload, content_type = "multipart/form-data"),
@@ -281,6 +285,7 @@ pub async fn add_version(
 /// before the first byte is sent; one that cannot be is refused.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "downloadDocumentVersion",
     security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Account id"),

@@ -187,6 +187,7 @@ pub struct HearingOutcome {
 /// The account's legal cases, the newest first, each with its hearings.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "listLegalCases",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses(
@@ -213,6 +214,7 @@ pub async fn list(
 /// Draft a legal case on an open account (a manager's: seed 000's Branch Manager).
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "createLegalCase",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     request_body = NewLegalCase,
@@ -252,6 +254,7 @@ pub async fn create(
 /// A legal case with its hearings.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "getLegalCase",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Legal case id")),
     responses(
@@ -278,6 +281,7 @@ pub async fn get(
 /// Change a draft case's particulars (a filed case's are the court's record).
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "updateLegalCase",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Legal case id")),
     request_body = LegalCaseChanges,
@@ -309,6 +313,7 @@ pub async fn update(
 /// Delete a draft case (kept, hidden: `GET` no longer finds it).
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "deleteLegalCase",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Legal case id")),
     responses(
@@ -337,6 +342,7 @@ pub async fn remove(
 /// and the day it was filed.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "fileLegalCase",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Legal case id")),
     request_body = FileCase,
@@ -370,6 +376,7 @@ pub async fn file(
 /// Record the court's judgment on a filed case.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "recordJudgment",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Legal case id")),
     request_body = Judgment,
@@ -402,6 +409,7 @@ pub async fn judgment(
 /// Close a filed case: with its judgment, or with how it ended without one. Final.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "closeLegalCase",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Legal case id")),
     request_body = CloseCase,
@@ -434,6 +442,7 @@ pub async fn close(
 /// Schedule a hearing of a filed case; the first puts it in hearing.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "scheduleHearing",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Legal case id")),
     request_body = NewHearingRequest,
@@ -467,6 +476,7 @@ pub async fn schedule_hearing(
 /// Record what came of a hearing once it has taken place, and the next step. Once.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "recordHearingOutcome",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Legal case id"), ("hearing_id" = Uuid, Path, description = "Hearing id")),
     request_body = HearingOutcome,

@@ -116,6 +116,7 @@ fn items(milestones: Vec<MilestoneItem>) -> Vec<NewMilestone> {
 /// The account's recovery actions, the newest first, with their milestones.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "listRecoveryActions",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses(
@@ -142,6 +143,7 @@ pub async fn list(
 /// Initiate a recovery action on an open account, with its milestones (a manager's).
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "createRecoveryAction",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     request_body = NewRecoveryAction,
@@ -175,6 +177,7 @@ pub async fn create(
 /// A recovery action with its milestones.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "getRecoveryAction",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Recovery action id")),
     responses(
@@ -201,6 +204,7 @@ pub async fn get(
 /// Add milestones to an open action (at most 12 in all, each named once).
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "addRecoveryMilestones",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Recovery action id")),
     request_body = NewMilestones,
@@ -233,6 +237,7 @@ pub async fn add_milestones(
 /// Mark a milestone done; the first starts the action (`in_progress`).
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "completeRecoveryMilestone",
     security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Recovery action id"),
@@ -270,6 +275,7 @@ pub async fn done(
 /// Complete an action whose every milestone is done. Final.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "completeRecoveryAction",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Recovery action id")),
     responses(
@@ -298,6 +304,7 @@ pub async fn complete(
 /// Cancel an open action, with the reason. Final.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "cancelRecoveryAction",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Recovery action id")),
     request_body = CancelAction,

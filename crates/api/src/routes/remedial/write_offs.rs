@@ -111,6 +111,7 @@ pub struct WriteOffFilter {
 /// The account's write-off requests, the newest first.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "listAccountWriteOffs",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     responses(
@@ -139,6 +140,7 @@ pub async fn for_account(
 /// (resolve the dispute first) — and has no other open request.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "createWriteOff",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id")),
     request_body = NewWriteOff,
@@ -172,6 +174,7 @@ pub async fn create(
 /// is the board's queue. A collector sees those of their own accounts.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "listWriteOffs",
     security(("bearer" = [])),
     params(WriteOffFilter),
     responses(
@@ -198,6 +201,7 @@ pub async fn list(
 /// A write-off request.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "getWriteOff",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Write-off request id")),
     responses(
@@ -224,6 +228,7 @@ pub async fn get(
 /// Change a draft's amount or reason.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "updateWriteOff",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Write-off request id")),
     request_body = WriteOffChanges,
@@ -256,6 +261,7 @@ pub async fn update(
 /// Delete a draft request (kept, hidden: `GET` no longer finds it).
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "deleteWriteOff",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Write-off request id")),
     responses(
@@ -284,6 +290,7 @@ pub async fn remove(
 /// agency admins are told.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "recommendWriteOff",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Write-off request id")),
     responses(
@@ -335,6 +342,7 @@ async fn decide(
 /// Requires an `Idempotency-Key`.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "approveWriteOff",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Write-off request id"),
            ("Idempotency-Key" = String, Header, description = "A retry with the same key replays the answer")),
@@ -365,6 +373,7 @@ pub async fn approve(
 /// Reject a recommended write-off; nothing is posted. Requires an `Idempotency-Key`.
 #[utoipa::path(
     tag = "remedial",
+    operation_id = "rejectWriteOff",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Write-off request id"),
            ("Idempotency-Key" = String, Header, description = "A retry with the same key replays the answer")),

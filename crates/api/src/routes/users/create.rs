@@ -47,6 +47,7 @@ pub struct NewUser {
 /// `password-change-required`). Audited as `user.create`.
 #[utoipa::path(
     tag = "users",
+    operation_id = "createUser",
     security(("bearer" = [])),
     request_body = NewUser,
     responses(

@@ -12,6 +12,7 @@ use uuid::Uuid;
 /// One user of the caller's agency (platform admins: any).
 #[utoipa::path(
     tag = "users",
+    operation_id = "getUser",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "User id")),
     responses(

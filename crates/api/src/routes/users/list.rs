@@ -37,6 +37,7 @@ pub struct ListUsers {
 /// seat and text.
 #[utoipa::path(
     tag = "users",
+    operation_id = "listUsers",
     security(("bearer" = [])),
     params(ListUsers),
     responses(

@@ -19,6 +19,7 @@ use uuid::Uuid;
 /// `auth.password_reset`, without the password.
 #[utoipa::path(
     tag = "users",
+    operation_id = "resetUserPassword",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "User id")),
     responses(

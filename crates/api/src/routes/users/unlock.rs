@@ -16,6 +16,7 @@ use uuid::Uuid;
 /// `auth.unlocked`; unlocking a user who is not locked clears nothing and is a 200.
 #[utoipa::path(
     tag = "users",
+    operation_id = "unlockUser",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "User id")),
     responses(

@@ -58,6 +58,7 @@ impl From<UserPatch> for StaffPatch {
 /// `user.update` with before and after.
 #[utoipa::path(
     tag = "users",
+    operation_id = "updateUser",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "User id")),
     request_body = UserPatch,

@@ -14,7 +14,10 @@
 use super::{reach, timeline};
 use crate::{
     audit::{self, Actor, Change},
-    services::{Entity, Refusal, ServiceError},
+    services::{
+        webhooks::{self, Moved},
+        Entity, Refusal, ServiceError,
+    },
     store::{
         self,
         accounts::{AssignableRow, Worklist},
@@ -141,6 +144,7 @@ pub async fn assign(
     })?;
 
     let mut received: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
+    let mut moved = Vec::with_capacity(plan.len());
     for (account_id, to) in &plan {
         let Some((account, status)) = after.get(account_id) else {
             return Err(ServiceError::invariant("the plan assigns an account it was not given"));
@@ -157,8 +161,11 @@ pub async fn assign(
         );
         audit::record(tx, actor, change.in_agency(Some(agency_id))).await?;
         received.entry(*to).or_default().push(account.id);
+        let (from, previous_collector_id) = (account.status, account.collector_id);
+        moved.push(Moved { account_id: account.id, collector_id: *to, previous_collector_id, from, to: *status });
     }
     notify(tx, agency_id, &received).await?;
+    webhooks::assigned(tx, agency_id, &moved, now).await?;
     Ok(Assigned {
         assignments: plan
             .into_iter()

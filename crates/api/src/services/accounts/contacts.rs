@@ -15,7 +15,7 @@
 use super::{person, reach, timeline};
 use crate::{
     audit::{self, Actor, Change},
-    services::{Refusal, ServiceError},
+    services::{webhooks, Refusal, ServiceError},
     store::{
         self,
         accounts::AccountRow,
@@ -125,6 +125,7 @@ pub async fn record(
             &serde_json::json!({ "status": to, "contact_id": row.id }),
         );
         audit::record(tx, actor, change.in_agency(Some(agency_id))).await?;
+        webhooks::status_changed(tx, agency_id, account.id, (account.status, to), "Reached the debtor", now).await?;
     }
     if row.outcome == Outcome::Dispute {
         let account = store::accounts::get(tx, reach(actor), account.id, now).await?.ok_or(ServiceError::NotFound)?;

@@ -12,7 +12,7 @@
 use super::{contacts, person, reach, timeline};
 use crate::{
     audit::{self, Actor, Change},
-    services::{Refusal, ServiceError},
+    services::{webhooks, Refusal, ServiceError},
     store::{
         self,
         accounts::AccountRow,
@@ -159,5 +159,6 @@ async fn apply(
         &serde_json::json!({ "status": to, "reason": reason }),
     );
     audit::record(tx, actor, change.in_agency(Some(agency_id))).await?;
+    webhooks::status_changed(tx, agency_id, account.id, (from, to), reason, now).await?;
     Ok(Moved { from, to, dispute_id })
 }

@@ -6,7 +6,7 @@
 
 use crate::{
     audit::{self, Actor, Change},
-    services::{Refusal, ServiceError},
+    services::{webhooks, Refusal, ServiceError},
     store::{
         self,
         imports::{ImportRow, NewImport},
@@ -110,6 +110,7 @@ pub async fn finish(
     )
     .await?;
     notify(tx, &done).await?;
+    webhooks::import_finished(tx, &done, now).await?;
     Ok(done)
 }
 

@@ -5,7 +5,7 @@
 use super::{available, post_to_account, wrong_status};
 use crate::{
     audit::{self, Actor, Change},
-    services::{book::LockedAccount, Refusal, ServiceError},
+    services::{book::LockedAccount, webhooks, Refusal, ServiceError},
     store::{
         self,
         accounts::Reach,
@@ -66,5 +66,6 @@ pub async fn apply(
         &json!({ "status": after.status, "account_id": after.account_id }),
     );
     audit::record(tx, actor, change).await?;
+    webhooks::payment_changed(tx, Some(&before), &after, now).await?;
     Ok(after)
 }

@@ -5,7 +5,7 @@
 use super::{lock, place, wrong_status};
 use crate::{
     audit::{self, Actor, Change},
-    services::ServiceError,
+    services::{webhooks, ServiceError},
     store::{self, accounts::Reach, payments::PaymentRow},
 };
 use chrono::{DateTime, Utc};
@@ -54,5 +54,6 @@ pub async fn decide(
         &json!({ "status": after.status, "reason": reason }),
     );
     audit::record(tx, actor, change).await?;
+    webhooks::payment_changed(tx, Some(&before), &after, now).await?;
     Ok(after)
 }

@@ -7,7 +7,7 @@
 use super::{lock, place, refund::refund_locked};
 use crate::{
     audit::{self, Actor, Change},
-    services::ServiceError,
+    services::{webhooks, ServiceError},
     store::{self, accounts::Reach},
 };
 use chrono::{DateTime, Utc};
@@ -92,5 +92,6 @@ pub async fn handle(
                  "event": event.id, "event_type": event.kind }),
     );
     audit::record(tx, actor, change.in_agency(Some(account.agency_id))).await?;
+    webhooks::payment_changed(tx, Some(&payment), &after, now).await?;
     Ok(Handled::Applied)
 }

@@ -5,7 +5,7 @@
 use super::{available, notify_deciders, post_to_account, refused, suspend};
 use crate::{
     audit::{self, Actor, Change},
-    services::{book::LockedAccount, Refusal, ServiceError},
+    services::{book::LockedAccount, webhooks, Refusal, ServiceError},
     store::{
         self,
         accounts::Reach,
@@ -95,5 +95,6 @@ pub async fn record(
         "status": payment.status, "paid_on": payment.paid_on, "reference": payment.reference,
     });
     audit::record(tx, actor, Change::created("payment.create", "payment", payment.id, snapshot)).await?;
+    webhooks::payment_changed(tx, None, &payment, now).await?;
     Ok(payment)
 }

@@ -7,7 +7,7 @@
 use super::{fee_of, fee_paid, lock, refused};
 use crate::{
     audit::{self, Actor, Change},
-    services::{book::LockedAccount, plans, ServiceError},
+    services::{book::LockedAccount, plans, webhooks, ServiceError},
     store::{
         self,
         accounts::Reach,
@@ -49,6 +49,7 @@ pub async fn refund(
         &json!({ "status": after.status, "refunded_amount": after.refunded_amount, "reason": reason }),
     );
     audit::record(tx, actor, change.in_agency(Some(account.agency_id))).await?;
+    webhooks::payment_changed(tx, Some(&before), &after, now).await?;
     Ok(after)
 }
 

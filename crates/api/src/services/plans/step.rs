@@ -6,7 +6,7 @@
 use super::{event, lock};
 use crate::{
     audit::{self, Actor, Change},
-    services::{Entity, Refusal, ServiceError},
+    services::{webhooks, Entity, Refusal, ServiceError},
     store::{
         self,
         accounts::Reach,
@@ -21,6 +21,7 @@ use debtflow_domain::{
     account::Cause,
     permission::Operation,
     plan::{self, activation, ActivationError, PlanStatus, PlanStep},
+    webhook::EventType,
     AccountStatus, Role,
 };
 use serde_json::json;
@@ -138,6 +139,9 @@ pub async fn step(
         &json!({ "status": after.status, "reason": reason }),
     );
     audit::record(tx, actor, change).await?;
+    if step == PlanStep::Approve {
+        webhooks::plan(tx, EventType::PlanApproved, &after, after.status, None, now).await?;
+    }
     Ok(after)
 }
 
@@ -204,5 +208,6 @@ pub async fn default(
         &json!({ "status": to, "as_of": as_of, "reason": why }),
     );
     audit::record(tx, actor, change.in_agency(Some(agency_id))).await?;
+    webhooks::plan(tx, EventType::PlanDefaulted, &plan, to, Some((now, &why)), now).await?;
     Ok(Some(sent))
 }
