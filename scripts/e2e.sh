@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Browser end-to-end journeys of the SPA: headless Chromium (playwright-core) against a
-# real `debtflow serve` on a fresh database seeded with the demo data. Installs what is
+# real `debtflow serve` on a fresh database seeded with the demo data (webhooks may go to
+# plain http on 127.0.0.1, where the journeys run their receivers). Installs what is
 # missing, builds the SPA and the API, runs tests/e2e, saves screenshots under
 # tests/e2e/screenshots/, then stops the server and drops the database. Exits non-zero
 # on any failure. Honours CARGO_TARGET_DIR.
@@ -40,7 +41,7 @@ trap cleanup EXIT INT TERM
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log="$root/tests/e2e/screenshots/server.log"
 mkdir -p "$(dirname "$log")"
-BIND_ADDR="127.0.0.1:$port" SPA_DIR="$root/frontend/dist" "$bin" serve >"$log" 2>&1 &
+BIND_ADDR="127.0.0.1:$port" SPA_DIR="$root/frontend/dist" WEBHOOKS_ALLOW_HTTP=true "$bin" serve >"$log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 150); do
   curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break

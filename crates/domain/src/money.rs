@@ -81,6 +81,12 @@ impl Currency {
     }
 }
 
+/// `amount` as the API shows it in the currency stored as `code`: with exactly its
+/// minor unit ("12.50"); a code that is no currency (none is stored) as dollars.
+pub fn shown_in(code: &str, amount: Decimal) -> Decimal {
+    Currency::parse(code).unwrap_or(Currency::USD).shown(amount)
+}
+
 impl fmt::Display for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())

@@ -30,6 +30,7 @@ pub mod settings;
 pub mod staff;
 mod tokens;
 mod types;
+pub mod webhooks;
 
 pub use problem::{ApiResult, Problem};
 pub(crate) use tokens::{access_token, session_lost};

@@ -29,7 +29,7 @@ use rust_decimal::Decimal;
 
 /// An amount as the API shows it: with exactly the currency's minor unit ("12.50").
 pub fn amount(value: Decimal, currency: &str) -> Decimal {
-    debtflow_domain::Currency::parse(currency).unwrap_or(debtflow_domain::Currency::USD).shown(value)
+    debtflow_domain::money::shown_in(currency, value)
 }
 
 /// Every route under `/api/v1`.

@@ -37,10 +37,11 @@ use crate::{
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{DateTime, TimeDelta, Utc};
 use debtflow_domain::{
+    money::shown_in,
     payment::PaymentStatus,
     plan::PlanStatus,
     webhook::{DeliveryStatus, EndpointUrl, EventType, EventTypes},
-    AccountStatus, Currency,
+    AccountStatus,
 };
 use debtflow_wire::{imports::Import, payments::Payment};
 use rust_decimal::Decimal;
@@ -82,13 +83,13 @@ pub async fn payment_changed(
 ) -> Result<(), ServiceError> {
     let was_completed = before.is_some_and(|b| b.status == PaymentStatus::Completed);
     if after.status == PaymentStatus::Completed && !was_completed {
-        let data = PaymentEventData { payment: payment_dto(after), refund: None };
+        let data = PaymentEventData { payment: Payment::from(after.clone()), refund: None };
         emit(tx, after.agency_id, EventType::PaymentCompleted, &[data], now).await?;
     }
     let refunded = after.refunded_amount - before.map_or(Decimal::ZERO, |b| b.refunded_amount);
     if refunded > Decimal::ZERO {
-        let refund = Some(RefundData { amount: shown(refunded, &after.currency) });
-        let data = PaymentEventData { payment: payment_dto(after), refund };
+        let refund = Some(RefundData { amount: shown_in(&after.currency, refunded) });
+        let data = PaymentEventData { payment: Payment::from(after.clone()), refund };
         emit(tx, after.agency_id, EventType::PaymentRefunded, &[data], now).await?;
     }
     Ok(())
@@ -167,7 +168,7 @@ pub async fn plan(
         id: row.id,
         account_id: row.account_id,
         status,
-        total: shown(row.total, &row.currency),
+        total: shown_in(&row.currency, row.total),
         currency: row.currency.clone(),
         frequency: row.frequency,
         settlement: row.settlement,
@@ -181,57 +182,8 @@ pub async fn plan(
 
 /// `import.finished` of the import as it ended.
 pub async fn import_finished(tx: &mut PgConnection, done: &ImportRow, now: DateTime<Utc>) -> Result<(), ServiceError> {
-    let import = Import {
-        id: done.id,
-        status: done.status,
-        source: done.source,
-        file_name: done.file_name.clone(),
-        sha256: hex::encode(&done.sha256),
-        size_bytes: done.size_bytes,
-        mapping: done.mapping_name.clone(),
-        forced: done.forced,
-        total_rows: done.total_rows,
-        processed: done.processed,
-        created: done.created,
-        updated: done.updated,
-        skipped: done.skipped,
-        failed: done.failed,
-        error: done.error.clone(),
-        created_by: done.created_by,
-        created_by_name: done.created_by_name.clone(),
-        created_at: done.created_at,
-        started_at: done.started_at,
-        finished_at: done.finished_at,
-    };
+    let import = Import::from(done.clone());
     emit(tx, done.agency_id, EventType::ImportFinished, &[ImportFinishedData { import }], now).await
-}
-
-/// The payment as `GET /payments/{id}` shows it (`routes::payments`' conversion).
-fn payment_dto(r: &PaymentRow) -> Payment {
-    Payment {
-        id: r.id,
-        account_id: r.account_id,
-        account_ref: r.account_ref.clone(),
-        debtor_name: r.debtor_name.clone(),
-        amount: shown(r.amount, &r.currency),
-        currency: r.currency.clone(),
-        method: r.method,
-        status: r.status,
-        paid_on: r.paid_on,
-        reference: r.reference.clone(),
-        refunded_amount: shown(r.refunded_amount, &r.currency),
-        metadata: r.metadata.clone(),
-        recorded_by: r.recorded_by,
-        recorded_by_name: r.recorded_by_name.clone(),
-        decided_by: r.decided_by,
-        decided_at: r.decided_at,
-        created_at: r.created_at,
-    }
-}
-
-/// An amount with exactly its currency's minor unit, as the API shows amounts.
-fn shown(amount: Decimal, currency: &str) -> Decimal {
-    Currency::parse(currency).map_or(amount, |c| c.shown(amount))
 }
 
 /// A new endpoint, as the agency admin asks for it.

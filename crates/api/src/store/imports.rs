@@ -431,3 +431,31 @@ pub async fn delete_mapping(
     .fetch_optional(tx)
     .await
 }
+
+/// The import as the API shows it (`GET /imports/{id}`, the `import.finished` event).
+impl From<ImportRow> for debtflow_wire::imports::Import {
+    fn from(r: ImportRow) -> Self {
+        debtflow_wire::imports::Import {
+            id: r.id,
+            status: r.status,
+            source: r.source,
+            file_name: r.file_name,
+            sha256: hex::encode(&r.sha256),
+            size_bytes: r.size_bytes,
+            mapping: r.mapping_name,
+            forced: r.forced,
+            total_rows: r.total_rows,
+            processed: r.processed,
+            created: r.created,
+            updated: r.updated,
+            skipped: r.skipped,
+            failed: r.failed,
+            error: r.error,
+            created_by: r.created_by,
+            created_by_name: r.created_by_name,
+            created_at: r.created_at,
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+        }
+    }
+}

@@ -340,3 +340,29 @@ pub async fn record_processor_event(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The payment as the API shows it (`GET /payments/{id}`, webhook events).
+impl From<PaymentRow> for debtflow_wire::payments::Payment {
+    fn from(r: PaymentRow) -> Self {
+        let shown = |amount| debtflow_domain::money::shown_in(&r.currency, amount);
+        debtflow_wire::payments::Payment {
+            id: r.id,
+            amount: shown(r.amount),
+            refunded_amount: shown(r.refunded_amount),
+            account_id: r.account_id,
+            account_ref: r.account_ref,
+            debtor_name: r.debtor_name,
+            currency: r.currency,
+            method: r.method,
+            status: r.status,
+            paid_on: r.paid_on,
+            reference: r.reference,
+            metadata: r.metadata,
+            recorded_by: r.recorded_by,
+            recorded_by_name: r.recorded_by_name,
+            decided_by: r.decided_by,
+            decided_at: r.decided_at,
+            created_at: r.created_at,
+        }
+    }
+}

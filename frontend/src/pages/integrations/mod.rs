@@ -1,9 +1,11 @@
 //! `/integrations`, for agency admins (`ManageApiKeys`): how outside systems — a
 //! creditor's platform, a dialer, a payment page — reach the agency through the API.
-//! One section per kind of integration, each its own module: [`api_keys`] now; a
-//! `webhooks` module joins it here, its section drawn after the keys'.
+//! One section per kind of integration, each its own module: [`api_keys`], then
+//! [`webhooks`] (`ManageWebhooks`); [`secret`] is their one-time secret panel.
 
 mod api_keys;
+mod secret;
+mod webhooks;
 
 use crate::{
     components::{Forbidden, PageHeading},
@@ -19,7 +21,8 @@ pub fn is_for(session: Session) -> bool {
 
 #[component]
 pub fn IntegrationsPage() -> impl IntoView {
-    if !is_for(use_session()) {
+    let session = use_session();
+    if !is_for(session) {
         return view! { <Forbidden text="Integrations are managed by agency admins" /> }.into_any();
     }
     view! {
@@ -30,6 +33,9 @@ pub fn IntegrationsPage() -> impl IntoView {
                  service account: the audit trail names it for every change it makes."
             </p>
             <api_keys::ApiKeys />
+            <Show when=move || session.can(Operation::ManageWebhooks)>
+                <webhooks::Webhooks />
+            </Show>
         </section>
     }
     .into_any()

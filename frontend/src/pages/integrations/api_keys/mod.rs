@@ -7,9 +7,9 @@
 //! until the panel showing it is dismissed (or the page left): never in storage.
 
 mod form;
-mod secret;
 mod table;
 
+use super::secret::SecretPanel;
 use crate::{
     api::{self, api_keys::CreatedApiKey, Problem},
     components::{Fetch, FormError, Loaded},
@@ -41,7 +41,22 @@ pub fn ApiKeys() -> impl IntoView {
                 </Show>
             </div>
             {move || {
-                created.get().map(|key| view! { <secret::SecretPanel created=key on_close=move |_| created.set(None) /> })
+                created.get().map(|CreatedApiKey { key, secret }| {
+                    view! {
+                        <SecretPanel
+                            title=format!("The secret of “{}”", key.name)
+                            secret=secret
+                            testid="api-key-secret"
+                            keeps="DebtFlow keeps only a fingerprint of it. Store it where the outside system keeps its \
+                                   secrets; if it is lost, revoke the key and create another."
+                            on_close=move |_| created.set(None)
+                        >
+                            <p class="muted">
+                                "The system sends it in each request as " <code>"Authorization: Bearer <secret>"</code> "."
+                            </p>
+                        </SecretPanel>
+                    }
+                })
             }}
             <Show when=move || creating.get()>
                 <form::NewKeyForm on_created=on_created on_cancel=move |_| creating.set(false) />

@@ -1,8 +1,8 @@
-//! The secret of a key just created, shown this once: DebtFlow keeps only its hash.
-//! A copy button, how to send it, and a warning that it will not be shown again; the
-//! panel goes when dismissed, and the secret with it.
+//! A secret shown this once — an API key's, a webhook endpoint's signing secret — in a
+//! panel with a copy button and a warning that it will not be shown again. The panel
+//! goes when dismissed, and the secret with it: it is held only by the section that
+//! showed it, never in storage.
 
-use crate::api::api_keys::CreatedApiKey;
 use leptos::{html, prelude::*};
 use wasm_bindgen_futures::JsFuture;
 
@@ -14,9 +14,18 @@ enum Copied {
     Failed,
 }
 
+/// `testid` names the secret's `<code>`; the panel is `{testid}-panel`. `keeps` follows
+/// the warning: what DebtFlow keeps of the secret and what to do if it is lost;
+/// `children` say how the secret is used.
 #[component]
-pub fn SecretPanel(created: CreatedApiKey, #[prop(into)] on_close: Callback<()>) -> impl IntoView {
-    let CreatedApiKey { key, secret } = created;
+pub fn SecretPanel(
+    #[prop(into)] title: String,
+    secret: String,
+    testid: &'static str,
+    keeps: &'static str,
+    #[prop(into)] on_close: Callback<()>,
+    children: Children,
+) -> impl IntoView {
     let copied = RwSignal::new(Copied::Not);
     let to_copy = secret.clone();
     let copy = move |_| {
@@ -27,25 +36,26 @@ pub fn SecretPanel(created: CreatedApiKey, #[prop(into)] on_close: Callback<()>)
             let _ = copied.try_set(done);
         });
     };
-    // The form that made the key is gone: the keyboard's focus comes here.
+    // The form that made the secret is gone: the keyboard's focus comes here.
     let heading = NodeRef::<html::H3>::new();
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
             let _ = h.focus();
         }
     });
+    let (heading_id, labelled_by) = (format!("{testid}-heading"), format!("{testid}-heading"));
     view! {
-        <section class="card one-time-secret" aria-labelledby="secret-heading" data-testid="api-key-secret-panel">
-            <h3 id="secret-heading" tabindex="-1" node_ref=heading>
-                {format!("The secret of “{}”", key.name)}
+        <section class="card one-time-secret" aria-labelledby=labelled_by data-testid=format!("{testid}-panel")>
+            <h3 id=heading_id tabindex="-1" node_ref=heading>
+                {title}
             </h3>
             <p class="warning">
                 <strong>"Copy it now: it will not be shown again."</strong>
-                " DebtFlow keeps only a fingerprint of it. Store it where the outside system keeps its secrets; if it \
-                 is lost, revoke the key and create another."
+                " "
+                {keeps}
             </p>
             <p class="secret">
-                <code data-testid="api-key-secret">{secret}</code>
+                <code data-testid=testid>{secret}</code>
                 <button type="button" data-testid="copy-secret" on:click=copy>
                     {move || match copied.get() {
                         Copied::Not => "Copy",
@@ -54,9 +64,7 @@ pub fn SecretPanel(created: CreatedApiKey, #[prop(into)] on_close: Callback<()>)
                     }}
                 </button>
             </p>
-            <p class="muted">
-                "The system sends it in each request as " <code>"Authorization: Bearer <secret>"</code> "."
-            </p>
+            {children()}
             <button type="button" class="primary" data-testid="secret-done" on:click=move |_| on_close.run(())>
                 "I have stored it"
             </button>
