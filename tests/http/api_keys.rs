@@ -212,6 +212,7 @@ async fn only_agency_admins_create_keys_and_bad_requests_name_the_field() {
         (json!({"name": "   ", "scopes": ["accounts:read"]}), "name"),
         (json!({"name": "x".repeat(101), "scopes": ["accounts:read"]}), "name"),
         (json!({"name": "x", "scopes": ["accounts:read"], "expires_at": past}), "expires_at"),
+        (json!({"name": "x", "scopes": ["accounts:read"], "expires_at": "+262142-12-31T00:00:00Z"}), "expires_at"),
     ] {
         let problem = assert_problem(app.send(Method::POST, "/api/v1/api-keys", &admin, Some(&body)).await, 422).await;
         assert!(problem["errors"][field].is_array(), "{body}: {problem}");

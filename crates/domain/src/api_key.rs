@@ -9,6 +9,7 @@
 //! no scope and stay with people.
 
 use crate::permission::Operation;
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
 
@@ -135,6 +136,20 @@ pub fn check_scopes(scopes: &[Scope]) -> Result<Vec<Scope>, &'static str> {
     }
 }
 
+/// The furthest ahead a key may expire: beyond it, "until revoked" (no expiry) says it.
+pub const LONGEST_LIFE_DAYS: i64 = 3660;
+
+/// A new key's expiry: in the future, and at most [`LONGEST_LIFE_DAYS`] ahead.
+pub fn check_expiry(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), &'static str> {
+    if expires_at <= now {
+        Err("must be in the future")
+    } else if expires_at > now + TimeDelta::days(LONGEST_LIFE_DAYS) {
+        Err("must be within 10 years; leave it out for a key that works until revoked")
+    } else {
+        Ok(())
+    }
+}
+
 /// A key's name, trimmed: what lists and the audit trail call it.
 pub fn check_name(name: &str) -> Result<&str, &'static str> {
     let name = name.trim();
@@ -218,6 +233,14 @@ mod tests {
         );
         assert!(check_scopes(&[]).is_err());
         assert!(check_scopes(&[Scope::AccountsRead, Scope::AccountsRead]).is_err());
+    }
+
+    #[test]
+    fn expiries_are_ahead_and_not_absurdly_far() {
+        let now = DateTime::parse_from_rfc3339("2026-12-03T10:00:00Z").unwrap().to_utc();
+        assert!(check_expiry(now + TimeDelta::days(90), now).is_ok());
+        assert!(check_expiry(now, now).is_err());
+        assert!(check_expiry(now + TimeDelta::days(LONGEST_LIFE_DAYS + 1), now).is_err());
     }
 
     #[test]

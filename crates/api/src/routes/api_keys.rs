@@ -62,7 +62,7 @@ pub struct NewKey {
     /// What the key may do: at least one scope, none twice.
     #[schema(example = json!(["accounts:write", "payments:read"]), min_items = 1)]
     pub scopes: Vec<Scope>,
-    /// When the key stops working (in the future); omitted, it works until revoked.
+    /// When the key stops working: in the future, within 10 years; omitted, it works until revoked.
     pub expires_at: Option<DateTime<Utc>>,
 }
 

@@ -36,8 +36,8 @@ pub async fn create(
     let (agency_id, by) = admin(actor)?;
     let name = api_key::check_name(new.name).map_err(|m| ServiceError::invalid("name", m))?;
     let scopes = api_key::check_scopes(new.scopes).map_err(|m| ServiceError::invalid("scopes", m))?;
-    if new.expires_at.is_some_and(|at| at <= now) {
-        return Err(ServiceError::invalid("expires_at", "must be in the future"));
+    if let Some(at) = new.expires_at {
+        api_key::check_expiry(at, now).map_err(|m| ServiceError::invalid("expires_at", m))?;
     }
     let secret = new_secret();
     let row = ApiKeyRow {
