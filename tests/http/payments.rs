@@ -57,13 +57,13 @@ async fn a_cash_payment_posts_a_balanced_entry_and_lowers_the_balance() {
     let today = today(&app).await;
 
     let body = json!({"account_id": account, "amount": "250.50", "method": "cash", "paid_on": today,
-                      "reference": "RCPT-1", "metadata": {"receipt": 17}});
+                      "reference": "RCPT-1", "metadata": {"receipt": "17"}});
     let payment = ok(pay(&app, &sarah, "k-1", &body).await, 201, "pay").await;
 
     assert_eq!(payment["status"], "completed");
     assert_eq!(payment["amount"], "250.50");
     assert_eq!(payment["refunded_amount"], "0.00");
-    assert_eq!(payment["metadata"], json!({"receipt": 17}));
+    assert_eq!(payment["metadata"], json!({"receipt": "17"}));
     assert_eq!(balance(&app, &sarah, &account).await, "1000.00");
     let ledger = ok(app.get_as(&sarah, &format!("/api/v1/accounts/{account}/ledger")).await, 200, "ledger").await;
     assert_eq!(ledger["balance"], "1000.00");

@@ -123,6 +123,7 @@ use utoipa::{
         problem::responses::BadRequest,
         problem::responses::Conflict,
         problem::responses::TooManyRequests,
+        problem::responses::Busy,
         problem::responses::PayloadTooLarge,
         problem::responses::UnsupportedMediaType,
         problem::responses::BadGateway,
@@ -207,8 +208,8 @@ impl Modify for SecuritySchemes {
 }
 
 /// What every `/api/v1` operation can also answer, added here once instead of on each
-/// handler: 400 (a path holding `%00`, on every path), 429 (the rate limits of `edge`)
-/// and 500; with a body, 413 and 415 (`edge::json`); with a UUID in its path, 422 when
+/// handler: 400 (a path holding `%00`, on every path), 429 (the rate limits of `edge`),
+/// 503 (a busy database, `ApiError::Busy`) and 500; with a body, 413 and 415 (`edge::json`); with a UUID in its path, 422 when
 /// it is not one (the `PathConfig` of `startup`).
 struct EveryApiResponse;
 
@@ -234,7 +235,7 @@ impl Modify for EveryApiResponse {
             for operation in
                 [&mut item.get, &mut item.post, &mut item.patch, &mut item.put, &mut item.delete].into_iter().flatten()
             {
-                let mut also = vec![("400", "BadRequest"), ("429", "TooManyRequests")];
+                let mut also = vec![("400", "BadRequest"), ("429", "TooManyRequests"), ("503", "Busy")];
                 if operation.request_body.is_some() {
                     also.extend([("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]);
                 }
@@ -356,6 +357,9 @@ impl Modify for Conventions {
         };
 
         let components = openapi.components.get_or_insert_with(Default::default);
+        if let Some(RefOr::T(busy)) = components.responses.get_mut("Busy") {
+            busy.headers.insert("Retry-After".into(), header(Type::Integer, "Seconds to wait before retrying"));
+        }
         if let Some(RefOr::T(limited)) = components.responses.get_mut("TooManyRequests") {
             for (name, description) in [
                 ("Retry-After", "Seconds to wait before the next request"),

@@ -104,6 +104,10 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The database could not answer in time (a lock or statement timeout, a deadlock,
+    /// no free connection): nothing was written, and a retry may succeed.
+    #[error("the database is busy; nothing was written, retry in a moment")]
+    Busy(#[source] sqlx::Error),
     /// A server the request needed (an agency's SFTP server) failed; the detail says how.
     #[error("{0}")]
     BadGateway(String),
@@ -139,6 +143,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::RateLimited { .. } => "rate-limited",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::Busy(_) => "busy",
             ApiError::BadGateway(_) => "bad-gateway",
             ApiError::Internal(_) => "internal",
         }
@@ -161,6 +166,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "Method not allowed",
             ApiError::RateLimited { .. } => "Too many requests",
             ApiError::Unavailable(_) => "Service unavailable",
+            ApiError::Busy(_) => "Busy",
             ApiError::BadGateway(_) => "Bad gateway",
             ApiError::Internal(_) => "Internal server error",
         }
@@ -239,15 +245,19 @@ impl ResponseError for ApiError {
             ApiError::Locked { .. } => StatusCode::LOCKED,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let ApiError::Internal(cause) = self {
-            tracing::error!(error.cause_chain = %cause_chain(cause.as_ref()), "request failed");
+        match self {
+            ApiError::Internal(cause) => {
+                tracing::error!(error.cause_chain = %cause_chain(cause.as_ref()), "request failed");
+            }
+            ApiError::Busy(cause) => tracing::warn!(error.cause_chain = %cause_chain(cause), "database busy"),
+            _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
         response.content_type(PROBLEM_JSON);
@@ -257,6 +267,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            ApiError::Busy(_) => {
+                response.insert_header((header::RETRY_AFTER, "1"));
             }
             _ => {}
         }
@@ -274,6 +287,7 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Revoked => ApiError::Unauthorized("the access token has been revoked"),
+            StoreError::Busy(cause) => ApiError::Busy(cause),
             other @ (StoreError::Duplicate { .. } | StoreError::Violation { .. } | StoreError::Unexpected(_)) => {
                 ApiError::internal(other)
             }
@@ -473,6 +487,15 @@ pub mod responses {
         content_type = "application/problem+json"
     )]
     pub struct TooManyRequests(#[allow(dead_code)] Problem);
+
+    /// The database could not answer in time; nothing was written.
+    #[derive(ToResponse)]
+    #[response(
+        description = "The database could not answer in time (a lock or statement timeout, no free connection); \
+                       nothing was written: retry after `Retry-After` seconds",
+        content_type = "application/problem+json"
+    )]
+    pub struct Busy(#[allow(dead_code)] Problem);
 
     /// The body is larger than the endpoint accepts.
     #[derive(ToResponse)]

@@ -6,8 +6,8 @@ use crate::{
     clock::Clock,
     config::Config,
     edge::{
-        compress, cors, etag, json::BodyLimit, metrics, metrics::Metrics, path, rate_limit, rate_limit::RateLimits,
-        request_id, security_headers,
+        compress, cors, etag, json::BodyLimit, metrics, metrics::Metrics, panic, path, rate_limit,
+        rate_limit::RateLimits, request_id, security_headers,
     },
     imports::Importer,
     live::{self, Hub},
@@ -147,11 +147,12 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
                 ApiError::field(not_uuid.map_or("id", |(name, _)| name), "must be a UUID").into()
             }))
             // Outermost last: request id → security headers → metrics → CORS → path →
-            // compression → problem bodies → rate limit → ETag. CORS answers preflights
+            // compression → problem bodies → rate limit → ETag → panics. CORS answers preflights
             // before the limits and the routes, and names the origin on every answer,
             // errors and 429s too; compression sees the final bodies, problems included;
             // the ETag is of the uncompressed JSON, and a 304 still counts and still
             // carries the `RateLimit-*` fields.
+            .wrap(from_fn(panic::middleware))
             .wrap(from_fn(etag::middleware))
             .wrap(from_fn(rate_limit::middleware))
             .wrap(ErrorHandlers::new().default_handler(problem::normalize))

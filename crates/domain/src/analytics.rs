@@ -16,13 +16,7 @@ pub const MAX_DAILY_DAYS: i64 = 366;
 /// The longest period any report covers (ten years).
 pub const MAX_PERIOD_DAYS: i64 = 3_660;
 
-/// The earliest business date a report reads, as imports bound placement and birth
-/// dates: nothing the product holds is older (and PostgreSQL's calendar stops at
-/// 4714 BC, which a date parsed from a query string may pass).
-pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
-    Some(day) => day,
-    None => panic!("1900-01-01 is a date"),
-};
+pub use crate::date::EARLIEST;
 
 /// Business dates `from` to `to`, both included, in the agency's calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -10,6 +10,8 @@ pub mod analytics;
 pub mod api_key;
 pub mod audit;
 pub mod contact;
+pub mod date;
+pub mod decimal;
 pub mod document;
 pub mod fee;
 pub mod import;

@@ -9,6 +9,7 @@ pub mod etag;
 pub mod json;
 pub mod metrics;
 pub mod multipart;
+pub mod panic;
 pub mod path;
 pub mod query;
 pub mod rate_limit;

@@ -8,7 +8,8 @@
 //! (`portfolio_snapshots`): what the reports read for a past day; and first folds the
 //! live portfolio's anchors that are 90+ for good (migrations/0016). Then, in a
 //! transaction of its own, it rolls the agency's money up per day through its
-//! yesterday (migrations/0017).
+//! yesterday (migrations/0017); the aging is committed by then, so a roll that fails
+//! makes the run `partial`.
 
 use super::{JobError, Tally};
 use crate::{
@@ -39,16 +40,26 @@ pub async fn run(
         store::analytics::record_snapshot(&mut tx, agency_id, as_of).await?;
     }
     tx.commit().await?;
+    let mut tally =
+        Tally { records_scanned: aged.scanned, records_updated: aged.moves + aged.anchors, ..Tally::default() };
     if anchors == Anchors::Move {
         // The roll waits for the agency's postings in flight and holds new ones off
         // until it commits: alone in its transaction, it holds no row a posting may
         // wait for (the aging's accounts and account_totals rows would: a posting
-        // waiting on them while the roll waits on it is a deadlock).
+        // waiting on them while the roll waits on it is a deadlock). The aging is
+        // committed by then, so a roll that fails makes the run partial, not failed.
         if let Some(yesterday) = today.pred_opt() {
-            let mut tx = db::begin_batch(db).await?;
-            store::analytics::roll(&mut tx, agency_id, yesterday).await?;
-            tx.commit().await?;
+            if let Err(err) = roll(db, agency_id, yesterday).await {
+                tally.failed(format_args!("the money roll-up through {yesterday}"), &err);
+            }
         }
     }
-    Ok(Tally { records_scanned: aged.scanned, records_updated: aged.moves + aged.anchors, ..Tally::default() })
+    Ok(tally)
+}
+
+async fn roll(db: &PgPool, agency_id: Uuid, through: NaiveDate) -> Result<(), JobError> {
+    let mut tx = db::begin_batch(db).await?;
+    store::analytics::roll(&mut tx, agency_id, through).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -14,8 +14,8 @@ use crate::{
     store::api_keys::ApiKeyRow,
 };
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
 use debtflow_domain::api_key::Scope;
+use debtflow_domain::date::Timestamp;
 pub use debtflow_wire::api_keys::{ApiKey, CreatedApiKey};
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -63,7 +63,7 @@ pub struct NewKey {
     #[schema(example = json!(["accounts:write", "payments:read"]), min_items = 1)]
     pub scopes: Vec<Scope>,
     /// When the key stops working: in the future, within 10 years; omitted, it works until revoked.
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<Timestamp>,
 }
 
 /// Create an API key (an agency admin's). The answer holds its secret — send it as
@@ -90,7 +90,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageApiKeys)?;
     let b = body.into_inner();
-    let new = NewApiKey { name: &b.name, scopes: &b.scopes, expires_at: b.expires_at };
+    let new = NewApiKey { name: &b.name, scopes: &b.scopes, expires_at: b.expires_at.map(Into::into) };
     let mut tx = db::begin(&db, user.scope()).await?;
     let (row, secret) = service::create(&mut tx, &Actor::from(&user), new, clock.now()).await?;
     tx.commit().await?;

@@ -197,7 +197,7 @@ impl<'t> Scene<'t> {
             method,
             paid_on,
             reference,
-            metadata: serde_json::Map::new(),
+            metadata: Default::default(),
         };
         let at = self.at(days_ago);
         record(self.tx, &who.actor, who.reach(), cmd, self.approval_after_days, at)

@@ -19,7 +19,8 @@ const INSTALLMENTS: &str = "
     inst AS (
         SELECT p.id AS plan_id, p.account_id, a.external_ref, a.collector_id, i.amount, i.paid_amount,
                installment_outcome(i.amount, i.paid_amount, i.due_date,
-                   (SELECT (max(pa.created_at) AT TIME ZONE ag.time_zone)::date FROM plan_allocations pa
+                   (SELECT max(pm.paid_on) FROM plan_allocations pa
+                    JOIN payments pm ON pm.agency_id = pa.agency_id AND pm.id = pa.payment_id
                     WHERE pa.agency_id = i.agency_id AND pa.plan_id = i.plan_id AND pa.seq = i.seq),
                    $5, p.grace_days) AS outcome
         FROM plan_installments i

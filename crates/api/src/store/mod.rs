@@ -50,6 +50,11 @@ pub mod write_offs;
 /// SQLSTATE of a revoked access token (`app_check_access`, migrations/0006).
 pub const REVOKED: &str = "28000";
 
+/// SQLSTATEs of a database too busy to answer now, where a retry may succeed: a lock
+/// not granted within `lock_timeout` (55P03), a statement cancelled by its timeout
+/// (57014), a serialization failure (40001), a deadlock (40P01).
+const BUSY: [&str; 4] = ["55P03", "57014", "40001", "40P01"];
+
 /// A database failure, classified.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -63,13 +68,21 @@ pub enum StoreError {
     /// opens).
     #[error("the access token has been revoked")]
     Revoked,
+    /// The database could not answer in time ([`BUSY`], or no connection free within
+    /// the pool's timeout); the transaction wrote nothing.
+    #[error("the database is busy: {0}")]
+    Busy(sqlx::Error),
     #[error(transparent)]
     Unexpected(sqlx::Error),
 }
 
 impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
-        let sqlx::Error::Database(db) = &err else { return StoreError::Unexpected(err) };
+        let db = match &err {
+            sqlx::Error::Database(db) => db,
+            sqlx::Error::PoolTimedOut => return StoreError::Busy(err),
+            _ => return StoreError::Unexpected(err),
+        };
         let constraint = db.constraint().map(str::to_owned);
         match (db.kind(), constraint) {
             (sqlx::error::ErrorKind::UniqueViolation, Some(constraint)) => StoreError::Duplicate { constraint },
@@ -80,6 +93,7 @@ impl From<sqlx::Error> for StoreError {
                 Some(constraint),
             ) => StoreError::Violation { constraint },
             _ if db.code().as_deref() == Some(REVOKED) => StoreError::Revoked,
+            _ if db.code().is_some_and(|code| BUSY.contains(&code.as_ref())) => StoreError::Busy(err),
             _ => StoreError::Unexpected(err),
         }
     }

@@ -8,7 +8,7 @@
 
 use super::columns::{Columns, DateFormat, Field};
 use crate::{Currency, Money, Priority};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -97,12 +97,12 @@ pub fn read(
     }
     let dates = columns.date_format;
     let delinquency_date = row.parse(Field::DelinquencyDate, |v| parse_date(v, dates)).filter(|d| {
-        let plausible = *d <= today && d.year() >= 1900;
+        let plausible = (crate::date::EARLIEST..=today).contains(d);
         row.check(Field::DelinquencyDate, &d.to_string(), plausible, "must be between 1900-01-01 and today")
     });
     let due_date = row.parse(Field::DueDate, |v| parse_date(v, dates));
     let date_of_birth = row.parse(Field::DateOfBirth, |v| parse_date(v, dates)).filter(|d| {
-        let plausible = *d <= today && d.year() >= 1900;
+        let plausible = (crate::date::EARLIEST..=today).contains(d);
         row.check(Field::DateOfBirth, &d.to_string(), plausible, "must be between 1900-01-01 and today")
     });
     let priority = row.parse(Field::Priority, |v| v.parse::<Priority>().map_err(|e| e.to_string()));

@@ -19,7 +19,9 @@ use crate::names::named_enum;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+pub mod metadata;
 pub mod status;
+pub use metadata::Metadata;
 pub use status::{PaymentCause, PaymentStatus, PaymentStatusError};
 
 named_enum!(

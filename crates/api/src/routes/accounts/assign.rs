@@ -15,6 +15,7 @@ use crate::{
     services::accounts::assign::{self as service, Accounts, Assign, Filter},
 };
 use actix_web::{post, web, HttpResponse};
+use debtflow_domain::decimal::PlainDecimal;
 use debtflow_domain::{AccountStatus, Bucket, Priority};
 pub use debtflow_wire::accounts::{Assignment, BulkAssignment, CollectorShare};
 use rust_decimal::Decimal;
@@ -40,10 +41,8 @@ pub struct AccountFilter {
     pub priority: Option<Vec<Priority>>,
     /// Aging buckets (`31-60`, `90+`).
     pub bucket: Option<Vec<String>>,
-    #[schema(value_type = Option<String>)]
-    pub balance_min: Option<Decimal>,
-    #[schema(value_type = Option<String>)]
-    pub balance_max: Option<Decimal>,
+    pub balance_min: Option<PlainDecimal>,
+    pub balance_max: Option<PlainDecimal>,
     /// Only accounts no collector holds.
     pub unassigned: Option<bool>,
     /// A debtor's name (fuzzy) or an exact external reference.
@@ -154,8 +153,8 @@ fn filter_of(filter: AccountFilter) -> Result<Filter, ApiError> {
         statuses: super::list::parse_each::<AccountStatus>(filter.status.iter().flatten(), "filter.status")?,
         priorities: filter.priority.unwrap_or_default(),
         buckets: super::list::parse_each::<Bucket>(filter.bucket.iter().flatten(), "filter.bucket")?,
-        balance_min: filter.balance_min,
-        balance_max: filter.balance_max,
+        balance_min: filter.balance_min.map(Decimal::from),
+        balance_max: filter.balance_max.map(Decimal::from),
         unassigned_only: filter.unassigned.unwrap_or(false),
         search: filter.q,
     })

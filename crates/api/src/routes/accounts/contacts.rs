@@ -18,8 +18,8 @@ use crate::{
     store::contacts::{BlockRow, ContactRow},
 };
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
 use debtflow_domain::contact::{Channel, Direction, Flag, Outcome};
+use debtflow_domain::date::Timestamp;
 pub use debtflow_wire::accounts::{ContactAttempt, ContactBlock};
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -60,7 +60,7 @@ pub struct NewContact {
     pub notes: Option<String>,
     /// When it happened: now if left out; at most 24 hours back, never ahead. The
     /// guardrails judge the attempt at this instant.
-    pub occurred_at: Option<DateTime<Utc>>,
+    pub occurred_at: Option<Timestamp>,
 }
 
 /// Record an attempt to reach the debtor. Outbound attempts pass the Regulation F
@@ -104,7 +104,7 @@ pub async fn create(
         outcome: body.outcome,
         used: body.used,
         notes: body.notes,
-        occurred_at: body.occurred_at,
+        occurred_at: body.occurred_at.map(Into::into),
     };
     let actor = Actor::from(&user);
     let mut tx = db::begin(&db, user.scope()).await?;

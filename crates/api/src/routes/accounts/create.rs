@@ -12,9 +12,9 @@ use crate::{
     services::accounts::create as service,
 };
 use actix_web::{post, web, HttpResponse};
-use chrono::NaiveDate;
+use debtflow_domain::date::BusinessDate;
+use debtflow_domain::decimal::PlainDecimal;
 use debtflow_domain::Priority;
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -31,7 +31,7 @@ pub struct NewDebtor {
     pub email: Option<String>,
     #[validate(length(max = 500))]
     pub address: Option<String>,
-    pub date_of_birth: Option<NaiveDate>,
+    pub date_of_birth: Option<BusinessDate>,
     /// The last four digits of the SSN; stored encrypted, shown masked.
     #[validate(length(equal = 4), custom(function = "digits"))]
     pub ssn_last4: Option<String>,
@@ -55,15 +55,15 @@ pub struct NewAccount {
     #[validate(length(min = 1, max = 100))]
     pub external_ref: String,
     /// A decimal string in the agency's currency, e.g. `"1250.00"`.
-    #[schema(value_type = String, example = "1250.00")]
-    pub original_balance: Decimal,
+    #[schema(example = "1250.00")]
+    pub original_balance: PlainDecimal,
     #[validate(length(min = 1, max = 200))]
     pub creditor: String,
     #[validate(length(min = 1, max = 200))]
     pub original_creditor: Option<String>,
     /// The first missed payment.
-    pub delinquency_date: NaiveDate,
-    pub due_date: Option<NaiveDate>,
+    pub delinquency_date: BusinessDate,
+    pub due_date: Option<BusinessDate>,
     /// 0 (lowest) to 3; default 0.
     pub priority: Option<Priority>,
     #[validate(nested)]
@@ -98,18 +98,18 @@ pub async fn create(
     let d = new.debtor;
     let cmd = service::NewAccount {
         external_ref: new.external_ref,
-        original_balance: new.original_balance,
+        original_balance: new.original_balance.0,
         creditor: new.creditor,
         original_creditor: new.original_creditor,
-        delinquency_date: new.delinquency_date,
-        due_date: new.due_date,
+        delinquency_date: new.delinquency_date.0,
+        due_date: new.due_date.map(Into::into),
         priority: new.priority.unwrap_or_default(),
         debtor: service::NewDebtor {
             full_name: d.full_name,
             phone: d.phone,
             email: d.email,
             address: d.address,
-            date_of_birth: d.date_of_birth,
+            date_of_birth: d.date_of_birth.map(Into::into),
             ssn_last4_enc: d.ssn_last4.as_deref().map(|s| cipher.encrypt(s)),
             external_ref: d.external_ref,
         },

@@ -14,9 +14,9 @@ use crate::{
     store::{self, fees::FeeRow},
 };
 use actix_web::{get, http::StatusCode, post, web, HttpResponse};
+use debtflow_domain::decimal::PlainDecimal;
 use debtflow_domain::fee::FeeKind;
 pub use debtflow_wire::accounts::Fee;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -46,8 +46,8 @@ impl From<FeeRow> for Fee {
 #[serde(deny_unknown_fields)]
 pub struct NewFee {
     pub kind: FeeKind,
-    #[schema(value_type = String, example = "25.00")]
-    pub amount: Decimal,
+    #[schema(example = "25.00")]
+    pub amount: PlainDecimal,
     #[validate(length(min = 1, max = 1000))]
     pub reason: String,
 }
@@ -96,7 +96,7 @@ pub async fn create(
         Begin::Replay(saved) => return Ok(saved),
     };
     let command =
-        AssessFee { account_id: *id, kind: new.kind, amount: new.amount, reason: new.reason.trim().to_owned() };
+        AssessFee { account_id: *id, kind: new.kind, amount: new.amount.0, reason: new.reason.trim().to_owned() };
     let fee = fees::assess(&mut claim.tx, &Actor::from(&user), user.reach(), command, clock.now()).await?;
     idempotency::finish(claim, StatusCode::CREATED, &Fee::from(fee)).await
 }

@@ -15,6 +15,7 @@ use crate::{
 };
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
+use debtflow_domain::decimal::PlainDecimal;
 use debtflow_domain::{contact::REGULATION_F, AccountStatus, Bucket, Priority, Role};
 pub use debtflow_wire::accounts::AccountCount;
 use rust_decimal::Decimal;
@@ -33,11 +34,9 @@ pub struct WorklistQuery {
     /// Priorities, comma-separated (`2,3`).
     pub priority: Option<String>,
     /// Smallest current balance, a decimal string.
-    #[param(value_type = Option<String>)]
-    pub balance_min: Option<Decimal>,
+    pub balance_min: Option<PlainDecimal>,
     /// Largest current balance, a decimal string.
-    #[param(value_type = Option<String>)]
-    pub balance_max: Option<Decimal>,
+    pub balance_max: Option<PlainDecimal>,
     /// Aging buckets, comma-separated (`31-60,90+`).
     pub bucket: Option<String>,
     /// A collector's id, `me`, or `none` (unassigned). Collectors always see only
@@ -213,8 +212,8 @@ impl Filters {
             statuses: parse_each(commas(&q.status), "status")?,
             priorities: parse_each(commas(&q.priority), "priority")?,
             buckets: parse_each(commas(&q.bucket), "bucket")?,
-            balance_min: q.balance_min,
-            balance_max: q.balance_max,
+            balance_min: q.balance_min.map(Decimal::from),
+            balance_max: q.balance_max.map(Decimal::from),
             // Collectors see only their own accounts whatever they ask.
             collector_id: if user.role == Role::Collector { None } else { collector_id },
             unassigned_only,

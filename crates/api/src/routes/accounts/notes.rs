@@ -12,6 +12,7 @@ use crate::{
     services::accounts::notes::{self as service, AddNote},
 };
 use actix_web::{post, web, HttpResponse};
+use debtflow_domain::date::Timestamp;
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -27,7 +28,7 @@ pub struct NewNote {
     /// Remind me then (within a year): a `follow_up_due` notification, and the account
     /// is due on my worklist (`follow_up=due`) until I write on it again.
     #[schema(example = "2026-12-02T17:00:00Z")]
-    pub remind_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub remind_at: Option<Timestamp>,
 }
 
 /// Add a note to the account's timeline.
@@ -86,7 +87,7 @@ pub async fn add_note(
 
 async fn add(user: AuthUser, id: Uuid, note: NewNote, db: &PgPool, clock: &Clock) -> Result<HttpResponse, ApiError> {
     user.require(Operation::AddNote)?;
-    let cmd = AddNote { account_id: id, body: note.body, remind_at: note.remind_at };
+    let cmd = AddNote { account_id: id, body: note.body, remind_at: note.remind_at.map(Into::into) };
     let mut tx = db::begin(db, user.scope()).await?;
     let event = service::add(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;
     tx.commit().await?;

@@ -10,7 +10,7 @@ use crate::{
     services::accounts::pauses::{self as service, Paused},
 };
 use actix_web::{post, web, HttpResponse};
-use chrono::NaiveDate;
+use debtflow_domain::date::BusinessDate;
 pub use debtflow_wire::accounts::Pause;
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -22,9 +22,9 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct NewPause {
     /// The first day the account does not age (default today).
-    pub starts_on: Option<NaiveDate>,
+    pub starts_on: Option<BusinessDate>,
     /// The last day it does not age.
-    pub ends_on: NaiveDate,
+    pub ends_on: BusinessDate,
     #[validate(length(min = 1, max = 1000))]
     pub reason: String,
 }
@@ -56,7 +56,12 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::PauseAging)?;
     let new = body.into_inner();
-    let cmd = service::Pause { account_id: *id, starts_on: new.starts_on, ends_on: new.ends_on, reason: new.reason };
+    let cmd = service::Pause {
+        account_id: *id,
+        starts_on: new.starts_on.map(Into::into),
+        ends_on: new.ends_on.0,
+        reason: new.reason,
+    };
     let mut tx = db::begin(&db, user.scope()).await?;
     let paused = service::pause(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;
     tx.commit().await?;

@@ -12,10 +12,10 @@ use crate::{
     store::promises::PromiseRow,
 };
 use actix_web::{get, post, web, HttpResponse};
-use chrono::NaiveDate;
+use debtflow_domain::date::BusinessDate;
+use debtflow_domain::decimal::PlainDecimal;
 use debtflow_domain::promise::NewPromise;
 pub use debtflow_wire::accounts::Promise;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -49,10 +49,10 @@ impl From<PromiseRow> for Promise {
 #[serde(deny_unknown_fields)]
 pub struct PromiseItem {
     /// A decimal string in the account's currency, greater than zero.
-    #[schema(value_type = String, example = "150.00")]
-    pub amount: Decimal,
+    #[schema(example = "150.00")]
+    pub amount: PlainDecimal,
     /// From today (the agency's) to 90 days ahead; after the previous item's date.
-    pub due_on: NaiveDate,
+    pub due_on: BusinessDate,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -108,7 +108,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::WorkAccount)?;
     let body = body.into_inner();
-    let items = body.items.iter().map(|i| NewPromise { amount: i.amount, due_on: i.due_on }).collect();
+    let items = body.items.iter().map(|i| NewPromise { amount: i.amount.0, due_on: i.due_on.0 }).collect();
     let cmd = MakePromises { account_id: *id, items, contact_id: body.contact_id, note: body.note };
     let mut tx = db::begin(&db, user.scope()).await?;
     let rows = service::make(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;

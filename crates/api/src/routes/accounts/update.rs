@@ -13,7 +13,7 @@ use crate::{
     services::accounts::update::{self as service, Update},
 };
 use actix_web::{patch, web, HttpResponse};
-use chrono::NaiveDate;
+use debtflow_domain::date::BusinessDate;
 use debtflow_domain::Priority;
 use serde::{de::IgnoredAny, Deserialize};
 use sqlx::PgPool;
@@ -27,7 +27,7 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct AccountPatch {
     pub priority: Option<Priority>,
-    pub due_date: Option<NaiveDate>,
+    pub due_date: Option<BusinessDate>,
     #[validate(length(min = 1, max = 40))]
     pub phone: Option<String>,
     #[validate(email)]
@@ -102,7 +102,7 @@ pub async fn update(
     let cmd = Update {
         account_id: *id,
         priority: patch.priority,
-        due_date: patch.due_date,
+        due_date: patch.due_date.map(Into::into),
         phone: patch.phone,
         email: patch.email,
         address: patch.address,

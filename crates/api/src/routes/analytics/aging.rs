@@ -8,7 +8,7 @@ use crate::{
     services::analytics as service,
 };
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
+use debtflow_domain::date::BusinessDate;
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::IntoParams;
@@ -29,7 +29,7 @@ pub struct AgingQuery {
     /// The day (default: the agency's today, live). A past day answers from the
     /// portfolio the daily aging job recorded that day (a 422 if it recorded none).
     #[param(nullable = false)]
-    pub as_of: Option<NaiveDate>,
+    pub as_of: Option<BusinessDate>,
     /// `bucket` (default) or `collector` (every collector's buckets).
     #[param(inline, nullable = false)]
     pub by: Option<AgingBy>,
@@ -70,7 +70,7 @@ pub async fn aging(
     user.require(Operation::ReadAnalytics)?;
     let q = query.0;
     let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
-    let as_of = q.as_of.unwrap_or(scope.today);
+    let as_of = q.as_of.map_or(scope.today, Into::into);
     let report = service::aging(&mut tx, &scope, as_of, q.by == Some(AgingBy::Collector)).await?;
     tx.commit().await?;
     respond(Format::of(&req, q.format), &report, &scope, clock.now()).await

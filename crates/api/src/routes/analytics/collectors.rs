@@ -8,8 +8,8 @@ use crate::{
     services::analytics as service,
 };
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
 use debtflow_domain::analytics::MAX_PERIOD_DAYS;
+use debtflow_domain::date::BusinessDate;
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::IntoParams;
@@ -21,10 +21,10 @@ use validator::Validate;
 pub struct CollectorsQuery {
     /// The period's first day (default: 29 days before `to`).
     #[param(nullable = false)]
-    pub from: Option<NaiveDate>,
+    pub from: Option<BusinessDate>,
     /// The period's last day (default: the agency's today). At most 3,660 days.
     #[param(nullable = false)]
-    pub to: Option<NaiveDate>,
+    pub to: Option<BusinessDate>,
     /// Only this collector (a collector always gets only themselves).
     #[param(nullable = false)]
     pub collector_id: Option<Uuid>,

@@ -13,8 +13,8 @@ use crate::{
     services::analytics::{self as service, Scope},
 };
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
 use debtflow_domain::analytics::{Period, MAX_PERIOD_DAYS};
+use debtflow_domain::date::BusinessDate;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -27,10 +27,10 @@ use validator::Validate;
 pub struct ComplianceQuery {
     /// The first due date counted (default: 29 days before `to`).
     #[param(nullable = false)]
-    pub from: Option<NaiveDate>,
+    pub from: Option<BusinessDate>,
     /// The last due date counted (default: the agency's today). At most 3,660 days.
     #[param(nullable = false)]
-    pub to: Option<NaiveDate>,
+    pub to: Option<BusinessDate>,
     /// `collector` (default) or `plan` (a page of plans, by plan id; the CSV holds every
     /// plan).
     #[param(inline, nullable = false)]

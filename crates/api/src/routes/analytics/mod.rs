@@ -23,6 +23,7 @@ use crate::{
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use debtflow_domain::analytics::Period;
+use debtflow_domain::date::BusinessDate;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 use utoipa::ToSchema;
@@ -78,13 +79,13 @@ pub async fn scope(
 /// `from`–`to` as a period of at most `max_days` days, by default the 30 days ending
 /// `to`, and `to` by default `today`; else a 422 naming `from`.
 pub fn period(
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
+    from: Option<BusinessDate>,
+    to: Option<BusinessDate>,
     today: NaiveDate,
     max_days: i64,
 ) -> Result<Period, ApiError> {
-    let to = to.unwrap_or(today);
-    let from = from.unwrap_or(to - chrono::Days::new(29));
+    let to = to.map_or(today, Into::into);
+    let from = from.map_or(to - chrono::Days::new(29), Into::into);
     Period::new(from, to, max_days).map_err(|why| ApiError::field("from", why.to_string()))
 }
 

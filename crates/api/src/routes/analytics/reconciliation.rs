@@ -8,7 +8,7 @@ use crate::{
     services::analytics as service,
 };
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
+use debtflow_domain::date::BusinessDate;
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::IntoParams;
@@ -19,7 +19,7 @@ use validator::Validate;
 pub struct ReconciliationQuery {
     /// The business day (default: the agency's today), not after today.
     #[param(nullable = false)]
-    pub date: Option<NaiveDate>,
+    pub date: Option<BusinessDate>,
     /// `json` (default), `csv` or `pdf`; or ask with `Accept`.
     #[param(inline, nullable = false)]
     pub format: Option<Format>,
@@ -55,7 +55,7 @@ pub async fn reconciliation(
     user.require(Operation::ReadReconciliation)?;
     let q = query.0;
     let (mut tx, scope) = open(&db, &clock, &user, None).await?;
-    let report = service::reconciliation(&mut tx, &scope, q.date.unwrap_or(scope.today)).await?;
+    let report = service::reconciliation(&mut tx, &scope, q.date.map_or(scope.today, Into::into)).await?;
     tx.commit().await?;
     respond(Format::of(&req, q.format), &report, &scope, clock.now()).await
 }

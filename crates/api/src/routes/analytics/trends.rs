@@ -8,8 +8,8 @@ use crate::{
     services::analytics as service,
 };
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
 use debtflow_domain::analytics::Interval;
+use debtflow_domain::date::BusinessDate;
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::IntoParams;
@@ -24,11 +24,11 @@ pub struct TrendsQuery {
     pub interval: Option<Interval>,
     /// The period's first day (default: 29 days before `to`).
     #[param(nullable = false)]
-    pub from: Option<NaiveDate>,
+    pub from: Option<BusinessDate>,
     /// The period's last day (default: the agency's today). At most 366 days by day,
     /// 3,660 by week or month.
     #[param(nullable = false)]
-    pub to: Option<NaiveDate>,
+    pub to: Option<BusinessDate>,
     /// Split each bucket by payment method.
     #[param(nullable = false)]
     pub by_method: Option<bool>,

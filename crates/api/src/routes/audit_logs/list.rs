@@ -10,7 +10,7 @@ use crate::{
     store::{self, audit::Filter},
 };
 use actix_web::{get, web, HttpResponse};
-use chrono::{DateTime, Utc};
+use debtflow_domain::date::Timestamp;
 pub use debtflow_wire::audit::AuditEntry;
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -50,9 +50,9 @@ pub struct ListAuditLogs {
     #[validate(length(max = 64))]
     pub action: Option<String>,
     /// From this instant (inclusive), RFC 3339.
-    pub from: Option<DateTime<Utc>>,
+    pub from: Option<Timestamp>,
     /// Until this instant (exclusive), RFC 3339.
-    pub to: Option<DateTime<Utc>>,
+    pub to: Option<Timestamp>,
     /// `json` (default) or `csv`: every entry the filters select, newest first, as a
     /// download streamed a thousand rows at a time (`limit` and `cursor` are ignored).
     pub format: Option<export::Format>,
@@ -97,8 +97,8 @@ pub async fn list(
         entity_id: q.entity_id,
         actor_id: q.actor_id,
         action: q.action,
-        from: q.from,
-        to: q.to,
+        from: q.from.map(Into::into),
+        to: q.to.map(Into::into),
         before: None,
     };
     if q.format == Some(export::Format::Csv) {

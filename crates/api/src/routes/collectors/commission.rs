@@ -8,6 +8,7 @@ use crate::{
 };
 use actix_web::{get, web, HttpResponse};
 use chrono::{NaiveDate, NaiveTime};
+use debtflow_domain::date::BusinessDate;
 use debtflow_domain::Role;
 pub use debtflow_wire::users::Commission;
 use serde::Deserialize;
@@ -20,9 +21,9 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct CommissionQuery {
     /// First day (UTC), inclusive.
-    pub from: NaiveDate,
+    pub from: BusinessDate,
     /// Last day (UTC), inclusive.
-    pub to: NaiveDate,
+    pub to: BusinessDate,
 }
 
 /// A collector's commission between two dates (collectors: their own only).
@@ -47,7 +48,7 @@ pub async fn commission(
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadCommission)?;
-    let CommissionQuery { from, to } = query.0;
+    let (from, to) = (NaiveDate::from(query.0.from), NaiveDate::from(query.0.to));
     if to < from {
         return Err(ApiError::field("to", "must not be before `from`"));
     }

@@ -8,8 +8,8 @@ use crate::{
     services::staff::{self, Credential, NewStaff},
 };
 use actix_web::{post, web, HttpResponse};
+use debtflow_domain::decimal::PlainDecimal;
 use debtflow_domain::Role;
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -32,8 +32,8 @@ pub struct NewCollector {
     #[schema(example = "correct horse battery")]
     pub password: String,
     /// 0–1 as a decimal string, e.g. `"0.10"`.
-    #[schema(value_type = String, example = "0.10")]
-    pub commission_rate: Decimal,
+    #[schema(example = "0.10")]
+    pub commission_rate: PlainDecimal,
     #[validate(range(min = 0, max = 100000))]
     pub account_limit: i32,
 }
@@ -61,7 +61,7 @@ pub async fn create(user: AuthUser, body: Json<NewCollector>, db: web::Data<PgPo
         full_name: new.full_name,
         email: new.email,
         role: Role::Collector,
-        commission_rate: Some(new.commission_rate),
+        commission_rate: Some(new.commission_rate.0),
         account_limit: Some(new.account_limit),
     };
     let mut tx = db::begin(&db, user.scope()).await?;

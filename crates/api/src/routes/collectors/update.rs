@@ -8,6 +8,7 @@ use crate::{
     services::staff::{self, StaffPatch},
 };
 use actix_web::{patch, web, HttpResponse};
+use debtflow_domain::decimal::PlainDecimal;
 use debtflow_domain::Role;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -24,8 +25,8 @@ pub struct CollectorPatch {
     pub full_name: Option<String>,
     #[validate(email)]
     pub email: Option<String>,
-    #[schema(value_type = Option<String>, example = "0.12")]
-    pub commission_rate: Option<Decimal>,
+    #[schema(example = "0.12")]
+    pub commission_rate: Option<PlainDecimal>,
     #[validate(range(min = 0, max = 100000))]
     pub account_limit: Option<i32>,
     /// `false` deactivates: the collector cannot log in and every token stops at once.
@@ -61,7 +62,7 @@ pub async fn update(
         full_name: p.full_name,
         email: p.email,
         is_active: p.is_active,
-        commission_rate: p.commission_rate,
+        commission_rate: p.commission_rate.map(Decimal::from),
         account_limit: p.account_limit,
         role: None,
     };

@@ -10,9 +10,9 @@ use crate::{
     services::payments::record::{record, RecordPayment},
 };
 use actix_web::{http::StatusCode, post, web, HttpResponse};
-use chrono::NaiveDate;
-use debtflow_domain::payment::PaymentMethod;
-use rust_decimal::Decimal;
+use debtflow_domain::date::BusinessDate;
+use debtflow_domain::decimal::PlainDecimal;
+use debtflow_domain::payment::{Metadata, PaymentMethod};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -25,18 +25,17 @@ pub struct NewPayment {
     pub account_id: Uuid,
     /// A decimal string in the account's currency, greater than zero and at most
     /// what the account still owes.
-    #[schema(value_type = String, example = "125.50")]
-    pub amount: Decimal,
+    #[schema(example = "125.50")]
+    pub amount: PlainDecimal,
     pub method: PaymentMethod,
     /// When the debtor paid: not in the future; more than the approval window
     /// (default 7 days) back, the payment waits for a manager's approval.
-    pub paid_on: NaiveDate,
+    pub paid_on: BusinessDate,
     /// The bank's UTR or the processor's payment id; unique within the agency.
     #[validate(length(min = 1, max = 255))]
     pub reference: Option<String>,
-    /// Free-form details kept with the payment.
-    #[schema(value_type = Option<Object>)]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// What the client keeps with the payment (an order number, a terminal id).
+    pub metadata: Option<Metadata>,
 }
 
 /// Record a payment. Cash, checks and bank transfers post at once (`completed`); a
@@ -79,9 +78,9 @@ pub async fn create(
     };
     let command = RecordPayment {
         account_id: new.account_id,
-        amount: new.amount,
+        amount: new.amount.0,
         method: new.method,
-        paid_on: new.paid_on,
+        paid_on: new.paid_on.0,
         reference: new.reference,
         metadata: new.metadata.unwrap_or_default(),
     };

@@ -12,11 +12,8 @@ use crate::{
     },
 };
 use actix_web::{get, web, HttpResponse};
-use chrono::NaiveDate;
-use debtflow_domain::{
-    analytics::EARLIEST,
-    payment::{PaymentMethod, PaymentStatus},
-};
+use debtflow_domain::date::BusinessDate;
+use debtflow_domain::payment::{PaymentMethod, PaymentStatus};
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::IntoParams;
@@ -31,9 +28,9 @@ pub struct PaymentQuery {
     pub status: Option<PaymentStatus>,
     pub method: Option<PaymentMethod>,
     /// Paid on or after this business date (`YYYY-MM-DD`, from 1900-01-01).
-    pub paid_from: Option<NaiveDate>,
+    pub paid_from: Option<BusinessDate>,
     /// Paid on or before this business date.
-    pub paid_to: Option<NaiveDate>,
+    pub paid_to: Option<BusinessDate>,
     /// Only the payments whose commission went to this collector.
     pub collector_id: Option<Uuid>,
     /// `json` (default) or `csv`: every payment the filters select, newest first, as a
@@ -87,12 +84,6 @@ pub const HEADER: [&str; 14] = [
 pub async fn list(user: AuthUser, query: Query<PaymentQuery>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
     let q = query.0;
-    if q.paid_from.is_some_and(|d| d < EARLIEST) {
-        return Err(ApiError::field("paid_from", format!("must not be before {EARLIEST}")));
-    }
-    if q.paid_to.is_some_and(|d| d < EARLIEST) {
-        return Err(ApiError::field("paid_to", format!("must not be before {EARLIEST}")));
-    }
     if let (Some(from), Some(to)) = (q.paid_from, q.paid_to) {
         if from > to {
             return Err(ApiError::field("paid_to", "must not be before `paid_from`"));
@@ -102,8 +93,8 @@ pub async fn list(user: AuthUser, query: Query<PaymentQuery>, db: web::Data<PgPo
         account_id: q.account_id,
         status: q.status,
         method: q.method,
-        paid_from: q.paid_from,
-        paid_to: q.paid_to,
+        paid_from: q.paid_from.map(Into::into),
+        paid_to: q.paid_to.map(Into::into),
         collector_id: q.collector_id,
     };
     let (scope, reach) = (user.scope(), user.reach());

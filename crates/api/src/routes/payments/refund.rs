@@ -10,7 +10,7 @@ use crate::{
     services::payments::refund::refund as refund_payment,
 };
 use actix_web::{http::StatusCode, post, web, HttpResponse};
-use rust_decimal::Decimal;
+use debtflow_domain::decimal::PlainDecimal;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -21,8 +21,8 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct NewRefund {
     /// At most what is still refundable (the amount less earlier refunds).
-    #[schema(value_type = String, example = "25.00")]
-    pub amount: Decimal,
+    #[schema(example = "25.00")]
+    pub amount: PlainDecimal,
     #[validate(length(min = 1, max = 1000))]
     pub reason: String,
 }
@@ -68,6 +68,6 @@ pub async fn refund(
     };
     let actor = Actor::from(&user);
     let reason = new.reason.trim();
-    let payment = refund_payment(&mut claim.tx, &actor, user.reach(), *id, new.amount, reason, clock.now()).await?;
+    let payment = refund_payment(&mut claim.tx, &actor, user.reach(), *id, new.amount.0, reason, clock.now()).await?;
     idempotency::finish(claim, StatusCode::OK, &Payment::from(payment)).await
 }

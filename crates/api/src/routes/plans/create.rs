@@ -14,9 +14,9 @@ use crate::{
     services::plans::propose::{edit, propose, ProposedTerms, Schedule},
 };
 use actix_web::{http::StatusCode, patch, post, web, HttpResponse};
-use chrono::NaiveDate;
+use debtflow_domain::date::BusinessDate;
+use debtflow_domain::decimal::PlainDecimal;
 use debtflow_domain::plan::Frequency;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -30,13 +30,13 @@ use validator::Validate;
 pub struct PlanTerms {
     /// At most the balance; below it is a settlement discount, written off when the
     /// plan completes.
-    #[schema(value_type = String, example = "900.00")]
-    pub total: Decimal,
+    #[schema(example = "900.00")]
+    pub total: PlainDecimal,
     /// Generated: how many installments (1–120); the last absorbs the rounding.
     pub installments: Option<usize>,
     pub frequency: Option<Frequency>,
     /// Generated: the first due date, today or later.
-    pub first_due_date: Option<NaiveDate>,
+    pub first_due_date: Option<BusinessDate>,
     /// Entered by hand: due dates strictly ascending, amounts summing to the total.
     #[validate(length(min = 1, max = 120))]
     pub schedule: Option<Vec<ScheduleItem>>,
@@ -53,9 +53,9 @@ pub struct PlanTerms {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleItem {
-    pub due_date: NaiveDate,
-    #[schema(value_type = String, example = "300.00")]
-    pub amount: Decimal,
+    pub due_date: BusinessDate,
+    #[schema(example = "300.00")]
+    pub amount: PlainDecimal,
 }
 
 impl PlanTerms {
@@ -64,10 +64,10 @@ impl PlanTerms {
     fn proposed(self) -> Result<ProposedTerms, ApiError> {
         let schedule = match (self.schedule, self.installments, self.frequency, self.first_due_date) {
             (Some(items), None, None, None) => {
-                Schedule::Manual(items.into_iter().map(|i| (i.due_date, i.amount)).collect())
+                Schedule::Manual(items.into_iter().map(|i| (i.due_date.0, i.amount.0)).collect())
             }
             (None, Some(installments), Some(frequency), Some(first_due_date)) => {
-                Schedule::Generated { installments, frequency, first_due_date }
+                Schedule::Generated { installments, frequency, first_due_date: first_due_date.0 }
             }
             (Some(_), _, _, _) => {
                 return Err(ApiError::field(
@@ -80,7 +80,7 @@ impl PlanTerms {
             (None, _, _, None) => return Err(ApiError::field("first_due_date", "required without a schedule")),
         };
         Ok(ProposedTerms {
-            total: self.total,
+            total: self.total.0,
             schedule,
             grace_days: self.grace_days,
             default_threshold_days: self.default_threshold_days,

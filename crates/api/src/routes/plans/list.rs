@@ -10,7 +10,7 @@ use crate::{
     store::plans::Filter,
 };
 use actix_web::{get, web, HttpResponse};
-use chrono::NaiveDate;
+use debtflow_domain::date::BusinessDate;
 use debtflow_domain::plan::PlanStatus;
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -23,7 +23,7 @@ pub struct PlanQuery {
     pub status: Option<PlanStatus>,
     /// Only plans with an installment still owing that fell or falls due on or before
     /// this date: the upcoming and late installments of the worklist.
-    pub due_before: Option<NaiveDate>,
+    pub due_before: Option<BusinessDate>,
     /// Page size, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub limit: Option<PageSize>,
@@ -55,7 +55,7 @@ pub async fn list(
     let limit = pagination::limit(q.limit);
     let before = pagination::decode_time("plans", q.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let filter = Filter { status: q.status, due_before: q.due_before };
+    let filter = Filter { status: q.status, due_before: q.due_before.map(Into::into) };
     let rows = store::plans::list(&mut tx, user.reach(), filter, before, limit + 1, clock.now()).await?;
     let (rows, next_cursor) = pagination::split(rows, limit, "plans", |r| pagination::time_key(r.created_at, r.id));
     let items = views(&mut tx, rows).await?;

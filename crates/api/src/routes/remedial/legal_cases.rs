@@ -13,7 +13,9 @@ use crate::{
     store::legal_cases::HearingRow,
 };
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
+use debtflow_domain::date::BusinessDate;
+use debtflow_domain::date::Timestamp;
+use debtflow_domain::decimal::PlainDecimal;
 use debtflow_domain::remedial::legal::CaseOutcome;
 pub use debtflow_wire::remedial::{Hearing, LegalCase};
 use rust_decimal::Decimal;
@@ -93,8 +95,8 @@ pub struct NewLegalCase {
     #[schema(example = "Hollis & Reed LLP")]
     pub counsel: Option<String>,
     /// A decimal string in the account's currency, greater than zero.
-    #[schema(value_type = String, example = "4250.00")]
-    pub amount_claimed: Decimal,
+    #[schema(example = "4250.00")]
+    pub amount_claimed: PlainDecimal,
     #[validate(length(max = 2000))]
     pub notes: Option<String>,
 }
@@ -110,8 +112,8 @@ pub struct LegalCaseChanges {
     pub case_number: Option<String>,
     #[validate(length(max = 200))]
     pub counsel: Option<String>,
-    #[schema(value_type = Option<String>, example = "4250.00")]
-    pub amount_claimed: Option<Decimal>,
+    #[schema(example = "4250.00")]
+    pub amount_claimed: Option<PlainDecimal>,
     #[validate(length(max = 2000))]
     pub notes: Option<String>,
 }
@@ -122,7 +124,7 @@ impl From<LegalCaseChanges> for Particulars {
             court: c.court,
             case_number: c.case_number,
             counsel: c.counsel,
-            amount_claimed: c.amount_claimed,
+            amount_claimed: c.amount_claimed.map(Decimal::from),
             notes: c.notes,
         }
     }
@@ -138,7 +140,7 @@ pub struct FileCase {
     #[validate(length(min = 1, max = 200))]
     pub court: Option<String>,
     /// Not after today (the agency's).
-    pub filed_on: NaiveDate,
+    pub filed_on: BusinessDate,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -147,7 +149,7 @@ pub struct Judgment {
     /// `judgment_for_creditor` or `judgment_for_debtor`.
     pub outcome: CaseOutcome,
     /// From the filing to today.
-    pub judgment_on: NaiveDate,
+    pub judgment_on: BusinessDate,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -164,7 +166,7 @@ pub struct CloseCase {
 #[serde(deny_unknown_fields)]
 pub struct NewHearingRequest {
     /// From the day the case was filed on.
-    pub starts_at: DateTime<Utc>,
+    pub starts_at: Timestamp,
     #[validate(length(min = 1, max = 200))]
     #[schema(example = "Courtroom 1402, Daley Center")]
     pub venue: String,
@@ -242,7 +244,7 @@ pub async fn create(
         court: Some(b.court),
         case_number: b.case_number,
         counsel: b.counsel,
-        amount_claimed: Some(b.amount_claimed),
+        amount_claimed: Some(b.amount_claimed.0),
         notes: b.notes,
     };
     let mut tx = db::begin(&db, user.scope()).await?;
@@ -368,7 +370,7 @@ pub async fn file(
     let b = body.into_inner();
     let p = Particulars { court: b.court, case_number: b.case_number, ..Particulars::default() };
     let mut tx = db::begin(&db, user.scope()).await?;
-    let case = service::file(&mut tx, &Actor::from(&user), *id, p, b.filed_on, clock.now()).await?;
+    let case = service::file(&mut tx, &Actor::from(&user), *id, p, b.filed_on.0, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(LegalCase::from(case)))
 }
@@ -401,7 +403,7 @@ pub async fn judgment(
     user.require(Operation::ManageLegalCases)?;
     let b = body.into_inner();
     let mut tx = db::begin(&db, user.scope()).await?;
-    let case = service::judge(&mut tx, &Actor::from(&user), *id, b.outcome, b.judgment_on, clock.now()).await?;
+    let case = service::judge(&mut tx, &Actor::from(&user), *id, b.outcome, b.judgment_on.0, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(LegalCase::from(case)))
 }
@@ -466,7 +468,7 @@ pub async fn schedule_hearing(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageLegalCases)?;
     let b = body.into_inner();
-    let h = NewHearing { starts_at: b.starts_at, venue: b.venue, purpose: b.purpose };
+    let h = NewHearing { starts_at: b.starts_at.0, venue: b.venue, purpose: b.purpose };
     let mut tx = db::begin(&db, user.scope()).await?;
     let case = service::schedule_hearing(&mut tx, &Actor::from(&user), *id, h, clock.now()).await?;
     tx.commit().await?;

@@ -13,7 +13,7 @@ use crate::{
     store::recovery_actions::MilestoneRow,
 };
 use actix_web::{get, post, web, HttpResponse};
-use chrono::NaiveDate;
+use debtflow_domain::date::BusinessDate;
 use debtflow_domain::remedial::recovery::{NewMilestone, RecoveryKind};
 pub use debtflow_wire::remedial::{Milestone, RecoveryAction};
 use serde::{Deserialize, Serialize};
@@ -73,7 +73,7 @@ pub struct MilestoneItem {
     #[schema(example = "Notice of sale published")]
     pub name: String,
     /// From the day the action was initiated on.
-    pub target_on: NaiveDate,
+    pub target_on: BusinessDate,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -98,7 +98,7 @@ pub struct NewMilestones {
 #[serde(deny_unknown_fields)]
 pub struct MilestoneDone {
     /// From the initiation to today (the agency's).
-    pub done_on: NaiveDate,
+    pub done_on: BusinessDate,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -110,7 +110,7 @@ pub struct CancelAction {
 }
 
 fn items(milestones: Vec<MilestoneItem>) -> Vec<NewMilestone> {
-    milestones.into_iter().map(|m| NewMilestone { name: m.name, target_on: m.target_on }).collect()
+    milestones.into_iter().map(|m| NewMilestone { name: m.name, target_on: m.target_on.0 }).collect()
 }
 
 /// The account's recovery actions, the newest first, with their milestones.
@@ -266,7 +266,7 @@ pub async fn done(
     let (id, milestone_id) = path.into_inner();
     let mut tx = db::begin(&db, user.scope()).await?;
     let action =
-        service::mark_done(&mut tx, &Actor::from(&user), id, milestone_id, body.into_inner().done_on, clock.now())
+        service::mark_done(&mut tx, &Actor::from(&user), id, milestone_id, body.into_inner().done_on.0, clock.now())
             .await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(RecoveryAction::from(action)))

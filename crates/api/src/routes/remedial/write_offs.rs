@@ -17,6 +17,7 @@ use crate::{
     store::write_offs::WriteOffRow,
 };
 use actix_web::{delete, get, http::StatusCode, patch, post, web, HttpResponse};
+use debtflow_domain::decimal::PlainDecimal;
 use debtflow_domain::remedial::write_off::WriteOffStatus;
 pub use debtflow_wire::remedial::WriteOff;
 use rust_decimal::Decimal;
@@ -75,8 +76,8 @@ fn many(rows: Vec<WriteOffRow>) -> HttpResponse {
 #[serde(deny_unknown_fields)]
 pub struct NewWriteOff {
     /// The account's whole balance, as a decimal string in its currency.
-    #[schema(value_type = String, example = "1830.00")]
-    pub amount: Decimal,
+    #[schema(example = "1830.00")]
+    pub amount: PlainDecimal,
     #[validate(length(min = 1, max = 2000))]
     #[schema(example = "Debtor deceased; the estate has no assets (probate letter attached).")]
     pub reason: String,
@@ -85,8 +86,8 @@ pub struct NewWriteOff {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WriteOffChanges {
-    #[schema(value_type = Option<String>, example = "1830.00")]
-    pub amount: Option<Decimal>,
+    #[schema(example = "1830.00")]
+    pub amount: Option<PlainDecimal>,
     #[validate(length(min = 1, max = 2000))]
     pub reason: Option<String>,
 }
@@ -165,7 +166,7 @@ pub async fn create(
     user.require(Operation::RecommendWriteOff)?;
     let b = body.into_inner();
     let mut tx = db::begin(&db, user.scope()).await?;
-    let row = service::create(&mut tx, &Actor::from(&user), *id, b.amount, &b.reason, clock.now()).await?;
+    let row = service::create(&mut tx, &Actor::from(&user), *id, b.amount.0, &b.reason, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Created().json(WriteOff::from(row)))
 }
@@ -253,7 +254,9 @@ pub async fn update(
     user.require(Operation::RecommendWriteOff)?;
     let b = body.into_inner();
     let mut tx = db::begin(&db, user.scope()).await?;
-    let row = service::edit(&mut tx, &Actor::from(&user), *id, b.amount, b.reason.as_deref(), clock.now()).await?;
+    let row =
+        service::edit(&mut tx, &Actor::from(&user), *id, b.amount.map(Decimal::from), b.reason.as_deref(), clock.now())
+            .await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(WriteOff::from(row)))
 }

@@ -8,6 +8,7 @@ use crate::{
     services::staff::{self, Credential, NewStaff},
 };
 use actix_web::{post, web, HttpResponse};
+use debtflow_domain::decimal::PlainDecimal;
 use debtflow_domain::Role;
 pub use debtflow_wire::users::CreatedUser;
 use rust_decimal::Decimal;
@@ -34,8 +35,8 @@ pub struct NewUser {
     /// Any agency role (`admin` is the platform's own).
     pub role: Role,
     /// Collectors only: 0–1 with at most 4 decimals, as a decimal string.
-    #[schema(value_type = Option<String>, example = "0.10")]
-    pub commission_rate: Option<Decimal>,
+    #[schema(example = "0.10")]
+    pub commission_rate: Option<PlainDecimal>,
     /// Collectors only: the most accounts they may hold, 0–100000.
     pub account_limit: Option<i32>,
 }
@@ -67,7 +68,7 @@ pub async fn create(user: AuthUser, body: Json<NewUser>, db: web::Data<PgPool>) 
         full_name: new.full_name,
         email: new.email,
         role: new.role,
-        commission_rate: new.commission_rate,
+        commission_rate: new.commission_rate.map(Decimal::from),
         account_limit: new.account_limit,
     };
     let mut tx = db::begin(&db, user.scope()).await?;

@@ -8,6 +8,7 @@ use crate::{
     services::staff::{self, StaffPatch},
 };
 use actix_web::{patch, web, HttpResponse};
+use debtflow_domain::decimal::PlainDecimal;
 use debtflow_domain::Role;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -31,8 +32,8 @@ pub struct UserPatch {
     /// `false` deactivates (every session ends at once); `true` reactivates.
     pub is_active: Option<bool>,
     /// Collectors only.
-    #[schema(value_type = Option<String>, example = "0.12")]
-    pub commission_rate: Option<Decimal>,
+    #[schema(example = "0.12")]
+    pub commission_rate: Option<PlainDecimal>,
     /// Collectors only, 0–100000.
     pub account_limit: Option<i32>,
 }
@@ -44,7 +45,7 @@ impl From<UserPatch> for StaffPatch {
             email: p.email,
             role: p.role,
             is_active: p.is_active,
-            commission_rate: p.commission_rate,
+            commission_rate: p.commission_rate.map(Decimal::from),
             account_limit: p.account_limit,
         }
     }

@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use debtflow_domain::notification::NotificationKind;
 use debtflow_domain::{
     ledger::EntryKind,
-    payment::{self, PaymentCause, PaymentMethod, PaymentStatus},
+    payment::{self, Metadata, PaymentCause, PaymentMethod, PaymentStatus},
 };
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -32,7 +32,7 @@ pub struct RecordPayment {
     pub paid_on: NaiveDate,
     /// The bank's UTR or the processor's id; unique within the agency.
     pub reference: Option<String>,
-    pub metadata: serde_json::Map<String, serde_json::Value>,
+    pub metadata: Metadata,
 }
 
 /// Records the payment. A payment dated further back than the agency's approval window
@@ -70,7 +70,7 @@ pub async fn record(
         status,
         paid_on: cmd.paid_on,
         reference,
-        metadata: &serde_json::Value::Object(cmd.metadata),
+        metadata: &serde_json::to_value(&cmd.metadata).unwrap_or_default(),
         recorded_by: actor.user_id,
         collector_id: if status == PaymentStatus::Completed { account.collector_id } else { None },
     };
