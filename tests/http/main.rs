@@ -7,6 +7,7 @@ mod api_keys;
 mod assignment;
 mod audit;
 mod auth;
+mod backup;
 mod collectors;
 mod contacts;
 mod conventions;
