@@ -703,7 +703,10 @@ async fn cron_failure() {
     assert_eq!(stuck.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned()), Some("1".into()));
     let problem = assert_problem(stuck, 503).await;
     assert_eq!(problem["type"], "urn:debtflow:problem:busy", "{problem}");
-    assert_eq!(problem["detail"], "the database is busy; nothing was written, retry in a moment", "{problem}");
+    assert_eq!(
+        problem["detail"], "the database could not answer now; nothing was written, retry in a moment",
+        "{problem}"
+    );
     let text = problem.to_string();
     assert!(!text.contains("lock") && !text.contains("account_totals") && !text.contains("canceling"), "{text}");
     let detail = ok(app.get_as(&manager, &format!("/api/v1/accounts/{cron_200}")).await, 200, "account").await;

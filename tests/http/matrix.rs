@@ -723,6 +723,13 @@ async fn every_role_against_every_route() {
                 assert!(status != 403 && status != 401 && (status < 500 || gateway), "{what}: allowed, got {status}");
             } else {
                 assert_eq!(status, 403, "{what}: denied");
+                // Authorisation before validation: a denied caller's malformed body or
+                // query is still a 403, never a critique of what they may not send.
+                let malformed = route.body.as_ref().map(|_| json!(["not", "the", "body"]));
+                let path =
+                    format!("{}{}limit=zero&from=-", route.path, if route.path.contains('?') { '&' } else { '?' });
+                let response = app.send(route.method.clone(), &path, &token, malformed.as_ref()).await;
+                assert_eq!(response.status(), 403, "{what}: denied, with a malformed body and query");
             }
         }
     }

@@ -104,9 +104,9 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
-    /// The database could not answer in time (a lock or statement timeout, a deadlock,
-    /// no free connection): nothing was written, and a retry may succeed.
-    #[error("the database is busy; nothing was written, retry in a moment")]
+    /// The database could not answer now (a lock or statement timeout, a deadlock, no
+    /// free connection, a restart): nothing was written, and a retry may succeed.
+    #[error("the database could not answer now; nothing was written, retry in a moment")]
     Busy(#[source] sqlx::Error),
     /// A server the request needed (an agency's SFTP server) failed; the detail says how.
     #[error("{0}")]
@@ -491,8 +491,8 @@ pub mod responses {
     /// The database could not answer in time; nothing was written.
     #[derive(ToResponse)]
     #[response(
-        description = "The database could not answer in time (a lock or statement timeout, no free connection); \
-                       nothing was written: retry after `Retry-After` seconds",
+        description = "The database could not answer now (a lock or statement timeout, no free connection, a \
+                       restart); nothing was written: retry after `Retry-After` seconds",
         content_type = "application/problem+json"
     )]
     pub struct Busy(#[allow(dead_code)] Problem);

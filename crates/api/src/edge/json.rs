@@ -5,6 +5,12 @@
 //! path (`debtor.full_name`), a non-JSON content type a 415, a body over
 //! `BODY_LIMIT_BYTES` a 413 — each as problem+json. Then the body's `validator`
 //! rules run: a failing rule is a 422 naming the field too.
+//!
+//! **Authorisation comes first.** Only the 413 (the body is not even read) is answered
+//! at once; every other refusal waits until the handler asks for the body
+//! ([`Json::into_inner`]), which it does after checking that the caller may do what the
+//! route does. A caller without the permission gets a 403, never a critique of a body
+//! they may not send (which would also tell them the body's shape).
 
 use crate::problem::ApiError;
 use actix_web::{dev::Payload, http::header, web::BytesMut, FromRequest, HttpRequest};
@@ -16,12 +22,13 @@ use validator::Validate;
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
-/// A request body parsed from JSON.
+/// A request body parsed from JSON, or why it could not be.
 #[derive(Debug)]
-pub struct Json<T>(pub T);
+pub struct Json<T>(Result<T, ApiError>);
 
 impl<T> Json<T> {
-    pub fn into_inner(self) -> T {
+    /// The body; ask for it after the caller's permission is checked.
+    pub fn into_inner(self) -> Result<T, ApiError> {
         self.0
     }
 }
@@ -55,9 +62,6 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
             if declared.is_some_and(|len| len > limit) {
                 return Err(ApiError::PayloadTooLarge { limit });
             }
-            if !json {
-                return Err(ApiError::UnsupportedMediaType("JSON (Content-Type: application/json)"));
-            }
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
@@ -66,9 +70,10 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            let value: T = parse(&body)?;
-            value.validate()?;
-            Ok(Json(value))
+            if !json {
+                return Ok(Json(Err(ApiError::UnsupportedMediaType("JSON (Content-Type: application/json)"))));
+            }
+            Ok(Json(parse(&body).and_then(|value: T| Ok(value.validate().map(|()| value)?))))
         })
     }
 }
@@ -195,9 +200,11 @@ mod tests {
             a: String,
         }
         let app = test::init_service(
-            App::new()
-                .app_data(BodyLimit(64))
-                .route("/echo", web::post().to(|body: Json<Echo>| async move { HttpResponse::Ok().json(body.0) })),
+            App::new().app_data(BodyLimit(64)).route(
+                "/echo",
+                web::post()
+                    .to(|body: Json<Echo>| async move { body.into_inner().map(|echo| HttpResponse::Ok().json(echo)) }),
+            ),
         )
         .await;
         let cases = [

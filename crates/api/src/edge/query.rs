@@ -1,5 +1,7 @@
 //! The query-string extractor: like [`super::json::Json`], a parameter of the wrong
-//! shape or failing its `validator` rule is a 422 naming the parameter.
+//! shape or failing its `validator` rule is a 422 naming the parameter — told when the
+//! handler asks for the query ([`Query::into_inner`]), after it has checked the
+//! caller's permission, so a caller without it gets a 403.
 
 use crate::problem::ApiError;
 use actix_web::{dev::Payload, FromRequest, HttpRequest};
@@ -7,14 +9,21 @@ use serde::de::DeserializeOwned;
 use validator::Validate;
 
 #[derive(Debug)]
-pub struct Query<T>(pub T);
+pub struct Query<T>(Result<T, ApiError>);
+
+impl<T> Query<T> {
+    /// The query; ask for it after the caller's permission is checked.
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
 
 impl<T: DeserializeOwned + Validate> FromRequest for Query<T> {
     type Error = ApiError;
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(parse(req.query_string()).map(Query))
+        std::future::ready(Ok(Query(parse(req.query_string()))))
     }
 }
 

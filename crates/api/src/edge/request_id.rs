@@ -34,7 +34,9 @@ pub async fn middleware(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let id = req.headers().get(X_REQUEST_ID).and_then(client_id).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
-    let span = tracing::info_span!("request", request_id = %id);
+    // At the highest level, so that no filter (`RUST_LOG=warn`) drops the span while
+    // keeping the lines written in it: every line of the request carries its id.
+    let span = tracing::error_span!("request", request_id = %id);
     let (method, path) = (req.method().clone(), req.path().to_owned());
     let started = Instant::now();
 

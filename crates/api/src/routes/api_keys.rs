@@ -89,7 +89,7 @@ pub async fn create(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageApiKeys)?;
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let new = NewApiKey { name: &b.name, scopes: &b.scopes, expires_at: b.expires_at.map(Into::into) };
     let mut tx = db::begin(&db, user.scope()).await?;
     let (row, secret) = service::create(&mut tx, &Actor::from(&user), new, clock.now()).await?;

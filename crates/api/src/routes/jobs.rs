@@ -87,7 +87,7 @@ pub struct RunQuery {
 #[get("/jobs/runs")]
 pub async fn runs(user: AuthUser, query: Query<RunQuery>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadJobRuns)?;
-    let q = query.0;
+    let q = query.into_inner()?;
     let job = q.job.as_deref().map(|job| job.parse::<Job>().map_err(|e| ApiError::field("job", e))).transpose()?;
     let limit = pagination::limit(q.limit);
     if q.latest.unwrap_or(false) {

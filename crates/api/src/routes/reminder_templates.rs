@@ -93,7 +93,7 @@ pub async fn set(
     user.require(Operation::ManageSettings)?;
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
     let kind: ReminderKind = kind.parse().map_err(|_| ApiError::NotFound)?;
-    let TemplateBody { subject, body } = body.into_inner();
+    let TemplateBody { subject, body } = body.into_inner()?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let template = Template { subject: subject.trim().to_owned(), body: body.trim().to_owned() };
     reminders::set_template(&mut tx, &Actor::from(&user), agency_id, kind, Some(template), clock.now()).await?;

@@ -98,7 +98,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageSettings)?;
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
-    let patch = body.into_inner();
+    let patch = body.into_inner()?;
     let cmd = SetSwitches {
         jobs_enabled: patch.jobs_enabled,
         reminders_enabled: patch.reminders_enabled,

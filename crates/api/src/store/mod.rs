@@ -50,10 +50,11 @@ pub mod write_offs;
 /// SQLSTATE of a revoked access token (`app_check_access`, migrations/0006).
 pub const REVOKED: &str = "28000";
 
-/// SQLSTATEs of a database too busy to answer now, where a retry may succeed: a lock
+/// SQLSTATEs of a database that cannot answer now, where a retry may succeed: a lock
 /// not granted within `lock_timeout` (55P03), a statement cancelled by its timeout
-/// (57014), a serialization failure (40001), a deadlock (40P01).
-const BUSY: [&str; 4] = ["55P03", "57014", "40001", "40P01"];
+/// (57014), a serialization failure (40001), a deadlock (40P01), a server shutting down
+/// or starting (57P01–57P03); and any connection exception (class 08).
+const BUSY: [&str; 7] = ["55P03", "57014", "40001", "40P01", "57P01", "57P02", "57P03"];
 
 /// A database failure, classified.
 #[derive(Debug, thiserror::Error)]
@@ -68,8 +69,8 @@ pub enum StoreError {
     /// opens).
     #[error("the access token has been revoked")]
     Revoked,
-    /// The database could not answer in time ([`BUSY`], or no connection free within
-    /// the pool's timeout); the transaction wrote nothing.
+    /// The database could not answer now ([`BUSY`], no connection free within the
+    /// pool's timeout, or none to be had: a restart, an outage); nothing was written.
     #[error("the database is busy: {0}")]
     Busy(sqlx::Error),
     #[error(transparent)]
@@ -80,7 +81,7 @@ impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         let db = match &err {
             sqlx::Error::Database(db) => db,
-            sqlx::Error::PoolTimedOut => return StoreError::Busy(err),
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => return StoreError::Busy(err),
             _ => return StoreError::Unexpected(err),
         };
         let constraint = db.constraint().map(str::to_owned);
@@ -93,7 +94,9 @@ impl From<sqlx::Error> for StoreError {
                 Some(constraint),
             ) => StoreError::Violation { constraint },
             _ if db.code().as_deref() == Some(REVOKED) => StoreError::Revoked,
-            _ if db.code().is_some_and(|code| BUSY.contains(&code.as_ref())) => StoreError::Busy(err),
+            _ if db.code().is_some_and(|code| BUSY.contains(&code.as_ref()) || code.starts_with("08")) => {
+                StoreError::Busy(err)
+            }
             _ => StoreError::Unexpected(err),
         }
     }
@@ -106,5 +109,19 @@ impl StoreError {
             StoreError::Duplicate { constraint } => Some(constraint),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_that_cannot_answer_now_is_busy_not_unexpected() {
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "the server restarts");
+        for err in [sqlx::Error::PoolTimedOut, sqlx::Error::PoolClosed, sqlx::Error::Io(refused)] {
+            assert!(matches!(StoreError::from(err), StoreError::Busy(_)));
+        }
+        assert!(matches!(StoreError::from(sqlx::Error::RowNotFound), StoreError::Unexpected(_)));
     }
 }

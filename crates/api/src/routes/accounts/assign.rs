@@ -91,7 +91,7 @@ pub async fn assign_one(
     cipher: web::Data<FieldCipher>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::AssignAccounts)?;
-    let cmd = Assign { accounts: Accounts::One(*id), collectors: vec![body.into_inner().collector_id] };
+    let cmd = Assign { accounts: Accounts::One(*id), collectors: vec![body.into_inner()?.collector_id] };
     let mut tx = db::begin(&db, user.scope()).await?;
     service::assign(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;
     let detail = super::get::detail(&mut tx, &user, *id, &cipher, clock.now()).await?;
@@ -123,7 +123,7 @@ pub async fn assign_many(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::AssignAccounts)?;
-    let request = body.into_inner();
+    let request = body.into_inner()?;
     let accounts = match (request.account_ids, request.filter) {
         (Some(ids), None) => Accounts::Ids(ids),
         (None, Some(filter)) => Accounts::Matching(filter_of(filter)?),

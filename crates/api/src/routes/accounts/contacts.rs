@@ -95,7 +95,7 @@ pub async fn create(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::WorkAccount)?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let (channel, direction) = (body.channel, body.direction);
     let cmd = RecordContact {
         account_id: *id,
@@ -165,8 +165,9 @@ pub async fn list(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
-    let limit = pagination::limit(query.0.limit);
-    let after = pagination::decode_time("contacts", query.0.cursor.as_deref())?;
+    let query = query.into_inner()?;
+    let limit = pagination::limit(query.limit);
+    let after = pagination::decode_time("contacts", query.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let rows = service::list(&mut tx, &Actor::from(&user), *id, after, limit + 1, clock.now()).await?;
     tx.commit().await?;
@@ -228,7 +229,7 @@ pub async fn block(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageContactBlocks)?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let actor = Actor::from(&user);
     let row = service::set_block(&mut tx, &actor, *id, body.flag, body.channel, &body.reason, clock.now()).await?;

@@ -94,7 +94,7 @@ pub async fn create(
     cipher: web::Data<FieldCipher>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::CreateAccount)?;
-    let new = body.into_inner();
+    let new = body.into_inner()?;
     let d = new.debtor;
     let cmd = service::NewAccount {
         external_ref: new.external_ref,

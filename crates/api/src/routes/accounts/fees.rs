@@ -90,7 +90,7 @@ pub async fn create(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageFees)?;
-    let new = body.into_inner();
+    let new = body.into_inner()?;
     let mut claim = match idempotency::begin(&db, &settings, &user, &key, &new).await? {
         Begin::Fresh(claim) => claim,
         Begin::Replay(saved) => return Ok(saved),
@@ -161,7 +161,7 @@ pub async fn waive(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageFees)?;
     let (id, fee_id) = path.into_inner();
-    let waiver = body.into_inner();
+    let waiver = body.into_inner()?;
     let mut claim = match idempotency::begin(&db, &settings, &user, &key, &waiver).await? {
         Begin::Fresh(claim) => claim,
         Begin::Replay(saved) => return Ok(saved),

@@ -106,7 +106,7 @@ pub async fn list(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
-    let q = query.0;
+    let q = query.into_inner()?;
     let sort = match q.sort.as_deref().unwrap_or("created") {
         "created" => SortKey::Created,
         "balance" => SortKey::Balance,
@@ -160,7 +160,8 @@ pub async fn count(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
-    let filters = Filters::parse(&user, query.0)?;
+    let query = query.into_inner()?;
+    let filters = Filters::parse(&user, query)?;
     let now = clock.now();
     let mut tx = db::begin(&db, user.scope()).await?;
     let worklist = filters.worklist(&mut tx, &user, now).await?;

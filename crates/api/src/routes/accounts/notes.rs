@@ -55,7 +55,7 @@ pub async fn create(
     db: web::Data<PgPool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    add(user, *id, body.into_inner(), &db, &clock).await
+    add(user, *id, body, &db, &clock).await
 }
 
 /// The product overview's name for adding a note: the same as `POST /accounts/{id}/notes`.
@@ -82,11 +82,18 @@ pub async fn add_note(
     db: web::Data<PgPool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    add(user, *id, body.into_inner(), &db, &clock).await
+    add(user, *id, body, &db, &clock).await
 }
 
-async fn add(user: AuthUser, id: Uuid, note: NewNote, db: &PgPool, clock: &Clock) -> Result<HttpResponse, ApiError> {
+async fn add(
+    user: AuthUser,
+    id: Uuid,
+    note: Json<NewNote>,
+    db: &PgPool,
+    clock: &Clock,
+) -> Result<HttpResponse, ApiError> {
     user.require(Operation::AddNote)?;
+    let note = note.into_inner()?;
     let cmd = AddNote { account_id: id, body: note.body, remind_at: note.remind_at.map(Into::into) };
     let mut tx = db::begin(db, user.scope()).await?;
     let event = service::add(&mut tx, &Actor::from(&user), cmd, clock.now()).await?;

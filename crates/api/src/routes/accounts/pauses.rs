@@ -55,7 +55,7 @@ pub async fn create(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::PauseAging)?;
-    let new = body.into_inner();
+    let new = body.into_inner()?;
     let cmd = service::Pause {
         account_id: *id,
         starts_on: new.starts_on.map(Into::into),

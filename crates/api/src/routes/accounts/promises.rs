@@ -107,7 +107,7 @@ pub async fn create(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::WorkAccount)?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let items = body.items.iter().map(|i| NewPromise { amount: i.amount.0, due_on: i.due_on.0 }).collect();
     let cmd = MakePromises { account_id: *id, items, contact_id: body.contact_id, note: body.note };
     let mut tx = db::begin(&db, user.scope()).await?;
@@ -173,7 +173,7 @@ pub async fn cancel(
     let (id, promise_id) = path.into_inner();
     let mut tx = db::begin(&db, user.scope()).await?;
     let row =
-        service::cancel(&mut tx, &Actor::from(&user), id, promise_id, &body.into_inner().reason, clock.now()).await?;
+        service::cancel(&mut tx, &Actor::from(&user), id, promise_id, &body.into_inner()?.reason, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(Promise::from(row)))
 }

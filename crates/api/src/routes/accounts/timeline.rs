@@ -48,8 +48,9 @@ pub async fn timeline(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
-    let limit = pagination::limit(query.0.limit);
-    let before = pagination::decode_time("timeline", query.0.cursor.as_deref())?;
+    let query = query.into_inner()?;
+    let limit = pagination::limit(query.limit);
+    let before = pagination::decode_time("timeline", query.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let account = store::accounts::get(&mut tx, user.reach(), *id, clock.now()).await?.ok_or(ApiError::NotFound)?;
     let rows = store::account_events::list(&mut tx, account.agency_id, account.id, before, limit + 1).await?;

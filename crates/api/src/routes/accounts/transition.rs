@@ -60,7 +60,7 @@ pub async fn transition(
     cipher: web::Data<FieldCipher>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::WorkAccount)?;
-    let request = body.into_inner();
+    let request = body.into_inner()?;
     let to: AccountStatus = request.to.parse().map_err(|e: UnknownStatus| ApiError::field("to", e.to_string()))?;
     let cmd = Transition { account_id: *id, to, reason: request.reason };
     let mut tx = db::begin(&db, user.scope()).await?;

@@ -95,7 +95,7 @@ pub async fn update(
     cipher: web::Data<FieldCipher>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::WorkAccount)?;
-    let patch = body.into_inner();
+    let patch = body.into_inner()?;
     if let Some(field) = patch.read_only_field() {
         return Err(ApiError::field(field, "is computed by DebtFlow and read-only"));
     }

@@ -79,7 +79,7 @@ pub async fn create(
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageAgencies)?;
-    let new = body.into_inner();
+    let new = body.into_inner()?;
     let currency = Currency::parse(&new.currency).map_err(|e| ApiError::field("currency", e.to_string()))?;
     let (credential, temporary_password) = Credential::temporary().await?;
     let agency = NewAgency {

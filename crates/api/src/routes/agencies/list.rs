@@ -39,7 +39,7 @@ pub struct ListAgencies {
 #[get("/agencies")]
 pub async fn list(user: AuthUser, query: Query<ListAgencies>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAgencies)?;
-    let query = query.0;
+    let query = query.into_inner()?;
     let limit = pagination::limit(query.limit);
     let after = match &query.cursor {
         Some(c) => Some(

@@ -58,7 +58,7 @@ pub async fn update(
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::UpdateAgency)?;
-    let patch = body.into_inner();
+    let patch = body.into_inner()?;
     let update = AgencyUpdate {
         name: patch.name,
         licence_number: patch.licence_number,

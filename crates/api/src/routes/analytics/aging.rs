@@ -68,7 +68,7 @@ pub async fn aging(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAnalytics)?;
-    let q = query.0;
+    let q = query.into_inner()?;
     let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
     let as_of = q.as_of.map_or(scope.today, Into::into);
     let report = service::aging(&mut tx, &scope, as_of, q.by == Some(AgingBy::Collector)).await?;

@@ -76,7 +76,7 @@ pub async fn compliance(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAnalytics)?;
-    let q = query.0;
+    let q = query.into_inner()?;
     let by = q.by.unwrap_or_default();
     let format = Format::of(&req, q.format);
     let after = match q.cursor.as_deref() {

@@ -61,7 +61,7 @@ pub async fn dashboard(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAnalytics)?;
-    let q = query.0;
+    let q = query.into_inner()?;
     let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
     let report = service::dashboard(&mut tx, &scope, period(q.from, q.to, scope.today, MAX_PERIOD_DAYS)?).await?;
     tx.commit().await?;

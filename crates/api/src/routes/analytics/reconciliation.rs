@@ -53,7 +53,7 @@ pub async fn reconciliation(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadReconciliation)?;
-    let q = query.0;
+    let q = query.into_inner()?;
     let (mut tx, scope) = open(&db, &clock, &user, None).await?;
     let report = service::reconciliation(&mut tx, &scope, q.date.map_or(scope.today, Into::into)).await?;
     tx.commit().await?;

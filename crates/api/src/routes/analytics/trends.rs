@@ -67,7 +67,7 @@ pub async fn trends(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAnalytics)?;
-    let q = query.0;
+    let q = query.into_inner()?;
     let interval = q.interval.unwrap_or(Interval::Day);
     let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
     let period = period(q.from, q.to, scope.today, interval.max_days())?;

@@ -90,7 +90,7 @@ pub async fn list(
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAuditLog)?;
-    let q = query.0;
+    let q = query.into_inner()?;
     let filter = Filter {
         agency_id: user.agency_id,
         entity_type: q.entity_type,

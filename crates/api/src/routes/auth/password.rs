@@ -51,7 +51,7 @@ pub async fn change(
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadOwnProfile)?;
-    let PasswordChange { current_password, new_password } = body.into_inner();
+    let PasswordChange { current_password, new_password } = body.into_inner()?;
     session::change_password(&db, &user, &current_password, &new_password).await?;
     Ok(HttpResponse::NoContent().finish())
 }

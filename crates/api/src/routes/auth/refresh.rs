@@ -45,6 +45,6 @@ pub async fn create(
     db: web::Data<PgPool>,
     keys: web::Data<TokenKeys>,
 ) -> Result<HttpResponse, ApiError> {
-    let pair = session::refresh(&db, &keys, &body.into_inner().refresh, context).await?;
+    let pair = session::refresh(&db, &keys, &body.into_inner()?.refresh, context).await?;
     Ok(HttpResponse::Ok().json(pair))
 }

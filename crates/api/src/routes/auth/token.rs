@@ -54,7 +54,7 @@ pub async fn create(
     keys: web::Data<TokenKeys>,
     limits: web::Data<LoginLimits>,
 ) -> Result<HttpResponse, ApiError> {
-    let Credentials { username, password } = body.into_inner();
+    let Credentials { username, password } = body.into_inner()?;
     let pair = session::login(&db, &keys, **limits, &username, &password, context).await?;
     Ok(HttpResponse::Ok().json(pair))
 }

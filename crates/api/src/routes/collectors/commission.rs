@@ -48,7 +48,8 @@ pub async fn commission(
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadCommission)?;
-    let (from, to) = (NaiveDate::from(query.0.from), NaiveDate::from(query.0.to));
+    let query = query.into_inner()?;
+    let (from, to) = (NaiveDate::from(query.from), NaiveDate::from(query.to));
     if to < from {
         return Err(ApiError::field("to", "must not be before `from`"));
     }

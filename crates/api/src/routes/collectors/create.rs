@@ -54,7 +54,7 @@ pub struct NewCollector {
 #[post("/collectors")]
 pub async fn create(user: AuthUser, body: Json<NewCollector>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageCollectors)?;
-    let new = body.into_inner();
+    let new = body.into_inner()?;
     let credential = Credential::chosen(&new.password).await?;
     let command = NewStaff {
         username: new.username,

@@ -44,12 +44,13 @@ pub async fn list(
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadCollectors)?;
+    let query = query.into_inner()?;
     let page: Page<User> = page_of_users(
         &user,
         &db,
         UserFilter { role: Some(Role::Collector), ..UserFilter::default() },
-        query.0.limit,
-        query.0.cursor.as_deref(),
+        query.limit,
+        query.cursor.as_deref(),
         "collectors",
     )
     .await?;

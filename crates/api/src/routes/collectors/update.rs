@@ -57,7 +57,7 @@ pub async fn update(
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageCollectors)?;
-    let p = body.into_inner();
+    let p = body.into_inner()?;
     let patch = StaffPatch {
         full_name: p.full_name,
         email: p.email,

@@ -60,7 +60,8 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadImports)?;
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
-    let csv = match query.0.format.as_deref() {
+    let query = query.into_inner()?;
+    let csv = match query.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
         Some(_) => return Err(ApiError::field("format", "must be `json` or `csv`")),
@@ -75,8 +76,8 @@ pub async fn list(
             .insert_header(("Content-Disposition", format!("attachment; filename=\"{}\"", name.replace('"', ""))))
             .streaming(csv_stream(db.get_ref().clone(), agency_id, import.id)));
     }
-    let limit = pagination::limit(query.0.limit);
-    let after = match query.0.cursor.as_deref() {
+    let limit = pagination::limit(query.limit);
+    let after = match query.cursor.as_deref() {
         None => None,
         Some(cursor) => {
             let key = pagination::decode("import-errors", cursor, 2)?;

@@ -35,8 +35,9 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadImports)?;
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
-    let limit = pagination::limit(query.0.limit);
-    let before = pagination::decode_time("imports", query.0.cursor.as_deref())?;
+    let query = query.into_inner()?;
+    let limit = pagination::limit(query.limit);
+    let before = pagination::decode_time("imports", query.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let rows = store::imports::list(&mut tx, agency_id, before, limit + 1).await?;
     tx.commit().await?;

@@ -86,7 +86,7 @@ pub async fn put(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ImportAccounts)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let mapping = Mapping { columns: body.columns, date_format: body.date_format.unwrap_or(DateFormat::Iso) };
     let row = service::put(&mut tx, &Actor::from(&user), &name, mapping, clock.now()).await?;
     tx.commit().await?;

@@ -111,7 +111,7 @@ pub async fn put(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageSettings)?;
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let cmd = SftpSettings {
         host: b.host,
         port: b.port.unwrap_or(22),

@@ -103,7 +103,7 @@ pub async fn list(
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMailLog)?;
-    let q = query.0;
+    let q = query.into_inner()?;
     let limit = pagination::limit(q.limit);
     let before = pagination::decode_time("mail-deliveries", q.cursor.as_deref())?;
     let filter =

@@ -81,7 +81,7 @@ pub async fn put(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadNotifications)?;
     let mut changes = Vec::new();
-    for (kind, preference) in body.into_inner().0 {
+    for (kind, preference) in body.into_inner()?.0 {
         let kind: NotificationKind = kind.parse().map_err(|e: String| ApiError::field(kind.clone(), e))?;
         changes.push((kind, preference));
     }

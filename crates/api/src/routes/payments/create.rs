@@ -71,7 +71,7 @@ pub async fn create(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::RecordPayment)?;
-    let new = body.into_inner();
+    let new = body.into_inner()?;
     let mut claim = match idempotency::begin(&db, &settings, &user, &key, &new).await? {
         Begin::Fresh(claim) => claim,
         Begin::Replay(saved) => return Ok(saved),

@@ -83,7 +83,7 @@ pub const HEADER: [&str; 14] = [
 #[get("/payments")]
 pub async fn list(user: AuthUser, query: Query<PaymentQuery>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
-    let q = query.0;
+    let q = query.into_inner()?;
     if let (Some(from), Some(to)) = (q.paid_from, q.paid_to) {
         if from > to {
             return Err(ApiError::field("paid_to", "must not be before `paid_from`"));

@@ -61,7 +61,7 @@ pub async fn refund(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::RefundPayment)?;
-    let new = body.into_inner();
+    let new = body.into_inner()?;
     let mut claim = match idempotency::begin(&db, &settings, &user, &key, &new).await? {
         Begin::Fresh(claim) => claim,
         Begin::Replay(saved) => return Ok(saved),

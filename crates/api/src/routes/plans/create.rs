@@ -118,7 +118,7 @@ pub async fn create(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ProposePlan)?;
-    let terms = body.into_inner();
+    let terms = body.into_inner()?;
     let mut claim = match idempotency::begin(&db, &settings, &user, &key, &terms).await? {
         Begin::Fresh(claim) => claim,
         Begin::Replay(saved) => return Ok(saved),
@@ -156,7 +156,7 @@ pub async fn update(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ProposePlan)?;
-    let terms = body.into_inner().proposed()?;
+    let terms = body.into_inner()?.proposed()?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let row = edit(&mut tx, &Actor::from(&user), user.reach(), *id, terms, clock.now()).await?;
     let plan = super::view(&mut tx, row).await?;

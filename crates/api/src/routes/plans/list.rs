@@ -51,7 +51,7 @@ pub async fn list(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadMoney)?;
-    let q = query.0;
+    let q = query.into_inner()?;
     let limit = pagination::limit(q.limit);
     let before = pagination::decode_time("plans", q.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;

@@ -197,7 +197,8 @@ pub async fn list(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
-    let filter = Filter { subject_type: query.0.subject_type, subject_id: query.0.subject_id };
+    let query = query.into_inner()?;
+    let filter = Filter { subject_type: query.subject_type, subject_id: query.subject_id };
     let mut tx = db::begin(&db, user.scope()).await?;
     let views = service::list(&mut tx, &Actor::from(&user), *id, filter, clock.now()).await?;
     tx.commit().await?;

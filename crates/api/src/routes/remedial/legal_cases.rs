@@ -239,7 +239,7 @@ pub async fn create(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageLegalCases)?;
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let p = Particulars {
         court: Some(b.court),
         case_number: b.case_number,
@@ -307,7 +307,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageLegalCases)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let case = service::edit(&mut tx, &Actor::from(&user), *id, body.into_inner().into(), clock.now()).await?;
+    let case = service::edit(&mut tx, &Actor::from(&user), *id, body.into_inner()?.into(), clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(LegalCase::from(case)))
 }
@@ -367,7 +367,7 @@ pub async fn file(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageLegalCases)?;
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let p = Particulars { court: b.court, case_number: b.case_number, ..Particulars::default() };
     let mut tx = db::begin(&db, user.scope()).await?;
     let case = service::file(&mut tx, &Actor::from(&user), *id, p, b.filed_on.0, clock.now()).await?;
@@ -401,7 +401,7 @@ pub async fn judgment(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageLegalCases)?;
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let case = service::judge(&mut tx, &Actor::from(&user), *id, b.outcome, b.judgment_on.0, clock.now()).await?;
     tx.commit().await?;
@@ -434,7 +434,7 @@ pub async fn close(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageLegalCases)?;
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let case = service::close(&mut tx, &Actor::from(&user), *id, b.outcome, b.note.as_deref(), clock.now()).await?;
     tx.commit().await?;
@@ -467,7 +467,7 @@ pub async fn schedule_hearing(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageLegalCases)?;
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let h = NewHearing { starts_at: b.starts_at.0, venue: b.venue, purpose: b.purpose };
     let mut tx = db::begin(&db, user.scope()).await?;
     let case = service::schedule_hearing(&mut tx, &Actor::from(&user), *id, h, clock.now()).await?;
@@ -502,7 +502,7 @@ pub async fn hearing_outcome(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageLegalCases)?;
     let (id, hearing_id) = path.into_inner();
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let actor = Actor::from(&user);
     let case =

@@ -166,7 +166,7 @@ pub async fn create(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageRecoveryActions)?;
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let action =
         service::initiate(&mut tx, &Actor::from(&user), *id, b.kind, items(b.milestones), b.notes, clock.now()).await?;
@@ -227,7 +227,7 @@ pub async fn add_milestones(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageRecoveryActions)?;
-    let milestones = items(body.into_inner().milestones);
+    let milestones = items(body.into_inner()?.milestones);
     let mut tx = db::begin(&db, user.scope()).await?;
     let action = service::add_milestones(&mut tx, &Actor::from(&user), *id, milestones, clock.now()).await?;
     tx.commit().await?;
@@ -266,7 +266,7 @@ pub async fn done(
     let (id, milestone_id) = path.into_inner();
     let mut tx = db::begin(&db, user.scope()).await?;
     let action =
-        service::mark_done(&mut tx, &Actor::from(&user), id, milestone_id, body.into_inner().done_on.0, clock.now())
+        service::mark_done(&mut tx, &Actor::from(&user), id, milestone_id, body.into_inner()?.done_on.0, clock.now())
             .await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(RecoveryAction::from(action)))
@@ -328,7 +328,7 @@ pub async fn cancel(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageRecoveryActions)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let action = service::cancel(&mut tx, &Actor::from(&user), *id, &body.into_inner().reason, clock.now()).await?;
+    let action = service::cancel(&mut tx, &Actor::from(&user), *id, &body.into_inner()?.reason, clock.now()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(RecoveryAction::from(action)))
 }

@@ -164,7 +164,7 @@ pub async fn create(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::RecommendWriteOff)?;
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let row = service::create(&mut tx, &Actor::from(&user), *id, b.amount.0, &b.reason, clock.now()).await?;
     tx.commit().await?;
@@ -252,7 +252,7 @@ pub async fn update(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::RecommendWriteOff)?;
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let mut tx = db::begin(&db, user.scope()).await?;
     let row =
         service::edit(&mut tx, &Actor::from(&user), *id, b.amount.map(Decimal::from), b.reason.as_deref(), clock.now())
@@ -325,11 +325,12 @@ async fn decide(
     user: AuthUser,
     key: IdempotencyKey,
     id: Uuid,
-    body: BoardDecision,
+    body: Json<BoardDecision>,
     (db, settings, clock): (&PgPool, &MoneySettings, &Clock),
     decision: Decision,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::DecideWriteOff)?;
+    let body = body.into_inner()?;
     let mut claim = match idempotency::begin(db, settings, &user, &key, &body).await? {
         Begin::Fresh(claim) => claim,
         Begin::Replay(saved) => return Ok(saved),
@@ -370,7 +371,7 @@ pub async fn approve(
     settings: web::Data<MoneySettings>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    decide(user, key, *id, body.into_inner(), (&db, &settings, &clock), Decision::Approve).await
+    decide(user, key, *id, body, (&db, &settings, &clock), Decision::Approve).await
 }
 
 /// Reject a recommended write-off; nothing is posted. Requires an `Idempotency-Key`.
@@ -401,5 +402,5 @@ pub async fn reject(
     settings: web::Data<MoneySettings>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    decide(user, key, *id, body.into_inner(), (&db, &settings, &clock), Decision::Reject).await
+    decide(user, key, *id, body, (&db, &settings, &clock), Decision::Reject).await
 }

@@ -61,7 +61,7 @@ pub struct NewUser {
 #[post("/users")]
 pub async fn create(user: AuthUser, body: Json<NewUser>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageStaff)?;
-    let new = body.into_inner();
+    let new = body.into_inner()?;
     let (credential, temporary_password) = Credential::temporary().await?;
     let command = NewStaff {
         username: new.username,

@@ -50,7 +50,7 @@ pub struct ListUsers {
 #[get("/users")]
 pub async fn list(user: AuthUser, query: Query<ListUsers>, db: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadUsers)?;
-    let ListUsers { role, active, q, limit, cursor } = query.0;
+    let ListUsers { role, active, q, limit, cursor } = query.into_inner()?;
     let filter = UserFilter { role, active, text: q.as_deref() };
     let page = page_of_users(&user, &db, filter, limit, cursor.as_deref(), "users").await?;
     Ok(HttpResponse::Ok().json(page))

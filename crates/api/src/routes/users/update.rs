@@ -80,7 +80,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageStaff)?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let row = staff::update(&mut tx, &Actor::from(&user), *id, None, body.into_inner().into()).await?;
+    let row = staff::update(&mut tx, &Actor::from(&user), *id, None, body.into_inner()?.into()).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(User::from(row)))
 }

@@ -59,7 +59,7 @@ pub async fn list(
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageWebhooks)?;
-    let q = query.0;
+    let q = query.into_inner()?;
     let limit = pagination::limit(q.limit);
     let before = pagination::decode_time(LIST, q.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;

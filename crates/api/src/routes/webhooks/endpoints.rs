@@ -91,7 +91,7 @@ pub async fn create(
     cipher: web::Data<FieldCipher>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageWebhooks)?;
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let cmd = NewEndpointCommand { url: b.url, description: b.description, event_types: b.event_types };
     let mut tx = db::begin(&db, user.scope()).await?;
     let (row, secret) =
@@ -171,7 +171,7 @@ pub async fn update(
     cipher: web::Data<FieldCipher>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ManageWebhooks)?;
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let changes = Changes {
         url: b.url,
         description: b.description.map(Some),
