@@ -3,6 +3,7 @@
 #   make test    every test: lint, unit, property, HTTP integration on real PostgreSQL, OpenAPI drift, wasm build,
 #                browser journeys of the SPA in headless Chromium, a generated client's journey over the API
 #   make bench   release build + load figures (see README "Benchmarks")
+#   make fuzz    contract fuzzing from the OpenAPI document, longer than make test's (schemathesis, 100 examples)
 #   make chaos   three replicas behind HAProxy, killed and restarted under a steady mix; PostgreSQL restarted once
 #   make soak    a steady mix for 10 minutes: RSS, connections, descriptors and p99 each minute
 #   make backup  a verified dump of the database to .data/backups (scripts/backup.sh)
@@ -25,7 +26,7 @@ endif
 
 NEXTEST := $(shell command -v cargo-nextest >/dev/null 2>&1 && echo "cargo nextest run" || echo "cargo test")
 
-.PHONY: help run serve test lint unit test-pg-private wasm-target wasm-check e2e client bench chaos soak backup restore openapi spa tools db db-stop clean-data
+.PHONY: help run serve test lint unit fuzz-short fuzz test-pg-private wasm-target wasm-check e2e client bench chaos soak backup restore openapi spa tools db db-stop clean-data
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -54,7 +55,7 @@ endif
 	@echo "DebtFlow: http://127.0.0.1:8080 (Swagger UI: /api/v1/docs/) — Ctrl-C stops it"
 	DATABASE_URL='$(RUN_DATABASE_URL)' exec target/release/debtflow serve
 
-test: lint unit test-pg-private wasm-check e2e client
+test: lint unit fuzz-short test-pg-private wasm-check e2e client
 	@echo "make test: all green"
 
 # The SPA is linted (and checked) for the browser: the wasm32 target first.
@@ -97,6 +98,14 @@ client: db
 
 bench: db tools
 	scripts/bench.sh
+
+# Contract fuzzing (schemathesis) against a real server, as a collector and as an
+# agency admin: bounded in make test, longer and with a new seed in make fuzz.
+fuzz-short: db
+	scripts/fuzz.sh
+
+fuzz: db
+	FUZZ_EXAMPLES=100 FUZZ_SEED=$$RANDOM$$RANDOM scripts/fuzz.sh
 
 chaos:
 	scripts/chaos.sh

@@ -17,17 +17,21 @@ async fn unknown_routes_are_404_problems() {
 async fn a_wrong_method_is_a_405_problem() {
     let app = spawn_app().await;
 
-    let response = app.client.post(app.url("/health")).send().await.unwrap();
-
-    let body = assert_problem(response, 405).await;
-    assert_eq!(body["type"], "urn:debtflow:problem:method-not-allowed");
-
-    // The API's paths under a method they do not take: 405, and `Allow` names those
-    // they do (from the OpenAPI document), before any authentication.
+    // Every path under a method it does not take: 405, and `Allow` names those it does
+    // (from the OpenAPI document), before any authentication — the probes and metrics
+    // too, and a path of its own that is also an `{id}` of another route's
+    // (`/accounts/assign` is not the account `assign`).
+    let trace = reqwest::Method::from_bytes(b"TRACE").unwrap();
     for (method, path, allow) in [
+        (reqwest::Method::POST, "/health", "GET"),
+        (trace.clone(), "/health/ready", "GET"),
+        (trace, "/metrics", "GET"),
         (reqwest::Method::DELETE, "/api/v1/accounts", "GET, POST"),
         (reqwest::Method::PUT, "/api/v1/payments/0194e3c2-0000-7000-8000-000000000000", "GET"),
         (reqwest::Method::DELETE, "/api/v1/auth/token", "POST"),
+        (reqwest::Method::PATCH, "/api/v1/accounts/assign", "POST"),
+        (reqwest::Method::DELETE, "/api/v1/notifications/read-all", "POST"),
+        (reqwest::Method::GET, "/api/v1/imports/trigger", "POST"),
     ] {
         let response = app.client.request(method.clone(), app.url(path)).send().await.unwrap();
         assert_eq!(response.headers().get("allow").map(|v| v.to_str().unwrap().to_owned()).as_deref(), Some(allow));

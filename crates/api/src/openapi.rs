@@ -209,8 +209,8 @@ impl Modify for SecuritySchemes {
 
 /// What every `/api/v1` operation can also answer, added here once instead of on each
 /// handler: 400 (a path holding `%00`, on every path), 429 (the rate limits of `edge`),
-/// 503 (a busy database, `ApiError::Busy`) and 500; with a body, 413 and 415 (`edge::json`); with a UUID in its path, 422 when
-/// it is not one (the `PathConfig` of `startup`).
+/// 503 (a busy database, `ApiError::Busy`) and 500; with a body, 413 and 415 (`edge::json`); with a body, a query or a UUID in
+/// its path, 422 (a field of the wrong shape, a path parameter that is no UUID).
 struct EveryApiResponse;
 
 impl Modify for EveryApiResponse {
@@ -239,7 +239,11 @@ impl Modify for EveryApiResponse {
                 if operation.request_body.is_some() {
                     also.extend([("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]);
                 }
-                if operation.parameters.iter().flatten().any(is_uuid_in_path) {
+                let parameters = || operation.parameters.iter().flatten();
+                let in_query = |p: &utoipa::openapi::path::Parameter| {
+                    matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query)
+                };
+                if operation.request_body.is_some() || parameters().any(is_uuid_in_path) || parameters().any(in_query) {
                     also.push(("422", "Invalid"));
                 }
                 let responses = &mut operation.responses.responses;
@@ -435,14 +439,23 @@ static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
 });
 
 /// The methods the API takes at `path`, in alphabetical order (none: not the API's).
+/// A path the document names word for word is that route, not an `{id}` of another
+/// (`/accounts/assign` is not the account `assign`): the routes matching with the most
+/// literal segments win.
 pub fn allowed(path: &str) -> Vec<&'static str> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    let mut methods: Vec<&'static str> = ROUTES
+    let literal = |route: &Route| route.segments.iter().filter(|r| !r.starts_with('{')).count();
+    let matching: Vec<&Route> = ROUTES
         .iter()
         .filter(|route| {
             route.segments.len() == segments.len()
                 && route.segments.iter().zip(&segments).all(|(r, s)| r == s || (r.starts_with('{') && !s.is_empty()))
         })
+        .collect();
+    let most_literal = matching.iter().map(|route| literal(route)).max().unwrap_or(0);
+    let mut methods: Vec<&'static str> = matching
+        .into_iter()
+        .filter(|route| literal(route) == most_literal)
         .flat_map(|route| route.methods.iter().copied())
         .collect();
     methods.sort_unstable();
@@ -464,8 +477,10 @@ mod allowed_tests {
         assert_eq!(allowed("/api/v1/accounts"), ["GET", "POST"]);
         assert_eq!(allowed("/api/v1/accounts/"), ["GET", "POST"]);
         assert_eq!(allowed("/api/v1/payments/0194e3c2-0000-7000-8000-000000000000"), ["GET"]);
-        // `assign` is a path of its own and an `{id}` of another.
-        assert_eq!(allowed("/api/v1/accounts/assign"), ["GET", "PATCH", "POST"]);
+        // `assign` is a path of its own, not an `{id}` of another.
+        assert_eq!(allowed("/api/v1/accounts/assign"), ["POST"]);
+        assert_eq!(allowed("/api/v1/notifications/read-all"), ["POST"]);
+        assert_eq!(allowed("/api/v1/accounts/0194e3c2-0000-7000-8000-000000000000"), ["GET", "PATCH"]);
         assert!(allowed("/api/v1/nothing-here").is_empty());
         assert!(allowed("/api/v1/accounts//timeline").is_empty());
     }

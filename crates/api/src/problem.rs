@@ -399,6 +399,15 @@ fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
 /// Rewrites an error response that the framework produced itself (an unmatched
 /// method, a panic turned 500) into problem+json; responses that already are
 /// problem+json pass untouched. Installed as the default `ErrorHandlers` handler.
+/// A 405 problem whose `Allow` lists `methods` (RFC 9110: a 405 says what is allowed).
+pub fn method_not_allowed(methods: &[&str]) -> HttpResponse {
+    let mut response = ApiError::MethodNotAllowed.error_response();
+    if let Ok(allow) = header::HeaderValue::from_str(&methods.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, allow);
+    }
+    response
+}
+
 pub fn normalize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let is_problem =
         res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));

@@ -113,10 +113,10 @@ impl Spa {
     }
 
     fn respond(&self, req: &HttpRequest) -> HttpResponse {
-        // Also the app's default service: a known resource (`/health`) asked with
-        // another method lands here too.
+        // Also the app's default service: any path but the API's documented ones
+        // (whose other methods `startup` answers) lands here, under any method.
         if req.method() != Method::GET && req.method() != Method::HEAD {
-            return ApiError::MethodNotAllowed.error_response();
+            return crate::problem::method_not_allowed(&["GET", "HEAD"]);
         }
         let path = req.path();
         let asset = match self.files.get(path) {

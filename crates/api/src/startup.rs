@@ -18,10 +18,10 @@ use crate::{
     spa,
 };
 use actix_web::{
-    dev::Server,
-    http::header::{self, HeaderValue},
-    middleware::{from_fn, ErrorHandlers},
-    web, App, HttpRequest, HttpResponse, HttpServer, ResponseError,
+    body::{EitherBody, MessageBody},
+    dev::{Server, ServiceRequest, ServiceResponse},
+    middleware::{from_fn, ErrorHandlers, Next},
+    web, App, HttpResponse, HttpServer, ResponseError,
 };
 use sqlx::PgPool;
 use std::{net::TcpListener, sync::Arc, time::Duration};
@@ -147,7 +147,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
                 ApiError::field(not_uuid.map_or("id", |(name, _)| name), "must be a UUID").into()
             }))
             // Outermost last: request id → security headers → metrics → CORS → path →
-            // compression → problem bodies → rate limit → ETag → panics. CORS answers preflights
+            // methods → compression → problem bodies → rate limit → ETag → panics. CORS answers preflights
             // before the limits and the routes, and names the origin on every answer,
             // errors and 429s too; compression sees the final bodies, problems included;
             // the ETag is of the uncompressed JSON, and a 304 still counts and still
@@ -157,6 +157,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
             .wrap(from_fn(rate_limit::middleware))
             .wrap(ErrorHandlers::new().default_handler(problem::normalize))
             .wrap(from_fn(compress::middleware))
+            .wrap(from_fn(documented_methods))
             .wrap(from_fn(path::middleware))
             .wrap(from_fn(cors::middleware))
             .wrap(from_fn(metrics::middleware))
@@ -208,16 +209,23 @@ fn fire_follow_ups(db: PgPool, clock: Clock, server: std::sync::Weak<Hub>) {
     });
 }
 
-/// The `/api/v1` scope's default service: 405 with `Allow` when the path is the API's
-/// under other methods (read from the OpenAPI document), else 404.
-async fn unmatched(req: HttpRequest) -> HttpResponse {
+/// A documented path under a method it does not take is a 405 whose `Allow` lists the
+/// methods it does (read from the OpenAPI document), before authentication and before
+/// routing — which would take `PATCH /accounts/assign` for the account `assign`.
+async fn documented_methods(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let methods = crate::openapi::allowed(req.path());
-    if methods.is_empty() {
-        return ApiError::NotFound.error_response();
+    if !methods.is_empty() && !methods.contains(&req.method().as_str()) {
+        let response = problem::method_not_allowed(&methods);
+        return Ok(req.into_response(response).map_into_right_body());
     }
-    let mut response = ApiError::MethodNotAllowed.error_response();
-    if let Ok(allow) = HeaderValue::from_str(&methods.join(", ")) {
-        response.headers_mut().insert(header::ALLOW, allow);
-    }
-    response
+    next.call(req).await.map(ServiceResponse::map_into_left_body)
+}
+
+/// The `/api/v1` scope's default service: a path the API does not have (a documented
+/// one under another method was answered by [`documented_methods`]).
+async fn unmatched() -> HttpResponse {
+    ApiError::NotFound.error_response()
 }

@@ -77,8 +77,11 @@ pub struct AccountDetail {
     pub allowed_transitions: Vec<AccountStatus>,
 }
 
+/// The collector an account is assigned to. (Its schema's name differs from the
+/// reports' `CollectorRef`, which names collectors by `name`: one document, one name
+/// per schema.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AssignedCollector))]
 pub struct CollectorRef {
     pub id: Uuid,
     pub full_name: String,

@@ -120,8 +120,8 @@ async fn read_form(mut payload: Multipart, max_bytes: u64) -> Result<Form, ApiEr
             "mapping" => form.mapping = Some(read_text(field, "mapping", FORM).await?).filter(|m| !m.trim().is_empty()),
             "force" => {
                 form.force = match read_text(field, "force", FORM).await?.trim() {
-                    "true" | "1" | "on" => true,
-                    "false" | "0" | "off" | "" => false,
+                    "true" => true,
+                    "false" | "" => false,
                     _ => return Err(ApiError::field("force", "must be `true` or `false`")),
                 }
             }

@@ -43,6 +43,17 @@ use uuid::Uuid;
 const CATCH_UP_PAGE: i64 = 500;
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
+/// One server-sent event of the stream: its name, its place in the delivery order (the
+/// `Last-Event-ID` to resume from) and its data, a JSON document.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Written as text by `live::sse`; described here for the document.
+pub struct StreamEvent {
+    /// `ready`, `notification`, `import_progress`, `token_expired` or `revoked`.
+    event: String,
+    id: Option<String>,
+    data: String,
+}
+
 /// The caller's notifications, live (`text/event-stream`).
 #[utoipa::path(
     tag = "notifications",
@@ -54,10 +65,9 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
     ),
     responses(
         (status = 200, description = "A stream of server-sent events: `ready`, `notification` (data: a \
-          Notification; id: its place in the delivery order), `import_progress`, `token_expired`, `revoked`",
-          content_type = "text/event-stream", body = String,
-          example = "retry: 2000\n\nid: 42\nevent: ready\ndata: {\"last_event_id\":42}\n\nid: 43\nevent: notification\n\
-                     data: {\"id\":\"01a2…\",\"kind\":\"account_assigned\",\"title\":\"An account was assigned to you\",…}\n\n"),
+          Notification; id: its place in the delivery order), `import_progress`, `token_expired`, `revoked`; \
+          e.g. `id: 42`, `event: ready`, `data: {\"last_event_id\":42}`",
+          content_type = "text/event-stream", body = StreamEvent),
         (status = 401, response = responses::Unauthorized),
         (status = 422, response = responses::Invalid),
     )

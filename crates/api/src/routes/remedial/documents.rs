@@ -294,8 +294,9 @@ pub async fn add_version(
         ("version" = i32, Path, description = "Version number, from 1", minimum = 1),
     ),
     responses(
-        (status = 200, description = "The file's bytes, with the Content-Type it was stored with",
-         content_type = "application/octet-stream", body = Vec<u8>,
+        (status = 200, description = "The file's bytes, with the Content-Type its content was recognised as \
+          (PDF, PNG, JPEG, Word, Excel or OpenDocument)",
+         content_type = "*/*", body = Vec<u8>,
          headers(
              ("Content-Disposition" = String, description = "`attachment` with the file's name (`filename`, and `filename*` in UTF-8)"),
              ("ETag" = String, description = "The version's SHA-256, in hex, quoted"),
