@@ -54,19 +54,8 @@ URL="${DATABASE_URL:-$("$ROOT/scripts/pg.sh" url debtflow)}"
 DIR="${BACKUP_DIR:-$ROOT/.data/backups}"
 KEEP_DAYS="${BACKUP_KEEP_DAYS:-14}"
 
-# Seconds since $started, to a tenth.
-elapsed() { local us=$(( ${EPOCHREALTIME/[.,]/} - ${started/[.,]/} )); echo "$((us / 1000000)).$((us / 100000 % 10))"; }
-
-fail() { echo "backup.sh: $*" >&2; exit 1; }
-
-# A PostgreSQL client program: the newest of Debian's versions, else the one on PATH.
-tool() {
-  local found
-  found=$(ls -d /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -n 1)
-  found=${found:-$(command -v "$1" || true)}
-  [ -n "$found" ] || fail "$1 is missing: install PostgreSQL's client (apt-get install postgresql-client)"
-  echo "$found"
-}
+# fail, elapsed, tool.
+. "$ROOT/scripts/pg-client.sh"
 
 [[ "$KEEP_DAYS" =~ ^[1-9][0-9]*$ ]] || fail "BACKUP_KEEP_DAYS must be a whole number of days ≥ 1, not '$KEEP_DAYS'"
 PSQL=$(tool psql)

@@ -39,19 +39,8 @@ FILE=$1
 NEWDB=$2
 URL="${DATABASE_URL:-$("$ROOT/scripts/pg.sh" url postgres)}"
 
-# Seconds since $started, to a tenth.
-elapsed() { local us=$(( ${EPOCHREALTIME/[.,]/} - ${started/[.,]/} )); echo "$((us / 1000000)).$((us / 100000 % 10))"; }
-
-fail() { echo "restore.sh: $*" >&2; exit 1; }
-
-# A PostgreSQL client program: the newest of Debian's versions, else the one on PATH.
-tool() {
-  local found
-  found=$(ls -d /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -n 1)
-  found=${found:-$(command -v "$1" || true)}
-  [ -n "$found" ] || fail "$1 is missing: install PostgreSQL's client (apt-get install postgresql-client)"
-  echo "$found"
-}
+# fail, elapsed, tool.
+. "$ROOT/scripts/pg-client.sh"
 
 # URL $1 naming database $2 instead: postgres://authority/db?query.
 with_db() {

@@ -29,6 +29,7 @@ use crate::{
     accounts::new_account,
     payments::{balance, count, ok, pay, post, today, working_account},
     plans::{active_plan, negotiating_account},
+    reliability::assert_ledger_sound,
 };
 use chrono::{Days, NaiveDate, Utc};
 use debtflow_tests::{assert_problem, debtflow_bin, spawn_app, spawn_app_at, spawn_on, TestApp, TestDatabase};
@@ -38,50 +39,7 @@ use serde_json::{json, Value};
 use sqlx::{Connection, PgConnection};
 
 // ---------------------------------------------------------------------------------
-// What every simulation checks.
-
-/// The whole journal is sound: every entry has two lines or more and balances, the
-/// book balances, and every account's balance is its receivable lines.
-async fn assert_ledger_sound(app: &TestApp) {
-    let checks = [
-        (
-            "entries that do not balance",
-            "SELECT count(*) FROM (SELECT entry_id FROM journal_lines GROUP BY entry_id
-                                   HAVING sum(debit) <> sum(credit) OR count(*) < 2) x",
-        ),
-        (
-            "entries without lines",
-            "SELECT count(*) FROM journal_entries e WHERE NOT EXISTS (
-              SELECT 1 FROM journal_lines l WHERE l.agency_id = e.agency_id AND l.entry_id = e.id)",
-        ),
-        (
-            "a book that does not balance",
-            "SELECT count(*) FROM (SELECT 1 FROM journal_lines HAVING sum(debit) <> sum(credit)) x",
-        ),
-        (
-            "balances that are not their receivable lines",
-            "SELECT count(*) FROM accounts a WHERE a.current_balance <> (
-              SELECT coalesce(sum(l.debit - l.credit), 0) FROM journal_entries e
-              JOIN journal_lines l ON l.agency_id = e.agency_id AND l.entry_id = e.id
-              WHERE e.account_id = a.id AND l.ledger_account = 'receivable')",
-        ),
-        (
-            "payments whose refunded amount is not their refund entries",
-            "SELECT count(*) FROM payments p WHERE p.refunded_amount <> (
-              SELECT coalesce(sum(l.debit), 0) FROM journal_entries e
-              JOIN journal_lines l ON l.agency_id = e.agency_id AND l.entry_id = e.id
-              WHERE e.payment_id = p.id AND e.kind = 'refund' AND l.ledger_account = 'receivable')",
-        ),
-        (
-            "unposted payments with entries",
-            "SELECT count(*) FROM payments p WHERE p.status IN ('pending', 'pending_approval', 'rejected', 'failed')
-              AND EXISTS (SELECT 1 FROM journal_entries e WHERE e.payment_id = p.id)",
-        ),
-    ];
-    for (what, sql) in checks {
-        assert_eq!(count(app, sql).await, 0, "{what}");
-    }
-}
+// What the simulations read.
 
 /// The account's ledger as `GET /accounts/{id}/ledger` answers it (newest first).
 async fn ledger(app: &TestApp, token: &str, account: &str) -> Value {

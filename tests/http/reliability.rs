@@ -2,14 +2,70 @@
 //! raced and killed mid-request; and random sequences of money operations that must
 //! leave the ledger balanced.
 
-use crate::payments::{ok, pay, post, today, working_account};
+use crate::payments::{count, ok, pay, post, today, working_account};
 use debtflow_tests::{spawn_app, ServerProcess, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&app.db).await.unwrap()
+/// The whole journal is sound: every entry has two lines or more and balances, the book
+/// balances, every balance is its receivable lines, every refund its reversing entries,
+/// every allocation its payment or fee, and nothing unposted has entries.
+pub async fn assert_ledger_sound(app: &TestApp) {
+    let checks = [
+        (
+            "entries that do not balance",
+            "SELECT count(*) FROM (SELECT entry_id FROM journal_lines GROUP BY entry_id
+                                HAVING sum(debit) <> sum(credit) OR count(*) < 2) x",
+        ),
+        (
+            "entries without lines",
+            "SELECT count(*) FROM journal_entries e WHERE NOT EXISTS (
+              SELECT 1 FROM journal_lines l WHERE l.agency_id = e.agency_id AND l.entry_id = e.id)",
+        ),
+        (
+            "the whole book does not balance",
+            "SELECT count(*) FROM (SELECT 1 FROM journal_lines HAVING sum(debit) <> sum(credit)) x",
+        ),
+        (
+            "balances that are not their receivable lines",
+            "SELECT count(*) FROM accounts a WHERE a.current_balance <> (
+              SELECT coalesce(sum(l.debit - l.credit), 0) FROM journal_entries e
+              JOIN journal_lines l ON l.agency_id = e.agency_id AND l.entry_id = e.id
+              WHERE e.account_id = a.id AND l.ledger_account = 'receivable')",
+        ),
+        (
+            "fees owing more than the balance",
+            "SELECT count(*) FROM accounts a WHERE a.current_balance < (
+              SELECT coalesce(sum(amount - paid_amount - waived_amount), 0) FROM fees f WHERE f.account_id = a.id)",
+        ),
+        (
+            "payments whose refunds do not match their refund entries",
+            "SELECT count(*) FROM payments p WHERE p.refunded_amount <> (
+              SELECT coalesce(sum(l.debit), 0) FROM journal_entries e
+              JOIN journal_lines l ON l.agency_id = e.agency_id AND l.entry_id = e.id
+              WHERE e.payment_id = p.id AND e.kind = 'refund' AND l.ledger_account = 'receivable')",
+        ),
+        (
+            "posted payments whose allocation is not what they still hold",
+            "SELECT count(*) FROM payments p WHERE p.status IN ('completed', 'partially_refunded', 'refunded')
+              AND p.amount - p.refunded_amount <> (SELECT coalesce(sum(amount), 0) FROM payment_allocations a
+                                                   WHERE a.payment_id = p.id)",
+        ),
+        (
+            "unposted payments with entries",
+            "SELECT count(*) FROM payments p WHERE p.status IN ('pending', 'pending_approval', 'rejected', 'failed')
+              AND EXISTS (SELECT 1 FROM journal_entries e WHERE e.payment_id = p.id)",
+        ),
+        (
+            "fees whose paid amount is not their allocations",
+            "SELECT count(*) FROM fees f WHERE f.paid_amount <> (
+              SELECT coalesce(sum(amount), 0) FROM payment_allocations a WHERE a.fee_id = f.id)",
+        ),
+    ];
+    for (what, sql) in checks {
+        assert_eq!(count(app, sql).await, 0, "{what}");
+    }
 }
 
 #[tokio::test]
@@ -188,53 +244,5 @@ async fn random_money_sequences_leave_the_ledger_balanced() {
     }
 
     assert!(payments.len() > 10 && !fees.is_empty(), "the sequence exercised the ledger");
-    let checks = [
-        (
-            "entries that do not balance",
-            "SELECT count(*) FROM (SELECT entry_id FROM journal_lines GROUP BY entry_id
-                                HAVING sum(debit) <> sum(credit) OR count(*) < 2) x",
-        ),
-        (
-            "the whole book does not balance",
-            "SELECT count(*) FROM (SELECT 1 FROM journal_lines HAVING sum(debit) <> sum(credit)) x",
-        ),
-        (
-            "balances that are not their receivable lines",
-            "SELECT count(*) FROM accounts a WHERE a.current_balance <> (
-              SELECT coalesce(sum(l.debit - l.credit), 0) FROM journal_entries e
-              JOIN journal_lines l ON l.agency_id = e.agency_id AND l.entry_id = e.id
-              WHERE e.account_id = a.id AND l.ledger_account = 'receivable')",
-        ),
-        (
-            "fees owing more than the balance",
-            "SELECT count(*) FROM accounts a WHERE a.current_balance < (
-              SELECT coalesce(sum(amount - paid_amount - waived_amount), 0) FROM fees f WHERE f.account_id = a.id)",
-        ),
-        (
-            "payments whose refunds do not match their refund entries",
-            "SELECT count(*) FROM payments p WHERE p.refunded_amount <> (
-              SELECT coalesce(sum(l.debit), 0) FROM journal_entries e
-              JOIN journal_lines l ON l.agency_id = e.agency_id AND l.entry_id = e.id
-              WHERE e.payment_id = p.id AND e.kind = 'refund' AND l.ledger_account = 'receivable')",
-        ),
-        (
-            "posted payments whose allocation is not what they still hold",
-            "SELECT count(*) FROM payments p WHERE p.status IN ('completed', 'partially_refunded', 'refunded')
-              AND p.amount - p.refunded_amount <> (SELECT coalesce(sum(amount), 0) FROM payment_allocations a
-                                                   WHERE a.payment_id = p.id)",
-        ),
-        (
-            "unposted payments with entries",
-            "SELECT count(*) FROM payments p WHERE p.status IN ('pending', 'pending_approval', 'rejected', 'failed')
-              AND EXISTS (SELECT 1 FROM journal_entries e WHERE e.payment_id = p.id)",
-        ),
-        (
-            "fees whose paid amount is not their allocations",
-            "SELECT count(*) FROM fees f WHERE f.paid_amount <> (
-              SELECT coalesce(sum(amount), 0) FROM payment_allocations a WHERE a.fee_id = f.id)",
-        ),
-    ];
-    for (what, sql) in checks {
-        assert_eq!(count(&app, sql).await, 0, "{what}");
-    }
+    assert_ledger_sound(&app).await;
 }

@@ -73,7 +73,11 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
             if !json {
                 return Ok(Json(Err(ApiError::UnsupportedMediaType("JSON (Content-Type: application/json)"))));
             }
-            Ok(Json(parse(&body).and_then(|value: T| Ok(value.validate().map(|()| value)?))))
+            let parsed = parse::<T>(&body).and_then(|value| {
+                value.validate()?;
+                Ok(value)
+            });
+            Ok(Json(parsed))
         })
     }
 }
