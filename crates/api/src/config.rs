@@ -58,6 +58,14 @@ pub struct Config {
     pub database_max_connections: u32,
     /// `DATABASE_STATEMENT_TIMEOUT_MS`: the longest an API statement may run.
     pub database_statement_timeout_ms: u64,
+    /// `DATABASE_READ_URL`: a streaming replica (hot standby) of `DATABASE_URL`, a
+    /// PostgreSQL URL like it. The reports, the dashboards and the worklist read from
+    /// it while it answers, the primary otherwise (`store::read_pool`); every write and
+    /// every other read stays on the primary. Unset (the default), all go to the primary.
+    pub database_read_url: Option<Secret>,
+    /// `DATABASE_READ_MAX_CONNECTIONS`: the replica's pool size per process (default:
+    /// `DATABASE_MAX_CONNECTIONS`).
+    pub database_read_max_connections: u32,
     /// `BIND_ADDR`: where `serve` listens.
     pub bind_addr: SocketAddr,
     /// `WORKERS`: HTTP worker threads (default: one per core).
@@ -370,14 +378,22 @@ impl Config {
         let database_url = env
             .get("DATABASE_URL")
             .unwrap_or_else(|| "postgres://debtflow:debtflow@127.0.0.1:5432/debtflow".to_owned());
-        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+        if !is_postgres_url(&database_url) {
             return Err(env.error("DATABASE_URL", "must be a postgres:// URL"));
         }
+        let database_read_url = env.get("DATABASE_READ_URL");
+        if database_read_url.as_deref().is_some_and(|url| !is_postgres_url(url)) {
+            return Err(env.error("DATABASE_READ_URL", "must be a postgres:// URL"));
+        }
+        let database_max_connections = env.parse_or("DATABASE_MAX_CONNECTIONS", 10)?;
         Ok(Config {
             environment,
             database_url: Secret(database_url),
-            database_max_connections: env.parse_or("DATABASE_MAX_CONNECTIONS", 10)?,
+            database_max_connections,
             database_statement_timeout_ms: env.parse_positive("DATABASE_STATEMENT_TIMEOUT_MS", 5000)?,
+            database_read_url: database_read_url.map(Secret),
+            database_read_max_connections: env
+                .parse_positive("DATABASE_READ_MAX_CONNECTIONS", database_max_connections.max(1))?,
             bind_addr: env.parse_or("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             workers: env.parse_opt("WORKERS")?,
             jwt_secret,
@@ -426,6 +442,10 @@ impl Config {
             },
         })
     }
+}
+
+fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 struct Env<'a, F: Fn(&str) -> Option<String>>(&'a F);
@@ -485,6 +505,10 @@ mod tests {
         assert_eq!(c.body_limit_bytes, 1024 * 1024);
         assert!(c.jwt_secret.expose().len() >= 32);
         assert_eq!(c.documents.max_bytes, 20 * 1024 * 1024);
+        assert!(c.database_read_url.is_none(), "no replica unless one is named");
+        let replica =
+            config(&[("DATABASE_READ_URL", "postgres://replica/debtflow"), ("DATABASE_MAX_CONNECTIONS", "4")]);
+        assert_eq!(replica.unwrap().database_read_max_connections, 4, "the primary's pool size by default");
         assert_eq!(config(&[("DOCUMENT_MAX_BYTES", "1024")]).unwrap().documents.max_bytes, 1024);
         assert_eq!(config(&[("DOCUMENT_MAX_BYTES", "0")]).unwrap_err().var, "DOCUMENT_MAX_BYTES");
     }
@@ -496,6 +520,8 @@ mod tests {
         assert!(err.to_string().starts_with("configuration error: BIND_ADDR: `localhost` is invalid"));
         assert_eq!(config(&[("RATE_LIMIT_PER_IP", "0")]).unwrap_err().var, "RATE_LIMIT_PER_IP");
         assert_eq!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var, "DATABASE_URL");
+        assert_eq!(config(&[("DATABASE_READ_URL", "replica:5432")]).unwrap_err().var, "DATABASE_READ_URL");
+        assert_eq!(config(&[("DATABASE_READ_MAX_CONNECTIONS", "0")]).unwrap_err().var, "DATABASE_READ_MAX_CONNECTIONS");
         assert_eq!(config(&[("APP_ENV", "staging")]).unwrap_err().var, "APP_ENV");
     }
 

@@ -42,6 +42,13 @@ pub struct IdempotencyKey {
     path: String,
 }
 
+/// The header's value as the API document states it: 1–255 visible ASCII characters
+/// without quotes or backslashes ([`IdempotencyKey::parse`] also takes it quoted, as a
+/// structured-field string).
+#[derive(utoipa::ToSchema)]
+#[schema(as = IdempotencyKeyValue, value_type = String, pattern = r#"^[!#-\[\]-~]{1,255}$"#, example = "9f1c2e7a-pay-0001")]
+pub struct HeaderValue(pub String);
+
 impl IdempotencyKey {
     /// Parses a header value: a bare key or a structured-field string.
     pub fn parse(raw: &str) -> Result<String, &'static str> {
@@ -200,6 +207,18 @@ mod tests {
         assert!(IdempotencyKey::parse("\"\"").is_err());
         assert!(IdempotencyKey::parse("\"abc").is_err());
         assert!(IdempotencyKey::parse("a b").is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_parser_takes_what_the_published_pattern_describes(key in "[!-~é]{0,3}|k{254,256}") {
+            use utoipa::PartialSchema;
+            let schema = serde_json::to_value(HeaderValue::schema()).unwrap();
+            let pattern = regex::Regex::new(schema["pattern"].as_str().unwrap()).unwrap();
+            // The structured-field form: the same key in quotes.
+            let quoted = key.strip_prefix('"').and_then(|k| k.strip_suffix('"')).is_some_and(|k| pattern.is_match(k));
+            proptest::prop_assert_eq!(IdempotencyKey::parse(&key).is_ok(), pattern.is_match(&key) || quoted, "{:?}", key);
+        }
     }
 
     #[test]

@@ -154,7 +154,7 @@ struct V1;
         (path = "/api/v1", api = routes::webhooks::Api),
     ),
     paths(routes::health::live, routes::health::ready, edge::metrics::exposition),
-    components(schemas(problem::Problem, routes::health::Health, crate::export::Format)),
+    components(schemas(problem::Problem, routes::health::Health, crate::export::Format, crate::idempotency::HeaderValue)),
     modifiers(&SecuritySchemes, &EveryApiResponse, &ProblemTypes, &PageItemsByReference, &Conventions),
     tags(
         (name = "auth", description = "Login, token refresh with rotation, logout"),

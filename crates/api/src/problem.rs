@@ -359,13 +359,17 @@ fn sentence(e: &validator::ValidationError) -> String {
     let value = e.params.get("value");
     match e.code.as_ref() {
         "length" => {
-            let len = value.and_then(|v| v.as_str()).map(|s| s.chars().count() as f64);
+            // A list's length counts its items, a text's its characters.
+            let (len, unit) = match value {
+                Some(serde_json::Value::Array(items)) => (Some(items.len() as f64), "items"),
+                v => (v.and_then(|v| v.as_str()).map(|s| s.chars().count() as f64), "characters"),
+            };
             match (len, number("min"), number("max"), number("equal")) {
-                (_, _, _, Some(_)) => format!("must be exactly {} characters", shown("equal")),
+                (_, _, _, Some(_)) => format!("must be exactly {} {unit}", shown("equal")),
                 (Some(len), Some(min), _, _) if len < min && min <= 1.0 => "must not be empty".into(),
-                (Some(len), Some(min), _, _) if len < min => format!("must be at least {} characters", shown("min")),
-                (_, _, Some(_), _) => format!("must be at most {} characters", shown("max")),
-                _ => format!("must be at least {} characters", shown("min")),
+                (Some(len), Some(min), _, _) if len < min => format!("must be at least {} {unit}", shown("min")),
+                (_, _, Some(_), _) => format!("must be at most {} {unit}", shown("max")),
+                _ => format!("must be at least {} {unit}", shown("min")),
             }
         }
         "range" => {
@@ -546,6 +550,8 @@ mod tests {
         assert_eq!(sentence(&length("toolong")), "must be at most 5 characters");
         let at_least = error("length", &[("min", json!(8)), ("value", json!("short"))]);
         assert_eq!(sentence(&at_least), "must be at least 8 characters");
+        let list = error("length", &[("max", json!(2)), ("value", json!(["a", "b", "c"]))]);
+        assert_eq!(sentence(&list), "must be at most 2 items");
         let range = |v: i64| error("range", &[("min", json!(0)), ("max", json!(3)), ("value", json!(v))]);
         assert_eq!(sentence(&range(7)), "must be at most 3");
         assert_eq!(sentence(&range(-1)), "must be at least 0");

@@ -16,6 +16,7 @@ use crate::{
     routes,
     services::follow_ups,
     spa,
+    store::read_pool::ReadPool,
 };
 use actix_web::{
     body::{EitherBody, MessageBody},
@@ -89,6 +90,7 @@ impl Application {
 }
 
 fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub: Arc<Hub>) -> std::io::Result<Server> {
+    let reads = web::Data::new(read_pool(config, &db).map_err(std::io::Error::other)?);
     let db = web::Data::new(db);
     let clock = web::Data::new(clock);
     let metrics = web::Data::new(Metrics::new(config.metrics_token.clone()));
@@ -125,6 +127,7 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(db.clone())
+            .app_data(reads.clone())
             .app_data(clock.clone())
             .app_data(metrics.clone())
             .app_data(limits.clone())
@@ -178,6 +181,20 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
         server = server.workers(workers);
     }
     Ok(server.run())
+}
+
+/// Where the reads that may lag go (`store::read_pool`): the replica of
+/// `DATABASE_READ_URL` beside the primary `db`, or `db` alone.
+fn read_pool(config: &Config, db: &PgPool) -> Result<ReadPool, sqlx::Error> {
+    match &config.database_read_url {
+        None => Ok(ReadPool::primary_only(db.clone())),
+        Some(url) => ReadPool::with_replica(
+            db.clone(),
+            url.expose(),
+            config.database_read_max_connections,
+            config.database_statement_timeout_ms,
+        ),
+    }
 }
 
 /// Prunes the rate limiters' per-client state every minute, for as long as the

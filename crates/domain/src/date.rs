@@ -19,6 +19,13 @@ pub const LATEST: NaiveDate = match NaiveDate::from_ymd_opt(2199, 12, 31) {
     None => panic!("2199-12-31 is a date"),
 };
 
+/// The range as the OpenAPI schema states it beside `format: date` and `date-time`:
+/// a year from 1900 to 2199. (An instant is judged by its UTC date, so one just
+/// after midnight on 1900-01-01 at a positive offset is out of range though it
+/// matches; the schema cannot say that much.)
+pub const DATE_PATTERN: &str = r"^(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$";
+pub const TIMESTAMP_PATTERN: &str = r"^(19|20|21)[0-9]{2}-";
+
 /// Why a date was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("must be between 1900-01-01 and 2199-12-31")]
@@ -39,7 +46,7 @@ pub fn check(date: NaiveDate) -> Result<NaiveDate, OutOfRange> {
 #[cfg_attr(
     feature = "openapi",
     derive(utoipa::ToSchema),
-    schema(value_type = String, format = Date, example = "2026-12-01")
+    schema(value_type = String, format = Date, pattern = r"^(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$", example = "2026-12-01")
 )]
 pub struct BusinessDate(pub NaiveDate);
 
@@ -62,7 +69,12 @@ impl From<BusinessDate> for NaiveDate {
 #[cfg_attr(
     feature = "openapi",
     derive(utoipa::ToSchema),
-    schema(value_type = String, format = DateTime, example = "2026-12-01T14:30:00Z")
+    schema(
+        value_type = String,
+        format = DateTime,
+        pattern = r"^(19|20|21)[0-9]{2}-",
+        example = "2026-12-01T14:30:00Z"
+    )
 )]
 pub struct Timestamp(pub DateTime<Utc>);
 
@@ -104,5 +116,26 @@ mod tests {
         assert!(at("\"1900-01-01T00:00:00+00:00\"").is_ok());
         assert_eq!(at("\"1900-01-01T00:30:00+01:00\"").unwrap_err(), OutOfRange.to_string(), "1899 in UTC");
         assert_eq!(at("\"+262142-12-31T00:00:00Z\"").unwrap_err(), OutOfRange.to_string());
+    }
+
+    #[cfg(feature = "openapi")]
+    #[test]
+    fn the_schemas_publish_the_patterns() {
+        use utoipa::PartialSchema;
+        let date = serde_json::to_value(BusinessDate::schema()).unwrap();
+        assert_eq!(date["pattern"], DATE_PATTERN);
+        let at = serde_json::to_value(Timestamp::schema()).unwrap();
+        assert_eq!(at["pattern"], TIMESTAMP_PATTERN);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_well_formed_date_is_taken_exactly_when_the_pattern_matches(year in -1i32..3000, month in 1u32..=12, day in 1u32..=28) {
+            let text = if (0..10000).contains(&year) { format!("{year:04}-{month:02}-{day:02}") } else { format!("{year:+}-{month:02}-{day:02}") };
+            let pattern = regex::Regex::new(DATE_PATTERN).unwrap();
+            proptest::prop_assert_eq!(date(&format!("\"{text}\"")).is_ok(), pattern.is_match(&text), "{}", text);
+            let at = serde_json::from_str::<Timestamp>(&format!("\"{text}T12:00:00Z\"")).is_ok();
+            proptest::prop_assert_eq!(at, regex::Regex::new(TIMESTAMP_PATTERN).unwrap().is_match(&text), "{}", text);
+        }
     }
 }

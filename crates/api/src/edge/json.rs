@@ -12,6 +12,8 @@
 //! route does. A caller without the permission gets a 403, never a critique of a body
 //! they may not send (which would also tell them the body's shape).
 
+mod strict;
+
 use crate::problem::ApiError;
 use actix_web::{dev::Payload, http::header, web::BytesMut, FromRequest, HttpRequest};
 use futures_util::{future::LocalBoxFuture, StreamExt};
@@ -82,9 +84,10 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
     }
 }
 
-/// A body that may be absent (empty): `None`, or the document parsed and validated.
+/// A body that may be absent (empty, or JSON `null`): `None`, or the document parsed
+/// and validated.
 pub fn parse_optional<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<Option<T>, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
+    if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
         return Ok(None);
     }
     let value: T = parse(body)?;
@@ -92,16 +95,16 @@ pub fn parse_optional<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<Opt
     Ok(Some(value))
 }
 
-/// Parses a JSON document, naming the field that does not fit `T` — or the string that
-/// holds a NUL character (`\u0000`), which no text column can store.
+/// Parses a JSON document, naming the field that does not fit `T` (an array where the
+/// document says object is one: [`strict`]) — or the string that holds a NUL character
+/// (`\u0000`), which no text column can store.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    if body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
-        if let Some(path) = serde_json::from_slice(body).ok().and_then(|v| nul_path(&v, ".")) {
-            return Err(ApiError::field(path.trim_start_matches('.').to_owned(), NUL));
-        }
+    let document: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    if let Some(path) = nul_path(&document, ".") {
+        return Err(ApiError::field(path.trim_start_matches('.').to_owned(), NUL));
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+    serde_path_to_error::deserialize(strict::Strict(&document)).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         match inner.classify() {
@@ -111,9 +114,7 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             }
             _ => ApiError::BadRequest(format!("the body is not valid JSON: {inner}")),
         }
-    })?;
-    de.end().map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
-    Ok(value)
+    })
 }
 
 /// What a NUL character in a text is told.
@@ -191,6 +192,9 @@ mod tests {
         assert_eq!(field_of(r#"{"debtor":{"full_name":"A"}}"#), "priority");
         assert_eq!(field_of(r#"{"priority":1,"status":"x","debtor":{"full_name":"A"}}"#), "status");
         assert_eq!(field_of(r#"[1]"#), "body");
+        // serde would read these as the struct's fields in order; the document says object.
+        assert_eq!(field_of(r#"[1, {"full_name":"A"}]"#), "body");
+        assert_eq!(field_of(r#"{"priority":1,"debtor":["A"]}"#), "debtor");
         assert_eq!(field_of(r#"{"priority":1,"debtor":{"full_name":"A\u0000B"}}"#), "debtor.full_name");
         assert_eq!(field_of(r#"{"priority":1,"debtor":{"full_name":"A","k\u0000":1}}"#), "debtor.k\\u0000");
     }
@@ -227,6 +231,53 @@ mod tests {
                 assert_eq!(res.headers().get("content-type").unwrap(), crate::problem::PROBLEM_JSON);
             }
         }
+    }
+
+    #[test]
+    fn everything_but_arrays_for_objects_reads_as_serde_json_would() {
+        #[derive(Debug, PartialEq, Deserialize)]
+        #[serde(rename_all = "lowercase")]
+        enum Method {
+            Cash,
+        }
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Id(u32);
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Everything {
+            n: i64,
+            x: f64,
+            t: bool,
+            s: String,
+            o: Option<Id>,
+            none: Option<u8>,
+            list: Vec<Debtor2>,
+            method: Method,
+            map: std::collections::BTreeMap<String, String>,
+        }
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Debtor2 {
+            full_name: String,
+        }
+        let body = br#"{"n":-3,"x":1.5,"t":true,"s":"a","o":7,"none":null,"list":[{"full_name":"A"}],
+            "method":"cash","map":{"k":"v"}}"#;
+        let read: Everything = parse(body).unwrap();
+        let map = [("k".to_owned(), "v".to_owned())].into();
+        let list = vec![Debtor2 { full_name: "A".into() }];
+        let expected = Everything {
+            n: -3,
+            x: 1.5,
+            t: true,
+            s: "a".into(),
+            o: Some(Id(7)),
+            none: None,
+            list,
+            method: Method::Cash,
+            map,
+        };
+        assert_eq!(read, expected);
+        let nested_array =
+            br#"{"n":1,"x":1,"t":true,"s":"a","o":null,"none":null,"list":[["A"]],"method":"cash","map":{}}"#;
+        assert!(matches!(parse::<Everything>(nested_array), Err(ApiError::Validation { .. })));
     }
 
     #[test]

@@ -25,11 +25,14 @@ use validator::Validate;
 pub struct TemplateBody {
     /// 1–200 characters.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "Your payment of {amount} is due on {due_date}")]
     pub subject: String,
     /// 1–2,000 characters.
     #[validate(length(min = 1, max = 2000))]
     #[schema(
+        min_length = 1,
+        max_length = 2000,
         example = "Dear {debtor_name}, your payment of {amount} on account {account} is due on {due_date}.\n{agency}"
     )]
     pub body: String,

@@ -4,7 +4,11 @@
 //! by `debtflow migrate` and at the start of `debtflow serve` (sqlx takes an advisory
 //! lock, so replicas starting together apply them once).
 
-use sqlx::{migrate::Migrator, postgres::PgPoolOptions, PgConnection, PgPool};
+use sqlx::{
+    migrate::Migrator,
+    postgres::{PgConnectOptions, PgPoolOptions},
+    PgConnection, PgPool,
+};
 use std::{collections::HashSet, str::FromStr, time::Duration};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
@@ -12,16 +16,24 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 /// A pool that connects on first use; a database that is down fails requests and
 /// readiness, not the start of the process.
 pub fn pool(url: &str, max_connections: u32, statement_timeout_ms: u64) -> Result<PgPool, sqlx::Error> {
-    // JIT compilation costs tens of milliseconds and pays off only for long analytic
-    // queries; the API runs short ones. A statement that runs away is cancelled
-    // rather than left to hold a connection (`DATABASE_STATEMENT_TIMEOUT_MS`).
-    let options = sqlx::postgres::PgConnectOptions::from_str(url)?
-        .application_name("debtflow")
-        .options([("jit", "off"), ("statement_timeout", &statement_timeout_ms.to_string())]);
     Ok(PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(3))
-        .connect_lazy_with(options))
+        .connect_lazy_with(connect_options(url, "debtflow", statement_timeout_ms)?))
+}
+
+/// How every pool connects: named `application_name` in `pg_stat_activity`.
+pub fn connect_options(
+    url: &str,
+    application_name: &str,
+    statement_timeout_ms: u64,
+) -> Result<PgConnectOptions, sqlx::Error> {
+    // JIT compilation costs tens of milliseconds and pays off only for long analytic
+    // queries; the API runs short ones. A statement that runs away is cancelled
+    // rather than left to hold a connection (`DATABASE_STATEMENT_TIMEOUT_MS`).
+    Ok(PgConnectOptions::from_str(url)?
+        .application_name(application_name)
+        .options([("jit", "off"), ("statement_timeout", &statement_timeout_ms.to_string())]))
 }
 
 pub async fn migrate(db: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
@@ -91,22 +103,46 @@ pub async fn begin_batch(db: &PgPool) -> Result<sqlx::Transaction<'static, sqlx:
 /// message (error [`super::REVOKED`]) before the transaction opens. Every interpolated value
 /// is a UUID, an integer, a role name or `*`, never text from a request.
 pub async fn begin(db: &PgPool, scope: Scope) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    db.begin_with(opening(scope, "BEGIN")).await
+}
+
+/// [`begin`], read-only: what the reads of [`super::read_pool`] open, on the primary as
+/// on a replica, so that a write slipping into one of them fails in every test, not
+/// only on a hot standby. Nothing of the opening writes: the access check is a
+/// `STABLE` function that only reads, `SET LOCAL` changes settings, not data.
+pub async fn begin_read_only(
+    db: &PgPool,
+    scope: Scope,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    db.begin_with(opening(scope, "BEGIN READ ONLY")).await
+}
+
+/// The check [`begin`] makes of a caller's access token, alone: for a transaction
+/// opened on another server (a replica, whose copy of the sessions may lag behind).
+pub async fn check_access(db: &PgPool, caller: Caller) -> Result<(), sqlx::Error> {
+    sqlx::raw_sql(&access_check(caller)).execute(db).await.map(drop)
+}
+
+/// The opening message of a transaction of `scope`, starting with `begin`.
+fn opening(scope: Scope, begin: &str) -> String {
     let (agency, check) = match scope {
         Scope::Agency(id) => (id.to_string(), String::new()),
         Scope::Platform => ("*".to_owned(), String::new()),
-        Scope::Caller(c) => (
-            c.agency_id.map_or_else(|| "*".to_owned(), |id| id.to_string()),
-            format!(
-                "SELECT app_check_access('{}', '{}', {}, '{}', {}); ",
-                c.user_id,
-                c.session_id,
-                c.token_version,
-                c.role.as_str(),
-                c.agency_id.map_or_else(|| "NULL".to_owned(), |id| format!("'{id}'"))
-            ),
-        ),
+        Scope::Caller(c) => (c.agency_id.map_or_else(|| "*".to_owned(), |id| id.to_string()), access_check(c)),
     };
-    db.begin_with(format!("{check}BEGIN; SET LOCAL ROLE debtflow_app; SET LOCAL app.agency_id = '{agency}'")).await
+    format!("{check}{begin}; SET LOCAL ROLE debtflow_app; SET LOCAL app.agency_id = '{agency}'")
+}
+
+/// `app_check_access` of `c` (migrations/0006, 0024), as a statement.
+fn access_check(c: Caller) -> String {
+    format!(
+        "SELECT app_check_access('{}', '{}', {}, '{}', {}); ",
+        c.user_id,
+        c.session_id,
+        c.token_version,
+        c.role.as_str(),
+        c.agency_id.map_or_else(|| "NULL".to_owned(), |id| format!("'{id}'"))
+    )
 }
 
 /// Takes the session-level advisory lock named (`namespace`, `key`) on `conn`, if free:

@@ -108,7 +108,8 @@ pub async fn lock_digest(
            AND n.created_at < ($3::timestamp AT TIME ZONE ag.time_zone)
            AND btrim(u.email) <> '' AND u.is_active
            AND NOT EXISTS (SELECT 1 FROM mail_deliveries d
-                           WHERE d.recipient_id = $1 AND d.delivery = $2 AND d.slot = $3)
+                           WHERE d.agency_id = n.agency_id AND d.recipient_id = $1 AND d.delivery = $2
+                             AND d.slot = $3)
          ORDER BY n.created_at, n.id
          FOR UPDATE OF n"
     ))
@@ -143,7 +144,7 @@ pub async fn enqueue(tx: &mut PgConnection, d: &NewDelivery<'_>, now: DateTime<U
         "INSERT INTO mail_deliveries (agency_id, id, recipient_id, to_address, delivery, slot, subject, body,
                                       notifications, next_attempt_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-         ON CONFLICT (recipient_id, delivery, slot) WHERE slot IS NOT NULL DO NOTHING",
+         ON CONFLICT (agency_id, recipient_id, delivery, slot) WHERE slot IS NOT NULL DO NOTHING",
     )
     .bind(d.agency_id)
     .bind(d.id)

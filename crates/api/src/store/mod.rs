@@ -36,6 +36,7 @@ pub mod payments;
 pub mod placements;
 pub mod plans;
 pub mod promises;
+pub mod read_pool;
 pub mod reconciliation;
 pub mod recovery_actions;
 pub mod retention;

@@ -218,7 +218,9 @@ pub async fn preferences(tx: &mut PgConnection, user: Uuid) -> Result<Vec<Prefer
     sqlx::query_as(
         "SELECT k.kind, coalesce(p.in_app, k.default_in_app) AS in_app, coalesce(p.email, k.default_email) AS email,
                 k.mandatory, p.kind IS NOT NULL AS chosen
-         FROM notification_kinds k LEFT JOIN notification_preferences p ON p.user_id = $1 AND p.kind = k.kind
+         FROM notification_kinds k
+         LEFT JOIN notification_preferences p
+             ON p.agency_id = (SELECT u.agency_id FROM users u WHERE u.id = $1) AND p.user_id = $1 AND p.kind = k.kind
          ORDER BY k.kind",
     )
     .bind(user)
@@ -238,7 +240,7 @@ pub async fn set_preference(
     sqlx::query(
         "INSERT INTO notification_preferences (agency_id, user_id, kind, in_app, email, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (user_id, kind) DO UPDATE SET in_app = $4, email = $5, updated_at = $6",
+         ON CONFLICT (agency_id, user_id, kind) DO UPDATE SET in_app = $4, email = $5, updated_at = $6",
     )
     .bind(agency_id)
     .bind(user)

@@ -330,7 +330,7 @@ pub async fn record_processor_event(
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "INSERT INTO processor_events (event_id, kind, agency_id, payment_id) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (event_id) DO NOTHING",
+         ON CONFLICT (agency_id, event_id) DO NOTHING",
     )
     .bind(event_id)
     .bind(kind)

@@ -5,9 +5,25 @@ use std::{fmt, str::FromStr};
 
 /// 0 (lowest) to 3 (highest).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(example = 2))]
 #[serde(try_from = "i16", into = "i16")]
 pub struct Priority(i16);
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Priority {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(0.0))
+            .maximum(Some(f64::from(Priority::MAX)))
+            .examples([2])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Priority {}
 
 /// A priority outside 0–3.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -47,6 +47,7 @@ pub struct AccountFilter {
     pub unassigned: Option<bool>,
     /// A debtor's name (fuzzy) or an exact external reference.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub q: Option<String>,
 }
 
@@ -55,12 +56,14 @@ pub struct AccountFilter {
 pub struct BulkAssignRequest {
     /// The accounts to distribute (at most 1,000) — or give `filter` instead.
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_items = 1, max_items = 1000)]
     pub account_ids: Option<Vec<Uuid>>,
     /// The accounts matching this filter (at most 1,000) — or give `account_ids`.
     #[validate(nested)]
     pub filter: Option<AccountFilter>,
     /// The collectors to spread them over, evenly by count and then by balance.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_items = 1, max_items = 100)]
     pub collector_ids: Vec<Uuid>,
 }
 

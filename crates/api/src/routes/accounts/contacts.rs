@@ -53,9 +53,11 @@ pub struct NewContact {
     pub outcome: Outcome,
     /// The phone number, email address or postal address used.
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     #[schema(example = "+1 555 0100")]
     pub used: Option<String>,
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     #[schema(example = "Spoke with the debtor; will call back Friday.")]
     pub notes: Option<String>,
     /// When it happened: now if left out; at most 24 hours back, never ahead. The
@@ -200,6 +202,7 @@ pub struct NewBlock {
     /// cease and desist always stop every one).
     pub channel: Option<Channel>,
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     #[schema(example = "Cease-and-desist letter received 2026-11-30.")]
     pub reason: String,
 }

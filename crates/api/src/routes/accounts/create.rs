@@ -24,19 +24,24 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct NewDebtor {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub full_name: String,
     #[validate(length(max = 40))]
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub address: Option<String>,
     pub date_of_birth: Option<BusinessDate>,
     /// The last four digits of the SSN; stored encrypted, shown masked.
     #[validate(length(equal = 4), custom(function = "digits"))]
+    #[schema(pattern = "^[0-9]{4}$")]
     pub ssn_last4: Option<String>,
     /// The creditor's own reference of the debtor.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub external_ref: Option<String>,
 }
 
@@ -53,13 +58,16 @@ fn digits(s: &str) -> Result<(), validator::ValidationError> {
 pub struct NewAccount {
     /// The creditor's reference; unique within the agency.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub external_ref: String,
     /// A decimal string in the agency's currency, e.g. `"1250.00"`.
     #[schema(example = "1250.00")]
     pub original_balance: PlainDecimal,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub creditor: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub original_creditor: Option<String>,
     /// The first missed payment.
     pub delinquency_date: BusinessDate,

@@ -49,6 +49,7 @@ pub struct NewFee {
     #[schema(example = "25.00")]
     pub amount: PlainDecimal,
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 
@@ -56,6 +57,7 @@ pub struct NewFee {
 #[serde(deny_unknown_fields)]
 pub struct Waiver {
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 
@@ -67,7 +69,7 @@ pub struct Waiver {
     operation_id = "createFee",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"),
-           ("Idempotency-Key" = String, Header, description = "A retry with the same key and body replays the answer")),
+           ("Idempotency-Key" = crate::idempotency::HeaderValue, Header, description = "A retry with the same key and body replays the answer")),
     request_body = NewFee,
     responses(
         (status = 201, description = "The fee assessed", body = Fee),
@@ -137,7 +139,7 @@ pub async fn list(
     operation_id = "waiveFee",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"), ("fee_id" = Uuid, Path, description = "Fee id"),
-           ("Idempotency-Key" = String, Header, description = "A retry with the same key and body replays the answer")),
+           ("Idempotency-Key" = crate::idempotency::HeaderValue, Header, description = "A retry with the same key and body replays the answer")),
     request_body = Waiver,
     responses(
         (status = 200, description = "The fee, waived", body = Fee),

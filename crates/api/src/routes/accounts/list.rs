@@ -3,7 +3,6 @@ use crate::{
     auth::{policy::Operation, AuthUser},
     clock::Clock,
     crypto::FieldCipher,
-    db,
     edge::query::Query,
     pagination::PageSize,
     pagination::{self, Page},
@@ -11,6 +10,7 @@ use crate::{
     store::{
         self,
         accounts::{After, Contactable, Direction, SortKey, Worklist},
+        read_pool::ReadPool,
     },
 };
 use actix_web::{get, web, HttpResponse};
@@ -20,7 +20,6 @@ use debtflow_domain::{contact::REGULATION_F, AccountStatus, Bucket, Priority, Ro
 pub use debtflow_wire::accounts::AccountCount;
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use sqlx::PgPool;
 use std::str::FromStr;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -30,25 +29,34 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct WorklistQuery {
     /// Statuses, comma-separated (`new,assigned`; upper-case accepted).
+    #[param(
+        pattern = r"^((new|assigned|in_contact|negotiating|payment_plan|settled|closed|disputed)(,(new|assigned|in_contact|negotiating|payment_plan|settled|closed|disputed))*)?$"
+    )]
     pub status: Option<String>,
     /// Priorities, comma-separated (`2,3`).
+    #[param(pattern = r"^([0-3](,[0-3])*)?$")]
     pub priority: Option<String>,
     /// Smallest current balance, a decimal string.
     pub balance_min: Option<PlainDecimal>,
     /// Largest current balance, a decimal string.
     pub balance_max: Option<PlainDecimal>,
     /// Aging buckets, comma-separated (`31-60,90+`).
+    #[param(pattern = r"^((0-30|31-60|61-90|90\+)(,(0-30|31-60|61-90|90\+))*)?$")]
     pub bucket: Option<String>,
     /// A collector's id, `me`, or `none` (unassigned). Collectors always see only
     /// their own accounts.
+    #[param(pattern = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|me|none)$")]
     pub collector: Option<String>,
     /// `due`: only the accounts with a follow-up reminder of mine that is due (set on a
     /// note; done once I write another note on the account).
+    #[param(pattern = r"^due$")]
     pub follow_up: Option<String>,
     /// An import's id: only the accounts that import placed.
+    #[param(pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub import: Option<String>,
     /// A debtor's name (fuzzy) or an exact external reference.
     #[validate(length(min = 1, max = 200))]
+    #[param(min_length = 1, max_length = 200)]
     pub q: Option<String>,
     /// `true`: only the accounts whose debtor may be called now — collection going on
     /// (not disputed, settled or closed), no block on calls, the Regulation F waits
@@ -56,8 +64,10 @@ pub struct WorklistQuery {
     pub contactable_now: Option<bool>,
     /// `created` (default), `balance`, `priority`, `days_past_due` or `contactable`
     /// (when the call rules next allow a call; callable first in the default `asc`).
+    #[param(pattern = r"^(created|balance|priority|days_past_due|contactable)$")]
     pub sort: Option<String>,
     /// `desc` (the default, but `asc` for `contactable`) or `asc`.
+    #[param(pattern = r"^(asc|desc)$")]
     pub order: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -101,12 +111,33 @@ fn commas(raw: &Option<String>) -> impl Iterator<Item = &str> {
 pub async fn list(
     user: AuthUser,
     query: Query<WorklistQuery>,
-    db: web::Data<PgPool>,
+    reads: web::Data<ReadPool>,
     cipher: web::Data<FieldCipher>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
     let q = query.into_inner()?;
+    let (sort, direction) = ordering(&q)?;
+    let list_name = format!("accounts:{}:{direction:?}", q.sort.as_deref().unwrap_or("created"));
+    let after = q.cursor.as_deref().map(|c| cursor(&list_name, c, sort)).transpose()?;
+    let limit = pagination::limit(q.limit);
+    let filters = Filters::parse(&user, q)?;
+
+    let now = clock.now();
+    // On the read replica when there is one: a list may lag a write (`store::read_pool`).
+    let mut tx = reads.begin(user.scope()).await?;
+    let worklist = filters.worklist(&mut tx, &user, now).await?;
+    let mut rows =
+        store::accounts::worklist(&mut tx, &worklist, sort, direction, after.as_ref(), limit + 1, now).await?;
+    store::accounts::fill_next_installment_due(&mut tx, &mut rows).await?;
+    tx.commit().await?;
+    let key = |r: &store::accounts::AccountRow| vec![store::accounts::sort_value(r, sort), r.id.to_string()];
+    Ok(HttpResponse::Ok()
+        .json(crate::pagination::page(rows, limit, &list_name, key, |r| crate::routes::accounts::account(r, &cipher))))
+}
+
+/// The sort key and direction a worklist query asks for.
+fn ordering(q: &WorklistQuery) -> Result<(SortKey, Direction), ApiError> {
     let sort = match q.sort.as_deref().unwrap_or("created") {
         "created" => SortKey::Created,
         "balance" => SortKey::Balance,
@@ -121,25 +152,12 @@ pub async fn list(
         "asc" => Direction::Ascending,
         _ => return Err(ApiError::field("order", "must be asc or desc")),
     };
-    let list_name = format!("accounts:{}:{direction:?}", q.sort.as_deref().unwrap_or("created"));
-    let after = q.cursor.as_deref().map(|c| cursor(&list_name, c, sort)).transpose()?;
-    let limit = pagination::limit(q.limit);
-    let filters = Filters::parse(&user, q)?;
-
-    let now = clock.now();
-    let mut tx = db::begin(&db, user.scope()).await?;
-    let worklist = filters.worklist(&mut tx, &user, now).await?;
-    let mut rows =
-        store::accounts::worklist(&mut tx, &worklist, sort, direction, after.as_ref(), limit + 1, now).await?;
-    store::accounts::fill_next_installment_due(&mut tx, &mut rows).await?;
-    tx.commit().await?;
-    let key = |r: &store::accounts::AccountRow| vec![store::accounts::sort_value(r, sort), r.id.to_string()];
-    Ok(HttpResponse::Ok()
-        .json(crate::pagination::page(rows, limit, &list_name, key, |r| crate::routes::accounts::account(r, &cipher))))
+    Ok((sort, direction))
 }
 
 /// The number of accounts the worklist's filters select — the same parameters as
-/// `GET /accounts`, whose `sort`, `order`, `limit` and `cursor` it ignores. Asked apart
+/// `GET /accounts`, checked alike, of which `sort`, `order`, `limit` and `cursor` do
+/// not change the count. Asked apart
 /// from the list, so a page of the worklist never waits for a count of a million rows.
 #[utoipa::path(
     tag = "accounts",
@@ -156,14 +174,15 @@ pub async fn list(
 pub async fn count(
     user: AuthUser,
     query: Query<WorklistQuery>,
-    db: web::Data<PgPool>,
+    reads: web::Data<ReadPool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
     let query = query.into_inner()?;
+    ordering(&query)?;
     let filters = Filters::parse(&user, query)?;
     let now = clock.now();
-    let mut tx = db::begin(&db, user.scope()).await?;
+    let mut tx = reads.begin(user.scope()).await?;
     let worklist = filters.worklist(&mut tx, &user, now).await?;
     let total = store::accounts::count(&mut tx, &worklist).await?;
     tx.commit().await?;

@@ -23,6 +23,7 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct NewNote {
     #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
     #[schema(example = "Debtor asked to be called after 6 pm.")]
     pub body: String,
     /// Remind me then (within a year): a `follow_up_due` notification, and the account

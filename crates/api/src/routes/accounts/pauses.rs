@@ -26,6 +26,7 @@ pub struct NewPause {
     /// The last day it does not age.
     pub ends_on: BusinessDate,
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 

@@ -61,10 +61,12 @@ pub struct NewPromises {
     /// One promise, or a short series (at most 6) with ascending dates. Together with
     /// the promises still pending they may not exceed the balance.
     #[validate(length(min = 1, max = 6))]
+    #[schema(min_items = 1, max_items = 6)]
     pub items: Vec<PromiseItem>,
     /// The contact attempt in which the debtor made them.
     pub contact_id: Option<Uuid>,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     #[schema(example = "Will pay from Friday's paycheck.")]
     pub note: Option<String>,
 }
@@ -73,6 +75,7 @@ pub struct NewPromises {
 #[serde(deny_unknown_fields)]
 pub struct CancelPromise {
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     #[schema(example = "Recorded on the wrong account.")]
     pub reason: String,
 }

@@ -24,10 +24,14 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct TransitionRequest {
     /// The status to move to (`in_contact`; the upper-case `IN_CONTACT` is accepted too).
-    #[schema(example = "in_contact")]
+    #[schema(
+        example = "in_contact",
+        pattern = r"^((new|assigned|in_contact|negotiating|payment_plan|settled|closed|disputed)|(NEW|ASSIGNED|IN_CONTACT|NEGOTIATING|PAYMENT_PLAN|SETTLED|CLOSED|DISPUTED))$"
+    )]
     pub to: String,
     /// Why; kept on the timeline and in the audit trail.
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 

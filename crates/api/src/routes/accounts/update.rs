@@ -29,14 +29,17 @@ pub struct AccountPatch {
     pub priority: Option<Priority>,
     pub due_date: Option<BusinessDate>,
     #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub address: Option<String>,
     /// The debtor's IANA time zone, for the calling hours; without one, the zone their
     /// US address gives (state and ZIP), else the agency's.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     #[schema(example = "America/Chicago")]
     pub time_zone: Option<String>,
     #[schema(ignore)]

@@ -30,6 +30,7 @@ pub struct FirstAdmin {
     #[schema(example = "Alex Admin", min_length = 1, max_length = 200)]
     pub full_name: String,
     #[validate(email, length(max = 254))]
+    #[schema(max_length = 254)]
     pub email: Option<String>,
 }
 
@@ -49,6 +50,7 @@ pub struct NewAgencyRequest {
     pub currency: String,
     /// An IANA time zone: the agency's business dates.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     #[schema(example = "America/Chicago")]
     pub time_zone: String,
     #[validate(nested)]

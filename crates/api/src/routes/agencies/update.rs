@@ -21,11 +21,14 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct AgencyPatch {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub licence_number: Option<String>,
     /// An IANA time zone, e.g. `Europe/London`.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub time_zone: Option<String>,
     /// Merged key by key into the current settings; a key DebtFlow does not know, or a
     /// value out of its range, is a 422 naming it (`settings.plan_grace_days`).

@@ -6,11 +6,11 @@ use crate::{
     problem::{responses, ApiError},
     reports::aging::AgingReport,
     services::analytics as service,
+    store::read_pool::ReadPool,
 };
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use debtflow_domain::date::BusinessDate;
 use serde::Deserialize;
-use sqlx::PgPool;
 use utoipa::IntoParams;
 use uuid::Uuid;
 use validator::Validate;
@@ -64,12 +64,12 @@ pub async fn aging(
     req: HttpRequest,
     user: AuthUser,
     query: Query<AgingQuery>,
-    db: web::Data<PgPool>,
+    reads: web::Data<ReadPool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAnalytics)?;
     let q = query.into_inner()?;
-    let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
+    let (mut tx, scope) = open(&reads, &clock, &user, q.collector_id).await?;
     let as_of = q.as_of.map_or(scope.today, Into::into);
     let report = service::aging(&mut tx, &scope, as_of, q.by == Some(AgingBy::Collector)).await?;
     tx.commit().await?;

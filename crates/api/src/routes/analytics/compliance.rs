@@ -11,13 +11,13 @@ use crate::{
         pdf, Report,
     },
     services::analytics::{self as service, Scope},
+    store::read_pool::ReadPool,
 };
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use debtflow_domain::analytics::{Period, MAX_PERIOD_DAYS};
 use debtflow_domain::date::BusinessDate;
 use futures_util::StreamExt;
 use serde::Deserialize;
-use sqlx::PgPool;
 use utoipa::IntoParams;
 use uuid::Uuid;
 use validator::Validate;
@@ -72,7 +72,7 @@ pub async fn compliance(
     req: HttpRequest,
     user: AuthUser,
     query: Query<ComplianceQuery>,
-    db: web::Data<PgPool>,
+    reads: web::Data<ReadPool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAnalytics)?;
@@ -86,7 +86,7 @@ pub async fn compliance(
             Some(key[0].parse().map_err(|_| ApiError::field("cursor", "is not a cursor of this list"))?)
         }
     };
-    let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
+    let (mut tx, scope) = open(&reads, &clock, &user, q.collector_id).await?;
     let period = period(q.from, q.to, scope.today, MAX_PERIOD_DAYS)?;
     // The exports of the plans hold every plan: the CSV streams them a page at a time;
     // the PDF reads one more than it prints, so that a longer report is refused.
@@ -98,7 +98,7 @@ pub async fn compliance(
     let report = service::compliance(&mut tx, &scope, period, by, after, limit).await?;
     tx.commit().await?;
     if (by, format) == (ComplianceBy::Plan, Format::Csv) {
-        return Ok(plans_csv(db.get_ref().clone(), user, scope, period, report, clock.now()));
+        return Ok(plans_csv(reads, user, scope, period, report, clock.now()));
     }
     respond(format, &report, &scope, clock.now()).await
 }
@@ -108,7 +108,7 @@ const PAGE: i64 = 1000;
 /// Every plan's row as CSV: the first page (already read), then a page per
 /// transaction, then the totals.
 fn plans_csv(
-    db: PgPool,
+    reads: web::Data<ReadPool>,
     user: AuthUser,
     scope: Scope,
     period: Period,
@@ -122,10 +122,10 @@ fn plans_csv(
     let head = csv_chunks(std::iter::once(header).chain(table.rows.into_iter().map(|r| csv_line(&r))));
     let page_scope = scope.clone();
     let rest = futures_util::stream::try_unfold(start, move |after| {
-        let (db, user, scope) = (db.clone(), user.clone(), page_scope.clone());
+        let (reads, user, scope) = (reads.clone(), user.clone(), page_scope.clone());
         async move {
             let Some(after) = after else { return Ok(None) };
-            let mut tx = begin(&db, &user).await?;
+            let mut tx = begin(&reads, &user).await?;
             let rows = service::compliance_plans(&mut tx, &scope, period, Some(after), PAGE).await?;
             tx.commit().await?;
             let next = if rows.len() as i64 == PAGE { rows.last().and_then(|r| r.plan_id) } else { None };

@@ -6,12 +6,12 @@ use crate::{
     problem::{responses, ApiError},
     reports::dashboard::Dashboard,
     services::analytics as service,
+    store::read_pool::ReadPool,
 };
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use debtflow_domain::analytics::MAX_PERIOD_DAYS;
 use debtflow_domain::date::BusinessDate;
 use serde::Deserialize;
-use sqlx::PgPool;
 use utoipa::IntoParams;
 use uuid::Uuid;
 use validator::Validate;
@@ -57,12 +57,12 @@ pub async fn dashboard(
     req: HttpRequest,
     user: AuthUser,
     query: Query<DashboardQuery>,
-    db: web::Data<PgPool>,
+    reads: web::Data<ReadPool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAnalytics)?;
     let q = query.into_inner()?;
-    let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
+    let (mut tx, scope) = open(&reads, &clock, &user, q.collector_id).await?;
     let report = service::dashboard(&mut tx, &scope, period(q.from, q.to, scope.today, MAX_PERIOD_DAYS)?).await?;
     tx.commit().await?;
     respond(Format::of(&req, q.format), &report, &scope, clock.now()).await

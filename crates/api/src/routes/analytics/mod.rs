@@ -19,13 +19,14 @@ use crate::{
     problem::ApiError,
     reports::{pdf, Report, Table},
     services::analytics::Scope,
+    store::read_pool::ReadPool,
 };
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use debtflow_domain::analytics::Period;
 use debtflow_domain::date::BusinessDate;
 use serde::{Deserialize, Serialize};
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -89,21 +90,22 @@ pub fn period(
     Period::new(from, to, max_days).map_err(|why| ApiError::field("from", why.to_string()))
 }
 
-/// The caller's read transaction for a report.
-pub async fn begin(db: &PgPool, user: &AuthUser) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, ApiError> {
-    let mut tx = db::begin(db, user.scope()).await?;
+/// The caller's read transaction for a report: on the read replica when there is one
+/// (`store::read_pool`).
+pub async fn begin(reads: &ReadPool, user: &AuthUser) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, ApiError> {
+    let mut tx = reads.begin(user.scope()).await?;
     db::without_jit(&mut tx).await?;
     Ok(tx)
 }
 
 /// Opens the caller's read transaction and builds their scope.
 pub async fn open(
-    db: &PgPool,
+    reads: &ReadPool,
     clock: &Clock,
     user: &AuthUser,
     collector_id: Option<Uuid>,
 ) -> Result<(sqlx::Transaction<'static, sqlx::Postgres>, Scope), ApiError> {
-    let mut tx = begin(db, user).await?;
+    let mut tx = begin(reads, user).await?;
     let scope = scope(&mut tx, user, collector_id, clock.now()).await?;
     Ok((tx, scope))
 }

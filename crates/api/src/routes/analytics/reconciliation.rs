@@ -6,11 +6,11 @@ use crate::{
     problem::{responses, ApiError},
     reports::reconciliation::Reconciliation,
     services::analytics as service,
+    store::read_pool::ReadPool,
 };
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use debtflow_domain::date::BusinessDate;
 use serde::Deserialize;
-use sqlx::PgPool;
 use utoipa::IntoParams;
 use validator::Validate;
 
@@ -49,12 +49,12 @@ pub async fn reconciliation(
     req: HttpRequest,
     user: AuthUser,
     query: Query<ReconciliationQuery>,
-    db: web::Data<PgPool>,
+    reads: web::Data<ReadPool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadReconciliation)?;
     let q = query.into_inner()?;
-    let (mut tx, scope) = open(&db, &clock, &user, None).await?;
+    let (mut tx, scope) = open(&reads, &clock, &user, None).await?;
     let report = service::reconciliation(&mut tx, &scope, q.date.map_or(scope.today, Into::into)).await?;
     tx.commit().await?;
     respond(Format::of(&req, q.format), &report, &scope, clock.now()).await

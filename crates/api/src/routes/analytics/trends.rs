@@ -6,12 +6,12 @@ use crate::{
     problem::{responses, ApiError},
     reports::trends::Trends,
     services::analytics as service,
+    store::read_pool::ReadPool,
 };
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use debtflow_domain::analytics::Interval;
 use debtflow_domain::date::BusinessDate;
 use serde::Deserialize;
-use sqlx::PgPool;
 use utoipa::IntoParams;
 use uuid::Uuid;
 use validator::Validate;
@@ -63,13 +63,13 @@ pub async fn trends(
     req: HttpRequest,
     user: AuthUser,
     query: Query<TrendsQuery>,
-    db: web::Data<PgPool>,
+    reads: web::Data<ReadPool>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAnalytics)?;
     let q = query.into_inner()?;
     let interval = q.interval.unwrap_or(Interval::Day);
-    let (mut tx, scope) = open(&db, &clock, &user, q.collector_id).await?;
+    let (mut tx, scope) = open(&reads, &clock, &user, q.collector_id).await?;
     let period = period(q.from, q.to, scope.today, interval.max_days())?;
     let report = service::trends(&mut tx, &scope, period, interval, q.by_method.unwrap_or(false)).await?;
     tx.commit().await?;

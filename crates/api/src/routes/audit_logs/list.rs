@@ -43,11 +43,14 @@ impl From<store::audit::AuditRow> for AuditEntry {
 pub struct ListAuditLogs {
     /// e.g. `user`, `agency`, `session`.
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub entity_type: Option<String>,
     #[validate(length(max = 128))]
+    #[param(max_length = 128)]
     pub entity_id: Option<String>,
     pub actor_id: Option<Uuid>,
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub action: Option<String>,
     /// From this instant (inclusive), RFC 3339.
     pub from: Option<Timestamp>,

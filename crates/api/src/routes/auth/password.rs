@@ -16,9 +16,11 @@ use validator::Validate;
 pub struct PasswordChange {
     /// The password in use now.
     #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
     pub current_password: String,
     /// 12 to 128 characters, not one character repeated, not the current one.
     #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
     #[schema(example = "correct horse battery staple")]
     pub new_password: String,
 }

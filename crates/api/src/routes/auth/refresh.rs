@@ -18,6 +18,7 @@ use validator::Validate;
 pub struct RefreshRequest {
     /// The refresh token of the last login or refresh.
     #[validate(length(min = 1, max = 256))]
+    #[schema(min_length = 1, max_length = 256)]
     pub refresh: String,
 }
 

@@ -18,9 +18,11 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     #[schema(example = "sarah.mitchell")]
     pub username: String,
     #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
     #[schema(example = "Collector@2026")]
     pub password: String,
 }

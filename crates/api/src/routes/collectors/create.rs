@@ -23,6 +23,7 @@ pub struct NewCollector {
     #[schema(example = "ana.lopez")]
     pub username: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "Ana Lopez")]
     pub full_name: String,
     #[validate(email)]

@@ -22,6 +22,7 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct CollectorPatch {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub full_name: Option<String>,
     #[validate(email)]
     pub email: Option<String>,

@@ -30,6 +30,7 @@ use uuid::Uuid;
 
 /// The form.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct ImportUpload {
     /// The CSV file (see the README's "CSV format").

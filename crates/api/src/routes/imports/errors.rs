@@ -28,7 +28,8 @@ impl From<RowError> for ImportError {
 #[serde(deny_unknown_fields)]
 pub struct ErrorQuery {
     /// `json` (default, keyset pages) or `csv` (every error, as a download).
-    pub format: Option<String>,
+    #[param(inline)]
+    pub format: Option<crate::export::Format>,
     /// Page size, 1–200 (default 50; JSON only).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub limit: Option<PageSize>,
@@ -61,11 +62,7 @@ pub async fn list(
     user.require(Operation::ReadImports)?;
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
     let query = query.into_inner()?;
-    let csv = match query.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => return Err(ApiError::field("format", "must be `json` or `csv`")),
-    };
+    let csv = query.format == Some(crate::export::Format::Csv);
     let mut tx = db::begin(&db, user.scope()).await?;
     let import = store::imports::get(&mut tx, agency_id, *id).await?.ok_or(ApiError::NotFound)?;
     if csv {

@@ -47,6 +47,7 @@ pub struct PutSftpSource {
     #[schema(example = "sftp.firstbank.example")]
     pub host: String,
     /// Default 22.
+    #[schema(minimum = 1, maximum = 65535)]
     pub port: Option<u16>,
     pub username: String,
     pub password: Option<String>,

@@ -36,8 +36,8 @@ pub struct Application {
     operation_id = "applyPayment",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Payment id"),
-           ("Idempotency-Key" = String, Header, description = "A retry with the same key and body replays the answer")),
-    request_body(content = Application, description = "Optional: `{}` or no body applies it to its own account"),
+           ("Idempotency-Key" = crate::idempotency::HeaderValue, Header, description = "A retry with the same key and body replays the answer")),
+    request_body(content = Option<Application>, description = "Optional: `{}` or no body applies it to its own account"),
     responses(
         (status = 200, description = "The payment, completed on the account", body = Payment),
         (status = 400, response = responses::BadRequest),

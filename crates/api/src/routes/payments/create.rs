@@ -33,6 +33,7 @@ pub struct NewPayment {
     pub paid_on: BusinessDate,
     /// The bank's UTR or the processor's payment id; unique within the agency.
     #[validate(length(min = 1, max = 255))]
+    #[schema(min_length = 1, max_length = 255)]
     pub reference: Option<String>,
     /// What the client keeps with the payment (an order number, a terminal id).
     pub metadata: Option<Metadata>,
@@ -49,7 +50,7 @@ pub struct NewPayment {
     tag = "payments",
     operation_id = "createPayment",
     security(("bearer" = [])),
-    params(("Idempotency-Key" = String, Header, description = "Unique per payment; a retry with the same key and body replays the answer")),
+    params(("Idempotency-Key" = crate::idempotency::HeaderValue, Header, description = "Unique per payment; a retry with the same key and body replays the answer")),
     request_body = NewPayment,
     responses(
         (status = 201, description = "The payment recorded", body = Payment,

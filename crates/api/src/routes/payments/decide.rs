@@ -23,6 +23,7 @@ use validator::Validate;
 pub struct Decision {
     /// Why; kept in the audit trail.
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: Option<String>,
 }
 
@@ -34,8 +35,8 @@ pub struct Decision {
     operation_id = "approvePayment",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Payment id"),
-           ("Idempotency-Key" = String, Header, description = "A retry with the same key replays the answer")),
-    request_body(content = Decision, description = "Optional: `{}` or no body"),
+           ("Idempotency-Key" = crate::idempotency::HeaderValue, Header, description = "A retry with the same key replays the answer")),
+    request_body(content = Option<Decision>, description = "Optional: `{}` or no body"),
     responses(
         (status = 200, description = "The payment, completed", body = Payment),
         (status = 400, response = responses::BadRequest),
@@ -66,8 +67,8 @@ pub async fn approve(
     operation_id = "rejectPayment",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Payment id"),
-           ("Idempotency-Key" = String, Header, description = "A retry with the same key replays the answer")),
-    request_body(content = Decision, description = "Optional: `{}` or no body"),
+           ("Idempotency-Key" = crate::idempotency::HeaderValue, Header, description = "A retry with the same key replays the answer")),
+    request_body(content = Option<Decision>, description = "Optional: `{}` or no body"),
     responses(
         (status = 200, description = "The payment, rejected", body = Payment),
         (status = 400, response = responses::BadRequest),

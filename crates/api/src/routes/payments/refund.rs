@@ -24,6 +24,7 @@ pub struct NewRefund {
     #[schema(example = "25.00")]
     pub amount: PlainDecimal,
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 
@@ -38,7 +39,7 @@ pub struct NewRefund {
     operation_id = "refundPayment",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Payment id"),
-           ("Idempotency-Key" = String, Header, description = "A retry with the same key and body replays the answer")),
+           ("Idempotency-Key" = crate::idempotency::HeaderValue, Header, description = "A retry with the same key and body replays the answer")),
     request_body = NewRefund,
     responses(
         (status = 200, description = "The payment, refunded or partially refunded", body = Payment),

@@ -39,6 +39,7 @@ pub struct PlanTerms {
     pub first_due_date: Option<BusinessDate>,
     /// Entered by hand: due dates strictly ascending, amounts summing to the total.
     #[validate(length(min = 1, max = 120))]
+    #[schema(min_items = 1, max_items = 120)]
     pub schedule: Option<Vec<ScheduleItem>>,
     /// Days after a due date before an unpaid installment is late; default the
     /// agency's `plan_grace_days` setting, else 3.
@@ -47,6 +48,7 @@ pub struct PlanTerms {
     /// the agency's `plan_default_threshold_days` setting, else 30.
     pub default_threshold_days: Option<u32>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -96,7 +98,7 @@ impl PlanTerms {
     operation_id = "createPlan",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Account id"),
-           ("Idempotency-Key" = String, Header, description = "A retry with the same key and body replays the answer")),
+           ("Idempotency-Key" = crate::idempotency::HeaderValue, Header, description = "A retry with the same key and body replays the answer")),
     request_body = PlanTerms,
     responses(
         (status = 201, description = "The plan, a draft", body = Plan),

@@ -27,6 +27,7 @@ use validator::Validate;
 pub struct PlanDecision {
     /// Why; kept on the timeline and in the audit trail.
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: Option<String>,
 }
 
@@ -47,8 +48,8 @@ macro_rules! step_endpoint {
             operation_id = concat!(stringify!($name), "Plan"),
             security(("bearer" = [])),
             params(("id" = Uuid, Path, description = "Plan id"),
-                   ("Idempotency-Key" = String, Header, description = "A retry with the same key replays the answer")),
-            request_body(content = PlanDecision, description = "Optional: `{}` or no body"),
+                   ("Idempotency-Key" = crate::idempotency::HeaderValue, Header, description = "A retry with the same key replays the answer")),
+            request_body(content = Option<PlanDecision>, description = "Optional: `{}` or no body"),
             responses(
                 (status = 200, description = $ok, body = Plan),
                 (status = 400, response = responses::BadRequest),

@@ -86,6 +86,7 @@ impl From<DocumentView> for Document {
 
 /// The upload form.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct DocumentUpload {
     /// The file: PDF, PNG, JPEG, Word, Excel, PowerPoint (97–2003 or Open XML) or
@@ -104,6 +105,7 @@ pub struct DocumentUpload {
 
 /// The new-version form.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct VersionUpload {
     /// The new version: any accepted type (see `DocumentUpload.file`), not only the

@@ -86,18 +86,22 @@ impl From<Case> for LegalCase {
 #[serde(deny_unknown_fields)]
 pub struct NewLegalCase {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "Circuit Court of Cook County")]
     pub court: String,
     /// Known once filed; required to file.
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub case_number: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     #[schema(example = "Hollis & Reed LLP")]
     pub counsel: Option<String>,
     /// A decimal string in the account's currency, greater than zero.
     #[schema(example = "4250.00")]
     pub amount_claimed: PlainDecimal,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -107,14 +111,18 @@ pub struct NewLegalCase {
 #[serde(deny_unknown_fields)]
 pub struct LegalCaseChanges {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub court: Option<String>,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub case_number: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub counsel: Option<String>,
     #[schema(example = "4250.00")]
     pub amount_claimed: Option<PlainDecimal>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -135,9 +143,11 @@ impl From<LegalCaseChanges> for Particulars {
 pub struct FileCase {
     /// Given now if the draft has none yet (or to correct it).
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     #[schema(example = "2026-M1-004512")]
     pub case_number: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub court: Option<String>,
     /// Not after today (the agency's).
     pub filed_on: BusinessDate,
@@ -159,6 +169,7 @@ pub struct CloseCase {
     /// case closes with the judgment.
     pub outcome: Option<CaseOutcome>,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -168,9 +179,11 @@ pub struct NewHearingRequest {
     /// From the day the case was filed on.
     pub starts_at: Timestamp,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "Courtroom 1402, Daley Center")]
     pub venue: String,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     #[schema(example = "Pre-trial conference")]
     pub purpose: String,
 }
@@ -179,9 +192,11 @@ pub struct NewHearingRequest {
 #[serde(deny_unknown_fields)]
 pub struct HearingOutcome {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     #[schema(example = "Continued: the debtor asked for time to retain counsel.")]
     pub outcome: String,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     #[schema(example = "File the motion for summary judgment.")]
     pub next_step: Option<String>,
 }

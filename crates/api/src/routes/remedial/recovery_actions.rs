@@ -70,6 +70,7 @@ impl From<Action> for RecoveryAction {
 #[serde(deny_unknown_fields)]
 pub struct MilestoneItem {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "Notice of sale published")]
     pub name: String,
     /// From the day the action was initiated on.
@@ -82,8 +83,10 @@ pub struct NewRecoveryAction {
     pub kind: RecoveryKind,
     /// 1 to 12, each named once.
     #[validate(length(min = 1, max = 12), nested)]
+    #[schema(min_items = 1, max_items = 12)]
     pub milestones: Vec<MilestoneItem>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -91,6 +94,7 @@ pub struct NewRecoveryAction {
 #[serde(deny_unknown_fields)]
 pub struct NewMilestones {
     #[validate(length(min = 1, max = 12), nested)]
+    #[schema(min_items = 1, max_items = 12)]
     pub milestones: Vec<MilestoneItem>,
 }
 
@@ -105,6 +109,7 @@ pub struct MilestoneDone {
 #[serde(deny_unknown_fields)]
 pub struct CancelAction {
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     #[schema(example = "The debtor sold the vehicle and paid in full.")]
     pub reason: String,
 }

@@ -79,6 +79,7 @@ pub struct NewWriteOff {
     #[schema(example = "1830.00")]
     pub amount: PlainDecimal,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     #[schema(example = "Debtor deceased; the estate has no assets (probate letter attached).")]
     pub reason: String,
 }
@@ -89,6 +90,7 @@ pub struct WriteOffChanges {
     #[schema(example = "1830.00")]
     pub amount: Option<PlainDecimal>,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -97,6 +99,7 @@ pub struct WriteOffChanges {
 pub struct BoardDecision {
     /// The board's minutes of the decision.
     #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
     #[schema(example = "Board meeting of 2 December 2026: uncollectible, approved unanimously.")]
     pub minutes: String,
 }
@@ -349,7 +352,7 @@ async fn decide(
     operation_id = "approveWriteOff",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Write-off request id"),
-           ("Idempotency-Key" = String, Header, description = "A retry with the same key replays the answer")),
+           ("Idempotency-Key" = crate::idempotency::HeaderValue, Header, description = "A retry with the same key replays the answer")),
     request_body = BoardDecision,
     responses(
         (status = 200, description = "The request, approved", body = WriteOff),
@@ -380,7 +383,7 @@ pub async fn approve(
     operation_id = "rejectWriteOff",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Write-off request id"),
-           ("Idempotency-Key" = String, Header, description = "A retry with the same key replays the answer")),
+           ("Idempotency-Key" = crate::idempotency::HeaderValue, Header, description = "A retry with the same key replays the answer")),
     request_body = BoardDecision,
     responses(
         (status = 200, description = "The request, rejected", body = WriteOff),

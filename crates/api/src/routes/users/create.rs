@@ -30,6 +30,7 @@ pub struct NewUser {
     #[schema(example = "Maria Gomez", min_length = 1, max_length = 200)]
     pub full_name: String,
     #[validate(email, length(max = 254))]
+    #[schema(max_length = 254)]
     #[schema(example = "maria.gomez@example.com")]
     pub email: Option<String>,
     /// Any agency role (`admin` is the platform's own).

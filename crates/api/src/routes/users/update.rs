@@ -25,6 +25,7 @@ pub struct UserPatch {
     #[schema(min_length = 1, max_length = 200)]
     pub full_name: Option<String>,
     #[validate(email, length(max = 254))]
+    #[schema(max_length = 254)]
     pub email: Option<String>,
     /// Any agency role. A collector who holds accounts being worked keeps the role
     /// until they are reassigned; becoming a collector needs a rate and a limit.

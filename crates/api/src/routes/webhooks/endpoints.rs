@@ -28,10 +28,10 @@ use validator::Validate;
 pub struct NewWebhook {
     /// `https://` (plain `http://` only on a development server), a public host, no
     /// credentials or fragment; at most 2048 characters.
-    #[schema(example = "https://crm.example.com/debtflow/events")]
+    #[schema(example = "https://crm.example.com/debtflow/events", max_length = 2048, pattern = r"^https?://\S+$")]
     pub url: String,
     /// The event types to receive: at least one, each once.
-    #[schema(example = json!(["payment.completed", "account.status_changed"]))]
+    #[schema(example = json!(["payment.completed", "account.status_changed"]), min_items = 1)]
     pub event_types: Vec<EventType>,
     /// What it is, for the agency's own people (at most 200 characters).
     #[schema(example = "Creditor CRM (production)")]
