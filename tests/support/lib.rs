@@ -258,8 +258,14 @@ async fn spawn_with_clock(database: TestDatabase, overrides: &[(&str, &str)], cl
     let app = Application::build_with_clock(&config, db.clone(), clock.clone()).expect("the app binds a port");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let client =
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a reqwest client");
+    // An idle connection is dropped before the server's keep-alive (5 s) would close it:
+    // otherwise a request sent after a pause of about 5 s can meet the server closing
+    // the very connection it was sent on (an `IncompleteMessage`, not the app's doing).
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
+        .build()
+        .expect("a reqwest client");
     TestApp { address, db, client, database, clock, config }
 }
 

@@ -415,7 +415,8 @@ pub struct Worklist {
     pub follow_up_due_for: Option<(Uuid, DateTime<Utc>)>,
     /// Only the accounts this import placed.
     pub import_id: Option<Uuid>,
-    /// A debtor name (trigram similarity or substring) or an exact external reference.
+    /// A debtor's name (the most similar, ranked) or an exact reference, phone or
+    /// email ([`push_search`]).
     pub search: Option<String>,
     /// Only the accounts whose debtor may be called now.
     pub contactable: Option<Contactable>,
@@ -454,7 +455,13 @@ pub async fn worklist(
     }
     let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(SELECT_HEAD);
     q.push_bind(now).push(SELECT_TAIL);
-    push_filters(tx, &mut q, w).await?;
+    push_search(&mut q, w);
+    push_filters(&mut q, w);
+    if w.search.is_some() {
+        // The best matches first; a search is one page.
+        q.push(" ORDER BY s.score DESC, a.id LIMIT ").push_bind(limit.min(SEARCH_CAP));
+        return q.build_query_as().fetch_all(tx).await;
+    }
     // DPD descending is the aging anchor ascending.
     let descending = direction == Direction::Descending;
     let (column, cast, ascending) = match sort {
@@ -473,12 +480,39 @@ pub async fn worklist(
     q.build_query_as().fetch_all(tx).await
 }
 
-/// Appends the worklist's `WHERE` clause.
-async fn push_filters(
-    tx: &mut PgConnection,
-    q: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>,
-    w: &Worklist,
-) -> Result<(), sqlx::Error> {
+/// The most accounts a search selects: the largest page.
+pub const SEARCH_CAP: i64 = 200;
+
+/// With a search, joins `accounts a` to the accounts it finds as `s` (`s.score`: 2 for
+/// an exact reference, phone or email, else the name's similarity, 0.3–1): the
+/// [`SEARCH_CAP`] debtors whose names are most like it (`search_debtors`, migration
+/// 0033, best first along an index, within the caller's collector when there is one)
+/// and every account whose reference, or whose debtor's phone, email or reference, is
+/// exactly it. The other filters then narrow these.
+fn push_search(q: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>, w: &Worklist) {
+    let Some(search) = &w.search else { return };
+    let collector = w.reach.collector_id.or(w.collector_id);
+    q.push(" JOIN (SELECT c.agency_id, c.account_id, max(c.score) AS score FROM (");
+    q.push("SELECT m.agency_id, m.id AS account_id, n.score FROM search_debtors(").push_bind(search.clone());
+    q.push(", ").push_bind(SEARCH_CAP as i32).push(", ").push_bind(collector);
+    q.push("::uuid) n JOIN accounts m ON m.agency_id = n.agency_id AND m.debtor_id = n.id");
+    q.push(" UNION ALL SELECT r.agency_id, r.id, 2::real FROM accounts r WHERE r.external_ref = ")
+        .push_bind(search.clone());
+    if let Some(agency) = w.reach.agency_id {
+        q.push(" AND r.agency_id = ").push_bind(agency);
+    }
+    q.push(" UNION ALL SELECT r.agency_id, r.id, 2::real FROM debtors e");
+    q.push(" JOIN accounts r ON r.agency_id = e.agency_id AND r.debtor_id = e.id WHERE (e.phone = ");
+    q.push_bind(search.clone()).push(" OR lower(e.email) = lower(").push_bind(search.clone());
+    q.push(") OR e.external_ref = ").push_bind(search.clone()).push(")");
+    if let Some(agency) = w.reach.agency_id {
+        q.push(" AND e.agency_id = ").push_bind(agency);
+    }
+    q.push(") c GROUP BY c.agency_id, c.account_id) s ON s.agency_id = a.agency_id AND s.account_id = a.id");
+}
+
+/// Appends the worklist's `WHERE` clause (the search is [`push_search`]'s join).
+fn push_filters(q: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>, w: &Worklist) {
     q.push(" WHERE true");
     if let Some(agency) = w.reach.agency_id {
         q.push(" AND a.agency_id = ").push_bind(agency);
@@ -544,35 +578,21 @@ async fn push_filters(
             q.push(" AND l.t >= ").push_bind(earliest).push(" AND l.t < ").push_bind(latest).push(")");
         }
     }
-    if let Some(search) = &w.search {
-        // Every word of the query must match a word of the debtor's name by trigram
-        // similarity ("smith" finds "Smyth"; "maria lopez" needs both), or the query
-        // must be a substring of the name (`matching_debtors`, migrations/0003), or be
-        // exactly the account's external reference.
-        sqlx::query("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)").execute(&mut *tx).await?;
-        let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        let words: Vec<String> = search.split_whitespace().map(str::to_owned).collect();
-        q.push(" AND a.id IN (SELECT r.id FROM accounts r WHERE r.external_ref = ").push_bind(search.clone());
-        if let Some(agency) = w.reach.agency_id {
-            q.push(" AND r.agency_id = ").push_bind(agency);
-        }
-        q.push(" UNION ALL SELECT m.id FROM matching_debtors(").push_bind(words).push(", ").push_bind(pattern);
-        q.push(") n JOIN accounts m ON m.agency_id = n.agency_id AND m.debtor_id = n.id)");
-    }
-    Ok(())
 }
 
 /// How many accounts match `w`.
 pub async fn count(tx: &mut PgConnection, w: &Worklist) -> Result<i64, sqlx::Error> {
     let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new("SELECT count(*) FROM accounts a");
-    push_filters(tx, &mut q, w).await?;
+    push_search(&mut q, w);
+    push_filters(&mut q, w);
     q.build_query_scalar().fetch_one(tx).await
 }
 
 /// The ids of the accounts matching `w`, at most `limit`.
 pub async fn matching_ids(tx: &mut PgConnection, w: &Worklist, limit: i64) -> Result<Vec<Uuid>, sqlx::Error> {
     let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new("SELECT a.id FROM accounts a");
-    push_filters(tx, &mut q, w).await?;
+    push_search(&mut q, w);
+    push_filters(&mut q, w);
     q.push(" ORDER BY a.id LIMIT ").push_bind(limit);
     q.build_query_scalar().fetch_all(tx).await
 }

@@ -54,7 +54,10 @@ pub struct WorklistQuery {
     /// An import's id: only the accounts that import placed.
     #[param(pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub import: Option<String>,
-    /// A debtor's name (fuzzy) or an exact external reference.
+    /// A debtor's name, or exactly an account's or debtor's reference, a phone or an
+    /// email: the best matches first (an exact one, then names by similarity: "smith"
+    /// finds "Smyth"), at most one page (`sort`, `order` and `cursor` do not apply; the
+    /// other filters do).
     #[validate(length(min = 1, max = 200))]
     #[param(min_length = 1, max_length = 200)]
     pub q: Option<String>,
@@ -127,8 +130,9 @@ pub async fn list(
     // On the read replica when there is one: a list may lag a write (`store::read_pool`).
     let mut tx = reads.begin(user.scope()).await?;
     let worklist = filters.worklist(&mut tx, &user, now).await?;
-    let mut rows =
-        store::accounts::worklist(&mut tx, &worklist, sort, direction, after.as_ref(), limit + 1, now).await?;
+    // One row more than the page tells whether there is a next one; a search is one page.
+    let fetch = if worklist.search.is_some() { limit } else { limit + 1 };
+    let mut rows = store::accounts::worklist(&mut tx, &worklist, sort, direction, after.as_ref(), fetch, now).await?;
     store::accounts::fill_next_installment_due(&mut tx, &mut rows).await?;
     tx.commit().await?;
     let key = |r: &store::accounts::AccountRow| vec![store::accounts::sort_value(r, sort), r.id.to_string()];
