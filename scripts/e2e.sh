@@ -20,6 +20,8 @@ if [ -z "${E2E_SKIP_BUILD:-}" ]; then
   scripts/build-spa.sh
   cargo build -q -p debtflow-api
 fi
+# The SPA's weight budget: the first visit's wasm and JavaScript, gzip.
+python3 scripts/spa-sizes.py frontend/dist --budget 300000 | tail -n 1
 bin="$target_dir/debug/debtflow"
 
 scripts/pg.sh start >/dev/null
