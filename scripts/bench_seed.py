@@ -21,20 +21,30 @@ LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "D
         "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
         "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson",
         "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores"]
-# Surnames beyond the common ones, built from syllables: about 190,000 of them, so a
-# million debtors have names about as varied as a real portfolio's (a tenth of people
-# carry one of the 40 commonest surnames, as in the US census; the rest spread thin).
+# Surnames as a real portfolio spreads them: 150,000 of them, the 40 commonest first,
+# the rest built from syllables, drawn with Zipf-like weights 1/(rank + 50) — so the 40
+# commonest carry about 7% of debtors (8% in the US census) and "Garcia" about 2,000 of
+# a million, while most surnames are rare.
 ONSETS = ["b", "br", "c", "ch", "d", "f", "g", "gr", "h", "j", "k", "kr", "l", "m", "n", "p", "r", "s", "sh",
           "st", "t", "tr", "v", "w", "z"]
 VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ou"]
 CODAS = ["", "", "n", "r", "l", "s", "t", "m", "nd", "rt", "ck", "ng"]
 
 
-def surname(rng):
-    if rng.random() < 0.1:
-        return rng.choice(LAST)
-    syllables = [rng.choice(ONSETS) + rng.choice(VOWELS) + rng.choice(CODAS) for _ in range(rng.choice((2, 2, 3)))]
-    return "".join(syllables).capitalize()
+def surnames(count=150_000):
+    built, seen, rng = [], set(LAST), random.Random(150_000)
+    while len(built) < count - len(LAST):
+        name = "".join(rng.choice(ONSETS) + rng.choice(VOWELS) + rng.choice(CODAS)
+                       for _ in range(rng.choice((2, 2, 3)))).capitalize()
+        if name not in seen:
+            seen.add(name)
+            built.append(name)
+    pool = LAST + built
+    weights, total = [], 0.0
+    for rank in range(len(pool)):
+        total += 1 / (rank + 50)
+        weights.append(total)
+    return pool, weights
 
 
 STATUSES = (["new"] * 10 + ["assigned"] * 25 + ["in_contact"] * 20 + ["negotiating"] * 15 + ["payment_plan"] * 10
@@ -54,11 +64,12 @@ def main():
     placements = random.Random(760)
     # Their own streams, so the fields above are what they always were.
     contacts, zones, names = random.Random(1006), random.Random(1996), random.Random(1234)
+    pool, weights = surnames()
     out = sys.stdout
     for n in range(count):
         debtor, account = ids(n)
         rng.choice(FIRST), rng.choice(LAST)  # the draws the fields below were seeded after
-        name = f"{names.choice(FIRST)} {surname(names)}"
+        name = f"{names.choice(FIRST)} {names.choices(pool, cum_weights=weights)[0]}"
         status = rng.choice(STATUSES)
         balance = rng.randint(5_000, 5_000_000) / 100
         delinquent = TODAY - timedelta(days=rng.randint(1, 400))
