@@ -3,7 +3,8 @@
 //! `debtflow-load NAME URL [--concurrency N] [--seconds S] [--max-requests R]
 //! [--header 'Name: value'] [--paths FILE] [--bodies FILE]` keeps N requests in flight
 //! (keep-alive connections) for S seconds or R requests, whichever ends first, then
-//! prints one table row: scenario, concurrency, requests, throughput, p50/p95/p99
+//! prints one table row: scenario, concurrency, requests, throughput, p50/p95/p99, the
+//! tail's ratio p99/p50
 //! latency and non-2xx count. With `--paths`, requests cycle through the file's paths
 //! (one per line) appended to URL. With `--bodies`, each request is a POST of the next
 //! line of the file (a JSON document) with a fresh `Idempotency-Key`. Traffic goes
@@ -137,15 +138,17 @@ async fn main() {
     }
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort_unstable();
+    let (p50, p99) = (percentile_ms(&latencies, 50.0), percentile_ms(&latencies, 99.0));
     println!(
-        "| {:<40} | {:>4} | {:>8} | {:>9.0} | {:>7.2} | {:>7.2} | {:>7.2} | {:>6} |",
+        "| {:<40} | {:>4} | {:>8} | {:>9.0} | {:>7.2} | {:>7.2} | {:>7.2} | {:>7.1} | {:>6} |",
         args.name,
         args.concurrency,
         latencies.len(),
         latencies.len() as f64 / elapsed,
-        percentile_ms(&latencies, 50.0),
+        p50,
         percentile_ms(&latencies, 95.0),
-        percentile_ms(&latencies, 99.0),
+        p99,
+        if p50 > 0.0 { p99 / p50 } else { 0.0 },
         failures,
     );
 }
