@@ -93,6 +93,8 @@ pub struct Claim {
     agency_id: Uuid,
     user_id: Uuid,
     key: String,
+    /// What the request's own writes saved with the key ([`Claim::answered`]).
+    answered: Option<(StatusCode, Vec<u8>)>,
 }
 
 /// What [`begin`] found.
@@ -112,21 +114,49 @@ pub async fn begin(
     key: &IdempotencyKey,
     request: &impl Serialize,
 ) -> Result<Begin, ApiError> {
+    begin_then(db, settings, user, key, request, "").await
+}
+
+/// [`begin`], then `then` (statements built from typed values only, such as
+/// `store::payments::posting::lock`) in the same round trip.
+///
+/// A fresh key costs no round trip of its own: the claim travels with BEGIN, the role
+/// and the access check ([`db::begin_after`]), and fails the whole message unless the
+/// key is fresh — nothing is left open then, and the claim is made again on its own to
+/// answer what it found (a replay, a key used for another request), except a key still
+/// held by another request past the wait, which is a 409 at once.
+pub async fn begin_then(
+    db: &PgPool,
+    settings: &MoneySettings,
+    user: &AuthUser,
+    key: &IdempotencyKey,
+    request: &impl Serialize,
+    then: &str,
+) -> Result<Begin, ApiError> {
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
     let fingerprint = fingerprint(key, request)?;
-    let mut tx = db::begin(db, user.scope()).await?;
     let of = KeyOf { agency_id, user_id: user.id, key: &key.key };
-    let claimed = store::idempotency::claim(
-        &mut tx,
-        of,
-        &fingerprint,
-        settings.idempotency_wait_ms,
-        settings.idempotency_ttl_secs,
-    )
-    .await?;
+    let wait_ms = settings.idempotency_wait_ms;
+    let ttl_secs = settings.idempotency_ttl_secs;
     let in_flight = || ApiError::Refused(Refusal::RequestInProgress);
+    let statements = match then {
+        "" => fresh_claim(of, &fingerprint, wait_ms, ttl_secs),
+        then => format!("{}; {then}", fresh_claim(of, &fingerprint, wait_ms, ttl_secs)),
+    };
+    match db::begin_after(db, user.scope(), &statements).await {
+        Ok(tx) => {
+            return Ok(Begin::Fresh(Claim { tx, agency_id, user_id: user.id, key: key.key.clone(), answered: None }))
+        }
+        Err(e) if sqlstate(&e).as_deref() == Some(CLAIM_IN_FLIGHT) => return Err(in_flight()),
+        Err(e) if sqlstate(&e).as_deref() == Some(CLAIM_NOT_FRESH) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let mut tx = db::begin(db, user.scope()).await?;
+    let claimed = store::idempotency::claim(&mut tx, of, &fingerprint, wait_ms, ttl_secs).await?;
     match (claimed.outcome.as_str(), claimed.status, claimed.body) {
-        ("fresh", _, _) => Ok(Begin::Fresh(Claim { tx, agency_id, user_id: user.id, key: key.key.clone() })),
+        ("fresh", _, _) => {
+            Ok(Begin::Fresh(Claim { tx, agency_id, user_id: user.id, key: key.key.clone(), answered: None }))
+        }
         ("done", Some(status), Some(body)) => {
             if claimed.fingerprint.as_deref() != Some(&fingerprint[..]) {
                 return Err(ApiError::field(HEADER, "was already used for a different request"));
@@ -143,11 +173,57 @@ pub async fn begin(
     }
 }
 
-/// Saves the response with the key and commits everything the request wrote.
+/// [`fresh_claim`] found the key not fresh: done, or used for another request
+/// (`claim_fresh_idempotency_key`, migration 0034).
+const CLAIM_NOT_FRESH: &str = "DFI01";
+/// [`fresh_claim`] found the key held by another request past the wait.
+const CLAIM_IN_FLIGHT: &str = "DFI02";
+
+fn sqlstate(err: &sqlx::Error) -> Option<String> {
+    err.as_database_error().and_then(|e| e.code()).map(|code| code.into_owned())
+}
+
+/// The claim of `key` as a statement that succeeds only when the key is fresh, and
+/// fails with [`CLAIM_NOT_FRESH`] or [`CLAIM_IN_FLIGHT`] otherwise. The key and the
+/// fingerprint travel hex-encoded: no text of the request is ever spliced into SQL.
+fn fresh_claim(key: KeyOf<'_>, fingerprint: &[u8], wait_ms: i32, ttl_secs: i64) -> String {
+    format!(
+        "SELECT claim_fresh_idempotency_key('{}', '{}', convert_from(decode('{}', 'hex'), 'UTF8'), \
+         decode('{}', 'hex'), {wait_ms}, make_interval(secs => {ttl_secs}))",
+        key.agency_id,
+        key.user_id,
+        hex(key.key.as_bytes()),
+        hex(fingerprint),
+    )
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Claim {
+    /// The transaction and the key: for a use case that saves its answer with its own
+    /// last write (`store::payments::posting`), then says so with [`Claim::answered`].
+    pub fn split(&mut self) -> (&mut sqlx::PgConnection, KeyOf<'_>) {
+        let of = KeyOf { agency_id: self.agency_id, user_id: self.user_id, key: &self.key };
+        (&mut *self.tx, of)
+    }
+
+    /// The request's own writes saved `body` with `status` under the key: [`finish`]
+    /// then only commits, when it answers with exactly these.
+    pub fn answered(&mut self, status: StatusCode, body: Vec<u8>) {
+        self.answered = Some((status, body));
+    }
+}
+
+/// Saves the response with the key (unless the request's writes saved exactly this
+/// one, [`Claim::answered`]) and commits everything the request wrote.
 pub async fn finish(mut claim: Claim, status: StatusCode, response: &impl Serialize) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(response).map_err(ApiError::internal)?;
-    let of = KeyOf { agency_id: claim.agency_id, user_id: claim.user_id, key: &claim.key };
-    store::idempotency::save(&mut claim.tx, of, status.as_u16() as i16, &body).await?;
+    if claim.answered.as_ref().is_none_or(|(s, b)| *s != status || *b != body) {
+        let of = KeyOf { agency_id: claim.agency_id, user_id: claim.user_id, key: &claim.key };
+        store::idempotency::save(&mut claim.tx, of, status.as_u16() as i16, &body).await?;
+    }
     claim.tx.commit().await?;
     Ok(HttpResponse::build(status).content_type("application/json").body(body))
 }

@@ -106,6 +106,35 @@ pub async fn begin(db: &PgPool, scope: Scope) -> Result<sqlx::Transaction<'stati
     db.begin_with(opening(scope, "BEGIN")).await
 }
 
+/// [`begin`] with `statements` run in the same message, inside the transaction, before
+/// the transaction block is opened: what a use case must do first (claim its
+/// idempotency key, lock its row) costs no round trip of its own. A failure of any of
+/// them ends the message with nothing left open — the statements run before BEGIN form
+/// one implicit transaction, rolled back whole, which BEGIN turns into the request's
+/// transaction when they succeed (see the protocol's "Multiple Statements in a Simple
+/// Query"). Simple protocol, no bind parameters: `statements` must be built from typed
+/// values only (UUIDs, numbers, hex), never from text as sent.
+pub async fn begin_after(
+    db: &PgPool,
+    scope: Scope,
+    statements: &str,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    let (agency, check) = opening_parts(scope);
+    db.begin_with(format!(
+        "{check}SET LOCAL ROLE debtflow_app; SET LOCAL app.agency_id = '{agency}'; {statements}; BEGIN"
+    ))
+    .await
+}
+
+/// The scope's agency as `app.agency_id` takes it, and the access check of a caller.
+fn opening_parts(scope: Scope) -> (String, String) {
+    match scope {
+        Scope::Agency(id) => (id.to_string(), String::new()),
+        Scope::Platform => ("*".to_owned(), String::new()),
+        Scope::Caller(c) => (c.agency_id.map_or_else(|| "*".to_owned(), |id| id.to_string()), access_check(c)),
+    }
+}
+
 /// [`begin`], read-only: what the reads of [`super::read_pool`] open, on the primary as
 /// on a replica, so that a write slipping into one of them fails in every test, not
 /// only on a hot standby. Nothing of the opening writes: the access check is a

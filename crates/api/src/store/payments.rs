@@ -1,4 +1,7 @@
-//! Payments and their allocations (migrations/0005).
+//! Payments and their allocations (migrations/0005); [`posting`]: a payment recorded
+//! in one statement.
+
+pub mod posting;
 
 use super::accounts::Reach;
 use chrono::{DateTime, NaiveDate, Utc};

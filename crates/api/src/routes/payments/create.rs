@@ -7,7 +7,7 @@ use crate::{
     edge::json::Json,
     idempotency::{self, Begin, IdempotencyKey},
     problem::{responses, ApiError},
-    services::payments::record::{record, RecordPayment},
+    services::payments::record::{self, record_locked, Answer, RecordPayment},
 };
 use actix_web::{http::StatusCode, post, web, HttpResponse};
 use debtflow_domain::date::BusinessDate;
@@ -73,7 +73,9 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::RecordPayment)?;
     let new = body.into_inner()?;
-    let mut claim = match idempotency::begin(&db, &settings, &user, &key, &new).await? {
+    // The account is locked in the same round trip as the key is claimed.
+    let lock = record::opening(user.reach(), new.account_id);
+    let mut claim = match idempotency::begin_then(&db, &settings, &user, &key, &new, &lock).await? {
         Begin::Fresh(claim) => claim,
         Begin::Replay(saved) => return Ok(saved),
     };
@@ -88,6 +90,11 @@ pub async fn create(
     let actor = Actor::from(&user);
     // The server's window; the agency's own, if it chose one, wins.
     let default_window = settings.approval_after_days;
-    let payment = record(&mut claim.tx, &actor, user.reach(), command, default_window, clock.now()).await?;
-    idempotency::finish(claim, StatusCode::CREATED, &Payment::from(payment)).await
+    let (tx, key) = claim.split();
+    let answer = Answer { key, status: StatusCode::CREATED.as_u16() as i16 };
+    let recorded = record_locked(tx, Some(answer), &actor, user.reach(), command, default_window, clock.now()).await?;
+    if let Some(body) = recorded.answer {
+        claim.answered(StatusCode::CREATED, body);
+    }
+    idempotency::finish(claim, StatusCode::CREATED, &Payment::from(recorded.payment)).await
 }

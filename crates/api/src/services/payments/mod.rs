@@ -143,7 +143,7 @@ async fn post_to_account(
     let mut paid = Vec::new();
     for fee in &fees {
         let Some(part) = rows.iter().find(|r| r.fee_id == Some(fee.id)) else { continue };
-        paid.push(fee_paid(fee, fee.paid_amount + part.amount, FeeCause::Payment)?);
+        paid.push(fee_paid(&fee.into(), fee.paid_amount + part.amount, FeeCause::Payment)?);
     }
     store::fees::set_paid(tx, account.agency_id, &paid).await?;
 
@@ -175,8 +175,36 @@ async fn post_to_account(
     account.settle_if_paid(tx, actor).await
 }
 
+/// What a fee's payment depends on.
+#[derive(Debug, Clone, Copy)]
+struct OpenFee {
+    id: Uuid,
+    amount: Decimal,
+    paid_amount: Decimal,
+    waived_amount: Decimal,
+    status: debtflow_domain::fee::FeeStatus,
+}
+
+impl OpenFee {
+    fn outstanding(&self) -> Decimal {
+        self.amount - self.paid_amount - self.waived_amount
+    }
+}
+
+impl From<&store::fees::FeeRow> for OpenFee {
+    fn from(f: &store::fees::FeeRow) -> Self {
+        OpenFee {
+            id: f.id,
+            amount: f.amount,
+            paid_amount: f.paid_amount,
+            waived_amount: f.waived_amount,
+            status: f.status,
+        }
+    }
+}
+
 /// A fee's new paid amount and the status the domain's table gives it.
-fn fee_paid(fee: &store::fees::FeeRow, paid_amount: Decimal, cause: FeeCause) -> Result<Paid, ServiceError> {
+fn fee_paid(fee: &OpenFee, paid_amount: Decimal, cause: FeeCause) -> Result<Paid, ServiceError> {
     let owes = paid_amount + fee.waived_amount < fee.amount;
     let status = fee
         .status

@@ -135,7 +135,7 @@ async fn unwind(
     let mut paid = Vec::with_capacity(reopened.len());
     for fee in store::fees::lock_many(tx, account.agency_id, &reopened).await? {
         let back: Decimal = rows.iter().filter(|r| r.fee_id == Some(fee.id)).map(|r| r.amount).sum();
-        paid.push(fee_paid(&fee, fee.paid_amount + back, FeeCause::Refund)?);
+        paid.push(fee_paid(&(&fee).into(), fee.paid_amount + back, FeeCause::Refund)?);
     }
     store::fees::set_paid(tx, account.agency_id, &paid).await?;
     Ok(())
