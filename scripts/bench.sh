@@ -34,7 +34,8 @@ seed_started=$(date +%s)
 python3 scripts/bench_seed.py debtors "$agency" "$ACCOUNTS" "$collectors" \
   | sql -c "\copy debtors (agency_id, id, full_name, phone, address_time_zone) FROM STDIN WITH (FORMAT csv)"
 sql -c "INSERT INTO debtor_zones (agency_id, zone)
-        SELECT DISTINCT agency_id, address_time_zone FROM debtors WHERE address_time_zone IS NOT NULL"
+        SELECT DISTINCT agency_id, address_time_zone FROM debtors WHERE address_time_zone IS NOT NULL
+        ON CONFLICT DO NOTHING"
 python3 scripts/bench_seed.py accounts "$agency" "$ACCOUNTS" "$collectors" \
   | sql -c "\copy accounts (agency_id, id, debtor_id, external_ref, creditor, original_balance, current_balance, currency, status, priority, delinquency_date, collector_id, created_at, next_call_at) FROM STDIN WITH (FORMAT csv)"
 python3 scripts/bench_seed.py events "$agency" "$ACCOUNTS" "$collectors" \
