@@ -83,6 +83,12 @@ async fn a_search_ranks_the_best_matches_first_in_one_page() {
     let sarah = app.token("sarah.mitchell").await;
     assert_eq!(ids(&app, &sarah, "q=smith").await, ["WL-0003"]);
     assert_eq!(total(&app, &manager, "q=smith").await, 3, "the count selects what the search does");
+
+    // An exact reference answers alone, however many names are like it.
+    let named = json!({"debtor": {"full_name": "Ann Other"}, "external_ref": "Smith", "original_balance": "50.00",
+        "creditor": "Acme Bank", "delinquency_date": "2026-10-01"});
+    assert_eq!(app.send(Method::POST, "/api/v1/accounts", &manager, Some(&named)).await.status(), 201);
+    assert_eq!(ids(&app, &manager, "q=Smith").await, ["Smith"]);
 }
 
 #[tokio::test]

@@ -483,32 +483,33 @@ pub async fn worklist(
 /// The most accounts a search selects: the largest page.
 pub const SEARCH_CAP: i64 = 200;
 
-/// With a search, joins `accounts a` to the accounts it finds as `s` (`s.score`: 2 for
-/// an exact reference, phone or email, else the name's similarity, 0.3–1): the
-/// [`SEARCH_CAP`] debtors whose names are most like it (`search_debtors`, migration
-/// 0033, best first along an index, within the caller's collector when there is one)
-/// and every account whose reference, or whose debtor's phone, email or reference, is
-/// exactly it. The other filters then narrow these.
+/// With a search, joins `accounts a` to the accounts it finds as `s`: every account
+/// whose reference, or whose debtor's phone, email (any case) or reference, is exactly
+/// it (`s.score` 2) — and only when there is none, the accounts of the [`SEARCH_CAP`]
+/// debtors whose names are most like it (`search_debtors`, migration 0033, within the
+/// caller's collector when there is one; `s.score` the name's similarity, 0.3–1). An
+/// exact match answers alone: the caller read out a reference or a number. The other
+/// filters then narrow these.
 fn push_search(q: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>, w: &Worklist) {
     let Some(search) = &w.search else { return };
     let collector = w.reach.collector_id.or(w.collector_id);
-    q.push(" JOIN (SELECT c.agency_id, c.account_id, max(c.score) AS score FROM (");
-    q.push("SELECT m.agency_id, m.id AS account_id, n.score FROM search_debtors(").push_bind(search.clone());
-    q.push(", ").push_bind(SEARCH_CAP as i32).push(", ").push_bind(collector);
-    q.push("::uuid) n JOIN accounts m ON m.agency_id = n.agency_id AND m.debtor_id = n.id");
-    q.push(" UNION ALL SELECT r.agency_id, r.id, 2::real FROM accounts r WHERE r.external_ref = ")
-        .push_bind(search.clone());
+    q.push(" JOIN (WITH exact AS MATERIALIZED (SELECT r.agency_id, r.id AS account_id FROM accounts r");
+    q.push(" WHERE r.external_ref = ").push_bind(search.clone());
     if let Some(agency) = w.reach.agency_id {
         q.push(" AND r.agency_id = ").push_bind(agency);
     }
-    q.push(" UNION ALL SELECT r.agency_id, r.id, 2::real FROM debtors e");
+    q.push(" UNION SELECT r.agency_id, r.id FROM debtors e");
     q.push(" JOIN accounts r ON r.agency_id = e.agency_id AND r.debtor_id = e.id WHERE (e.phone = ");
     q.push_bind(search.clone()).push(" OR lower(e.email) = lower(").push_bind(search.clone());
     q.push(") OR e.external_ref = ").push_bind(search.clone()).push(")");
     if let Some(agency) = w.reach.agency_id {
         q.push(" AND e.agency_id = ").push_bind(agency);
     }
-    q.push(") c GROUP BY c.agency_id, c.account_id) s ON s.agency_id = a.agency_id AND s.account_id = a.id");
+    q.push(") SELECT agency_id, account_id, 2::real AS score FROM exact");
+    q.push(" UNION ALL SELECT m.agency_id, m.id, n.score FROM search_debtors(").push_bind(search.clone());
+    q.push(", ").push_bind(SEARCH_CAP as i32).push(", ").push_bind(collector);
+    q.push("::uuid) n JOIN accounts m ON m.agency_id = n.agency_id AND m.debtor_id = n.id");
+    q.push(" WHERE NOT EXISTS (SELECT FROM exact)) s ON s.agency_id = a.agency_id AND s.account_id = a.id");
 }
 
 /// Appends the worklist's `WHERE` clause (the search is [`push_search`]'s join).
