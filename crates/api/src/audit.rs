@@ -95,22 +95,24 @@ pub fn diff(before: &Value, after: &Value) -> (Value, Value) {
 
 /// Appends the audit row of `change` by `actor`.
 pub async fn record(tx: &mut PgConnection, actor: &Actor, change: Change) -> Result<(), sqlx::Error> {
-    store::audit::insert(
-        tx,
-        &store::audit::NewEntry {
-            agency_id: change.agency_id.or(actor.agency_id),
-            actor_id: actor.user_id,
-            actor_role: actor.role,
-            action: change.action,
-            entity_type: change.entity_type,
-            entity_id: &change.entity_id,
-            before: change.before.as_ref(),
-            after: change.after.as_ref(),
-            ip: actor.context.ip,
-            request_id: actor.context.request_id.as_deref(),
-        },
-    )
-    .await
+    store::audit::insert(tx, &entry(actor, &change)).await
+}
+
+/// The audit row of `change` by `actor`, for a use case that writes it with its own
+/// statement (`store::payments::posting`).
+pub fn entry<'a>(actor: &'a Actor, change: &'a Change) -> store::audit::NewEntry<'a> {
+    store::audit::NewEntry {
+        agency_id: change.agency_id.or(actor.agency_id),
+        actor_id: actor.user_id,
+        actor_role: actor.role,
+        action: change.action,
+        entity_type: change.entity_type,
+        entity_id: &change.entity_id,
+        before: change.before.as_ref(),
+        after: change.after.as_ref(),
+        ip: actor.context.ip,
+        request_id: actor.context.request_id.as_deref(),
+    }
 }
 
 #[cfg(test)]

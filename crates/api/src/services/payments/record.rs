@@ -9,7 +9,6 @@ use crate::{
     store::{
         self,
         accounts::Reach,
-        audit::NewEntry,
         idempotency::KeyOf,
         ledger::Links,
         payments::{posting, AllocationRow, NewPayment, PaymentRow},
@@ -295,19 +294,7 @@ async fn post_at_once(
         .collect();
 
     let change = Change::created("payment.create", "payment", payment.id, snapshot(payment, amount));
-    // As `audit::record` writes a change.
-    let audit = NewEntry {
-        agency_id: change.agency_id.or(actor.agency_id),
-        actor_id: actor.user_id,
-        actor_role: actor.role,
-        action: change.action,
-        entity_type: change.entity_type,
-        entity_id: &change.entity_id,
-        before: change.before.as_ref(),
-        after: change.after.as_ref(),
-        ip: actor.context.ip,
-        request_id: actor.context.request_id.as_deref(),
-    };
+    let audit = audit::entry(actor, &change);
     // `payment.completed`, as `webhooks::payment_changed` emits it for a new payment.
     let shown = Payment::from(payment.clone());
     let webhook = PaymentEventData { payment: shown.clone(), refund: None };
