@@ -41,6 +41,9 @@ test('a collector records a contact and reads it back; a blocked channel is refu
   await page.fill('#contact-notes', 'Rang in; will pay on Friday.');
   await page.click('[data-testid=contact-form] button[type=submit]');
   await page.waitForSelector('[data-testid=contact][data-outcome=right_party_contact]');
+  // The list is drawn again as the account's status moves: wait for the row itself.
+  await page.waitForFunction(() =>
+    /Inbound call · right party contact/.test(document.querySelector('[data-testid=contact]')?.textContent ?? ''));
   assert.match((await contacts())[0], /Inbound call · right party contact/);
   assert.match((await contacts())[0], /Rang in; will pay on Friday\./);
   await page.waitForFunction(() => document.querySelector('[data-testid=account-status]')?.textContent === 'In contact');
