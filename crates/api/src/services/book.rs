@@ -59,7 +59,8 @@ impl LockedAccount {
         Self::of(row, now).map(Some)
     }
 
-    fn of(row: MoneyRow, now: DateTime<Utc>) -> Result<Self, ServiceError> {
+    /// The account as `row` holds it, locked at `now`.
+    pub(crate) fn of(row: MoneyRow, now: DateTime<Utc>) -> Result<Self, ServiceError> {
         let currency = Currency::parse(&row.currency).map_err(ServiceError::invariant)?;
         let balance = Money::new(row.current_balance, currency)?;
         Ok(LockedAccount {

@@ -154,11 +154,7 @@ pub async fn check_access(db: &PgPool, caller: Caller) -> Result<(), sqlx::Error
 
 /// The opening message of a transaction of `scope`, starting with `begin`.
 fn opening(scope: Scope, begin: &str) -> String {
-    let (agency, check) = match scope {
-        Scope::Agency(id) => (id.to_string(), String::new()),
-        Scope::Platform => ("*".to_owned(), String::new()),
-        Scope::Caller(c) => (c.agency_id.map_or_else(|| "*".to_owned(), |id| id.to_string()), access_check(c)),
-    };
+    let (agency, check) = opening_parts(scope);
     format!("{check}{begin}; SET LOCAL ROLE debtflow_app; SET LOCAL app.agency_id = '{agency}'")
 }
 

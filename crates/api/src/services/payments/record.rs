@@ -18,12 +18,11 @@ use crate::{
 use chrono::{DateTime, NaiveDate, Utc};
 use debtflow_domain::notification::NotificationKind;
 use debtflow_domain::{
-    account::book::Book,
     fee::FeeCause,
     ledger::{Entry, EntryKind},
     payment::{self, Metadata, PaymentCause, PaymentMethod, PaymentStatus},
     webhook::EventType,
-    Currency, Money,
+    Money,
 };
 use debtflow_wire::payments::Payment;
 use rust_decimal::Decimal;
@@ -98,7 +97,7 @@ pub async fn record_locked(
     let intake = posting::read(tx, reach, cmd.account_id, actor.user_id, now)
         .await?
         .ok_or_else(|| ServiceError::invalid("account_id", "no such account"))?;
-    let mut account = locked(&intake, now)?;
+    let mut account = LockedAccount::of(intake.account.clone(), now)?;
     let approval_after_days = account.settings.approval_after_days(default_window);
     let amount = account.amount("amount", cmd.amount)?;
     let new = payment::NewPayment { amount, method: cmd.method, paid_on: cmd.paid_on };
@@ -169,22 +168,6 @@ pub async fn record_locked(
         .await?;
     webhooks::payment_changed(tx, None, &payment, now).await?;
     Ok(Recorded { payment, answer: None })
-}
-
-/// The account as the money use cases hold it, from what [`posting::read`] read.
-fn locked(intake: &posting::Intake, now: DateTime<Utc>) -> Result<LockedAccount, ServiceError> {
-    let currency = Currency::parse(&intake.currency).map_err(ServiceError::invariant)?;
-    Ok(LockedAccount {
-        agency_id: intake.agency_id,
-        id: intake.id,
-        currency,
-        collector_id: intake.collector_id,
-        commission_rate: intake.commission_rate,
-        settings: intake.settings.0,
-        today: intake.today,
-        now,
-        book: Book::new(intake.status, Money::new(intake.current_balance, currency)?, intake.settled_from),
-    })
 }
 
 /// Whether `amount` posted would leave the account owing nothing (it settles).

@@ -9,7 +9,7 @@
 
 use super::AllocationRow;
 use crate::store::{
-    accounts::Reach,
+    accounts::{MoneyRow, Reach},
     audit::NewEntry,
     fees::Paid,
     idempotency::KeyOf,
@@ -18,13 +18,11 @@ use crate::store::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use debtflow_domain::{
-    agency::AgencySettings,
     fee::FeeStatus,
     ledger::{Entry, EntryKind},
     payment::{PaymentMethod, PaymentStatus},
     plan::PlanStatus,
     webhook::EventType,
-    AccountStatus,
 };
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
@@ -49,17 +47,8 @@ pub fn lock(reach: Reach, id: Uuid) -> String {
 /// payments promise, whether a plan is active, and the open fees, locked, oldest first.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Intake {
-    pub agency_id: Uuid,
-    pub id: Uuid,
-    pub status: AccountStatus,
-    pub current_balance: Decimal,
-    pub currency: String,
-    pub collector_id: Option<Uuid>,
-    pub commission_rate: Option<Decimal>,
-    pub settings: sqlx::types::Json<AgencySettings>,
-    pub settled_from: Option<AccountStatus>,
-    /// The agency's business date at the clock's `now`.
-    pub today: NaiveDate,
+    #[sqlx(flatten)]
+    pub account: MoneyRow,
     /// The transaction's `now()`: what the payment's `created_at` defaults to.
     pub created_at: DateTime<Utc>,
     pub account_ref: String,
