@@ -43,3 +43,16 @@ async fn not_ready_when_the_database_is_unreachable() {
     let text = body.to_string();
     assert!(!text.contains("does not exist") && !text.contains("t_missing"), "no database detail leaks: {text}");
 }
+
+/// Migrations run without the API's statement timeout: on a large database an index
+/// takes longer to build than any request may take.
+#[tokio::test]
+async fn migrations_are_not_cut_short_by_the_statement_timeout() {
+    let database = TestDatabase::empty().await;
+    let pool = debtflow_api::db::pool(&database.url(), 2, 10).unwrap();
+
+    debtflow_api::db::migrate(&pool).await.unwrap();
+
+    let timeout: String = sqlx::query_scalar("SHOW statement_timeout").fetch_one(&pool).await.unwrap();
+    assert_eq!(timeout, "10ms", "the pool's connections keep the API's timeout");
+}

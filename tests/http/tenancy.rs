@@ -115,3 +115,35 @@ async fn every_tenant_policy_reads_the_callers_agency_once_per_statement() {
         .unwrap();
     assert!(policies >= 34, "{policies}");
 }
+
+/// A name search (`search_debtors`, which runs as its owner for its indexes) reads the
+/// transaction's own agency only, and every agency for the platform: by whole words and
+/// by words like them.
+#[tokio::test]
+async fn a_name_search_reads_its_own_scope_only() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    for (user, reference) in [("demo.manager", "SCOPE-1"), ("nw.admin", "SCOPE-2")] {
+        let body = json!({"external_ref": reference, "original_balance": "10.00", "creditor": "Acme Bank",
+            "delinquency_date": "2026-10-01", "debtor": {"full_name": "Zacharias Quillfeather"}});
+        let response = app.send(Method::POST, "/api/v1/accounts", &app.token(user).await, Some(&body)).await;
+        assert_eq!(response.status(), 201);
+    }
+    for (scope, query, expected) in [
+        (Scope::Agency(demo.northwind), "quillfeather zacharias", 1),
+        (Scope::Agency(demo.northwind), "quilfeather", 1),
+        (Scope::Agency(demo.northwind), "zacharia quilfeather", 1),
+        (Scope::Platform, "quillfeather zacharias", 2),
+        (Scope::Platform, "quilfeather", 2),
+        (Scope::Platform, "zacharia quilfeather", 2),
+    ] {
+        let mut tx = db::begin(&app.db, scope).await.unwrap();
+        let found: i64 = sqlx::query_scalar("SELECT count(*) FROM search_debtors($1, 10, NULL)")
+            .bind(query)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(found, expected, "{query}");
+    }
+}

@@ -422,6 +422,22 @@ pub struct Worklist {
     pub contactable: Option<Contactable>,
 }
 
+impl Worklist {
+    /// Whether a filter besides the search and the caller's reach (and collector, which
+    /// the search applies itself) narrows the accounts.
+    fn narrows(&self) -> bool {
+        !self.statuses.is_empty()
+            || !self.priorities.is_empty()
+            || self.balance_min.is_some()
+            || self.balance_max.is_some()
+            || !self.delinquent_between.is_empty()
+            || self.unassigned_only
+            || self.follow_up_due_for.is_some()
+            || self.import_id.is_some()
+            || self.contactable.is_some()
+    }
+}
+
 /// What makes an account callable at `now`: a status in which collection goes on
 /// ([`AccountStatus::COLLECTING`]), no block on calls and the call rules' wait over
 /// (`next_call_at`, see `debtflow_domain::contact::next_call`), and, with `hours`, the
@@ -455,11 +471,13 @@ pub async fn worklist(
     }
     let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(SELECT_HEAD);
     q.push_bind(now).push(SELECT_TAIL);
-    push_search(&mut q, w);
+    // A page of the best debtors is enough unless other filters then narrow them.
+    let page = limit.min(SEARCH_CAP);
+    push_search(&mut q, w, if w.narrows() { SEARCH_CAP } else { page });
     push_filters(&mut q, w);
     if w.search.is_some() {
         // The best matches first; a search is one page.
-        q.push(" ORDER BY s.score DESC, a.id LIMIT ").push_bind(limit.min(SEARCH_CAP));
+        q.push(" ORDER BY s.score DESC, a.id LIMIT ").push_bind(page);
         return q.build_query_as().fetch_all(tx).await;
     }
     // DPD descending is the aging anchor ascending.
@@ -485,12 +503,12 @@ pub const SEARCH_CAP: i64 = 200;
 
 /// With a search, joins `accounts a` to the accounts it finds as `s`: every account
 /// whose reference, or whose debtor's phone, email (any case) or reference, is exactly
-/// it (`s.score` 2) — and only when there is none, the accounts of the [`SEARCH_CAP`]
-/// debtors whose names are most like it (`search_debtors`, migration 0033, within the
-/// caller's collector when there is one; `s.score` the name's similarity, 0.3–1). An
-/// exact match answers alone: the caller read out a reference or a number. The other
-/// filters then narrow these.
-fn push_search(q: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>, w: &Worklist) {
+/// it (`s.score` 2) — and only when there is none, the accounts of the `debtors`
+/// (at most [`SEARCH_CAP`]) debtors whose names best answer it (`search_debtors`, migration 0035, within the
+/// caller's collector when there is one; `s.score` 1 for a name holding every word,
+/// else its similarity, 0.3–1). An exact match answers alone: the caller read out a
+/// reference or a number. The other filters then narrow these.
+fn push_search(q: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>, w: &Worklist, debtors: i64) {
     let Some(search) = &w.search else { return };
     let collector = w.reach.collector_id.or(w.collector_id);
     q.push(" JOIN (WITH exact AS MATERIALIZED (SELECT r.agency_id, r.id AS account_id FROM accounts r");
@@ -507,7 +525,7 @@ fn push_search(q: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>, w: &Worklist) {
     }
     q.push(") SELECT agency_id, account_id, 2::real AS score FROM exact");
     q.push(" UNION ALL SELECT m.agency_id, m.id, n.score FROM search_debtors(").push_bind(search.clone());
-    q.push(", ").push_bind(SEARCH_CAP as i32).push(", ").push_bind(collector);
+    q.push(", ").push_bind(debtors as i32).push(", ").push_bind(collector);
     q.push("::uuid) n JOIN accounts m ON m.agency_id = n.agency_id AND m.debtor_id = n.id");
     q.push(" WHERE NOT EXISTS (SELECT FROM exact)) s ON s.agency_id = a.agency_id AND s.account_id = a.id");
 }
@@ -584,7 +602,7 @@ fn push_filters(q: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>, w: &Worklist) {
 /// How many accounts match `w`.
 pub async fn count(tx: &mut PgConnection, w: &Worklist) -> Result<i64, sqlx::Error> {
     let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new("SELECT count(*) FROM accounts a");
-    push_search(&mut q, w);
+    push_search(&mut q, w, SEARCH_CAP);
     push_filters(&mut q, w);
     q.build_query_scalar().fetch_one(tx).await
 }
@@ -592,7 +610,7 @@ pub async fn count(tx: &mut PgConnection, w: &Worklist) -> Result<i64, sqlx::Err
 /// The ids of the accounts matching `w`, at most `limit`.
 pub async fn matching_ids(tx: &mut PgConnection, w: &Worklist, limit: i64) -> Result<Vec<Uuid>, sqlx::Error> {
     let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new("SELECT a.id FROM accounts a");
-    push_search(&mut q, w);
+    push_search(&mut q, w, SEARCH_CAP);
     push_filters(&mut q, w);
     q.push(" ORDER BY a.id LIMIT ").push_bind(limit);
     q.build_query_scalar().fetch_all(tx).await

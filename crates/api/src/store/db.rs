@@ -36,8 +36,13 @@ pub fn connect_options(
         .options([("jit", "off"), ("statement_timeout", &statement_timeout_ms.to_string())]))
 }
 
+/// Applies the embedded migrations on a connection of its own, without the API's
+/// statement timeout: an index built over a large table takes as long as it takes.
 pub async fn migrate(db: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
-    MIGRATOR.run(db).await
+    let mut conn = db.acquire().await?.detach();
+    sqlx::query("SET statement_timeout = 0").execute(&mut conn).await?;
+    MIGRATOR.run(&mut conn).await?;
+    Ok(sqlx::Connection::close(conn).await?)
 }
 
 /// What `/health/ready` found.
