@@ -45,7 +45,8 @@ pub struct AccountFilter {
     pub balance_max: Option<PlainDecimal>,
     /// Only accounts no collector holds.
     pub unassigned: Option<bool>,
-    /// A debtor's name (fuzzy) or an exact external reference.
+    /// A debtor's name (whole words, else like words) or an exact reference, phone or
+    /// email, as the worklist's `q`.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub q: Option<String>,

@@ -55,9 +55,10 @@ pub struct WorklistQuery {
     #[param(pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub import: Option<String>,
     /// A debtor's name, or exactly an account's or debtor's reference, a phone or an
-    /// email: the best matches first (an exact one, then names by similarity: "smith"
-    /// finds "Smyth"), at most one page (`sort`, `order` and `cursor` do not apply; the
-    /// other filters do).
+    /// email. An exact reference, phone or email answers alone; else the names holding
+    /// every word of it ("smith john" finds "John Smith"); else the names whose words are
+    /// like its words, likest first ("smiht" finds "Smith", "smi" finds "Smithson"). At
+    /// most one page (`sort`, `order` and `cursor` do not apply; the other filters do).
     #[validate(length(min = 1, max = 200))]
     #[param(min_length = 1, max_length = 200)]
     pub q: Option<String>,
