@@ -1,6 +1,6 @@
 -- account_totals_add as PL/pgSQL: a SQL function that runs as its owner is never
--- inlined, and PostgreSQL parsed and planned its INSERT afresh on every call (about 6%
--- of the database's time in a payment); PL/pgSQL keeps the plan for the session.
+-- inlined, and PostgreSQL parsed and planned its INSERT afresh on every call (about a
+-- tenth of the database's time in a payment); PL/pgSQL keeps the plan for the session.
 -- Same statement, same key order (no deadlock between two writers).
 CREATE OR REPLACE FUNCTION account_totals_add(changes account_totals[]) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
