@@ -503,11 +503,11 @@ pub const SEARCH_CAP: i64 = 200;
 
 /// With a search, joins `accounts a` to the accounts it finds as `s`: every account
 /// whose reference, or whose debtor's phone, email (any case) or reference, is exactly
-/// it (`s.score` 2) — and only when there is none, the accounts of the `debtors`
-/// (at most [`SEARCH_CAP`]) debtors whose names best answer it (`search_debtors`, migration 0035, within the
-/// caller's collector when there is one; `s.score` 1 for a name holding every word,
-/// else its similarity, 0.3–1). An exact match answers alone: the caller read out a
-/// reference or a number. The other filters then narrow these.
+/// it (`s.score` 2) — and only when there is none, the accounts of the `debtors` (at
+/// most [`SEARCH_CAP`]) debtors whose names best answer it (`search_debtors`, migration
+/// 0035, within the caller's collector when there is one; `s.score` 1 for a name
+/// holding every word, else its similarity, 0.3–1). An exact match answers alone: the
+/// caller read out a reference or a number. The other filters then narrow these.
 fn push_search(q: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>, w: &Worklist, debtors: i64) {
     let Some(search) = &w.search else { return };
     let collector = w.reach.collector_id.or(w.collector_id);
