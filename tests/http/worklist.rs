@@ -60,6 +60,11 @@ async fn a_search_ranks_the_best_matches_first_in_one_page() {
     assert_eq!(ids(&app, &manager, "q=smi").await, ["WL-0002", "WL-0003", "WL-0001"], "the likest first");
     assert_eq!(ids(&app, &manager, "q=smi&sort=balance&order=asc").await, ["WL-0002", "WL-0003", "WL-0001"], "ranked");
     assert_eq!(ids(&app, &manager, "q=smi&limit=1").await, ["WL-0002"], "one page");
+    assert_eq!(
+        ids(&app, &manager, "q=smi&limit=1&balance_max=100").await,
+        ["WL-0003"],
+        "filters narrow the likest 200"
+    );
     let page: Value = app.get_as(&manager, "/api/v1/accounts?q=smi&limit=1").await.json().await.unwrap();
     assert!(page["next_cursor"].is_null(), "a search is one page: {page}");
     assert_eq!(ids(&app, &manager, "q=smyth").await, ["WL-0001"], "Smith is not Smyth while Smyth is there");

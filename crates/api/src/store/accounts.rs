@@ -424,17 +424,32 @@ pub struct Worklist {
 
 impl Worklist {
     /// Whether a filter besides the search and the caller's reach (and collector, which
-    /// the search applies itself) narrows the accounts.
+    /// the search applies itself) narrows the accounts. Every field is named, so a new
+    /// filter cannot be forgotten here.
     fn narrows(&self) -> bool {
-        !self.statuses.is_empty()
-            || !self.priorities.is_empty()
-            || self.balance_min.is_some()
-            || self.balance_max.is_some()
-            || !self.delinquent_between.is_empty()
-            || self.unassigned_only
-            || self.follow_up_due_for.is_some()
-            || self.import_id.is_some()
-            || self.contactable.is_some()
+        let Worklist {
+            reach: _,
+            collector_id: _,
+            search: _,
+            statuses,
+            priorities,
+            balance_min,
+            balance_max,
+            delinquent_between,
+            unassigned_only,
+            follow_up_due_for,
+            import_id,
+            contactable,
+        } = self;
+        !statuses.is_empty()
+            || !priorities.is_empty()
+            || balance_min.is_some()
+            || balance_max.is_some()
+            || !delinquent_between.is_empty()
+            || *unassigned_only
+            || follow_up_due_for.is_some()
+            || import_id.is_some()
+            || contactable.is_some()
     }
 }
 
