@@ -462,8 +462,8 @@ async fn the_summaries_equal_their_rows_and_the_data_quality_job_notices_when_th
             .unwrap()
     };
     assert_eq!(totals_differences().await, 0);
-    let money = "SELECT count(*) FROM ((SELECT * FROM daily_money EXCEPT SELECT * FROM daily_money_ledger)
-                                      UNION ALL (SELECT * FROM daily_money_ledger EXCEPT SELECT * FROM daily_money)) x";
+    let money = "SELECT count(*) FROM ((SELECT * FROM daily_money_summed EXCEPT SELECT * FROM daily_money_ledger)
+                                      UNION ALL (SELECT * FROM daily_money_ledger EXCEPT SELECT * FROM daily_money_summed)) x";
     assert_eq!(sqlx::query_scalar::<_, i64>(money).fetch_one(&app.db).await.unwrap(), 0);
     let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM daily_money").fetch_one(&app.db).await.unwrap();
     assert!(rows >= 3, "cash and transfer for two collectors: {rows}");
@@ -506,6 +506,101 @@ async fn the_summaries_equal_their_rows_and_the_data_quality_job_notices_when_th
             .await
             .unwrap();
     assert!(detail.starts_with("summary minus accounts: ") && detail.contains(r#""balance":-0.0100"#), "{detail}");
+}
+
+/// Two payments on two accounts of one collector, in flight at once, do not wait for
+/// each other: each adds to its account's shard of the day's daily_money row
+/// (migrations/0037). Before the shards, the second waited for the first to commit.
+#[tokio::test]
+async fn two_payments_of_one_collector_in_flight_at_once_do_not_wait_for_each_other() {
+    use debtflow_api::{
+        audit::{Actor, RequestContext},
+        db::{self, Scope},
+        services::payments::record::{record, RecordPayment},
+        store::accounts::Reach,
+    };
+    use debtflow_domain::{payment::PaymentMethod, Role};
+
+    let app = spawn_app_at(Utc::now()).await;
+    let demo = app.seed().await;
+    let now = app.clock.now();
+    let today: NaiveDate =
+        sqlx::query_scalar("SELECT ($1::timestamptz AT TIME ZONE time_zone)::date FROM agencies WHERE id = $2")
+            .bind(now)
+            .bind(demo.agency)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    // Two of sarah's accounts in different shards (their ids are random: placed until
+    // two differ), and in different account_totals rows (aging anchors).
+    let manager_token = app.token("demo.manager").await;
+    let mut placed: Vec<uuid::Uuid> = Vec::new();
+    let (first, second) = loop {
+        let mut body = new_account(&format!("S{}", placed.len()));
+        body["delinquency_date"] = json!(today - Days::new(10 + placed.len() as u64));
+        let created = ok(app.send(Method::POST, "/api/v1/accounts", &manager_token, Some(&body)).await, 201, "S").await;
+        let id: uuid::Uuid = created["id"].as_str().unwrap().parse().unwrap();
+        let path = format!("/api/v1/accounts/{id}/assign");
+        let assign = app.send(Method::POST, &path, &manager_token, Some(&json!({"collector_id": demo.sarah}))).await;
+        assert_eq!(assign.status(), 200);
+        placed.push(id);
+        let pair: Option<(uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
+            "SELECT p, q FROM unnest($1::uuid[]) p, unnest($1::uuid[]) q
+             WHERE daily_money_shard(p) < daily_money_shard(q) LIMIT 1",
+        )
+        .bind(&placed)
+        .fetch_optional(&app.db)
+        .await
+        .unwrap();
+        if let Some(pair) = pair {
+            break pair;
+        }
+        assert!(placed.len() < 40, "forty accounts in one shard");
+    };
+    let manager: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'demo.manager'").fetch_one(&app.db).await.unwrap();
+    let actor = Actor {
+        user_id: Some(manager),
+        role: Some(Role::Manager),
+        agency_id: Some(demo.agency),
+        context: RequestContext::default(),
+    };
+    let reach = Reach { agency_id: Some(demo.agency), collector_id: None };
+    let cash = |account_id| RecordPayment {
+        account_id,
+        amount: rust_decimal::Decimal::ONE,
+        method: PaymentMethod::Cash,
+        paid_on: today,
+        reference: None,
+        metadata: Default::default(),
+    };
+    let received = || async {
+        sqlx::query_scalar::<_, Option<rust_decimal::Decimal>>(
+            "SELECT received FROM daily_money_summed WHERE agency_id = $1 AND day = $2 AND collector_id = $3
+                 AND method = 'cash'",
+        )
+        .bind(demo.agency)
+        .bind(today)
+        .bind(demo.sarah)
+        .fetch_optional(&app.db)
+        .await
+        .unwrap()
+        .flatten()
+        .unwrap_or_default()
+    };
+    let before = received().await;
+
+    let mut held = db::begin(&app.db, Scope::Agency(demo.agency)).await.unwrap();
+    record(&mut held, &actor, reach, cash(first), 7, now).await.expect("the first payment");
+    let mut other = db::begin(&app.db, Scope::Agency(demo.agency)).await.unwrap();
+    sqlx::query("SET LOCAL lock_timeout = '2s'").execute(&mut *other).await.unwrap();
+    let paid = record(&mut other, &actor, reach, cash(second), 7, now).await;
+    assert!(paid.is_ok(), "the second payment waited for the first: {paid:?}");
+    other.commit().await.unwrap();
+    held.commit().await.unwrap();
+
+    assert_eq!(received().await - before, rust_decimal::Decimal::TWO, "both payments in the day's money");
+    assert_eq!(run_job(&app, demo.agency, Job::DataQuality).await.findings, 0);
 }
 
 /// The aging run's fold (migrations/0016): anchors 90+ for good kept as one row per

@@ -1,5 +1,6 @@
 //! Accounts and their debtors.
 
+use super::db::Planning;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use debtflow_domain::{agency::AgencySettings, us_zone, AccountStatus, Priority, Role};
 use rust_decimal::Decimal;
@@ -467,7 +468,8 @@ pub struct Contactable {
     pub some_zone_in_hours: bool,
 }
 
-/// A page of the worklist, ordered by `sort` then id.
+/// A page of the worklist, ordered by `sort` then id. Without a search, every sort key
+/// has an index to walk: open the transaction with [`worklist_planning`]'s planning.
 pub async fn worklist(
     tx: &mut PgConnection,
     w: &Worklist,
@@ -477,13 +479,6 @@ pub async fn worklist(
     limit: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<AccountRow>, sqlx::Error> {
-    if w.search.is_none() {
-        // Row-level security hides column statistics from the planner for operators
-        // that are not leakproof (numeric comparisons among them), so a balance filter
-        // can make it expect one row and sort the whole table. Every sort key has an
-        // index: walk it instead. (A search narrows the rows first; it sorts them.)
-        sqlx::query("SET LOCAL enable_sort = off").execute(&mut *tx).await?;
-    }
     let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(SELECT_HEAD);
     q.push_bind(now).push(SELECT_TAIL);
     // A page of the best debtors is enough unless other filters then narrow them.
@@ -511,6 +506,16 @@ pub async fn worklist(
     }
     q.push(format_args!(" ORDER BY {column} {dir}, a.id {dir} LIMIT ")).push_bind(limit);
     q.build_query_as().fetch_all(tx).await
+}
+
+/// How a worklist page is best planned: along its sort key's index, unless a `search`
+/// narrows the rows first (they are then sorted by score).
+pub fn worklist_planning(search: Option<&str>) -> Planning {
+    if search.is_some() {
+        Planning::Costed
+    } else {
+        Planning::IndexOrder
+    }
 }
 
 /// The most accounts a search selects: the largest page.

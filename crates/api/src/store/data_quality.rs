@@ -3,10 +3,10 @@
 //! account's balance equals its receivable lines; every journal entry has two lines
 //! or more and balances; no active plan sits on a closed account; every posted
 //! payment (`PaymentStatus::is_posted`) has its entry; the analytics summaries
-//! (`daily_money`, `account_totals`, migrations/0014) equal their definitions over
-//! the raw rows (`account_totals` with both sides' old anchors folded through
-//! `folded_through`, migrations/0016), and daily_money's per-day roll-up
-//! (`daily_money_days`, migrations/0017) equals daily_money.
+//! (`daily_money` with its shards summed, `account_totals`, migrations/0014, 0037)
+//! equal their definitions over the raw rows (`account_totals` with both sides' old
+//! anchors folded through `folded_through`, migrations/0016), and daily_money's per-day
+//! roll-up (`daily_money_days`, migrations/0017) equals daily_money.
 
 use chrono::NaiveDate;
 use debtflow_domain::{
@@ -69,7 +69,7 @@ pub async fn check(
              WHERE p.agency_id = $1 AND p.status = ANY($5)
                AND NOT EXISTS (SELECT 1 FROM journal_entries e
                                WHERE e.agency_id = p.agency_id AND e.payment_id = p.id AND e.kind = ANY($6))),
-         money_kept AS (SELECT * FROM daily_money WHERE agency_id = $1),
+         money_kept AS (SELECT * FROM daily_money_summed WHERE agency_id = $1),
          money_raw AS (SELECT * FROM daily_money_ledger WHERE agency_id = $1),
          summaries AS (
              SELECT 'summary_matches_rows', 'daily_money', concat_ws(' ', day, collector_id, method),

@@ -140,10 +140,25 @@ fn opening_parts(scope: Scope) -> (String, String) {
     }
 }
 
+/// How the statements of a read transaction are planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Planning {
+    /// As PostgreSQL costs them.
+    Costed,
+    /// Every `ORDER BY` walked along an index rather than sorted (`enable_sort = off`):
+    /// for statements whose every sort key has one, such as a worklist page without a
+    /// search ([`super::accounts::worklist`]). Row-level security hides column
+    /// statistics from the planner for operators that are not leakproof (numeric
+    /// comparisons among them), so a balance filter can make it expect one row and sort
+    /// the whole table.
+    IndexOrder,
+}
+
 /// [`begin`], read-only: what the reads of [`super::read_pool`] open, on the primary as
 /// on a replica, so that a write slipping into one of them fails in every test, not
 /// only on a hot standby. Nothing of the opening writes: the access check is a
-/// `STABLE` function that only reads, `SET LOCAL` changes settings, not data.
+/// `STABLE` function that only reads, `SET LOCAL` changes settings, not data. The
+/// `planning` travels in the same message.
 ///
 /// These reads (the worklist, its count, the dashboards and reports) keep one plan per
 /// statement and connection (`plan_cache_mode`): PostgreSQL otherwise planned a
@@ -155,8 +170,13 @@ fn opening_parts(scope: Scope) -> (String, String) {
 pub async fn begin_read_only(
     db: &PgPool,
     scope: Scope,
+    planning: Planning,
 ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-    db.begin_with(opening(scope, "BEGIN READ ONLY") + "; SET LOCAL plan_cache_mode = force_generic_plan").await
+    let sorts = match planning {
+        Planning::Costed => "",
+        Planning::IndexOrder => "; SET LOCAL enable_sort = off",
+    };
+    db.begin_with(opening(scope, "BEGIN READ ONLY") + "; SET LOCAL plan_cache_mode = force_generic_plan" + sorts).await
 }
 
 /// The check [`begin`] makes of a caller's access token, alone: for a transaction
@@ -212,12 +232,4 @@ pub async fn advisory_unlock(conn: &mut PgConnection, namespace: &str, key: &str
         .execute(conn)
         .await
         .map(drop)
-}
-
-/// Turns PostgreSQL's JIT compilation off for the rest of the transaction. The reports
-/// read through indexes and summaries, but row-level security hides their selectivity
-/// from the planner, whose inflated estimates then pay tens of milliseconds of JIT
-/// compilation for queries that run in one or two.
-pub async fn without_jit(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
-    sqlx::query("SET LOCAL jit = off").execute(tx).await.map(|_| ())
 }

@@ -35,7 +35,7 @@
 //! ([`db::begin_read_only`]): a write slipping into one of these reads fails in every
 //! test, not only against a hot standby.
 
-use super::db::{self, Scope};
+use super::db::{self, Planning, Scope};
 use sqlx::PgPool;
 use std::{
     sync::{Arc, Mutex, PoisonError},
@@ -106,9 +106,13 @@ impl ReadPool {
 
     /// Begins a read-only transaction of `scope` on the replica if it serves, else on
     /// the primary (see the module's documentation for which reads may call this).
-    pub async fn begin(&self, scope: Scope) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    pub async fn begin(
+        &self,
+        scope: Scope,
+        planning: Planning,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
         let Some(replica) = self.replica.as_ref().filter(|replica| replica.serves()) else {
-            return db::begin_read_only(&self.primary, scope).await;
+            return db::begin_read_only(&self.primary, scope, planning).await;
         };
         let scope = match scope {
             Scope::Caller(caller) => {
@@ -117,11 +121,11 @@ impl ReadPool {
             }
             other => other,
         };
-        match db::begin_read_only(&replica.pool, scope).await {
+        match db::begin_read_only(&replica.pool, scope, planning).await {
             Ok(tx) => Ok(tx),
             Err(err) => {
                 replica.failed(&err);
-                db::begin_read_only(&self.primary, scope).await
+                db::begin_read_only(&self.primary, scope, planning).await
             }
         }
     }

@@ -10,6 +10,7 @@ use crate::{
     store::{
         self,
         accounts::{After, Contactable, Direction, SortKey, Worklist},
+        db::Planning,
         read_pool::ReadPool,
     },
 };
@@ -129,7 +130,8 @@ pub async fn list(
 
     let now = clock.now();
     // On the read replica when there is one: a list may lag a write (`store::read_pool`).
-    let mut tx = reads.begin(user.scope()).await?;
+    let planning = store::accounts::worklist_planning(filters.search.as_deref());
+    let mut tx = reads.begin(user.scope(), planning).await?;
     let worklist = filters.worklist(&mut tx, &user, now).await?;
     // One row more than the page tells whether there is a next one; a search is one page.
     let fetch = if worklist.search.is_some() { limit } else { limit + 1 };
@@ -187,7 +189,7 @@ pub async fn count(
     ordering(&query)?;
     let filters = Filters::parse(&user, query)?;
     let now = clock.now();
-    let mut tx = reads.begin(user.scope()).await?;
+    let mut tx = reads.begin(user.scope(), Planning::Costed).await?;
     let worklist = filters.worklist(&mut tx, &user, now).await?;
     let total = store::accounts::count(&mut tx, &worklist).await?;
     tx.commit().await?;

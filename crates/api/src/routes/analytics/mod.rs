@@ -15,7 +15,8 @@ pub mod trends;
 use crate::{
     auth::AuthUser,
     clock::Clock,
-    db, export,
+    db::Planning,
+    export,
     problem::ApiError,
     reports::{pdf, Report, Table},
     services::analytics::Scope,
@@ -93,9 +94,7 @@ pub fn period(
 /// The caller's read transaction for a report: on the read replica when there is one
 /// (`store::read_pool`).
 pub async fn begin(reads: &ReadPool, user: &AuthUser) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, ApiError> {
-    let mut tx = reads.begin(user.scope()).await?;
-    db::without_jit(&mut tx).await?;
-    Ok(tx)
+    Ok(reads.begin(user.scope(), Planning::Costed).await?)
 }
 
 /// Opens the caller's read transaction and builds their scope.
