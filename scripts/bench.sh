@@ -136,16 +136,24 @@ sql -tAc "SELECT '/api/v1/accounts/' || id FROM accounts WHERE agency_id = '$age
 sed 's|$|/timeline|' .data/bench-detail.txt > .data/bench-timeline.txt
 # Searches as an inbound call brings them: 60 debtors' names — 20 in full, 20 by the
 # surname alone (some among the commonest, matching thousands), 20 misspelt — and
-# 1,000 exact account references.
-sql -tAc "SELECT full_name FROM debtors WHERE agency_id = '$agency' ORDER BY id LIMIT 60 OFFSET 1000" \
-  | python3 -c '
+# 1,000 exact account references. A collector searches the names of their own debtors,
+# a manager anyone's.
+search_paths() {
+  python3 -c '
 import sys, urllib.parse
 for i, name in enumerate(line.strip() for line in sys.stdin):
     last = name.split()[-1]
     misspelt = last[:2] + last[3] + last[2] + last[4:] if len(last) >= 4 else last + "e"
     query = name if i < 20 else last if i < 40 else misspelt
     print("/api/v1/accounts?q=" + urllib.parse.quote(query))
-' > .data/bench-search.txt
+'
+}
+sql -tAc "SELECT full_name FROM debtors WHERE agency_id = '$agency' ORDER BY id LIMIT 60 OFFSET 1000" \
+  | search_paths > .data/bench-search.txt
+sql -tAc "SELECT d.full_name FROM accounts a JOIN debtors d ON d.agency_id = a.agency_id AND d.id = a.debtor_id
+          JOIN users u ON u.id = a.collector_id
+          WHERE a.agency_id = '$agency' AND u.username = 'sarah.mitchell' ORDER BY a.id LIMIT 60 OFFSET 100" \
+  | search_paths > .data/bench-search-collector.txt
 sql -tAc "SELECT '/api/v1/accounts?q=' || external_ref FROM accounts WHERE agency_id = '$agency'
           ORDER BY id LIMIT 1000 OFFSET 5000" > .data/bench-search-refs.txt
 load() { target/release/debtflow-load "$1" "$base$2" --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_SCENARIO" "${@:3}"; }
@@ -165,6 +173,7 @@ for scenario in "${WORKLISTS[@]}"; do
   load "$name" "/api/v1/accounts?$query" --header "$(auth "$user")"
 done
 load "search by name (60 queries)" "" --paths .data/bench-search.txt --header "$(auth manager)"
+load "search by name, a collector's own (60)" "" --paths .data/bench-search-collector.txt --header "$(auth collector)"
 load "search by exact reference (1,000)" "" --paths .data/bench-search-refs.txt --header "$(auth manager)"
 load "account detail (1,000 accounts)" "" --paths .data/bench-detail.txt --header "$(auth manager)"
 load "account timeline (1,000 accounts)" "" --paths .data/bench-timeline.txt --header "$(auth manager)"
