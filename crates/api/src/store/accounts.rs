@@ -165,6 +165,58 @@ pub async fn get(
     select_one(tx, reach, id, now, "").await
 }
 
+/// An account as its detail shows it, read in one statement: the row, its next
+/// installment due, its collector's name and its open dispute.
+#[derive(Debug, sqlx::FromRow)]
+pub struct DetailRow {
+    #[sqlx(flatten)]
+    pub account: AccountRow,
+    pub next_due: Option<NaiveDate>,
+    pub collector_name: Option<String>,
+    pub dispute_id: Option<Uuid>,
+    pub dispute_reason: Option<String>,
+    pub dispute_opened_by: Option<Uuid>,
+    pub dispute_opened_at: Option<DateTime<Utc>>,
+}
+
+impl DetailRow {
+    /// The account (its next installment due filled in), its collector's id and name,
+    /// and its open dispute.
+    pub fn into_parts(self) -> (AccountRow, Option<(Uuid, String)>, Option<super::disputes::DisputeRow>) {
+        let dispute = match (self.dispute_id, self.dispute_reason, self.dispute_opened_by, self.dispute_opened_at) {
+            (Some(id), Some(reason), Some(opened_by), Some(opened_at)) => {
+                Some(super::disputes::DisputeRow { id, reason, opened_by, opened_at })
+            }
+            _ => None,
+        };
+        let collector = self.account.collector_id.zip(self.collector_name);
+        (AccountRow { next_installment_due: self.next_due, ..self.account }, collector, dispute)
+    }
+}
+
+/// The account's [`DetailRow`], if within `reach`.
+pub async fn detail(
+    tx: &mut PgConnection,
+    reach: Reach,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<DetailRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT x.*,
+                (SELECT min(i.due_date) FROM plans p
+                 JOIN plan_installments i ON i.agency_id = p.agency_id AND i.plan_id = p.id AND i.paid_amount < i.amount
+                 WHERE p.agency_id = x.agency_id AND p.account_id = x.id AND p.status = 'active') AS next_due,
+                (SELECT u.full_name FROM users u WHERE u.id = x.collector_id AND u.agency_id = x.agency_id)
+                    AS collector_name,
+                o.id AS dispute_id, o.reason AS dispute_reason, o.opened_by AS dispute_opened_by,
+                o.opened_at AS dispute_opened_at
+         FROM ({SELECT_HEAD}$4{SELECT_TAIL} WHERE a.id = $1 AND ($2::uuid IS NULL OR a.agency_id = $2)
+                  AND ($3::uuid IS NULL OR a.collector_id = $3)) x
+         LEFT JOIN disputes o ON o.agency_id = x.agency_id AND o.account_id = x.id AND o.resolved_at IS NULL"
+    );
+    sqlx::query_as(&sql).bind(id).bind(reach.agency_id).bind(reach.collector_id).bind(now).fetch_optional(tx).await
+}
+
 /// The account, if within `reach`, locked until the transaction ends.
 pub async fn lock(
     tx: &mut PgConnection,

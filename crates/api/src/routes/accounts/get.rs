@@ -47,21 +47,12 @@ pub async fn detail(
     cipher: &FieldCipher,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<AccountDetail, ApiError> {
-    let mut row = store::accounts::get(tx, user.reach(), id, now).await?.ok_or(ApiError::NotFound)?;
-    store::accounts::fill_next_installment_due(tx, std::slice::from_mut(&mut row)).await?;
+    let (row, collector, dispute) =
+        store::accounts::detail(tx, user.reach(), id, now).await?.ok_or(ApiError::NotFound)?.into_parts();
     let agency_id = row.agency_id;
-    let collector = match row.collector_id {
-        Some(collector) => store::users::get(tx, Some(agency_id), collector)
-            .await?
-            .map(|u| CollectorRef { id: u.id, full_name: u.full_name }),
-        None => None,
-    };
-    let dispute = store::disputes::open_one(tx, agency_id, id).await?.map(|d| OpenDispute {
-        id: d.id,
-        reason: d.reason,
-        opened_by: d.opened_by,
-        opened_at: d.opened_at,
-    });
+    let collector = collector.map(|(id, full_name)| CollectorRef { id, full_name });
+    let dispute =
+        dispute.map(|d| OpenDispute { id: d.id, reason: d.reason, opened_by: d.opened_by, opened_at: d.opened_at });
     let plan = match store::plans::current(tx, agency_id, id, now).await? {
         Some(plan) => Some(crate::routes::plans::view(tx, plan).await?),
         None => None,
