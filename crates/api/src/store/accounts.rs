@@ -165,6 +165,20 @@ pub async fn get(
     select_one(tx, reach, id, now, "").await
 }
 
+/// The agency of the account, if within `reach`: whether a caller may read what hangs
+/// off it (its timeline), by its primary key alone.
+pub async fn reachable(tx: &mut PgConnection, reach: Reach, id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT agency_id FROM accounts
+         WHERE id = $1 AND ($2::uuid IS NULL OR agency_id = $2) AND ($3::uuid IS NULL OR collector_id = $3)",
+    )
+    .bind(id)
+    .bind(reach.agency_id)
+    .bind(reach.collector_id)
+    .fetch_optional(tx)
+    .await
+}
+
 /// An account as its detail shows it, read in one statement: the row, its next
 /// installment due, its collector's name and its open dispute.
 #[derive(Debug, sqlx::FromRow)]

@@ -1,6 +1,5 @@
 use crate::{
     auth::{policy::Operation, AuthUser},
-    clock::Clock,
     db,
     edge::query::Query,
     pagination::{self, Page},
@@ -45,15 +44,14 @@ pub async fn timeline(
     id: web::Path<Uuid>,
     query: Query<pagination::PageQuery>,
     db: web::Data<PgPool>,
-    clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Operation::ReadAccounts)?;
     let query = query.into_inner()?;
     let limit = pagination::limit(query.limit);
     let before = pagination::decode_time("timeline", query.cursor.as_deref())?;
     let mut tx = db::begin(&db, user.scope()).await?;
-    let account = store::accounts::get(&mut tx, user.reach(), *id, clock.now()).await?.ok_or(ApiError::NotFound)?;
-    let rows = store::account_events::list(&mut tx, account.agency_id, account.id, before, limit + 1).await?;
+    let agency_id = store::accounts::reachable(&mut tx, user.reach(), *id).await?.ok_or(ApiError::NotFound)?;
+    let rows = store::account_events::list(&mut tx, agency_id, *id, before, limit + 1).await?;
     tx.commit().await?;
     let key = |r: &EventRow| pagination::time_key(r.occurred_at, r.id);
     Ok(HttpResponse::Ok().json(crate::pagination::page(rows, limit, "timeline", key, TimelineEvent::from)))
