@@ -42,6 +42,7 @@ async fn listen(db: &PgPool, hub: &Weak<Hub>) -> Result<(), sqlx::Error> {
         last
     };
     let mut sweep = tokio::time::interval(SWEEP);
+    let mut acted = tokio::time::Instant::now() - GATHER;
     loop {
         let Some(hub) = hub.upgrade() else { return Ok(()) };
         tokio::select! {
@@ -53,11 +54,12 @@ async fn listen(db: &PgPool, hub: &Weak<Hub>) -> Result<(), sqlx::Error> {
                     continue;
                 };
                 // A burst of commits (a payment each) is one dispatch, not one each: take
-                // every message arriving within GATHER before acting, or a backlog would
-                // queue new events behind thousands of dispatches.
+                // every message already arrived, and those arriving until GATHER after the
+                // last time this acted, before acting; or a backlog would queue new events
+                // behind thousands of dispatches.
                 let mut wake = Wake::default();
                 wake.add(&hub, first);
-                let until = tokio::time::Instant::now() + GATHER;
+                let until = acted + GATHER;
                 while wake.messages < DRAIN_AT_MOST {
                     match tokio::time::timeout_at(until, listener.try_recv()).await {
                         Ok(Ok(Some(next))) => wake.add(&hub, next),
@@ -73,6 +75,7 @@ async fn listen(db: &PgPool, hub: &Weak<Hub>) -> Result<(), sqlx::Error> {
                     seen = catch_up(db, &hub, seen).await?;
                     continue;
                 }
+                acted = tokio::time::Instant::now();
                 if wake.written {
                     dispatch(db).await?;
                 }
@@ -88,10 +91,10 @@ async fn listen(db: &PgPool, hub: &Weak<Hub>) -> Result<(), sqlx::Error> {
 /// Notifications read per fan-out query.
 const FAN_OUT_PAGE: i64 = 2_000;
 
-/// How long a wake waits for more messages before it acts. Every payment's commit
-/// wakes every process: without the wait, a steady stream of payments cost a dispatch
-/// (four statements and a fan-out) each; with it, one per GATHER, at a delay no one
-/// watching a notification arrive can see.
+/// How soon after it last acted a wake acts again, taking the messages that arrive
+/// meanwhile with it. Every payment's commit wakes every process: acting on each, a
+/// steady stream of payments cost a dispatch (four statements and a fan-out) each; now
+/// at most one per GATHER. A wake after a quiet spell acts at once.
 const GATHER: Duration = Duration::from_millis(10);
 
 /// The most messages taken in one go before acting on them.
