@@ -155,6 +155,11 @@ impl Reach {
     }
 }
 
+/// Account `a` is `$1` and within the reach bound as `$2` (its agency) and `$3` (its
+/// collector): the one way the store finds an account a caller may touch.
+const IN_REACH: &str =
+    "a.id = $1 AND ($2::uuid IS NULL OR a.agency_id = $2) AND ($3::uuid IS NULL OR a.collector_id = $3)";
+
 /// The account, if within `reach`.
 pub async fn get(
     tx: &mut PgConnection,
@@ -168,15 +173,12 @@ pub async fn get(
 /// The agency of the account, if within `reach`: whether a caller may read what hangs
 /// off it (its timeline), by its primary key alone.
 pub async fn reachable(tx: &mut PgConnection, reach: Reach, id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT agency_id FROM accounts
-         WHERE id = $1 AND ($2::uuid IS NULL OR agency_id = $2) AND ($3::uuid IS NULL OR collector_id = $3)",
-    )
-    .bind(id)
-    .bind(reach.agency_id)
-    .bind(reach.collector_id)
-    .fetch_optional(tx)
-    .await
+    sqlx::query_scalar(&format!("SELECT a.agency_id FROM accounts a WHERE {IN_REACH}"))
+        .bind(id)
+        .bind(reach.agency_id)
+        .bind(reach.collector_id)
+        .fetch_optional(tx)
+        .await
 }
 
 /// An account as its detail shows it, read in one statement: the row, its next
@@ -224,8 +226,7 @@ pub async fn detail(
                     AS collector_name,
                 o.id AS dispute_id, o.reason AS dispute_reason, o.opened_by AS dispute_opened_by,
                 o.opened_at AS dispute_opened_at
-         FROM ({SELECT_HEAD}$4{SELECT_TAIL} WHERE a.id = $1 AND ($2::uuid IS NULL OR a.agency_id = $2)
-                  AND ($3::uuid IS NULL OR a.collector_id = $3)) x
+         FROM ({SELECT_HEAD}$4{SELECT_TAIL} WHERE {IN_REACH}) x
          LEFT JOIN disputes o ON o.agency_id = x.agency_id AND o.account_id = x.id AND o.resolved_at IS NULL"
     );
     sqlx::query_as(&sql).bind(id).bind(reach.agency_id).bind(reach.collector_id).bind(now).fetch_optional(tx).await
@@ -248,10 +249,7 @@ async fn select_one(
     now: DateTime<Utc>,
     locking: &'static str,
 ) -> Result<Option<AccountRow>, sqlx::Error> {
-    let sql = format!(
-        "{SELECT_HEAD}$4{SELECT_TAIL} WHERE a.id = $1 AND ($2::uuid IS NULL OR a.agency_id = $2)
-                  AND ($3::uuid IS NULL OR a.collector_id = $3) {locking}"
-    );
+    let sql = format!("{SELECT_HEAD}$4{SELECT_TAIL} WHERE {IN_REACH} {locking}");
     sqlx::query_as(&sql).bind(id).bind(reach.agency_id).bind(reach.collector_id).bind(now).fetch_optional(tx).await
 }
 
@@ -739,7 +737,7 @@ pub async fn lock_money(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<MoneyRow>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT a.agency_id, a.id, a.status, a.current_balance, a.currency::text AS currency,
                 a.collector_id, u.commission_rate,
                 ag.settings,
@@ -747,9 +745,9 @@ pub async fn lock_money(
          FROM accounts a
          JOIN agencies ag ON ag.id = a.agency_id
          LEFT JOIN users u ON u.id = a.collector_id
-         WHERE a.id = $1 AND ($2::uuid IS NULL OR a.agency_id = $2) AND ($3::uuid IS NULL OR a.collector_id = $3)
-         FOR UPDATE OF a",
-    )
+         WHERE {IN_REACH}
+         FOR UPDATE OF a"
+    ))
     .bind(id)
     .bind(reach.agency_id)
     .bind(reach.collector_id)
