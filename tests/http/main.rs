@@ -25,6 +25,7 @@ mod job_rules;
 mod jobs;
 mod mail;
 mod matrix;
+mod memory;
 mod metrics;
 mod notifications;
 mod payments;

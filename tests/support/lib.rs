@@ -451,6 +451,17 @@ impl ServerProcess {
         None
     }
 
+    /// A memory figure of the process in KiB, from `/proc/<pid>/status`: `VmRSS` (resident
+    /// now) or `VmHWM` (the most it has been resident).
+    pub fn memory_kib(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("/proc/<pid>/status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+            .and_then(|kib| kib.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("a {field} line in kB"))
+    }
+
     /// SIGKILL: no graceful anything.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

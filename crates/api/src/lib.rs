@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod letters;
 pub mod live;
 pub mod mail;
+pub mod memory;
 pub mod messages;
 pub mod openapi;
 pub mod pagination;

@@ -92,6 +92,7 @@ enum JobCommand {
 const EX_CONFIG: u8 = 78;
 
 fn main() -> ExitCode {
+    debtflow_api::memory::return_large_blocks_to_the_system();
     let cli = Cli::parse();
     if let Command::Openapi = cli.command {
         println!("{}", openapi::json());

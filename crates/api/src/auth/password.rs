@@ -6,6 +6,8 @@ use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
 };
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
 
 /// A PHC-format argon2id hash of `password`.
 pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
@@ -18,18 +20,30 @@ pub fn verify(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
-/// [`verify`] on the blocking pool: hashing takes tens of milliseconds of CPU, which
-/// must not stall the async worker serving other requests.
-pub async fn verify_off_thread(password: &str, phc: String) -> bool {
-    let password = password.to_owned();
-    tokio::task::spawn_blocking(move || verify(&password, &phc)).await.unwrap_or(false)
+/// Hashes running at once: one per core. A hash is CPU and 19 MiB of memory; more at
+/// once than cores would finish none sooner and hold more memory (a burst of logins
+/// waits its turn here instead).
+static HASHING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+
+/// Runs `hashing` on the blocking pool, within [`HASHING`]'s limit: it takes tens of
+/// milliseconds of CPU, which must not stall the async worker serving other requests.
+async fn off_thread<T: Send + 'static>(hashing: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let _turn = HASHING.acquire().await.ok()?;
+    tokio::task::spawn_blocking(hashing).await.ok()
 }
 
-/// [`hash`] on the blocking pool (its error as an `std::io::Error`: argon2's is not a
-/// `std::error::Error`).
+/// [`verify`] off the async workers ([`off_thread`]).
+pub async fn verify_off_thread(password: &str, phc: String) -> bool {
+    let password = password.to_owned();
+    off_thread(move || verify(&password, &phc)).await.unwrap_or(false)
+}
+
+/// [`hash`] off the async workers ([`off_thread`]); its error as an `std::io::Error`
+/// (argon2's is not a `std::error::Error`).
 pub async fn hash_off_thread(password: &str) -> Result<String, std::io::Error> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || hash(&password))
+    off_thread(move || hash(&password))
         .await
         .unwrap_or(Err(argon2::password_hash::Error::Crypto))
         .map_err(|e| std::io::Error::other(e.to_string()))
