@@ -10,7 +10,7 @@
 //! receipts (of expected), p50/p95/p99/max in ms, and with `--pid` the server's
 //! resident memory before the streams opened and with them open.
 
-use debtflow_tests::{percentile_ms, sse::EventStream};
+use debtflow_tests::{percentile_ms, proc_status_kib, sse::EventStream};
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
@@ -51,9 +51,7 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn rss_mb(pid: Option<u32>) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", pid?)).ok()?;
-    let kb: f64 = status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
+    Some(proc_status_kib(pid?, "VmRSS")? as f64 / 1024.0)
 }
 
 #[tokio::main]

@@ -397,6 +397,14 @@ pub fn debtflow_bin() -> std::path::PathBuf {
     bin
 }
 
+/// A memory figure of process `pid` in KiB, from `/proc/<pid>/status`: `VmRSS` (resident
+/// now) or `VmHWM` (the most it has been resident); `None` once the process is gone.
+pub fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let value = status.lines().find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))?;
+    value.trim().trim_end_matches("kB").trim().parse().ok()
+}
+
 /// A real `debtflow serve` process, killed when dropped.
 pub struct ServerProcess {
     child: std::process::Child,
@@ -451,15 +459,9 @@ impl ServerProcess {
         None
     }
 
-    /// A memory figure of the process in KiB, from `/proc/<pid>/status`: `VmRSS` (resident
-    /// now) or `VmHWM` (the most it has been resident).
+    /// A memory figure of the process in KiB ([`proc_status_kib`]).
     pub fn memory_kib(&self, field: &str) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("/proc/<pid>/status");
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
-            .and_then(|kib| kib.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or_else(|| panic!("a {field} line in kB"))
+        proc_status_kib(self.child.id(), field).unwrap_or_else(|| panic!("a {field} line in /proc/<pid>/status"))
     }
 
     /// SIGKILL: no graceful anything.

@@ -157,7 +157,7 @@ impl Reach {
 
 /// Account `a` is `$1` and within the reach bound as `$2` (its agency) and `$3` (its
 /// collector): the one way the store finds an account a caller may touch.
-const IN_REACH: &str =
+pub(super) const IN_REACH: &str =
     "a.id = $1 AND ($2::uuid IS NULL OR a.agency_id = $2) AND ($3::uuid IS NULL OR a.collector_id = $3)";
 
 /// The account, if within `reach`.

@@ -9,7 +9,7 @@
 
 use super::AllocationRow;
 use crate::store::{
-    accounts::{MoneyRow, Reach},
+    accounts::{MoneyRow, Reach, IN_REACH},
     audit::NewEntry,
     fees::Paid,
     idempotency::KeyOf,
@@ -73,7 +73,7 @@ pub async fn read(
     recorded_by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<Option<Intake>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "WITH a AS (
              SELECT a.agency_id, a.id, a.status, a.current_balance, a.currency::text AS currency, a.collector_id,
                     u.commission_rate, ag.settings, a.settled_from,
@@ -81,7 +81,7 @@ pub async fn read(
              FROM accounts a
              JOIN agencies ag ON ag.id = a.agency_id
              LEFT JOIN users u ON u.id = a.collector_id
-             WHERE a.id = $1 AND ($2::uuid IS NULL OR a.agency_id = $2) AND ($3::uuid IS NULL OR a.collector_id = $3)
+             WHERE {IN_REACH}
              FOR UPDATE OF a),
          f AS (
              SELECT f.id, f.amount, f.paid_amount, f.waived_amount, f.status, f.created_at
@@ -97,13 +97,13 @@ pub async fn read(
                  WHERE p.agency_id = a.agency_id AND p.account_id = a.id AND p.status = ANY($6)) AS pending,
                 EXISTS (SELECT 1 FROM plans pl WHERE pl.agency_id = a.agency_id AND pl.account_id = a.id
                                                 AND pl.status = $8) AS plan_active,
-                coalesce((SELECT array_agg(f.id ORDER BY f.created_at, f.id) FROM f), '{}') AS fee_ids,
-                coalesce((SELECT array_agg(f.amount ORDER BY f.created_at, f.id) FROM f), '{}') AS fee_amounts,
-                coalesce((SELECT array_agg(f.paid_amount ORDER BY f.created_at, f.id) FROM f), '{}') AS fee_paid,
-                coalesce((SELECT array_agg(f.waived_amount ORDER BY f.created_at, f.id) FROM f), '{}') AS fee_waived,
-                coalesce((SELECT array_agg(f.status ORDER BY f.created_at, f.id) FROM f), '{}') AS fee_statuses
-         FROM a",
-    )
+                coalesce((SELECT array_agg(f.id ORDER BY f.created_at, f.id) FROM f), '{{}}') AS fee_ids,
+                coalesce((SELECT array_agg(f.amount ORDER BY f.created_at, f.id) FROM f), '{{}}') AS fee_amounts,
+                coalesce((SELECT array_agg(f.paid_amount ORDER BY f.created_at, f.id) FROM f), '{{}}') AS fee_paid,
+                coalesce((SELECT array_agg(f.waived_amount ORDER BY f.created_at, f.id) FROM f), '{{}}') AS fee_waived,
+                coalesce((SELECT array_agg(f.status ORDER BY f.created_at, f.id) FROM f), '{{}}') AS fee_statuses
+         FROM a"
+    ))
     .bind(id)
     .bind(reach.agency_id)
     .bind(reach.collector_id)
