@@ -82,6 +82,41 @@ async fn row_level_security_hides_rows_outside_the_transactions_scope() {
     assert_eq!(updated, 0);
 }
 
+/// The scope holds inside a query's parallel workers (migrations/0039): a batch job's
+/// scan spread over the cores sees the transaction's agency only, as the leader does.
+/// A request's transaction plans on one core.
+#[tokio::test]
+async fn row_level_security_holds_in_parallel_workers() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+
+    let mut tx = db::begin(&app.db, Scope::Agency(demo.northwind)).await.unwrap();
+    let request: String = sqlx::query_scalar("SHOW max_parallel_workers_per_gather").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(request, "0");
+    // Every row read by the workers, none by the leader.
+    sqlx::raw_sql(
+        "SET LOCAL max_parallel_workers_per_gather = 2; SET LOCAL parallel_leader_participation = off;
+         SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0;
+         SET LOCAL min_parallel_table_scan_size = 0",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    let query = "SELECT array_agg(username ORDER BY username) FROM users";
+    let plan: serde_json::Value =
+        sqlx::query_scalar(&format!("EXPLAIN (ANALYZE, FORMAT JSON) {query}")).fetch_one(&mut *tx).await.unwrap();
+    let users: Vec<String> = sqlx::query_scalar(query).fetch_one(&mut *tx).await.unwrap();
+    tx.rollback().await.unwrap();
+    let launched = plan.to_string().matches("\"Workers Launched\":").count();
+    assert!(launched > 0 && !plan.to_string().contains("\"Workers Launched\":0"), "{plan}");
+    assert_eq!(users, ["nw.admin"]);
+
+    let mut batch = db::begin_batch(&app.db).await.unwrap();
+    let server: String =
+        sqlx::query_scalar("SHOW max_parallel_workers_per_gather").fetch_one(&mut *batch).await.unwrap();
+    assert_ne!(server, "0", "a batch job keeps the server's parallel workers");
+}
+
 /// Every table that holds an agency's rows has the tenant policy, and every policy reads
 /// the caller's agency once per statement (migrations/0015), not once per row.
 #[tokio::test]
