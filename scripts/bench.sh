@@ -235,7 +235,12 @@ pgbench_run() { # concurrency, then pgbench's own arguments: a warm-up, then the
 echo
 echo "| payments, c | API payments/s | API p95 ms | raw SQL (pgbench) tx/s | API / raw | TPC-B-like tx/s | API / TPC-B-like |"
 echo "|---|---|---|---|---|---|---|"
-for c in 1 8 32; do
+# c = 1 and 8, the targets' concurrencies, are measured a second time at the end: in
+# the whole run the API's first c = 1 was at half its rate here (170 against 311-343
+# payments/s when this section was run alone on the same database), and the second
+# round tells a moment of the machine from a lasting state.
+for c in 1 8 32 1 8; do
+  label=$c; case " ${measured:-} " in *" $c "*) label="$c, again";; esac; measured="${measured:-} $c"
   api=$(target/release/debtflow-load "POST /payments c=$c" "$base/api/v1/payments" --concurrency "$c" \
           --seconds "$SECONDS_PER_SCENARIO" --warmup "$WARMUP_SECONDS" --bodies .data/bench-payments.json --header "$(auth manager)")
   api_rps=$(echo "$api" | awk -F'|' '{ gsub(/ /, "", $5); print $5 }')
@@ -246,7 +251,7 @@ for c in 1 8 32; do
   ratio=$(python3 -c "print(f'{$api_rps / $raw:.0%}' if $raw else 'n/a')")
   tpcb=$(pgbench_run "$c" -b tpcb-like "$tpcb_url")
   versus=$(python3 -c "print(f'{$api_rps / $tpcb:.0%}' if $tpcb else 'n/a')")
-  echo "| $c | $api_rps (errors: $api_errors) | $api_p95 | $raw | $ratio | $tpcb | $versus |"
+  echo "| $label | $api_rps (errors: $api_errors) | $api_p95 | $raw | $ratio | $tpcb | $versus |"
 done
 scripts/pg.sh psql -d postgres -c 'DROP DATABASE IF EXISTS debtflow_tpcb WITH (FORCE)' >/dev/null
 echo "Targets: the API at >= 80% of the raw SQL's rate, and >= 50% of pgbench's TPC-B-like rate at"
