@@ -227,10 +227,9 @@ tpcb_url=$(scripts/pg.sh url debtflow_tpcb)
 target/release/debtflow-load "payments: warm-up" "$base/api/v1/payments" --concurrency 8 \
   --seconds $(( 2 * SECONDS_PER_SCENARIO )) --bodies .data/bench-payments.json --header "$(auth manager)" >/dev/null
 pgbench_run() { # concurrency, then pgbench's own arguments: a warm-up, then the measured run's tps
-  local c=$1; shift
-  "$pgbench_bin" -n -M prepared -c "$c" -j "$(( c < 2 ? c : 2 ))" -T "$WARMUP_SECONDS" "$@" >/dev/null 2>&1
-  "$pgbench_bin" -n -M prepared -c "$c" -j "$(( c < 2 ? c : 2 ))" -T "$SECONDS_PER_SCENARIO" "$@" 2>&1 \
-    | awk '/^tps = / { printf "%.0f", $3 }'
+  local run=("$pgbench_bin" -n -M prepared -c "$1" -j "$(( $1 < 2 ? $1 : 2 ))"); shift
+  "${run[@]}" -T "$WARMUP_SECONDS" "$@" >/dev/null 2>&1
+  "${run[@]}" -T "$SECONDS_PER_SCENARIO" "$@" 2>&1 | awk '/^tps = / { printf "%.0f", $3 }'
 }
 echo
 echo "| payments, c | API payments/s | API p95 ms | raw SQL (pgbench) tx/s | API / raw | TPC-B-like tx/s | API / TPC-B-like |"
@@ -239,8 +238,8 @@ echo "|---|---|---|---|---|---|---|"
 # the whole run the API's first c = 1 was at half its rate here (170 against 311-343
 # payments/s when this section was run alone on the same database), and the second
 # round tells a moment of the machine from a lasting state.
-for c in 1 8 32 1 8; do
-  label=$c; case " ${measured:-} " in *" $c "*) label="$c, again";; esac; measured="${measured:-} $c"
+for label in 1 8 32 "1, again" "8, again"; do
+  c=${label%%,*}
   api=$(target/release/debtflow-load "POST /payments c=$c" "$base/api/v1/payments" --concurrency "$c" \
           --seconds "$SECONDS_PER_SCENARIO" --warmup "$WARMUP_SECONDS" --bodies .data/bench-payments.json --header "$(auth manager)")
   api_rps=$(echo "$api" | awk -F'|' '{ gsub(/ /, "", $5); print $5 }')

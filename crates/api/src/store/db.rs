@@ -92,7 +92,7 @@ pub struct Caller {
 
 /// Begins a platform-wide transaction for a batch job: the request limits do not apply
 /// (no statement timeout, memory for set-based sorts and hashes of a million rows, and
-/// parallel plans as the server allows them; see [`ONE_CORE`]).
+/// parallel plans as the server allows them; see [`request_settings`]).
 pub async fn begin_batch(db: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
     db.begin_with(
         "BEGIN; SET LOCAL ROLE debtflow_app; SET LOCAL app.agency_id = '*'; \
@@ -126,17 +126,21 @@ pub async fn begin_after(
     statements: &str,
 ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
     let (agency, check) = opening_parts(scope);
-    db.begin_with(format!(
-        "{check}SET LOCAL ROLE debtflow_app; SET LOCAL app.agency_id = '{agency}'; {ONE_CORE}; {statements}; BEGIN"
-    ))
-    .await
+    db.begin_with(format!("{check}{}; {statements}; BEGIN", request_settings(&agency))).await
 }
 
-/// A request's statements run on one core each: a parallel plan pays milliseconds to
-/// start its workers and takes cores that other requests are waiting for, while a
-/// request reads a page of rows along an index. Batch jobs ([`begin_batch`]) keep the
-/// server's setting and may spread a scan of millions of rows over its cores.
-const ONE_CORE: &str = "SET LOCAL max_parallel_workers_per_gather = 0";
+/// The settings of a request's transaction: the application role, the scope's agency,
+/// and one core. A request's statements run on one core each: a parallel plan pays
+/// milliseconds to start its workers and takes cores that other requests are waiting
+/// for, while a request reads a page of rows along an index. Batch jobs
+/// ([`begin_batch`]) keep the server's setting and may spread a scan of millions of
+/// rows over its cores.
+fn request_settings(agency: &str) -> String {
+    format!(
+        "SET LOCAL ROLE debtflow_app; SET LOCAL app.agency_id = '{agency}'; \
+         SET LOCAL max_parallel_workers_per_gather = 0"
+    )
+}
 
 /// The scope's agency as `app.agency_id` takes it, and the access check of a caller.
 fn opening_parts(scope: Scope) -> (String, String) {
@@ -195,7 +199,7 @@ pub async fn check_access(db: &PgPool, caller: Caller) -> Result<(), sqlx::Error
 /// The opening message of a transaction of `scope`, starting with `begin`.
 fn opening(scope: Scope, begin: &str) -> String {
     let (agency, check) = opening_parts(scope);
-    format!("{check}{begin}; SET LOCAL ROLE debtflow_app; SET LOCAL app.agency_id = '{agency}'; {ONE_CORE}")
+    format!("{check}{begin}; {}", request_settings(&agency))
 }
 
 /// `app_check_access` of `c` (migrations/0006, 0024), as a statement.
