@@ -10,11 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 target_dir=${CARGO_TARGET_DIR:-target}
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "e2e: installing chromium" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
-(cd tests/e2e && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund; })
+scripts/browser.sh
 
 if [ -z "${E2E_SKIP_BUILD:-}" ]; then
   scripts/build-spa.sh

@@ -5,6 +5,7 @@ use crate::accounts::create_account;
 use debtflow_tests::{assert_problem, spawn_app, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
+use sqlx::Connection;
 
 /// An account of 1250.50 USD assigned to sarah.mitchell (so it takes payments).
 pub async fn working_account(app: &TestApp, manager: &str, external_ref: &str) -> String {
@@ -136,6 +137,79 @@ async fn a_retry_while_the_first_is_in_flight_is_a_409() {
     assert_problem(pay(&app, &manager, "busy", &body).await, 409).await;
     first.rollback().await.unwrap();
     assert_eq!(pay(&app, &manager, "busy", &body).await.status(), 201, "the key is free once the first gives up");
+}
+
+/// A key older than `IDEMPOTENCY_TTL` is forgotten: reused, it makes a new request, not a
+/// replay of the old answer nor a conflict with the old request.
+#[tokio::test]
+async fn an_expired_key_is_claimed_afresh() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let manager = app.token("demo.manager").await;
+    let account = working_account(&app, &manager, "PAY-1").await;
+    let first = json!({"account_id": account, "amount": "10.00", "method": "cash", "paid_on": today(&app).await});
+    assert_eq!(pay(&app, &manager, "reused", &first).await.status(), 201);
+    sqlx::query("UPDATE idempotency_keys SET created_at = now() - interval '2 days' WHERE key = 'reused'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    let second = json!({"account_id": account, "amount": "11.00", "method": "cash", "paid_on": today(&app).await});
+    let answer = pay(&app, &manager, "reused", &second).await;
+    assert_eq!(answer.status(), 201);
+    assert!(answer.headers().get("Idempotent-Replayed").is_none());
+    assert_eq!(balance(&app, &manager, &account).await, "1229.50", "both payments posted");
+    let replay = pay(&app, &manager, "reused", &second).await;
+    assert_eq!(replay.headers()["Idempotent-Replayed"], "true", "the key now holds the second answer");
+}
+
+/// Claiming a key reads the key's entry of its index, however the table grew since the
+/// connection first planned the claim (migrations/0040). A connection keeps its plans
+/// of a function's statements: one made while the table was a page scanned the whole
+/// table later, and `make bench`'s first payments read 600 pages each.
+#[tokio::test]
+async fn a_claim_reads_its_key_not_the_table_however_the_table_grew() {
+    let app = spawn_app().await;
+    let demo = app.seed().await;
+    let manager: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'demo.manager'").fetch_one(&app.db).await.unwrap();
+    let mut conn = sqlx::PgConnection::connect_with(&app.database.options()).await.unwrap();
+    let claim = |key: &str| {
+        format!(
+            "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)
+             SELECT claim_fresh_idempotency_key('{}', '{manager}', '{key}', '\\x00', 1000, interval '1 day')",
+            demo.agency
+        )
+    };
+    async fn as_the_app(conn: &mut sqlx::PgConnection, agency: uuid::Uuid, statement: &str) -> Value {
+        let mut tx = conn.begin().await.unwrap();
+        let scope = format!("SET LOCAL ROLE debtflow_app; SET LOCAL app.agency_id = '{agency}'");
+        sqlx::raw_sql(&scope).execute(&mut *tx).await.unwrap();
+        let plan = sqlx::query_scalar(statement).fetch_one(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        plan
+    }
+    // Analysed empty, as a new database is, and planned while the table holds a handful
+    // of keys (PostgreSQL settles on a generic plan after five executions)...
+    sqlx::query("ANALYZE idempotency_keys").execute(&app.db).await.unwrap();
+    for i in 0..8 {
+        as_the_app(&mut conn, demo.agency, &claim(&format!("early-{i}"))).await;
+    }
+    // ...then the table grows by 20,000 keys, with no ANALYZE in between.
+    sqlx::query(
+        "INSERT INTO idempotency_keys (agency_id, user_id, key, fingerprint, status, body)
+         SELECT $1, $2, 'grown-' || g, '\\x00', 201, decode(repeat('7b7d', 100), 'hex') FROM generate_series(1, 20000) g",
+    )
+    .bind(demo.agency)
+    .bind(manager)
+    .execute(&app.db)
+    .await
+    .unwrap();
+
+    let plan = as_the_app(&mut conn, demo.agency, &claim("late")).await;
+    let blocks = |name: &str| plan[0]["Plan"][name].as_i64().unwrap();
+    let read = blocks("Shared Hit Blocks") + blocks("Shared Read Blocks");
+    assert!(read < 50, "the claim read {read} blocks: {plan}");
 }
 
 #[tokio::test]
