@@ -93,6 +93,7 @@ pub struct Claim {
     agency_id: Uuid,
     user_id: Uuid,
     key: String,
+    fingerprint: [u8; 32],
     /// What the request's own writes saved with the key ([`Claim::answered`]).
     answered: Option<(StatusCode, Vec<u8>)>,
 }
@@ -135,28 +136,40 @@ pub async fn begin_then(
 ) -> Result<Begin, ApiError> {
     let agency_id = user.agency_id.ok_or(ApiError::Forbidden)?;
     let fingerprint = fingerprint(key, request)?;
-    let of = KeyOf { agency_id, user_id: user.id, key: &key.key };
+    let of = KeyOf { agency_id, user_id: user.id, key: &key.key, fingerprint: &fingerprint };
     let wait_ms = settings.idempotency_wait_ms;
     let ttl_secs = settings.idempotency_ttl_secs;
     let in_flight = || ApiError::Refused(Refusal::RequestInProgress);
     let statements = match then {
-        "" => fresh_claim(of, &fingerprint, wait_ms, ttl_secs),
-        then => format!("{}; {then}", fresh_claim(of, &fingerprint, wait_ms, ttl_secs)),
+        "" => fresh_claim(of, wait_ms, ttl_secs),
+        then => format!("{}; {then}", fresh_claim(of, wait_ms, ttl_secs)),
     };
     match db::begin_after(db, user.scope(), &statements).await {
         Ok(tx) => {
-            return Ok(Begin::Fresh(Claim { tx, agency_id, user_id: user.id, key: key.key.clone(), answered: None }))
+            return Ok(Begin::Fresh(Claim {
+                tx,
+                agency_id,
+                user_id: user.id,
+                key: key.key.clone(),
+                fingerprint,
+                answered: None,
+            }))
         }
         Err(e) if sqlstate(&e).as_deref() == Some(CLAIM_IN_FLIGHT) => return Err(in_flight()),
         Err(e) if sqlstate(&e).as_deref() == Some(CLAIM_NOT_FRESH) => {}
         Err(e) => return Err(e.into()),
     }
     let mut tx = db::begin(db, user.scope()).await?;
-    let claimed = store::idempotency::claim(&mut tx, of, &fingerprint, wait_ms, ttl_secs).await?;
+    let claimed = store::idempotency::claim(&mut tx, of, wait_ms, ttl_secs).await?;
     match (claimed.outcome.as_str(), claimed.status, claimed.body) {
-        ("fresh", _, _) => {
-            Ok(Begin::Fresh(Claim { tx, agency_id, user_id: user.id, key: key.key.clone(), answered: None }))
-        }
+        ("fresh", _, _) => Ok(Begin::Fresh(Claim {
+            tx,
+            agency_id,
+            user_id: user.id,
+            key: key.key.clone(),
+            fingerprint,
+            answered: None,
+        })),
         ("done", Some(status), Some(body)) => {
             if claimed.fingerprint.as_deref() != Some(&fingerprint[..]) {
                 return Err(ApiError::field(HEADER, "was already used for a different request"));
@@ -186,14 +199,14 @@ fn sqlstate(err: &sqlx::Error) -> Option<String> {
 /// The claim of `key` as a statement that succeeds only when the key is fresh, and
 /// fails with [`CLAIM_NOT_FRESH`] or [`CLAIM_IN_FLIGHT`] otherwise. The key and the
 /// fingerprint travel hex-encoded: no text of the request is ever spliced into SQL.
-fn fresh_claim(key: KeyOf<'_>, fingerprint: &[u8], wait_ms: i32, ttl_secs: i64) -> String {
+fn fresh_claim(key: KeyOf<'_>, wait_ms: i32, ttl_secs: i64) -> String {
     format!(
         "SELECT claim_fresh_idempotency_key('{}', '{}', convert_from(decode('{}', 'hex'), 'UTF8'), \
          decode('{}', 'hex'), {wait_ms}, make_interval(secs => {ttl_secs}))",
         key.agency_id,
         key.user_id,
         hex(key.key.as_bytes()),
-        hex(fingerprint),
+        hex(key.fingerprint),
     )
 }
 
@@ -205,7 +218,8 @@ impl Claim {
     /// The transaction and the key: for a use case that saves its answer with its own
     /// last write (`store::payments::posting`), then says so with [`Claim::answered`].
     pub fn split(&mut self) -> (&mut sqlx::PgConnection, KeyOf<'_>) {
-        let of = KeyOf { agency_id: self.agency_id, user_id: self.user_id, key: &self.key };
+        let of =
+            KeyOf { agency_id: self.agency_id, user_id: self.user_id, key: &self.key, fingerprint: &self.fingerprint };
         (&mut *self.tx, of)
     }
 
@@ -221,7 +235,12 @@ impl Claim {
 pub async fn finish(mut claim: Claim, status: StatusCode, response: &impl Serialize) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(response).map_err(ApiError::internal)?;
     if claim.answered.as_ref().is_none_or(|(s, b)| *s != status || *b != body) {
-        let of = KeyOf { agency_id: claim.agency_id, user_id: claim.user_id, key: &claim.key };
+        let of = KeyOf {
+            agency_id: claim.agency_id,
+            user_id: claim.user_id,
+            key: &claim.key,
+            fingerprint: &claim.fingerprint,
+        };
         store::idempotency::save(&mut claim.tx, of, status.as_u16() as i16, &body).await?;
     }
     claim.tx.commit().await?;

@@ -255,8 +255,9 @@ pub async fn write(tx: &mut PgConnection, posting: &Posting<'_>) -> Result<bool,
              SELECT $1, webhook_uuid_v7($61), we.id, ep.id, $61, $61, $61 FROM we CROSS JOIN endpoints ep
              RETURNING 1),
          k AS (
-             UPDATE idempotency_keys k SET status = $65, body = $66
-             FROM p WHERE k.agency_id = $1 AND k.user_id = $63 AND k.key = $64 AND $67
+             INSERT INTO idempotency_keys (agency_id, user_id, key, fingerprint, status, body)
+             SELECT $1, $63, $64, $68, $65, $66 FROM p WHERE $67
+             ON CONFLICT (agency_id, user_id, key) DO UPDATE SET status = excluded.status, body = excluded.body
              RETURNING 1)
          SELECT (SELECT count(*) FROM p)
                 + 0 * (SELECT count(*) FROM (SELECT pg_notify($62, '') FROM (SELECT 1 FROM wd LIMIT 1) d) w)",
@@ -328,6 +329,7 @@ pub async fn write(tx: &mut PgConnection, posting: &Posting<'_>) -> Result<bool,
     .bind(answer.map(|a| a.1))
     .bind(answer.map(|a| a.2.as_slice()))
     .bind(answer.is_some())
+    .bind(answer.map(|a| a.0.fingerprint))
     .fetch_one(tx)
     .await?;
     Ok(written == 1)
