@@ -144,17 +144,10 @@ pub async fn begin_then(
         "" => fresh_claim(of, wait_ms, ttl_secs),
         then => format!("{}; {then}", fresh_claim(of, wait_ms, ttl_secs)),
     };
+    let fresh =
+        |tx| Begin::Fresh(Claim { tx, agency_id, user_id: user.id, key: key.key.clone(), fingerprint, answered: None });
     match db::begin_after(db, user.scope(), &statements).await {
-        Ok(tx) => {
-            return Ok(Begin::Fresh(Claim {
-                tx,
-                agency_id,
-                user_id: user.id,
-                key: key.key.clone(),
-                fingerprint,
-                answered: None,
-            }))
-        }
+        Ok(tx) => return Ok(fresh(tx)),
         Err(e) if sqlstate(&e).as_deref() == Some(CLAIM_IN_FLIGHT) => return Err(in_flight()),
         Err(e) if sqlstate(&e).as_deref() == Some(CLAIM_NOT_FRESH) => {}
         Err(e) => return Err(e.into()),
@@ -162,14 +155,7 @@ pub async fn begin_then(
     let mut tx = db::begin(db, user.scope()).await?;
     let claimed = store::idempotency::claim(&mut tx, of, wait_ms, ttl_secs).await?;
     match (claimed.outcome.as_str(), claimed.status, claimed.body) {
-        ("fresh", _, _) => Ok(Begin::Fresh(Claim {
-            tx,
-            agency_id,
-            user_id: user.id,
-            key: key.key.clone(),
-            fingerprint,
-            answered: None,
-        })),
+        ("fresh", _, _) => Ok(fresh(tx)),
         ("done", Some(status), Some(body)) => {
             if claimed.fingerprint.as_deref() != Some(&fingerprint[..]) {
                 return Err(ApiError::field(HEADER, "was already used for a different request"));
