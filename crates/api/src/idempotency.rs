@@ -201,8 +201,9 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 impl Claim {
-    /// The transaction and the key: for a use case that saves its answer with its own
-    /// last write (`store::payments::posting`), then says so with [`Claim::answered`].
+    /// The transaction and the key: for [`finish`], and for a use case that saves its
+    /// answer with its own last write (`store::payments::posting`), then says so with
+    /// [`Claim::answered`].
     pub fn split(&mut self) -> (&mut sqlx::PgConnection, KeyOf<'_>) {
         let of =
             KeyOf { agency_id: self.agency_id, user_id: self.user_id, key: &self.key, fingerprint: &self.fingerprint };
@@ -221,13 +222,8 @@ impl Claim {
 pub async fn finish(mut claim: Claim, status: StatusCode, response: &impl Serialize) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(response).map_err(ApiError::internal)?;
     if claim.answered.as_ref().is_none_or(|(s, b)| *s != status || *b != body) {
-        let of = KeyOf {
-            agency_id: claim.agency_id,
-            user_id: claim.user_id,
-            key: &claim.key,
-            fingerprint: &claim.fingerprint,
-        };
-        store::idempotency::save(&mut claim.tx, of, status.as_u16() as i16, &body).await?;
+        let (tx, of) = claim.split();
+        store::idempotency::save(tx, of, status.as_u16() as i16, &body).await?;
     }
     claim.tx.commit().await?;
     Ok(HttpResponse::build(status).content_type("application/json").body(body))

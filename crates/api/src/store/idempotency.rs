@@ -48,18 +48,24 @@ pub async fn claim(tx: &mut PgConnection, key: KeyOf<'_>, wait_ms: i32, ttl_secs
 
 /// Saves the answer with the key (committed with everything the request wrote).
 pub async fn save(tx: &mut PgConnection, key: KeyOf<'_>, status: i16, body: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO idempotency_keys (agency_id, user_id, key, fingerprint, status, body)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (agency_id, user_id, key) DO UPDATE SET status = excluded.status, body = excluded.body",
+    sqlx::query(&saving_answer("VALUES ($1, $2, $3, $4, $5, $6)"))
+        .bind(key.agency_id)
+        .bind(key.user_id)
+        .bind(key.key)
+        .bind(key.fingerprint)
+        .bind(status)
+        .bind(body)
+        .execute(tx)
+        .await
+        .map(drop)
+}
+
+/// The statement that saves an answer onto its claimed key, from `rows` of (agency_id,
+/// user_id, key, fingerprint, status, body): for [`save`] and for a use case that saves
+/// its answer with its own last write (`store::payments::posting`).
+pub(crate) fn saving_answer(rows: &str) -> String {
+    format!(
+        "INSERT INTO idempotency_keys (agency_id, user_id, key, fingerprint, status, body) {rows}
+         ON CONFLICT (agency_id, user_id, key) DO UPDATE SET status = excluded.status, body = excluded.body"
     )
-    .bind(key.agency_id)
-    .bind(key.user_id)
-    .bind(key.key)
-    .bind(key.fingerprint)
-    .bind(status)
-    .bind(body)
-    .execute(tx)
-    .await
-    .map(drop)
 }

@@ -12,7 +12,7 @@ use crate::store::{
     accounts::{MoneyRow, Reach, IN_REACH},
     audit::NewEntry,
     fees::Paid,
-    idempotency::KeyOf,
+    idempotency::{self, KeyOf},
     ledger::{Links, Postings},
     webhooks::CHANNEL,
 };
@@ -196,7 +196,8 @@ pub async fn write(tx: &mut PgConnection, posting: &Posting<'_>) -> Result<bool,
     let notices = &posting.notices;
     let audit = &posting.audit;
     let answer = posting.answer.as_ref();
-    let written: i64 = sqlx::query_scalar(
+    let saving_answer = idempotency::saving_answer("SELECT $1, $63, $64, $68, $65, $66 FROM p WHERE $67");
+    let written: i64 = sqlx::query_scalar(&format!(
         "WITH p AS (
              INSERT INTO payments AS p (agency_id, id, account_id, amount, currency, method, status, paid_on,
                                         reference, metadata, recorded_by, collector_id, created_at, updated_at)
@@ -254,14 +255,10 @@ pub async fn write(tx: &mut PgConnection, posting: &Posting<'_>) -> Result<bool,
                                              next_attempt_at, created_at)
              SELECT $1, webhook_uuid_v7($61), we.id, ep.id, $61, $61, $61 FROM we CROSS JOIN endpoints ep
              RETURNING 1),
-         k AS (
-             INSERT INTO idempotency_keys (agency_id, user_id, key, fingerprint, status, body)
-             SELECT $1, $63, $64, $68, $65, $66 FROM p WHERE $67
-             ON CONFLICT (agency_id, user_id, key) DO UPDATE SET status = excluded.status, body = excluded.body
-             RETURNING 1)
+         k AS ({saving_answer} RETURNING 1)
          SELECT (SELECT count(*) FROM p)
                 + 0 * (SELECT count(*) FROM (SELECT pg_notify($62, '') FROM (SELECT 1 FROM wd LIMIT 1) d) w)",
-    )
+    ))
     .bind(posting.agency_id)
     .bind(p.id)
     .bind(p.account_id)
