@@ -1,4 +1,7 @@
-use debtflow_tests::{assert_problem, spawn_app, spawn_on, TestDatabase};
+use debtflow_api::db::PING_AFTER_IDLE;
+use debtflow_tests::{admin_options, assert_problem, spawn_app, spawn_on, TestDatabase};
+use sqlx::Connection;
+use std::time::Duration;
 
 #[tokio::test]
 async fn health_answers_while_the_process_is_up() {
@@ -55,4 +58,34 @@ async fn migrations_are_not_cut_short_by_the_statement_timeout() {
 
     let timeout: String = sqlx::query_scalar("SHOW statement_timeout").fetch_one(&pool).await.unwrap();
     assert_eq!(timeout, "10ms", "the pool's connections keep the API's timeout");
+}
+
+/// A pooled connection whose backend ended while it rested (a restart of PostgreSQL, an
+/// administrator's `pg_terminate_backend`) is checked and replaced before a request
+/// gets it: the pool pings a connection that rested longer than `PING_AFTER_IDLE`
+/// (one in constant use is not pinged: a round trip saved on every request).
+#[tokio::test]
+async fn a_connection_lost_while_it_rested_is_replaced_before_a_request_uses_it() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let token = app.token("demo.manager").await;
+    assert_eq!(app.get_as(&token, "/api/v1/auth/me").await.status(), 200);
+    let name: String = sqlx::query_scalar("SELECT current_database()").fetch_one(&app.db).await.unwrap();
+
+    let mut admin = sqlx::PgConnection::connect_with(&admin_options()).await.unwrap();
+    let ended: i64 = sqlx::query_scalar(
+        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
+         WHERE datname = $1 AND pid <> pg_backend_pid()",
+    )
+    .bind(&name)
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert!(ended > 0, "the pool's connections were ended");
+    tokio::time::sleep(PING_AFTER_IDLE + Duration::from_millis(300)).await;
+
+    for _ in 0..6 {
+        let response = app.get_as(&token, "/api/v1/auth/me").await;
+        assert_eq!(response.status(), 200, "a new connection answers: {:?}", response.text().await);
+    }
 }

@@ -300,8 +300,10 @@ impl TestDatabase {
         admin_options().database(&self.name)
     }
 
+    /// A pool for the app under test and the test's own statements: the API's policy
+    /// of checking connections (`db::ping_when_idle`), its own size.
     pub fn pool(&self) -> PgPool {
-        PgPoolOptions::new().max_connections(5).connect_lazy_with(self.options())
+        debtflow_api::db::ping_when_idle(PgPoolOptions::new().max_connections(5)).connect_lazy_with(self.options())
     }
 }
 

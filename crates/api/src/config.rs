@@ -54,7 +54,9 @@ pub struct Config {
     pub environment: Environment,
     /// `DATABASE_URL`: a PostgreSQL URL (a `host=/dir` query selects a Unix socket).
     pub database_url: Secret,
-    /// `DATABASE_MAX_CONNECTIONS`: pool size per process.
+    /// `DATABASE_MAX_CONNECTIONS`: the connections of a process's requests, shared out
+    /// among its HTTP workers (`store::worker_pools`); the background work's pool is as
+    /// large.
     pub database_max_connections: u32,
     /// `DATABASE_STATEMENT_TIMEOUT_MS`: the longest an API statement may run.
     pub database_statement_timeout_ms: u64,

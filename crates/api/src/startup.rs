@@ -16,7 +16,7 @@ use crate::{
     routes,
     services::follow_ups,
     spa,
-    store::read_pool::ReadPool,
+    store::{read_pool::ReadPool, worker_pools::WorkerPools},
 };
 use actix_web::{
     body::{EitherBody, MessageBody},
@@ -90,8 +90,9 @@ impl Application {
 }
 
 fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub: Arc<Hub>) -> std::io::Result<Server> {
-    let reads = web::Data::new(read_pool(config, &db).map_err(std::io::Error::other)?);
-    let db = web::Data::new(db);
+    let reads = read_pool(config, &db).map_err(std::io::Error::other)?;
+    let workers = config.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let pools = web::Data::new(WorkerPools::new(db.clone(), config.database_max_connections, workers));
     let clock = web::Data::new(clock);
     let metrics = web::Data::new(Metrics::new(config.metrics_token.clone()));
     let limits = web::Data::new(RateLimits::new(config.rate_limit_per_ip, config.rate_limit_per_token));
@@ -102,32 +103,34 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
     let cipher = web::Data::new(crate::crypto::FieldCipher::new(&config.data_encryption_key.0));
     let money = web::Data::new(config.money.clone());
     let job_context = web::Data::new(crate::jobs::JobContext::of(config, clock.get_ref().clone()));
-    let importer =
-        Arc::new(Importer::new(config, db.get_ref().clone(), clock.get_ref().clone()).map_err(std::io::Error::other)?);
+    let importer = Arc::new(Importer::new(config, db.clone(), clock.get_ref().clone()).map_err(std::io::Error::other)?);
     crate::imports::run::spawn_worker(Arc::downgrade(&importer));
     if let Some(mail) = &config.mail {
-        let mailer = crate::mail::Mailer::new(mail, db.get_ref().clone(), clock.get_ref().clone())
-            .map_err(std::io::Error::other)?;
+        let mailer =
+            crate::mail::Mailer::new(mail, db.clone(), clock.get_ref().clone()).map_err(std::io::Error::other)?;
         crate::mail::worker::spawn_worker(mailer, Duration::from_secs(mail.poll_secs));
     }
     let importer = web::Data::from(importer);
-    live::fanout::spawn(db.get_ref().clone(), Arc::downgrade(&hub));
-    let webhooks = crate::webhooks::Webhooks::new(config, db.get_ref().clone(), clock.get_ref().clone())
-        .map_err(std::io::Error::other)?;
+    live::fanout::spawn(db.clone(), Arc::downgrade(&hub));
+    let webhooks =
+        crate::webhooks::Webhooks::new(config, db.clone(), clock.get_ref().clone()).map_err(std::io::Error::other)?;
     crate::webhooks::worker::spawn(webhooks, Arc::downgrade(&hub));
     let webhook_settings = web::Data::new(config.webhooks.clone());
     let hub = web::Data::from(hub);
-    fire_follow_ups(db.get_ref().clone(), clock.get_ref().clone(), Arc::downgrade(&hub.clone().into_inner()));
+    fire_follow_ups(db.clone(), clock.get_ref().clone(), Arc::downgrade(&hub.clone().into_inner()));
     let import_limits = web::Data::new(config.imports.clone());
     let document_limits = web::Data::new(config.documents.clone());
     let body_limit = config.body_limit_bytes;
     let spa = Arc::new(spa::Spa::load(&config.spa_dir)?);
     let openapi = ApiDoc::openapi();
 
-    let mut server = HttpServer::new(move || {
+    let server = HttpServer::new(move || {
+        // Runs on each worker's thread: the worker's requests get connections it opened.
+        let requests = pools.open();
         App::new()
-            .app_data(db.clone())
-            .app_data(reads.clone())
+            .app_data(web::Data::new(reads.on(requests.clone())))
+            .app_data(web::Data::new(requests))
+            .app_data(pools.clone())
             .app_data(clock.clone())
             .app_data(metrics.clone())
             .app_data(limits.clone())
@@ -175,11 +178,9 @@ fn server(listener: TcpListener, config: &Config, db: PgPool, clock: Clock, hub:
             .service(web::scope("/api/v1").configure(routes::configure).default_service(web::to(unmatched)))
             .default_service(spa::service(spa.clone()))
     })
+    .workers(workers)
     .listen(listener)?
     .shutdown_timeout(config.shutdown_timeout_secs);
-    if let Some(workers) = config.workers {
-        server = server.workers(workers);
-    }
     Ok(server.run())
 }
 

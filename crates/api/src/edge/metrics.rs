@@ -8,6 +8,7 @@
 //! `Authorization: Bearer …`: the figures tell an outsider the traffic, the routes and
 //! the pool's state.
 
+use crate::store::worker_pools::WorkerPools;
 use crate::{config::Secret, problem::ApiError};
 use actix_web::{
     body::MessageBody,
@@ -20,7 +21,6 @@ use actix_web::{
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
-use sqlx::PgPool;
 use std::time::Instant;
 
 pub struct Metrics {
@@ -46,8 +46,14 @@ impl Metrics {
             &["method", "route"],
         )
         .expect("valid metric");
-        let pool = IntGaugeVec::new(Opts::new("db_pool_connections", "Database pool connections by state"), &["state"])
-            .expect("valid metric");
+        let pool = IntGaugeVec::new(
+            Opts::new(
+                "db_pool_connections",
+                "Connections to the primary by state, over the process's pool and every HTTP worker's",
+            ),
+            &["state"],
+        )
+        .expect("valid metric");
         let build_info = IntGauge::with_opts(
             Opts::new("build_info", "Build information").const_label("version", env!("CARGO_PKG_VERSION")),
         )
@@ -80,10 +86,10 @@ impl Metrics {
     }
 
     /// The text exposition, with pool gauges read now.
-    pub fn render(&self, db: &PgPool) -> String {
-        let idle = db.num_idle() as i64;
-        self.pool.with_label_values(&["idle"]).set(idle);
-        self.pool.with_label_values(&["in_use"]).set(i64::from(db.size()) - idle);
+    pub fn render(&self, pools: &WorkerPools) -> String {
+        let usage = pools.usage();
+        self.pool.with_label_values(&["idle"]).set(i64::from(usage.idle));
+        self.pool.with_label_values(&["in_use"]).set(i64::from(usage.open) - i64::from(usage.idle));
         let mut out = Vec::new();
         // Encoding into a Vec cannot fail for well-formed metrics.
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
@@ -123,10 +129,10 @@ pub async fn middleware(
 pub async fn exposition(
     request: HttpRequest,
     metrics: web::Data<Metrics>,
-    db: web::Data<PgPool>,
+    pools: web::Data<WorkerPools>,
 ) -> Result<HttpResponse, ApiError> {
     if !metrics.admits(&request) {
         return Err(ApiError::Unauthorized("the metrics token is missing or wrong"));
     }
-    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(metrics.render(&db)))
+    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(metrics.render(&pools)))
 }

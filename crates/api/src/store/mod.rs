@@ -46,6 +46,7 @@ pub mod stale_accounts;
 pub mod users;
 pub mod validation_notices;
 pub mod webhooks;
+pub mod worker_pools;
 pub mod write_offs;
 
 /// SQLSTATE of a revoked access token (`app_check_access`, migrations/0006).

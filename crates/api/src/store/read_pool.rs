@@ -53,7 +53,9 @@ pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
 /// How long the replica stays out of service after a failure before it is probed.
 pub const RETRY_AFTER: Duration = Duration::from_secs(5);
 
-/// The pools reads may come from. One per process, shared by every worker.
+/// The pools reads may come from: the replica's, one per process and shared by every
+/// HTTP worker, and the primary's, each worker's own ([`ReadPool::on`]).
+#[derive(Clone)]
 pub struct ReadPool {
     primary: PgPool,
     replica: Option<Arc<Replica>>,
@@ -96,12 +98,21 @@ impl ReadPool {
         max_connections: u32,
         statement_timeout_ms: u64,
     ) -> Result<Self, sqlx::Error> {
+        // Unlike the primary's (`db::ping_when_idle`), a replica connection is pinged on
+        // every acquire, sqlx's default: a replica that went away is found there, and the
+        // read falls back to the primary instead of failing.
         let pool = sqlx::postgres::PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(db::connect_options(url, APPLICATION_NAME, statement_timeout_ms)?);
         let replica = Replica { pool, state: Mutex::new(State::Serving) };
         Ok(ReadPool { primary, replica: Some(Arc::new(replica)) })
+    }
+
+    /// The same replica (its pool and its state), with `primary` for the reads that go
+    /// there: an HTTP worker's own pool (`store::worker_pools`).
+    pub fn on(&self, primary: PgPool) -> Self {
+        ReadPool { primary, replica: self.replica.clone() }
     }
 
     /// Begins a read-only transaction of `scope` on the replica if it serves, else on
