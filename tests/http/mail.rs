@@ -16,7 +16,7 @@ use debtflow_api::{
     mail::{Mailer, TickReport},
     messages::Messenger,
 };
-use debtflow_tests::{assert_problem, smtp::SmtpSink, spawn_app_at_with, Demo, TestApp};
+use debtflow_tests::{assert_problem, ports::free_port, smtp::SmtpSink, spawn_app_at_with, Demo, TestApp};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -264,7 +264,7 @@ async fn the_daily_digest_goes_out_once_at_seven_holding_what_was_written_before
 
 #[tokio::test]
 async fn with_the_smtp_server_down_the_event_succeeds_and_serve_mails_it_once_the_server_is_back() {
-    let port = SmtpSink::free_port();
+    let port = free_port();
     let start = new_york("10:00:00");
     // The server's own mailer, every second: nothing here ticks by hand.
     let (app, _) = mailing_app(start, port, 1).await;
@@ -371,7 +371,7 @@ async fn the_sent_mail_log_is_read_by_admins_compliance_and_auditors_only() {
 async fn two_mailers_sending_together_send_every_mail_exactly_once() {
     // The server is down at first: forty mails wait in the outbox for their second
     // attempt, which two mailers then make at the same time.
-    let port = SmtpSink::free_port();
+    let port = free_port();
     let start = new_york("09:00:00");
     let (app, demo) = mailing_app(start, port, 3600).await;
     let address = give_address(&app, "demo.admin").await;

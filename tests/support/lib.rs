@@ -7,6 +7,7 @@
 //! Tests run in parallel and never see each other's rows.
 
 pub mod pdf;
+pub mod ports;
 pub mod replica;
 pub mod smtp;
 pub mod sse;

@@ -17,6 +17,7 @@
 //! server and removes its folder; the next start also stops and removes what a killed
 //! test left behind (folders older than [`LEFTOVER_AFTER`]).
 
+use crate::ports::free_port;
 use sqlx::{postgres::PgConnectOptions, ConnectOptions, Connection, PgConnection};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -232,12 +233,6 @@ fn run(command: &mut Command) -> Result<(), String> {
 
 fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|out| out.stdout.trim_ascii() == b"0")
-}
-
-/// A port free on the loopback now (the server may still lose it to another process,
-/// hence the retries of [`Replica::start`]).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
 }
 
 /// Stops and removes the replicas killed tests left behind: a server still running

@@ -37,31 +37,9 @@ pub struct SmtpSink {
 }
 
 impl SmtpSink {
-    /// A free loopback port below the kernel's range of ephemeral ports: where a sink
-    /// may be started later, or none listens. A port from that range (what binding port
-    /// 0 gives) could meanwhile become the local end of another test's connection, and
-    /// the sink then fail to bind it ("address already in use", seen once in CI).
-    pub fn free_port() -> u16 {
-        let range = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").unwrap_or_default();
-        let ephemeral = range.split_whitespace().next().and_then(|low| low.parse::<u16>().ok()).unwrap_or(32768);
-        let (low, high) = (ephemeral.saturating_sub(10_000).max(1024), ephemeral);
-        if high <= low + 100 {
-            return std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        }
-        let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-        let mut next = std::process::id() ^ seed;
-        loop {
-            next = next.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            let port = low + u16::try_from((next >> 8) % u32::from(high - low)).unwrap();
-            if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-                return port;
-            }
-        }
-    }
-
     /// Starts a sink on a free port.
     pub async fn start() -> SmtpSink {
-        Self::start_on(Self::free_port()).await
+        Self::start_on(crate::ports::free_port()).await
     }
 
     /// Starts a sink on `port` and waits until it accepts connections.

@@ -12,6 +12,7 @@
 //! account (or PAM), which a test should not change; a password login is therefore
 //! always refused here, which is what the tests of a wrong password use.
 
+use crate::ports::free_port;
 use debtflow_api::imports::sftp::{SftpAuth, SftpConfig};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -218,13 +219,6 @@ fn keygen(dir: &Path, name: &str) -> (String, String) {
 fn current_user() -> String {
     let output = Command::new("id").arg("-un").output().expect("run `id -un`");
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free loopback port")
-        .port()
 }
 
 fn path_str(path: &Path) -> String {
